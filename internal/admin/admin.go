@@ -1,0 +1,72 @@
+// Package admin is Verge's admin API: health, cache statistics,
+// invalidations and Prometheus metrics. It listens on loopback by default;
+// on any other address it requires a bearer token, and when a token is set
+// every endpoint checks it.
+package admin
+
+import (
+	"crypto/subtle"
+	"encoding/json"
+	"net/http"
+	"strings"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/verge-edge/verge/internal/edge"
+)
+
+// Paths of the admin API.
+const (
+	PathHealth        = "/healthz"
+	PathCacheStats    = "/cache/stats"
+	PathInvalidations = "/invalidations"
+	PathMetrics       = "/metrics"
+)
+
+// Config configures the admin handler.
+type Config struct {
+	// Edge is the CDN being administered.
+	Edge *edge.Server
+	// Metrics are the edge's counters (for the hit ratio); may be nil.
+	Metrics *edge.Metrics
+	// Registry is served at /metrics.
+	Registry *prometheus.Registry
+	// Token, when set, is required as "Authorization: Bearer TOKEN".
+	Token string
+}
+
+// New returns the admin API handler.
+func New(c Config) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET "+PathHealth, healthHandler{})
+	mux.Handle("GET "+PathCacheStats, statsHandler{c.Edge, c.Metrics})
+	mux.Handle("POST "+PathInvalidations, invalidateHandler{c.Edge})
+	if c.Registry != nil {
+		mux.Handle("GET "+PathMetrics, promhttp.HandlerFor(c.Registry, promhttp.HandlerOpts{}))
+	}
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { writeError(w, errNotFound, r.URL.Path) })
+	if c.Token == "" {
+		return mux
+	}
+	return requireToken(c.Token, mux)
+}
+
+func requireToken(token string, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if !ok || subtle.ConstantTimeCompare([]byte(got), []byte(token)) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="verge-admin"`)
+			writeError(w, errUnauthorized, "")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.Encode(v)
+}

@@ -1,0 +1,251 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sort"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/verge-edge/verge/internal/admin"
+	"github.com/verge-edge/verge/internal/edge"
+	"github.com/verge-edge/verge/internal/edge/cache"
+	"github.com/verge-edge/verge/internal/stack"
+)
+
+const (
+	defaultListen = "127.0.0.1:8080"
+	defaultAdmin  = "127.0.0.1:8081"
+)
+
+// runConfig is what dev and serve share.
+type runConfig struct {
+	path       string
+	listen     string
+	admin      string
+	data       string
+	name       string
+	token      string
+	accessLog  string
+	memory     byteSize
+	disk       byteSize
+	watch      bool
+	shutdownIn time.Duration
+}
+
+func (c *runConfig) flags(fs *flag.FlagSet) {
+	c.memory, c.disk = 256<<20, 0
+	fs.StringVar(&c.path, "c", "", "the stack file (default DIR/verge.yaml)")
+	fs.StringVar(&c.listen, "listen", defaultListen, "address for viewers")
+	fs.StringVar(&c.admin, "admin", defaultAdmin, "address for the admin API (loopback unless --admin-token is set)")
+	fs.StringVar(&c.data, "data", "", "data folder for the disk cache and logs (default DIR/.verge)")
+	fs.StringVar(&c.name, "name", "verge", `this node's name in X-Cache ("Hit from NAME"), Via and Cache-Status`)
+	fs.StringVar(&c.token, "admin-token", "", "bearer token for the admin API (default $VERGE_ADMIN_TOKEN)")
+	fs.StringVar(&c.accessLog, "access-log", "", `access log file ("-" for stdout, "off" for none; default DATA/logs/access.log)`)
+	fs.Var(&c.memory, "cache-memory", "the memory cache's byte budget")
+	fs.Var(&c.disk, "cache-disk", "the disk cache's byte budget (0: no disk tier)")
+	fs.DurationVar(&c.shutdownIn, "shutdown-timeout", 10*time.Second, "how long a graceful shutdown waits for requests in flight")
+}
+
+// setup parses args into c; a non-negative code means stop with it.
+func (c *runConfig) setup(env *Env, fs *flag.FlagSet, args []string) int {
+	pos, err := parse(fs, args)
+	if err != nil {
+		return exitUsage
+	}
+	switch {
+	case len(pos) > 1:
+		fmt.Fprintf(env.Stderr, "verge %s: at most one stack folder\n", fs.Name())
+		return exitUsage
+	case len(pos) == 1 && c.path != "":
+		fmt.Fprintf(env.Stderr, "verge %s: give a folder or -c FILE, not both\n", fs.Name())
+		return exitUsage
+	case len(pos) == 1:
+		c.path = pos[0]
+	case c.path == "":
+		c.path = "."
+	}
+	if c.token == "" {
+		c.token = env.Getenv("VERGE_ADMIN_TOKEN")
+	}
+	if !isLoopback(c.admin) && c.token == "" {
+		fmt.Fprintf(env.Stderr, "verge %s: --admin %s is not a loopback address: set --admin-token or VERGE_ADMIN_TOKEN\n", fs.Name(), c.admin)
+		return exitUsage
+	}
+	return -1
+}
+
+func isLoopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// run runs the edge until ctx ends.
+func (c *runConfig) run(ctx context.Context, env *Env) int {
+	logger := slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	plan, err := stack.Load(c.path)
+	if err != nil {
+		return reportStackError(env, err)
+	}
+	if c.data == "" {
+		c.data = filepath.Join(plan.Dir, ".verge")
+	}
+	store, err := c.openStore()
+	if err != nil {
+		fmt.Fprintln(env.Stderr, "verge:", err)
+		return exitFail
+	}
+	defer store.Close()
+	alog, closeLog, err := c.openAccessLog(env)
+	if err != nil {
+		fmt.Fprintln(env.Stderr, "verge:", err)
+		return exitFail
+	}
+	defer closeLog()
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	metrics := edge.NewMetrics(reg)
+	srv := edge.New(edge.Options{Name: c.name, Store: store, AccessLog: alog, Logger: logger, Metrics: metrics})
+	if err := srv.Load(plan, nil); err != nil {
+		fmt.Fprintln(env.Stderr, "verge:", err)
+		return exitUsage
+	}
+
+	viewerLn, err := net.Listen("tcp", c.listen)
+	if err != nil {
+		fmt.Fprintln(env.Stderr, "verge:", err)
+		return exitFail
+	}
+	adminLn, err := net.Listen("tcp", c.admin)
+	if err != nil {
+		viewerLn.Close()
+		fmt.Fprintln(env.Stderr, "verge:", err)
+		return exitFail
+	}
+	errLog := log.New(&slogWriter{logger}, "", 0)
+	viewer := &http.Server{Handler: srv, MaxHeaderBytes: edge.MaxHeaderBytes, ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout: 120 * time.Second, ErrorLog: errLog}
+	adminSrv := &http.Server{Handler: admin.New(admin.Config{Edge: srv, Metrics: metrics, Registry: reg, Token: c.token}),
+		ReadHeaderTimeout: 10 * time.Second, ErrorLog: errLog}
+
+	errc := make(chan error, 2)
+	go func() { errc <- viewer.Serve(viewerLn) }()
+	go func() { errc <- adminSrv.Serve(adminLn) }()
+	c.printURLs(env, srv, viewerLn.Addr().String(), adminLn.Addr().String())
+	if env.Ready != nil {
+		env.Ready(viewerLn.Addr().String(), adminLn.Addr().String())
+	}
+
+	var stopWatch func()
+	if c.watch {
+		w, err := newWatcher(plan, srv, logger, c.data)
+		if err != nil {
+			logger.Warn("file watching is off", "err", err)
+		} else {
+			stopWatch = w.start()
+		}
+	}
+
+	code := exitOK
+	select {
+	case <-ctx.Done():
+		logger.Info("shutting down")
+	case err := <-errc:
+		if !errors.Is(err, http.ErrServerClosed) {
+			fmt.Fprintln(env.Stderr, "verge:", err)
+			code = exitFail
+		}
+	}
+	if stopWatch != nil {
+		stopWatch()
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), c.shutdownIn)
+	defer cancel()
+	viewer.Shutdown(sctx)
+	adminSrv.Shutdown(sctx)
+	srv.Close(sctx)
+	return code
+}
+
+func (c *runConfig) openStore() (*cache.Tiered, error) {
+	t := &cache.Tiered{Mem: cache.NewMemory(int64(c.memory))}
+	if c.disk > 0 {
+		d, err := cache.OpenDisk(filepath.Join(c.data, "cache"), int64(c.disk))
+		if err != nil {
+			t.Mem.Close()
+			return nil, err
+		}
+		t.Disk = d
+	}
+	return t, nil
+}
+
+func (c *runConfig) openAccessLog(env *Env) (io.Writer, func(), error) {
+	switch c.accessLog {
+	case "off":
+		return nil, func() {}, nil
+	case "-":
+		return env.Stdout, func() {}, nil
+	case "":
+		c.accessLog = filepath.Join(c.data, "logs", "access.log")
+	}
+	if err := os.MkdirAll(filepath.Dir(c.accessLog), 0o755); err != nil {
+		return nil, nil, err
+	}
+	f, err := os.OpenFile(c.accessLog, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+	if err != nil {
+		return nil, nil, err
+	}
+	return f, func() { f.Close() }, nil
+}
+
+func (c *runConfig) printURLs(env *Env, srv *edge.Server, listen, adminAddr string) {
+	_, port, _ := net.SplitHostPort(listen)
+	hosts := srv.Hosts()
+	names := make([]string, 0, len(hosts))
+	for n := range hosts {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		url := "http://" + listen + "/"
+		if h := hosts[n]; h != "" {
+			url = "http://" + h + ":" + port + "/"
+		}
+		fmt.Fprintf(env.Stdout, "  %-16s %s\n", n, url)
+	}
+	fmt.Fprintf(env.Stdout, "  %-16s http://%s/ (health, cache stats, invalidations, metrics)\n", "admin", adminAddr)
+}
+
+// slogWriter sends the HTTP servers' log lines to slog.
+type slogWriter struct{ l *slog.Logger }
+
+func (w *slogWriter) Write(p []byte) (int, error) {
+	w.l.Warn(string(trimNewline(p)))
+	return len(p), nil
+}
+
+func trimNewline(p []byte) []byte {
+	if n := len(p); n > 0 && p[n-1] == '\n' {
+		return p[:n-1]
+	}
+	return p
+}

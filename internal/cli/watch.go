@@ -1,0 +1,190 @@
+package cli
+
+import (
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/fsnotify/fsnotify"
+	"github.com/verge-edge/verge/internal/edge"
+	"github.com/verge-edge/verge/internal/stack"
+)
+
+// debounce groups the burst of events one save makes (write, chmod,
+// rename) into one reload.
+const debounce = 25 * time.Millisecond
+
+// watcher applies changes under the stack folder and the buckets' folders:
+// a changed stack file reloads the plan (a broken one is reported and the
+// running plan kept); a changed object is invalidated in the cache.
+type watcher struct {
+	fsw  *fsnotify.Watcher
+	srv  *edge.Server
+	log  *slog.Logger
+	data string
+
+	mu      sync.Mutex
+	plan    *stack.Plan
+	pending map[string]struct{}
+	timer   *time.Timer
+}
+
+func newWatcher(plan *stack.Plan, srv *edge.Server, log *slog.Logger, data string) (*watcher, error) {
+	fsw, err := fsnotify.NewWatcher()
+	if err != nil {
+		return nil, err
+	}
+	w := &watcher{fsw: fsw, srv: srv, log: log, data: data, plan: plan, pending: map[string]struct{}{}}
+	w.watchRoots(plan)
+	return w, nil
+}
+
+// watchRoots adds the stack folder and every bucket folder, recursively.
+func (w *watcher) watchRoots(p *stack.Plan) {
+	roots := []string{p.Dir}
+	for _, d := range p.Distributions {
+		for _, b := range d.Behaviors {
+			if b.Origin.Bucket != nil {
+				roots = append(roots, b.Origin.Bucket.Directory)
+			}
+		}
+	}
+	for _, r := range roots {
+		w.addTree(r)
+	}
+}
+
+func (w *watcher) addTree(root string) {
+	filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || !d.IsDir() {
+			return nil
+		}
+		if w.ignored(p) && p != root {
+			return filepath.SkipDir
+		}
+		w.fsw.Add(p)
+		return nil
+	})
+}
+
+// ignored skips the data folder and hidden or dependency folders.
+func (w *watcher) ignored(p string) bool {
+	base := filepath.Base(p)
+	return p == w.data || strings.HasPrefix(p, w.data+string(filepath.Separator)) ||
+		(strings.HasPrefix(base, ".") && len(base) > 1) || base == "node_modules"
+}
+
+// start runs the watcher until the returned stop is called.
+func (w *watcher) start() (stop func()) {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			select {
+			case ev, ok := <-w.fsw.Events:
+				if !ok {
+					return
+				}
+				w.event(ev)
+			case err, ok := <-w.fsw.Errors:
+				if !ok {
+					return
+				}
+				w.log.Warn("file watching", "err", err)
+			}
+		}
+	}()
+	return func() {
+		w.fsw.Close()
+		<-done
+		w.mu.Lock()
+		if w.timer != nil {
+			w.timer.Stop()
+		}
+		w.mu.Unlock()
+	}
+}
+
+func (w *watcher) event(ev fsnotify.Event) {
+	if w.ignored(ev.Name) {
+		return
+	}
+	if ev.Has(fsnotify.Create) {
+		if fi, err := os.Stat(ev.Name); err == nil && fi.IsDir() {
+			w.addTree(ev.Name)
+		}
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.pending[ev.Name] = struct{}{}
+	if w.timer == nil {
+		w.timer = time.AfterFunc(debounce, w.apply)
+	} else {
+		w.timer.Reset(debounce)
+	}
+}
+
+// apply handles the files changed in one burst.
+func (w *watcher) apply() {
+	w.mu.Lock()
+	changed := w.pending
+	w.pending = map[string]struct{}{}
+	plan := w.plan
+	w.mu.Unlock()
+	if _, ok := changed[plan.File]; ok {
+		w.reload(plan)
+		return
+	}
+	for name := range changed {
+		w.invalidate(plan, name)
+	}
+}
+
+func (w *watcher) reload(old *stack.Plan) {
+	start := time.Now()
+	plan, err := stack.Load(old.File)
+	if err != nil {
+		w.log.Error("stack file has problems; still running the previous version", "file", old.File, "problems", err.Error())
+		return
+	}
+	if err := w.srv.Load(plan, nil); err != nil {
+		w.log.Error("could not apply the stack; still running the previous version", "err", err)
+		return
+	}
+	w.srv.Invalidate("", []string{"/*"}) // any behaviour may have changed what a path returns
+	w.mu.Lock()
+	w.plan = plan
+	w.mu.Unlock()
+	w.watchRoots(plan)
+	w.log.Info("stack reloaded", "file", plan.File, "took", time.Since(start).Round(time.Microsecond))
+}
+
+// invalidate removes a changed object from the cache of every distribution
+// that serves its bucket. A changed index or error document, which can
+// stand in for any path, purges the distribution.
+func (w *watcher) invalidate(plan *stack.Plan, name string) {
+	for _, d := range plan.Distributions {
+		for _, b := range d.Behaviors {
+			bo := b.Origin.Bucket
+			if bo == nil {
+				continue
+			}
+			rel, err := filepath.Rel(bo.Directory, name)
+			if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+				continue
+			}
+			urlPath := "/" + filepath.ToSlash(rel)
+			paths := []string{urlPath, urlPath + "/*"}
+			base := filepath.Base(name)
+			if (d.IndexDocument != "" && base == d.IndexDocument) || urlPath == d.ErrorDocument {
+				paths = []string{"/*"}
+			}
+			n := w.srv.Invalidate(d.Name, paths)
+			w.log.Info("object changed", "distribution", d.Name, "path", urlPath, "invalidated", n)
+		}
+	}
+}

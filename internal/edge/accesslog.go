@@ -1,0 +1,121 @@
+package edge
+
+import (
+	"bufio"
+	"io"
+	"strconv"
+	"sync"
+	"time"
+	"unicode/utf8"
+)
+
+// accessLog writes one JSON object per request, with the fields of
+// CloudFront's standard log that apply. Lines are buffered and flushed every
+// second, so logging costs the hit path an append, not a write call.
+type accessLog struct {
+	mu   sync.Mutex
+	w    *bufio.Writer
+	line []byte
+	stop chan struct{}
+	done chan struct{}
+}
+
+func newAccessLog(w io.Writer) *accessLog {
+	l := &accessLog{w: bufio.NewWriterSize(w, 64<<10), stop: make(chan struct{}), done: make(chan struct{})}
+	go l.flusher()
+	return l
+}
+
+func (l *accessLog) flusher() {
+	defer close(l.done)
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-t.C:
+			l.mu.Lock()
+			l.w.Flush()
+			l.mu.Unlock()
+		case <-l.stop:
+			return
+		}
+	}
+}
+
+func (l *accessLog) close() {
+	close(l.stop)
+	<-l.done
+	l.mu.Lock()
+	l.w.Flush()
+	l.mu.Unlock()
+}
+
+func (l *accessLog) write(ex *exchange, elapsed time.Duration) {
+	r := ex.r
+	l.mu.Lock()
+	b := l.line[:0]
+	b = append(b, `{"time":"`...)
+	b = ex.start.UTC().AppendFormat(b, time.RFC3339Nano)
+	b = append(b, `","c-ip":`...)
+	b = appendJSONString(b, clientIP(r))
+	b = append(b, `,"cs-method":`...)
+	b = appendJSONString(b, r.Method)
+	b = append(b, `,"cs-host":`...)
+	b = appendJSONString(b, r.Host)
+	b = append(b, `,"cs-uri-stem":`...)
+	b = appendJSONString(b, r.URL.Path)
+	b = append(b, `,"cs-uri-query":`...)
+	b = appendJSONString(b, r.URL.RawQuery)
+	b = append(b, `,"sc-status":`...)
+	b = strconv.AppendInt(b, int64(ex.status), 10)
+	b = append(b, `,"sc-bytes":`...)
+	b = strconv.AppendInt(b, ex.bytes, 10)
+	b = append(b, `,"time-taken":`...)
+	b = strconv.AppendFloat(b, elapsed.Seconds(), 'f', 6, 64)
+	b = append(b, `,"x-edge-result-type":`...)
+	b = appendJSONString(b, ex.result)
+	if ex.detail != "" {
+		b = append(b, `,"x-edge-detailed-result-type":`...)
+		b = appendJSONString(b, ex.detail)
+	}
+	b = append(b, `,"x-edge-request-id":`...)
+	b = appendJSONString(b, ex.id)
+	if ex.d != nil {
+		b = append(b, `,"distribution":`...)
+		b = appendJSONString(b, ex.d.name)
+	}
+	b = append(b, "}\n"...)
+	l.w.Write(b)
+	l.line = b
+	l.mu.Unlock()
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendJSONString appends s as a JSON string; invalid UTF-8 becomes U+FFFD.
+func appendJSONString(b []byte, s string) []byte {
+	b = append(b, '"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '"' || c == '\\':
+				b = append(b, '\\', c)
+			case c < 0x20:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+			default:
+				b = append(b, c)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, "\ufffd"...)
+		} else {
+			b = append(b, s[i:i+size]...)
+		}
+		i += size
+	}
+	return append(b, '"')
+}

@@ -1,0 +1,166 @@
+package edge
+
+import (
+	"errors"
+	"net"
+	"strings"
+	"time"
+
+	"github.com/verge-edge/verge/internal/edge/cache"
+	"github.com/verge-edge/verge/internal/edge/origin"
+	"github.com/verge-edge/verge/internal/errs"
+	"github.com/verge-edge/verge/internal/stack"
+)
+
+// state is one compiled plan. It is immutable once published; a reload
+// builds a new one.
+type state struct {
+	dists  []*dist
+	byHost map[string]*dist // "name.localhost", lower case
+	single *dist            // the only distribution, which answers any Host
+	runner Runner
+}
+
+type dist struct {
+	name      string
+	compress  bool
+	behaviors []*behavior
+	origins   []origin.Handler // every origin built for this distribution, to close
+}
+
+type behavior struct {
+	pattern pattern
+	origin  origin.Handler
+	policy  stack.CachePolicy
+	ttl     cache.TTLPolicy
+	// bypass is set when every TTL is zero (CloudFront's CachingDisabled):
+	// no lookup, no store, no collapsing.
+	bypass bool
+	// getOnly restricts methods to GET, HEAD and OPTIONS (bucket origins).
+	getOnly bool
+	fn      stack.Functions
+	hasFn   bool
+	// queryAllow is the query allow-list as a set.
+	queryAllow map[string]struct{}
+	cookieSet  map[string]struct{}
+}
+
+// compile builds a state from a plan. Origins that were built are closed if
+// a later step fails.
+func compile(p *stack.Plan, runner Runner, opts origin.Options) (st *state, err error) {
+	const op errs.Op = "edge.compile"
+	st = &state{byHost: map[string]*dist{}, runner: runner}
+	defer func() {
+		if err != nil {
+			st.close()
+		}
+	}()
+	for i := range p.Distributions {
+		d, err := compileDist(&p.Distributions[i], runner, opts)
+		if d != nil {
+			st.dists = append(st.dists, d)
+		}
+		if err != nil {
+			return st, errs.E(op, p.Distributions[i].Name, err)
+		}
+		st.byHost[strings.ToLower(d.name)+".localhost"] = d
+	}
+	if len(st.dists) == 1 {
+		st.single = st.dists[0]
+	}
+	return st, nil
+}
+
+func compileDist(pd *stack.Distribution, runner Runner, opts origin.Options) (*dist, error) {
+	d := &dist{name: pd.Name, compress: pd.Compress}
+	opts.Bucket = origin.BucketOptions{IndexDocument: pd.IndexDocument, ErrorDocument: pd.ErrorDocument, SinglePageApp: pd.SinglePageApp}
+	for i := range pd.Behaviors {
+		pb := &pd.Behaviors[i]
+		o, err := origin.New(pb.Origin, opts)
+		if err != nil {
+			return d, err
+		}
+		d.origins = append(d.origins, o)
+		b := &behavior{
+			pattern: compilePattern(pb.PathPattern),
+			origin:  o,
+			policy:  pb.Cache,
+			ttl: cache.TTLPolicy{
+				Min:     time.Duration(pb.Cache.MinTTL) * time.Second,
+				Default: time.Duration(pb.Cache.DefaultTTL) * time.Second,
+				Max:     time.Duration(pb.Cache.MaxTTL) * time.Second,
+			},
+			getOnly: pb.Origin.Kind == stack.OriginBucket,
+			fn:      pb.Functions,
+		}
+		b.bypass = b.ttl.Min == 0 && b.ttl.Default == 0 && b.ttl.Max == 0
+		for _, t := range []stack.Trigger{stack.ViewerRequest, stack.OriginRequest, stack.OriginResponse, stack.ViewerResponse} {
+			if fn := b.fn.For(t); fn != nil {
+				b.hasFn = true
+				if runner == nil {
+					return d, errs.E(errs.Invalid, errs.Errorf("behaviour %q: %s %q is a %s, which this build of Verge cannot run yet", pb.PathPattern, t, fn.Name, fn.Type))
+				}
+			}
+		}
+		if pb.Cache.QueryStrings.Mode == stack.KeyAllowList {
+			b.queryAllow = setOf(pb.Cache.QueryStrings.Names)
+		}
+		if len(pb.Cache.Cookies) > 0 {
+			b.cookieSet = setOf(pb.Cache.Cookies)
+		}
+		d.behaviors = append(d.behaviors, b)
+	}
+	if len(d.behaviors) == 0 {
+		return d, errs.E(errs.Invalid, errors.New("distribution has no behaviours"))
+	}
+	return d, nil
+}
+
+func setOf(names []string) map[string]struct{} {
+	m := make(map[string]struct{}, len(names))
+	for _, n := range names {
+		m[n] = struct{}{}
+	}
+	return m
+}
+
+// route finds the distribution for a Host header.
+func (st *state) route(host string) *dist {
+	if st.single != nil {
+		return st.single
+	}
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	return st.byHost[strings.ToLower(host)]
+}
+
+// match returns the first behaviour whose pattern matches path; the last
+// behaviour is the default ("*"), so there always is one.
+func (d *dist) match(path string) *behavior {
+	for _, b := range d.behaviors {
+		if b.pattern.match(path) {
+			return b
+		}
+	}
+	return d.behaviors[len(d.behaviors)-1]
+}
+
+// close releases the origins' idle connections. Requests in flight keep
+// working: closing only drops idle pooled connections.
+func (st *state) close() {
+	for _, d := range st.dists {
+		for _, o := range d.origins {
+			o.Close()
+		}
+	}
+}
+
+// hostNames lists the hosts the distributions answer on.
+func (st *state) hostNames() []string {
+	var hs []string
+	for h := range st.byHost {
+		hs = append(hs, h)
+	}
+	return hs
+}

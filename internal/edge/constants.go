@@ -1,0 +1,49 @@
+package edge
+
+// Header names Verge reads or writes, in canonical form.
+const (
+	hdrAcceptEncoding  = "Accept-Encoding"
+	hdrAge             = "Age"
+	hdrCacheStatus     = "Cache-Status"
+	hdrContentEncoding = "Content-Encoding"
+	hdrContentLength   = "Content-Length"
+	hdrContentType     = "Content-Type"
+	hdrCookie          = "Cookie"
+	hdrETag            = "Etag"
+	hdrIfModifiedSince = "If-Modified-Since"
+	hdrIfNoneMatch     = "If-None-Match"
+	hdrIfMatch         = "If-Match"
+	hdrIfRange         = "If-Range"
+	hdrIfUnmodSince    = "If-Unmodified-Since"
+	hdrLastModified    = "Last-Modified"
+	hdrRange           = "Range"
+	hdrRequestID       = "X-Request-Id"
+	hdrVary            = "Vary"
+	hdrVia             = "Via"
+	hdrXCache          = "X-Cache"
+)
+
+// Result types, as CloudFront's x-edge-result-type and the first word of
+// X-Cache.
+const (
+	resultHit        = "Hit"
+	resultMiss       = "Miss"
+	resultRefreshHit = "RefreshHit"
+	resultError      = "Error"
+	resultGenerated  = "FunctionGeneratedResponse"
+)
+
+// Limits on what a viewer may send, CloudFront's where it has one.
+const (
+	// maxURLBytes is CloudFront's limit on the request URL (414 beyond).
+	maxURLBytes = 8192
+	// MaxHeaderBytes bounds the request line and headers (431 beyond); the
+	// HTTP server enforces it.
+	MaxHeaderBytes = 20 << 10
+	// minCompressBytes and maxCompressBytes bound what CloudFront compresses.
+	minCompressBytes = 1000
+	maxCompressBytes = 10 << 20
+	// maxEntryBytes is the largest body the cache stores; larger responses
+	// are streamed to their viewers and not kept.
+	maxEntryBytes = 64 << 20
+)

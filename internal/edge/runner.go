@@ -1,0 +1,62 @@
+package edge
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+
+	"github.com/verge-edge/verge/internal/stack"
+)
+
+// A Runner runs the functions associated with cache behaviours. The edge
+// calls it at the four trigger points; the function kinds (cdn-function,
+// edge-lambda-function) implement it in their own packages, so the edge never
+// knows how a function runs.
+type Runner interface {
+	// Request runs fn at a request trigger (viewer-request or origin-request).
+	// It may change req in place. A non-nil Response ends the request with a
+	// generated response.
+	Request(ctx context.Context, t stack.Trigger, fn *stack.FunctionRef, req *Request) (*Response, error)
+	// Response runs fn at a response trigger (origin-response or
+	// viewer-response). It may change resp in place.
+	Response(ctx context.Context, t stack.Trigger, fn *stack.FunctionRef, req *Request, resp *Response) error
+}
+
+// Request is the request as functions see it.
+type Request struct {
+	// Method is the HTTP method.
+	Method string
+	// URI is the path, percent-decoded, starting with "/".
+	URI string
+	// Query is the raw query string, without "?".
+	Query string
+	// Header holds the viewer's headers (canonical names). Host is in it.
+	Header http.Header
+	// ClientIP is the viewer's address.
+	ClientIP string
+	// Body is the request body when the association has includeBody.
+	Body []byte
+	// Distribution and RequestID identify the request, as CloudFront's config block.
+	Distribution string
+	RequestID    string
+}
+
+// Response is a response as functions see it, or one they generate.
+type Response struct {
+	Status int
+	Header http.Header
+	// Body replaces the origin's body when not nil. For a generated response
+	// it is the whole body.
+	Body []byte
+}
+
+// FuncError is how a Runner reports a failed function: the status the
+// viewer gets (502 for a result that fails validation, 503 for an execution
+// error, throttle or timeout) and CloudFront's detailed result type.
+type FuncError struct {
+	Status int    // 502 or 503
+	Type   string // e.g. "LambdaValidationError", "FunctionExecutionError"
+	Detail string
+}
+
+func (e *FuncError) Error() string { return fmt.Sprintf("%s: %s", e.Type, e.Detail) }

@@ -1,0 +1,175 @@
+package stack
+
+// A Plan is a stack file decoded, defaulted, validated and resolved: what the
+// edge runs. It holds no references by name that could dangle, only absolute
+// paths and parsed URLs. Plans are compared in golden tests as JSON, so every
+// field has a stable json tag.
+type Plan struct {
+	// Dir is the absolute stack folder; relative paths were resolved against it.
+	Dir string `json:"-"`
+	// File is the absolute path of the stack file.
+	File string `json:"-"`
+	// Distributions are the CDNs, sorted by name.
+	Distributions []Distribution `json:"distributions"`
+}
+
+// A Distribution is one CDN: a bucket resource with cdn.enabled.
+type Distribution struct {
+	// Name is the resource name; with several distributions it answers on NAME.localhost.
+	Name string `json:"name"`
+	// IndexDocument is served for a path ending in "/" ("index.html"); empty for none.
+	IndexDocument string `json:"indexDocument,omitempty"`
+	// ErrorDocument is the bucket path ("/404.html") served with status 404 when
+	// the bucket has no object for a path; empty for the plain error page.
+	ErrorDocument string `json:"errorDocument,omitempty"`
+	// SinglePageApp serves IndexDocument with status 200 for paths the bucket lacks.
+	SinglePageApp bool `json:"singlePageApp,omitempty"`
+	// Compress enables gzip and brotli for compressible types (default true).
+	Compress bool `json:"compress"`
+	// Behaviors in match order: every route rewrite, then the default ("*").
+	Behaviors []Behavior `json:"behaviors"`
+}
+
+// A Behavior is a cache behaviour: a path pattern with its origin, cache policy
+// and functions.
+type Behavior struct {
+	// PathPattern is CloudFront-style: "*" any run of characters, "?" one
+	// character, always matched against a path that starts with "/".
+	PathPattern string `json:"pathPattern"`
+	// Origin is where misses go.
+	Origin Origin `json:"origin"`
+	// Cache is the cache policy: TTLs and the cache key.
+	Cache CachePolicy `json:"cache"`
+	// Functions are the functions associated with the four trigger points.
+	Functions Functions `json:"functions"`
+}
+
+// OriginKind names the kind of an Origin.
+type OriginKind string
+
+// The origin kinds.
+const (
+	OriginBucket OriginKind = "bucket" // a local folder
+	OriginHTTP   OriginKind = "http"   // an HTTP(S) server (custom-origin)
+	OriginGroup  OriginKind = "group"  // a primary and a secondary with failover
+)
+
+// An Origin is exactly one of Bucket, HTTP or Group, as Kind says.
+type Origin struct {
+	Kind   OriginKind    `json:"kind"`
+	Bucket *BucketOrigin `json:"bucket,omitempty"`
+	HTTP   *HTTPOrigin   `json:"http,omitempty"`
+	Group  *GroupOrigin  `json:"group,omitempty"`
+}
+
+// A BucketOrigin serves objects from a local folder.
+type BucketOrigin struct {
+	// Resource is the bucket resource's name.
+	Resource string `json:"resource"`
+	// Directory is the absolute folder holding the objects. In golden files it
+	// is written relative to the stack folder.
+	Directory string `json:"directory"`
+}
+
+// An HTTPOrigin is an HTTP server reached by a reverse proxy.
+type HTTPOrigin struct {
+	// URL is scheme://host:port with an optional path prefix, no query.
+	URL string `json:"url"`
+	// CustomHeaders are added to every origin request, replacing any of the same name.
+	CustomHeaders []Header `json:"customHeaders,omitempty"`
+	// ConnectTimeout in seconds (CloudFront: 1 to 10, default 10).
+	ConnectTimeout int `json:"connectTimeout"`
+	// ReadTimeout in seconds (CloudFront: 1 to 180, default 30): the longest wait
+	// for the response headers and between body reads.
+	ReadTimeout int `json:"readTimeout"`
+}
+
+// A Header is a name and a value.
+type Header struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+// A GroupOrigin fails over from Primary to Secondary when the primary cannot
+// be reached or answers with one of StatusCodes.
+type GroupOrigin struct {
+	Primary     Origin `json:"primary"`
+	Secondary   Origin `json:"secondary"`
+	StatusCodes []int  `json:"statusCodes"`
+}
+
+// A CachePolicy sets TTLs (in seconds) and the cache key, as CloudFront's.
+type CachePolicy struct {
+	// MinTTL is the least time an object stays fresh, whatever its headers say.
+	MinTTL int64 `json:"minTTL"`
+	// DefaultTTL applies when the origin sends no max-age, s-maxage or Expires.
+	DefaultTTL int64 `json:"defaultTTL"`
+	// MaxTTL caps the freshness the origin's headers ask for.
+	MaxTTL int64 `json:"maxTTL"`
+	// QueryStrings selects the query parameters in the key (and forwarded to the origin).
+	QueryStrings KeyParts `json:"queryStrings"`
+	// Headers are the request header names in the key, canonical form, sorted.
+	Headers []string `json:"headers,omitempty"`
+	// Cookies are the cookie names in the key, sorted.
+	Cookies []string `json:"cookies,omitempty"`
+}
+
+// KeyMode says which parts of a kind go into a cache key.
+type KeyMode string
+
+// The key modes.
+const (
+	KeyNone      KeyMode = "none"
+	KeyAll       KeyMode = "all"
+	KeyAllowList KeyMode = "allowList"
+)
+
+// KeyParts is a mode with the names it allows (for KeyAllowList, sorted).
+type KeyParts struct {
+	Mode  KeyMode  `json:"mode"`
+	Names []string `json:"names,omitempty"`
+}
+
+// Trigger is one of the four points in a request's life where a function runs.
+type Trigger string
+
+// The triggers, in the order they fire.
+const (
+	ViewerRequest  Trigger = "viewer-request"
+	OriginRequest  Trigger = "origin-request"
+	OriginResponse Trigger = "origin-response"
+	ViewerResponse Trigger = "viewer-response"
+)
+
+// Functions holds the function for each trigger; nil where none.
+type Functions struct {
+	ViewerRequest  *FunctionRef `json:"viewerRequest,omitempty"`
+	OriginRequest  *FunctionRef `json:"originRequest,omitempty"`
+	OriginResponse *FunctionRef `json:"originResponse,omitempty"`
+	ViewerResponse *FunctionRef `json:"viewerResponse,omitempty"`
+}
+
+// For returns the function at trigger t, or nil.
+func (f *Functions) For(t Trigger) *FunctionRef {
+	switch t {
+	case ViewerRequest:
+		return f.ViewerRequest
+	case OriginRequest:
+		return f.OriginRequest
+	case OriginResponse:
+		return f.OriginResponse
+	case ViewerResponse:
+		return f.ViewerResponse
+	}
+	return nil
+}
+
+// A FunctionRef names the function resource associated with a trigger.
+type FunctionRef struct {
+	// Name is the function resource's name.
+	Name string `json:"name"`
+	// Type is its resource type: "cdn-function" or "edge-lambda-function".
+	Type string `json:"type"`
+	// IncludeBody passes the request body (request triggers) to the function.
+	IncludeBody bool `json:"includeBody,omitempty"`
+}
