@@ -1,0 +1,73 @@
+package stack
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/verge-edge/verge/internal/errs"
+)
+
+var errorLine = regexp.MustCompile(`^verge\.yaml:[1-9][0-9]*:[1-9][0-9]*: \S`)
+
+// FuzzParse checks that no stack file makes Parse panic, and that every
+// error it returns is positioned.
+func FuzzParse(f *testing.F) {
+	files, err := filepath.Glob("testdata/plan/*.txtar")
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, file := range files {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			f.Fatal(err)
+		}
+		g, err := parseGolden(string(data))
+		if err != nil {
+			f.Fatalf("%s: %v", file, err)
+		}
+		f.Add([]byte(g.stack))
+	}
+	// A stack folder with a few of the files the seeds name.
+	dir := f.TempDir()
+	for _, name := range []string{"public/index.html", "public/404.html", "edge/auth.ts", "fn.js", "kv.json"} {
+		path := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			f.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte("{}"), 0o644); err != nil {
+			f.Fatal(err)
+		}
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		start := time.Now()
+		plan, err := Parse(FileName, data, dir)
+		if d := time.Since(start); d > 2*time.Second {
+			t.Fatalf("Parse of %d bytes took %v", len(data), d)
+		}
+		if err == nil {
+			if plan == nil {
+				t.Fatal("Parse returned neither a plan nor an error")
+			}
+			return
+		}
+		if plan != nil {
+			t.Fatal("Parse returned a plan and an error")
+		}
+		var list errs.List
+		if !errors.As(err, &list) || len(list) == 0 {
+			t.Fatalf("error is %T, want a non-empty errs.List: %v", err, err)
+		}
+		for _, e := range list {
+			if !errorLine.MatchString(e.Error()) {
+				t.Fatalf("error without a verge.yaml:LINE:COL: prefix: %q", e)
+			}
+			if !errs.Is(errs.Invalid, e) {
+				t.Fatalf("error not of kind Invalid: %q", e)
+			}
+		}
+	})
+}

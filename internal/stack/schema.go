@@ -1,0 +1,312 @@
+package stack
+
+// The structs in this file are the schema of the stack file. The decoder
+// walks the YAML tree against them by reflection: a key is allowed exactly
+// when a field has it as its `yaml` tag, and `verge:"required"` marks the
+// keys that must be present. Pointer fields are optional values with a
+// default other than the zero value; a field of interface type holds the
+// properties of a typed object (see typed). Keep every field documented:
+// docs/stack-file.md is written from these comments.
+
+// Stack is a whole stack file.
+type Stack struct {
+	// Resources are the stack's resources by name. A name is letters and
+	// digits starting with a letter; names must differ in more than case,
+	// because a distribution answers on NAME.localhost.
+	Resources Resources `yaml:"resources" verge:"required"`
+}
+
+// Resources are the resources in the order written; decoded from a mapping
+// of name to Resource.
+type Resources []*Resource
+
+// A Resource is one entry of resources: a type and its properties.
+type Resource struct {
+	// Name is the key the resource was written under.
+	Name string `yaml:"-"`
+	// Type selects the kind of resource: bucket, cdn-function,
+	// edge-lambda-function or key-value-store.
+	Type string `yaml:"type" verge:"required"`
+	// Properties configure the resource; their schema depends on Type
+	// (*BucketProps, *CDNFunctionProps, *EdgeLambdaFunctionProps,
+	// *KeyValueStoreProps). Nil when Type is not supported.
+	Properties any `yaml:"properties"`
+}
+
+// The resource types.
+const (
+	TypeBucket             = "bucket"
+	TypeCDNFunction        = "cdn-function"
+	TypeEdgeLambdaFunction = "edge-lambda-function"
+	TypeKeyValueStore      = "key-value-store"
+)
+
+var resourceTypes = typeSet{
+	what: "resource type",
+	supported: map[string]func() any{
+		TypeBucket:             func() any { return new(BucketProps) },
+		TypeCDNFunction:        func() any { return new(CDNFunctionProps) },
+		TypeEdgeLambdaFunction: func() any { return new(EdgeLambdaFunctionProps) },
+		TypeKeyValueStore:      func() any { return new(KeyValueStoreProps) },
+	},
+	// Stacktape types on the roadmap: named so users learn they are coming
+	// rather than that they misspelled something.
+	planned: []string{"function", "http-api-gateway", "application-load-balancer", "event-bus", "queue", "sqs-queue", "sns-topic"},
+}
+
+// BucketProps are the properties of a bucket: a local folder of objects,
+// optionally served by a CDN.
+type BucketProps struct {
+	// Directory is the folder holding the objects, relative to the stack
+	// folder. It must exist.
+	Directory string `yaml:"directory" verge:"required"`
+	// CDN puts a distribution in front of the bucket.
+	CDN *CDN `yaml:"cdn"`
+}
+
+// CDN configures a bucket's distribution.
+type CDN struct {
+	// Enabled creates the distribution; without it the cdn settings are
+	// still checked but nothing is served.
+	Enabled bool `yaml:"enabled"`
+	// CachingOptions is the cache policy of the default behaviour (paths no
+	// route rewrite matches). Default: CloudFront's defaults.
+	CachingOptions *CachingOptions `yaml:"cachingOptions"`
+	// IndexDocument is served for paths ending in "/". Default "index.html";
+	// "" serves none.
+	IndexDocument *string `yaml:"indexDocument"`
+	// ErrorDocument is the bucket path ("/404.html") served with status 404
+	// for a path the bucket lacks. The file must exist in the directory.
+	// Default "": the plain error page.
+	ErrorDocument string `yaml:"errorDocument"`
+	// SinglePageApp serves the index document with status 200 for paths the
+	// bucket lacks, so a client-side router can handle them. Default false.
+	SinglePageApp bool `yaml:"singlePageApp"`
+	// Compress enables gzip and brotli for compressible types. Default true.
+	Compress *bool `yaml:"compress"`
+	// RouteRewrites send matching paths elsewhere, first match wins, before
+	// the default behaviour.
+	RouteRewrites []RouteRewrite `yaml:"routeRewrites"`
+	// EdgeFunctions are the functions of the default behaviour.
+	EdgeFunctions *EdgeFunctions `yaml:"edgeFunctions"`
+}
+
+// CachingOptions is a cache policy, as CloudFront's.
+type CachingOptions struct {
+	// MinTTL is the least time in seconds an object stays fresh, whatever
+	// its headers say. Default 0.
+	MinTTL *int64 `yaml:"minTTL"`
+	// DefaultTTL in seconds applies when the origin sends no max-age,
+	// s-maxage or Expires. Default 86400 (one day).
+	DefaultTTL *int64 `yaml:"defaultTTL"`
+	// MaxTTL in seconds caps the freshness the origin asks for. Default
+	// 31536000 (one year).
+	MaxTTL *int64 `yaml:"maxTTL"`
+	// CacheKeyParameters select the request parts in the cache key; they are
+	// also forwarded to the origin.
+	CacheKeyParameters *CacheKeyParameters `yaml:"cacheKeyParameters"`
+}
+
+// CacheKeyParameters select what of a request goes into the cache key.
+type CacheKeyParameters struct {
+	// QueryStrings is none, all, or {allowList: [names]}. Default none.
+	QueryStrings *QueryStrings `yaml:"queryStrings"`
+	// Headers are request header names in the key, at most 10.
+	// Accept-Encoding is not allowed: compression handles it.
+	Headers []string `yaml:"headers"`
+	// Cookies are cookie names in the key, at most 10.
+	Cookies []string `yaml:"cookies"`
+}
+
+// QueryStrings is written as the scalar none or all, or as a mapping with an
+// allowList.
+type QueryStrings struct {
+	// Mode is none, all, or allowList when written as a mapping.
+	Mode KeyMode `yaml:"-"`
+	// AllowList names the query parameters in the key, at most 10.
+	AllowList []string `yaml:"allowList" verge:"required"`
+}
+
+// A RouteRewrite sends the paths matching Path to another origin.
+type RouteRewrite struct {
+	// Path is a CloudFront path pattern: it starts with "/" or "*", "*"
+	// matches any run of characters and "?" one character; at most 255
+	// characters.
+	Path string `yaml:"path" verge:"required"`
+	// RouteTo is where matching requests go.
+	RouteTo *RouteTo `yaml:"routeTo" verge:"required"`
+	// CachingOptions is the route's cache policy. Default: CloudFront's
+	// defaults, not the bucket's.
+	CachingOptions *CachingOptions `yaml:"cachingOptions"`
+	// EdgeFunctions are the route's functions; the bucket's are not inherited.
+	EdgeFunctions *EdgeFunctions `yaml:"edgeFunctions"`
+}
+
+// RouteTo is an origin: a type and its properties.
+type RouteTo struct {
+	// Type is custom-origin, bucket or origin-group.
+	Type string `yaml:"type" verge:"required"`
+	// Properties depend on Type (*CustomOriginProps, *BucketOriginProps,
+	// *OriginGroupProps). Nil when Type is not supported.
+	Properties any `yaml:"properties"`
+}
+
+// The routeTo types.
+const (
+	RouteCustomOrigin = "custom-origin"
+	RouteBucket       = "bucket"
+	RouteOriginGroup  = "origin-group"
+)
+
+var routeTypes = typeSet{
+	what: "routeTo type",
+	supported: map[string]func() any{
+		RouteCustomOrigin: func() any { return new(CustomOriginProps) },
+		RouteBucket:       func() any { return new(BucketOriginProps) },
+		RouteOriginGroup:  func() any { return new(OriginGroupProps) },
+	},
+	planned: []string{"http-api-gateway", "application-load-balancer", "function"},
+}
+
+// CustomOriginProps locate an HTTP server, by url or by domainName (exactly
+// one of them).
+type CustomOriginProps struct {
+	// URL is http(s)://host[:port][/path], without query or fragment.
+	URL string `yaml:"url"`
+	// DomainName is the server's host name or IP address.
+	DomainName string `yaml:"domainName"`
+	// Protocol is http or https (with domainName). Default https.
+	Protocol *string `yaml:"protocol"`
+	// Port (with domainName). Default 80 for http, 443 for https.
+	Port *int `yaml:"port"`
+	// Path is a prefix added to every origin request path (with
+	// domainName): it starts with "/" and does not end with one.
+	Path string `yaml:"path"`
+	// CustomHeaders are added to every origin request, replacing any of the
+	// same name. Host and hop-by-hop headers are not allowed.
+	CustomHeaders []CustomHeader `yaml:"customHeaders"`
+	// ConnectTimeout in seconds, 1 to 10. Default 10.
+	ConnectTimeout *int `yaml:"connectTimeout"`
+	// ReadTimeout in seconds, 1 to 180: the longest wait for the response
+	// headers and between body reads. Default 30.
+	ReadTimeout *int `yaml:"readTimeout"`
+}
+
+// A CustomHeader is a header added to origin requests.
+type CustomHeader struct {
+	// HeaderName is the header's name.
+	HeaderName string `yaml:"headerName" verge:"required"`
+	// Value is the header's value.
+	Value string `yaml:"value" verge:"required"`
+}
+
+// BucketOriginProps route to another bucket resource.
+type BucketOriginProps struct {
+	// BucketName is the name of a bucket resource.
+	BucketName string `yaml:"bucketName" verge:"required"`
+}
+
+// OriginGroupProps fail over from a primary origin to a secondary.
+type OriginGroupProps struct {
+	// Primary is the origin tried first; not an origin-group.
+	Primary *RouteTo `yaml:"primary" verge:"required"`
+	// Secondary is tried when the primary fails; not an origin-group.
+	Secondary *RouteTo `yaml:"secondary" verge:"required"`
+	// FailoverStatusCodes are the primary's statuses that trigger failover,
+	// among 403, 404, 500, 502, 503 and 504. Default [500, 502, 503, 504].
+	FailoverStatusCodes []int `yaml:"failoverStatusCodes"`
+}
+
+// EdgeFunctions associate functions with the four trigger points.
+type EdgeFunctions struct {
+	// OnRequest runs on the viewer request, before the cache
+	// (cdn-function or edge-lambda-function).
+	OnRequest *FunctionAssociation `yaml:"onRequest"`
+	// OnOriginRequest runs on a cache miss, before the origin
+	// (edge-lambda-function).
+	OnOriginRequest *FunctionAssociation `yaml:"onOriginRequest"`
+	// OnOriginResponse runs on the origin's response, before caching
+	// (edge-lambda-function).
+	OnOriginResponse *FunctionAssociation `yaml:"onOriginResponse"`
+	// OnResponse runs on the response to the viewer
+	// (cdn-function or edge-lambda-function).
+	OnResponse *FunctionAssociation `yaml:"onResponse"`
+}
+
+// A FunctionAssociation is written as a function name, or as a mapping when
+// it has options.
+type FunctionAssociation struct {
+	// Function is the name of a cdn-function or edge-lambda-function resource.
+	Function string `yaml:"function" verge:"required"`
+	// IncludeBody passes the request body to an edge-lambda-function at
+	// onRequest or onOriginRequest. Default false.
+	IncludeBody bool `yaml:"includeBody"`
+}
+
+// CDNFunctionProps are the properties of a cdn-function (a CloudFront
+// Function: JavaScript run in process at the viewer triggers).
+type CDNFunctionProps struct {
+	// EntryfilePath is the function's JavaScript file, relative to the stack
+	// folder.
+	EntryfilePath string `yaml:"entryfilePath" verge:"required"`
+	// Runtime is cloudfront-js-1.0 or cloudfront-js-2.0. Default
+	// cloudfront-js-2.0.
+	Runtime *string `yaml:"runtime"`
+	// KeyValueStore is the name of a key-value-store resource the function
+	// reads.
+	KeyValueStore string `yaml:"keyValueStore"`
+}
+
+// The cdn-function runtimes.
+const (
+	RuntimeCloudFrontJS1 = "cloudfront-js-1.0"
+	RuntimeCloudFrontJS2 = "cloudfront-js-2.0"
+)
+
+// EdgeLambdaFunctionProps are the properties of an edge-lambda-function
+// (Lambda@Edge: run in a sandbox at any trigger).
+type EdgeLambdaFunctionProps struct {
+	// Packaging says how the function's code is built.
+	Packaging *Packaging `yaml:"packaging" verge:"required"`
+	// Memory in MB, 128 to 10240; at most 128 at the viewer triggers.
+	// Default 128.
+	Memory *int `yaml:"memory"`
+	// Timeout in seconds, 1 to 30; at most 5 at the viewer triggers.
+	// Default 5.
+	Timeout *int `yaml:"timeout"`
+}
+
+// Packaging is how a function's code is built: a type and its properties.
+type Packaging struct {
+	// Type is stacktape-lambda-buildpack.
+	Type string `yaml:"type" verge:"required"`
+	// Properties depend on Type (*BuildpackProps). Nil when Type is not
+	// supported.
+	Properties any `yaml:"properties"`
+}
+
+// PackagingBuildpack builds the function from its entry file.
+const PackagingBuildpack = "stacktape-lambda-buildpack"
+
+var packagingTypes = typeSet{
+	what: "packaging type",
+	supported: map[string]func() any{
+		PackagingBuildpack: func() any { return new(BuildpackProps) },
+	},
+	planned: []string{"custom-artifact"},
+}
+
+// BuildpackProps are the properties of a stacktape-lambda-buildpack.
+type BuildpackProps struct {
+	// EntryfilePath is the function's entry file (.js, .ts, .py, .go …),
+	// relative to the stack folder.
+	EntryfilePath string `yaml:"entryfilePath" verge:"required"`
+}
+
+// KeyValueStoreProps are the properties of a key-value-store (a CloudFront
+// KeyValueStore read by cdn-functions).
+type KeyValueStoreProps struct {
+	// DataFile is a JSON file with the store's initial data, relative to the
+	// stack folder.
+	DataFile string `yaml:"dataFile" verge:"required"`
+}
