@@ -13,7 +13,10 @@ import (
 // CloudFront's standard log that apply. Lines are buffered and flushed every
 // second, so logging costs the hit path an append, not a write call.
 type accessLog struct {
-	mu   sync.Mutex
+	mu sync.Mutex
+	// sec and secText cache the formatted second, the costly part of a timestamp.
+	sec     int64
+	secText []byte
 	w    *bufio.Writer
 	line []byte
 	stop chan struct{}
@@ -55,7 +58,7 @@ func (l *accessLog) write(ex *exchange, elapsed time.Duration) {
 	l.mu.Lock()
 	b := l.line[:0]
 	b = append(b, `{"time":"`...)
-	b = ex.start.UTC().AppendFormat(b, time.RFC3339Nano)
+	b = l.appendTime(b, ex.start)
 	b = append(b, `","c-ip":`...)
 	b = appendJSONString(b, clientIP(r))
 	b = append(b, `,"cs-method":`...)
@@ -118,4 +121,15 @@ func appendJSONString(b []byte, s string) []byte {
 		i += size
 	}
 	return append(b, '"')
+}
+
+// appendTime appends t as RFC 3339 UTC with milliseconds; l.mu is held.
+func (l *accessLog) appendTime(b []byte, t time.Time) []byte {
+	t = t.UTC()
+	if s := t.Unix(); s != l.sec || l.secText == nil {
+		l.sec, l.secText = s, t.AppendFormat(l.secText[:0], "2006-01-02T15:04:05")
+	}
+	b = append(b, l.secText...)
+	ms := t.Nanosecond() / int(time.Millisecond)
+	return append(b, '.', byte('0'+ms/100), byte('0'+ms/10%10), byte('0'+ms%10), 'Z')
 }

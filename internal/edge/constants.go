@@ -37,9 +37,10 @@ const (
 const (
 	// maxURLBytes is CloudFront's limit on the request URL (414 beyond).
 	maxURLBytes = 8192
-	// MaxHeaderBytes bounds the request line and headers (431 beyond); the
-	// HTTP server enforces it.
-	MaxHeaderBytes = 20 << 10
+	// MaxHeaderBytes is the http.Server setting that bounds the request line
+	// and headers to 20 KiB (431 beyond): net/http allows 4,096 bytes more
+	// than the setting.
+	MaxHeaderBytes = 20<<10 - 4096
 	// minCompressBytes and maxCompressBytes bound what CloudFront compresses.
 	minCompressBytes = 1000
 	maxCompressBytes = 10 << 20

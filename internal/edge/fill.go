@@ -499,3 +499,10 @@ func addVary(vary []string, name string) []string {
 	}
 	return append(vary[:len(vary):len(vary)], name)
 }
+
+// len returns how many fills are in flight.
+func (fs *fills) len() int {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	return len(fs.m)
+}

@@ -6,7 +6,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"time"
 
 	"github.com/verge-edge/verge/internal/edge/cache"
 	"github.com/verge-edge/verge/internal/stack"
@@ -35,7 +34,7 @@ func (ex *exchange) run() {
 	ex.key = ex.b.appendKey(ex.key[:0], ex.d, r)
 	e, ok := ex.lookup()
 	if ok {
-		switch e.State(time.Now()) {
+		switch e.State(ex.start) {
 		case cache.Fresh:
 			ex.result, ex.cacheStatus = resultHit, ex.s.names.cacheStatusHit
 			ex.serveEntry(e)

@@ -24,7 +24,7 @@ func (ex *exchange) serveEntry(e *cache.Entry) {
 		h[k] = v
 	}
 	if ex.result == resultHit {
-		h[hdrAge] = []string{strconv.FormatInt(int64(e.Age(time.Now())/time.Second), 10)}
+		h[hdrAge] = []string{strconv.FormatInt(int64(e.Age(ex.start)/time.Second), 10)}
 	}
 	r := ex.r
 	if e.Status == http.StatusOK && hasConditionalOrRange(r.Header) {
