@@ -17,10 +17,10 @@ type accessLog struct {
 	// sec and secText cache the formatted second, the costly part of a timestamp.
 	sec     int64
 	secText []byte
-	w    *bufio.Writer
-	line []byte
-	stop chan struct{}
-	done chan struct{}
+	w       *bufio.Writer
+	line    []byte
+	stop    chan struct{}
+	done    chan struct{}
 }
 
 func newAccessLog(w io.Writer) *accessLog {
