@@ -451,8 +451,8 @@ func (j *fillJob) entry() *cache.Entry {
 		Dist: j.d.name, Path: j.out.URL.Path, Status: f.status, Header: h, Body: f.body,
 		ResponseTime: j.respTime, InitialAge: d.InitialAge, TTL: d.TTL,
 		StaleWhileRevalidate: d.StaleWhileRevalidate, StaleIfError: d.StaleIfError,
-		MustRevalidate: d.MustRevalidate, NoCache: d.NoCache,
-		ETag: headerValue(h, hdrETag), LastModified: headerValue(h, hdrLastModified),
+		MustRevalidate: d.MustRevalidate,
+		ETag:           headerValue(h, hdrETag), LastModified: headerValue(h, hdrLastModified),
 		Vary: varyNames(h),
 	}
 	if e.LastModified != "" {

@@ -57,7 +57,6 @@ type diskMeta struct {
 	StaleWhileRevalidate time.Duration
 	StaleIfError         time.Duration
 	MustRevalidate       bool
-	NoCache              bool
 	ETag, LastModified   string
 	ModTime              time.Time
 }
@@ -307,7 +306,7 @@ func metaOf(e *Entry) *diskMeta {
 	return &diskMeta{Key: e.Key, Dist: e.Dist, Path: e.Path, Status: e.Status, Header: e.Header,
 		Encoding: e.Encoding, Vary: e.Vary, ResponseTime: e.ResponseTime, InitialAge: e.InitialAge,
 		TTL: e.TTL, StaleWhileRevalidate: e.StaleWhileRevalidate, StaleIfError: e.StaleIfError,
-		MustRevalidate: e.MustRevalidate, NoCache: e.NoCache, ETag: e.ETag,
+		MustRevalidate: e.MustRevalidate, ETag: e.ETag,
 		LastModified: e.LastModified, ModTime: e.ModTime}
 }
 
@@ -315,6 +314,6 @@ func (m *diskMeta) entry(body []byte) *Entry {
 	return &Entry{Key: m.Key, Dist: m.Dist, Path: m.Path, Status: m.Status, Header: m.Header,
 		Body: body, Encoding: m.Encoding, Vary: m.Vary, ResponseTime: m.ResponseTime,
 		InitialAge: m.InitialAge, TTL: m.TTL, StaleWhileRevalidate: m.StaleWhileRevalidate,
-		StaleIfError: m.StaleIfError, MustRevalidate: m.MustRevalidate, NoCache: m.NoCache,
+		StaleIfError: m.StaleIfError, MustRevalidate: m.MustRevalidate,
 		ETag: m.ETag, LastModified: m.LastModified, ModTime: m.ModTime}
 }

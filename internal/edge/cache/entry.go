@@ -37,8 +37,6 @@ type Entry struct {
 	StaleIfError         time.Duration
 	// MustRevalidate forbids serving the entry stale.
 	MustRevalidate bool
-	// NoCache requires revalidation before every use.
-	NoCache bool
 	// ETag and LastModified are the validators, copied from Header.
 	ETag         string
 	LastModified string
@@ -79,9 +77,6 @@ const (
 
 // State classifies the entry at now.
 func (e *Entry) State(now time.Time) Freshness {
-	if e.NoCache {
-		return Stale
-	}
 	age := e.Age(now)
 	if age < e.TTL {
 		return Fresh

@@ -56,10 +56,6 @@ type Decision struct {
 	// (RFC 9111 §5.2.2.2), proxy-revalidate (§5.2.2.8), or s-maxage, which
 	// implies proxy-revalidate (§5.2.2.10). It overrides the stale windows.
 	MustRevalidate bool
-	// NoCache means the stored response must be revalidated before each use
-	// (RFC 9111 §5.2.2.4, no-cache without field names). Decide sets it only
-	// when TTLPolicy.Min > 0 stores a no-cache response anyway.
-	NoCache bool
 }
 
 // errorCachingMinTTL is CloudFront's default Error Caching Minimum TTL: how

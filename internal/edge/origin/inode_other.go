@@ -1,0 +1,9 @@
+//go:build !unix
+
+package origin
+
+import "io/fs"
+
+// inode is 0 where the platform hides inode numbers; size and modification
+// time then identify a file version.
+func inode(fs.FileInfo) uint64 { return 0 }
