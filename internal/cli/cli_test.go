@@ -1,0 +1,302 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m,
+		goleak.IgnoreTopFunction("net/http.(*persistConn).readLoop"),
+		goleak.IgnoreTopFunction("net/http.(*persistConn).writeLoop"),
+		goleak.IgnoreTopFunction("internal/poll.runtime_pollWait"),
+	)
+}
+
+// lockedBuffer collects a command's output while it runs.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+func run(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb lockedBuffer
+	code = Run(context.Background(), &Env{Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }}, args)
+	return code, out.String(), errb.String()
+}
+
+// stackDir writes a stack folder with a bucket CDN.
+func stackDir(t *testing.T, yaml string) string {
+	t.Helper()
+	dir := t.TempDir()
+	must(t, os.MkdirAll(filepath.Join(dir, "public"), 0o755))
+	must(t, os.WriteFile(filepath.Join(dir, "public", "index.html"), []byte("v1"), 0o644))
+	must(t, os.WriteFile(filepath.Join(dir, "verge.yaml"), []byte(yaml), 0o644))
+	return dir
+}
+
+const siteYAML = `resources:
+  site:
+    type: bucket
+    properties:
+      directory: ./public
+      cdn:
+        enabled: true
+`
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	type tc struct {
+		name string
+		args []string
+		code int
+		err  string
+	}
+	dir := stackDir(t, siteYAML)
+	bad := stackDir(t, "resources:\n  site:\n    type: bucket\n    properties:\n      directroy: ./public\n")
+	for _, c := range []tc{
+		{"no command", nil, 2, "Usage"},
+		{"unknown command", []string{"deploy"}, 2, `unknown command "deploy"`},
+		{"bad flag", []string{"dev", "--nope"}, 2, "flag provided but not defined"},
+		{"two folders", []string{"validate", dir, dir}, 2, "at most one"},
+		{"valid", []string{"validate", dir}, 0, ""},
+		{"invalid stack", []string{"validate", bad}, 2, `verge.yaml:5:7: unknown property "directroy"`},
+		{"missing folder", []string{"validate", filepath.Join(dir, "nope")}, 2, "nope"},
+		{"public admin without token", []string{"serve", dir, "--admin", "0.0.0.0:0"}, 2, "not a loopback address"},
+		{"dev on an invalid stack", []string{"dev", bad}, 2, "directroy"},
+		{"invalidate without paths", []string{"invalidate"}, 2, "Usage"},
+	} {
+		code, _, stderr := run(t, c.args...)
+		if code != c.code || !strings.Contains(stderr, c.err) {
+			t.Errorf("%s: exit %d, stderr %q; want %d and %q", c.name, code, stderr, c.code, c.err)
+		}
+	}
+}
+
+// running is a verge dev or serve started in-process on random ports.
+type running struct {
+	listen, admin string
+	stdout        *lockedBuffer
+	stderr        *lockedBuffer
+	stop          func() int
+}
+
+func start(t *testing.T, args ...string) *running {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	r := &running{stdout: &lockedBuffer{}, stderr: &lockedBuffer{}}
+	ready := make(chan struct{})
+	env := &Env{Stdout: r.stdout, Stderr: r.stderr, Getenv: func(string) string { return "" },
+		Ready: func(l, a string) { r.listen, r.admin = l, a; close(ready) }}
+	done := make(chan int, 1)
+	go func() { done <- Run(ctx, env, append(args, "--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0")) }()
+	select {
+	case <-ready:
+	case code := <-done:
+		t.Fatalf("verge exited %d: %s", code, r.stderr.String())
+	case <-time.After(10 * time.Second):
+		t.Fatal("verge did not start")
+	}
+	var once sync.Once
+	var code int
+	r.stop = func() int {
+		once.Do(func() { cancel(); code = <-done })
+		return code
+	}
+	t.Cleanup(func() { r.stop() })
+	return r
+}
+
+func fetch(t *testing.T, method, url string, body io.Reader, hdr ...string) (*http.Response, string) {
+	t.Helper()
+	req, _ := http.NewRequest(method, url, body)
+	for i := 0; i+1 < len(hdr); i += 2 {
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
+	tr := &http.Transport{}
+	defer tr.CloseIdleConnections()
+	resp, err := (&http.Client{Transport: tr}).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, string(b)
+}
+
+func TestDevAppliesChanges(t *testing.T) {
+	dir := stackDir(t, siteYAML)
+	v := start(t, "dev", dir)
+	site := "http://" + v.listen
+	if _, body := fetch(t, "GET", site+"/", nil); body != "v1" {
+		t.Fatalf("first: %q", body)
+	}
+	if resp, _ := fetch(t, "GET", site+"/", nil); resp.Header.Get("X-Cache") != "Hit from verge" {
+		t.Fatalf("second request was not a hit: %v", resp.Header)
+	}
+
+	// An object change is live in under a second, despite the cache.
+	begin := time.Now()
+	must(t, os.WriteFile(filepath.Join(dir, "public", "index.html"), []byte("v2"), 0o644))
+	until(t, time.Second, func() bool { _, b := fetch(t, "GET", site+"/", nil); return b == "v2" })
+	t.Logf("object change live after %v", time.Since(begin))
+
+	// A broken stack file keeps the running plan and says why.
+	must(t, os.WriteFile(filepath.Join(dir, "verge.yaml"), []byte(siteYAML+"        bogus: 1\n"), 0o644))
+	until(t, 2*time.Second, func() bool { return strings.Contains(v.stderr.String(), "bogus") })
+	if _, body := fetch(t, "GET", site+"/", nil); body != "v2" {
+		t.Errorf("after a broken stack: %q", body)
+	}
+
+	// A good change applies in under a second: the errorDocument appears.
+	must(t, os.WriteFile(filepath.Join(dir, "public", "404.html"), []byte("custom 404"), 0o644))
+	begin = time.Now()
+	must(t, os.WriteFile(filepath.Join(dir, "verge.yaml"), []byte(siteYAML+"        errorDocument: /404.html\n"), 0o644))
+	until(t, time.Second, func() bool { _, b := fetch(t, "GET", site+"/missing", nil); return b == "custom 404" })
+	t.Logf("stack change live after %v", time.Since(begin))
+	if code := v.stop(); code != 0 {
+		t.Errorf("exit %d", code)
+	}
+}
+
+func TestAdminAndInvalidate(t *testing.T) {
+	dir := stackDir(t, siteYAML)
+	v := start(t, "serve", dir, "--access-log", "-")
+	site, adm := "http://"+v.listen, "http://"+v.admin
+	fetch(t, "GET", site+"/", nil)
+	fetch(t, "GET", site+"/", nil)
+
+	_, body := fetch(t, "GET", adm+"/healthz", nil)
+	if !strings.Contains(body, `"ok"`) {
+		t.Errorf("health: %s", body)
+	}
+	var st struct {
+		Memory   struct{ Entries, Bytes int64 }
+		Requests map[string]float64
+		HitRatio float64
+	}
+	_, body = fetch(t, "GET", adm+"/cache/stats", nil)
+	must(t, json.Unmarshal([]byte(body), &st))
+	if st.Memory.Entries < 1 || st.Requests["Hit"] != 1 || st.HitRatio != 0.5 {
+		t.Errorf("stats: %s", body)
+	}
+	_, body = fetch(t, "GET", adm+"/metrics", nil)
+	if !strings.Contains(body, `verge_edge_requests_total{result="Hit"} 1`) {
+		t.Errorf("metrics lack the hit counter")
+	}
+
+	// serve does not watch files: the change shows only after invalidation.
+	must(t, os.WriteFile(filepath.Join(dir, "public", "index.html"), []byte("v2"), 0o644))
+	time.Sleep(100 * time.Millisecond)
+	if _, body := fetch(t, "GET", site+"/", nil); body != "v1" {
+		t.Errorf("serve reloaded a file: %q", body)
+	}
+	code, out, errOut := run(t, "invalidate", "--admin", v.admin, "--stack", "site", "/*")
+	if code != 0 || !strings.Contains(out, "invalidated") {
+		t.Fatalf("invalidate: %d %q %q", code, out, errOut)
+	}
+	if _, body := fetch(t, "GET", site+"/", nil); body != "v2" {
+		t.Errorf("after invalidation: %q", body)
+	}
+	code, _, errOut = run(t, "invalidate", "--admin", v.admin, "--stack", "nosuch", "/a")
+	if code != 2 || !strings.Contains(errOut, "NoSuchDistribution") {
+		t.Errorf("unknown stack: %d %q", code, errOut)
+	}
+	code, _, errOut = run(t, "invalidate", "--admin", v.admin, "a*b")
+	if code != 2 || !strings.Contains(errOut, "InvalidPaths") {
+		t.Errorf("bad path: %d %q", code, errOut)
+	}
+	if code := v.stop(); code != 0 {
+		t.Errorf("exit %d", code)
+	}
+	if !strings.Contains(v.stdout.String(), `"x-edge-result-type":"Hit"`) {
+		t.Errorf("access log on stdout lacks the hit: %s", v.stdout.String())
+	}
+}
+
+func TestAdminToken(t *testing.T) {
+	dir := stackDir(t, siteYAML)
+	v := start(t, "serve", dir, "--admin-token", "s3cret", "--access-log", "off")
+	adm := "http://" + v.admin
+	if resp, _ := fetch(t, "GET", adm+"/cache/stats", nil); resp.StatusCode != 401 {
+		t.Errorf("no token: %d", resp.StatusCode)
+	}
+	if resp, _ := fetch(t, "GET", adm+"/cache/stats", nil, "Authorization", "Bearer wrong"); resp.StatusCode != 401 {
+		t.Errorf("wrong token: %d", resp.StatusCode)
+	}
+	if resp, _ := fetch(t, "GET", adm+"/cache/stats", nil, "Authorization", "Bearer s3cret"); resp.StatusCode != 200 {
+		t.Errorf("right token: %d", resp.StatusCode)
+	}
+}
+
+func TestDiskCacheSurvivesRestart(t *testing.T) {
+	dir := stackDir(t, siteYAML)
+	args := []string{"serve", dir, "--cache-disk", "16MiB", "--access-log", "off"}
+	v := start(t, args...)
+	fetch(t, "GET", "http://"+v.listen+"/", nil)
+	v.stop()
+	must(t, os.WriteFile(filepath.Join(dir, "public", "index.html"), []byte("v2"), 0o644))
+	v = start(t, args...)
+	resp, body := fetch(t, "GET", "http://"+v.listen+"/", nil)
+	if body != "v1" || resp.Header.Get("X-Cache") != "Hit from verge" {
+		t.Errorf("after restart: %q %s", body, resp.Header.Get("X-Cache"))
+	}
+	if _, err := os.Stat(filepath.Join(dir, ".verge", "cache")); err != nil {
+		t.Errorf("no disk cache in the data folder: %v", err)
+	}
+}
+
+func TestParseSize(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want int64
+		ok   bool
+	}{{"256MiB", 256 << 20, true}, {"1GB", 1e9, true}, {"512k", 512 << 10, true}, {"0", 0, true}, {"12", 12, true},
+		{"1.5GiB", 3 << 29, true}, {"-1", 0, false}, {"lots", 0, false}, {"", 0, false}} {
+		got, err := parseSize(c.in)
+		if (err == nil) != c.ok || got != c.want {
+			t.Errorf("parseSize(%q) = %d, %v", c.in, got, err)
+		}
+	}
+}
+
+func until(t *testing.T, limit time.Duration, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(limit)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("not within %v", limit)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
