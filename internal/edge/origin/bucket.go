@@ -15,10 +15,6 @@ import (
 	"github.com/verge-edge/verge/internal/errs"
 )
 
-// openFlags opens without blocking: a FIFO planted in the folder must not
-// hang the fetch. Regular files ignore O_NONBLOCK.
-const openFlags = os.O_RDONLY | syscall.O_NONBLOCK
-
 // bucket serves the objects of a local folder like an S3 website endpoint.
 //
 // Status codes: a path Clean refuses, or a symbolic link leading out of the

@@ -25,5 +25,14 @@
 //
 // Bucket paths are decoded exactly once and must stay inside the folder: see
 // Clean for the rules. Files are opened through an os.Root, which refuses any
-// symbolic link that leads outside.
+// symbolic link that leads outside. A path Clean refuses, or a link out of
+// the folder, is answered 403 (S3's AccessDenied); a missing object is 404,
+// unless BucketOptions serve the SPA index (200, checked first, as a
+// CloudFront 404→/index.html mapping does) or an error document (404).
+//
+// A group tries its primary with a writer that holds the response back until
+// the status is known: a failover status, or a primary that cannot be
+// reached, is discarded whole (headers included) and the secondary answers
+// on the real writer. Only GET, HEAD and OPTIONS fail over, as in CloudFront;
+// once the primary's response is committed it streams as is.
 package origin

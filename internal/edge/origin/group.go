@@ -101,7 +101,8 @@ const (
 
 // failoverWriter holds back the primary's response until its status shows
 // whether it stands. Headers go to a map of its own, so a swallowed
-// response leaves no trace on the real writer.
+// response leaves no trace on the real writer. It has no Unwrap method on
+// purpose: http.ResponseController must not reach the real writer around it.
 type failoverWriter struct {
 	w      http.ResponseWriter
 	header http.Header
@@ -160,3 +161,5 @@ func (fw *failoverWriter) FlushError() error {
 
 // Flush is FlushError for callers that look for an http.Flusher.
 func (fw *failoverWriter) Flush() { _ = fw.FlushError() }
+
+var _ http.Flusher = (*failoverWriter)(nil)

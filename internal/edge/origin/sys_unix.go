@@ -4,8 +4,14 @@ package origin
 
 import (
 	"io/fs"
+	"os"
 	"syscall"
 )
+
+// openFlags opens without blocking: a FIFO planted in the folder must not
+// hang the fetch until something writes to it. Regular files ignore
+// O_NONBLOCK.
+const openFlags = os.O_RDONLY | syscall.O_NONBLOCK
 
 // inode is fi's inode number, or 0 when the platform hides it.
 func inode(fi fs.FileInfo) uint64 {

@@ -2,7 +2,13 @@
 
 package origin
 
-import "io/fs"
+import (
+	"io/fs"
+	"os"
+)
+
+// openFlags opens read-only; only Unix has FIFOs to guard against.
+const openFlags = os.O_RDONLY
 
 // inode is 0 where the platform hides inode numbers; size and modification
 // time then identify a file version.
