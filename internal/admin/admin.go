@@ -44,11 +44,23 @@ func New(c Config) http.Handler {
 	if c.Registry != nil {
 		mux.Handle("GET "+PathMetrics, promhttp.HandlerFor(c.Registry, promhttp.HandlerOpts{}))
 	}
+	for path, allow := range map[string]string{PathHealth: "GET", PathCacheStats: "GET", PathInvalidations: "POST", PathMetrics: "GET"} {
+		mux.Handle(path, methodNotAllowed(allow))
+	}
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { writeError(w, errNotFound, r.URL.Path) })
 	if c.Token == "" {
 		return mux
 	}
 	return requireToken(c.Token, mux)
+}
+
+// methodNotAllowed answers the methods an endpoint does not take; the mux
+// sends it only what the method-specific pattern did not match.
+func methodNotAllowed(allow string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Allow", allow)
+		writeError(w, errMethod, r.Method)
+	})
 }
 
 func requireToken(token string, next http.Handler) http.Handler {

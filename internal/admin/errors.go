@@ -16,6 +16,7 @@ var (
 	errUnauthorized = apiError{"Unauthorized", http.StatusUnauthorized, "a valid bearer token is required"}
 	errBadRequest   = apiError{"InvalidRequest", http.StatusBadRequest, "the request body is not valid"}
 	errNoPaths      = apiError{"InvalidPaths", http.StatusBadRequest, "paths must be a non-empty list of paths starting with \"/\"; only a trailing \"*\" is a wildcard"}
+	errMethod       = apiError{"MethodNotAllowed", http.StatusMethodNotAllowed, "the endpoint does not take this method"}
 	errUnknownDist  = apiError{"NoSuchDistribution", http.StatusNotFound, "no distribution of that name"}
 )
 
