@@ -155,12 +155,3 @@ func (st *state) close() {
 		}
 	}
 }
-
-// hostNames lists the hosts the distributions answer on.
-func (st *state) hostNames() []string {
-	var hs []string
-	for h := range st.byHost {
-		hs = append(hs, h)
-	}
-	return hs
-}

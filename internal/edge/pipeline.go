@@ -142,23 +142,14 @@ func (ex *exchange) functionFailed(err error) {
 	ex.fail(errNoRunner, "")
 }
 
-// writeGenerated sends a response a viewer-request function generated; it is
-// not cached and viewer-response does not run for it.
+// writeGenerated sends a response a request function generated; it is not
+// cached and viewer-response does not run for it.
 func (ex *exchange) writeGenerated(resp *Response) {
 	ex.result = resultGenerated
-	h := ex.Header()
-	for k, v := range resp.Header {
-		h[k] = v
+	if resp.Status == 0 {
+		resp.Status = http.StatusOK
 	}
-	h[hdrContentLength] = []string{itoa(len(resp.Body))}
-	status := resp.Status
-	if status == 0 {
-		status = http.StatusOK
-	}
-	ex.WriteHeader(status)
-	if ex.r.Method != http.MethodHead {
-		ex.Write(resp.Body)
-	}
+	ex.writeResponse(resp)
 }
 
 // outbound builds the origin request for a viewer request: the cache
