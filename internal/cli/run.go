@@ -40,6 +40,7 @@ type runConfig struct {
 	memory     byteSize
 	disk       byteSize
 	watch      bool
+	noFastPath bool
 	shutdownIn time.Duration
 }
 
@@ -54,6 +55,7 @@ func (c *runConfig) flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.accessLog, "access-log", "", `access log file ("-" for stdout, "off" for none; default DATA/logs/access.log)`)
 	fs.Var(&c.memory, "cache-memory", "the memory cache's byte budget")
 	fs.Var(&c.disk, "cache-disk", "the disk cache's byte budget (0: no disk tier)")
+	fs.BoolVar(&c.noFastPath, "no-fast-path", false, "serve every request through net/http and the full pipeline (for comparison)")
 	fs.DurationVar(&c.shutdownIn, "shutdown-timeout", 10*time.Second, "how long a graceful shutdown waits for requests in flight")
 }
 
@@ -147,7 +149,14 @@ func (c *runConfig) run(ctx context.Context, env *Env) int {
 		ReadHeaderTimeout: 10 * time.Second, ErrorLog: errLog}
 
 	errc := make(chan error, 2)
-	go func() { errc <- viewer.Serve(viewerLn) }()
+	shutdownViewer := viewer.Shutdown
+	if c.noFastPath {
+		go func() { errc <- viewer.Serve(viewerLn) }()
+	} else {
+		fe := srv.NewFrontend(viewer)
+		shutdownViewer = fe.Shutdown
+		go func() { errc <- fe.Serve(viewerLn) }()
+	}
 	go func() { errc <- adminSrv.Serve(adminLn) }()
 	c.printURLs(env, srv, viewerLn.Addr().String(), adminLn.Addr().String())
 	if env.Ready != nil {
@@ -179,7 +188,7 @@ func (c *runConfig) run(ctx context.Context, env *Env) int {
 	}
 	sctx, cancel := context.WithTimeout(context.Background(), c.shutdownIn)
 	defer cancel()
-	viewer.Shutdown(sctx)
+	shutdownViewer(sctx)
 	adminSrv.Shutdown(sctx)
 	srv.Close(sctx)
 	return code

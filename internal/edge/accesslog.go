@@ -53,39 +53,48 @@ func (l *accessLog) close() {
 	l.mu.Unlock()
 }
 
-func (l *accessLog) write(ex *exchange, elapsed time.Duration) {
-	r := ex.r
+// logRecord is what one request leaves in the log and the metrics.
+type logRecord struct {
+	start                                   time.Time
+	elapsed                                 time.Duration
+	clientIP, method, host, path, query     string
+	status                                  int
+	bytes                                   int64
+	result, detail, requestID, distribution string
+}
+
+func (l *accessLog) write(rec *logRecord) {
 	l.mu.Lock()
 	b := l.line[:0]
 	b = append(b, `{"time":"`...)
-	b = l.appendTime(b, ex.start)
+	b = l.appendTime(b, rec.start)
 	b = append(b, `","c-ip":`...)
-	b = appendJSONString(b, clientIP(r))
+	b = appendJSONString(b, rec.clientIP)
 	b = append(b, `,"cs-method":`...)
-	b = appendJSONString(b, r.Method)
+	b = appendJSONString(b, rec.method)
 	b = append(b, `,"cs-host":`...)
-	b = appendJSONString(b, r.Host)
+	b = appendJSONString(b, rec.host)
 	b = append(b, `,"cs-uri-stem":`...)
-	b = appendJSONString(b, r.URL.Path)
+	b = appendJSONString(b, rec.path)
 	b = append(b, `,"cs-uri-query":`...)
-	b = appendJSONString(b, r.URL.RawQuery)
+	b = appendJSONString(b, rec.query)
 	b = append(b, `,"sc-status":`...)
-	b = strconv.AppendInt(b, int64(ex.status), 10)
+	b = strconv.AppendInt(b, int64(rec.status), 10)
 	b = append(b, `,"sc-bytes":`...)
-	b = strconv.AppendInt(b, ex.bytes, 10)
+	b = strconv.AppendInt(b, rec.bytes, 10)
 	b = append(b, `,"time-taken":`...)
-	b = strconv.AppendFloat(b, elapsed.Seconds(), 'f', 6, 64)
+	b = strconv.AppendFloat(b, rec.elapsed.Seconds(), 'f', 6, 64)
 	b = append(b, `,"x-edge-result-type":`...)
-	b = appendJSONString(b, ex.result)
-	if ex.detail != "" {
+	b = appendJSONString(b, rec.result)
+	if rec.detail != "" {
 		b = append(b, `,"x-edge-detailed-result-type":`...)
-		b = appendJSONString(b, ex.detail)
+		b = appendJSONString(b, rec.detail)
 	}
 	b = append(b, `,"x-edge-request-id":`...)
-	b = appendJSONString(b, ex.id)
-	if ex.d != nil {
+	b = appendJSONString(b, rec.requestID)
+	if rec.distribution != "" {
 		b = append(b, `,"distribution":`...)
-		b = appendJSONString(b, ex.d.name)
+		b = appendJSONString(b, rec.distribution)
 	}
 	b = append(b, "}\n"...)
 	l.w.Write(b)

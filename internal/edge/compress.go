@@ -55,10 +55,10 @@ func compressEntry(e *cache.Entry, enc string) *cache.Entry {
 		w.Close()
 		gzipPool.Put(w)
 	}
-	v := *e
-	v.Key = ""
-	v.Encoding = enc
-	v.Body = buf.Bytes()
+	v := &cache.Entry{Dist: e.Dist, Path: e.Path, Status: e.Status, Encoding: enc, Body: buf.Bytes(),
+		Vary: e.Vary, ResponseTime: e.ResponseTime, InitialAge: e.InitialAge, TTL: e.TTL,
+		StaleWhileRevalidate: e.StaleWhileRevalidate, StaleIfError: e.StaleIfError,
+		MustRevalidate: e.MustRevalidate, ETag: e.ETag, LastModified: e.LastModified, ModTime: e.ModTime}
 	v.Header = e.Header.Clone()
 	v.Header[hdrContentEncoding] = []string{enc}
 	v.Header[hdrContentLength] = []string{itoa(len(v.Body))}
@@ -67,7 +67,7 @@ func compressEntry(e *cache.Entry, enc string) *cache.Entry {
 		v.ETag = "W/" + et
 		v.Header[hdrETag] = []string{v.ETag}
 	}
-	return &v
+	return v
 }
 
 var gzipPool = sync.Pool{New: func() any {

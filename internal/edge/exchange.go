@@ -22,6 +22,8 @@ type exchange struct {
 	key   []byte
 	// varied is set when key is a secondary key found through a Vary marker.
 	varied bool
+	// retried is set once a viewer looked the cache up a second time.
+	retried bool
 
 	result      string // x-edge-result-type
 	detail      string // x-edge-detailed-result-type, when it differs

@@ -196,11 +196,25 @@ func (ex *exchange) serveFill(f *fill, leader bool) {
 		f.mu.Unlock()
 		ex.functionFailed(err)
 		return
-	case !leader && (!f.share || !f.sameVariant(ex.r.Header)):
-		// Not for sharing (private, Set-Cookie, another variant): this
-		// viewer goes to the origin on its own.
+	case !leader && !f.share:
+		// Not for sharing (private, Set-Cookie): this viewer goes to the
+		// origin on its own.
 		f.mu.Unlock()
 		ex.pass(ex.s.names.cacheStatusMiss)
+		return
+	case !leader && !f.sameVariant(ex.r.Header):
+		// Another variant of a response that varies: once this fill has
+		// stored the Vary marker, look again, under this viewer's own key.
+		for !f.done {
+			f.cond.Wait()
+		}
+		f.mu.Unlock()
+		if ex.retried {
+			ex.pass(ex.s.names.cacheStatusMiss)
+			return
+		}
+		ex.retried = true
+		ex.serveCached()
 		return
 	}
 	ex.result, ex.cacheStatus = f.result, f.cacheStatus
@@ -407,9 +421,10 @@ func (j *fillJob) Write(p []byte) (int, error) {
 // Flush is a no-op: readers are woken on every write.
 func (j *fillJob) Flush() {}
 
-// finish completes the fill: builds the entry, stores it when allowed, and
-// only then marks the fill done and removes it, so a viewer arriving in
-// between finds either the fill or the stored entry, never neither.
+// finish completes the fill: builds the entry, stores it when allowed, then
+// removes the fill and marks it done. A viewer arriving in between finds
+// either the fill or the stored entry, never neither, and no viewer joins a
+// fill that is already done.
 func (j *fillJob) finish(aborted bool) {
 	f := j.f
 	if !j.wrote && !aborted {
@@ -427,6 +442,7 @@ func (j *fillJob) finish(aborted bool) {
 	if store {
 		j.store(e)
 	}
+	j.s.fills.remove(f)
 	f.mu.Lock()
 	f.entry, f.done, f.aborted = e, true, aborted
 	if !f.started {
@@ -434,7 +450,6 @@ func (j *fillJob) finish(aborted bool) {
 	}
 	f.cond.Broadcast()
 	f.mu.Unlock()
-	j.s.fills.remove(f)
 }
 
 // entry builds the cache entry for the fill's response; f.mu is held.

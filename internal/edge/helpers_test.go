@@ -3,6 +3,8 @@ package edge
 import (
 	"context"
 	"io"
+	"log"
+	"net"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -84,19 +86,29 @@ func startEdge(t *testing.T, plan *stack.Plan, runner Runner) *edgeServer {
 	if err := s.Load(plan, runner); err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewUnstartedServer(s)
-	ts.Config.MaxHeaderBytes = MaxHeaderBytes
-	ts.Start()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := &http.Server{Handler: s, MaxHeaderBytes: MaxHeaderBytes, ErrorLog: log.New(io.Discard, "", 0)}
+	fe := s.NewFrontend(hs)
+	served := make(chan error, 1)
+	go func() { served <- fe.Serve(ln) }()
 	t.Cleanup(func() {
-		ts.Close()
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
+		if err := fe.Shutdown(ctx); err != nil {
+			t.Errorf("frontend shutdown: %v", err)
+		}
+		if err := <-served; err != http.ErrServerClosed {
+			t.Errorf("serve: %v", err)
+		}
 		if err := s.Close(ctx); err != nil {
 			t.Errorf("close: %v", err)
 		}
 		store.Close()
 	})
-	return &edgeServer{Server: s, url: ts.URL, log: alog}
+	return &edgeServer{Server: s, url: "http://" + ln.Addr().String(), log: alog}
 }
 
 // get sends a request and returns the response with its body read.

@@ -11,26 +11,32 @@ import (
 // (NUL separates parts; NUL cannot appear in a parsed URL or header value).
 // It allocates nothing beyond growing dst.
 func (b *behavior) appendKey(dst []byte, d *dist, r *http.Request) []byte {
+	path := r.URL.Path
+	if r.URL.RawPath != "" {
+		path = r.URL.RawPath
+	}
+	return b.appendKeyOf(dst, d, path, r.URL.RawQuery, r.Header)
+}
+
+// appendKeyOf is appendKey from the request's parts: the path as keyed
+// (RawPath when it differs from the decoded path), the raw query, the header.
+func (b *behavior) appendKeyOf(dst []byte, d *dist, path, rawQuery string, h http.Header) []byte {
 	dst = append(dst, d.name...)
 	dst = append(dst, 0)
-	if r.URL.RawPath != "" {
-		dst = append(dst, r.URL.RawPath...)
-	} else {
-		dst = append(dst, r.URL.Path...)
-	}
+	dst = append(dst, path...)
 	dst = append(dst, 0)
-	dst = b.appendQuery(dst, r.URL.RawQuery)
+	dst = b.appendQuery(dst, rawQuery)
 	for _, name := range b.policy.Headers {
 		dst = append(dst, 0)
 		dst = append(dst, name...)
-		for _, v := range r.Header[name] {
+		for _, v := range h[name] {
 			dst = append(dst, ':')
 			dst = append(dst, v...)
 		}
 	}
 	if b.cookieSet != nil {
 		dst = append(dst, 0)
-		for _, line := range r.Header[hdrCookie] {
+		for _, line := range h[hdrCookie] {
 			dst = b.appendCookies(dst, line)
 		}
 	}

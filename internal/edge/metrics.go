@@ -1,8 +1,6 @@
 package edge
 
 import (
-	"time"
-
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
 	"github.com/verge-edge/verge/internal/edge/cache"
@@ -51,14 +49,14 @@ func (m *Metrics) bindStore(s cache.Store) {
 	gauge("verge_cache_budget_bytes", "The memory tier's byte budget.", func(st cache.Stats) int64 { return st.Budget })
 }
 
-func (m *Metrics) observe(ex *exchange, elapsed time.Duration) {
-	if c, ok := m.byResult[ex.result]; ok {
+func (m *Metrics) observe(rec *logRecord) {
+	if c, ok := m.byResult[rec.result]; ok {
 		c.Inc()
 	} else {
 		m.byResult[resultMiss].Inc()
 	}
-	m.bytes.Add(float64(ex.bytes))
-	m.duration.Observe(elapsed.Seconds())
+	m.bytes.Add(float64(rec.bytes))
+	m.duration.Observe(rec.elapsed.Seconds())
 }
 
 // Counts returns the requests counted by result type, for the admin API's

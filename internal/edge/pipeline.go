@@ -31,7 +31,15 @@ func (ex *exchange) run() {
 		ex.pass(ex.s.names.cacheStatusBypass)
 		return
 	}
-	ex.key = ex.b.appendKey(ex.key[:0], ex.d, r)
+	ex.serveCached()
+}
+
+// serveCached answers from the cache: a fresh entry at once, a stale one
+// within stale-while-revalidate while refreshing it, anything else through
+// a fill.
+func (ex *exchange) serveCached() {
+	ex.key = ex.b.appendKey(ex.key[:0], ex.d, ex.r)
+	ex.varied = false
 	e, ok := ex.lookup()
 	if ok {
 		switch e.State(ex.start) {

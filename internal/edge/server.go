@@ -44,6 +44,8 @@ type Server struct {
 	fills fills
 	// gen counts invalidations: a fill started before one is not stored.
 	gen atomic.Uint64
+	// fastHits counts hits the fast path answered.
+	fastHits atomic.Uint64
 	// bg tracks background work (detached fetches) for Close.
 	bg      sync.WaitGroup
 	closing atomic.Bool
@@ -131,14 +133,27 @@ func (s *Server) finish(ex *exchange) {
 	if !ex.wroteHeader && ex.r.Context().Err() == nil {
 		ex.WriteHeader(http.StatusOK)
 	}
-	elapsed := time.Since(ex.start)
-	if s.alog != nil {
-		s.alog.write(ex, elapsed)
-	}
-	if s.m != nil {
-		s.m.observe(ex, elapsed)
+	if s.alog != nil || s.m != nil {
+		r := ex.r
+		rec := logRecord{start: ex.start, elapsed: time.Since(ex.start), clientIP: clientIP(r),
+			method: r.Method, host: r.Host, path: r.URL.Path, query: r.URL.RawQuery, status: ex.status,
+			bytes: ex.bytes, result: ex.result, detail: ex.detail, requestID: ex.id}
+		if ex.d != nil {
+			rec.distribution = ex.d.name
+		}
+		s.record(&rec)
 	}
 	ex.release()
+}
+
+// record logs and counts one request.
+func (s *Server) record(rec *logRecord) {
+	if s.alog != nil {
+		s.alog.write(rec)
+	}
+	if s.m != nil {
+		s.m.observe(rec)
+	}
 }
 
 // Invalidate removes the cached objects of distribution dist (every

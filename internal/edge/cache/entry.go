@@ -2,6 +2,7 @@ package cache
 
 import (
 	"net/http"
+	"sync/atomic"
 	"time"
 )
 
@@ -42,7 +43,22 @@ type Entry struct {
 	LastModified string
 	// ModTime is LastModified parsed, zero when absent or invalid.
 	ModTime time.Time
+
+	// wire is the serialized response head, built once by the edge's fast
+	// path. Entries are shared between goroutines, hence the atomic.
+	wire atomic.Pointer[[]byte]
 }
+
+// Wire returns the serialized response head set by SetWire, or nil.
+func (e *Entry) Wire() []byte {
+	if p := e.wire.Load(); p != nil {
+		return *p
+	}
+	return nil
+}
+
+// SetWire keeps a serialized response head with the entry.
+func (e *Entry) SetWire(b []byte) { e.wire.Store(&b) }
 
 // entryOverhead approximates the bytes an entry costs beyond its body, so
 // that a million tiny objects still respect the budget.

@@ -123,15 +123,15 @@ func TestEntryState(t *testing.T) {
 	now := time.Now()
 	type tc struct {
 		name string
-		e    Entry
+		e    *Entry
 		want Freshness
 	}
 	for _, c := range []tc{
-		{"fresh", Entry{ResponseTime: now, TTL: time.Minute}, Fresh},
-		{"origin age counts", Entry{ResponseTime: now, InitialAge: 61 * time.Second, TTL: time.Minute}, Stale},
-		{"swr window", Entry{ResponseTime: now.Add(-70 * time.Second), TTL: time.Minute, StaleWhileRevalidate: time.Minute}, StaleRevalidate},
-		{"must-revalidate forbids swr", Entry{ResponseTime: now.Add(-70 * time.Second), TTL: time.Minute, StaleWhileRevalidate: time.Minute, MustRevalidate: true}, Stale},
-		{"past swr", Entry{ResponseTime: now.Add(-3 * time.Minute), TTL: time.Minute, StaleWhileRevalidate: time.Minute}, Stale},
+		{"fresh", &Entry{ResponseTime: now, TTL: time.Minute}, Fresh},
+		{"origin age counts", &Entry{ResponseTime: now, InitialAge: 61 * time.Second, TTL: time.Minute}, Stale},
+		{"swr window", &Entry{ResponseTime: now.Add(-70 * time.Second), TTL: time.Minute, StaleWhileRevalidate: time.Minute}, StaleRevalidate},
+		{"must-revalidate forbids swr", &Entry{ResponseTime: now.Add(-70 * time.Second), TTL: time.Minute, StaleWhileRevalidate: time.Minute, MustRevalidate: true}, Stale},
+		{"past swr", &Entry{ResponseTime: now.Add(-3 * time.Minute), TTL: time.Minute, StaleWhileRevalidate: time.Minute}, Stale},
 	} {
 		if got := c.e.State(now); got != c.want {
 			t.Errorf("%s: state %d, want %d", c.name, got, c.want)
