@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"sort"
 	"time"
 
@@ -122,6 +123,7 @@ func (c *runConfig) run(ctx context.Context, env *Env) int {
 	}
 	defer closeLog()
 
+	c.limitMemory(env)
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	metrics := edge.NewMetrics(reg)
@@ -192,6 +194,16 @@ func (c *runConfig) run(ctx context.Context, env *Env) int {
 	adminSrv.Shutdown(sctx)
 	srv.Close(sctx)
 	return code
+}
+
+// limitMemory sets a soft memory limit that follows the cache budget, so the
+// heap's garbage does not grow the process to twice the cache (GOGC=100
+// alone would). GOMEMLIMIT in the environment wins.
+func (c *runConfig) limitMemory(env *Env) {
+	if env.Getenv("GOMEMLIMIT") != "" {
+		return
+	}
+	debug.SetMemoryLimit(int64(c.memory)*3/2 + 64<<20)
 }
 
 func (c *runConfig) openStore() (*cache.Tiered, error) {
