@@ -3,6 +3,7 @@ package edge
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -312,6 +313,8 @@ type fillJob struct {
 	respTime time.Time
 	decision cache.Decision
 	size     int
+	length   int          // the announced Content-Length, -1 when none
+	stored   *cache.Entry // the entry, once appendLast built it
 }
 
 func (j *fillJob) run() {
@@ -319,6 +322,7 @@ func (j *fillJob) run() {
 	defer j.cancel()
 	defer j.recoverAbort()
 	j.header = http.Header{}
+	j.length = -1
 	j.reqTime = time.Now()
 	if fn := j.b.fn.OriginResponse; fn != nil {
 		j.runWithFunction(fn)
@@ -386,6 +390,7 @@ func (j *fillJob) WriteHeader(status int) {
 		}
 	}
 	j.decision = cache.Decide(j.out.Header, status, h, j.reqTime, j.respTime, j.b.ttl)
+	j.length = announcedLength(h)
 	cs := names.cacheStatusMiss
 	if j.decision.Store {
 		cs = names.cacheStatusMissStored
@@ -414,6 +419,10 @@ func (j *fillJob) Write(p []byte) (int, error) {
 		return len(p), nil
 	}
 	j.size += len(p)
+	if j.length >= 0 && j.size == j.length && j.stored == nil {
+		j.appendLast(p)
+		return len(p), nil
+	}
 	j.f.append(p)
 	return len(p), nil
 }
@@ -421,10 +430,10 @@ func (j *fillJob) Write(p []byte) (int, error) {
 // Flush is a no-op: readers are woken on every write.
 func (j *fillJob) Flush() {}
 
-// finish completes the fill: builds the entry, stores it when allowed, then
-// removes the fill and marks it done. A viewer arriving in between finds
-// either the fill or the stored entry, never neither, and no viewer joins a
-// fill that is already done.
+// finish completes the fill: builds the entry, stores it when allowed (if
+// the last write did not already), then removes the fill and marks it done.
+// A viewer arriving in between finds either the fill or the stored entry,
+// never neither, and no viewer joins a fill that is already done.
 func (j *fillJob) finish(aborted bool) {
 	f := j.f
 	if !j.wrote && !aborted {
@@ -435,12 +444,13 @@ func (j *fillJob) finish(aborted bool) {
 		f.mu.Unlock()
 		return
 	}
-	e := j.entry()
+	e := j.stored
+	if e == nil {
+		e = j.entry()
+	}
 	f.mu.Unlock()
-	store := !aborted && !j.noStore && j.decision.Store && len(e.Body) <= maxEntryBytes &&
-		j.gen == j.s.gen.Load() && !j.s.closing.Load()
-	if store {
-		j.store(e)
+	if j.stored == nil && !aborted {
+		j.storeIfAllowed(e)
 	}
 	j.s.fills.remove(f)
 	f.mu.Lock()
@@ -450,6 +460,29 @@ func (j *fillJob) finish(aborted bool) {
 	}
 	f.cond.Broadcast()
 	f.mu.Unlock()
+}
+
+// storeIfAllowed stores e when the response may be kept: storable, whole,
+// not too big, and no invalidation or shutdown since the fetch began.
+func (j *fillJob) storeIfAllowed(e *cache.Entry) {
+	if !j.noStore && j.decision.Store && len(e.Body) <= maxEntryBytes &&
+		j.gen == j.s.gen.Load() && !j.s.closing.Load() {
+		j.store(e)
+	}
+}
+
+// appendLast appends the final bytes of a body whose length was announced,
+// storing the entry before any viewer can see them: a viewer that has the
+// whole body and asks again finds the entry, not a fill being finished.
+func (j *fillJob) appendLast(p []byte) {
+	f := j.f
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.body = append(f.body, p...)
+	e := j.entry()
+	j.storeIfAllowed(e)
+	j.stored = e
+	f.cond.Broadcast()
 }
 
 // entry builds the cache entry for the fill's response; f.mu is held.
@@ -520,4 +553,14 @@ func (fs *fills) len() int {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
 	return len(fs.m)
+}
+
+// announcedLength is a response's Content-Length, or -1.
+func announcedLength(h http.Header) int {
+	v := headerValue(h, hdrContentLength)
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		return -1
+	}
+	return n
 }
