@@ -191,11 +191,29 @@ func planJSON(t *testing.T, plan *Plan) string {
 			relativise(t, plan.Dir, &plan.Distributions[i].Behaviors[j].Origin)
 		}
 	}
+	for _, f := range plan.CDNFunctions {
+		f.EntryFile = relTo(t, plan.Dir, f.EntryFile)
+		if f.KeyValueStore != nil {
+			f.KeyValueStore.DataFile = relTo(t, plan.Dir, f.KeyValueStore.DataFile)
+		}
+	}
 	data, err := json.MarshalIndent(plan, "", "  ")
 	if err != nil {
 		t.Fatal(err)
 	}
 	return string(data)
+}
+
+func relTo(t *testing.T, dir, p string) string {
+	if !filepath.IsAbs(p) {
+		t.Errorf("path %q is not absolute", p)
+		return p
+	}
+	rel, err := filepath.Rel(dir, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return filepath.ToSlash(rel)
 }
 
 func relativise(t *testing.T, dir string, o *Origin) {

@@ -11,6 +11,31 @@ type Plan struct {
 	File string `json:"-"`
 	// Distributions are the CDNs, sorted by name.
 	Distributions []Distribution `json:"distributions"`
+	// CDNFunctions are the cdn-function resources by name: what the edge
+	// needs to compile and run them.
+	CDNFunctions map[string]*CDNFunction `json:"cdnFunctions,omitempty"`
+}
+
+// A CDNFunction is a CloudFront-Functions-style JavaScript function.
+type CDNFunction struct {
+	// Name is the resource name.
+	Name string `json:"name"`
+	// EntryFile is the absolute path of the function's source. In golden
+	// files it is written relative to the stack folder.
+	EntryFile string `json:"entryFile"`
+	// Runtime is cloudfront-js-1.0 or cloudfront-js-2.0.
+	Runtime string `json:"runtime"`
+	// KeyValueStore is the store the function reads, or nil.
+	KeyValueStore *KeyValueStore `json:"keyValueStore,omitempty"`
+}
+
+// A KeyValueStore is a key-value-store resource.
+type KeyValueStore struct {
+	// Name is the resource name.
+	Name string `json:"name"`
+	// DataFile is the absolute path of its JSON data. In golden files it is
+	// written relative to the stack folder.
+	DataFile string `json:"dataFile"`
 }
 
 // A Distribution is one CDN: a bucket resource with cdn.enabled.

@@ -71,7 +71,38 @@ func resolve(d *decoder, s *Stack, dir string) *Plan {
 		}
 	}
 	slices.SortFunc(plan.Distributions, func(a, b Distribution) int { return strings.Compare(a.Name, b.Name) })
+	for _, res := range s.Resources {
+		if p, ok := res.Properties.(*CDNFunctionProps); ok {
+			if plan.CDNFunctions == nil {
+				plan.CDNFunctions = map[string]*CDNFunction{}
+			}
+			plan.CDNFunctions[res.Name] = r.cdnFunction(res.Name, p)
+		}
+	}
 	return plan
+}
+
+// cdnFunction resolves a cdn-function's files and defaults; check has
+// reported any problem with them.
+func (r *resolver) cdnFunction(name string, p *CDNFunctionProps) *CDNFunction {
+	f := &CDNFunction{Name: name, EntryFile: r.abs(p.EntryfilePath), Runtime: RuntimeCloudFrontJS2}
+	if p.Runtime != nil {
+		f.Runtime = *p.Runtime
+	}
+	if store, ok := r.byName[p.KeyValueStore]; ok {
+		if kp, ok := store.Properties.(*KeyValueStoreProps); ok {
+			f.KeyValueStore = &KeyValueStore{Name: store.Name, DataFile: r.abs(kp.DataFile)}
+		}
+	}
+	return f
+}
+
+// abs resolves a path against the stack folder.
+func (r *resolver) abs(p string) string {
+	if p == "" || filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(r.dir, p)
 }
 
 // check checks what a resource holds by itself.
