@@ -1,0 +1,315 @@
+package cff
+
+import (
+	"encoding/json"
+	"strings"
+	"unicode/utf8"
+)
+
+// value is a parsed JSON value.
+type value struct {
+	typ byte // one of the kinds below
+	// str is a string's value, or a number's or literal's text.
+	str string
+	obj object
+	arr []*value
+	// raw is the value's JSON text.
+	raw []byte
+}
+
+// member is one property of a JSON object.
+type member struct {
+	key string
+	val *value
+}
+
+// object is a JSON object's properties in their order. JavaScript objects
+// keep insertion order and JSON.stringify writes it, so a function's
+// querystring comes back in the order its parameters were added. Names are
+// case-sensitive, as in JavaScript (encoding/json would match "multivalue"
+// to a field tagged "multiValue").
+type object []member
+
+// get returns the value of the property key, nil if there is none.
+func (o object) get(key string) *value {
+	for _, m := range o {
+		if m.key == key {
+			return m.val
+		}
+	}
+	return nil
+}
+
+// has reports whether key is a property whose value is not null.
+func (o object) has(key string) bool { return !o.get(key).absent() }
+
+// The kinds of JSON value.
+const (
+	kindNone   = 0 // no value: an absent property
+	kindNull   = 'n'
+	kindString = '"'
+	kindObject = '{'
+	kindArray  = '['
+	kindBool   = 't'
+	kindNumber = '0'
+)
+
+// kind returns v's kind; kindNone for nil.
+func (v *value) kind() byte {
+	if v == nil {
+		return kindNone
+	}
+	return v.typ
+}
+
+// object returns v's properties if it is an object.
+func (v *value) object() (object, bool) {
+	if v.kind() != kindObject {
+		return nil, false
+	}
+	return v.obj, true
+}
+
+// string returns v's value if it is a string.
+func (v *value) string() (string, bool) {
+	if v.kind() != kindString {
+		return "", false
+	}
+	return v.str, true
+}
+
+// array returns v's elements if it is an array.
+func (v *value) array() ([]*value, bool) {
+	if v.kind() != kindArray {
+		return nil, false
+	}
+	return v.arr, true
+}
+
+// absent reports whether v is absent or null, which results treat alike.
+func (v *value) absent() bool {
+	k := v.kind()
+	return k == kindNone || k == kindNull
+}
+
+// parse parses data as JSON; ok is false when it is not valid JSON. It
+// validates with encoding/json first, then builds the tree in one pass. A
+// repeated property name keeps its first position and takes its last
+// value, as JSON.parse does.
+func parse(data []byte) (v *value, ok bool) {
+	if !json.Valid(data) {
+		return nil, false
+	}
+	p := parser{data: data}
+	p.space()
+	return p.value(), true
+}
+
+// parser reads JSON already known to be valid.
+type parser struct {
+	data []byte
+	i    int
+}
+
+func (p *parser) space() {
+	for p.i < len(p.data) {
+		switch p.data[p.i] {
+		case ' ', '\t', '\n', '\r':
+			p.i++
+		default:
+			return
+		}
+	}
+}
+
+func (p *parser) value() *value {
+	start := p.i
+	v := new(value)
+	switch c := p.data[p.i]; c {
+	case '{':
+		v.typ = kindObject
+		p.i++
+		p.space()
+		var index map[string]int
+		for p.data[p.i] != '}' {
+			p.space()
+			key := p.string()
+			p.space()
+			p.i++ // ':'
+			p.space()
+			val := p.value()
+			i, dup := -1, false
+			if index != nil {
+				i, dup = index[key]
+			} else {
+				for j, m := range v.obj {
+					if m.key == key {
+						i, dup = j, true
+						break
+					}
+				}
+			}
+			switch {
+			case dup:
+				v.obj[i].val = val
+			default:
+				v.obj = append(v.obj, member{key, val})
+				if index != nil {
+					index[key] = len(v.obj) - 1
+				} else if len(v.obj) > 16 {
+					index = make(map[string]int, 2*len(v.obj))
+					for j, m := range v.obj {
+						index[m.key] = j
+					}
+				}
+			}
+			p.space()
+			if p.data[p.i] == ',' {
+				p.i++
+				p.space()
+			}
+		}
+		p.i++
+	case '[':
+		v.typ = kindArray
+		p.i++
+		p.space()
+		for p.data[p.i] != ']' {
+			v.arr = append(v.arr, p.value())
+			p.space()
+			if p.data[p.i] == ',' {
+				p.i++
+				p.space()
+			}
+		}
+		p.i++
+	case '"':
+		v.typ = kindString
+		v.str = p.string()
+	case 't', 'f', 'n':
+		v.typ = kindBool
+		if c == 'n' {
+			v.typ = kindNull
+		}
+		for p.i < len(p.data) && 'a' <= p.data[p.i] && p.data[p.i] <= 'z' {
+			p.i++
+		}
+		v.str = string(p.data[start:p.i])
+	default:
+		v.typ = kindNumber
+		for p.i < len(p.data) && strings.IndexByte("+-.0123456789eE", p.data[p.i]) >= 0 {
+			p.i++
+		}
+		v.str = string(p.data[start:p.i])
+	}
+	v.raw = p.data[start:p.i]
+	return v
+}
+
+// string reads a string; p.i is at its opening quote. A string without
+// escapes that is valid UTF-8 is copied as is; any other goes through
+// encoding/json, which turns invalid UTF-8 and lone surrogates into U+FFFD.
+func (p *parser) string() string {
+	start := p.i
+	p.i++
+	plain := true
+	for p.data[p.i] != '"' {
+		if p.data[p.i] == '\\' {
+			plain = false
+			p.i++
+		}
+		p.i++
+	}
+	p.i++
+	seg := p.data[start+1 : p.i-1]
+	if plain && utf8.Valid(seg) {
+		return string(seg)
+	}
+	var s string
+	_ = json.Unmarshal(p.data[start:p.i], &s) // valid JSON: cannot fail
+	return s
+}
+
+// writer builds JSON text by hand, so that object properties come out in
+// the order they are written.
+type writer struct {
+	b []byte
+}
+
+func (w *writer) raw(s string) { w.b = append(w.b, s...) }
+func (w *writer) str(s string) { w.b = appendQuoted(w.b, s) }
+
+// obj writes the properties of one object, with the commas between them.
+type obj struct {
+	w *writer
+	n int
+}
+
+func (w *writer) open() obj {
+	w.b = append(w.b, '{')
+	return obj{w: w}
+}
+
+// key writes the name of the next property; its value follows.
+func (o *obj) key(k string) *writer {
+	if o.n > 0 {
+		o.w.b = append(o.w.b, ',')
+	}
+	o.n++
+	o.w.str(k)
+	o.w.b = append(o.w.b, ':')
+	return o.w
+}
+
+func (o *obj) close() { o.w.b = append(o.w.b, '}') }
+
+const hexDigits = "0123456789abcdef"
+
+// appendQuoted appends s as a JSON string. Unlike encoding/json it does not
+// escape <, > and &; it does escape U+2028 and U+2029, which JavaScript
+// source cannot hold raw, and turns invalid UTF-8 into U+FFFD.
+func appendQuoted(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+		case r == '\u2028' || r == '\u2029':
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
+		default:
+			i += size
+			continue
+		}
+		i += size
+		start = i
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
