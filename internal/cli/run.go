@@ -19,6 +19,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/verge-edge/verge/internal/admin"
+	"github.com/verge-edge/verge/internal/cff"
 	"github.com/verge-edge/verge/internal/edge"
 	"github.com/verge-edge/verge/internal/edge/cache"
 	"github.com/verge-edge/verge/internal/stack"
@@ -128,7 +129,13 @@ func (c *runConfig) run(ctx context.Context, env *Env) int {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	metrics := edge.NewMetrics(reg)
 	srv := edge.New(edge.Options{Name: c.name, Store: store, AccessLog: alog, Logger: logger, Metrics: metrics})
-	if err := srv.Load(plan, nil); err != nil {
+	fns, err := newFunctions(plan, logger)
+	if err != nil {
+		fmt.Fprintln(env.Stderr, "verge:", err)
+		return exitUsage
+	}
+	defer func() { fns.Close() }()
+	if err := srv.Load(plan, fns.runner()); err != nil {
 		fmt.Fprintln(env.Stderr, "verge:", err)
 		return exitUsage
 	}
@@ -167,7 +174,7 @@ func (c *runConfig) run(ctx context.Context, env *Env) int {
 
 	var stopWatch func()
 	if c.watch {
-		w, err := newWatcher(plan, srv, logger, c.data)
+		w, err := newWatcher(plan, srv, logger, c.data, &fns)
 		if err != nil {
 			logger.Warn("file watching is off", "err", err)
 		} else {
@@ -254,6 +261,50 @@ func (c *runConfig) printURLs(env *Env, srv *edge.Server, listen, adminAddr stri
 		fmt.Fprintf(env.Stdout, "  %-16s %s\n", n, url)
 	}
 	fmt.Fprintf(env.Stdout, "  %-16s http://%s/ (health, cache stats, invalidations, metrics)\n", "admin", adminAddr)
+}
+
+// functions are the function runtimes a plan needs; nil when it has none.
+type functions struct{ cdn *cff.Runner }
+
+func newFunctions(plan *stack.Plan, logger *slog.Logger) (*functions, error) {
+	if !hasFunctions(plan) {
+		return nil, nil
+	}
+	r, err := cff.NewRunner(plan, cff.RunnerOptions{Logger: logger})
+	if err != nil {
+		return nil, err
+	}
+	return &functions{cdn: r}, nil
+}
+
+func hasFunctions(plan *stack.Plan) bool {
+	if len(plan.CDNFunctions) > 0 {
+		return true
+	}
+	for _, d := range plan.Distributions {
+		for _, b := range d.Behaviors {
+			f := b.Functions
+			if f.ViewerRequest != nil || f.OriginRequest != nil || f.OriginResponse != nil || f.ViewerResponse != nil {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// runner is the edge.Runner, or a nil interface when there are no functions.
+func (f *functions) runner() edge.Runner {
+	if f == nil {
+		return nil
+	}
+	return f.cdn
+}
+
+// Close releases the runtimes.
+func (f *functions) Close() {
+	if f != nil {
+		f.cdn.Close()
+	}
 }
 
 // slogWriter sends the HTTP servers' log lines to slog.

@@ -27,18 +27,21 @@ type watcher struct {
 	log  *slog.Logger
 	data string
 
+	fns      **functions    // the running functions, replaced on reload
+	applying sync.WaitGroup // an apply in progress, waited for by stop
+
 	mu      sync.Mutex
 	plan    *stack.Plan
 	pending map[string]struct{}
 	timer   *time.Timer
 }
 
-func newWatcher(plan *stack.Plan, srv *edge.Server, log *slog.Logger, data string) (*watcher, error) {
+func newWatcher(plan *stack.Plan, srv *edge.Server, log *slog.Logger, data string, fns **functions) (*watcher, error) {
 	fsw, err := fsnotify.NewWatcher()
 	if err != nil {
 		return nil, err
 	}
-	w := &watcher{fsw: fsw, srv: srv, log: log, data: data, plan: plan, pending: map[string]struct{}{}}
+	w := &watcher{fsw: fsw, srv: srv, log: log, data: data, plan: plan, fns: fns, pending: map[string]struct{}{}}
 	w.watchRoots(plan)
 	return w, nil
 }
@@ -106,6 +109,7 @@ func (w *watcher) start() (stop func()) {
 			w.timer.Stop()
 		}
 		w.mu.Unlock()
+		w.applying.Wait()
 	}
 }
 
@@ -130,14 +134,18 @@ func (w *watcher) event(ev fsnotify.Event) {
 
 // apply handles the files changed in one burst.
 func (w *watcher) apply() {
+	w.applying.Add(1)
+	defer w.applying.Done()
 	w.mu.Lock()
 	changed := w.pending
 	w.pending = map[string]struct{}{}
 	plan := w.plan
 	w.mu.Unlock()
-	if _, ok := changed[plan.File]; ok {
-		w.reload(plan)
-		return
+	for _, f := range reloadFiles(plan) {
+		if _, ok := changed[f]; ok {
+			w.reload(plan)
+			return
+		}
 	}
 	for name := range changed {
 		w.invalidate(plan, name)
@@ -151,16 +159,42 @@ func (w *watcher) reload(old *stack.Plan) {
 		w.log.Error("stack file has problems; still running the previous version", "file", old.File, "problems", err.Error())
 		return
 	}
-	if err := w.srv.Load(plan, nil); err != nil {
+	fns, err := newFunctions(plan, w.log)
+	if err != nil {
+		w.log.Error("could not build the functions; still running the previous version", "err", err)
+		return
+	}
+	if err := w.srv.Load(plan, fns.runner()); err != nil {
+		fns.Close()
 		w.log.Error("could not apply the stack; still running the previous version", "err", err)
 		return
 	}
+	retired := *w.fns
+	*w.fns = fns
+	// Requests in flight may still be running the old functions.
+	time.AfterFunc(retireAfter, retired.Close)
 	w.srv.Invalidate("", []string{"/*"}) // any behaviour may have changed what a path returns
 	w.mu.Lock()
 	w.plan = plan
 	w.mu.Unlock()
 	w.watchRoots(plan)
 	w.log.Info("stack reloaded", "file", plan.File, "took", time.Since(start).Round(time.Microsecond))
+}
+
+// retireAfter is how long replaced functions stay open for requests in flight.
+const retireAfter = 30 * time.Second
+
+// reloadFiles are the files whose change reloads the plan: the stack file
+// and the functions' sources and data.
+func reloadFiles(p *stack.Plan) []string {
+	files := []string{p.File}
+	for _, f := range p.CDNFunctions {
+		files = append(files, f.EntryFile)
+		if f.KeyValueStore != nil {
+			files = append(files, f.KeyValueStore.DataFile)
+		}
+	}
+	return files
 }
 
 // invalidate removes a changed object from the cache of every distribution

@@ -1,0 +1,203 @@
+package cff
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/verge-edge/verge/internal/edge"
+	"github.com/verge-edge/verge/internal/errs"
+	"github.com/verge-edge/verge/internal/jsfn"
+	"github.com/verge-edge/verge/internal/stack"
+)
+
+// RunnerOptions configure a Runner.
+type RunnerOptions struct {
+	// Limits are the per-function code size, compute budget and memory cap;
+	// zero fields take jsfn's defaults.
+	Limits jsfn.Limits
+	// PoolSize bounds the warm VMs per function; 0 means 4.
+	PoolSize int
+	// Logger receives the functions' console.log lines and failures.
+	Logger *slog.Logger
+}
+
+// Runner runs a plan's cdn-functions at the edge's viewer triggers: it
+// builds the event, runs the handler on a warm VM and applies the result,
+// turning failures into CloudFront's 503 (execution) and 502 (validation).
+type Runner struct {
+	funcs map[string]*function
+	log   *slog.Logger
+}
+
+var _ edge.Runner = (*Runner)(nil)
+
+type function struct {
+	name string
+	pool *jsfn.Pool
+	kvs  *KVS
+}
+
+// NewRunner compiles every cdn-function of plan. Functions of kinds this
+// build cannot run yet are an error naming them.
+func NewRunner(plan *stack.Plan, opts RunnerOptions) (*Runner, error) {
+	const op errs.Op = "cff.NewRunner"
+	if opts.PoolSize <= 0 {
+		opts.PoolSize = 4
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if err := checkKinds(plan); err != nil {
+		return nil, errs.E(op, err)
+	}
+	r := &Runner{funcs: map[string]*function{}, log: opts.Logger}
+	for name, f := range plan.CDNFunctions {
+		fn, err := compileFunction(f, opts)
+		if err != nil {
+			r.Close()
+			return nil, errs.E(op, name, err)
+		}
+		r.funcs[name] = fn
+	}
+	return r, nil
+}
+
+// checkKinds refuses associations with function kinds not runnable yet.
+func checkKinds(plan *stack.Plan) error {
+	for _, d := range plan.Distributions {
+		for _, b := range d.Behaviors {
+			for _, fn := range []*stack.FunctionRef{b.Functions.ViewerRequest, b.Functions.OriginRequest,
+				b.Functions.OriginResponse, b.Functions.ViewerResponse} {
+				if fn != nil && fn.Type != stack.TypeCDNFunction {
+					return errs.E(errs.Invalid, errs.Errorf("%s %q: this build of Verge cannot run %s functions yet", fn.Type, fn.Name, fn.Type))
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func compileFunction(f *stack.CDNFunction, opts RunnerOptions) (*function, error) {
+	src, err := os.ReadFile(f.EntryFile)
+	if err != nil {
+		return nil, errs.E(errs.IO, err)
+	}
+	prog, err := jsfn.Compile(src, jsfn.Runtime(f.Runtime), opts.Limits)
+	if err != nil {
+		var re *jsfn.RunError
+		if errors.As(err, &re) {
+			return nil, errs.E(errs.Invalid, errs.Errorf("%s: %s", f.EntryFile, re.Message))
+		}
+		return nil, errs.E(errs.Invalid, err)
+	}
+	fn := &function{name: f.Name, pool: jsfn.NewPool(prog, opts.PoolSize)}
+	if f.KeyValueStore != nil {
+		if fn.kvs, err = LoadKVS(f.KeyValueStore.DataFile); err != nil {
+			fn.pool.Close()
+			return nil, err
+		}
+	}
+	return fn, nil
+}
+
+// Close releases every function's VMs.
+func (r *Runner) Close() {
+	for _, f := range r.funcs {
+		f.pool.Close()
+	}
+}
+
+// Request runs a viewer-request function.
+func (r *Runner) Request(ctx context.Context, t stack.Trigger, ref *stack.FunctionRef, req *edge.Request) (*edge.Response, error) {
+	f, err := r.lookup(t, ref)
+	if err != nil {
+		return nil, err
+	}
+	ev, err := NewRequestEvent(req, domainOf(req), ViewerRequest)
+	if err != nil {
+		return nil, executionError(err.Error())
+	}
+	var raw *string
+	if req.Query != "" {
+		raw = &req.Query
+	}
+	out, err := r.run(ctx, f, ev, req.RequestID, raw)
+	if err != nil {
+		return nil, err
+	}
+	return ApplyRequestResult(out, req)
+}
+
+// Response runs a viewer-response function.
+func (r *Runner) Response(ctx context.Context, t stack.Trigger, ref *stack.FunctionRef, req *edge.Request, resp *edge.Response) error {
+	f, err := r.lookup(t, ref)
+	if err != nil {
+		return err
+	}
+	ev, err := NewResponseEvent(req, resp, domainOf(req))
+	if err != nil {
+		return executionError(err.Error())
+	}
+	out, err := r.run(ctx, f, ev, req.RequestID, nil)
+	if err != nil {
+		return err
+	}
+	return ApplyResponseResult(out, resp)
+}
+
+func (r *Runner) lookup(t stack.Trigger, ref *stack.FunctionRef) (*function, error) {
+	if t != stack.ViewerRequest && t != stack.ViewerResponse {
+		return nil, executionError("a cdn-function runs only at viewer-request and viewer-response")
+	}
+	f := r.funcs[ref.Name]
+	if f == nil {
+		return nil, executionError("no cdn-function named " + ref.Name)
+	}
+	return f, nil
+}
+
+// run runs f on ev and logs what the function printed, each line with the
+// request id, as CloudFront's function logs do.
+func (r *Runner) run(ctx context.Context, f *function, ev []byte, requestID string, rawQuery *string) ([]byte, error) {
+	opts := jsfn.RunOptions{Now: time.Now(), RequestID: requestID, RawQueryString: rawQuery}
+	if f.kvs != nil {
+		opts.Host = f.kvs
+	}
+	res, err := f.pool.Run(ctx, ev, opts)
+	if res != nil {
+		for _, line := range res.Logs {
+			r.log.Info(line, "function", f.name, "request_id", requestID)
+		}
+	}
+	if err != nil {
+		msg := err.Error()
+		var re *jsfn.RunError
+		if errors.As(err, &re) {
+			msg = re.Message
+		}
+		r.log.Warn("function failed", "function", f.name, "request_id", requestID, "error", msg)
+		return nil, executionError(msg)
+	}
+	if res.Origin != nil {
+		return nil, executionError("cloudfront." + string(res.Origin.Call) + " is not supported by this build of Verge yet")
+	}
+	return res.Output, nil
+}
+
+// domainOf is the distribution domain name the event reports: the host the
+// viewer asked for.
+func domainOf(req *edge.Request) string {
+	if h := req.Header.Get("Host"); h != "" {
+		return h
+	}
+	return req.Distribution + ".localhost"
+}
+
+// executionError is CloudFront's 503 for a function that could not run.
+func executionError(detail string) *edge.FuncError {
+	return &edge.FuncError{Status: http.StatusServiceUnavailable, Type: "FunctionExecutionError", Detail: detail}
+}

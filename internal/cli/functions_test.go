@@ -1,0 +1,113 @@
+package cli
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+const fnStack = `resources:
+  site:
+    type: bucket
+    properties:
+      directory: ./public
+      cdn:
+        enabled: true
+        edgeFunctions:
+          onRequest: rewrite
+          onResponse: headers
+        routeRewrites:
+          - path: /hostile/*
+            routeTo:
+              type: bucket
+              properties: {bucketName: site}
+            edgeFunctions:
+              onRequest: loop
+  rewrite:
+    type: cdn-function
+    properties:
+      entryfilePath: fn/rewrite.js
+  headers:
+    type: cdn-function
+    properties:
+      entryfilePath: fn/headers.js
+      keyValueStore: flags
+  loop:
+    type: cdn-function
+    properties:
+      entryfilePath: fn/loop.js
+  flags:
+    type: key-value-store
+    properties:
+      dataFile: flags.json
+`
+
+// TestCDNFunctionsEndToEnd runs real CloudFront Functions code through the
+// edge: a URL rewrite to index.html at viewer-request, headers from a
+// KeyValueStore at viewer-response (on hits too), a hostile function stopped
+// with a 503 while the node keeps serving, and an edited function live at once.
+func TestCDNFunctionsEndToEnd(t *testing.T) {
+	dir := stackDir(t, fnStack)
+	must(t, os.MkdirAll(filepath.Join(dir, "public", "docs"), 0o755))
+	must(t, os.WriteFile(filepath.Join(dir, "public", "docs", "index.html"), []byte("docs home"), 0o644))
+	must(t, os.MkdirAll(filepath.Join(dir, "fn"), 0o755))
+	must(t, os.WriteFile(filepath.Join(dir, "fn", "rewrite.js"), []byte(`
+function handler(event) {
+    var request = event.request;
+    if (request.uri.endsWith('/')) {
+        request.uri += 'index.html';
+    } else if (!request.uri.includes('.')) {
+        request.uri += '/index.html';
+    }
+    return request;
+}`), 0o644))
+	must(t, os.WriteFile(filepath.Join(dir, "fn", "headers.js"), []byte(`
+import cf from 'cloudfront';
+const kvs = cf.kvs();
+async function handler(event) {
+    const response = event.response;
+    response.headers['strict-transport-security'] = { value: 'max-age=63072000; includeSubdomains; preload' };
+    response.headers['x-flag'] = { value: await kvs.get('banner') };
+    console.log('added headers to ' + event.request.uri);
+    return response;
+}`), 0o644))
+	must(t, os.WriteFile(filepath.Join(dir, "fn", "loop.js"), []byte(`function handler(event) { for (;;) {} }`), 0o644))
+	must(t, os.WriteFile(filepath.Join(dir, "flags.json"), []byte(`{"data":[{"key":"banner","value":"on"}]}`), 0o644))
+
+	v := start(t, "dev", dir)
+	site := "http://" + v.listen
+	for i, want := range []string{"Miss from verge", "Hit from verge"} {
+		resp, body := fetch(t, "GET", site+"/docs", nil)
+		if body != "docs home" {
+			t.Fatalf("request %d: %d %q", i, resp.StatusCode, body)
+		}
+		if resp.Header.Get("X-Cache") != want || resp.Header.Get("X-Flag") != "on" ||
+			!strings.HasPrefix(resp.Header.Get("Strict-Transport-Security"), "max-age=63072000") {
+			t.Errorf("request %d: %v", i, resp.Header)
+		}
+	}
+	if !strings.Contains(v.stderr.String(), "added headers to /docs/index.html") {
+		t.Errorf("console.log did not reach the log: %s", v.stderr.String())
+	}
+
+	begin := time.Now()
+	resp, body := fetch(t, "GET", site+"/hostile/x", nil)
+	if resp.StatusCode != 503 || !strings.Contains(body, "could not run") {
+		t.Errorf("endless loop: %d %q", resp.StatusCode, body)
+	}
+	if took := time.Since(begin); took > 2*time.Second {
+		t.Errorf("the endless loop ran %v", took)
+	}
+	if _, body := fetch(t, "GET", site+"/docs/", nil); body != "docs home" {
+		t.Errorf("after the hostile function: %q", body)
+	}
+
+	// An edited function applies at once.
+	must(t, os.WriteFile(filepath.Join(dir, "flags.json"), []byte(`{"banner":"off"}`), 0o644))
+	until(t, 2*time.Second, func() bool {
+		resp, _ := fetch(t, "GET", site+"/docs/", nil)
+		return resp.Header.Get("X-Flag") == "off"
+	})
+}

@@ -1,0 +1,5 @@
+//go:build !race
+
+package jsfn
+
+const raceEnabled = false
