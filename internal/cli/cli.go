@@ -1,5 +1,5 @@
-// Package cli holds Verge's commands, one file each: dev, serve, validate and
-// invalidate. Main dispatches on the first argument; every command returns an
+// Package cli holds Verge's commands, one file each: dev, serve, validate,
+// invalidate and test-function. Main dispatches on the first argument; every command returns an
 // exit code: 0 success, 1 failure, 2 a usage error or an invalid stack file.
 package cli
 
@@ -28,11 +28,12 @@ type command struct {
 }
 
 var commands = map[string]command{
-	"dev":        {"run a stack, reloading on every change", runDev},
-	"serve":      {"run a stack for production (no file watching)", runServe},
-	"validate":   {"check a stack file and print every problem", runValidate},
-	"invalidate": {"remove paths from a running Verge's cache", runInvalidate},
-	"version":    {"print the version", runVersion},
+	"dev":           {"run a stack, reloading on every change", runDev},
+	"serve":         {"run a stack for production (no file watching)", runServe},
+	"validate":      {"check a stack file and print every problem", runValidate},
+	"invalidate":    {"remove paths from a running Verge's cache", runInvalidate},
+	"test-function": {"run one event through a cdn-function offline, as aws cloudfront test-function", runTestFunction},
+	"version":       {"print the version", runVersion},
 }
 
 // Version is set at build time with -ldflags "-X .../cli.Version=…".
@@ -82,7 +83,7 @@ func usage(w io.Writer) {
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		fmt.Fprintf(w, "  %-11s %s\n", n, commands[n].summary)
+		fmt.Fprintf(w, "  %-14s %s\n", n, commands[n].summary)
 	}
 	fmt.Fprintln(w, "\nRun 'verge COMMAND -h' for a command's flags.")
 }

@@ -667,7 +667,7 @@ class Buffer extends U8 {
 	toString(enc, start, end) {
 		const e = mustEnc(enc, "utf8");
 		// As Node: a negative offset counts as 0, not from the end.
-		const s = clampIndex(mathMax(0, start | 0), 0, this.length);
+		const s = clampIndex(mathMax(0, +start || 0), 0, this.length);
 		const t = end === undefined ? this.length : clampIndex(mathMax(0, +end || 0), this.length, this.length);
 		if (t <= s) {
 			return "";
