@@ -1,0 +1,51 @@
+package cff
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/verge-edge/verge/internal/edge"
+	"github.com/verge-edge/verge/internal/stack"
+)
+
+// BenchmarkViewerResponse is issue #3's figure: one viewer-response function
+// adding two headers, from the edge's response in to headers out (event
+// built, handler run on a warm VM, result validated and applied).
+func BenchmarkViewerResponse(b *testing.B) {
+	dir := b.TempDir()
+	src := filepath.Join(dir, "headers.js")
+	os.WriteFile(src, []byte(`function handler(event) {
+    var response = event.response;
+    response.headers['strict-transport-security'] = { value: 'max-age=63072000' };
+    response.headers['x-frame-options'] = { value: 'DENY' };
+    return response;
+}`), 0o644)
+	plan := &stack.Plan{CDNFunctions: map[string]*stack.CDNFunction{
+		"headers": {Name: "headers", EntryFile: src, Runtime: stack.RuntimeCloudFrontJS2}}}
+	r, err := NewRunner(plan, RunnerOptions{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer r.Close()
+	ref := &stack.FunctionRef{Name: "headers", Type: stack.TypeCDNFunction}
+	req := &edge.Request{Method: "GET", URI: "/static/app.js", Header: http.Header{
+		"Host": {"site.localhost"}, "User-Agent": {"wrk"}, "Accept": {"*/*"}}, ClientIP: "127.0.0.1",
+		Distribution: "site", RequestID: "bench"}
+	base := http.Header{"Content-Type": {"text/javascript"}, "Content-Length": {"1024"}, "Etag": {`"abc"`},
+		"Cache-Control": {"max-age=3600"}, "Last-Modified": {"Sun, 22 Nov 2026 09:00:00 GMT"}}
+	b.ReportAllocs()
+	for b.Loop() {
+		resp := &edge.Response{Status: 200, Header: base.Clone()}
+		if err := r.Response(context.Background(), stack.ViewerResponse, ref, req, resp); err != nil {
+			b.Fatal(err)
+		}
+		if resp.Header.Get("X-Frame-Options") != "DENY" {
+			b.Fatal("header not added")
+		}
+	}
+}
