@@ -76,7 +76,9 @@ async function handler(event) {
 	must(t, os.WriteFile(filepath.Join(dir, "fn", "loop.js"), []byte(`function handler(event) { for (;;) {} }`), 0o644))
 	must(t, os.WriteFile(filepath.Join(dir, "flags.json"), []byte(`{"data":[{"key":"banner","value":"on"}]}`), 0o644))
 
-	v := start(t, "dev", dir)
+	// A budget that the race detector's slowdown cannot exhaust for the
+	// small functions; jsfn's own tests pin the budget's precision.
+	v := start(t, "dev", dir, "--function-compute", "250ms")
 	site := "http://" + v.listen
 	for i, want := range []string{"Miss from verge", "Hit from verge"} {
 		resp, body := fetch(t, "GET", site+"/docs", nil)

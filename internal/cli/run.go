@@ -22,6 +22,7 @@ import (
 	"github.com/verge-edge/verge/internal/cff"
 	"github.com/verge-edge/verge/internal/edge"
 	"github.com/verge-edge/verge/internal/edge/cache"
+	"github.com/verge-edge/verge/internal/jsfn"
 	"github.com/verge-edge/verge/internal/stack"
 )
 
@@ -43,6 +44,8 @@ type runConfig struct {
 	disk       byteSize
 	watch      bool
 	noFastPath bool
+	fnCompute  time.Duration
+	fnMemory   byteSize
 	shutdownIn time.Duration
 }
 
@@ -57,6 +60,8 @@ func (c *runConfig) flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.accessLog, "access-log", "", `access log file ("-" for stdout, "off" for none; default DATA/logs/access.log)`)
 	fs.Var(&c.memory, "cache-memory", "the memory cache's byte budget")
 	fs.Var(&c.disk, "cache-disk", "the disk cache's byte budget (0: no disk tier)")
+	fs.DurationVar(&c.fnCompute, "function-compute", 0, "a cdn-function's compute budget per run (default 5ms)")
+	fs.Var(&c.fnMemory, "function-memory", "a cdn-function's memory cap (default 4MiB)")
 	fs.BoolVar(&c.noFastPath, "no-fast-path", false, "serve every request through net/http and the full pipeline (for comparison)")
 	fs.DurationVar(&c.shutdownIn, "shutdown-timeout", 10*time.Second, "how long a graceful shutdown waits for requests in flight")
 }
@@ -129,7 +134,8 @@ func (c *runConfig) run(ctx context.Context, env *Env) int {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	metrics := edge.NewMetrics(reg)
 	srv := edge.New(edge.Options{Name: c.name, Store: store, AccessLog: alog, Logger: logger, Metrics: metrics})
-	fns, err := newFunctions(plan, logger)
+	fnOpts := cff.RunnerOptions{Logger: logger, Limits: jsfn.Limits{Compute: c.fnCompute, Memory: int64(c.fnMemory)}}
+	fns, err := newFunctions(plan, fnOpts)
 	if err != nil {
 		fmt.Fprintln(env.Stderr, "verge:", err)
 		return exitUsage
@@ -174,7 +180,7 @@ func (c *runConfig) run(ctx context.Context, env *Env) int {
 
 	var stopWatch func()
 	if c.watch {
-		w, err := newWatcher(plan, srv, logger, c.data, &fns)
+		w, err := newWatcher(plan, srv, logger, c.data, &fns, fnOpts)
 		if err != nil {
 			logger.Warn("file watching is off", "err", err)
 		} else {
@@ -266,11 +272,11 @@ func (c *runConfig) printURLs(env *Env, srv *edge.Server, listen, adminAddr stri
 // functions are the function runtimes a plan needs; nil when it has none.
 type functions struct{ cdn *cff.Runner }
 
-func newFunctions(plan *stack.Plan, logger *slog.Logger) (*functions, error) {
+func newFunctions(plan *stack.Plan, opts cff.RunnerOptions) (*functions, error) {
 	if !hasFunctions(plan) {
 		return nil, nil
 	}
-	r, err := cff.NewRunner(plan, cff.RunnerOptions{Logger: logger})
+	r, err := cff.NewRunner(plan, opts)
 	if err != nil {
 		return nil, err
 	}

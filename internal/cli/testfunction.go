@@ -22,6 +22,7 @@ func runTestFunction(ctx context.Context, env *Env, args []string) int {
 	runtime := fs.String("runtime", string(jsfn.Runtime20), "cloudfront-js-1.0 or cloudfront-js-2.0")
 	kvsFile := fs.String("kvs", "", "a key-value-store data file the function reads")
 	now := fs.String("now", "", "freeze Date at this RFC 3339 instant (default: now)")
+	compute := fs.Duration("compute", 0, "the compute budget ComputeUtilization is measured against (default 5ms)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return exitUsage
@@ -30,9 +31,11 @@ func runTestFunction(ctx context.Context, env *Env, args []string) int {
 		fmt.Fprintf(env.Stderr, "verge test-function: "+format+"\n", a...)
 		return exitUsage
 	}
-	if len(pos) != 1 || *eventFile == "" {
-		fs.Usage()
-		return exitUsage
+	switch {
+	case len(pos) != 1:
+		return bad("give one function file (see -h)")
+	case *eventFile == "":
+		return bad("--event EVENT.json is required (see -h)")
 	}
 	src, err := os.ReadFile(pos[0])
 	if err != nil {
@@ -60,7 +63,7 @@ func runTestFunction(ctx context.Context, env *Env, args []string) int {
 			opts.RawQueryString = q
 		}
 	}
-	res := testRun(ctx, src, jsfn.Runtime(*runtime), event, eventType, opts)
+	res := testRun(ctx, src, jsfn.Runtime(*runtime), jsfn.Limits{Compute: *compute}, event, eventType, opts)
 	out, _ := json.MarshalIndent(map[string]cff.TestResult{"TestResult": res}, "", "  ")
 	fmt.Fprintln(env.Stdout, string(out))
 	return exitOK
@@ -123,9 +126,9 @@ func rawQuery(ev *cff.Event) *string {
 
 // testRun compiles and runs the function once, reporting a failure the way
 // TestFunction does: in FunctionErrorMessage, not as an exit code.
-func testRun(ctx context.Context, src []byte, rt jsfn.Runtime, event []byte, eventType string, opts jsfn.RunOptions) cff.TestResult {
+func testRun(ctx context.Context, src []byte, rt jsfn.Runtime, lim jsfn.Limits, event []byte, eventType string, opts jsfn.RunOptions) cff.TestResult {
 	var res cff.TestResult
-	prog, err := jsfn.Compile(src, rt, jsfn.Limits{})
+	prog, err := jsfn.Compile(src, rt, lim)
 	if err != nil {
 		res.FunctionErrorMessage = runErrorMessage(err)
 		res.ComputeUtilization = "0"

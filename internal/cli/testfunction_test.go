@@ -60,13 +60,14 @@ async function handler(event) {
 		{"viewer-response stage needs a response", []string{clientIP, "--event", event, "--stage", "viewer-response"}, 2, "", "", ""},
 		{"no event", []string{clientIP}, 2, "", "", ""},
 	} {
-		code, stdout, stderr := run(t, append([]string{"test-function"}, c.args...)...)
+		// A budget the race detector's slowdown cannot exhaust.
+		code, stdout, stderr := run(t, append([]string{"test-function", "--compute", "250ms"}, c.args...)...)
 		if code != c.code {
 			t.Errorf("%s: exit %d, want %d (%s)", c.name, code, c.code, stderr)
 			continue
 		}
 		if code != 0 {
-			if strings.Count(strings.TrimSpace(stderr), "\n") > 12 || stderr == "" {
+			if strings.Count(strings.TrimSpace(stderr), "\n") > 0 || stderr == "" {
 				t.Errorf("%s: want a short reason, got %q", c.name, stderr)
 			}
 			continue

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/fsnotify/fsnotify"
+	"github.com/verge-edge/verge/internal/cff"
 	"github.com/verge-edge/verge/internal/edge"
 	"github.com/verge-edge/verge/internal/stack"
 )
@@ -27,7 +28,8 @@ type watcher struct {
 	log  *slog.Logger
 	data string
 
-	fns      **functions    // the running functions, replaced on reload
+	fns      **functions // the running functions, replaced on reload
+	fnOpts   cff.RunnerOptions
 	applying sync.WaitGroup // an apply in progress, waited for by stop
 
 	mu      sync.Mutex
@@ -36,12 +38,12 @@ type watcher struct {
 	timer   *time.Timer
 }
 
-func newWatcher(plan *stack.Plan, srv *edge.Server, log *slog.Logger, data string, fns **functions) (*watcher, error) {
+func newWatcher(plan *stack.Plan, srv *edge.Server, log *slog.Logger, data string, fns **functions, fnOpts cff.RunnerOptions) (*watcher, error) {
 	fsw, err := fsnotify.NewWatcher()
 	if err != nil {
 		return nil, err
 	}
-	w := &watcher{fsw: fsw, srv: srv, log: log, data: data, plan: plan, fns: fns, pending: map[string]struct{}{}}
+	w := &watcher{fsw: fsw, srv: srv, log: log, data: data, plan: plan, fns: fns, fnOpts: fnOpts, pending: map[string]struct{}{}}
 	w.watchRoots(plan)
 	return w, nil
 }
@@ -159,7 +161,7 @@ func (w *watcher) reload(old *stack.Plan) {
 		w.log.Error("stack file has problems; still running the previous version", "file", old.File, "problems", err.Error())
 		return
 	}
-	fns, err := newFunctions(plan, w.log)
+	fns, err := newFunctions(plan, w.fnOpts)
 	if err != nil {
 		w.log.Error("could not build the functions; still running the previous version", "err", err)
 		return
