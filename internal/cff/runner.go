@@ -5,7 +5,6 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"os"
 	"time"
 
 	"github.com/verge-edge/verge/internal/edge"
@@ -82,9 +81,9 @@ func checkKinds(plan *stack.Plan) error {
 }
 
 func compileFunction(f *stack.CDNFunction, opts RunnerOptions) (*function, error) {
-	src, err := os.ReadFile(f.EntryFile)
+	src, err := ReadSource(f.EntryFile)
 	if err != nil {
-		return nil, errs.E(errs.IO, err)
+		return nil, err
 	}
 	prog, err := jsfn.Compile(src, jsfn.Runtime(f.Runtime), opts.Limits)
 	if err != nil {

@@ -37,7 +37,7 @@ func runTestFunction(ctx context.Context, env *Env, args []string) int {
 	case *eventFile == "":
 		return bad("--event EVENT.json is required (see -h)")
 	}
-	src, err := os.ReadFile(pos[0])
+	src, err := cff.ReadSource(pos[0])
 	if err != nil {
 		return bad("%v", err)
 	}

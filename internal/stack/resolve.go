@@ -114,6 +114,9 @@ func (r *resolver) check(res *Resource) {
 		}
 	case *CDNFunctionProps:
 		r.path(&p.EntryfilePath, "entryfilePath", false)
+		if at, ok := r.d.pos(&p.EntryfilePath); ok && p.EntryfilePath != "" && !isCDNSource(p.EntryfilePath) {
+			r.d.errorf(at, "entryfilePath %q: a cdn-function is a .js or .ts file", p.EntryfilePath)
+		}
 		if at, ok := r.d.pos(p.Runtime); ok && *p.Runtime != RuntimeCloudFrontJS1 && *p.Runtime != RuntimeCloudFrontJS2 {
 			r.d.errorf(at, "runtime must be %s or %s, found %q", RuntimeCloudFrontJS1, RuntimeCloudFrontJS2, *p.Runtime)
 		}
@@ -626,4 +629,14 @@ func (r *resolver) viewerLimits(at pos, key, name string, p *EdgeLambdaFunctionP
 	if mat, ok := r.d.pos(p.Memory); ok && *p.Memory > viewerMaxMemory {
 		r.d.errorf(at, "%s: edge-lambda-function %q has memory %d (line %d), but viewer triggers allow at most %d MB", key, name, *p.Memory, mat.line, viewerMaxMemory)
 	}
+}
+
+// isCDNSource accepts the files a cdn-function is written in: JavaScript,
+// or TypeScript that Verge strips to JavaScript.
+func isCDNSource(p string) bool {
+	switch strings.ToLower(filepath.Ext(p)) {
+	case ".js", ".mjs", ".cjs", ".ts", ".mts":
+		return true
+	}
+	return false
 }
