@@ -22,6 +22,8 @@ type RunnerOptions struct {
 	PoolSize int
 	// Logger receives the functions' console.log lines and failures.
 	Logger *slog.Logger
+	// Metrics count runs and failures; nil for none.
+	Metrics *Metrics
 }
 
 // Runner runs a plan's cdn-functions at the edge's viewer triggers: it
@@ -30,6 +32,7 @@ type RunnerOptions struct {
 type Runner struct {
 	funcs map[string]*function
 	log   *slog.Logger
+	m     *Metrics
 }
 
 var _ edge.Runner = (*Runner)(nil)
@@ -53,7 +56,7 @@ func NewRunner(plan *stack.Plan, opts RunnerOptions) (*Runner, error) {
 	if err := checkKinds(plan); err != nil {
 		return nil, errs.E(op, err)
 	}
-	r := &Runner{funcs: map[string]*function{}, log: opts.Logger}
+	r := &Runner{funcs: map[string]*function{}, log: opts.Logger, m: opts.Metrics}
 	for name, f := range plan.CDNFunctions {
 		fn, err := compileFunction(f, opts)
 		if err != nil {
@@ -111,7 +114,9 @@ func (r *Runner) Close() {
 }
 
 // Request runs a viewer-request function.
-func (r *Runner) Request(ctx context.Context, t stack.Trigger, ref *stack.FunctionRef, req *edge.Request) (*edge.Response, error) {
+func (r *Runner) Request(ctx context.Context, t stack.Trigger, ref *stack.FunctionRef, req *edge.Request) (gen *edge.Response, err error) {
+	start := time.Now()
+	defer func() { r.done(ref.Name, t, start, req.RequestID, err) }()
 	f, err := r.lookup(t, ref)
 	if err != nil {
 		return nil, err
@@ -132,7 +137,9 @@ func (r *Runner) Request(ctx context.Context, t stack.Trigger, ref *stack.Functi
 }
 
 // Response runs a viewer-response function.
-func (r *Runner) Response(ctx context.Context, t stack.Trigger, ref *stack.FunctionRef, req *edge.Request, resp *edge.Response) error {
+func (r *Runner) Response(ctx context.Context, t stack.Trigger, ref *stack.FunctionRef, req *edge.Request, resp *edge.Response) (err error) {
+	start := time.Now()
+	defer func() { r.done(ref.Name, t, start, req.RequestID, err) }()
 	f, err := r.lookup(t, ref)
 	if err != nil {
 		return err
@@ -178,13 +185,20 @@ func (r *Runner) run(ctx context.Context, f *function, ev []byte, requestID stri
 		if errors.As(err, &re) {
 			msg = re.Message
 		}
-		r.log.Warn("function failed", "function", f.name, "request_id", requestID, "error", msg)
 		return nil, executionError(msg)
 	}
 	if res.Origin != nil {
 		return nil, executionError("cloudfront." + string(res.Origin.Call) + " is not supported by this build of Verge yet")
 	}
 	return res.Output, nil
+}
+
+// done logs a failed run (the reason goes to the function's log) and counts it.
+func (r *Runner) done(fn string, t stack.Trigger, start time.Time, requestID string, err error) {
+	if err != nil {
+		r.log.Warn("function failed", "function", fn, "trigger", string(t), "request_id", requestID, "error", err.Error())
+	}
+	r.m.observe(fn, string(t), time.Since(start), err)
 }
 
 // domainOf is the distribution domain name the event reports: the host the

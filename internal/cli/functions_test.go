@@ -105,6 +105,13 @@ async function handler(event) {
 	if _, body := fetch(t, "GET", site+"/docs/", nil); body != "docs home" {
 		t.Errorf("after the hostile function: %q", body)
 	}
+	if _, metrics := fetch(t, "GET", "http://"+v.admin+"/metrics", nil); !strings.Contains(metrics,
+		`verge_cdn_function_errors_total{function="loop",type="FunctionExecutionError"} 1`) {
+		t.Errorf("the failure was not counted")
+	}
+	if !strings.Contains(v.stderr.String(), "exceeded its compute budget") {
+		t.Errorf("the failure's reason is not in the log")
+	}
 
 	// An edited function applies at once.
 	must(t, os.WriteFile(filepath.Join(dir, "flags.json"), []byte(`{"banner":"off"}`), 0o644))

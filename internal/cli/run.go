@@ -134,7 +134,8 @@ func (c *runConfig) run(ctx context.Context, env *Env) int {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	metrics := edge.NewMetrics(reg)
 	srv := edge.New(edge.Options{Name: c.name, Store: store, AccessLog: alog, Logger: logger, Metrics: metrics})
-	fnOpts := cff.RunnerOptions{Logger: logger, Limits: jsfn.Limits{Compute: c.fnCompute, Memory: int64(c.fnMemory)}}
+	fnOpts := cff.RunnerOptions{Logger: logger, Metrics: cff.NewMetrics(reg),
+		Limits: jsfn.Limits{Compute: c.fnCompute, Memory: int64(c.fnMemory)}}
 	fns, err := newFunctions(plan, fnOpts)
 	if err != nil {
 		fmt.Fprintln(env.Stderr, "verge:", err)
