@@ -50,20 +50,41 @@ func LoadKVS(file string) (*KVS, error) {
 	if err := k.decode(raw); err != nil {
 		return nil, errs.E(op, errs.Invalid, file, err)
 	}
+	if err := k.checkQuotas(); err != nil {
+		return nil, errs.E(op, errs.Invalid, file, err)
+	}
+	return k, nil
+}
+
+// NewKVS makes a store of inline data, under the same quotas.
+func NewKVS(data map[string]string) (*KVS, error) {
+	const op errs.Op = "cff.NewKVS"
+	k := &KVS{data: make(map[string][]byte, len(data)), modified: time.Now()}
+	for key, v := range data {
+		k.data[key] = []byte(v)
+	}
+	if err := k.checkQuotas(); err != nil {
+		return nil, errs.E(op, errs.Invalid, err)
+	}
+	return k, nil
+}
+
+// checkQuotas applies CloudFront's KeyValueStore quotas.
+func (k *KVS) checkQuotas() error {
 	total := 0
 	for key, v := range k.data {
 		switch {
 		case len(key) == 0 || len(key) > maxKVSKey:
-			return nil, errs.E(op, errs.Invalid, file, errs.Errorf("key %.40q: keys are 1 to %d bytes", key, maxKVSKey))
+			return errs.Errorf("key %.40q: keys are 1 to %d bytes", key, maxKVSKey)
 		case len(v) > maxKVSValue:
-			return nil, errs.E(op, errs.Invalid, file, errs.Errorf("key %.40q: values are at most %d bytes", key, maxKVSValue))
+			return errs.Errorf("key %.40q: values are at most %d bytes", key, maxKVSValue)
 		}
 		total += len(key) + len(v)
 	}
 	if total > maxKVSStore {
-		return nil, errs.E(op, errs.Invalid, file, errs.Errorf("the store holds %d bytes, more than CloudFront's %d", total, maxKVSStore))
+		return errs.Errorf("the store holds %d bytes, more than CloudFront's %d", total, maxKVSStore)
 	}
-	return k, nil
+	return nil
 }
 
 func (k *KVS) decode(raw []byte) error {

@@ -97,8 +97,13 @@ func compileFunction(f *stack.CDNFunction, opts RunnerOptions) (*function, error
 		return nil, errs.E(errs.Invalid, err)
 	}
 	fn := &function{name: f.Name, pool: jsfn.NewPool(prog, opts.PoolSize)}
-	if f.KeyValueStore != nil {
-		if fn.kvs, err = LoadKVS(f.KeyValueStore.DataFile); err != nil {
+	if s := f.KeyValueStore; s != nil {
+		if s.DataFile != "" {
+			fn.kvs, err = LoadKVS(s.DataFile)
+		} else {
+			fn.kvs, err = NewKVS(s.Data)
+		}
+		if err != nil {
 			fn.pool.Close()
 			return nil, err
 		}

@@ -15,6 +15,9 @@ type Program struct {
 	rt       Runtime
 	lim      Limits
 	bytecode []byte
+	// wallClock makes the compute budget count wall time even where the
+	// thread CPU clock is available (a test hook).
+	wallClock bool
 }
 
 // Runtime returns the runtime p was compiled for.

@@ -55,6 +55,7 @@ type vm struct {
 	runFn quickjs.Value // driver.run
 	poll  quickjs.Value // driver.poll
 	lim   Limits
+	meter meter
 	// runs counts the runs so far, for recycling.
 	runs     int
 	nextHash int
@@ -86,6 +87,7 @@ func newVM(p *Program) (v *vm, err error) {
 		return nil, fmt.Errorf("jsfn: new VM: %w", err)
 	}
 	v = &vm{q: q, lim: p.lim}
+	v.meter = meter{q: q, budget: p.lim.Compute, wallOnly: p.wallClock || !haveThreadCPUClock}
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("jsfn: new VM: engine panic: %v", p)
@@ -162,6 +164,7 @@ func (v *vm) close() {
 	if v.q == nil {
 		return
 	}
+	v.meter.stop()
 	if v.runFn.VM() != nil {
 		v.runFn.Free()
 	}
@@ -181,8 +184,9 @@ func (v *vm) exec(ctx context.Context, event []byte, opts RunOptions) (*Result, 
 	defer v.run.reset(nil)
 	start := time.Now()
 	stop := context.AfterFunc(ctx, v.q.Interrupt)
+	v.meter.begin(start)
 	reply, err := v.invoke(ctx, event, opts, start)
-	res := &Result{Compute: time.Since(start), Logs: v.run.logs, LogsTruncated: v.run.logsTruncated}
+	res := &Result{Compute: v.meter.end(), Logs: v.run.logs, LogsTruncated: v.run.logsTruncated}
 	if !stop() {
 		// The context ended: its interrupt may still be on its way, to
 		// whatever this VM runs next.
@@ -227,17 +231,17 @@ func (v *vm) invoke(ctx context.Context, event []byte, opts RunOptions, start ti
 	case ctx.Err() != nil:
 		err = ctx.Err()
 	case reply == "P":
-		reply, err = v.settle(ctx, start)
+		reply, err = v.settle(ctx)
 	default:
 		// Run what the handler queued and did not wait for, so that it
 		// does not run in the next run.
-		err = v.drain(start)
+		err = v.drain()
 	}
 	if err == nil && v.run.panicked != "" {
 		err = &RunError{Kind: KindInternal, Message: "host function panic: " + v.run.panicked}
 	}
 	if err != nil {
-		return "", v.classify(err, start)
+		return "", v.classify(err)
 	}
 	return reply, nil
 }
@@ -257,7 +261,7 @@ func (v *vm) start(event []byte, opts RunOptions, start time.Time) (string, erro
 		edge = edgeJSON(opts.EdgeLocation)
 	}
 	v.q.SetGCThreshold(gcThreshold(v.lim.Memory))
-	if err := v.q.SetEvalTimeout(v.lim.Compute); err != nil {
+	if err := v.remaining(); err != nil {
 		return "", err
 	}
 	// The engine copies the event before the call returns, so the string
@@ -275,10 +279,14 @@ func (v *vm) start(event []byte, opts RunOptions, start time.Time) (string, erro
 	return s, nil
 }
 
-// remaining sets the eval timeout to what is left of the budget.
-func (v *vm) remaining(start time.Time) error {
-	left := v.lim.Compute - time.Since(start)
-	if left <= 0 {
+// remaining sets the eval timeout, for the next entry into the VM, to what
+// is left of the run's wall-clock limit: the budget itself in wall mode,
+// the backstop when the budget counts CPU time. It returns errBudget when
+// the watchdog found the budget spent: entering the VM clears the
+// interrupt it may have sent between two entries.
+func (v *vm) remaining() error {
+	left, ok := v.meter.remaining()
+	if !ok {
 		return errBudget
 	}
 	return v.q.SetEvalTimeout(left)
@@ -287,8 +295,8 @@ func (v *vm) remaining(start time.Time) error {
 var errBudget = errors.New("compute budget spent")
 
 // drain runs the pending promise jobs within the budget.
-func (v *vm) drain(start time.Time) error {
-	if err := v.remaining(start); err != nil {
+func (v *vm) drain() error {
+	if err := v.remaining(); err != nil {
 		return err
 	}
 	_, err := v.q.ExecutePendingJobs()
@@ -297,14 +305,14 @@ func (v *vm) drain(start time.Time) error {
 
 // settle waits for an async handler: it runs the jobs, then asks the
 // driver for the promise's outcome.
-func (v *vm) settle(ctx context.Context, start time.Time) (string, error) {
-	if err := v.drain(start); err != nil {
+func (v *vm) settle(ctx context.Context) (string, error) {
+	if err := v.drain(); err != nil {
 		return "", err
 	}
 	if err := ctx.Err(); err != nil {
 		return "", err
 	}
-	if err := v.remaining(start); err != nil {
+	if err := v.remaining(); err != nil {
 		return "", err
 	}
 	r, err := v.poll.Call(quickjs.UndefinedValue)
@@ -340,7 +348,7 @@ func output(reply string) (string, error) {
 }
 
 // classify turns an error of the engine into a RunError.
-func (v *vm) classify(err error, start time.Time) *RunError {
+func (v *vm) classify(err error) *RunError {
 	var re *RunError
 	if errors.As(err, &re) {
 		return re
@@ -354,7 +362,7 @@ func (v *vm) classify(err error, start time.Time) *RunError {
 	}
 	msg := qe.Error()
 	switch {
-	case qe.Name == "InternalError" && qe.Message == "interrupted" && time.Since(start) >= v.lim.Compute*9/10:
+	case qe.Name == "InternalError" && qe.Message == "interrupted" && v.meter.timedOut():
 		return &RunError{Kind: KindTimeout, Message: timeoutMessage(v.lim.Compute)}
 	case qe.Name == "InternalError" && qe.Message == "out of memory",
 		qe.Name == "" && msg == "null":

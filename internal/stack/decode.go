@@ -119,6 +119,8 @@ func (d *decoder) decodeKind(n *yaml.Node, written pos, v reflect.Value, name st
 		return d.decodeStruct(n, v, name)
 	case reflect.Slice:
 		return d.decodeSlice(n, v, name)
+	case reflect.Map:
+		return d.decodeStringMap(n, v, name)
 	case reflect.String:
 		s, ok := d.str(n, name, "a string")
 		v.SetString(s)
@@ -276,6 +278,34 @@ func (d *decoder) decodeSlice(n *yaml.Node, v reflect.Value, name string) bool {
 	v.Set(reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content)))
 	for i, c := range n.Content {
 		d.decode(c, v.Index(i), fmt.Sprintf("%s[%d]", name, i))
+	}
+	return true
+}
+
+// decodeStringMap decodes a mapping of names to strings (map[string]string),
+// such as a key-value-store's inline data.
+func (d *decoder) decodeStringMap(n *yaml.Node, v reflect.Value, name string) bool {
+	if v.Type().Key().Kind() != reflect.String || v.Type().Elem().Kind() != reflect.String {
+		panic(fmt.Sprintf("stack: schema field %s has unsupported type %s", name, v.Type()))
+	}
+	m := reflect.MakeMap(v.Type())
+	v.Set(m)
+	if isNull(n) {
+		return true
+	}
+	if n.Kind != yaml.MappingNode {
+		d.wrongType(n, name, "a mapping")
+		return false
+	}
+	ps, _ := d.pairs(n, name)
+	for _, p := range ps {
+		val := d.deref(p.v)
+		if val == nil {
+			continue
+		}
+		if s, ok := d.str(val, name+"."+p.key, "a string"); ok {
+			m.SetMapIndex(reflect.ValueOf(p.key), reflect.ValueOf(s))
+		}
 	}
 	return true
 }

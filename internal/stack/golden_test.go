@@ -193,7 +193,7 @@ func planJSON(t *testing.T, plan *Plan) string {
 	}
 	for _, f := range plan.CDNFunctions {
 		f.EntryFile = relTo(t, plan.Dir, f.EntryFile)
-		if f.KeyValueStore != nil {
+		if f.KeyValueStore != nil && f.KeyValueStore.DataFile != "" {
 			f.KeyValueStore.DataFile = relTo(t, plan.Dir, f.KeyValueStore.DataFile)
 		}
 	}

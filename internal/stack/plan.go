@@ -33,9 +33,11 @@ type CDNFunction struct {
 type KeyValueStore struct {
 	// Name is the resource name.
 	Name string `json:"name"`
-	// DataFile is the absolute path of its JSON data. In golden files it is
-	// written relative to the stack folder.
-	DataFile string `json:"dataFile"`
+	// DataFile is the absolute path of its JSON data, or "" when the data
+	// is inline. In golden files it is written relative to the stack folder.
+	DataFile string `json:"dataFile,omitempty"`
+	// Data is the inline data, when there is no DataFile.
+	Data map[string]string `json:"data,omitempty"`
 }
 
 // A Distribution is one CDN: a bucket resource with cdn.enabled.

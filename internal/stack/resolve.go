@@ -91,7 +91,7 @@ func (r *resolver) cdnFunction(name string, p *CDNFunctionProps) *CDNFunction {
 	}
 	if store, ok := r.byName[p.KeyValueStore]; ok {
 		if kp, ok := store.Properties.(*KeyValueStoreProps); ok {
-			f.KeyValueStore = &KeyValueStore{Name: store.Name, DataFile: r.abs(kp.DataFile)}
+			f.KeyValueStore = &KeyValueStore{Name: store.Name, DataFile: r.abs(kp.DataFile), Data: kp.Data}
 		}
 	}
 	return f
@@ -132,6 +132,15 @@ func (r *resolver) check(res *Resource) {
 		r.intIn(p.Memory, "memory", 128, 10240, defaultLambdaMemory, "MB")
 		r.intIn(p.Timeout, "timeout", 1, 30, defaultLambdaTimeout, "seconds")
 	case *KeyValueStoreProps:
+		_, hasFile := r.d.pos(&p.DataFile)
+		_, hasData := r.d.pos(&p.Data)
+		if hasFile == hasData {
+			at, _ := r.d.pos(p)
+			r.d.errorf(at, "key-value-store %q needs exactly one of dataFile and data", res.Name)
+		}
+		if !hasFile {
+			break
+		}
 		if file, ok := r.path(&p.DataFile, "dataFile", false); ok {
 			at, _ := r.d.pos(&p.DataFile)
 			if data, err := os.ReadFile(file); err != nil {

@@ -306,7 +306,10 @@ type BuildpackProps struct {
 // KeyValueStoreProps are the properties of a key-value-store (a CloudFront
 // KeyValueStore read by cdn-functions).
 type KeyValueStoreProps struct {
-	// DataFile is a JSON file with the store's initial data, relative to the
-	// stack folder.
-	DataFile string `yaml:"dataFile" verge:"required"`
+	// DataFile is a JSON file with the store's data, relative to the stack
+	// folder: CloudFront's import format or a plain object. Exactly one of
+	// dataFile and data.
+	DataFile string `yaml:"dataFile"`
+	// Data is the store's data written inline: keys to string values.
+	Data map[string]string `yaml:"data"`
 }
