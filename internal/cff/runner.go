@@ -134,11 +134,15 @@ func (r *Runner) Request(ctx context.Context, t stack.Trigger, ref *stack.Functi
 	if req.Query != "" {
 		raw = &req.Query
 	}
-	out, err := r.run(ctx, f, ev, req.RequestID, raw)
+	res, err := r.run(ctx, f, ev, req.RequestID, raw)
 	if err != nil {
 		return nil, err
 	}
-	return ApplyRequestResult(out, req)
+	gen, err = ApplyRequestResult(res.Output, req)
+	if err == nil && gen == nil && res.Origin != nil {
+		err = applyOrigin(res.Origin, req)
+	}
+	return gen, err
 }
 
 // Response runs a viewer-response function.
@@ -153,11 +157,14 @@ func (r *Runner) Response(ctx context.Context, t stack.Trigger, ref *stack.Funct
 	if err != nil {
 		return executionError(err.Error())
 	}
-	out, err := r.run(ctx, f, ev, req.RequestID, nil)
+	res, err := r.run(ctx, f, ev, req.RequestID, nil)
 	if err != nil {
 		return err
 	}
-	return ApplyResponseResult(out, resp)
+	if res.Origin != nil {
+		return executionError("cloudfront origin modification works at viewer-request only")
+	}
+	return ApplyResponseResult(res.Output, resp)
 }
 
 func (r *Runner) lookup(t stack.Trigger, ref *stack.FunctionRef) (*function, error) {
@@ -173,7 +180,7 @@ func (r *Runner) lookup(t stack.Trigger, ref *stack.FunctionRef) (*function, err
 
 // run runs f on ev and logs what the function printed, each line with the
 // request id, as CloudFront's function logs do.
-func (r *Runner) run(ctx context.Context, f *function, ev []byte, requestID string, rawQuery *string) ([]byte, error) {
+func (r *Runner) run(ctx context.Context, f *function, ev []byte, requestID string, rawQuery *string) (*jsfn.Result, error) {
 	opts := jsfn.RunOptions{Now: time.Now(), RequestID: requestID, RawQueryString: rawQuery}
 	if f.kvs != nil {
 		opts.Host = f.kvs
@@ -192,10 +199,7 @@ func (r *Runner) run(ctx context.Context, f *function, ev []byte, requestID stri
 		}
 		return nil, executionError(msg)
 	}
-	if res.Origin != nil {
-		return nil, executionError("cloudfront." + string(res.Origin.Call) + " is not supported by this build of Verge yet")
-	}
-	return res.Output, nil
+	return res, nil
 }
 
 // done logs a failed run (the reason goes to the function's log) and counts it.

@@ -1,6 +1,10 @@
 package cli
 
 import (
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -119,4 +123,57 @@ async function handler(event) {
 		resp, _ := fetch(t, "GET", site+"/docs/", nil)
 		return resp.Header.Get("X-Flag") == "off"
 	})
+}
+
+// TestUpdateRequestOrigin sends a request to another origin chosen by a
+// viewer-request function, as the AWS sample select-origin-based-on-country
+// does, inheriting nothing from the bucket it replaces.
+func TestUpdateRequestOrigin(t *testing.T) {
+	o := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, "origin saw %s with %s", r.URL.Path, r.Header.Get("X-Region"))
+	}))
+	defer o.Close()
+	_, port, _ := net.SplitHostPort(strings.TrimPrefix(o.URL, "http://"))
+	dir := stackDir(t, `resources:
+  site:
+    type: bucket
+    properties:
+      directory: ./public
+      cdn:
+        enabled: true
+        edgeFunctions:
+          onRequest: pick
+  pick:
+    type: cdn-function
+    properties:
+      entryfilePath: pick.js
+`)
+	must(t, os.WriteFile(filepath.Join(dir, "pick.js"), []byte(`import cf from 'cloudfront';
+function handler(event) {
+    const request = event.request;
+    if (request.uri.startsWith('/eu/')) {
+        cf.updateRequestOrigin({
+            domainName: 'localhost',
+            originPath: '/europe',
+            customHeaders: { 'x-region': 'eu' },
+            customOriginConfig: { port: `+port+`, protocol: 'http' },
+            timeouts: { readTimeout: 5, connectionTimeout: 2 }
+        });
+    }
+    if (request.uri === '/bad') {
+        cf.updateRequestOrigin({ domainName: '10.0.0.1' });
+    }
+    return request;
+}`), 0o644))
+	v := start(t, "serve", dir, "--function-compute", "250ms", "--access-log", "off")
+	site := "http://" + v.listen
+	if _, body := fetch(t, "GET", site+"/eu/page", nil); body != "origin saw /europe/eu/page with eu" {
+		t.Errorf("override: %q", body)
+	}
+	if _, body := fetch(t, "GET", site+"/", nil); body != "v1" {
+		t.Errorf("no override: %q", body)
+	}
+	if resp, body := fetch(t, "GET", site+"/bad", nil); resp.StatusCode != 502 || !strings.Contains(body, "not an IP address") {
+		t.Errorf("an IP domainName: %d %q", resp.StatusCode, body)
+	}
 }

@@ -19,6 +19,8 @@ type state struct {
 	byHost map[string]*dist // "name.localhost", lower case
 	single *dist            // the only distribution, which answers any Host
 	runner Runner
+	// overrides are the origins viewer-request functions chose.
+	overrides *overrides
 }
 
 type dist struct {
@@ -31,6 +33,7 @@ type dist struct {
 type behavior struct {
 	pattern pattern
 	origin  origin.Handler
+	spec    stack.Origin
 	policy  stack.CachePolicy
 	ttl     cache.TTLPolicy
 	// bypass is set when every TTL is zero (CloudFront's CachingDisabled):
@@ -49,7 +52,7 @@ type behavior struct {
 // a later step fails.
 func compile(p *stack.Plan, runner Runner, opts origin.Options) (st *state, err error) {
 	const op errs.Op = "edge.compile"
-	st = &state{byHost: map[string]*dist{}, runner: runner}
+	st = &state{byHost: map[string]*dist{}, runner: runner, overrides: newOverrides(opts)}
 	defer func() {
 		if err != nil {
 			st.close()
@@ -84,6 +87,7 @@ func compileDist(pd *stack.Distribution, runner Runner, opts origin.Options) (*d
 		b := &behavior{
 			pattern: compilePattern(pb.PathPattern),
 			origin:  o,
+			spec:    pb.Origin,
 			policy:  pb.Cache,
 			ttl: cache.TTLPolicy{
 				Min:     time.Duration(pb.Cache.MinTTL) * time.Second,
@@ -149,6 +153,7 @@ func (d *dist) match(path string) *behavior {
 // close releases the origins' idle connections. Requests in flight keep
 // working: closing only drops idle pooled connections.
 func (st *state) close() {
+	st.overrides.close()
 	for _, d := range st.dists {
 		for _, o := range d.origins {
 			o.Close()

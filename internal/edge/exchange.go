@@ -2,6 +2,8 @@ package edge
 
 import (
 	"net/http"
+
+	"github.com/verge-edge/verge/internal/edge/origin"
 	"sync"
 	"time"
 )
@@ -34,6 +36,8 @@ type exchange struct {
 	decorated   bool
 	// freq is the request as functions see it; nil until a function runs.
 	freq *Request
+	// origin is the origin a viewer-request function chose, or nil.
+	origin origin.Handler
 }
 
 var exchangePool = sync.Pool{New: func() any { return &exchange{key: make([]byte, 0, 256)} }}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/verge-edge/verge/internal/edge/cache"
+	"github.com/verge-edge/verge/internal/edge/origin"
 	"github.com/verge-edge/verge/internal/stack"
 )
 
@@ -136,7 +137,7 @@ func (ex *exchange) startFill(f *fill, stale *cache.Entry) bool {
 			return false
 		}
 	}
-	job := &fillJob{s: ex.s, f: f, d: ex.d, b: ex.b, st: ex.st, out: out, stale: stale,
+	job := &fillJob{s: ex.s, f: f, d: ex.d, b: ex.b, st: ex.st, origin: ex.originHandler(), out: out, stale: stale,
 		gen: ex.s.gen.Load(), varied: ex.varied, freq: ex.freqCopy(), cancel: cancel}
 	ex.s.bg.Add(1)
 	go job.run()
@@ -173,7 +174,7 @@ func (s *Server) revalidateInBackground(ex *exchange, e *cache.Entry) {
 	out := ex.outbound(ctx, http.MethodGet, true)
 	setValidators(out.Header, e)
 	f.reqHeader = out.Header.Clone()
-	job := &fillJob{s: s, f: f, d: ex.d, b: ex.b, st: ex.st, out: out, stale: e,
+	job := &fillJob{s: s, f: f, d: ex.d, b: ex.b, st: ex.st, origin: ex.originHandler(), out: out, stale: e,
 		gen: s.gen.Load(), varied: ex.varied, cancel: cancel}
 	s.bg.Add(1)
 	go job.run()
@@ -298,6 +299,7 @@ type fillJob struct {
 	d      *dist
 	b      *behavior
 	st     *state
+	origin origin.Handler
 	out    *http.Request
 	stale  *cache.Entry
 	gen    uint64
@@ -327,7 +329,7 @@ func (j *fillJob) run() {
 	if fn := j.b.fn.OriginResponse; fn != nil {
 		j.runWithFunction(fn)
 	} else {
-		j.b.origin.ServeHTTP(j, j.out)
+		j.origin.ServeHTTP(j, j.out)
 	}
 	j.finish(false)
 }
@@ -346,7 +348,7 @@ func (j *fillJob) recoverAbort() {
 
 func (j *fillJob) runWithFunction(fn *stack.FunctionRef) {
 	rec := newRecorder()
-	j.b.origin.ServeHTTP(rec, j.out)
+	j.origin.ServeHTTP(rec, j.out)
 	resp := rec.response()
 	if err := j.st.runner.Response(j.out.Context(), stack.OriginResponse, fn, j.freq, resp); err != nil {
 		j.f.mu.Lock()

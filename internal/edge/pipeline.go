@@ -8,6 +8,7 @@ import (
 	"net/http"
 
 	"github.com/verge-edge/verge/internal/edge/cache"
+	"github.com/verge-edge/verge/internal/edge/origin"
 	"github.com/verge-edge/verge/internal/stack"
 )
 
@@ -87,7 +88,24 @@ func (ex *exchange) viewerRequest() bool {
 		return false
 	}
 	ex.applyFunctionRequest(ex.r)
+	if o := ex.freq.OriginOverride; o != nil {
+		h, err := ex.st.overrides.get(*o)
+		if err != nil {
+			ex.functionFailed(&FuncError{Status: http.StatusBadGateway, Type: "FunctionValidationError", Detail: err.Error()})
+			return false
+		}
+		ex.origin = h
+	}
 	return true
+}
+
+// originHandler is the origin this request goes to: the behaviour's, or the
+// one a viewer-request function chose.
+func (ex *exchange) originHandler() origin.Handler {
+	if ex.origin != nil {
+		return ex.origin
+	}
+	return ex.b.origin
 }
 
 // functionRequest returns the request as functions see it, built once.
@@ -102,6 +120,7 @@ func (ex *exchange) functionRequest() *Request {
 			ClientIP:     clientIP(r),
 			Distribution: ex.d.name,
 			RequestID:    ex.id,
+			Origin:       &ex.b.spec,
 		}
 		if ex.freq.Header.Get("Host") == "" {
 			ex.freq.Header.Set("Host", r.Host)
@@ -193,11 +212,11 @@ func (ex *exchange) pass(cacheStatus string) {
 		return
 	}
 	if ex.b.fn.OriginResponse == nil && ex.b.fn.ViewerResponse == nil {
-		ex.b.origin.ServeHTTP(ex, out)
+		ex.originHandler().ServeHTTP(ex, out)
 		return
 	}
 	rec := newRecorder()
-	ex.b.origin.ServeHTTP(rec, out)
+	ex.originHandler().ServeHTTP(rec, out)
 	resp := rec.response()
 	if !ex.responseHook(stack.OriginResponse, resp) || !ex.responseHook(stack.ViewerResponse, resp) {
 		return

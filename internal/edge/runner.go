@@ -39,6 +39,12 @@ type Request struct {
 	// Distribution and RequestID identify the request, as CloudFront's config block.
 	Distribution string
 	RequestID    string
+	// Origin is the behaviour's origin, for functions that derive a new one
+	// from it. Read-only.
+	Origin *stack.Origin
+	// OriginOverride, set by a viewer-request function, sends this request
+	// to another HTTP origin (CloudFront's updateRequestOrigin).
+	OriginOverride *stack.HTTPOrigin
 }
 
 // Response is a response as functions see it, or one they generate.
