@@ -20,10 +20,17 @@ const addHeadersSource = `function handler(event) {
 }`
 
 func benchRun(b *testing.B, src string, rt Runtime, event string) {
+	benchRunClock(b, src, rt, event, false)
+}
+
+// benchRunClock is benchRun with the budget on the wall clock when wall is
+// set.
+func benchRunClock(b *testing.B, src string, rt Runtime, event string, wall bool) {
 	p, err := Compile([]byte(src), rt, Limits{Compute: time.Second})
 	if err != nil {
 		b.Fatal(err)
 	}
+	p.wallClock = wall
 	pool := NewPool(p, 1)
 	defer pool.Close()
 	ev := []byte(event)
@@ -42,6 +49,20 @@ func benchRun(b *testing.B, src string, rt Runtime, event string) {
 func BenchmarkRun(b *testing.B) {
 	for _, rt := range []Runtime{Runtime10, Runtime20} {
 		b.Run(string(rt), func(b *testing.B) { benchRun(b, addHeadersSource, rt, viewerResponseEvent) })
+	}
+}
+
+// BenchmarkRunClock is BenchmarkRun's 2.0 run with the budget on the CPU
+// clock (the thread lock, the watchdog timer, three system calls) and on the
+// wall clock (the eval timeout alone), and the same for a bare run.
+func BenchmarkRunClock(b *testing.B) {
+	for _, wall := range []bool{false, true} {
+		b.Run("run/"+modeName(wall), func(b *testing.B) {
+			benchRunClock(b, addHeadersSource, Runtime20, viewerResponseEvent, wall)
+		})
+		b.Run("fixed/"+modeName(wall), func(b *testing.B) {
+			benchRunClock(b, `function handler(e) { return 1; }`, Runtime20, `{}`, wall)
+		})
 	}
 }
 

@@ -22,10 +22,13 @@ type Limits struct {
 	// CodeBytes is the largest source Compile accepts. Default 10 KiB, as
 	// CloudFront (not adjustable there).
 	CodeBytes int
-	// Compute is the wall-clock budget of one run: the handler, the
-	// program's top level and every promise job it queues. The engine stops
-	// the script when it is spent, also inside a built-in such as a regular
-	// expression. Default 5ms.
+	// Compute is the CPU-time budget of one run: the handler, the
+	// program's top level and every promise job it queues, as CloudFront
+	// counts compute. The engine stops the script when it is spent, also
+	// inside a built-in such as a regular expression. Time the run spends
+	// off the CPU does not count, up to a wall-clock backstop of
+	// max(100×Compute, 500ms). Without a thread CPU clock (an OS other
+	// than Linux) it is wall time. Default 5ms.
 	Compute time.Duration
 	// Memory caps the bytes the engine of one VM may allocate, the VM's
 	// own built-ins and modules included (about 0.4 MiB of it, see the
@@ -67,7 +70,10 @@ func (l Limits) withDefaults() Limits {
 // cloudfront.kvs() then throws.
 type Host interface {
 	// KVSGet returns the value of key in the function's KeyValueStore.
-	// It runs inside the compute budget, on the goroutine of Pool.Run.
+	// It runs on the goroutine of Pool.Run, locked to its OS thread: the
+	// CPU it uses counts in the compute budget, the time it blocks only in
+	// the wall-clock backstop (see Limits.Compute), and the thread stays
+	// blocked with it.
 	KVSGet(key string) (value []byte, ok bool)
 }
 
@@ -125,7 +131,9 @@ type Result struct {
 	Logs []string
 	// LogsTruncated is set when lines were cut or dropped at the cap.
 	LogsTruncated bool
-	// Compute is the wall time spent inside the VM.
+	// Compute is the CPU time the run used, from its first entry into the
+	// VM to its last (wall time without a thread CPU clock: an OS other
+	// than Linux). Time off the CPU is not in it.
 	Compute time.Duration
 	// Origin is the last origin modification the function asked for, nil
 	// if it asked for none.
