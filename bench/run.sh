@@ -17,7 +17,15 @@
 #   SIZES    [1k 100k]             objects for the hit benchmark
 #   PACED    [1]     0: skip the paced runs (PACED_DELAY_MS [5] between a
 #                    connection's requests: equal load for both servers)
-#   TESTS    [hit collapse memory] which parts to run
+#   TESTS    [hit fn collapse memory] which parts to run
+#   FN_SIZE  [1k]    object for the fn test: cache hits with and without a
+#                    viewer-response cdn-function (verge) / njs
+#                    js_header_filter (nginx) adding two headers
+#   FN_COMPUTE       verge serve --function-compute (unset: Verge's 5ms default)
+#   NJS_MODULE [/usr/lib/nginx/modules/ngx_http_js_module.so]
+#                    (apt-get install libnginx-mod-http-js)
+#   FN_PERF  [0]     1: after the fn runs, perf record -g Verge under the fn
+#                    load for FN_PERF_SECS [10] s; report in OUT/perf-fn-coresN.txt
 #   COLLAPSE_N [100] SLOW_MS [200] concurrent cold requests; origin delay
 #   FILL_N   [2000]  FILL_BUDGET [32MiB] FILL_C [16]  memory test
 #   PORT_BASE [18400] six consecutive loopback ports from here
@@ -41,7 +49,12 @@ THREADS=${THREADS:-1}
 ROUNDS=${ROUNDS:-2}
 CORES=${CORES:-1}
 SIZES=${SIZES:-1k 100k}
-TESTS=${TESTS:-hit collapse memory}
+TESTS=${TESTS:-hit fn collapse memory}
+FN_SIZE=${FN_SIZE:-1k}
+FN_COMPUTE=${FN_COMPUTE:-}
+NJS_MODULE=${NJS_MODULE:-/usr/lib/nginx/modules/ngx_http_js_module.so}
+FN_PERF=${FN_PERF:-0}
+FN_PERF_SECS=${FN_PERF_SECS:-10}
 COLLAPSE_N=${COLLAPSE_N:-100}
 SLOW_MS=${SLOW_MS:-200}
 FILL_N=${FILL_N:-2000}
@@ -66,6 +79,18 @@ for tool in wrk nginx curl taskset go; do
 	}
 done
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+FN=0
+if [[ " $TESTS " == *" fn "* ]]; then
+	FN=1
+	[[ -r $NJS_MODULE ]] || {
+		echo "run.sh: the fn test needs njs: $NJS_MODULE not found (apt-get install libnginx-mod-http-js, or set NJS_MODULE)" >&2
+		exit 2
+	}
+	if [[ $FN_PERF == 1 ]] && ! command -v perf >/dev/null; then
+		echo "run.sh: FN_PERF=1 needs perf" >&2
+		exit 2
+	fi
+fi
 
 case $CORES in
 1)
@@ -184,6 +209,32 @@ wait_http "$ORIGIN/_count"
 # ---------------------------------------------------------------- verge
 mkdir -p "$TMP/stack/public"
 echo '<!doctype html><title>bench</title>' >"$TMP/stack/public/index.html"
+# The fn test's route /f/* is /o/* with a viewer-response cdn-function (it
+# runs on every response, hits included; such hits take the full pipeline,
+# not the fast path). The nginx side's njs filter below sets the same headers.
+FN_HSTS='max-age=63072000; includeSubdomains; preload'
+FN_ROUTE=""
+FN_RESOURCE=""
+if ((FN)); then
+	FN_ROUTE="          - path: /f/*
+            routeTo:
+              type: custom-origin
+              properties: {url: \"$ORIGIN\"}
+            edgeFunctions:
+              onResponse: securityHeaders"
+	FN_RESOURCE="  securityHeaders:
+    type: cdn-function
+    properties:
+      entryfilePath: headers.js"
+	cat >"$TMP/stack/headers.js" <<EOF
+function handler(event) {
+    var response = event.response;
+    response.headers['strict-transport-security'] = { value: '$FN_HSTS' };
+    response.headers['x-frame-options'] = { value: 'DENY' };
+    return response;
+}
+EOF
+fi
 cat >"$TMP/stack/verge.yaml" <<EOF
 resources:
   site:
@@ -197,6 +248,8 @@ resources:
             routeTo:
               type: custom-origin
               properties: {url: "$ORIGIN"}
+$FN_ROUTE
+$FN_RESOURCE
 EOF
 
 # start_verge PORT ADMIN [flags...]: starts a verge serve; sets STARTED_PID.
@@ -210,7 +263,9 @@ start_verge() {
 	PIDS+=("$STARTED_PID")
 	wait_http "http://127.0.0.1:$admin/cache/stats"
 }
-start_verge "$VERGE_PORT" "$VERGE_ADMIN"
+VERGE_FN_FLAGS=()
+[[ -n $FN_COMPUTE ]] && VERGE_FN_FLAGS=(--function-compute "$FN_COMPUTE")
+start_verge "$VERGE_PORT" "$VERGE_ADMIN" "${VERGE_FN_FLAGS[@]}"
 VERGE_PID=$STARTED_PID
 sleep 1
 VERGE_IDLE_RSS=$(rss_kb "$VERGE_PID")
@@ -229,8 +284,36 @@ if [[ ${NGINX_OPEN_FILE_CACHE:-1} == 1 ]]; then
 	NGINX_OFC="    open_file_cache max=10000 inactive=60s;
     open_file_cache_valid 60s;"
 fi
+NGINX_NJS_MODULE=""
+NGINX_NJS_IMPORT=""
+NGINX_FN_LOCATION=""
+if ((FN)); then
+	# njs runs a header filter on every response, cache hits included
+	NGINX_NJS_MODULE="load_module $NJS_MODULE;"
+	NGINX_NJS_IMPORT="    js_import bench_headers from $TMP/nginx/headers.js;"
+	NGINX_FN_LOCATION="        location /f/ {
+            proxy_pass http://origin;
+            proxy_http_version 1.1;
+            proxy_set_header Connection \"\";
+            proxy_cache bench;
+            proxy_cache_valid 200 1h;
+            proxy_cache_lock on;
+            proxy_cache_lock_timeout 10s;
+            proxy_cache_lock_age 10s;
+            add_header X-Cache \$upstream_cache_status always;
+            js_header_filter bench_headers.securityHeaders;
+        }"
+	cat >"$TMP/nginx/headers.js" <<EOF
+function securityHeaders(r) {
+    r.headersOut['Strict-Transport-Security'] = '$FN_HSTS';
+    r.headersOut['X-Frame-Options'] = 'DENY';
+}
+export default { securityHeaders };
+EOF
+fi
 cat >"$TMP/nginx/nginx.conf" <<EOF
 $NGINX_USER
+$NGINX_NJS_MODULE
 worker_processes $NGINX_WORKERS;
 daemon off;
 pid $TMP/nginx/nginx.pid;
@@ -251,6 +334,7 @@ $NGINX_OFC
     uwsgi_temp_path $TMP/nginx/tmp/uwsgi;
     scgi_temp_path $TMP/nginx/tmp/scgi;
     proxy_cache_path $TMP/nginx/cache levels=1:2 keys_zone=bench:16m max_size=1g inactive=60m use_temp_path=off;
+$NGINX_NJS_IMPORT
     upstream origin {
         server 127.0.0.1:$ORIGIN_PORT;
         keepalive 64;
@@ -268,6 +352,7 @@ $NGINX_OFC
             proxy_cache_lock_age 10s;
             add_header X-Cache \$upstream_cache_status always;
         }
+$NGINX_FN_LOCATION
     }
 }
 EOF
@@ -288,6 +373,8 @@ MACHINE="$(nproc) CPUs, ${CPU_MODEL:-unknown CPU}, $(awk '/^MemTotal:/{printf "%
 VERSIONS="$(go version | awk '{print $3}'), $("$NGINX" -v 2>&1 | sed 's/^nginx version: //'), $( (wrk --version 2>&1 || true) | head -1 | awk '{print $1" "$2}')"
 COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
 if [[ -n $(git --no-optional-locks -C "$ROOT" status --porcelain 2>/dev/null | head -1) ]]; then COMMIT="$COMMIT (dirty tree)"; fi
+# a given binary may be built from anything: say so next to the tree's commit
+[[ -n ${VERGE_BIN:-} ]] && COMMIT="binary $VERGE_BIN (VERGE_BIN; the tree is at $COMMIT)"
 if [[ $CORES == 1 ]]; then
 	PLACEMENT="servers pinned to CPU 0 (verge GOMAXPROCS=1, nginx worker_processes 1); wrk and origin pinned to CPU 1"
 else
@@ -380,19 +467,22 @@ wait_quiet() {
 	echo "$busy"
 }
 
-# run_wrk SERVER SIZE DURATION TAG [LUA]: one wrk run; prints
-# "req/s p50-ms p99-ms errors server-cpu% other-cpu% steal%".
+# run_wrk SERVER OBJECT DURATION TAG [LUA]: one wrk run; prints
+# "req/s p50-ms p99-ms errors server-cpu% other-cpu% steal%". OBJECT is a
+# size (the path is /o/SIZE) or a path without its leading slash (f/1k).
 run_wrk() {
-	local server=$1 size=$2 dur=$3 tag=$4 script=() out
+	local server=$1 size=$2 dur=$3 tag=$4 script=() out path
 	[[ -n ${5:-} ]] && script=(-s "$5")
-	out=$OUT/wrk-cores$CORES-$server-$size-$tag.txt
+	path=/o/$size
+	[[ $size == */* ]] && path=/$size
+	out=$OUT/wrk-cores$CORES-$server-${size//\//-}-$tag.txt
 	local s0 f0 t0 w0 s1 f1 t1 w1 me=$BASHPID
 	s0=$(pid_jiffies $(server_pids "$server"))
 	f0=$(foreign_jiffies "$me")
 	t0=$(steal_jiffies)
 	w0=$EPOCHREALTIME
 	timeout $(($(seconds "$dur") + 30)) "${CLIENT_PIN[@]}" \
-		wrk -t"$THREADS" -c"$CONNS" -d"$dur" --latency "${script[@]}" "$(url_of "$server")/o/$size" >"$out" 2>&1 ||
+		wrk -t"$THREADS" -c"$CONNS" -d"$dur" --latency "${script[@]}" "$(url_of "$server")$path" >"$out" 2>&1 ||
 		die "wrk failed against $server: $(cat "$out")"
 	w1=$EPOCHREALTIME
 	t1=$(steal_jiffies)
@@ -421,49 +511,63 @@ MAX_OTHER=0
 mean() { echo "$1" | awk '{s=0; for(i=1;i<=NF;i++) s+=$i; printf "%.2f", s/NF}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b > 0) printf "%.2f", a/b; else print "nan" }'; }
 
+# measured MODE SERVER OBJECT ROUND [LUA]: one measured wrk run (see
+# run_wrk), repeated when other work disturbed it; adds the result to the
+# tables under MODE,SERVER,OBJECT and a row to $RAW.
+RAW=$TMP/raw.md
+measured() {
+	local mode=$1 server=$2 size=$3 r=$4 script=${5:-} attempt quiet res rps p50 p99 errs scpu other steal k
+	for ((attempt = 0; ; attempt++)); do
+		quiet=$(wait_quiet)
+		log "$mode $size round $r: $server ($DURATION)"
+		res=$(run_wrk "$server" "$size" "$DURATION" "$mode-r$r" "$script")
+		read -r rps p50 p99 errs scpu other steal <<<"$res"
+		((other >= QUIET_PCT && attempt < RETRIES)) || break
+		log "other processes used ${other}% CPU during the run: repeating it"
+	done
+	k=$mode,$server,$size
+	RPS[$k]="${RPS[$k]:-} $rps"
+	P50[$k]="${P50[$k]:-} $p50"
+	P99[$k]="${P99[$k]:-} $p99"
+	SCPU[$k]="${SCPU[$k]:-} $scpu"
+	ERRS[$k]=$((${ERRS[$k]:-0} + errs))
+	if ((quiet >= QUIET_PCT || other >= QUIET_PCT)); then NOISY=$((NOISY + 1)); fi
+	MAX_OTHER=$((other > MAX_OTHER ? other : MAX_OTHER))
+	echo "| $mode | $size | $r | $server | $rps | $p50 | $p99 | $errs | $scpu | $quiet / $other | $steal |" >>"$RAW"
+	printf '    %-9s %-6s %-5s round %d: %10s req/s  p50 %7s ms  p99 %7s ms  errors %s  server CPU %s%%  other CPU %s%% / %s%%\n' \
+		"$mode" "$server" "$size" "$r" "$rps" "$p50" "$p99" "$errs" "$scpu" "$quiet" "$other" >&2
+}
+
 # measure MODE: ROUNDS rounds per size, alternating the server order.
 measure() {
-	local mode=$1 size r server order attempt quiet res rps p50 p99 errs scpu other steal k script=""
+	local mode=$1 size r server order script=""
 	[[ $mode == paced ]] && script=$TMP/paced.lua
 	for size in $SIZES; do
 		for ((r = 1; r <= ROUNDS; r++)); do
 			if ((r % 2)); then order="verge nginx"; else order="nginx verge"; fi
 			for server in $order; do
-				for ((attempt = 0; ; attempt++)); do
-					quiet=$(wait_quiet)
-					log "$mode $size round $r: $server ($DURATION)"
-					res=$(run_wrk "$server" "$size" "$DURATION" "$mode-r$r" "$script")
-					read -r rps p50 p99 errs scpu other steal <<<"$res"
-					((other >= QUIET_PCT && attempt < RETRIES)) || break
-					log "other processes used ${other}% CPU during the run: repeating it"
-				done
-				k=$mode,$server,$size
-				RPS[$k]="${RPS[$k]:-} $rps"
-				P50[$k]="${P50[$k]:-} $p50"
-				P99[$k]="${P99[$k]:-} $p99"
-				SCPU[$k]="${SCPU[$k]:-} $scpu"
-				ERRS[$k]=$((${ERRS[$k]:-0} + errs))
-				if ((quiet >= QUIET_PCT || other >= QUIET_PCT)); then NOISY=$((NOISY + 1)); fi
-				MAX_OTHER=$((other > MAX_OTHER ? other : MAX_OTHER))
-				echo "| $mode | $size | $r | $server | $rps | $p50 | $p99 | $errs | $scpu | $quiet / $other | $steal |" >>"$TMP/raw.md"
-				printf '    %-9s %-6s %-5s round %d: %10s req/s  p50 %7s ms  p99 %7s ms  errors %s  server CPU %s%%  other CPU %s%% / %s%%\n' \
-					"$mode" "$server" "$size" "$r" "$rps" "$p50" "$p99" "$errs" "$scpu" "$quiet" "$other" >&2
+				measured "$mode" "$server" "$size" "$r" "$script"
 			done
 		done
 	done
+}
+
+# wait_hit SERVER URL: GET URL until the server answers it from its cache.
+wait_hit() {
+	local i xc
+	for ((i = 0; i < 20; i++)); do
+		xc=$(x_cache "$2")
+		[[ $xc == Hit* || $xc == HIT ]] && return 0
+		sleep 0.1
+	done
+	die "$1 never served $2 from cache (X-Cache: $xc)"
 }
 
 if [[ " $TESTS " == *" hit "* ]]; then
 	log "warming caches"
 	for size in $SIZES; do
 		for server in verge nginx; do
-			u=$(url_of "$server")/o/$size
-			for ((i = 0; i < 20; i++)); do
-				xc=$(x_cache "$u")
-				[[ $xc == Hit* || $xc == HIT ]] && break
-				sleep 0.1
-			done
-			[[ $xc == Hit* || $xc == HIT ]] || die "$server never served $u from cache (X-Cache: $xc)"
+			wait_hit "$server" "$(url_of "$server")/o/$size"
 			run_wrk "$server" "$size" "$WARMUP" warmup >/dev/null
 		done
 	done
@@ -557,6 +661,192 @@ if [[ " $TESTS " == *" hit "* ]]; then
 		echo
 	} >>"$MD"
 	[[ -z $leaked ]] || miss "origin saw requests during hit runs:$leaked"
+fi
+
+# ---------------------------------------------------------------- cdn-function
+# Cache hits of one object with and without a viewer-response function that
+# adds two headers: verge's cdn-function (/f/) against verge without one
+# (/o/, the fast path), and against nginx's njs js_header_filter (/f/).
+# nginx without njs (/o/) is measured too, for njs's own cost.
+if ((FN)); then
+	RAW=$TMP/raw-fn.md
+	{
+		echo "| mode | object | round | server | req/s | p50 (ms) | p99 (ms) | errors | server CPU % | other processes' CPU % (before / during) | steal % |"
+		echo "|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|"
+	} >"$RAW"
+	FN_CHECKS=$TMP/fn-checks.md
+	: >"$FN_CHECKS"
+	# fn_check WHEN SERVER PATH WANT [CURL-FLAGS...]: the response must be a
+	# cache hit, with both headers (WANT=1) or neither (WANT=0); adds a row
+	# to the report; false when it is not so.
+	fn_check() {
+		local when=$1 server=$2 path=$3 want=$4 head n=0 xc hsts xfo method=GET
+		shift 4
+		[[ " $* " == *" -I "* ]] && method=HEAD
+		head=$(curl -fsS --max-time 10 -o /dev/null -D - "$@" "$(url_of "$server")$path" | tr -d '\r') || return 1
+		xc=$(sed -n 's/^[Xx]-[Cc]ache: //p' <<<"$head")
+		hsts=$(sed -n 's/^[Ss]trict-[Tt]ransport-[Ss]ecurity: //p' <<<"$head")
+		xfo=$(sed -n 's/^[Xx]-[Ff]rame-[Oo]ptions: //p' <<<"$head")
+		[[ $hsts == "$FN_HSTS" ]] && n=$((n + 1))
+		[[ $xfo == DENY ]] && n=$((n + 1))
+		echo "| $when | $server | $method $path | \`${xc:-none}\` | \`${hsts:-none}\` | \`${xfo:-none}\` |" >>"$FN_CHECKS"
+		[[ $xc == Hit* || $xc == HIT ]] || return 1
+		if ((want)); then ((n == 2)); else ((n == 0)) && [[ -z $hsts && -z $xfo ]]; fi
+	}
+	FN_RUNS=("verge o/$FN_SIZE" "verge f/$FN_SIZE" "nginx f/$FN_SIZE" "nginx o/$FN_SIZE")
+	log "fn: warming caches, checking the headers"
+	for v in "${FN_RUNS[@]}"; do
+		read -r server obj <<<"$v"
+		wait_hit "$server" "$(url_of "$server")/$obj"
+		want=0
+		[[ $obj == f/* ]] && want=1
+		fn_check before "$server" "/$obj" "$want" -I ||
+			die "fn: $server HEAD /$obj: not a hit with the expected headers (want both: $want): $(tail -1 "$FN_CHECKS")"
+		fn_check before "$server" "/$obj" "$want" ||
+			die "fn: $server GET /$obj: not a hit with the expected headers (want both: $want): $(tail -1 "$FN_CHECKS")"
+		run_wrk "$server" "$obj" "$WARMUP" warmup >/dev/null
+	done
+	origin_reset
+	fn_log=$TMP/verge-$VERGE_PORT.log
+	fn_fail0=$(grep -c 'msg="function failed"' "$fn_log" || true)
+	for ((r = 1; r <= ROUNDS; r++)); do
+		order=("${FN_RUNS[@]}")
+		if ! ((r % 2)); then order=("${FN_RUNS[3]}" "${FN_RUNS[2]}" "${FN_RUNS[1]}" "${FN_RUNS[0]}"); fi
+		for v in "${order[@]}"; do
+			read -r server obj <<<"$v"
+			measured fn "$server" "$obj" "$r"
+		done
+	done
+	fn_fails=$(($(grep -c 'msg="function failed"' "$fn_log" || true) - fn_fail0))
+	fn_reasons=$(grep 'msg="function failed"' "$fn_log" | sed -n 's/.* error="\([^"]*\)".*/\1/p' | sort | uniq -c | sort -rn | head -3 |
+		awk '{n=$1; $1=""; sub(/^ /, ""); printf "%s%s × %s", (NR>1 ? "; " : ""), n, $0}' || true)
+	fn_after_ok=1
+	for v in "${FN_RUNS[@]}"; do
+		read -r server obj <<<"$v"
+		want=0
+		[[ $obj == f/* ]] && want=1
+		fn_check after "$server" "/$obj" "$want" || fn_after_ok=0
+	done
+	fn_leaked=""
+	for obj in o/$FN_SIZE f/$FN_SIZE; do
+		c=$(origin_count "/$obj")
+		[[ $c == 0 ]] || fn_leaked="$fn_leaked /$obj:$c"
+	done
+
+	# the means, and server CPU microseconds per request
+	declare -A FR FP5 FP9 FC FU FE
+	for v in "${FN_RUNS[@]}"; do
+		read -r server obj <<<"$v"
+		k=fn,$server,$obj
+		FR[$v]=$(mean "${RPS[$k]}")
+		FP5[$v]=$(mean "${P50[$k]}")
+		FP9[$v]=$(mean "${P99[$k]}")
+		FC[$v]=$(mean "${SCPU[$k]}")
+		FU[$v]=$(awk -v c="${FC[$v]}" -v r="${FR[$v]}" 'BEGIN{ if (r > 0) printf "%.1f", c*1e4/r; else print "nan" }')
+		FE[$v]=${ERRS[$k]}
+	done
+	vo=${FN_RUNS[0]} vf=${FN_RUNS[1]} nf=${FN_RUNS[2]} no=${FN_RUNS[3]}
+	r_self=$(ratio "${FR[$vf]}" "${FR[$vo]}")
+	r_njs=$(ratio "${FR[$vf]}" "${FR[$nf]}")
+	r_nginx=$(ratio "${FR[$nf]}" "${FR[$no]}")
+	{
+		echo "### cdn-function on cache hits ($FN_SIZE, saturated, mean of $ROUNDS round(s))"
+		echo
+		echo "The same $FN_SIZE object, always a cache hit, with and without a viewer-response function that adds \`Strict-Transport-Security: $FN_HSTS\` and \`X-Frame-Options: DENY\`. Verge runs it as a \`cdn-function\` (CloudFront Functions JavaScript, in process; such hits take the full pipeline, not the fast path$([[ -n $FN_COMPUTE ]] && echo ", \`--function-compute $FN_COMPUTE\`")); nginx as an njs \`js_header_filter\` on a \`proxy_cache\` location. Same load and placement as the hit test; the order alternates per round."
+		echo
+		echo "| server, path | function | req/s | p50 (ms) | p99 (ms) | server CPU % | server CPU µs per request | errors (non-2xx, socket) |"
+		echo "|---|---|---:|---:|---:|---:|---:|---:|"
+		for v in "$vo" "$vf" "$nf" "$no"; do
+			read -r server obj <<<"$v"
+			case $v in
+			"$vo") fn_what="none (fast path)" ;;
+			"$vf") fn_what="cdn-function, viewer-response" ;;
+			"$nf") fn_what="njs js_header_filter" ;;
+			*) fn_what="none" ;;
+			esac
+			echo "| $server /$obj | $fn_what | ${FR[$v]} | ${FP5[$v]} | ${FP9[$v]} | ${FC[$v]%.*} | ${FU[$v]} | ${FE[$v]} |"
+		done
+		echo
+		echo "| ratio | **req/s** | p99 | server CPU per request | target |"
+		echo "|---|---:|---:|---:|---|"
+		echo "| verge with function / verge without | **${r_self}x** | $(ratio "${FP9[$vf]}" "${FP9[$vo]}")x | $(ratio "${FU[$vf]}" "${FU[$vo]}")x | req/s >= 0.8x |"
+		echo "| verge with function / nginx with njs | **${r_njs}x** | $(ratio "${FP9[$vf]}" "${FP9[$nf]}")x | $(ratio "${FU[$vf]}" "${FU[$nf]}")x | req/s >= 0.75x (goal 1.0x) |"
+		echo "| nginx with njs / nginx without (for scale) | ${r_nginx}x | $(ratio "${FP9[$nf]}" "${FP9[$no]}")x | $(ratio "${FU[$nf]}" "${FU[$no]}")x | |"
+		echo
+		echo "Server CPU µs per request = server CPU time / requests (at saturation, so it includes the server's share of the kernel's socket work)."
+		echo
+		if ((fn_fails)); then
+			echo "**Verge logged $fn_fails function failure(s) during the measured runs (each a 503 to the viewer): $fn_reasons.**"
+		else
+			echo "Verge logged no function failures during the measured runs."
+		fi
+		echo
+		if [[ -z $fn_leaked ]]; then
+			echo "The origin saw 0 requests for /o/$FN_SIZE and /f/$FN_SIZE during the measured runs: every response was a cache hit."
+		else
+			echo "The origin saw requests during the measured runs:$fn_leaked (not pure cache hits)."
+		fi
+		echo
+		echo "Header checks (curl; before the runs HEAD and GET, after them GET):"
+		echo
+		echo "| when | server | request | X-Cache | Strict-Transport-Security | X-Frame-Options |"
+		echo "|---|---|---|---|---|---|"
+		cat "$FN_CHECKS"
+		echo
+		echo "<details><summary>Each fn run</summary>"
+		echo
+		cat "$RAW"
+		echo
+		echo "</details>"
+		echo
+	} >>"$MD"
+	awk -v r="$r_self" 'BEGIN{exit !(r >= 0.8)}' || miss "fn: verge hits with a cdn-function ${r_self}x verge's without (target >= 0.8x)"
+	awk -v r="$r_njs" 'BEGIN{exit !(r >= 0.75)}' || miss "fn: verge hits with a cdn-function ${r_njs}x nginx's with njs (target >= 0.75x, goal 1.0x)"
+	for v in "${FN_RUNS[@]}"; do
+		[[ ${FE[$v]} == 0 ]] || miss "fn: wrk saw ${FE[$v]} errors against ${v/ / \/}"
+	done
+	((fn_after_ok)) || miss "fn: a header check after the runs failed (see the header checks)"
+	[[ -z $fn_leaked ]] || miss "fn: origin saw requests during the fn runs:$fn_leaked"
+
+	if [[ $FN_PERF == 1 ]]; then
+		perf_out=$OUT/perf-fn-cores$CORES.txt
+		log "fn: perf record -g of verge under the /f/$FN_SIZE load (${FN_PERF_SECS}s)"
+		timeout $((FN_PERF_SECS + 40)) "${CLIENT_PIN[@]}" wrk -t"$THREADS" -c"$CONNS" -d$((FN_PERF_SECS + 3))s \
+			"$VERGE/f/$FN_SIZE" >"$TMP/perf-wrk.txt" 2>&1 &
+		perf_wrk=$!
+		PIDS+=("$perf_wrk")
+		sleep 1
+		if timeout $((FN_PERF_SECS + 60)) "${CLIENT_PIN[@]}" perf record -F 999 -g -o "$TMP/perf.data" \
+			-p "$VERGE_PID" -- sleep "$FN_PERF_SECS" >"$TMP/perf.log" 2>&1; then
+			wait "$perf_wrk" || true
+			{
+				echo "# perf record -F 999 -g -p VERGE ($FN_PERF_SECS s) under wrk -c$CONNS $VERGE/f/$FN_SIZE, CORES=$CORES"
+				awk '/^Requests\/sec:/' "$TMP/perf-wrk.txt"
+				echo
+				echo "## self time by package"
+				perf report -i "$TMP/perf.data" --no-children --sort sym --stdio -g none 2>/dev/null |
+					awk '/^ *[0-9.]+%/ {
+						p = $1; sub(/%/, "", p); $1 = ""; s = $0; sub(/^ +/, "", s)
+						if (s ~ /^\[k\]/) pkg = "[kernel]"
+						else { sub(/^\[[^]]*\] /, "", s); pkg = s; i = match(pkg, /\/[^\/]*$/); if (i == 0) i = 1
+							j = index(substr(pkg, i), "."); if (j > 0) pkg = substr(pkg, 1, i + j - 2) }
+						t[pkg] += p } END { for (k in t) printf "%6.2f%%  %s\n", t[k], k }' | sort -rn | head -25 || true
+				echo
+				echo "## self time by symbol (top 60)"
+				perf report -i "$TMP/perf.data" --no-children --sort sym --stdio -g none 2>/dev/null | grep -E '^ *[0-9.]+%' | head -60 || true
+				echo
+				echo "## inclusive time (children) by symbol, >= 0.5%"
+				perf report -i "$TMP/perf.data" --children --sort sym --stdio -g none 2>/dev/null |
+					awk '/^ *[0-9.]+%/ && $1+0 >= 0.5' || true
+			} >"$perf_out"
+			log "perf report in $perf_out"
+			echo "perf profile of verge under the fn load: \`$perf_out\`." >>"$MD"
+			echo >>"$MD"
+		else
+			wait "$perf_wrk" || true
+			log "perf record failed ($(tail -1 "$TMP/perf.log")): no profile"
+		fi
+	fi
 fi
 
 # ---------------------------------------------------------------- collapsing

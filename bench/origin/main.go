@@ -5,6 +5,8 @@
 //
 //	GET /o/1k             1 KiB, Cache-Control: max-age=3600, an ETag
 //	GET /o/100k           100 KiB, likewise
+//	GET /f/1k, /f/100k    the same objects as /o/1k and /o/100k (the
+//	                      route with a cdn-function in bench/run.sh's fn test)
 //	GET /o/blob/N         -blob-size bytes (100 KiB), different per N
 //	GET /o/slow[/ANY]     a small object after sleeping ?ms=N milliseconds
 //	                      (-slow-ms when absent: a cache that forwards no
@@ -177,10 +179,14 @@ func main() {
 	slowMS := flag.Int("slow-ms", 200, "how long /o/slow sleeps when the request has no ?ms=")
 	flag.Parse()
 
+	o1k, o100k := newObject(1, 1<<10), newObject(100, 100<<10)
 	o := &origin{
 		fixed: map[string]object{
-			"/o/1k":   newObject(1, 1<<10),
-			"/o/100k": newObject(100, 100<<10),
+			"/o/1k":   o1k,
+			"/o/100k": o100k,
+			// the fn test's route: same bodies and ETags, separate counts
+			"/f/1k":   o1k,
+			"/f/100k": o100k,
 		},
 		blobSize: *blobSize,
 		slowMS:   *slowMS,
