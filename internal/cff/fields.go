@@ -190,6 +190,23 @@ func (w *writer) writeFields(fs *fields, attrs bool) {
 	o.close()
 }
 
+// writeMultiValue writes o's multiValue: every value, with its attributes.
+func (w *writer) writeMultiValue(o obj, vals []entry, attrs bool) {
+	o.key("multiValue").raw("[")
+	for i, e := range vals {
+		if i > 0 {
+			w.raw(",")
+		}
+		eo := w.open()
+		eo.key("value").str(e.value)
+		if attrs && e.attrs != "" {
+			eo.key("attributes").str(e.attrs)
+		}
+		eo.close()
+	}
+	w.raw("]")
+}
+
 // writeValue writes one field's value object: the first value and, when
 // there are several, multiValue.
 func (w *writer) writeValue(vals []entry, attrs bool) {
@@ -199,19 +216,7 @@ func (w *writer) writeValue(vals []entry, attrs bool) {
 		o.key("attributes").str(vals[0].attrs)
 	}
 	if len(vals) > 1 {
-		o.key("multiValue").raw("[")
-		for i, e := range vals {
-			if i > 0 {
-				w.raw(",")
-			}
-			eo := w.open()
-			eo.key("value").str(e.value)
-			if attrs && e.attrs != "" {
-				eo.key("attributes").str(e.attrs)
-			}
-			eo.close()
-		}
-		w.raw("]")
+		w.writeMultiValue(o, vals, attrs)
 	}
 	o.close()
 }

@@ -138,7 +138,7 @@ func (p *originUpdate) resolve(base *stack.HTTPOrigin) (*stack.HTTPOrigin, error
 		}
 		sort.Strings(names)
 		for _, n := range names {
-			if !validHeaderName(n) {
+			if !validToken(n) {
 				return nil, fmt.Errorf("customHeaders: %q is not a header name", n)
 			}
 			o.CustomHeaders = append(o.CustomHeaders, stack.Header{Name: http.CanonicalHeaderKey(n), Value: p.CustomHeaders[n]})
@@ -146,19 +146,6 @@ func (p *originUpdate) resolve(base *stack.HTTPOrigin) (*stack.HTTPOrigin, error
 	}
 	o.URL = scheme + "://" + net.JoinHostPort(host, strconv.Itoa(port)) + path
 	return o, nil
-}
-
-func validHeaderName(n string) bool {
-	if n == "" {
-		return false
-	}
-	for i := 0; i < len(n); i++ {
-		c := n[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0) {
-			return false
-		}
-	}
-	return true
 }
 
 // validationError is CloudFront's 502 for a result it rejects.

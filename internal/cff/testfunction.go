@@ -195,19 +195,7 @@ func (w *writer) normFields(v *value, attrs bool, what string) error {
 			vo.key("attributes").str(f.attrs)
 		}
 		if f.mv != nil {
-			vo.key("multiValue").raw("[")
-			for i, e := range f.mv {
-				if i > 0 {
-					w.raw(",")
-				}
-				eo := w.open()
-				eo.key("value").str(e.value)
-				if attrs && e.attrs != "" {
-					eo.key("attributes").str(e.attrs)
-				}
-				eo.close()
-			}
-			w.raw("]")
+			w.writeMultiValue(vo, f.mv, attrs)
 		}
 		vo.close()
 	}

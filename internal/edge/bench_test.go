@@ -27,20 +27,7 @@ func (w *nopWriter) WriteHeader(int)             {}
 func BenchmarkHit(b *testing.B) {
 	for _, size := range []int{1 << 10, 100 << 10} {
 		b.Run(sizeName(size), func(b *testing.B) {
-			body := strings.Repeat("x", size)
-			o := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				w.Header().Set("Cache-Control", "max-age=3600")
-				w.Header().Set("Content-Type", "application/octet-stream")
-				io.WriteString(w, body)
-			}))
-			defer o.Close()
-			store := &cache.Tiered{Mem: cache.NewMemory(64 << 20)}
-			defer store.Close()
-			s := New(Options{Store: store, AccessLog: io.Discard, Logger: slog.New(slog.DiscardHandler)})
-			defer s.Close(context.Background())
-			if err := s.Load(planOf(distOf("site", httpBehavior("/api/*", o.URL, policy(0, 0, 0)), httpBehavior("*", o.URL, defaultPolicy))), nil); err != nil {
-				b.Fatal(err)
-			}
+			s := benchServer(b, size)
 			req := httptest.NewRequest("GET", "http://site.example/static/app.js", nil)
 			req.Header.Set("Accept-Encoding", "gzip, br")
 			w := &nopWriter{h: http.Header{}}
@@ -75,20 +62,7 @@ func sizeName(n int) string {
 func BenchmarkFastHit(b *testing.B) {
 	for _, size := range []int{1 << 10, 100 << 10} {
 		b.Run(sizeName(size), func(b *testing.B) {
-			body := strings.Repeat("x", size)
-			o := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				w.Header().Set("Cache-Control", "max-age=3600")
-				w.Header().Set("Content-Type", "application/octet-stream")
-				io.WriteString(w, body)
-			}))
-			defer o.Close()
-			store := &cache.Tiered{Mem: cache.NewMemory(64 << 20)}
-			defer store.Close()
-			s := New(Options{Store: store, AccessLog: io.Discard, Logger: slog.New(slog.DiscardHandler)})
-			defer s.Close(context.Background())
-			if err := s.Load(planOf(distOf("site", httpBehavior("*", o.URL, defaultPolicy))), nil); err != nil {
-				b.Fatal(err)
-			}
+			s := benchServer(b, size)
 			s.ServeHTTP(&nopWriter{h: http.Header{}}, httptest.NewRequest("GET", "http://site.example/static/app.js", nil))
 			head := []byte("GET /static/app.js HTTP/1.1\r\nHost: site.example\r\nUser-Agent: wrk\r\nAccept-Encoding: gzip, br\r\n\r\n")
 			bw := bufio.NewWriterSize(io.Discard, 8<<10)
@@ -101,4 +75,24 @@ func BenchmarkFastHit(b *testing.B) {
 			}
 		})
 	}
+}
+
+// benchServer is a Server in front of an origin serving size-byte objects
+// for an hour, behind an uncached /api/* route and a cached default.
+func benchServer(b *testing.B, size int) *Server {
+	body := strings.Repeat("x", size)
+	o := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "max-age=3600")
+		w.Header().Set("Content-Type", "application/octet-stream")
+		io.WriteString(w, body)
+	}))
+	b.Cleanup(o.Close)
+	store := &cache.Tiered{Mem: cache.NewMemory(64 << 20)}
+	s := New(Options{Store: store, AccessLog: io.Discard, Logger: slog.New(slog.DiscardHandler)})
+	b.Cleanup(func() { s.Close(context.Background()); store.Close() })
+	plan := planOf(distOf("site", httpBehavior("/api/*", o.URL, policy(0, 0, 0)), httpBehavior("*", o.URL, defaultPolicy)))
+	if err := s.Load(plan, nil); err != nil {
+		b.Fatal(err)
+	}
+	return s
 }
