@@ -84,8 +84,11 @@ func TestUsageErrors(t *testing.T) {
 	}
 	dir := stackDir(t, siteYAML)
 	bad := stackDir(t, "resources:\n  site:\n    type: bucket\n    properties:\n      directroy: ./public\n")
+	brokenFn := stackDir(t, siteYAML+"        edgeFunctions: {onRequest: f}\n  f:\n    type: cdn-function\n    properties: {entryfilePath: f.js}\n")
+	must(t, os.WriteFile(filepath.Join(brokenFn, "f.js"), []byte("function handler(event) {\n  let = ;\n}\n"), 0o644))
 	for _, c := range []tc{
 		{"no command", nil, 2, "Usage"},
+		{"function syntax error", []string{"validate", brokenFn}, 2, "f.js:2: SyntaxError"},
 		{"unknown command", []string{"deploy"}, 2, `unknown command "deploy"`},
 		{"bad flag", []string{"dev", "--nope"}, 2, "flag provided but not defined"},
 		{"two folders", []string{"validate", dir, dir}, 2, "at most one"},

@@ -4,8 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 
+	"github.com/verge-edge/verge/internal/cff"
 	"github.com/verge-edge/verge/internal/errs"
+	"github.com/verge-edge/verge/internal/jsfn"
 	"github.com/verge-edge/verge/internal/stack"
 )
 
@@ -28,8 +31,41 @@ func runValidate(_ context.Context, env *Env, args []string) int {
 	if err != nil {
 		return reportStackError(env, err)
 	}
-	fmt.Fprintf(env.Stdout, "%s: ok, %d distribution(s)\n", plan.File, len(plan.Distributions))
+	if problems := checkFunctions(plan); len(problems) > 0 {
+		return reportStackError(env, problems)
+	}
+	fmt.Fprintf(env.Stdout, "%s: ok, %d distribution(s), %d cdn-function(s)\n", plan.File, len(plan.Distributions), len(plan.CDNFunctions))
 	return exitOK
+}
+
+// checkFunctions compiles every cdn-function as dev would, so validate
+// reports a syntax error or an oversized file before anything runs.
+func checkFunctions(plan *stack.Plan) errs.List {
+	var problems errs.List
+	names := make([]string, 0, len(plan.CDNFunctions))
+	for n := range plan.CDNFunctions {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		f := plan.CDNFunctions[n]
+		src, err := cff.ReadSource(f.EntryFile)
+		if err == nil {
+			_, err = jsfn.Compile(src, jsfn.Runtime(f.Runtime), jsfn.Limits{})
+		}
+		if err != nil {
+			var re *jsfn.RunError
+			if errors.As(err, &re) {
+				where := f.EntryFile
+				if re.Line > 0 {
+					where = fmt.Sprintf("%s:%d", f.EntryFile, re.Line)
+				}
+				err = errs.E(errs.Invalid, where, errors.New(re.Message))
+			}
+			problems = append(problems, errs.E(errs.Invalid, "cdn-function "+n, err))
+		}
+	}
+	return problems
 }
 
 // reportStackError prints a stack error, one problem a line, and returns
