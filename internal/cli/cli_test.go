@@ -303,3 +303,19 @@ func until(t *testing.T, limit time.Duration, cond func() bool) {
 		time.Sleep(5 * time.Millisecond)
 	}
 }
+
+// TestQuickstart keeps the README's example stack valid and serving: the
+// site, its error document and its security-headers function.
+func TestQuickstart(t *testing.T) {
+	if code, _, stderr := run(t, "validate", "../../examples/quickstart"); code != 0 {
+		t.Fatalf("validate: %d %s", code, stderr)
+	}
+	v := start(t, "serve", "../../examples/quickstart", "--data", t.TempDir(), "--function-compute", "250ms")
+	resp, body := fetch(t, "GET", "http://"+v.listen+"/", nil)
+	if resp.StatusCode != 200 || !strings.Contains(body, "Hello from Verge") || resp.Header.Get("X-Frame-Options") != "DENY" {
+		t.Errorf("home: %d %v", resp.StatusCode, resp.Header)
+	}
+	if resp, body := fetch(t, "GET", "http://"+v.listen+"/nope", nil); resp.StatusCode != 404 || !strings.Contains(body, "errorDocument") {
+		t.Errorf("error document: %d %q", resp.StatusCode, body)
+	}
+}
