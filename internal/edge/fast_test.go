@@ -196,3 +196,41 @@ func TestFastPathKeepAliveAndClose(t *testing.T) {
 		t.Errorf("origin hits %d", o.hits.Load())
 	}
 }
+
+// TestFastPathHead answers HEAD from the fast path with the GET's headers
+// and no body, on a connection that goes on with a GET.
+func TestFastPathHead(t *testing.T) {
+	o := newOrigin(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "max-age=600")
+		fmt.Fprint(w, "twelve bytes")
+	})
+	e := startEdge(t, planOf(distOf("site", httpBehavior("*", o.URL, defaultPolicy))), nil)
+	get(t, "GET", e.url+"/h")
+	before := e.fastHits.Load()
+	c, err := net.Dial("tcp", strings.TrimPrefix(e.url, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	io.WriteString(c, "HEAD /h HTTP/1.1\r\nHost: x\r\n\r\nGET /h HTTP/1.1\r\nHost: x\r\n\r\n")
+	br := bufio.NewReader(c)
+	c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	for _, method := range []string{"HEAD", "GET"} {
+		req, _ := http.NewRequest(method, "/h", nil)
+		resp, err := http.ReadResponse(br, req)
+		if err != nil {
+			t.Fatalf("%s: %v", method, err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		want := "twelve bytes"
+		if method == "HEAD" {
+			want = ""
+		}
+		if string(b) != want || resp.ContentLength != 12 || resp.Header.Get("X-Cache") != "Hit from verge" {
+			t.Errorf("%s: %q length %d %s", method, b, resp.ContentLength, resp.Header.Get("X-Cache"))
+		}
+	}
+	if got := e.fastHits.Load() - before; got != 2 {
+		t.Errorf("fast path answered %d of 2", got)
+	}
+}
