@@ -28,9 +28,12 @@ type watcher struct {
 	log  *slog.Logger
 	data string
 
-	fns      **functions // the running functions, replaced on reload
-	fnOpts   cff.RunnerOptions
-	applying sync.WaitGroup // an apply in progress, waited for by stop
+	fns    **functions // the running functions, replaced on reload
+	fnOpts cff.RunnerOptions
+	// applyMu is held while a burst is applied; stop takes it to wait for
+	// one in progress, and stopped keeps a late timer from applying more.
+	applyMu sync.Mutex
+	stopped bool
 
 	mu      sync.Mutex
 	plan    *stack.Plan
@@ -111,7 +114,9 @@ func (w *watcher) start() (stop func()) {
 			w.timer.Stop()
 		}
 		w.mu.Unlock()
-		w.applying.Wait()
+		w.applyMu.Lock()
+		w.stopped = true
+		w.applyMu.Unlock()
 	}
 }
 
@@ -136,8 +141,11 @@ func (w *watcher) event(ev fsnotify.Event) {
 
 // apply handles the files changed in one burst.
 func (w *watcher) apply() {
-	w.applying.Add(1)
-	defer w.applying.Done()
+	w.applyMu.Lock()
+	defer w.applyMu.Unlock()
+	if w.stopped {
+		return
+	}
 	w.mu.Lock()
 	changed := w.pending
 	w.pending = map[string]struct{}{}

@@ -280,7 +280,6 @@ type responseDirectives struct {
 	sMaxAgeValid                       bool // s-maxage present with a valid value
 	noStore, mustUnderstand            bool
 	private, noCache                   bool
-	noCacheBare                        bool // no-cache without field names
 	public                             bool
 	mustRevalidate, proxyRevalidate    bool
 }
@@ -355,7 +354,6 @@ func (cc *responseDirectives) merge(rd *cacheobject.ResponseCacheDirectives) {
 	cc.public = cc.public || rd.Public
 	cc.private = cc.private || rd.PrivatePresent
 	cc.noCache = cc.noCache || rd.NoCachePresent
-	cc.noCacheBare = cc.noCacheBare || rd.NoCachePresent && len(rd.NoCache) == 0
 	cc.mustRevalidate = cc.mustRevalidate || rd.MustRevalidate
 	cc.proxyRevalidate = cc.proxyRevalidate || rd.ProxyRevalidate
 	if rd.SMaxAge >= 0 {
@@ -389,7 +387,7 @@ func (cc *responseDirectives) badDirective(name string) {
 	case "private":
 		cc.private = true
 	case "no-cache":
-		cc.noCache, cc.noCacheBare = true, true
+		cc.noCache = true
 	case "must-revalidate":
 		cc.mustRevalidate = true
 	case "proxy-revalidate":
