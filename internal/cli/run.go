@@ -174,11 +174,7 @@ func (c *runConfig) run(ctx context.Context, env *Env) int {
 		go func() { errc <- fe.Serve(viewerLn) }()
 	}
 	go func() { errc <- adminSrv.Serve(adminLn) }()
-	c.printURLs(env, srv, viewerLn.Addr().String(), adminLn.Addr().String())
-	if env.Ready != nil {
-		env.Ready(viewerLn.Addr().String(), adminLn.Addr().String())
-	}
-
+	// Watch before saying we are ready: a change saved right after must not be missed.
 	var stopWatch func()
 	if c.watch {
 		w, err := newWatcher(plan, srv, logger, c.data, &fns, fnOpts)
@@ -187,6 +183,11 @@ func (c *runConfig) run(ctx context.Context, env *Env) int {
 		} else {
 			stopWatch = w.start()
 		}
+	}
+
+	c.printURLs(env, srv, viewerLn.Addr().String(), adminLn.Addr().String())
+	if env.Ready != nil {
+		env.Ready(viewerLn.Addr().String(), adminLn.Addr().String())
 	}
 
 	code := exitOK
