@@ -85,7 +85,9 @@ func TestComputeBlockingHost(t *testing.T) {
 // test), so that the kernel time-slices their threads on the cores as
 // other processes would. The runs' wall time goes well over the budget,
 // their CPU time does not (it grows too, up to three or four times, with
-// cold caches): none times out. On the wall clock, some do.
+// cold caches): none times out. The same runs on the wall clock are logged
+// for contrast (some time out when the scheduler is busy) but not asserted:
+// whether they do depends on the machine's load, not on our code.
 func TestComputeUnderLoad(t *testing.T) {
 	if !haveThreadCPUClock {
 		t.Skip("no thread CPU clock: the budget is wall time")
@@ -174,9 +176,6 @@ func TestComputeUnderLoad(t *testing.T) {
 		t.Logf("%s: %d runs, %d timeouts, longest %v wall, %v compute", modeName(wall), runs.Load(), timeouts.Load(), maxWall, maxCompute)
 		if !wall && timeouts.Load() != 0 {
 			t.Errorf("cpu: %d of %d runs timed out (longest %v wall, %v compute)", timeouts.Load(), runs.Load(), maxWall, maxCompute)
-		}
-		if wall && timeouts.Load() == 0 {
-			t.Errorf("wall: no run timed out (longest %v): the load did not show", maxWall)
 		}
 	}
 }
