@@ -14,6 +14,8 @@ type Plan struct {
 	// CDNFunctions are the cdn-function resources by name: what the edge
 	// needs to compile and run them.
 	CDNFunctions map[string]*CDNFunction `json:"cdnFunctions,omitempty"`
+	// Functions are the function resources by name.
+	Functions map[string]*Function `json:"functions,omitempty"`
 }
 
 // A CDNFunction is a CloudFront-Functions-style JavaScript function.
@@ -199,4 +201,64 @@ type FunctionRef struct {
 	Type string `json:"type"`
 	// IncludeBody passes the request body (request triggers) to the function.
 	IncludeBody bool `json:"includeBody,omitempty"`
+}
+
+// A Function is a function resource: what the runtime builds and runs.
+type Function struct {
+	// Name is the resource name.
+	Name string `json:"name"`
+	// Package says where the code comes from.
+	Package Package `json:"package"`
+	// Runtime is a Lambda runtime identifier ("nodejs20.x", "python3.11",
+	// "provided.al2023"); "" when the stack names none and the runtime is
+	// detected from the entry file when the function is built.
+	Runtime string `json:"runtime,omitempty"`
+	// MemoryMB is the memory limit in MB (128 to 10240).
+	MemoryMB int `json:"memory"`
+	// TimeoutSeconds is the longest an invocation may run (1 to 900).
+	TimeoutSeconds int `json:"timeout"`
+	// Environment is the user's variables, in stack order, with $Secret and
+	// $ResourceParam directives already resolved.
+	Environment []EnvVar `json:"environment,omitempty"`
+	// Logging says whether and how long logs are kept.
+	Logging Logging `json:"logging"`
+	// ReservedConcurrency caps the function's concurrent sandboxes; nil for
+	// no cap of its own (the account-wide limit applies). 0 throttles every
+	// invocation, as on AWS.
+	ReservedConcurrency *int `json:"reservedConcurrency,omitempty"`
+	// ProvisionedConcurrency is the number of sandboxes kept warm.
+	ProvisionedConcurrency int `json:"provisionedConcurrency,omitempty"`
+}
+
+// A Package is where a function's code comes from.
+type Package struct {
+	// Type is PackagingBuildpack (an entry file built by Verge: bundled with
+	// esbuild for Node.js, copied for Python, compiled for Go) or
+	// PackagingArtifact (a folder or zip run as it is).
+	Type string `json:"type"`
+	// EntryFile is the absolute path of the entry file (buildpack). In
+	// golden files it is written relative to the stack folder.
+	EntryFile string `json:"entryFile,omitempty"`
+	// HandlerFunction is the exported function to call (buildpack); ""
+	// means "handler", else the default export.
+	HandlerFunction string `json:"handlerFunction,omitempty"`
+	// PackagePath is the absolute path of the folder or .zip (artifact). In
+	// golden files it is written relative to the stack folder.
+	PackagePath string `json:"packagePath,omitempty"`
+	// Handler is Lambda's handler string, "file.function" (artifact).
+	Handler string `json:"handler,omitempty"`
+}
+
+// An EnvVar is one environment variable.
+type EnvVar struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+// Logging is a function's log settings.
+type Logging struct {
+	// Disabled stores no logs.
+	Disabled bool `json:"disabled,omitempty"`
+	// RetentionDays is how long log events are kept (Stacktape's default 90).
+	RetentionDays int `json:"retentionDays"`
 }
