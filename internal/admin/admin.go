@@ -33,6 +33,9 @@ type Config struct {
 	Registry *prometheus.Registry
 	// Token, when set, is required as "Authorization: Bearer TOKEN".
 	Token string
+	// Routes, when set, adds more endpoints (the Lambda API, logs) to the
+	// admin listener, behind the same token check.
+	Routes func(mux *http.ServeMux)
 }
 
 // New returns the admin API handler.
@@ -46,6 +49,9 @@ func New(c Config) http.Handler {
 	}
 	for path, allow := range map[string]string{PathHealth: "GET", PathCacheStats: "GET", PathInvalidations: "POST", PathMetrics: "GET"} {
 		mux.Handle(path, methodNotAllowed(allow))
+	}
+	if c.Routes != nil {
+		c.Routes(mux)
 	}
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { writeError(w, errNotFound, r.URL.Path) })
 	if c.Token == "" {

@@ -12,6 +12,8 @@ import (
 	"os/signal"
 	"sort"
 	"syscall"
+
+	"github.com/verge-edge/verge/internal/sandbox"
 )
 
 // Exit codes.
@@ -32,6 +34,8 @@ var commands = map[string]command{
 	"serve":         {"run a stack for production (no file watching)", runServe},
 	"validate":      {"check a stack file and print every problem", runValidate},
 	"invalidate":    {"remove paths from a running Verge's cache", runInvalidate},
+	"invoke":        {"invoke a function on a running Verge, as aws lambda invoke", runInvoke},
+	"logs":          {"print a function's logs from a running Verge", runLogs},
 	"test-function": {"run one event through a cdn-function offline, as aws cloudfront test-function", runTestFunction},
 	"version":       {"print the version", runVersion},
 }
@@ -50,6 +54,7 @@ type Env struct {
 
 // Main runs the command named by os.Args and exits with its code.
 func Main() {
+	sandbox.Init() // a re-executed sandbox shim does its work and never returns
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := Run(ctx, &Env{Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}, os.Args[1:])
 	stop()

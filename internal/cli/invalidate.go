@@ -16,8 +16,7 @@ import (
 func runInvalidate(ctx context.Context, env *Env, args []string) int {
 	fs := newFlagSet(env, "invalidate", "invalidate [--stack NAME] [--admin ADDR] PATH...")
 	dist := fs.String("stack", "", "the distribution (CDN resource name); all when empty")
-	addr := fs.String("admin", defaultAdmin, "the admin API's address")
-	token := fs.String("token", "", "admin bearer token (default $VERGE_ADMIN_TOKEN)")
+	server := adminFlags(fs)
 	paths, err := parse(fs, args)
 	if err != nil {
 		return exitUsage
@@ -26,20 +25,15 @@ func runInvalidate(ctx context.Context, env *Env, args []string) int {
 		fs.Usage()
 		return exitUsage
 	}
-	if *token == "" {
-		*token = env.Getenv("VERGE_ADMIN_TOKEN")
-	}
 	body, _ := json.Marshal(admin.Invalidation{Distribution: *dist, Paths: paths})
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, "http://"+*addr+admin.PathInvalidations, bytes.NewReader(body))
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, server.url(env, admin.PathInvalidations), bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
-	if *token != "" {
-		req.Header.Set("Authorization", "Bearer "+*token)
-	}
+	server.authorize(env, req)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		fmt.Fprintf(env.Stderr, "verge invalidate: %v (is verge running with --admin %s?)\n", err, *addr)
+		fmt.Fprintf(env.Stderr, "verge invalidate: %v (is verge running with --admin %s?)\n", err, server.addr)
 		return exitFail
 	}
 	defer resp.Body.Close()

@@ -19,10 +19,14 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/verge-edge/verge/internal/admin"
+	"github.com/verge-edge/verge/internal/awsapi"
 	"github.com/verge-edge/verge/internal/cff"
 	"github.com/verge-edge/verge/internal/edge"
 	"github.com/verge-edge/verge/internal/edge/cache"
+	"github.com/verge-edge/verge/internal/functions"
 	"github.com/verge-edge/verge/internal/jsfn"
+	"github.com/verge-edge/verge/internal/logs"
+	"github.com/verge-edge/verge/internal/sandbox"
 	"github.com/verge-edge/verge/internal/stack"
 )
 
@@ -47,6 +51,7 @@ type runConfig struct {
 	fnCompute  time.Duration
 	fnMemory   byteSize
 	shutdownIn time.Duration
+	fnIdle     time.Duration
 }
 
 func (c *runConfig) flags(fs *flag.FlagSet) {
@@ -63,6 +68,7 @@ func (c *runConfig) flags(fs *flag.FlagSet) {
 	fs.DurationVar(&c.fnCompute, "function-compute", 0, "a cdn-function's compute budget per run (default 5ms)")
 	fs.Var(&c.fnMemory, "function-memory", "a cdn-function's memory cap (default 4MiB)")
 	fs.BoolVar(&c.noFastPath, "no-fast-path", false, "serve every request through net/http and the full pipeline (for comparison)")
+	fs.DurationVar(&c.fnIdle, "function-idle-timeout", functions.DefaultIdleTimeout, "how long an idle function sandbox is kept warm")
 	fs.DurationVar(&c.shutdownIn, "shutdown-timeout", 10*time.Second, "how long a graceful shutdown waits for requests in flight")
 }
 
@@ -129,6 +135,13 @@ func (c *runConfig) run(ctx context.Context, env *Env) int {
 	}
 	defer closeLog()
 
+	logStore, err := logs.Open(filepath.Join(c.data, "logs", "functions"))
+	if err != nil {
+		fmt.Fprintln(env.Stderr, "verge:", err)
+		return exitFail
+	}
+	defer logStore.Close()
+
 	c.limitMemory(env)
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -146,6 +159,23 @@ func (c *runConfig) run(ctx context.Context, env *Env) int {
 		fmt.Fprintln(env.Stderr, "verge:", err)
 		return exitUsage
 	}
+	lambdas, err := functions.New(functions.Options{DataDir: c.data, Logs: logStore, Logger: logger, Registry: reg, IdleTimeout: c.fnIdle})
+	if err != nil {
+		fmt.Fprintln(env.Stderr, "verge:", err)
+		return exitFail
+	}
+	defer lambdas.Close()
+	if len(plan.Functions) > 0 {
+		logger.Info("sandboxes", "mechanisms", sandbox.Mechanisms().String())
+	}
+	if err := lambdas.Apply(ctx, plan); err != nil {
+		// In dev a broken function is reported and fixed while the rest runs.
+		if !c.watch {
+			fmt.Fprintln(env.Stderr, "verge:", err)
+			return exitFail
+		}
+		logger.Error("some functions could not be built; fix them and save", "problems", err.Error())
+	}
 
 	viewerLn, err := net.Listen("tcp", c.listen)
 	if err != nil {
@@ -161,7 +191,11 @@ func (c *runConfig) run(ctx context.Context, env *Env) int {
 	errLog := log.New(&slogWriter{logger}, "", 0)
 	viewer := &http.Server{Handler: srv, MaxHeaderBytes: edge.MaxHeaderBytes, ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout: 120 * time.Second, ErrorLog: errLog}
-	adminSrv := &http.Server{Handler: admin.New(admin.Config{Edge: srv, Metrics: metrics, Registry: reg, Token: c.token}),
+	routes := func(mux *http.ServeMux) {
+		awsapi.Register(mux, lambdas)
+		mux.Handle("GET "+pathLogs, logs.Handler(logStore))
+	}
+	adminSrv := &http.Server{Handler: admin.New(admin.Config{Edge: srv, Metrics: metrics, Registry: reg, Token: c.token, Routes: routes}),
 		ReadHeaderTimeout: 10 * time.Second, ErrorLog: errLog}
 
 	errc := make(chan error, 2)
@@ -177,7 +211,7 @@ func (c *runConfig) run(ctx context.Context, env *Env) int {
 	// Watch before saying we are ready: a change saved right after must not be missed.
 	var stopWatch func()
 	if c.watch {
-		w, err := newWatcher(plan, srv, logger, c.data, &fns, fnOpts)
+		w, err := newWatcher(plan, srv, logger, c.data, &fns, fnOpts, lambdas)
 		if err != nil {
 			logger.Warn("file watching is off", "err", err)
 		} else {
@@ -271,10 +305,10 @@ func (c *runConfig) printURLs(env *Env, srv *edge.Server, listen, adminAddr stri
 	fmt.Fprintf(env.Stdout, "  %-16s http://%s/ (health, cache stats, invalidations, metrics)\n", "admin", adminAddr)
 }
 
-// functions are the function runtimes a plan needs; nil when it has none.
-type functions struct{ cdn *cff.Runner }
+// edgeFuncs are the function runtimes the edge needs for a plan; nil when it has none.
+type edgeFuncs struct{ cdn *cff.Runner }
 
-func newFunctions(plan *stack.Plan, opts cff.RunnerOptions) (*functions, error) {
+func newFunctions(plan *stack.Plan, opts cff.RunnerOptions) (*edgeFuncs, error) {
 	if !hasFunctions(plan) {
 		return nil, nil
 	}
@@ -282,7 +316,7 @@ func newFunctions(plan *stack.Plan, opts cff.RunnerOptions) (*functions, error) 
 	if err != nil {
 		return nil, err
 	}
-	return &functions{cdn: r}, nil
+	return &edgeFuncs{cdn: r}, nil
 }
 
 func hasFunctions(plan *stack.Plan) bool {
@@ -301,7 +335,7 @@ func hasFunctions(plan *stack.Plan) bool {
 }
 
 // runner is the edge.Runner, or a nil interface when there are no functions.
-func (f *functions) runner() edge.Runner {
+func (f *edgeFuncs) runner() edge.Runner {
 	if f == nil {
 		return nil
 	}
@@ -309,7 +343,7 @@ func (f *functions) runner() edge.Runner {
 }
 
 // Close releases the runtimes.
-func (f *functions) Close() {
+func (f *edgeFuncs) Close() {
 	if f != nil {
 		f.cdn.Close()
 	}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"io/fs"
 	"log/slog"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"github.com/fsnotify/fsnotify"
 	"github.com/verge-edge/verge/internal/cff"
 	"github.com/verge-edge/verge/internal/edge"
+	"github.com/verge-edge/verge/internal/functions"
 	"github.com/verge-edge/verge/internal/stack"
 )
 
@@ -28,8 +30,9 @@ type watcher struct {
 	log  *slog.Logger
 	data string
 
-	fns    **functions // the running functions, replaced on reload
-	fnOpts cff.RunnerOptions
+	fns     **edgeFuncs // the running edge functions, replaced on reload
+	fnOpts  cff.RunnerOptions
+	lambdas *functions.Service // the function resources, rebuilt on a change
 	// applyMu is held while a burst is applied; stop takes it to wait for
 	// one in progress, and stopped keeps a late timer from applying more.
 	applyMu sync.Mutex
@@ -41,17 +44,18 @@ type watcher struct {
 	timer   *time.Timer
 }
 
-func newWatcher(plan *stack.Plan, srv *edge.Server, log *slog.Logger, data string, fns **functions, fnOpts cff.RunnerOptions) (*watcher, error) {
+func newWatcher(plan *stack.Plan, srv *edge.Server, log *slog.Logger, data string, fns **edgeFuncs, fnOpts cff.RunnerOptions, lambdas *functions.Service) (*watcher, error) {
 	fsw, err := fsnotify.NewWatcher()
 	if err != nil {
 		return nil, err
 	}
-	w := &watcher{fsw: fsw, srv: srv, log: log, data: data, plan: plan, fns: fns, fnOpts: fnOpts, pending: map[string]struct{}{}}
+	w := &watcher{fsw: fsw, srv: srv, log: log, data: data, plan: plan, fns: fns, fnOpts: fnOpts, lambdas: lambdas, pending: map[string]struct{}{}}
 	w.watchRoots(plan)
 	return w, nil
 }
 
-// watchRoots adds the stack folder and every bucket folder, recursively.
+// watchRoots adds the stack folder, every bucket folder and every
+// function's source folder, recursively.
 func (w *watcher) watchRoots(p *stack.Plan) {
 	roots := []string{p.Dir}
 	for _, d := range p.Distributions {
@@ -59,6 +63,13 @@ func (w *watcher) watchRoots(p *stack.Plan) {
 			if b.Origin.Bucket != nil {
 				roots = append(roots, b.Origin.Bucket.Directory)
 			}
+		}
+	}
+	for _, f := range p.Functions {
+		if f.Package.EntryFile != "" {
+			roots = append(roots, filepath.Dir(f.Package.EntryFile))
+		} else if fi, err := os.Stat(f.Package.PackagePath); err == nil && fi.IsDir() {
+			roots = append(roots, f.Package.PackagePath)
 		}
 	}
 	for _, r := range roots {
@@ -157,6 +168,9 @@ func (w *watcher) apply() {
 			return
 		}
 	}
+	if touchesFunctions(plan, changed) {
+		w.applyFunctions(plan)
+	}
 	for name := range changed {
 		w.invalidate(plan, name)
 	}
@@ -181,6 +195,7 @@ func (w *watcher) reload(old *stack.Plan) {
 	}
 	retired := *w.fns
 	*w.fns = fns
+	w.applyFunctions(plan)
 	// Requests in flight may still be running the old functions.
 	time.AfterFunc(retireAfter, retired.Close)
 	w.srv.Invalidate("", []string{"/*"}) // any behaviour may have changed what a path returns
@@ -189,6 +204,37 @@ func (w *watcher) reload(old *stack.Plan) {
 	w.mu.Unlock()
 	w.watchRoots(plan)
 	w.log.Info("stack reloaded", "file", plan.File, "took", time.Since(start).Round(time.Microsecond))
+}
+
+// applyFunctions rebuilds the function resources; one that fails to build
+// keeps running its previous version.
+func (w *watcher) applyFunctions(plan *stack.Plan) {
+	if len(plan.Functions) == 0 && len(w.lambdas.Names()) == 0 {
+		return
+	}
+	start := time.Now()
+	if err := w.lambdas.Apply(context.Background(), plan); err != nil {
+		w.log.Error("some functions could not be built; still running their previous version", "problems", err.Error())
+		return
+	}
+	w.log.Info("functions applied", "took", time.Since(start).Round(time.Microsecond))
+}
+
+// touchesFunctions reports whether a changed file is in a function's source
+// folder (the entry file's folder, or the artifact).
+func touchesFunctions(plan *stack.Plan, changed map[string]struct{}) bool {
+	for _, f := range plan.Functions {
+		root := f.Package.PackagePath
+		if f.Package.EntryFile != "" {
+			root = filepath.Dir(f.Package.EntryFile)
+		}
+		for name := range changed {
+			if name == root || strings.HasPrefix(name, root+string(filepath.Separator)) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // retireAfter is how long replaced functions stay open for requests in flight.

@@ -27,9 +27,11 @@ const (
 	Unavailable             // a dependency is down or overloaded
 	Timeout                 // a deadline passed
 	Internal                // a bug in Verge
+	TooLarge                // a payload or file over a limit
+	Throttled               // refused for now: a concurrency or rate limit is reached
 )
 
-var kindNames = [...]string{"other", "invalid", "not found", "permission denied", "I/O error", "already exists", "unavailable", "timeout", "internal error"}
+var kindNames = [...]string{"other", "invalid", "not found", "permission denied", "I/O error", "already exists", "unavailable", "timeout", "internal error", "too large", "throttled"}
 
 func (k Kind) String() string {
 	if int(k) < len(kindNames) {

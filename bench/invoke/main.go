@@ -1,0 +1,331 @@
+// Command invoke measures Verge's function runtime, side by side with its
+// peer in one run: warm invocations through the Lambda REST API (latency
+// and throughput with concurrent callers), cold starts against the time of
+// `node -e 0` (and `python3 -c pass`), and the idle memory of one warm Node
+// and one warm Python sandbox. It runs the real function service behind
+// the real Invoke API on a loopback port.
+//
+//	go run ./bench/invoke [-n 2000] [-c 8] [-d 5s] [-cold 20]
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/verge-edge/verge/internal/awsapi"
+	"github.com/verge-edge/verge/internal/functions"
+	"github.com/verge-edge/verge/internal/runtimes"
+	"github.com/verge-edge/verge/internal/sandbox"
+	"github.com/verge-edge/verge/internal/stack"
+)
+
+func main() {
+	sandbox.Init()
+	n := flag.Int("n", 2000, "sequential warm invocations for the latency figures")
+	conc := flag.Int("c", 8, "concurrent callers for the throughput figure")
+	dur := flag.Duration("d", 5*time.Second, "how long the throughput run lasts")
+	cold := flag.Int("cold", 20, "cold starts to measure")
+	flag.Parse()
+	if err := run(*n, *conc, *dur, *cold); err != nil {
+		log.Fatal(err)
+	}
+}
+
+const nodeHandler = `exports.handler = async (event) => ({ ok: true });`
+const pythonHandler = "def handler(event, context):\n    return {'ok': True}\n"
+
+func run(n, conc int, dur time.Duration, cold int) error {
+	dir, err := os.MkdirTemp("", "verge-bench-invoke-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	svc, err := functions.New(functions.Options{DataDir: filepath.Join(dir, "data")})
+	if err != nil {
+		return err
+	}
+	defer svc.Close()
+	plan := &stack.Plan{Dir: dir, Functions: map[string]*stack.Function{}}
+	add := func(name, file, code string) error {
+		entry := filepath.Join(dir, name, file)
+		if err := os.MkdirAll(filepath.Dir(entry), 0o755); err != nil {
+			return err
+		}
+		plan.Functions[name] = &stack.Function{Name: name, MemoryMB: 128, TimeoutSeconds: 10,
+			Package: stack.Package{Type: stack.PackagingBuildpack, EntryFile: entry}}
+		return os.WriteFile(entry, []byte(code), 0o644)
+	}
+	if err := add("node", "index.js", nodeHandler); err != nil {
+		return err
+	}
+	if err := add("python", "app.py", pythonHandler); err != nil {
+		return err
+	}
+	if err := svc.Apply(context.Background(), plan); err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	mux := http.NewServeMux()
+	awsapi.Register(mux, svc)
+	srv := &http.Server{Handler: mux}
+	go srv.Serve(ln)
+	defer srv.Close()
+	base := "http://" + ln.Addr().String() + "/2015-03-31/functions/"
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+
+	fmt.Printf("# Verge function runtime (%s, GOMAXPROCS=%s)\n\n", time.Now().UTC().Format(time.RFC3339), os.Getenv("GOMAXPROCS"))
+	fmt.Println("| measure | Verge | peer | ratio | target |")
+	fmt.Println("|---|---|---|---|---|")
+	for _, fn := range []string{"node", "python"} {
+		lat, err := latencies(client, base+fn+"/invocations", n)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("| warm invoke %s, p50 | %s | | | < 1 ms (node) |\n", fn, fmtDur(lat[len(lat)/2]))
+		fmt.Printf("| warm invoke %s, p99 | %s | | | < 5 ms (node) |\n", fn, fmtDur(lat[len(lat)*99/100]))
+		rps, err := throughput(client, base+fn+"/invocations", conc, dur)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("| throughput %s, %d callers | %.0f/s | | | ≥ 3000/s (node) |\n", fn, conc, rps)
+	}
+	node, _, err := runtimes.Resolve("nodejs20.x")
+	if err != nil {
+		return err
+	}
+	py, _, err := runtimes.Resolve(mustDefault(runtimes.Python))
+	if err != nil {
+		return err
+	}
+	for _, c := range []struct {
+		fn, interp string
+		args       []string
+		peer       string
+	}{
+		{"node", node.Interpreter, []string{"-e", "0"}, "node -e 0"},
+		{"python", py.Interpreter, []string{"-c", "pass"}, "python -c pass"},
+	} {
+		starts, err := coldStarts(svc, plan, c.fn, cold)
+		if err != nil {
+			return err
+		}
+		peer, err := execTimes(c.interp, c.args, cold)
+		if err != nil {
+			return err
+		}
+		v, p := median(starts), median(peer)
+		fmt.Printf("| cold start to first response, %s (median of %d) | %s | %s: %s | %.2fx | ≤ 1.3x (node) |\n",
+			c.fn, cold, fmtDur(v), c.peer, fmtDur(p), float64(v)/float64(p))
+	}
+	for _, fn := range []string{"node", "python"} {
+		rss, err := sandboxRSS(client, base+fn+"/invocations")
+		if err != nil {
+			return err
+		}
+		fmt.Printf("| idle memory of one warm %s sandbox (RSS) | %.1f MB | | | reported |\n", fn, float64(rss)/(1<<20))
+	}
+	return nil
+}
+
+func mustDefault(f runtimes.Family) string {
+	id, err := runtimes.Default(f)
+	if err != nil {
+		log.Fatal(err)
+	}
+	return id
+}
+
+// invokeOnce posts an empty event and checks for a 200 without a function
+// error.
+func invokeOnce(client *http.Client, url string) error {
+	resp, err := client.Post(url, "application/json", strings.NewReader(`{}`))
+	if err != nil {
+		return err
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || resp.Header.Get(awsapi.HeaderFunctionError) != "" {
+		return fmt.Errorf("%s: %s %s", url, resp.Status, body)
+	}
+	return nil
+}
+
+// latencies times n sequential warm invocations, sorted.
+func latencies(client *http.Client, url string, n int) ([]time.Duration, error) {
+	for range 50 { // warm the sandbox and the connection
+		if err := invokeOnce(client, url); err != nil {
+			return nil, err
+		}
+	}
+	out := make([]time.Duration, n)
+	for i := range out {
+		start := time.Now()
+		if err := invokeOnce(client, url); err != nil {
+			return nil, err
+		}
+		out[i] = time.Since(start)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out, nil
+}
+
+// throughput runs conc callers in a loop for d and returns invocations/s.
+func throughput(client *http.Client, url string, conc int, d time.Duration) (float64, error) {
+	var count atomic.Int64
+	var firstErr atomic.Value
+	deadline := time.Now().Add(d)
+	var wg sync.WaitGroup
+	start := time.Now()
+	for range conc {
+		wg.Go(func() {
+			for time.Now().Before(deadline) {
+				if err := invokeOnce(client, url); err != nil {
+					firstErr.CompareAndSwap(nil, err)
+					return
+				}
+				count.Add(1)
+			}
+		})
+	}
+	wg.Wait()
+	if err, _ := firstErr.Load().(error); err != nil {
+		return 0, err
+	}
+	return float64(count.Load()) / time.Since(start).Seconds(), nil
+}
+
+// coldStarts times the first invocation of n fresh versions of fn: each
+// Apply with a new environment value is a new version with no sandbox.
+func coldStarts(svc *functions.Service, plan *stack.Plan, fn string, n int) ([]time.Duration, error) {
+	out := make([]time.Duration, n)
+	for i := range out {
+		plan.Functions[fn].Environment = []stack.EnvVar{{Name: "BENCH_ROUND", Value: strconv.Itoa(i)}}
+		if err := svc.Apply(context.Background(), plan); err != nil {
+			return nil, err
+		}
+		start := time.Now()
+		resp, err := svc.Invoke(context.Background(), &functions.Request{Function: fn, Payload: []byte(`{}`)})
+		if err != nil {
+			return nil, err
+		}
+		if resp.FunctionError != "" {
+			return nil, fmt.Errorf("%s: %s", fn, resp.Payload)
+		}
+		out[i] = time.Since(start)
+	}
+	return out, nil
+}
+
+// execTimes times n runs of an interpreter doing nothing.
+func execTimes(path string, args []string, n int) ([]time.Duration, error) {
+	out := make([]time.Duration, n)
+	for i := range out {
+		start := time.Now()
+		if err := exec.Command(path, args...).Run(); err != nil {
+			return nil, err
+		}
+		out[i] = time.Since(start)
+	}
+	return out, nil
+}
+
+// sandboxRSS invokes a handler that reports its own process's RSS after a
+// warm-up, so the figure is the sandbox's steady state.
+func sandboxRSS(client *http.Client, url string) (int64, error) {
+	for range 20 {
+		if err := invokeOnce(client, url); err != nil {
+			return 0, err
+		}
+	}
+	// The sandbox's pid is not exposed; read the newest runtime process of
+	// ours from /proc instead.
+	comm := "node"
+	if strings.Contains(url, "/python/") {
+		comm = "python"
+	}
+	return newestRSS(comm)
+}
+
+// newestRSS is the RSS of the newest descendant whose command starts with
+// comm.
+func newestRSS(comm string) (int64, error) {
+	me := strconv.Itoa(os.Getpid())
+	entries, _ := os.ReadDir("/proc")
+	var best int64
+	var bestStart int64 = -1
+	for _, e := range entries {
+		if _, err := strconv.Atoi(e.Name()); err != nil {
+			continue
+		}
+		stat, err := os.ReadFile("/proc/" + e.Name() + "/stat")
+		if err != nil {
+			continue
+		}
+		i := bytes.LastIndexByte(stat, ')')
+		j := bytes.IndexByte(stat, '(')
+		f := strings.Fields(string(stat[i+1:]))
+		if len(f) < 22 || j < 0 || !strings.HasPrefix(string(stat[j+1:i]), comm) || !descends(f[1], me) {
+			continue
+		}
+		st, _ := strconv.ParseInt(f[19], 10, 64)
+		rss, _ := strconv.ParseInt(f[21], 10, 64)
+		if st > bestStart && rss > 0 {
+			bestStart, best = st, rss*int64(os.Getpagesize())
+		}
+	}
+	if bestStart < 0 {
+		return 0, fmt.Errorf("no %s sandbox process found", comm)
+	}
+	return best, nil
+}
+
+// descends reports whether pid ppid is me or a descendant of me.
+func descends(ppid, me string) bool {
+	for range 8 {
+		if ppid == me {
+			return true
+		}
+		stat, err := os.ReadFile("/proc/" + ppid + "/stat")
+		if err != nil {
+			return false
+		}
+		i := bytes.LastIndexByte(stat, ')')
+		f := strings.Fields(string(stat[i+1:]))
+		if len(f) < 2 || f[1] == "0" || f[1] == "1" {
+			return false
+		}
+		ppid = f[1]
+	}
+	return false
+}
+
+func median(d []time.Duration) time.Duration {
+	s := append([]time.Duration(nil), d...)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	return s[len(s)/2]
+}
+
+func fmtDur(d time.Duration) string {
+	if d < time.Millisecond {
+		return fmt.Sprintf("%.0f µs", float64(d)/float64(time.Microsecond))
+	}
+	return fmt.Sprintf("%.2f ms", float64(d)/float64(time.Millisecond))
+}

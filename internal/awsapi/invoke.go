@@ -1,0 +1,125 @@
+package awsapi
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"io"
+	"net/http"
+	"regexp"
+	"strings"
+
+	"github.com/verge-edge/verge/internal/errs"
+	"github.com/verge-edge/verge/internal/functions"
+)
+
+// An Invoker runs functions: *functions.Service.
+type Invoker interface {
+	Invoke(ctx context.Context, req *functions.Request) (*functions.Response, error)
+}
+
+// invokeHandler is Lambda's Invoke operation.
+type invokeHandler struct{ fns Invoker }
+
+func (h invokeHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	name, qualifier, err := parseFunctionName(r.PathValue("name"))
+	if err != nil {
+		writeError(w, errInvalidParam, err.Error(), "")
+		return
+	}
+	if q := r.URL.Query().Get(QueryQualifier); q != "" {
+		if qualifier != "" && q != qualifier {
+			writeError(w, errInvalidParam, "The derived qualifier from the function name does not match the specified qualifier.", "")
+			return
+		}
+		qualifier = q
+	}
+	req := &functions.Request{Function: name, Qualifier: qualifier, ClientContext: r.Header.Get(HeaderClientContext)}
+	switch t := r.Header.Get(HeaderInvocationType); t {
+	case "", InvocationRequestResponse:
+	case InvocationDryRun:
+		req.DryRun = true
+	case InvocationEvent:
+		writeError(w, errInvalidParam, "Asynchronous invocation (X-Amz-Invocation-Type: Event) is not supported by Verge yet.", "")
+		return
+	default:
+		writeError(w, errInvalidParam, "1 validation error detected: Value '"+t+"' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]", "")
+		return
+	}
+	switch lt := r.Header.Get(HeaderLogType); lt {
+	case "", LogTypeNone:
+	case LogTypeTail:
+		req.Tail = true
+	default:
+		writeError(w, errInvalidParam, "1 validation error detected: Value '"+lt+"' at 'logType' failed to satisfy constraint: Member must satisfy enum value set: [Tail, None]", "")
+		return
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, functions.MaxPayload+1))
+	if err != nil {
+		writeError(w, errService, "reading the request body: "+err.Error(), "")
+		return
+	}
+	req.Payload = body
+	resp, err := h.fns.Invoke(r.Context(), req)
+	if err != nil {
+		writeInvokeError(w, err)
+		return
+	}
+	hd := w.Header()
+	hd.Set(HeaderRequestID, resp.RequestID)
+	hd.Set(HeaderExecutedVersion, resp.ExecutedVersion)
+	if req.DryRun {
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	hd.Set("Content-Type", "application/json")
+	if resp.FunctionError != "" {
+		hd.Set(HeaderFunctionError, resp.FunctionError)
+	}
+	if req.Tail {
+		hd.Set(HeaderLogResult, base64.StdEncoding.EncodeToString(resp.LogTail))
+	}
+	w.WriteHeader(http.StatusOK)
+	w.Write(resp.Payload)
+}
+
+// writeInvokeError maps the service's errors to Lambda's.
+func writeInvokeError(w http.ResponseWriter, err error) {
+	msg := err.Error()
+	var e *errs.Error
+	if errors.As(err, &e) && e.Err != nil {
+		msg = e.Err.Error() // without the function name prefix: Lambda's messages say it
+	}
+	switch {
+	case errs.Is(errs.NotFound, err):
+		writeError(w, errNotFound, msg, "")
+	case errs.Is(errs.TooLarge, err):
+		writeError(w, errTooLarge, msg, "")
+	case errs.Is(errs.Invalid, err):
+		writeError(w, errInvalidContent, msg, "")
+	case errs.Is(errs.Throttled, err):
+		reason := "ConcurrentInvocationLimitExceeded"
+		if strings.Contains(msg, "reserved") {
+			reason = "ReservedFunctionConcurrentInvocationLimitExceeded"
+		}
+		writeError(w, errThrottled, "Rate Exceeded.", reason)
+	case errs.Is(errs.Unavailable, err):
+		writeError(w, errRuntime, msg, "")
+	default:
+		writeError(w, errService, msg, "")
+	}
+}
+
+// functionARN matches the forms Lambda accepts for FunctionName: a full
+// ARN, a partial ARN (account:function:name), each with an optional
+// qualifier, or a bare name (with an optional ":qualifier").
+var functionARN = regexp.MustCompile(`^(?:arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\d{12}:function:|\d{12}:function:)?([a-zA-Z0-9_-]+)(?::(\$LATEST|[a-zA-Z0-9_-]+))?$`)
+
+// parseFunctionName splits a FunctionName into name and qualifier.
+func parseFunctionName(s string) (name, qualifier string, err error) {
+	m := functionARN.FindStringSubmatch(s)
+	if m == nil || len(m[1]) > 140 {
+		return "", "", errors.New("1 validation error detected: Value '" + s + "' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: (arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?")
+	}
+	return m[1], m[2], nil
+}

@@ -1,0 +1,170 @@
+package awsapi
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
+	"github.com/verge-edge/verge/internal/functions"
+	"github.com/verge-edge/verge/internal/sandbox"
+	"github.com/verge-edge/verge/internal/stack"
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) {
+	sandbox.Init()
+	goleak.VerifyTestMain(m)
+}
+
+// newServer runs the Lambda API over a real function service with the
+// given Node.js handlers.
+func newServer(t *testing.T, handlers map[string]string) *httptest.Server {
+	t.Helper()
+	dir := t.TempDir()
+	svc, err := functions.New(functions.Options{DataDir: filepath.Join(dir, "data")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan := &stack.Plan{Dir: dir, Functions: map[string]*stack.Function{}}
+	for name, code := range handlers {
+		entry := filepath.Join(dir, name, "index.js")
+		os.MkdirAll(filepath.Dir(entry), 0o755)
+		if err := os.WriteFile(entry, []byte(code), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		plan.Functions[name] = &stack.Function{Name: name, MemoryMB: 128, TimeoutSeconds: 3,
+			Package: stack.Package{Type: stack.PackagingBuildpack, EntryFile: entry}}
+	}
+	if err := svc.Apply(context.Background(), plan); err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	Register(mux, svc)
+	srv := httptest.NewServer(mux)
+	t.Cleanup(func() {
+		srv.Close()
+		svc.Close()
+	})
+	return srv
+}
+
+// newClient is the AWS SDK for Go v2's Lambda client pointed at srv.
+func newClient(srv *httptest.Server) *lambda.Client {
+	return lambda.New(lambda.Options{
+		Region:       "us-east-1",
+		BaseEndpoint: aws.String(srv.URL),
+		Credentials:  credentials.NewStaticCredentialsProvider("AKID", "SECRET", ""),
+		HTTPClient:   srv.Client(),
+	})
+}
+
+// TestSDKInvoke: the AWS SDK's Lambda client works unchanged: results,
+// function errors, log tails, dry runs, qualifiers and Lambda's exceptions.
+func TestSDKInvoke(t *testing.T) {
+	srv := newServer(t, map[string]string{
+		"echo": `exports.handler = async (e) => { console.log("got", JSON.stringify(e)); return {echo: e}; }`,
+		"fail": `exports.handler = async () => { throw new RangeError("out of range") }`,
+	})
+	c := newClient(srv)
+	ctx := context.Background()
+
+	out, err := c.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String("echo"), Payload: []byte(`{"a":1}`), LogType: types.LogTypeTail})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(out.Payload) != `{"echo":{"a":1}}` || out.StatusCode != 200 || out.FunctionError != nil || aws.ToString(out.ExecutedVersion) != "$LATEST" {
+		t.Errorf("echo: %d %s error %v version %v", out.StatusCode, out.Payload, out.FunctionError, aws.ToString(out.ExecutedVersion))
+	}
+	tail, _ := base64.StdEncoding.DecodeString(aws.ToString(out.LogResult))
+	if !strings.Contains(string(tail), `got {"a":1}`) || !strings.Contains(string(tail), "REPORT RequestId:") {
+		t.Errorf("log tail:\n%s", tail)
+	}
+
+	out, err = c.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String("arn:aws:lambda:us-east-1:000000000000:function:fail")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if aws.ToString(out.FunctionError) != "Unhandled" || !strings.Contains(string(out.Payload), `"errorType":"RangeError"`) {
+		t.Errorf("fail: error %v payload %s", aws.ToString(out.FunctionError), out.Payload)
+	}
+
+	out, err = c.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String("echo"), InvocationType: types.InvocationTypeDryRun, Qualifier: aws.String("1")})
+	if err != nil || out.StatusCode != 204 {
+		t.Errorf("dry run: %v %+v", err, out)
+	}
+
+	type tc struct {
+		name  string
+		in    lambda.InvokeInput
+		check func(error) bool
+	}
+	for _, c2 := range []tc{
+		{"missing", lambda.InvokeInput{FunctionName: aws.String("nope")}, func(err error) bool {
+			var e *types.ResourceNotFoundException
+			return errors.As(err, &e)
+		}},
+		{"bad json", lambda.InvokeInput{FunctionName: aws.String("echo"), Payload: []byte(`{`)}, func(err error) bool {
+			var e *types.InvalidRequestContentException
+			return errors.As(err, &e)
+		}},
+		{"too large", lambda.InvokeInput{FunctionName: aws.String("echo"), Payload: []byte(`"` + strings.Repeat("x", functions.MaxPayload) + `"`)}, func(err error) bool {
+			var e *types.RequestTooLargeException
+			return errors.As(err, &e)
+		}},
+	} {
+		_, err := c.Invoke(ctx, &c2.in)
+		if !c2.check(err) {
+			t.Errorf("%s: got %v (%T)", c2.name, err, errors.Unwrap(err))
+		}
+	}
+}
+
+// FuzzFunctionName: any FunctionName parses without panicking, and a
+// parsed name is a valid bare name.
+func FuzzFunctionName(f *testing.F) {
+	for _, s := range []string{"fn", "fn:1", "fn:$LATEST", "arn:aws:lambda:us-east-1:123456789012:function:fn:2", "123456789012:function:fn", "a:b:c", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		name, q, err := parseFunctionName(s)
+		if err != nil {
+			return
+		}
+		if name == "" || strings.ContainsAny(name, ":/") || strings.Contains(q, ":") {
+			t.Errorf("%q parsed to %q %q", s, name, q)
+		}
+	})
+}
+
+func TestParseFunctionName(t *testing.T) {
+	type tc struct{ in, name, qualifier string }
+	for _, c := range []tc{
+		{"fn", "fn", ""},
+		{"my-fn_2", "my-fn_2", ""},
+		{"fn:7", "fn", "7"},
+		{"fn:$LATEST", "fn", "$LATEST"},
+		{"arn:aws:lambda:us-east-1:000000000000:function:fn", "fn", ""},
+		{"arn:aws:lambda:eu-west-1:123456789012:function:fn:3", "fn", "3"},
+		{"123456789012:function:fn", "fn", ""},
+	} {
+		name, q, err := parseFunctionName(c.in)
+		if err != nil || name != c.name || q != c.qualifier {
+			t.Errorf("%q: %q %q %v, want %q %q", c.in, name, q, err, c.name, c.qualifier)
+		}
+	}
+	for _, bad := range []string{"", "a b", "arn:aws:s3:::bucket", "fn:1:2", "fn/x"} {
+		if _, _, err := parseFunctionName(bad); err == nil {
+			t.Errorf("%q parsed", bad)
+		}
+	}
+}

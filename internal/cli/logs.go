@@ -1,0 +1,62 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/verge-edge/verge/internal/logs"
+)
+
+// pathLogs is where the admin listener serves the log groups.
+const pathLogs = "/logs"
+
+// runLogs: verge logs NAME [--follow] [--since 10m] [--filter TEXT]. NAME is
+// a function (its group /aws/lambda/NAME) or a whole group name.
+func runLogs(ctx context.Context, env *Env, args []string) int {
+	fs := newFlagSet(env, "logs", "logs NAME [--follow] [--since 10m] [--filter TEXT] [--admin ADDR]")
+	follow := fs.Bool("follow", false, "keep printing new events until interrupted")
+	since := fs.String("since", "10m", "the oldest events to print: a duration (10m, 2h) or an RFC 3339 time")
+	filter := fs.String("filter", "", "only events matching this filter pattern (terms that must all appear)")
+	server := adminFlags(fs)
+	pos, err := parse(fs, args)
+	if err != nil {
+		return exitUsage
+	}
+	if len(pos) != 1 {
+		fmt.Fprintln(env.Stderr, "verge logs: give exactly one function or log group name")
+		return exitUsage
+	}
+	from, err := logs.ParseTime(*since, time.Now())
+	if err != nil {
+		fmt.Fprintln(env.Stderr, "verge logs: --since:", err)
+		return exitUsage
+	}
+	if _, err := logs.ParseFilter(*filter); err != nil {
+		fmt.Fprintln(env.Stderr, "verge logs: --filter:", err)
+		return exitUsage
+	}
+	group := pos[0]
+	if !strings.HasPrefix(group, "/") {
+		group = "/aws/lambda/" + group
+	}
+	token := server.token
+	if token == "" {
+		token = env.Getenv("VERGE_ADMIN_TOKEN")
+	}
+	err = logs.Fetch(ctx, http.DefaultClient, server.url(env, pathLogs), token, logs.Query{Since: from, Filter: *filter}, group, *follow,
+		func(ev logs.Event) error {
+			_, err := fmt.Fprintln(env.Stdout, logs.Format(ev))
+			return err
+		})
+	switch {
+	case err == nil, errors.Is(err, context.Canceled) && *follow:
+		return exitOK
+	default:
+		fmt.Fprintf(env.Stderr, "verge logs: %v\n", err)
+		return exitFail
+	}
+}

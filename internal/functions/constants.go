@@ -1,0 +1,42 @@
+package functions
+
+import "time"
+
+// Lambda's limits and defaults.
+const (
+	// MaxPayload is the largest synchronous request or response payload.
+	MaxPayload = 6 << 20
+	// DefaultAccountConcurrency is AWS's default account-wide limit on
+	// concurrent executions.
+	DefaultAccountConcurrency = 1000
+	// InitTimeout is the longest a runtime may take to initialise (Lambda's
+	// on-demand init phase limit).
+	InitTimeout = 10 * time.Second
+	// TmpLimitMB is the size of each sandbox's /tmp (Lambda's default
+	// ephemeral storage).
+	TmpLimitMB = 512
+	// LogTailBytes is how much of an invocation's log X-Amz-Log-Type: Tail
+	// returns.
+	LogTailBytes = 4096
+	// DefaultIdleTimeout is how long an idle sandbox is kept warm.
+	DefaultIdleTimeout = 5 * time.Minute
+	// Region and Account are what ARNs and the environment say.
+	Region  = "us-east-1"
+	Account = "000000000000"
+	// Latest is the unqualified version.
+	Latest = "$LATEST"
+)
+
+// Lambda's error types for failures outside the handler.
+const (
+	ErrTypeTimeout      = "Sandbox.Timedout"
+	ErrTypeExit         = "Runtime.ExitError"
+	ErrTypeOutOfMemory  = "Runtime.OutOfMemory"
+	ErrTypeUnknown      = "Runtime.Unknown"
+	ErrTypeInitTimeout  = "Runtime.InitTimeout"
+	ErrTypeResponseSize = "Function.ResponseSizeTooLarge"
+)
+
+// FunctionErrorUnhandled is the X-Amz-Function-Error value for every
+// function error, as Lambda reports it today.
+const FunctionErrorUnhandled = "Unhandled"

@@ -1,0 +1,398 @@
+package functions
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/verge-edge/verge/internal/errs"
+	"github.com/verge-edge/verge/internal/logs"
+	"github.com/verge-edge/verge/internal/stack"
+)
+
+const nodeContext = `
+let calls = 0;
+exports.handler = async (event, context) => {
+  calls++;
+  console.log("hello from", context.functionName);
+  return {
+    event, calls,
+    functionName: context.functionName, functionVersion: context.functionVersion,
+    memoryLimitInMB: context.memoryLimitInMB, awsRequestId: context.awsRequestId,
+    invokedFunctionArn: context.invokedFunctionArn, logGroupName: context.logGroupName,
+    logStreamName: context.logStreamName, remaining: context.getRemainingTimeInMillis(),
+    env: process.env, pid: process.pid,
+  };
+};`
+
+const pythonContext = `
+import os
+calls = 0
+def handler(event, context):
+    global calls
+    calls += 1
+    print("hello from", context.function_name)
+    return {
+        "event": event, "calls": calls,
+        "functionName": context.function_name, "functionVersion": context.function_version,
+        "memoryLimitInMB": str(context.memory_limit_in_mb), "awsRequestId": context.aws_request_id,
+        "invokedFunctionArn": context.invoked_function_arn, "logGroupName": context.log_group_name,
+        "logStreamName": context.log_stream_name, "remaining": context.get_remaining_time_in_millis(),
+        "env": dict(os.environ), "pid": os.getpid(),
+    }
+`
+
+// contextResult is what the context handlers return.
+type contextResult struct {
+	Event              map[string]any    `json:"event"`
+	Calls              int               `json:"calls"`
+	FunctionName       string            `json:"functionName"`
+	FunctionVersion    string            `json:"functionVersion"`
+	MemoryLimitInMB    string            `json:"memoryLimitInMB"`
+	AwsRequestID       string            `json:"awsRequestId"`
+	InvokedFunctionArn string            `json:"invokedFunctionArn"`
+	LogGroupName       string            `json:"logGroupName"`
+	LogStreamName      string            `json:"logStreamName"`
+	Remaining          float64           `json:"remaining"`
+	Env                map[string]string `json:"env"`
+	Pid                int               `json:"pid"`
+}
+
+// TestContextAndEnvironment: the handler sees Lambda's context and exactly
+// Lambda's environment plus its own variables, nothing of the host's; the
+// second invocation reuses the warm sandbox.
+func TestContextAndEnvironment(t *testing.T) {
+	t.Setenv("VERGE_HOST_SECRET", "must-not-leak")
+	s, store := newService(t, Options{})
+	user := []stack.EnvVar{{Name: "GREETING", Value: "hi"}}
+	deploy(t, s,
+		fnSpec{name: "nodectx", file: "index.js", code: nodeContext, env: user, memory: 256},
+		fnSpec{name: "pyctx", file: "app.py", code: pythonContext, env: user, memory: 256})
+	for _, name := range []string{"nodectx", "pyctx"} {
+		t.Run(name, func(t *testing.T) {
+			var first contextResult
+			for i := 1; i <= 2; i++ {
+				resp := invoke(t, s, name, `{"n":`+strconv.Itoa(i)+`}`)
+				if resp.FunctionError != "" {
+					t.Fatalf("function error %s: %s\n%s", resp.ErrorType, resp.Payload, resp.LogTail)
+				}
+				var got contextResult
+				if err := json.Unmarshal(resp.Payload, &got); err != nil {
+					t.Fatalf("%v: %s", err, resp.Payload)
+				}
+				if got.Calls != i || got.Event["n"] != float64(i) || got.AwsRequestID != resp.RequestID {
+					t.Errorf("call %d: calls %d, event %v, request id %q (want %q)", i, got.Calls, got.Event, got.AwsRequestID, resp.RequestID)
+				}
+				if i == 1 {
+					first = got
+				} else if got.Pid != first.Pid {
+					t.Errorf("the second invocation ran in a new sandbox (pid %d, then %d)", first.Pid, got.Pid)
+				}
+				checkContext(t, name, &got)
+				tail := string(resp.LogTail)
+				for _, want := range []string{"START RequestId: " + resp.RequestID, "hello from " + name, "END RequestId: " + resp.RequestID, "REPORT RequestId: " + resp.RequestID} {
+					if !strings.Contains(tail, want) {
+						t.Errorf("call %d: log tail lacks %q:\n%s", i, want, tail)
+					}
+				}
+				if cold := strings.Contains(tail, "Init Duration:"); cold != (i == 1) {
+					t.Errorf("call %d: Init Duration reported %v:\n%s", i, cold, tail)
+				}
+			}
+			waitLog(t, store, logGroupName(name), "REPORT RequestId: ")
+		})
+	}
+}
+
+func checkContext(t *testing.T, name string, got *contextResult) {
+	t.Helper()
+	want := map[string]string{
+		"functionName":       name,
+		"functionVersion":    Latest,
+		"memoryLimitInMB":    "256",
+		"invokedFunctionArn": functionARN(name, ""),
+		"logGroupName":       "/aws/lambda/" + name,
+	}
+	gotm := map[string]string{
+		"functionName": got.FunctionName, "functionVersion": got.FunctionVersion, "memoryLimitInMB": got.MemoryLimitInMB,
+		"invokedFunctionArn": got.InvokedFunctionArn, "logGroupName": got.LogGroupName,
+	}
+	for k, v := range want {
+		if gotm[k] != v {
+			t.Errorf("context %s = %q, want %q", k, gotm[k], v)
+		}
+	}
+	if !regexp.MustCompile(`^\d{4}/\d{2}/\d{2}/\[\$LATEST\][0-9a-f]{32}$`).MatchString(got.LogStreamName) {
+		t.Errorf("logStreamName %q is not Lambda's shape", got.LogStreamName)
+	}
+	if got.Remaining <= 0 || got.Remaining > 3000 {
+		t.Errorf("remaining time %v ms, want in (0, 3000]", got.Remaining)
+	}
+	env := got.Env
+	if _, ok := env["VERGE_HOST_SECRET"]; ok {
+		t.Error("the host's environment leaked into the sandbox")
+	}
+	for _, k := range []string{"_HANDLER", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
+		"AWS_LAMBDA_FUNCTION_VERSION", "AWS_LAMBDA_LOG_GROUP_NAME", "AWS_LAMBDA_LOG_STREAM_NAME", "AWS_LAMBDA_RUNTIME_API",
+		"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR", "TZ", "LANG", "PATH",
+		"AWS_EXECUTION_ENV", "AWS_LAMBDA_INITIALIZATION_TYPE"} {
+		if env[k] == "" {
+			t.Errorf("environment lacks %s", k)
+		}
+	}
+	if env["GREETING"] != "hi" || env["AWS_LAMBDA_FUNCTION_NAME"] != name || env["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] != "256" {
+		t.Errorf("environment: GREETING=%q AWS_LAMBDA_FUNCTION_NAME=%q AWS_LAMBDA_FUNCTION_MEMORY_SIZE=%q",
+			env["GREETING"], env["AWS_LAMBDA_FUNCTION_NAME"], env["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"])
+	}
+}
+
+// waitLog waits until the group holds an event containing want.
+func waitLog(t *testing.T, store *logs.Store, group, want string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		evs, _ := store.Query(group, logs.Query{})
+		for _, ev := range evs {
+			if strings.Contains(ev.Message, want) {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("group %s: no event with %q in %d events", group, want, len(evs))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestFailures: each way a function fails gives Lambda's error type and
+// payload, and the next invocation works.
+func TestFailures(t *testing.T) {
+	type tc struct {
+		name, file, code string
+		memory           int
+		timeout          int
+		wantType         string
+		wantMessage      string // in the payload
+		wantLog          string // in the log tail
+	}
+	cases := []tc{
+		{name: "throws", file: "index.js", code: `exports.handler = async () => { throw new TypeError("bad input") }`,
+			wantType: "TypeError", wantMessage: "bad input"},
+		{name: "pythonraises", file: "app.py", code: "def handler(e, c):\n    raise ValueError('bad value')\n",
+			wantType: "ValueError", wantMessage: "bad value"},
+		{name: "hangs", file: "index.js", code: `exports.handler = () => new Promise(() => {})`, timeout: 1,
+			wantType: ErrTypeTimeout, wantMessage: "Task timed out after 1.00 seconds", wantLog: "Task timed out after 1.00 seconds"},
+		{name: "exits", file: "index.js", code: `exports.handler = async () => { process.exit(3) }`,
+			wantType: ErrTypeExit, wantMessage: "Runtime exited with error: exit status 3", wantLog: "Status: error"},
+		{name: "pythonexits", file: "app.py", code: "import os\ndef handler(e, c):\n    os._exit(4)\n",
+			wantType: ErrTypeExit, wantMessage: "exit status 4"},
+		{name: "eatsmemory", file: "index.js", memory: 128, timeout: 30,
+			code:     `exports.handler = async () => { const a = []; for (;;) a.push(new Array(1e6).fill(Math.random())); }`,
+			wantType: ErrTypeOutOfMemory, wantMessage: "Runtime exited with error"},
+		{name: "initfails", file: "index.js", code: `throw new Error("broken at init"); exports.handler = async () => 1;`,
+			wantMessage: "broken at init"},
+	}
+	s, _ := newService(t, Options{})
+	specs := make([]fnSpec, len(cases))
+	for i, c := range cases {
+		specs[i] = fnSpec{name: c.name, file: c.file, code: c.code, memory: c.memory, timeout: c.timeout}
+	}
+	deploy(t, s, specs...)
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			for round := range 2 { // the second proves a broken sandbox was replaced
+				resp := invoke(t, s, c.name, `{}`)
+				if resp.FunctionError != FunctionErrorUnhandled {
+					t.Fatalf("round %d: FunctionError %q, payload %s", round, resp.FunctionError, resp.Payload)
+				}
+				if c.wantType != "" && resp.ErrorType != c.wantType {
+					t.Errorf("round %d: ErrorType %q, want %q (payload %s)", round, resp.ErrorType, c.wantType, resp.Payload)
+				}
+				if !strings.Contains(string(resp.Payload), c.wantMessage) {
+					t.Errorf("round %d: payload %s lacks %q", round, resp.Payload, c.wantMessage)
+				}
+				if c.wantLog != "" && !strings.Contains(string(resp.LogTail), c.wantLog) {
+					t.Errorf("round %d: log lacks %q:\n%s", round, c.wantLog, resp.LogTail)
+				}
+			}
+		})
+	}
+}
+
+// TestConcurrencyLimit: 100 concurrent invocations of a function with a
+// reserved concurrency of 20 either succeed or are throttled, and no more
+// than 20 sandboxes ever exist.
+func TestConcurrencyLimit(t *testing.T) {
+	s, _ := newService(t, Options{})
+	limit := 20
+	deploy(t, s, fnSpec{name: "slow", file: "index.js", reserved: &limit,
+		code: `exports.handler = async () => { await new Promise(r => setTimeout(r, 300)); return process.pid; }`})
+	var ok, throttled atomic.Int64
+	var mu sync.Mutex
+	pids := map[string]bool{}
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for range 100 {
+		wg.Go(func() {
+			<-start
+			resp, err := s.Invoke(context.Background(), &Request{Function: "slow"})
+			switch {
+			case errs.Is(errs.Throttled, err):
+				throttled.Add(1)
+			case err != nil:
+				t.Error(err)
+			case resp.FunctionError != "":
+				t.Errorf("function error: %s", resp.Payload)
+			default:
+				ok.Add(1)
+				mu.Lock()
+				pids[string(resp.Payload)] = true
+				mu.Unlock()
+			}
+		})
+	}
+	close(start)
+	wg.Wait()
+	t.Logf("%d succeeded, %d throttled, %d sandboxes", ok.Load(), throttled.Load(), len(pids))
+	if ok.Load()+throttled.Load() != 100 || ok.Load() < int64(limit) || throttled.Load() == 0 {
+		t.Errorf("%d succeeded and %d throttled; want 100 in all, at least %d succeeded, some throttled", ok.Load(), throttled.Load(), limit)
+	}
+	if len(pids) > limit {
+		t.Errorf("%d sandboxes ran, more than the limit %d", len(pids), limit)
+	}
+	v, _ := s.lookup("slow", "")
+	if _, alive := v.counts(); alive > limit {
+		t.Errorf("%d sandboxes alive, more than the limit %d", alive, limit)
+	}
+}
+
+// TestRequestErrors: the service's own refusals.
+func TestRequestErrors(t *testing.T) {
+	s, _ := newService(t, Options{})
+	zero := 0
+	deploy(t, s, fnSpec{name: "ok", file: "index.js", code: `exports.handler = async (e) => e`},
+		fnSpec{name: "off", file: "index.js", code: `exports.handler = async (e) => e`, reserved: &zero})
+	type tc struct {
+		name string
+		req  Request
+		kind errs.Kind
+	}
+	for _, c := range []tc{
+		{"unknown function", Request{Function: "nope"}, errs.NotFound},
+		{"unknown version", Request{Function: "ok", Qualifier: "7"}, errs.NotFound},
+		{"not json", Request{Function: "ok", Payload: []byte(`{"a":`)}, errs.Invalid},
+		{"too large", Request{Function: "ok", Payload: []byte(`"` + strings.Repeat("x", MaxPayload) + `"`)}, errs.TooLarge},
+		{"reserved zero", Request{Function: "off"}, errs.Throttled},
+	} {
+		_, err := s.Invoke(context.Background(), &c.req)
+		if !errs.Is(c.kind, err) {
+			t.Errorf("%s: got %v, want kind %v", c.name, err, c.kind)
+		}
+	}
+	resp, err := s.Invoke(context.Background(), &Request{Function: "ok", Qualifier: "1", DryRun: true})
+	if err != nil || resp.ExecutedVersion != "1" || resp.Payload != nil {
+		t.Errorf("dry run: %+v, %v", resp, err)
+	}
+}
+
+// TestVersions: a changed function is a new version; $LATEST runs it, the
+// old number still runs the old code.
+func TestVersions(t *testing.T) {
+	s, _ := newService(t, Options{})
+	plan := deploy(t, s, fnSpec{name: "v", file: "index.js", code: `exports.handler = async () => "one"`})
+	entry := plan.Functions["v"].Package.EntryFile
+	if err := os.WriteFile(entry, []byte(`exports.handler = async () => "two"`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Apply(context.Background(), plan); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ qualifier, want, version string }{
+		{"", `"two"`, Latest}, {"1", `"one"`, "1"}, {"2", `"two"`, "2"}, {Latest, `"two"`, Latest},
+	} {
+		resp, err := s.Invoke(context.Background(), &Request{Function: "v", Qualifier: c.qualifier})
+		if err != nil || string(resp.Payload) != c.want || resp.ExecutedVersion != c.version {
+			t.Errorf("qualifier %q: %v %+v, want %s from %s", c.qualifier, err, resp, c.want, c.version)
+		}
+	}
+}
+
+// TestNoLeftovers: after 1,000 invocations, some of which crash or time
+// out, and Close, no process of the test's remains (goleak checks the
+// goroutines in TestMain).
+func TestNoLeftovers(t *testing.T) {
+	if testing.Short() {
+		t.Skip("short")
+	}
+	s, _ := newService(t, Options{})
+	deploy(t, s, fnSpec{name: "mixed", file: "index.js", timeout: 1, code: `
+exports.handler = async (e) => {
+  if (e.i % 250 === 249) process.exit(1);
+  if (e.i % 500 === 0) { require("child_process").spawn("sleep", ["600"], {detached: true, stdio: "ignore"}).unref(); }
+  return e.i;
+};`})
+	var wg sync.WaitGroup
+	var n atomic.Int64
+	for w := range 4 {
+		wg.Go(func() {
+			for i := w; i < 1000; i += 4 {
+				resp := invoke(t, s, "mixed", fmt.Sprintf(`{"i":%d}`, i))
+				if resp.FunctionError == "" {
+					n.Add(1)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if n.Load() < 990 {
+		t.Errorf("only %d of 1000 invocations succeeded", n.Load())
+	}
+	s.Close()
+	if kids := children(os.Getpid()); len(kids) > 0 {
+		t.Errorf("processes left after Close: %v", kids)
+	}
+}
+
+// children lists the descendants of pid, from /proc.
+func children(pid int) []string {
+	entries, _ := os.ReadDir("/proc")
+	parent := map[int]int{}
+	cmd := map[int]string{}
+	for _, e := range entries {
+		p, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		stat, err := os.ReadFile("/proc/" + e.Name() + "/stat")
+		if err != nil {
+			continue
+		}
+		// The command is in parentheses and may hold spaces; fields follow it.
+		i := strings.LastIndexByte(string(stat), ')')
+		f := strings.Fields(string(stat[i+1:]))
+		if len(f) < 2 {
+			continue
+		}
+		pp, _ := strconv.Atoi(f[1])
+		parent[p] = pp
+		cmd[p] = string(stat[:i+1]) + " " + f[0]
+	}
+	var out []string
+	for p := range parent {
+		for q := parent[p]; q > 1; q = parent[q] {
+			if q == pid {
+				out = append(out, cmd[p])
+				break
+			}
+		}
+	}
+	return out
+}
