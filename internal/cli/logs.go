@@ -8,11 +8,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/verge-edge/verge/internal/errs"
 	"github.com/verge-edge/verge/internal/logs"
 )
-
-// pathLogs is where the admin listener serves the log groups.
-const pathLogs = "/logs"
 
 // runLogs: verge logs NAME [--follow] [--since 10m] [--filter TEXT]. NAME is
 // a function (its group /aws/lambda/NAME) or a whole group name.
@@ -47,7 +45,7 @@ func runLogs(ctx context.Context, env *Env, args []string) int {
 	if token == "" {
 		token = env.Getenv("VERGE_ADMIN_TOKEN")
 	}
-	err = logs.Fetch(ctx, http.DefaultClient, server.url(env, pathLogs), token, logs.Query{Since: from, Filter: *filter}, group, *follow,
+	err = logs.Fetch(ctx, http.DefaultClient, server.url(env, logs.Path), token, logs.Query{Since: from, Filter: *filter}, group, *follow,
 		func(ev logs.Event) error {
 			_, err := fmt.Fprintln(env.Stdout, logs.Format(ev))
 			return err
@@ -55,6 +53,9 @@ func runLogs(ctx context.Context, env *Env, args []string) int {
 	switch {
 	case err == nil, errors.Is(err, context.Canceled) && *follow:
 		return exitOK
+	case errs.Is(errs.NotFound, err), errs.Is(errs.Invalid, err):
+		fmt.Fprintf(env.Stderr, "verge logs: %v\n", err)
+		return exitUsage
 	default:
 		fmt.Fprintf(env.Stderr, "verge logs: %v\n", err)
 		return exitFail

@@ -119,6 +119,9 @@ func (c *runConfig) run(ctx context.Context, env *Env) int {
 	if err != nil {
 		return reportStackError(env, err)
 	}
+	for _, w := range plan.Warnings {
+		logger.Warn("stack file", "warning", w)
+	}
 	if c.data == "" {
 		c.data = filepath.Join(plan.Dir, ".verge")
 	}
@@ -193,7 +196,7 @@ func (c *runConfig) run(ctx context.Context, env *Env) int {
 		IdleTimeout: 120 * time.Second, ErrorLog: errLog}
 	routes := func(mux *http.ServeMux) {
 		awsapi.Register(mux, lambdas)
-		mux.Handle("GET "+pathLogs, logs.Handler(logStore))
+		mux.Handle("GET "+logs.Path, logs.Handler(logStore))
 	}
 	adminSrv := &http.Server{Handler: admin.New(admin.Config{Edge: srv, Metrics: metrics, Registry: reg, Token: c.token, Routes: routes}),
 		ReadHeaderTimeout: 10 * time.Second, ErrorLog: errLog}

@@ -4,8 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"os"
+	"slices"
 	"sort"
 
+	"github.com/verge-edge/verge/internal/build"
 	"github.com/verge-edge/verge/internal/cff"
 	"github.com/verge-edge/verge/internal/errs"
 	"github.com/verge-edge/verge/internal/jsfn"
@@ -13,7 +17,7 @@ import (
 )
 
 // runValidate: verge validate [DIR|FILE]. Prints every problem, exits 2 if any.
-func runValidate(_ context.Context, env *Env, args []string) int {
+func runValidate(ctx context.Context, env *Env, args []string) int {
 	fs := newFlagSet(env, "validate", "validate [DIR|FILE]")
 	pos, err := parse(fs, args)
 	if err != nil {
@@ -31,10 +35,16 @@ func runValidate(_ context.Context, env *Env, args []string) int {
 	if err != nil {
 		return reportStackError(env, err)
 	}
-	if problems := checkFunctions(plan); len(problems) > 0 {
+	for _, w := range plan.Warnings {
+		fmt.Fprintln(env.Stderr, "warning:", w)
+	}
+	problems := checkFunctions(plan)
+	problems = append(problems, buildFunctions(ctx, plan)...)
+	if len(problems) > 0 {
 		return reportStackError(env, problems)
 	}
-	fmt.Fprintf(env.Stdout, "%s: ok, %d distribution(s), %d cdn-function(s)\n", plan.File, len(plan.Distributions), len(plan.CDNFunctions))
+	fmt.Fprintf(env.Stdout, "%s: ok, %d distribution(s), %d cdn-function(s), %d function(s)\n",
+		plan.File, len(plan.Distributions), len(plan.CDNFunctions), len(plan.Functions))
 	return exitOK
 }
 
@@ -63,6 +73,27 @@ func checkFunctions(plan *stack.Plan) errs.List {
 				err = errs.E(errs.Invalid, where, errors.New(re.Message))
 			}
 			problems = append(problems, errs.E(errs.Invalid, "cdn-function "+n, err))
+		}
+	}
+	return problems
+}
+
+// buildFunctions builds every function resource into a scratch folder, as
+// dev would, so validate reports a syntax error or a missing dependency.
+func buildFunctions(ctx context.Context, plan *stack.Plan) errs.List {
+	if len(plan.Functions) == 0 {
+		return nil
+	}
+	dir, err := os.MkdirTemp("", "verge-validate-")
+	if err != nil {
+		return errs.List{err}
+	}
+	defer os.RemoveAll(dir)
+	b := build.New(dir)
+	var problems errs.List
+	for _, n := range slices.Sorted(maps.Keys(plan.Functions)) {
+		if _, err := b.Build(ctx, plan.Functions[n]); err != nil {
+			problems = append(problems, errs.E(errs.Invalid, "function "+n, err))
 		}
 	}
 	return problems

@@ -183,6 +183,9 @@ func (w *watcher) reload(old *stack.Plan) {
 		w.log.Error("stack file has problems; still running the previous version", "file", old.File, "problems", err.Error())
 		return
 	}
+	for _, warning := range plan.Warnings {
+		w.log.Warn("stack file", "warning", warning)
+	}
 	fns, err := newFunctions(plan, w.fnOpts)
 	if err != nil {
 		w.log.Error("could not build the functions; still running the previous version", "err", err)
@@ -244,6 +247,9 @@ const retireAfter = 30 * time.Second
 // and the functions' sources and data.
 func reloadFiles(p *stack.Plan) []string {
 	files := []string{p.File}
+	if p.SecretsFile != "" {
+		files = append(files, p.SecretsFile)
+	}
 	for _, f := range p.CDNFunctions {
 		files = append(files, f.EntryFile)
 		if f.KeyValueStore != nil {

@@ -31,6 +31,8 @@ const maxNodes = 100_000
 // collecting problems instead of stopping at the first.
 type decoder struct {
 	problems []problem
+	// warnings are things the stack says that Verge ignores.
+	warnings []problem
 	// decoded maps a pointer to a schema value (a field, a list element) to
 	// where it was written, for the values that decoded without error.
 	// Validation reads only these, so one mistake is reported once.
@@ -48,6 +50,10 @@ func newDecoder() *decoder {
 
 func (d *decoder) errorf(p pos, format string, args ...any) {
 	d.problems = append(d.problems, problem{p, fmt.Sprintf(format, args...)})
+}
+
+func (d *decoder) warnf(p pos, format string, args ...any) {
+	d.warnings = append(d.warnings, problem{p, fmt.Sprintf(format, args...)})
 }
 
 // pos returns where the value ptr points to was written, if it decoded.
@@ -310,17 +316,19 @@ func (d *decoder) decodeStringMap(n *yaml.Node, v reflect.Value, name string) bo
 	return true
 }
 
-// directive matches the start of a directive such as $Secret('key').
-var directive = regexp.MustCompile(`^\$([A-Za-z][A-Za-z0-9]*)\(`)
-
-// scalar reports whether n is a scalar that is not a directive.
+// scalar reports whether n is a scalar that holds no directive: only a
+// Template may hold one.
 func (d *decoder) scalar(n *yaml.Node, name, want string) bool {
 	if n.Kind != yaml.ScalarNode {
 		d.wrongType(n, name, want)
 		return false
 	}
 	if m := directive.FindStringSubmatch(n.Value); m != nil && n.ShortTag() == "!!str" {
-		d.errorf(at(n), "%s uses the directive $%s(...), which is not supported yet", name, m[1])
+		if _, ok := directiveUsage[m[1]]; ok {
+			d.errorf(at(n), "%s uses the directive $%s(...), which works only in function environment values and customHeaders values", name, m[1])
+		} else {
+			d.errorf(at(n), "%s uses the directive $%s(...), which is not supported yet", name, m[1])
+		}
 		return false
 	}
 	return true
@@ -331,6 +339,11 @@ func (d *decoder) str(n *yaml.Node, name, want string) (string, bool) {
 	if !d.scalar(n, name, want) {
 		return "", false
 	}
+	return d.strValue(n, name, want)
+}
+
+// strValue returns the string scalar n holds, reporting another type.
+func (d *decoder) strValue(n *yaml.Node, name, want string) (string, bool) {
 	switch n.ShortTag() {
 	case "!!str", "!!timestamp":
 		return n.Value, true

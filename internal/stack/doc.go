@@ -26,9 +26,10 @@
 //
 // The resource types are bucket (a folder of objects, optionally behind a
 // CDN), cdn-function (a CloudFront Function), edge-lambda-function
-// (Lambda@Edge) and key-value-store. A route rewrite sends a path pattern to
-// a custom-origin (an HTTP server), another bucket, or an origin-group that
-// fails over between two of those. docs/stack-file.md is the reference.
+// (Lambda@Edge), function (a regional Lambda function) and
+// key-value-store. A route rewrite sends a path pattern to a custom-origin
+// (an HTTP server), another bucket, or an origin-group that fails over
+// between two of those. docs/stack-file.md is the reference.
 //
 // The Go structs in schema.go are the schema: the decoder walks the YAML
 // tree against them by reflection over their yaml tags, so the keys it
@@ -40,8 +41,19 @@
 // resources that do not exist or have the wrong type.
 //
 // Aliases are followed; merge keys ("<<"), custom tags and several
-// documents in one file are errors. Directives such as $Secret('name') are
-// recognised and reported as not supported yet.
+// documents in one file are errors.
+//
+// String values of type Template (function environment values,
+// customHeaders values) may hold the directives $Secret('name'), read from
+// the secrets file (secrets.yaml beside the stack file unless
+// Options.SecretsFile names another), and $ResourceParam('resource',
+// 'param'). A directive anywhere else, or another directive, is an error.
+// Messages never quote a secret's value.
+//
+// Stacktape properties that mean nothing on one machine (joinDefaultVpc,
+// layers, alarms, ...) are accepted with a warning, returned in
+// Plan.Warnings; those Verge does not run yet (events, url, ...) are
+// errors.
 //
 // Loading goes in two steps: decode (schema.go, decode.go) fills the schema
 // structs and records where each value was written; resolve (resolve.go)

@@ -33,12 +33,17 @@ func FuzzParse(f *testing.F) {
 	}
 	// A stack folder with a few of the files the seeds name.
 	dir := f.TempDir()
-	for _, name := range []string{"public/index.html", "public/404.html", "edge/auth.ts", "fn.js", "kv.json"} {
+	stackFiles := map[string]string{
+		"public/index.html": "{}", "public/404.html": "{}", "edge/auth.ts": "{}", "fn.js": "{}", "kv.json": "{}",
+		"fn.py": "", "fn.mjs": "", "main.go": "", "src/api.ts": "", "dist/fn/index.js": "", "fn.zip": "PK",
+		SecretsFileName: "apiKey: k\ndbPassword: p\nlist: [a]\n",
+	}
+	for name, content := range stackFiles {
 		path := filepath.Join(dir, filepath.FromSlash(name))
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			f.Fatal(err)
 		}
-		if err := os.WriteFile(path, []byte("{}"), 0o644); err != nil {
+		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
 			f.Fatal(err)
 		}
 	}

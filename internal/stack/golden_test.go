@@ -197,6 +197,18 @@ func planJSON(t *testing.T, plan *Plan) string {
 			f.KeyValueStore.DataFile = relTo(t, plan.Dir, f.KeyValueStore.DataFile)
 		}
 	}
+	for _, f := range plan.Functions {
+		if f.Package.EntryFile != "" {
+			f.Package.EntryFile = relTo(t, plan.Dir, f.Package.EntryFile)
+		}
+		if f.Package.PackagePath != "" {
+			f.Package.PackagePath = relTo(t, plan.Dir, f.Package.PackagePath)
+		}
+		for i, v := range f.Environment {
+			// A bucket's directory parameter is an absolute path.
+			f.Environment[i].Value = strings.ReplaceAll(v.Value, plan.Dir, "{stack}")
+		}
+	}
 	data, err := json.MarshalIndent(plan, "", "  ")
 	if err != nil {
 		t.Fatal(err)

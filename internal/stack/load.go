@@ -31,6 +31,19 @@ const (
 // of errs.Invalid errors, each "FILE:LINE:COL: message", sorted by position;
 // a file that cannot be found or read gives a single *errs.Error.
 func Load(path string) (*Plan, error) {
+	return LoadWith(path, Options{})
+}
+
+// Options adjust how a stack is loaded.
+type Options struct {
+	// SecretsFile is the file $Secret('name') reads, a YAML mapping of
+	// names to strings; a relative path starts from the stack folder.
+	// Default: secrets.yaml in the stack folder.
+	SecretsFile string
+}
+
+// LoadWith is Load with options.
+func LoadWith(path string, opts Options) (*Plan, error) {
 	const op errs.Op = "stack.Load"
 	file, err := stackFile(path)
 	if err != nil {
@@ -44,7 +57,7 @@ func Load(path string) (*Plan, error) {
 		}
 		return nil, errs.E(op, kind, file, pathErr(err))
 	}
-	return parse(op, file, data, filepath.Dir(file))
+	return parse(op, file, data, filepath.Dir(file), opts)
 }
 
 // stackFile returns the stack file that path names.
@@ -79,10 +92,10 @@ func stackFile(path string) (string, error) {
 // messages; dir is the stack folder that relative paths start from. Errors
 // are as Load's.
 func Parse(filename string, data []byte, dir string) (*Plan, error) {
-	return parse("stack.Parse", filename, data, dir)
+	return parse("stack.Parse", filename, data, dir, Options{})
 }
 
-func parse(op errs.Op, filename string, data []byte, dir string) (*Plan, error) {
+func parse(op errs.Op, filename string, data []byte, dir string, opts Options) (*Plan, error) {
 	absDir, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, errs.E(op, errs.IO, dir, err)
@@ -98,11 +111,12 @@ func parse(op errs.Op, filename string, data []byte, dir string) (*Plan, error) 
 	}
 	var s Stack
 	d.decode(root, reflect.ValueOf(&s).Elem(), "the stack file")
-	plan := resolve(d, &s, absDir)
+	plan := resolve(d, &s, absDir, opts)
 	if len(d.problems) > 0 {
 		return nil, d.errs(op, filename)
 	}
 	plan.Dir, plan.File = absDir, absFile
+	plan.Warnings = positioned(d.warnings, filename)
 	return plan, nil
 }
 
@@ -185,7 +199,17 @@ func blockErrorLine(data []byte, line int, msg string) int {
 // errs returns the problems as a sorted errs.List, without repeats (a value
 // reached through several aliases is checked each time).
 func (d *decoder) errs(op errs.Op, filename string) error {
-	ps := slices.Clone(d.problems)
+	ps := sorted(d.problems)
+	list := make(errs.List, len(ps))
+	for i, p := range ps {
+		list[i] = errs.E(op, errs.Invalid, fmt.Sprintf("%s:%d:%d", filename, p.line, p.col), errors.New(p.msg))
+	}
+	return list
+}
+
+// sorted returns problems sorted by position then message, without repeats.
+func sorted(problems []problem) []problem {
+	ps := slices.Clone(problems)
 	slices.SortFunc(ps, func(a, b problem) int {
 		if a.line != b.line {
 			return a.line - b.line
@@ -195,10 +219,15 @@ func (d *decoder) errs(op errs.Op, filename string) error {
 		}
 		return strings.Compare(a.msg, b.msg)
 	})
-	ps = slices.Compact(ps)
-	list := make(errs.List, len(ps))
-	for i, p := range ps {
-		list[i] = errs.E(op, errs.Invalid, fmt.Sprintf("%s:%d:%d", filename, p.line, p.col), errors.New(p.msg))
+	return slices.Compact(ps)
+}
+
+// positioned writes problems as "FILE:LINE:COL: message", sorted; nil when
+// there are none.
+func positioned(problems []problem, filename string) []string {
+	var out []string
+	for _, p := range sorted(problems) {
+		out = append(out, fmt.Sprintf("%s:%d:%d: %s", filename, p.line, p.col, p.msg))
 	}
-	return list
+	return out
 }

@@ -16,6 +16,14 @@ type Plan struct {
 	CDNFunctions map[string]*CDNFunction `json:"cdnFunctions,omitempty"`
 	// Functions are the function resources by name.
 	Functions map[string]*Function `json:"functions,omitempty"`
+	// SecretsFile is the absolute path of the secrets file that $Secret
+	// directives read, or "" when the stack has none: a change to it
+	// changes the plan.
+	SecretsFile string `json:"-"`
+	// Warnings are what the stack file says that Verge ignores (properties
+	// with no meaning locally), each "FILE:LINE:COL: message", sorted by
+	// position. They do not stop the stack from loading; show them.
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // A CDNFunction is a CloudFront-Functions-style JavaScript function.
@@ -259,6 +267,7 @@ type EnvVar struct {
 type Logging struct {
 	// Disabled stores no logs.
 	Disabled bool `json:"disabled,omitempty"`
-	// RetentionDays is how long log events are kept (Stacktape's default 90).
+	// RetentionDays is how long log events are kept (Stacktape's default
+	// 180, per its function reference).
 	RetentionDays int `json:"retentionDays"`
 }

@@ -50,10 +50,13 @@ type resolver struct {
 	// bucketDirs holds the absolute directory of each bucket whose
 	// directory exists.
 	bucketDirs map[string]string
+	opts       Options
+	// secrets is the secrets file, read when a $Secret first needs it.
+	secrets *secretsFile
 }
 
-func resolve(d *decoder, s *Stack, dir string) *Plan {
-	r := &resolver{d: d, dir: dir, byName: map[string]*Resource{}, bucketDirs: map[string]string{}}
+func resolve(d *decoder, s *Stack, dir string, opts Options) *Plan {
+	r := &resolver{d: d, dir: dir, byName: map[string]*Resource{}, bucketDirs: map[string]string{}, opts: opts}
 	for _, res := range s.Resources {
 		r.byName[res.Name] = res
 		r.names = append(r.names, res.Name)
@@ -78,6 +81,17 @@ func resolve(d *decoder, s *Stack, dir string) *Plan {
 			}
 			plan.CDNFunctions[res.Name] = r.cdnFunction(res.Name, p)
 		}
+	}
+	for _, res := range s.Resources {
+		if p, ok := res.Properties.(*FunctionProps); ok {
+			if plan.Functions == nil {
+				plan.Functions = map[string]*Function{}
+			}
+			plan.Functions[res.Name] = r.function(res.Name, p)
+		}
+	}
+	if r.secrets != nil {
+		plan.SecretsFile = r.secrets.path
 	}
 	return plan
 }
@@ -124,11 +138,7 @@ func (r *resolver) check(res *Resource) {
 			r.ref(at, "keyValueStore", p.KeyValueStore, TypeKeyValueStore)
 		}
 	case *EdgeLambdaFunctionProps:
-		if p.Packaging != nil {
-			if b, ok := p.Packaging.Properties.(*BuildpackProps); ok {
-				r.path(&b.EntryfilePath, "entryfilePath", false)
-			}
-		}
+		r.packaging(p.Packaging)
 		r.intIn(p.Memory, "memory", 128, 10240, defaultLambdaMemory, "MB")
 		r.intIn(p.Timeout, "timeout", 1, 30, defaultLambdaTimeout, "seconds")
 	case *KeyValueStoreProps:
@@ -428,11 +438,11 @@ func (r *resolver) httpOrigin(p *CustomOriginProps) *HTTPOrigin {
 	for i := range p.CustomHeaders {
 		ch := &p.CustomHeaders[i]
 		nameAt, nameOK := r.d.pos(&ch.HeaderName)
-		_, valueOK := r.d.pos(&ch.Value)
+		value, valueOK := r.expand(&ch.Value)
 		if !nameOK || !valueOK {
 			continue
 		}
-		hdr, err := customHeader(ch.HeaderName, ch.Value)
+		hdr, err := customHeader(ch.HeaderName, value)
 		switch {
 		case err != nil:
 			r.d.errorf(nameAt, "customHeaders: %v", err)

@@ -25,11 +25,11 @@ type Resource struct {
 	// Name is the key the resource was written under.
 	Name string `yaml:"-"`
 	// Type selects the kind of resource: bucket, cdn-function,
-	// edge-lambda-function or key-value-store.
+	// edge-lambda-function, function or key-value-store.
 	Type string `yaml:"type" verge:"required"`
 	// Properties configure the resource; their schema depends on Type
 	// (*BucketProps, *CDNFunctionProps, *EdgeLambdaFunctionProps,
-	// *KeyValueStoreProps). Nil when Type is not supported.
+	// *FunctionProps, *KeyValueStoreProps). Nil when Type is not supported.
 	Properties any `yaml:"properties"`
 }
 
@@ -38,6 +38,7 @@ const (
 	TypeBucket             = "bucket"
 	TypeCDNFunction        = "cdn-function"
 	TypeEdgeLambdaFunction = "edge-lambda-function"
+	TypeFunction           = "function"
 	TypeKeyValueStore      = "key-value-store"
 )
 
@@ -47,11 +48,12 @@ var resourceTypes = typeSet{
 		TypeBucket:             func() any { return new(BucketProps) },
 		TypeCDNFunction:        func() any { return new(CDNFunctionProps) },
 		TypeEdgeLambdaFunction: func() any { return new(EdgeLambdaFunctionProps) },
+		TypeFunction:           func() any { return new(FunctionProps) },
 		TypeKeyValueStore:      func() any { return new(KeyValueStoreProps) },
 	},
 	// Stacktape types on the roadmap: named so users learn they are coming
 	// rather than that they misspelled something.
-	planned: []string{"function", "http-api-gateway", "application-load-balancer", "event-bus", "queue", "sqs-queue", "sns-topic"},
+	planned: []string{"http-api-gateway", "application-load-balancer", "event-bus", "queue", "sqs-queue", "sns-topic"},
 }
 
 // BucketProps are the properties of a bucket: a local folder of objects,
@@ -196,8 +198,8 @@ type CustomOriginProps struct {
 type CustomHeader struct {
 	// HeaderName is the header's name.
 	HeaderName string `yaml:"headerName" verge:"required"`
-	// Value is the header's value.
-	Value string `yaml:"value" verge:"required"`
+	// Value is the header's value; it may hold directives.
+	Value Template `yaml:"value" verge:"required"`
 }
 
 // BucketOriginProps route to another bucket resource.
@@ -278,29 +280,176 @@ type EdgeLambdaFunctionProps struct {
 
 // Packaging is how a function's code is built: a type and its properties.
 type Packaging struct {
-	// Type is stacktape-lambda-buildpack.
+	// Type is stacktape-lambda-buildpack or custom-artifact.
 	Type string `yaml:"type" verge:"required"`
-	// Properties depend on Type (*BuildpackProps). Nil when Type is not
-	// supported.
+	// Properties depend on Type (*BuildpackProps, *ArtifactProps). Nil when
+	// Type is not supported.
 	Properties any `yaml:"properties"`
 }
 
-// PackagingBuildpack builds the function from its entry file.
-const PackagingBuildpack = "stacktape-lambda-buildpack"
+// The packaging types.
+const (
+	// PackagingBuildpack builds the function from its entry file.
+	PackagingBuildpack = "stacktape-lambda-buildpack"
+	// PackagingArtifact runs a folder or zip built by other tools as it is.
+	PackagingArtifact = "custom-artifact"
+)
 
 var packagingTypes = typeSet{
 	what: "packaging type",
 	supported: map[string]func() any{
 		PackagingBuildpack: func() any { return new(BuildpackProps) },
+		PackagingArtifact:  func() any { return new(ArtifactProps) },
 	},
-	planned: []string{"custom-artifact"},
 }
 
 // BuildpackProps are the properties of a stacktape-lambda-buildpack.
 type BuildpackProps struct {
-	// EntryfilePath is the function's entry file (.js, .ts, .py, .go …),
-	// relative to the stack folder.
+	// EntryfilePath is the function's entry file, relative to the stack
+	// folder: .js, .mjs, .cjs, .ts, .mts or .cts (Node.js), .py (Python) or
+	// .go (a Go program run on a provided runtime).
 	EntryfilePath string `yaml:"entryfilePath" verge:"required"`
+	// HandlerFunction is the exported function to call. Default: handler,
+	// else the default export (Node.js); handler (Python); unused for Go.
+	HandlerFunction string `yaml:"handlerFunction"`
+}
+
+// ArtifactProps are the properties of a custom-artifact.
+type ArtifactProps struct {
+	// PackagePath is a folder or a .zip file holding the function's code as
+	// Lambda would unpack it, relative to the stack folder.
+	PackagePath string `yaml:"packagePath" verge:"required"`
+	// Handler is Lambda's handler string: "file.function" for Node.js and
+	// Python ("index.handler" calls handler of index.js or index.py); any
+	// name for a provided runtime, whose bootstrap reads it.
+	Handler string `yaml:"handler" verge:"required"`
+}
+
+// FunctionProps are the properties of a function (a regional Lambda
+// function: run in a sandbox, invoked through the Lambda API).
+type FunctionProps struct {
+	// Packaging says how the function's code is built.
+	Packaging *Packaging `yaml:"packaging" verge:"required"`
+	// Runtime is a Lambda runtime identifier (nodejs18.x to nodejs24.x,
+	// python3.9 to python3.13, provided.al2, provided.al2023). Default: the
+	// one the entry file's extension implies, chosen when the function is
+	// built. A custom-artifact needs one.
+	Runtime *string `yaml:"runtime"`
+	// Memory in MB, 128 to 10240. Default 1024.
+	Memory *int `yaml:"memory"`
+	// Timeout in seconds, 1 to 900. Default 10.
+	Timeout *int `yaml:"timeout"`
+	// Environment are the function's environment variables.
+	Environment []EnvironmentVar `yaml:"environment"`
+	// Logging says whether and how long the function's logs are kept.
+	Logging *FunctionLogging `yaml:"logging"`
+	// ReservedConcurrency caps the function's concurrent invocations, 0 to
+	// 1000; 0 throttles every invocation. Default: no cap of its own.
+	ReservedConcurrency *int `yaml:"reservedConcurrency"`
+	// ProvisionedConcurrency is the number of sandboxes kept warm, 0 to
+	// 1000 and at most reservedConcurrency. Default 0.
+	ProvisionedConcurrency *int `yaml:"provisionedConcurrency"`
+
+	// Stacktape properties Verge does not run yet: any value is an error.
+
+	// Events would invoke the function from other resources.
+	Events Planned `yaml:"events"`
+	// Destinations would receive the results of asynchronous invocations.
+	Destinations Planned `yaml:"destinations"`
+	// URL would give the function an HTTPS endpoint.
+	URL Planned `yaml:"url"`
+	// CDN would put a distribution in front of the function's URL.
+	CDN Planned `yaml:"cdn"`
+	// VolumeMounts would mount EFS volumes.
+	VolumeMounts Planned `yaml:"volumeMounts"`
+	// ConnectTo would grant access to resources and pass their parameters
+	// in STP_ environment variables.
+	ConnectTo Planned `yaml:"connectTo"`
+
+	// Stacktape properties that mean nothing on one machine: accepted with
+	// a warning that says why (ignoredProperties).
+
+	// JoinDefaultVpc would connect the function to the stack's VPC.
+	JoinDefaultVpc Ignored `yaml:"joinDefaultVpc"`
+	// Vpc would place the function in a VPC.
+	Vpc Ignored `yaml:"vpc"`
+	// Architecture is x86_64 or arm64 on AWS.
+	Architecture Ignored `yaml:"architecture"`
+	// Layers are Lambda layers unpacked into /opt.
+	Layers Ignored `yaml:"layers"`
+	// Storage is the size of /tmp.
+	Storage Ignored `yaml:"storage"`
+	// Deployment configures gradual (canary, linear) deployments.
+	Deployment Ignored `yaml:"deployment"`
+	// Alarms are CloudWatch alarms on the function's metrics.
+	Alarms Ignored `yaml:"alarms"`
+	// DisabledGlobalAlarms turns off alarms set for the whole stack.
+	DisabledGlobalAlarms Ignored `yaml:"disabledGlobalAlarms"`
+	// Tags tag the function's AWS resources.
+	Tags Ignored `yaml:"tags"`
+	// IamRoleStatements grant the function IAM permissions.
+	IamRoleStatements Ignored `yaml:"iamRoleStatements"`
+	// AccessControl grants the function IAM permissions (older Stacktape).
+	AccessControl Ignored `yaml:"accessControl"`
+}
+
+// ignoredProperties say why each Ignored property is ignored; every
+// Ignored field's key has an entry (TestIgnoredPropertiesDocumented).
+var ignoredProperties = map[string]string{
+	"joinDefaultVpc":       "there are no VPCs locally; functions use this machine's network",
+	"vpc":                  "there are no VPCs locally; functions use this machine's network",
+	"architecture":         "functions run on this machine's architecture",
+	"layers":               "Lambda layers are not loaded; bundle what the function imports",
+	"storage":              "/tmp is not size-limited locally",
+	"deployment":           "there are no gradual deployments locally; a change applies at once",
+	"alarms":               "there are no CloudWatch alarms locally",
+	"disabledGlobalAlarms": "there are no CloudWatch alarms locally",
+	"tags":                 "there are no AWS resources to tag locally",
+	"iamRoleStatements":    "there is no IAM locally; every function may reach everything",
+	"accessControl":        "there is no IAM locally; every function may reach everything",
+	"logForwarding":        "logs go to Verge's log, not to Kinesis Firehose",
+}
+
+// An EnvironmentVar is one environment variable of a function.
+type EnvironmentVar struct {
+	// Name is a letter followed by letters, digits and underscores, at
+	// least two characters; not one of Lambda's reserved names.
+	Name string `yaml:"name" verge:"required"`
+	// Value is a string; it may hold directives.
+	Value Template `yaml:"value" verge:"required"`
+}
+
+// FunctionLogging is a function's logging.
+type FunctionLogging struct {
+	// Disabled stores no logs. Default false.
+	Disabled bool `yaml:"disabled"`
+	// RetentionDays is how long log events are kept: one of CloudWatch's
+	// periods (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545,
+	// 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653). Default 180.
+	RetentionDays *int `yaml:"retentionDays"`
+	// LogForwarding would send logs to a third party; ignored, with a warning.
+	LogForwarding Ignored `yaml:"logForwarding"`
+}
+
+// A Template is a string value that may hold directives, resolved when
+// the stack is loaded: $Secret('name') (a value of the secrets file) and
+// $ResourceParam('resource', 'param') (a parameter of another resource),
+// alone or inside a longer string ("prefix-$Secret('key')").
+type Template string
+
+// Planned is a property Verge knows from Stacktape but does not support
+// yet: any value is an error that says so.
+type Planned struct {
+	// written records that the key was present. It also gives the type a
+	// size, so that two such fields never share an address, which keys
+	// the decoder's positions.
+	written bool
+}
+
+// Ignored is a property that has no meaning locally: any value is
+// accepted, with a warning that says why it is ignored.
+type Ignored struct {
+	written bool // as Planned's
 }
 
 // KeyValueStoreProps are the properties of a key-value-store (a CloudFront

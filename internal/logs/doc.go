@@ -1,0 +1,34 @@
+// Package logs keeps function log groups on disk, as CloudWatch Logs does for
+// Lambda: every function has a group "/aws/lambda/NAME" whose events are the
+// lines its sandboxes printed plus the START/END/REPORT lines the runtime
+// writes.
+//
+// # Layout
+//
+// Under the store's directory each group has a folder whose name is the
+// group name escaped (see groupDir: no name can reach outside the
+// directory), holding group.json (the name and retention) and one file of
+// JSON lines per UTC day, "2026-11-22.jsonl", each line
+// {"t":UNIX_MILLIS,"s":"STREAM","m":"MESSAGE"}. An event goes to the file of
+// its own day, so deleting expired data is deleting whole files (Sweep).
+//
+// # Writes
+//
+// Append only queues events in memory; a background goroutine writes each
+// group's queue every FlushInterval (150 ms by default) and on Close. The
+// queue is bounded (MaxPendingBytes per group): like Lambda, which never
+// blocks a function on logging, a full queue drops events, counts them
+// (Store.Dropped) and writes one "[verge] N log events dropped" event in
+// their place. Messages longer than MaxMessageBytes are truncated.
+//
+// # Reads
+//
+// Query reads the day files a query can touch plus the queue not yet
+// written, under a lock that orders it with the writer, so it sees every
+// event appended before it. Follow does the same and then receives new
+// events straight from Append, without polling files; a follower that falls
+// more than MaxFollowBytes behind skips events and is told how many.
+//
+// Handler serves a store over HTTP as newline-delimited JSON for
+// `verge logs`, and Fetch is its client.
+package logs

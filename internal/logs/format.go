@@ -1,0 +1,34 @@
+package logs
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"strings"
+	"time"
+)
+
+// timeFmt is how Format writes times: UTC, milliseconds, RFC 3339.
+const timeFmt = "2006-01-02T15:04:05.000Z07:00"
+
+// Format renders an event as `verge logs` prints it, in the shape of
+// `aws logs tail`: "2026-11-22T10:00:00.123Z  STREAM  MESSAGE". The message
+// is printed as is (tabs, embedded newlines), less a trailing "\r".
+func Format(ev Event) string {
+	var b strings.Builder
+	b.Grow(len(timeFmt) + len(ev.Stream) + len(ev.Message) + 4)
+	b.WriteString(ev.Time.UTC().Format(timeFmt))
+	b.WriteString("  ")
+	b.WriteString(ev.Stream)
+	b.WriteString("  ")
+	b.WriteString(strings.TrimRight(ev.Message, "\r\n"))
+	return b.String()
+}
+
+// StreamName returns a new log stream name for a sandbox started at t
+// running version, as Lambda names them: "2026/11/22/[$LATEST]" and 32 hex
+// digits.
+func StreamName(t time.Time, version string) string {
+	var id [16]byte
+	_, _ = rand.Read(id[:]) // never fails (crypto/rand panics instead)
+	return t.UTC().Format("2006/01/02") + "/[" + version + "]" + hex.EncodeToString(id[:])
+}

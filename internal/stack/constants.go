@@ -1,0 +1,72 @@
+package stack
+
+// Lambda's identifiers, names and limits that the stack file uses, kept in
+// one place. Sources: the AWS Lambda developer guide (runtimes,
+// configuration-envvars, gettingstarted-limits), CloudWatch Logs'
+// PutRetentionPolicy, and Stacktape's function reference for the defaults.
+
+// lambdaRuntimes are the Lambda runtime identifiers a function may name.
+var lambdaRuntimes = []string{
+	"nodejs18.x", "nodejs20.x", "nodejs22.x", "nodejs24.x",
+	"python3.9", "python3.10", "python3.11", "python3.12", "python3.13",
+	"provided.al2", "provided.al2023",
+}
+
+// Function defaults (Stacktape's) and limits (Lambda's).
+const (
+	defaultFunctionMemory  = 1024 // MB
+	defaultFunctionTimeout = 10   // seconds
+	minFunctionMemory      = 128
+	maxFunctionMemory      = 10240
+	maxFunctionTimeout     = 900
+	// maxConcurrency is Lambda's default account-wide concurrency, which
+	// bounds what one function can reserve or provision.
+	maxConcurrency = 1000
+	// maxEnvironmentBytes is Lambda's limit on a function's variables,
+	// names and values together.
+	maxEnvironmentBytes = 4096
+	// defaultRetentionDays is Stacktape's default for logging.retentionDays.
+	defaultRetentionDays = 180
+)
+
+// retentionDays are the retention periods CloudWatch Logs accepts.
+var retentionDays = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
+
+// reservedEnv are the environment variables Lambda sets itself and does
+// not let a function's configuration set.
+var reservedEnv = []string{
+	"_HANDLER", "_X_AMZN_TRACE_ID",
+	"AWS_REGION", "AWS_DEFAULT_REGION", "AWS_EXECUTION_ENV",
+	"AWS_ACCESS_KEY", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+	"LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR", "TZ",
+}
+
+// reservedEnvPrefix starts the names of Lambda's own variables
+// (AWS_LAMBDA_FUNCTION_NAME, AWS_LAMBDA_RUNTIME_API, ...), all reserved.
+const reservedEnvPrefix = "AWS_LAMBDA_"
+
+// The account and region that ARNs name: Verge is one local account.
+const (
+	arnRegion  = "us-east-1"
+	arnAccount = "000000000000"
+	// bucketARNPrefix and functionARNPrefix are followed by the resource's name.
+	bucketARNPrefix   = "arn:aws:s3:::"
+	functionARNPrefix = "arn:aws:lambda:" + arnRegion + ":" + arnAccount + ":function:"
+)
+
+// The directives a string value may hold, and how each is written.
+const (
+	directiveSecret        = "Secret"
+	directiveResourceParam = "ResourceParam"
+)
+
+// directiveUsage shows each supported directive written out, for messages;
+// its keys are the supported directives.
+var directiveUsage = map[string]string{
+	directiveSecret:        "$Secret('name')",
+	directiveResourceParam: "$ResourceParam('resource', 'param')",
+}
+
+// SecretsFileName is the secrets file read by $Secret('name') when no other
+// is given: a YAML mapping of names to strings, beside the stack file.
+const SecretsFileName = "secrets.yaml"
