@@ -13,10 +13,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/verge-edge/verge/internal/sandbox"
 	"go.uber.org/goleak"
 )
 
 func TestMain(m *testing.M) {
+	sandbox.Init()
 	goleak.VerifyTestMain(m,
 		goleak.IgnoreTopFunction("net/http.(*persistConn).readLoop"),
 		goleak.IgnoreTopFunction("net/http.(*persistConn).writeLoop"),
@@ -319,5 +321,30 @@ func TestQuickstart(t *testing.T) {
 	}
 	if resp, body := fetch(t, "GET", "http://"+v.listen+"/nope", nil); resp.StatusCode != 404 || !strings.Contains(body, "errorDocument") {
 		t.Errorf("error document: %d %q", resp.StatusCode, body)
+	}
+
+	// The hello function, through the Invoke API and the logs.
+	type tc struct {
+		name   string
+		args   []string
+		code   int
+		stdout string
+		stderr string
+	}
+	for _, c := range []tc{
+		{"invoke", []string{"invoke", "hello", "--payload", `{"name":"Ada"}`, "--log"}, 0, `"message":"Hello, Ada!"`, "REPORT RequestId:"},
+		{"invoke from a file", []string{"invoke", "hello", "--payload-file", "../../examples/quickstart/verge.yaml"}, 2, "", "not valid JSON"},
+		{"unknown function", []string{"invoke", "nope"}, 2, "", "ResourceNotFoundException"},
+		{"unknown version", []string{"invoke", "hello", "--qualifier", "9"}, 2, "", "ResourceNotFoundException"},
+		{"no name", []string{"invoke"}, 2, "", "exactly one function"},
+		{"logs", []string{"logs", "hello"}, 0, "hello invoked (1 in this sandbox)", ""},
+		{"logs filtered", []string{"logs", "hello", "--filter", "REPORT"}, 0, "Billed Duration", ""},
+		{"logs of nothing", []string{"logs", "nope"}, 2, "", "nope"},
+		{"logs bad since", []string{"logs", "hello", "--since", "yesterday-ish"}, 2, "", "--since"},
+	} {
+		code, stdout, stderr := run(t, append(c.args, "--admin", v.admin)...)
+		if code != c.code || !strings.Contains(stdout, c.stdout) || !strings.Contains(stderr, c.stderr) {
+			t.Errorf("%s: exit %d, stdout %q, stderr %q; want %d, %q, %q", c.name, code, stdout, stderr, c.code, c.stdout, c.stderr)
+		}
 	}
 }

@@ -1,0 +1,19 @@
+// A Lambda handler, exactly as it would run on AWS Lambda.
+//   verge invoke hello --payload '{"name":"Ada"}'
+//   verge logs hello
+interface HelloEvent {
+  name?: string;
+}
+
+let invocations = 0; // module scope: kept while the sandbox stays warm
+
+export const handler = async (event: HelloEvent, context: { awsRequestId: string; functionName: string }) => {
+  invocations++;
+  console.log(`hello invoked (${invocations} in this sandbox)`);
+  return {
+    message: `Hello, ${event.name ?? "world"}!`,
+    greeting: process.env.GREETING,
+    requestId: context.awsRequestId,
+    warmInvocations: invocations,
+  };
+};
