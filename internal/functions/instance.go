@@ -74,6 +74,10 @@ func startInstance(ctx context.Context, v *version, initType string) (*instance,
 	}
 	in.proc = proc
 	v.svc.track(in, true)
+	go func() { // the Runtime API learns of a death that posts nothing
+		<-proc.Done()
+		api.Exited(proc.ExitError())
+	}()
 	if err := in.waitInit(ctx); err != nil {
 		in.close()
 		var f *initFailure

@@ -1,0 +1,200 @@
+package runtimes
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/verge-edge/verge/internal/runtimeapi"
+)
+
+// sharedBootstrap is Install's folder, once per test binary.
+var sharedBootstrap struct {
+	once sync.Once
+	dir  string // the temporary parent
+	path string
+	err  error
+}
+
+func bootstrapDir(t testing.TB) string {
+	t.Helper()
+	sharedBootstrap.once.Do(func() {
+		sharedBootstrap.dir, sharedBootstrap.err = os.MkdirTemp("", "runtimes-bootstrap-")
+		if sharedBootstrap.err == nil {
+			sharedBootstrap.path, sharedBootstrap.err = Install(sharedBootstrap.dir)
+		}
+	})
+	if sharedBootstrap.err != nil {
+		t.Fatal(sharedBootstrap.err)
+	}
+	return sharedBootstrap.path
+}
+
+// syncBuffer collects a process's output while it runs.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// sandbox is one function process of a runtime, against a real Server.
+type sandbox struct {
+	api    *runtimeapi.Server
+	cmd    *exec.Cmd
+	out    syncBuffer
+	exited chan struct{}
+	err    error // the process's exit, once exited is closed
+}
+
+const testMemoryMB = 256
+
+// startFunction writes files into a fresh task root and starts runtime id
+// on it with a minimal environment, as the sandbox layer will.
+func startFunction(t testing.TB, id, handler string, files map[string]string) *sandbox {
+	t.Helper()
+	root := t.TempDir()
+	for name, body := range files {
+		p := filepath.Join(root, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rt, _, err := Resolve(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	api, err := runtimeapi.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := rt.Launch(LaunchSpec{TaskRoot: root, Handler: handler, BootstrapDir: bootstrapDir(t), MemoryMB: testMemoryMB})
+	sb := &sandbox{api: api, exited: make(chan struct{})}
+	sb.cmd = exec.Command(l.Path, l.Args...)
+	sb.cmd.Dir = root
+	sb.cmd.Env = append([]string{
+		"PATH=/usr/local/bin:/usr/bin:/bin", "LANG=en_US.UTF-8", "TZ=UTC", "HOME=" + root,
+		"AWS_LAMBDA_RUNTIME_API=" + api.Addr(), "LAMBDA_TASK_ROOT=" + root, "_HANDLER=" + handler,
+		"AWS_REGION=us-east-1", "AWS_DEFAULT_REGION=us-east-1",
+		"AWS_LAMBDA_FUNCTION_NAME=fn", "AWS_LAMBDA_FUNCTION_VERSION=$LATEST", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE=256",
+		"AWS_LAMBDA_LOG_GROUP_NAME=/aws/lambda/fn", "AWS_LAMBDA_LOG_STREAM_NAME=2026/11/22/[$LATEST]abc",
+	}, l.Env...)
+	sb.cmd.Stdout, sb.cmd.Stderr = &sb.out, &sb.out
+	if err := sb.cmd.Start(); err != nil {
+		api.Close()
+		t.Fatal(err)
+	}
+	go func() {
+		sb.err = sb.cmd.Wait()
+		api.Exited(sb.err)
+		close(sb.exited)
+	}()
+	t.Cleanup(func() {
+		_ = sb.cmd.Process.Kill()
+		<-sb.exited
+		api.Close()
+		if t.Failed() {
+			t.Logf("%s output:\n%s", id, sb.out.String())
+		}
+	})
+	return sb
+}
+
+func ctxFor(t testing.TB) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// init waits for the runtime's init and fails the test on an error.
+func (sb *sandbox) init(t testing.TB) {
+	t.Helper()
+	if err := sb.api.WaitInit(ctxFor(t)); err != nil {
+		t.Fatalf("WaitInit: %v", err)
+	}
+}
+
+// initError waits for the runtime's init error.
+func (sb *sandbox) initError(t testing.TB) *runtimeapi.InitError {
+	t.Helper()
+	err := sb.api.WaitInit(ctxFor(t))
+	var ie *runtimeapi.InitError
+	if !errors.As(err, &ie) {
+		t.Fatalf("WaitInit = %v, want an init error", err)
+	}
+	return ie
+}
+
+var testARN = "arn:aws:lambda:us-east-1:123456789012:function:fn"
+
+func (sb *sandbox) invoke(t testing.TB, id, payload string) *runtimeapi.Outcome {
+	t.Helper()
+	o, err := sb.api.Invoke(ctxFor(t), &runtimeapi.Invocation{RequestID: id, Payload: []byte(payload),
+		Deadline: time.Now().Add(time.Minute), FunctionARN: testARN})
+	if err != nil {
+		t.Fatalf("Invoke %s: %v", id, err)
+	}
+	return o
+}
+
+// waitExit waits for the process to end.
+func (sb *sandbox) waitExit(t testing.TB) {
+	t.Helper()
+	select {
+	case <-sb.exited:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the runtime did not exit")
+	}
+}
+
+// lines returns the output lines that contain sub.
+func (sb *sandbox) lines(sub string) []string {
+	var got []string
+	for _, l := range strings.Split(sb.out.String(), "\n") {
+		if strings.Contains(l, sub) {
+			got = append(got, l)
+		}
+	}
+	return got
+}
+
+func timeIn(t testing.TB, seconds int) time.Time {
+	return time.Now().Add(time.Duration(seconds) * time.Second)
+}
+
+// waitOutput polls until the process's output contains sub (the copy from
+// its pipe runs behind the process) and returns the output.
+func (sb *sandbox) waitOutput(t testing.TB, sub string) string {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		out := sb.out.String()
+		if strings.Contains(out, sub) {
+			return out
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("output never contained %q:\n%s", sub, out)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}

@@ -1,0 +1,64 @@
+package runtimes
+
+import (
+	"path/filepath"
+	"strconv"
+)
+
+// Launch is how to start one sandbox of a runtime.
+type Launch struct {
+	Path              string   // the executable
+	Args              []string // its arguments (without Path)
+	Env               []string // runtime-specific variables only (AWS_EXECUTION_ENV, NODE_PATH, GOMEMLIMIT…)
+	AddressSpaceLimit bool     // memory is to be enforced with RLIMIT_AS (Python); the sandbox applies it
+	MemoryMechanism   string   // human-readable: "node --max-old-space-size", "RLIMIT_AS", "GOMEMLIMIT"
+}
+
+// LaunchSpec is one function's side of a launch.
+type LaunchSpec struct {
+	TaskRoot     string // the function's code (LAMBDA_TASK_ROOT)
+	Handler      string // _HANDLER
+	BootstrapDir string // from Install
+	MemoryMB     int    // the function's memory size
+}
+
+// Launch says how to start one sandbox of r for s.
+func (r *Runtime) Launch(s LaunchSpec) Launch {
+	switch r.Family {
+	case Node:
+		return Launch{
+			Path:            r.Interpreter,
+			Args:            append(nodeMemoryArgs(s.MemoryMB), "--enable-source-maps", filepath.Join(s.BootstrapDir, nodeBootstrap)),
+			Env:             []string{"AWS_EXECUTION_ENV=" + execEnvPrefix + r.ID, "NODE_PATH=" + filepath.Join(s.TaskRoot, "node_modules") + ":" + s.TaskRoot},
+			MemoryMechanism: MemoryNodeHeap,
+		}
+	case Python:
+		return Launch{
+			Path:              r.Interpreter,
+			Args:              []string{"-u", filepath.Join(s.BootstrapDir, pythonBootstrap)},
+			Env:               []string{"AWS_EXECUTION_ENV=" + execEnvPrefix + r.ID, "PYTHONUNBUFFERED=1"},
+			AddressSpaceLimit: true,
+			MemoryMechanism:   MemoryRlimitAS,
+		}
+	}
+	l := Launch{Path: filepath.Join(s.TaskRoot, providedEntry), MemoryMechanism: MemoryGoMemLimit}
+	if s.MemoryMB > 0 {
+		// Leave a tenth for what the Go runtime does not count (stacks, cgo, fragmentation).
+		l.Env = []string{"GOMEMLIMIT=" + strconv.Itoa(s.MemoryMB*9/10) + "MiB"}
+	}
+	return l
+}
+
+// nodeMemoryArgs sizes V8's heap as AWS's Node.js bootstrap does: a tenth of
+// the memory for the young generation (half of it per semi-space), the rest
+// for the old generation.
+func nodeMemoryArgs(mb int) []string {
+	if mb <= 0 {
+		return nil
+	}
+	young := max(mb/10, 2)
+	return []string{
+		"--max-semi-space-size=" + strconv.Itoa(young/2),
+		"--max-old-space-size=" + strconv.Itoa(mb-young),
+	}
+}
