@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -199,6 +200,8 @@ func TestFailures(t *testing.T) {
 		{name: "eatsmemory", file: "index.js", memory: 128, timeout: 30,
 			code:     `exports.handler = async () => { const a = []; for (;;) a.push(new Array(1e6).fill(Math.random())); }`,
 			wantType: ErrTypeOutOfMemory, wantMessage: "Runtime exited with error"},
+		{name: "answerstoomuch", file: "index.js", code: `exports.handler = async () => "x".repeat(7 * 1024 * 1024)`,
+			wantType: ErrTypeResponseSize, wantMessage: "exceeded maximum allowed payload size (6291556 bytes)"},
 		{name: "initfails", file: "index.js", code: `throw new Error("broken at init"); exports.handler = async () => 1;`,
 			wantMessage: "broken at init"},
 	}
@@ -397,4 +400,41 @@ func children(pid int) []string {
 		}
 	}
 	return out
+}
+
+// TestGoFunction: a function written with aws-lambda-go (lambda.Start) is
+// built into a provided runtime's bootstrap and runs unchanged.
+func TestGoFunction(t *testing.T) {
+	if testing.Short() {
+		t.Skip("short: go build")
+	}
+	s, _ := newService(t, Options{})
+	entry, err := filepath.Abs("testdata/gofn/main.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan := &stack.Plan{Dir: filepath.Dir(entry), Functions: map[string]*stack.Function{"gofn": {
+		Name: "gofn", MemoryMB: 128, TimeoutSeconds: 10, Logging: stack.Logging{RetentionDays: 1},
+		Package: stack.Package{Type: stack.PackagingBuildpack, EntryFile: entry},
+	}}}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	if err := s.Apply(ctx, plan); err != nil {
+		t.Fatal(err)
+	}
+	resp := invoke(t, s, "gofn", `{"name":"gopher"}`)
+	var got struct {
+		Message, RequestID, FunctionName string
+		MemoryLimit                      int
+	}
+	if err := json.Unmarshal(resp.Payload, &got); err != nil || resp.FunctionError != "" {
+		t.Fatalf("%v %s %s", err, resp.FunctionError, resp.Payload)
+	}
+	if got.Message != "hello gopher" || got.RequestID != resp.RequestID || got.FunctionName != "gofn" || got.MemoryLimit != 128 {
+		t.Errorf("got %+v (request %s)", got, resp.RequestID)
+	}
+	resp = invoke(t, s, "gofn", `{"fail":true}`)
+	if resp.FunctionError != FunctionErrorUnhandled || !strings.Contains(string(resp.Payload), "asked to fail") {
+		t.Errorf("error: %s %s", resp.FunctionError, resp.Payload)
+	}
 }
