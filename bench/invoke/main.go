@@ -187,8 +187,16 @@ func latencies(client *http.Client, url string, n int) ([]time.Duration, error) 
 	return out, nil
 }
 
-// throughput runs conc callers in a loop for d and returns invocations/s.
+// throughput runs conc callers in a loop for d and returns invocations/s,
+// after a first run of as long that starts the conc sandboxes it needs.
 func throughput(client *http.Client, url string, conc int, d time.Duration) (float64, error) {
+	if _, err := loop(client, url, conc, d); err != nil {
+		return 0, err
+	}
+	return loop(client, url, conc, d)
+}
+
+func loop(client *http.Client, url string, conc int, d time.Duration) (float64, error) {
 	var count atomic.Int64
 	var firstErr atomic.Value
 	deadline := time.Now().Add(d)

@@ -60,6 +60,7 @@ func startInstance(ctx context.Context, v *version, initType string) (*instance,
 			logStream: in.out.stream, initType: initType, runtimeVars: launch.Env,
 		}),
 		StateDir: v.svc.sandboxDir, TmpLimitMB: TmpLimitMB, MemoryMB: v.cfg.MemoryMB,
+		Paths:  []string{v.svc.bootstrapDir},
 		Stdout: in.out, Stderr: in.out,
 	}
 	if launch.AddressSpaceLimit {

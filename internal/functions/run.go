@@ -37,6 +37,7 @@ func (in *instance) invoke(ctx context.Context, inv *runtimeapi.Invocation, time
 	start := time.Now()
 	outcome, err := in.api.Invoke(ctx, inv)
 	r := &run{duration: time.Since(start), initDur: in.initDur}
+	in.proc.Sync() // what the handler logged before answering goes before END
 	in.initDur = 0
 	switch {
 	case err == nil:

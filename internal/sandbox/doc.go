@@ -1,0 +1,25 @@
+// Package sandbox starts one function runtime process (node, python or a
+// custom bootstrap), limits it, captures its output and guarantees that
+// nothing it started is left behind.
+//
+// A sandbox is started through a shim: the Verge binary re-executes itself
+// (/proc/self/exe, the runc/nsjail pattern, since Go cannot run code between
+// fork and exec) with a marker in its environment. The shim, running in the
+// new process, mounts a private size-capped tmpfs on /tmp when user and mount
+// namespaces are available, sets the resource limits, and then execs the
+// runtime, which thereby becomes PID 1 of its own PID namespace: killing it
+// makes the kernel kill and reap everything it started, daemons included.
+//
+// Every layer is optional and detected once (see Mechanisms): without
+// namespaces the runtime gets a private TMPDIR under the state folder, a
+// per-file RLIMIT_FSIZE cap, and tree kill by process group plus a /proc
+// scan of its descendants; cgroup v2 memory limits apply only where the
+// controllers are delegated.
+//
+// Init must run before anything else in the process (first in main and in
+// TestMain); the package's own init function calls it as well. Go
+// initialises packages in import-path order, so a re-executed Verge still
+// pays for the initialisation of most of its dependencies on every start:
+// ship cmd/verge-sandbox beside it and set Spec.Shim (see ShimBeside) to
+// start sandboxes through that small binary instead.
+package sandbox

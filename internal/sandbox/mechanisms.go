@@ -1,0 +1,134 @@
+package sandbox
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// Report says which isolation mechanisms are in force on this machine.
+type Report struct {
+	// Namespaces is true when sandboxes get user, mount, PID and IPC
+	// namespaces: a private tmpfs /tmp and a kernel-enforced tree kill.
+	Namespaces bool
+	// NamespaceError is why namespaces are unavailable, when they are.
+	NamespaceError string
+	// Cgroup is true when sandboxes get their own cgroup v2 with memory.max.
+	Cgroup bool
+	// CgroupError is why cgroups are unavailable, when they are.
+	CgroupError string
+	// ProbeTime is how long the namespace probe took (one shim start).
+	ProbeTime time.Duration
+}
+
+// Memory describes how memory is limited.
+func (r Report) Memory() string {
+	if r.Cgroup {
+		return "cgroup v2 memory.max + runtime flags + RLIMIT_AS"
+	}
+	return "runtime flags + RLIMIT_AS (" + r.CgroupError + ")"
+}
+
+// Tmp describes the sandbox's /tmp.
+func (r Report) Tmp() string {
+	if r.Namespaces {
+		return "private tmpfs, default " + fmt.Sprint(DefaultTmpLimitMB) + "MB (user+mount namespace)"
+	}
+	return "TMPDIR under the state folder, RLIMIT_FSIZE per file (no namespaces: " + r.NamespaceError + ")"
+}
+
+// TreeKill describes how a sandbox's whole process tree is killed.
+func (r Report) TreeKill() string {
+	var m []string
+	if r.Namespaces {
+		m = append(m, "pid namespace")
+	} else {
+		m = append(m, "process group + /proc descendants")
+	}
+	if r.Cgroup {
+		m = append(m, "cgroup.kill")
+	}
+	return strings.Join(m, " + ")
+}
+
+// String is the one-line summary the server logs at start.
+func (r Report) String() string {
+	return "memory: " + r.Memory() + "; /tmp: " + r.Tmp() + "; tree kill: " + r.TreeKill()
+}
+
+var (
+	detectOnce sync.Once
+	detected   Report
+	cgroups    cgroupParent
+)
+
+// Mechanisms reports what is in force on this machine; it is detected once,
+// on first use (the first Start), by starting one probe shim. Where cgroup v2
+// controllers are delegated, detection moves this process into a leaf
+// cgroup ("verge") so that its siblings may get the memory controller.
+func Mechanisms() Report {
+	detectOnce.Do(func() {
+		start := time.Now()
+		if err := probeNamespaces(); err != nil {
+			detected.NamespaceError = err.Error()
+		} else {
+			detected.Namespaces = true
+		}
+		detected.ProbeTime = time.Since(start)
+		cgroups, detected.CgroupError = detectCgroup()
+		detected.Cgroup = cgroups != ""
+	})
+	return detected
+}
+
+// namespaceAttr returns the clone attributes of a namespaced sandbox: root
+// inside maps to this process's uid, so nothing gains privilege outside.
+func namespaceAttr() *syscall.SysProcAttr {
+	return &syscall.SysProcAttr{
+		Cloneflags:  syscall.CLONE_NEWUSER | syscall.CLONE_NEWNS | syscall.CLONE_NEWPID | syscall.CLONE_NEWIPC,
+		UidMappings: []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Getuid(), Size: 1}},
+		GidMappings: []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Getgid(), Size: 1}},
+	}
+}
+
+// probeNamespaces starts a shim in new namespaces that mounts its tmpfs and exits.
+func probeNamespaces() error {
+	cmd := &exec.Cmd{
+		Path:        selfExe,
+		Args:        []string{shimArgv0},
+		Env:         []string{shimEnv + "=" + encodeConfig(shimConfig{TmpMB: 1, Probe: true})},
+		Dir:         "/",
+		SysProcAttr: namespaceAttr(),
+	}
+	cmd.SysProcAttr.Pdeathsig = syscall.SIGKILL
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		if msg := strings.TrimSpace(string(out)); msg != "" {
+			return fmt.Errorf("%v: %s", err, msg)
+		}
+		return err
+	}
+	return nil
+}
+
+// ShimBeside returns the path of the small shim (cmd/verge-sandbox, built
+// from the same source) installed beside the running executable, for
+// Spec.Shim; or "" when there is none, and Verge re-executes itself.
+func ShimBeside() string {
+	exe, err := os.Executable()
+	if err != nil {
+		return ""
+	}
+	p := filepath.Join(filepath.Dir(exe), shimArgv0)
+	if fi, err := os.Stat(p); err != nil || !fi.Mode().IsRegular() || unix.Access(p, unix.X_OK) != nil {
+		return ""
+	}
+	return p
+}
