@@ -56,8 +56,10 @@ func TestNodeSourceMap(t *testing.T) {
 }
 
 // loadHandler loads a task root's handler as the Node.js bootstrap does
-// (internal/runtimes/bootstrap/bootstrap.mjs): import() the module, then
-// the named export, module.exports' property, or the default export.
+// for an ES module (internal/runtimes/bootstrap/bootstrap.cjs requires
+// CommonJS and imports ESM; import() is the stricter of the two): import()
+// the module, then the named export, module.exports' property, or the
+// default export.
 const loadHandler = `
 const path = require("path"), fs = require("fs"), url = require("url");
 const [mod, name] = process.env.HANDLER.split(".");

@@ -6,7 +6,7 @@ const (
 	pythonPrefix    = "python3"
 	providedDefault = "provided.al2023"
 
-	nodeBootstrap   = "bootstrap.mjs"
+	nodeBootstrap   = "bootstrap.cjs"
 	pythonBootstrap = "bootstrap.py"
 	providedEntry   = "bootstrap" // a provided runtime's executable in the task root
 

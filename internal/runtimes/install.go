@@ -11,7 +11,7 @@ import (
 	"sort"
 )
 
-//go:embed bootstrap/bootstrap.mjs bootstrap/bootstrap.py
+//go:embed bootstrap/bootstrap.cjs bootstrap/bootstrap.py
 var bootstraps embed.FS
 
 // Install writes the embedded bootstrap files under dir, in a subfolder

@@ -173,7 +173,7 @@ func TestLaunch(t *testing.T) {
 		mechanism string
 	}{
 		{Runtime{ID: "nodejs20.x", Family: Node, Interpreter: "/usr/bin/node"}, "/usr/bin/node",
-			[]string{"--max-semi-space-size=51", "--max-old-space-size=922", "--enable-source-maps", "/boot/bootstrap.mjs"},
+			[]string{"--max-semi-space-size=51", "--max-old-space-size=922", "--enable-source-maps", "/boot/bootstrap.cjs"},
 			[]string{"AWS_EXECUTION_ENV=AWS_Lambda_nodejs20.x", "NODE_PATH=/task/node_modules:/task"}, false, MemoryNodeHeap},
 		{Runtime{ID: "python3.11", Family: Python, Interpreter: "/py/python3.11"}, "/py/python3.11",
 			[]string{"-u", "/boot/bootstrap.py"}, []string{"AWS_EXECUTION_ENV=AWS_Lambda_python3.11", "PYTHONUNBUFFERED=1"}, true, MemoryRlimitAS},
