@@ -44,6 +44,10 @@ func newServer(t *testing.T, handlers map[string]string) *httptest.Server {
 		}
 		plan.Functions[name] = &stack.Function{Name: name, MemoryMB: 128, TimeoutSeconds: 3,
 			Package: stack.Package{Type: stack.PackagingBuildpack, EntryFile: entry}}
+		if strings.HasPrefix(name, "single") { // reserved concurrency 1
+			one := 1
+			plan.Functions[name].ReservedConcurrency = &one
+		}
 	}
 	if err := svc.Apply(context.Background(), plan); err != nil {
 		t.Fatal(err)
@@ -74,6 +78,7 @@ func TestSDKInvoke(t *testing.T) {
 	srv := newServer(t, map[string]string{
 		"echo": `exports.handler = async (e) => { console.log("got", JSON.stringify(e)); return {echo: e}; }`,
 		"fail": `exports.handler = async () => { throw new RangeError("out of range") }`,
+		"single": `exports.handler = async () => { await new Promise((r) => setTimeout(r, 1000)); return 1; }`,
 	})
 	c := newClient(srv)
 	ctx := context.Background()
@@ -101,6 +106,32 @@ func TestSDKInvoke(t *testing.T) {
 	out, err = c.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String("echo"), InvocationType: types.InvocationTypeDryRun, Qualifier: aws.String("1")})
 	if err != nil || out.StatusCode != 204 {
 		t.Errorf("dry run: %v %+v", err, out)
+	}
+
+	// Two at once against a reserved concurrency of 1: one is throttled.
+	errc := make(chan error, 2)
+	for range 2 {
+		go func() {
+			// The SDK retries throttles by default; see the first answer.
+			_, err := c.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String("single")},
+				func(o *lambda.Options) { o.Retryer = aws.NopRetryer{} })
+			errc <- err
+		}()
+	}
+	var throttled int
+	for range 2 {
+		var e *types.TooManyRequestsException
+		if err := <-errc; errors.As(err, &e) {
+			throttled++
+			if e.Reason != types.ThrottleReasonReservedFunctionConcurrentInvocationLimitExceeded {
+				t.Errorf("throttle reason %q", e.Reason)
+			}
+		} else if err != nil {
+			t.Errorf("single: %v", err)
+		}
+	}
+	if throttled != 1 {
+		t.Errorf("%d of 2 concurrent invocations throttled, want 1", throttled)
 	}
 
 	type tc struct {

@@ -438,3 +438,52 @@ func TestGoFunction(t *testing.T) {
 		t.Errorf("error: %s %s", resp.FunctionError, resp.Payload)
 	}
 }
+
+// TestIdleAndProvisioned: idle sandboxes are reaped after the idle timeout,
+// except the provisioned ones, which start before any invocation and serve
+// it warm.
+func TestIdleAndProvisioned(t *testing.T) {
+	s, _ := newService(t, Options{IdleTimeout: 200 * time.Millisecond})
+	limit := 5
+	deploy(t, s,
+		fnSpec{name: "ondemand", file: "index.js", code: `exports.handler = async () => process.env.AWS_LAMBDA_INITIALIZATION_TYPE`},
+		fnSpec{name: "warm", file: "index.js", reserved: &limit, provisioned: 2, code: `exports.handler = async () => process.env.AWS_LAMBDA_INITIALIZATION_TYPE`})
+	alive := func(name string) int {
+		v, err := s.lookup(name, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, n := v.counts()
+		return n
+	}
+	idle := func(name string) int {
+		v, _ := s.lookup(name, "")
+		n, _ := v.counts()
+		return n
+	}
+	waitFor(t, "two provisioned sandboxes ready", func() bool { return idle("warm") == 2 })
+	resp := invoke(t, s, "warm", `{}`)
+	if string(resp.Payload) != `"provisioned-concurrency"` || strings.Contains(string(resp.LogTail), "Init Duration") {
+		t.Errorf("provisioned: %s, log:\n%s", resp.Payload, resp.LogTail)
+	}
+	resp = invoke(t, s, "ondemand", `{}`)
+	if string(resp.Payload) != `"on-demand"` || !strings.Contains(string(resp.LogTail), "Init Duration") {
+		t.Errorf("on demand: %s, log:\n%s", resp.Payload, resp.LogTail)
+	}
+	waitFor(t, "the idle on-demand sandbox reaped", func() bool { return alive("ondemand") == 0 })
+	if n := alive("warm"); n != 2 {
+		t.Errorf("%d provisioned sandboxes alive after the idle timeout, want 2", n)
+	}
+}
+
+// waitFor polls cond for up to 20 s.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting: %s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}

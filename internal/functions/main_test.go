@@ -20,14 +20,15 @@ func TestMain(m *testing.M) {
 
 // fnSpec is a function written into a test's folder.
 type fnSpec struct {
-	name     string
-	file     string // entry file name: index.js, app.py, main.go…
-	code     string
-	memory   int // default 128
-	timeout  int // seconds, default 3
-	env      []stack.EnvVar
-	reserved *int
-	runtime  string
+	name        string
+	file        string // entry file name: index.js, app.py, main.go…
+	code        string
+	memory      int // default 128
+	timeout     int // seconds, default 3
+	env         []stack.EnvVar
+	reserved    *int
+	provisioned int
+	runtime     string
 }
 
 // newService starts a Service with logs in a temporary folder.
@@ -68,14 +69,15 @@ func deploy(t testing.TB, s *Service, fns ...fnSpec) *stack.Plan {
 			t.Fatal(err)
 		}
 		plan.Functions[f.name] = &stack.Function{
-			Name:                f.name,
-			Package:             stack.Package{Type: stack.PackagingBuildpack, EntryFile: entry},
-			Runtime:             f.runtime,
-			MemoryMB:            or(f.memory, 128),
-			TimeoutSeconds:      or(f.timeout, 3),
-			Environment:         f.env,
-			Logging:             stack.Logging{RetentionDays: 1},
-			ReservedConcurrency: f.reserved,
+			Name:                   f.name,
+			Package:                stack.Package{Type: stack.PackagingBuildpack, EntryFile: entry},
+			Runtime:                f.runtime,
+			MemoryMB:               or(f.memory, 128),
+			TimeoutSeconds:         or(f.timeout, 3),
+			Environment:            f.env,
+			Logging:                stack.Logging{RetentionDays: 1},
+			ReservedConcurrency:    f.reserved,
+			ProvisionedConcurrency: f.provisioned,
 		}
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)

@@ -215,6 +215,9 @@ func (s *Service) provision(v *version, n int) {
 				s.log.Warn("provisioned sandbox did not start", "function", v.fn.name, "err", err)
 				return
 			}
+			// Its init is not any invocation's: reported now, as Lambda does.
+			in.out.Line("INIT_REPORT Init Duration: " + ms(in.initDur))
+			in.initDur = 0
 			v.put(in)
 		}()
 	}
