@@ -431,7 +431,9 @@ all_pids() { echo "$$" "$ORIGIN_PID" "$VERGE_PID" "${V2_PID:-}" $(server_pids ng
 foreign_jiffies() {
 	local excl
 	excl=" $(all_pids) $* "
-	cat /proc/[0-9]*/stat 2>/dev/null | awk -v excl="$excl" '{
+	# cat fails when a process exits between the glob and the read: with
+	# pipefail that must not end the script.
+	{ cat /proc/[0-9]*/stat 2>/dev/null || true; } | awk -v excl="$excl" '{
 		pid = $1; sub(/^.*\) /, "")
 		# now $1 = state, $2 = ppid, $12..$15 = utime stime cutime cstime
 		if (pid == 2 || $2 == 2 || index(excl, " " pid " ")) next

@@ -76,8 +76,8 @@ func newClient(srv *httptest.Server) *lambda.Client {
 // function errors, log tails, dry runs, qualifiers and Lambda's exceptions.
 func TestSDKInvoke(t *testing.T) {
 	srv := newServer(t, map[string]string{
-		"echo": `exports.handler = async (e) => { console.log("got", JSON.stringify(e)); return {echo: e}; }`,
-		"fail": `exports.handler = async () => { throw new RangeError("out of range") }`,
+		"echo":   `exports.handler = async (e) => { console.log("got", JSON.stringify(e)); return {echo: e}; }`,
+		"fail":   `exports.handler = async () => { throw new RangeError("out of range") }`,
 		"single": `exports.handler = async () => { await new Promise((r) => setTimeout(r, 1000)); return 1; }`,
 	})
 	c := newClient(srv)

@@ -46,6 +46,12 @@ func ApplyResponseResult(out []byte, resp *edge.Response) error {
 	if err != nil {
 		return err
 	}
+	return applyResponse(o, resp, viewResponse(resp))
+}
+
+// applyResponse is ApplyResponseResult for the parsed result o, with v the
+// view of resp the event was built from.
+func applyResponse(o object, resp *edge.Response, v *responseView) error {
 	status, err := statusOf(o)
 	if err != nil {
 		return err
@@ -53,7 +59,6 @@ func ApplyResponseResult(out []byte, resp *edge.Response) error {
 	if err := checkDescription(o); err != nil {
 		return err
 	}
-	v := viewResponse(resp)
 	header, err := responseHeader(o, v.headers, v.hidden, v.cookies, v.setCookies, false)
 	if err != nil {
 		return err
@@ -71,7 +76,11 @@ func ApplyResponseResult(out []byte, resp *edge.Response) error {
 
 // resultObject parses a function's result, which must be a JSON object.
 func resultObject(out []byte) (object, error) {
-	v, ok := parse(out)
+	return objectOf(parse(out))
+}
+
+// objectOf is resultObject after the parse.
+func objectOf(v *value, ok bool) (object, error) {
 	if !ok {
 		return nil, invalid("the function result is not valid JSON")
 	}

@@ -84,11 +84,17 @@ func NewRequestEvent(r *edge.Request, distName, eventType string) ([]byte, error
 // functions never see the origin's. It does not fail today; the error is
 // there to match NewRequestEvent.
 func NewResponseEvent(r *edge.Request, resp *edge.Response, distName string) ([]byte, error) {
-	var w writer
+	return appendResponseEvent(nil, r, resp, viewResponse(resp), distName), nil
+}
+
+// appendResponseEvent appends the event of NewResponseEvent to b, with v
+// the view of resp, so that the Runner builds the view once for the event
+// and the result.
+func appendResponseEvent(b []byte, r *edge.Request, resp *edge.Response, v *responseView, distName string) []byte {
+	w := writer{b: b}
 	o := w.writeHead(r, distName, ViewerResponse)
 	o.key("request")
 	w.writeRequest(r, viewRequest(r))
-	v := viewResponse(resp)
 	ro := o.key("response").open()
 	ro.key("statusCode").raw(strconv.Itoa(resp.Status))
 	ro.key("statusDescription").str(http.StatusText(resp.Status))
@@ -96,7 +102,7 @@ func NewResponseEvent(r *edge.Request, resp *edge.Response, distName string) ([]
 	ro.key("cookies").writeFields(v.cookies, true)
 	ro.close()
 	o.close()
-	return w.b, nil
+	return w.b
 }
 
 // writeHead opens the event and writes version, context and viewer. The

@@ -37,19 +37,52 @@ type field struct {
 // order of first appearance.
 type fields struct {
 	list []field
-	at   map[string]int
+	// at indexes list by name once it holds indexAt fields.
+	at map[string]int
+	// ents backs the first value of each field, to allocate them together.
+	ents []entry
 }
 
+// indexAt is the number of fields from which fields keeps an index: below
+// it a linear search is faster than a map and allocates nothing.
+const indexAt = 16
+
 func (fs *fields) add(name string, e entry) {
-	if i, ok := fs.at[name]; ok {
+	if i, ok := fs.find(name); ok {
 		fs.list[i].vals = append(fs.list[i].vals, e)
 		return
 	}
-	if fs.at == nil {
-		fs.at = make(map[string]int)
+	if len(fs.ents) == cap(fs.ents) {
+		fs.ents = make([]entry, 0, 8)
 	}
-	fs.at[name] = len(fs.list)
-	fs.list = append(fs.list, field{name: name, vals: []entry{e}})
+	fs.ents = append(fs.ents, e)
+	n := len(fs.ents)
+	// Capped at one, so that a second value reallocates and never writes
+	// over the next field's.
+	fs.list = append(fs.list, field{name: name, vals: fs.ents[n-1 : n : n]})
+	switch n := len(fs.list); {
+	case n == indexAt:
+		fs.at = make(map[string]int, 2*indexAt)
+		for i, f := range fs.list {
+			fs.at[f.name] = i
+		}
+	case n > indexAt:
+		fs.at[name] = n - 1
+	}
+}
+
+// find returns the index of the field name in fs.list.
+func (fs *fields) find(name string) (int, bool) {
+	if fs.at != nil {
+		i, ok := fs.at[name]
+		return i, ok
+	}
+	for i := range fs.list {
+		if fs.list[i].name == name {
+			return i, true
+		}
+	}
+	return 0, false
 }
 
 // get returns the values of the field name, nil if there is none. fs may
@@ -58,7 +91,7 @@ func (fs *fields) get(name string) []entry {
 	if fs == nil {
 		return nil
 	}
-	if i, ok := fs.at[name]; ok {
+	if i, ok := fs.find(name); ok {
 		return fs.list[i].vals
 	}
 	return nil
@@ -118,31 +151,49 @@ func parseQuery(q string) *fields {
 // and the values of the cookie header (Cookie or Set-Cookie, by lowercase
 // name), which the event shows as cookies.
 func splitHeader(h http.Header, cookie string) (visible *fields, hidden http.Header, cookieLines []string) {
-	visible, hidden = new(fields), make(http.Header)
-	keys := make([]string, 0, len(h))
+	visible = new(fields)
+	// Lowercase each name once, not in every comparison of the sort.
+	var buf [16]namePair
+	keys := buf[:0]
 	for k := range h {
-		keys = append(keys, k)
+		keys = append(keys, namePair{lower: lowerASCII(k), key: k})
 	}
-	slices.SortFunc(keys, func(a, b string) int {
-		if c := strings.Compare(strings.ToLower(a), strings.ToLower(b)); c != 0 {
+	slices.SortFunc(keys, func(a, b namePair) int {
+		if c := strings.Compare(a.lower, b.lower); c != 0 {
 			return c
 		}
-		return strings.Compare(a, b)
+		return strings.Compare(a.key, b.key)
 	})
-	for _, k := range keys {
-		lk := strings.ToLower(k)
+	for _, p := range keys {
 		switch {
-		case lk == cookie:
-			cookieLines = append(cookieLines, h[k]...)
-		case isDisallowed(lk):
-			hidden[k] = h[k]
+		case p.lower == cookie:
+			cookieLines = append(cookieLines, h[p.key]...)
+		case isDisallowed(p.lower):
+			if hidden == nil {
+				hidden = make(http.Header)
+			}
+			hidden[p.key] = h[p.key]
 		default:
-			for _, v := range h[k] {
-				visible.add(lk, entry{value: toUTF8(v), raw: v, orig: true})
+			for _, v := range h[p.key] {
+				visible.add(p.lower, entry{value: toUTF8(v), raw: v, orig: true})
 			}
 		}
 	}
 	return visible, hidden, cookieLines
+}
+
+// namePair is a header name and its lowercase form.
+type namePair struct{ lower, key string }
+
+// lowerASCII is strings.ToLower for header names: a canonical name such as
+// Content-Type costs one allocation, and an already lowercase one none.
+func lowerASCII(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; 'A' <= c && c <= 'Z' || c >= utf8.RuneSelf {
+			return strings.ToLower(s)
+		}
+	}
+	return s
 }
 
 // parseCookies splits Cookie header values into cookies. Names keep their

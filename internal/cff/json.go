@@ -105,10 +105,40 @@ func parse(data []byte) (v *value, ok bool) {
 	return p.value(), true
 }
 
+// parseStringified is parse for the output of the engine's JSON.stringify,
+// which is valid JSON: it skips the validation pass. Should the text be
+// invalid after all, it fails rather than panics.
+func parseStringified(data []byte) (v *value, ok bool) {
+	defer func() {
+		if recover() != nil {
+			v, ok = nil, false
+		}
+	}()
+	if len(data) == 0 {
+		return nil, false
+	}
+	p := parser{data: data}
+	p.space()
+	return p.value(), true
+}
+
 // parser reads JSON already known to be valid.
 type parser struct {
 	data []byte
 	i    int
+	// slab is where values are allocated from, a few dozen at a time: a
+	// function's result has one per object, string and number.
+	slab []value
+}
+
+// newValue returns a zero value from the slab.
+func (p *parser) newValue() *value {
+	if len(p.slab) == cap(p.slab) {
+		// About one value per 20 bytes of a function's result.
+		p.slab = make([]value, 0, min(len(p.data)/20+4, 64))
+	}
+	p.slab = p.slab[:len(p.slab)+1]
+	return &p.slab[len(p.slab)-1]
 }
 
 func (p *parser) space() {
@@ -124,7 +154,7 @@ func (p *parser) space() {
 
 func (p *parser) value() *value {
 	start := p.i
-	v := new(value)
+	v := p.newValue()
 	switch c := p.data[p.i]; c {
 	case '{':
 		v.typ = kindObject
@@ -225,9 +255,48 @@ func (p *parser) string() string {
 	if plain && utf8.Valid(seg) {
 		return string(seg)
 	}
+	if s, ok := unescape(seg); ok {
+		return s
+	}
 	var s string
 	_ = json.Unmarshal(p.data[start:p.i], &s) // valid JSON: cannot fail
 	return s
+}
+
+// unescape decodes the body of a JSON string whose escapes are all of one
+// character (\" \\ \/ \b \f \n \r \t), such as a quoted ETag, and
+// which is valid UTF-8; ok is false for any other, which encoding/json
+// decodes.
+func unescape(seg []byte) (string, bool) {
+	b := make([]byte, 0, len(seg))
+	for i := 0; i < len(seg); i++ {
+		c := seg[i]
+		if c != '\\' {
+			b = append(b, c)
+			continue
+		}
+		i++
+		switch seg[i] {
+		case '"', '\\', '/':
+			b = append(b, seg[i])
+		case 'b':
+			b = append(b, '\b')
+		case 'f':
+			b = append(b, '\f')
+		case 'n':
+			b = append(b, '\n')
+		case 'r':
+			b = append(b, '\r')
+		case 't':
+			b = append(b, '\t')
+		default: // \u
+			return "", false
+		}
+	}
+	if !utf8.Valid(b) {
+		return "", false
+	}
+	return string(b), true
 }
 
 // writer builds JSON text by hand, so that object properties come out in

@@ -21,12 +21,16 @@ import (
 // A Frontend owns the viewer listener. Each connection starts on a minimal
 // HTTP/1.1 responder that answers what a CDN answers most: a GET or HEAD
 // for a fresh cached object, with no body, no conditionals, no ranges and
-// no functions involved. It parses the request head in place, looks the key
+// no viewer-request function. It parses the request head in place, looks the key
 // up and writes a response head serialized once per entry, so a hit costs a
 // few hundred nanoseconds beyond the syscalls.
 //
+// A hit whose behaviour has a viewer-response function (and no
+// viewer-request one) stays on the fast path too: the function runs on the
+// entry and the fast path writes the response it returns (fastfn.go).
+//
 // The first request that is anything else (a miss, a stale entry, a
-// function, a header the fast path does not handle, a malformed request)
+// viewer-request function, a header the fast path does not handle, a malformed request)
 // hands the connection, with the bytes already read, to the net/http server
 // that runs the full pipeline; the connection stays there. The fast path
 // never answers a request it is unsure of: when in doubt it hands off, and
@@ -236,7 +240,9 @@ func (s *Server) fastHit(bw *bufio.Writer, head, remote string) (ok, closeAfter 
 		return false, false
 	}
 	b := d.match(q.path)
-	if b.hasFn || b.bypass || len(b.policy.Headers) > 0 || b.cookieSet != nil {
+	// A hit runs no function but viewer-response's: origin-request and
+	// origin-response run on fetches only.
+	if b.fn.ViewerRequest != nil || b.bypass || len(b.policy.Headers) > 0 || b.cookieSet != nil {
 		return false, false
 	}
 	kb := keyPool.Get().(*[]byte)
@@ -251,6 +257,10 @@ func (s *Server) fastHit(bw *bufio.Writer, head, remote string) (ok, closeAfter 
 	}
 	s.fastHits.Add(1)
 	id := s.ids.next()
+	if fn := b.fn.ViewerResponse; fn != nil && e.Status < 400 {
+		s.fastFunctionHit(bw, head, &q, fastHitCtx{st: st, d: d, b: b, e: e, id: id, start: start, remote: remote})
+		return true, q.closeConn
+	}
 	n := s.writeFastResponse(bw, e, &q, id, start)
 	if s.alog != nil || s.m != nil {
 		host, _, _ := net.SplitHostPort(remote)

@@ -44,6 +44,9 @@ type meter struct {
 	// wallOnly makes every run count wall time (Program.wallClock, a test
 	// hook, or no thread CPU clock).
 	wallOnly bool
+	// coarse lets end skip its clock read (RunOptions.CoarseCompute); set
+	// before begin.
+	coarse bool
 
 	// Set by begin, for the run; only the run's goroutine writes them.
 	start     time.Time
@@ -57,6 +60,9 @@ type meter struct {
 	active bool
 	clock  threadCPUClock
 	cpu0   time.Duration // the thread's CPU time at begin
+	// looked is set when the watchdog read the clock during the run: the
+	// run was long enough for its exact compute to matter.
+	looked bool
 
 	// spent is set by the watchdog when the run's CPU time reached the
 	// budget.
@@ -83,7 +89,7 @@ func (m *meter) begin(start time.Time) {
 	m.cpu = true
 	m.wallLimit = backstop(m.budget)
 	m.mu.Lock()
-	m.active, m.clock, m.cpu0 = true, c, cpu0
+	m.active, m.clock, m.cpu0, m.looked = true, c, cpu0, false
 	if m.timer == nil {
 		m.timer = time.AfterFunc(m.budget, m.fire)
 	} else {
@@ -93,16 +99,24 @@ func (m *meter) begin(start time.Time) {
 }
 
 // end stops measuring and returns the run's compute: the CPU time of its
-// thread, or in wall mode the time since begin.
+// thread, or in wall mode the time since begin. In coarse mode a run the
+// watchdog never looked at (it ended within its budget of wall time) is
+// given its wall time, an upper bound of its CPU time: a system call of
+// 1-2 µs saved.
 func (m *meter) end() time.Duration {
 	if !m.cpu {
 		return time.Since(m.start)
 	}
-	now, ok := m.clock.read()
 	m.mu.Lock()
 	m.active = false
 	m.timer.Stop()
+	looked := m.looked
 	m.mu.Unlock()
+	if m.coarse && !looked {
+		runtime.UnlockOSThread()
+		return time.Since(m.start)
+	}
+	now, ok := m.clock.read()
 	runtime.UnlockOSThread()
 	if !ok {
 		return time.Since(m.start)
@@ -124,6 +138,7 @@ func (m *meter) fire() {
 		if now, ok := m.clock.read(); ok {
 			used = now - m.cpu0
 		}
+		m.looked = true
 		if used < m.budget {
 			m.timer.Reset(max(m.budget-used, minRearm))
 			return

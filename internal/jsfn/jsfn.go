@@ -119,6 +119,12 @@ type RunOptions struct {
 	// EdgeLocation is cloudfront's edgeLocation (runtime 2.0). Nil means
 	// DefaultEdgeLocation.
 	EdgeLocation *EdgeLocation
+	// CoarseCompute lets Result.Compute be the run's wall time, an upper
+	// bound of its CPU time, when the run ended before the compute
+	// watchdog first looked (within its budget of wall time). It saves a
+	// system call per run for callers that do not report compute; the
+	// budget is enforced as without it.
+	CoarseCompute bool
 }
 
 // Result is what a run produced.

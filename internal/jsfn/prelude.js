@@ -1020,9 +1020,10 @@ function lockdown() {
 
 // ---- The driver.
 
-// out returns the reply for a handler's result: "R" and the JSON, or "U"
-// when it has no JSON (undefined, a function), or "J" and why it cannot be
-// made JSON.
+// out returns the reply for a handler's result: the JSON itself (which
+// never starts with an uppercase letter, so it needs no tag and no copy),
+// or "U" when it has no JSON (undefined, a function), or "J" and why it
+// cannot be made JSON.
 function out(v) {
 	let s;
 	try {
@@ -1033,7 +1034,7 @@ function out(v) {
 		}
 		return "J" + String(e && e.message);
 	}
-	return s === undefined ? "U" : "R" + s;
+	return s === undefined ? "U" : s;
 }
 
 // requestProto gives event.request its rawQueryString method without an
@@ -1086,7 +1087,7 @@ return function init(rt) {
 		install(f) {
 			factory = f;
 		},
-		// run runs the handler on the event JSON ev. It returns "R"+JSON,
+		// run runs the handler on the event JSON ev. It returns the JSON,
 		// "U", "J"+why (see out), "P" when the handler returned a promise
 		// (call poll once the jobs ran), "M" when there is no handler, or
 		// "E"+why when ev is not JSON.

@@ -184,6 +184,7 @@ func (v *vm) exec(ctx context.Context, event []byte, opts RunOptions) (*Result, 
 	defer v.run.reset(nil)
 	start := time.Now()
 	stop := context.AfterFunc(ctx, v.q.Interrupt)
+	v.meter.coarse = opts.CoarseCompute
 	v.meter.begin(start)
 	reply, err := v.invoke(ctx, event, opts, start)
 	res := &Result{Compute: v.meter.end(), Logs: v.run.logs, LogsTruncated: v.run.logsTruncated}
@@ -209,7 +210,9 @@ func (v *vm) exec(ctx context.Context, event []byte, opts RunOptions) (*Result, 
 		}
 		return res, re
 	}
-	res.Output = []byte(reply)
+	// reply is the engine's fresh copy, referenced nowhere else: Output
+	// can share its memory.
+	res.Output = unsafe.Slice(unsafe.StringData(reply), len(reply))
 	res.Origin = v.run.origin
 	return res, nil
 }
@@ -333,8 +336,6 @@ func output(reply string) (string, error) {
 	}
 	body := reply[1:]
 	switch reply[0] {
-	case 'R':
-		return body, nil
 	case 'U':
 		return "", &RunError{Kind: KindInvalid, Message: "the handler returned undefined"}
 	case 'J':
@@ -343,8 +344,11 @@ func output(reply string) (string, error) {
 		return "", &RunError{Kind: KindInvalid, Message: "the function defines no handler function"}
 	case 'E':
 		return "", &RunError{Kind: KindInvalid, Message: "the event is not JSON: " + body}
+	case 'P':
+		return "", &RunError{Kind: KindInternal, Message: "unknown reply from the driver"}
 	}
-	return "", &RunError{Kind: KindInternal, Message: "unknown reply from the driver"}
+	// JSON text: an object, array, string, number or literal.
+	return reply, nil
 }
 
 // classify turns an error of the engine into a RunError.
