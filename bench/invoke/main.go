@@ -94,22 +94,36 @@ func run(n, conc int, dur time.Duration, cold int) error {
 	fmt.Printf("# Verge function runtime (%s, GOMAXPROCS=%s)\n\n", time.Now().UTC().Format(time.RFC3339), os.Getenv("GOMAXPROCS"))
 	fmt.Println("| measure | Verge | peer | ratio | target |")
 	fmt.Println("|---|---|---|---|---|")
+	node, _, err := runtimes.Resolve(mustDefault(runtimes.Node))
+	if err != nil {
+		return err
+	}
+	peerURL, stopPeer, err := startNodeServer(node.Interpreter)
+	if err != nil {
+		return err
+	}
+	defer stopPeer()
+	peerLat, err := latencies(client, peerURL, n)
+	if err != nil {
+		return err
+	}
+	peerRPS, err := throughput(client, peerURL, conc, dur)
+	if err != nil {
+		return err
+	}
 	for _, fn := range []string{"node", "python"} {
 		lat, err := latencies(client, base+fn+"/invocations", n)
 		if err != nil {
 			return err
 		}
-		fmt.Printf("| warm invoke %s, p50 | %s | | | < 1 ms (node) |\n", fn, fmtDur(lat[len(lat)/2]))
-		fmt.Printf("| warm invoke %s, p99 | %s | | | < 5 ms (node) |\n", fn, fmtDur(lat[len(lat)*99/100]))
+		p50, p99 := lat[len(lat)/2], lat[len(lat)*99/100]
 		rps, err := throughput(client, base+fn+"/invocations", conc, dur)
 		if err != nil {
 			return err
 		}
-		fmt.Printf("| throughput %s, %d callers | %.0f/s | | | ≥ 3000/s (node) |\n", fn, conc, rps)
-	}
-	node, _, err := runtimes.Resolve("nodejs20.x")
-	if err != nil {
-		return err
+		fmt.Printf("| warm invoke %s, p50 | %s | node http: %s | %.2fx | < 1 ms (node) |\n", fn, fmtDur(p50), fmtDur(peerLat[len(peerLat)/2]), float64(p50)/float64(peerLat[len(peerLat)/2]))
+		fmt.Printf("| warm invoke %s, p99 | %s | node http: %s | %.2fx | < 5 ms (node) |\n", fn, fmtDur(p99), fmtDur(peerLat[len(peerLat)*99/100]), float64(p99)/float64(peerLat[len(peerLat)*99/100]))
+		fmt.Printf("| throughput %s, %d callers | %.0f/s | node http: %.0f/s | %.2fx | ≥ 3000/s (node) |\n", fn, conc, rps, peerRPS, rps/peerRPS)
 	}
 	py, _, err := runtimes.Resolve(mustDefault(runtimes.Python))
 	if err != nil {
@@ -143,6 +157,29 @@ func run(n, conc int, dur time.Duration, cold int) error {
 		fmt.Printf("| idle memory of one warm %s sandbox (RSS) | %.1f MB | | | reported |\n", fn, float64(rss)/(1<<20))
 	}
 	return nil
+}
+
+// startNodeServer runs the peer for warm invocations: a bare Node.js HTTP
+// server answering what the trivial handler returns, the least a request to
+// node can cost.
+func startNodeServer(node string) (url string, stop func(), err error) {
+	cmd := exec.Command(node, "-e", `const s = require("http").createServer((q, r) => { q.resume(); q.on("end", () => { r.setHeader("Content-Type", "application/json"); r.end('{"ok":true}'); }); });
+s.keepAliveTimeout = 60000;
+s.listen(0, "127.0.0.1", () => console.log(s.address().port));`)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return "", nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return "", nil, err
+	}
+	var port string
+	if _, err := fmt.Fscanln(out, &port); err != nil {
+		cmd.Process.Kill()
+		cmd.Wait()
+		return "", nil, fmt.Errorf("node peer: %v", err)
+	}
+	return "http://127.0.0.1:" + port + "/", func() { cmd.Process.Kill(); cmd.Wait() }, nil
 }
 
 func mustDefault(f runtimes.Family) string {
