@@ -105,23 +105,6 @@ func parse(data []byte) (v *value, ok bool) {
 	return p.value(), true
 }
 
-// parseStringified is parse for the output of the engine's JSON.stringify,
-// which is valid JSON: it skips the validation pass. Should the text be
-// invalid after all, it fails rather than panics.
-func parseStringified(data []byte) (v *value, ok bool) {
-	defer func() {
-		if recover() != nil {
-			v, ok = nil, false
-		}
-	}()
-	if len(data) == 0 {
-		return nil, false
-	}
-	p := parser{data: data}
-	p.space()
-	return p.value(), true
-}
-
 // parser reads JSON already known to be valid.
 type parser struct {
 	data []byte

@@ -169,9 +169,7 @@ func (r *Runner) Response(ctx context.Context, t stack.Trigger, ref *stack.Funct
 	if res.Origin != nil {
 		return executionError("cloudfront origin modification works at viewer-request only")
 	}
-	// The output is the engine's JSON.stringify: no need to validate it
-	// before parsing.
-	o, err := objectOf(parseStringified(res.Output))
+	o, err := resultObject(res.Output)
 	if err != nil {
 		return err
 	}

@@ -347,4 +347,11 @@ func TestQuickstart(t *testing.T) {
 			t.Errorf("%s: exit %d, stdout %q, stderr %q; want %d, %q, %q", c.name, code, stdout, stderr, c.code, c.stdout, c.stderr)
 		}
 	}
+	_, metrics := fetch(t, "GET", "http://"+v.admin+"/metrics", nil)
+	for _, want := range []string{`verge_function_invocations_total{function="hello"} 1`, `verge_function_cold_starts_total{function="hello"} 1`,
+		`verge_function_duration_seconds_count{function="hello"} 1`, `verge_function_billed_gb_seconds_total{function="hello"}`} {
+		if !strings.Contains(metrics, want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
 }

@@ -487,3 +487,61 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// bashBootstrap is a custom runtime written in bash, speaking the Runtime
+// API over /dev/tcp: any executable that speaks the API runs.
+const bashBootstrap = `#!/bin/bash
+set -euo pipefail
+export LC_ALL=C
+api=$AWS_LAMBDA_RUNTIME_API
+request() { # METHOD PATH BODY: sets BODY and REQID from the answer
+  exec 3<>"/dev/tcp/${api%:*}/${api#*:}"
+  printf '%s %s HTTP/1.1\r\nHost: %s\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s' "$1" "$2" "$api" "${#3}" "$3" >&3
+  local len=0 line
+  REQID=
+  while IFS= read -r line <&3; do
+    line=${line%$'\r'}
+    [ -z "$line" ] && break
+    case "${line,,}" in
+      content-length:*) len=${line#*: } ;;
+      lambda-runtime-aws-request-id:*) REQID=${line#*: } ;;
+    esac
+  done
+  BODY=
+  if [ "$len" -gt 0 ]; then IFS= read -r -N "$len" BODY <&3 || true; fi
+  exec 3<&-
+}
+while true; do
+  request GET /2018-06-01/runtime/invocation/next ""
+  id=$REQID
+  echo "bash runtime got $BODY for $_HANDLER"
+  request POST "/2018-06-01/runtime/invocation/$id/response" "{\"echo\":$BODY,\"handler\":\"$_HANDLER\"}"
+done
+`
+
+// TestCustomRuntime: a custom-artifact folder whose bootstrap is a bash
+// script runs as a provided runtime.
+func TestCustomRuntime(t *testing.T) {
+	s, _ := newService(t, Options{})
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "bootstrap"), []byte(bashBootstrap), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	plan := &stack.Plan{Dir: dir, Functions: map[string]*stack.Function{"bash": {
+		Name: "bash", Runtime: "provided.al2023", MemoryMB: 128, TimeoutSeconds: 5, Logging: stack.Logging{RetentionDays: 1},
+		Package: stack.Package{Type: stack.PackagingArtifact, PackagePath: dir, Handler: "function.handler"},
+	}}}
+	if err := s.Apply(context.Background(), plan); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3 {
+		resp := invoke(t, s, "bash", fmt.Sprintf(`{"n":%d}`, i))
+		want := fmt.Sprintf(`{"echo":{"n":%d},"handler":"function.handler"}`, i)
+		if resp.FunctionError != "" || string(resp.Payload) != want {
+			t.Errorf("call %d: %s %s, want %s\n%s", i, resp.FunctionError, resp.Payload, want, resp.LogTail)
+		}
+		if !strings.Contains(string(resp.LogTail), "bash runtime got") {
+			t.Errorf("call %d: log lacks the runtime's line:\n%s", i, resp.LogTail)
+		}
+	}
+}

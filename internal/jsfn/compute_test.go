@@ -193,3 +193,54 @@ func BenchmarkMeter(b *testing.B) {
 		m.end()
 	}
 }
+
+// TestCoarseCompute: with RunOptions.CoarseCompute a short run reports its
+// wall time, which bounds its CPU time; a run the watchdog looked at (one
+// blocked past the budget, one that spends it) still reports its exact CPU
+// time, and the budget is enforced as without the option.
+func TestCoarseCompute(t *testing.T) {
+	if !haveThreadCPUClock {
+		t.Skip("no thread CPU clock: the budget is wall time")
+	}
+	budget := 5 * time.Millisecond
+	if raceEnabled {
+		budget = 20 * time.Millisecond
+	}
+	type tc struct {
+		name, src  string
+		host       Host
+		wantKind   ErrKind // KindInvalid for success
+		underWall  bool    // Compute at most the wall time
+		underLimit bool    // Compute under the budget
+	}
+	block := 3 * budget
+	for _, c := range []tc{
+		{"short", `function handler(e) { return e.n + 1; }`, nil, KindInvalid, true, true},
+		{"blocked host", `import cf from 'cloudfront';
+		async function handler(e) { return await cf.kvs().get("k"); }`, sleepyHost(block), KindInvalid, true, true},
+		{"endless loop", `function handler(e) { for (;;) {} }`, nil, KindTimeout, true, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			pool := newModePool(t, c.src, Runtime20, Limits{Compute: budget}, 1, false)
+			opts := RunOptions{Host: c.host, CoarseCompute: true}
+			start := time.Now()
+			res, err := pool.Run(context.Background(), []byte(`{"n":1}`), opts)
+			took := time.Since(start)
+			if c.wantKind == KindInvalid && err != nil {
+				t.Fatalf("got %v", err)
+			}
+			if k, _ := kindOf(err); c.wantKind != KindInvalid && k != c.wantKind {
+				t.Fatalf("got %v, want kind %v", err, c.wantKind)
+			}
+			if res == nil {
+				t.Fatal("no result")
+			}
+			if res.Compute <= 0 || c.underWall && res.Compute > took {
+				t.Fatalf("compute %v, wall %v", res.Compute, took)
+			}
+			if c.underLimit != (res.Compute < budget) {
+				t.Errorf("compute %v, budget %v: under it should be %v", res.Compute, budget, c.underLimit)
+			}
+		})
+	}
+}

@@ -1,0 +1,167 @@
+package edge
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// TestFastFunctionHitMatchesPipeline: a hit whose behaviour has a
+// viewer-response function is answered by the fast path, with the function
+// run once, and carries what the pipeline would send for it (compared with
+// the same request handed off by a Te header): the function's headers,
+// status and body, its error pages, net/http's framing for HEAD, 204 and
+// 304 and its sniffed Content-Type.
+func TestFastFunctionHitMatchesPipeline(t *testing.T) {
+	type tc struct {
+		name, method, path string
+		status             int
+		fn                 func(*Response) error
+	}
+	cases := []tc{
+		{"add headers", "GET", "/add", 200, func(r *Response) error {
+			r.Header.Set("Strict-Transport-Security", "max-age=63072000")
+			r.Header.Set("X-Frame-Options", "DENY")
+			return nil
+		}},
+		{"head", "HEAD", "/add", 200, func(r *Response) error { r.Header.Set("X-A", "1"); return nil }},
+		{"status", "GET", "/teapot", 418, func(r *Response) error { r.Status = 418; return nil }},
+		{"no content", "GET", "/empty", 204, func(r *Response) error { r.Status = 204; return nil }},
+		{"not modified", "GET", "/nm", 304, func(r *Response) error { r.Status = 304; return nil }},
+		{"sniffed", "GET", "/sniff", 200, func(r *Response) error { r.Header.Del("Content-Type"); return nil }},
+		{"new body", "GET", "/body", 200, func(r *Response) error { r.Body = []byte("<html>replaced</html>"); return nil }},
+		{"spaces and CRLF", "GET", "/crlf", 200, func(r *Response) error { r.Header.Set("X-B", " a\r\nb "); return nil }},
+		{"execution error", "GET", "/boom", 503, func(*Response) error {
+			return &FuncError{Status: 503, Type: "FunctionExecutionError", Detail: "thrown <here>"}
+		}},
+		{"validation error", "GET", "/bad", 502, func(*Response) error {
+			return &FuncError{Status: 502, Type: "FunctionValidationError", Detail: "bad header"}
+		}},
+		{"runner error", "GET", "/broken", 503, func(*Response) error { return errors.New("no runtime") }},
+	}
+	byPath := map[string]func(*Response) error{}
+	for _, c := range cases {
+		byPath[c.path] = c.fn
+	}
+	o := newOrigin(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "max-age=600")
+		w.Header().Set("Content-Type", "text/plain")
+		fmt.Fprint(w, "body of "+r.URL.Path)
+	})
+	var (
+		mu   sync.Mutex
+		seen []Request // what the function saw, fast path and pipeline
+	)
+	run := &scriptRunner{resp: map[string]func(*Request, *Response) error{
+		"vr": func(r *Request, resp *Response) error {
+			mu.Lock()
+			seen = append(seen, *r)
+			mu.Unlock()
+			return byPath[r.URI](resp)
+		},
+	}}
+	b := httpBehavior("*", o.URL, defaultPolicy)
+	b.Functions.ViewerResponse = ref("vr")
+	e := startEdge(t, planOf(distOf("site", b)), run)
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			get(t, "GET", e.url+c.path) // the miss, stored even if the function fails
+			run.took()
+			before := e.fastHits.Load()
+			fast, fastBody := get(t, c.method, e.url+c.path)
+			if got := e.fastHits.Load() - before; got != 1 {
+				t.Errorf("fast hits went up by %d, want 1", got)
+			}
+			if got := run.took(); len(got) != 1 {
+				t.Errorf("the function ran %d times on a fast hit: %v", len(got), got)
+			}
+			slow, slowBody := get(t, c.method, e.url+c.path, "Te", "trailers") // handed off
+			if fast.StatusCode != c.status || slow.StatusCode != c.status {
+				t.Errorf("status fast %d, pipeline %d, want %d", fast.StatusCode, slow.StatusCode, c.status)
+			}
+			// Error pages name their request.
+			fastBody = strings.ReplaceAll(fastBody, fast.Header.Get("X-Request-Id"), "ID")
+			slowBody = strings.ReplaceAll(slowBody, slow.Header.Get("X-Request-Id"), "ID")
+			if fastBody != slowBody {
+				t.Errorf("bodies differ\nfast:     %q\npipeline: %q", fastBody, slowBody)
+			}
+			if a, b := functionHeaderLines(fast.Header), functionHeaderLines(slow.Header); a != b {
+				t.Errorf("headers differ\nfast:     %s\npipeline: %s", a, b)
+			}
+			mu.Lock()
+			fr, pr := seen[len(seen)-2], seen[len(seen)-1]
+			mu.Unlock()
+			if a, b := functionRequestText(fr), functionRequestText(pr); a != b {
+				t.Errorf("the function saw different requests\nfast:     %s\npipeline: %s", a, b)
+			}
+			if fast.Header.Get("X-Request-Id") == "" || fast.Header.Get("Date") == "" {
+				t.Errorf("no X-Request-Id or Date: %v", fast.Header)
+			}
+		})
+	}
+	// The log is flushed every second.
+	want := `"x-edge-result-type":"Error","x-edge-detailed-result-type":"FunctionExecutionError"`
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(e.log.String(), want); {
+		if time.Now().After(deadline) {
+			t.Fatalf("the access log has no %s:\n%s", want, e.log.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// functionHeaderLines is headerLines without Age, which may tick between
+// the two requests.
+func functionHeaderLines(h http.Header) string {
+	var lines []string
+	for k, vs := range h {
+		switch k {
+		case "Date", "X-Request-Id", "Age":
+			continue
+		}
+		lines = append(lines, k+": "+strings.Join(vs, ", "))
+	}
+	sort.Strings(lines)
+	return strings.Join(lines, " | ")
+}
+
+// functionRequestText is what a function sees of r, but the request id and
+// the Te header that sent the request to the pipeline.
+func functionRequestText(r Request) string {
+	h := r.Header.Clone()
+	delete(h, "Te")
+	return fmt.Sprintf("%s %s ?%s ip=%s dist=%s origin=%p %s", r.Method, r.URI, r.Query, r.ClientIP,
+		r.Distribution, r.Origin, functionHeaderLines(h))
+}
+
+// FuzzFastRequestHeader checks the header the fast path gives functions
+// against net/http's for every head the fast path accepts: the same names
+// and values, Host included (the pipeline puts it back for functions).
+func FuzzFastRequestHeader(f *testing.F) {
+	for _, s := range []string{
+		"GET /a HTTP/1.1\r\nHost: x\r\nUser-Agent: wrk\r\nAccept: */*\r\n\r\n",
+		"GET /a HTTP/1.1\r\nhost: x\r\nx-a: 1\r\nX-A:2\r\nPragma: no-cache\r\n\r\n",
+		"HEAD / HTTP/1.1\r\nHost: x\r\nx-b: \t v \t\r\nConnection: close\r\n\r\n",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, head string) {
+		if _, ok := parseFastRequest(head); !ok {
+			return
+		}
+		r, err := http.ReadRequest(bufio.NewReader(strings.NewReader(head)))
+		if err != nil {
+			t.Fatalf("fast path accepted what net/http refuses (%v): %q", err, head)
+		}
+		want := r.Header.Clone()
+		want.Set("Host", r.Host)
+		if a, b := functionHeaderLines(fastRequestHeader(head)), functionHeaderLines(want); a != b {
+			t.Fatalf("fast %s\nnet/http %s\nhead %q", a, b, head)
+		}
+	})
+}
