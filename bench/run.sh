@@ -754,7 +754,7 @@ if ((FN)); then
 	{
 		echo "### cdn-function on cache hits ($FN_SIZE, saturated, mean of $ROUNDS round(s))"
 		echo
-		echo "The same $FN_SIZE object, always a cache hit, with and without a viewer-response function that adds \`Strict-Transport-Security: $FN_HSTS\` and \`X-Frame-Options: DENY\`. Verge runs it as a \`cdn-function\` (CloudFront Functions JavaScript, in process; such hits take the full pipeline, not the fast path$([[ -n $FN_COMPUTE ]] && echo ", \`--function-compute $FN_COMPUTE\`")); nginx as an njs \`js_header_filter\` on a \`proxy_cache\` location. Same load and placement as the hit test; the order alternates per round."
+		echo "The same $FN_SIZE object, always a cache hit, with and without a viewer-response function that adds \`Strict-Transport-Security: $FN_HSTS\` and \`X-Frame-Options: DENY\`. Verge runs it as a \`cdn-function\` (CloudFront Functions JavaScript, in process; such hits stay on the fast path, which runs the function and writes what it returns$([[ -n $FN_COMPUTE ]] && echo ", \`--function-compute $FN_COMPUTE\`")); nginx as an njs \`js_header_filter\` on a \`proxy_cache\` location. Same load and placement as the hit test; the order alternates per round."
 		echo
 		echo "| server, path | function | req/s | p50 (ms) | p99 (ms) | server CPU % | server CPU µs per request | errors (non-2xx, socket) |"
 		echo "|---|---|---:|---:|---:|---:|---:|---:|"
@@ -762,7 +762,7 @@ if ((FN)); then
 			read -r server obj <<<"$v"
 			case $v in
 			"$vo") fn_what="none (fast path)" ;;
-			"$vf") fn_what="cdn-function, viewer-response" ;;
+			"$vf") fn_what="cdn-function, viewer-response (fast path)" ;;
 			"$nf") fn_what="njs js_header_filter" ;;
 			*) fn_what="none" ;;
 			esac
