@@ -18,6 +18,7 @@ import (
 	"github.com/verge-edge/verge/internal/errs"
 	"github.com/verge-edge/verge/internal/logs"
 	"github.com/verge-edge/verge/internal/runtimes"
+	"github.com/verge-edge/verge/internal/sandbox"
 	"github.com/verge-edge/verge/internal/stack"
 )
 
@@ -45,6 +46,7 @@ type Service struct {
 	builder      *build.Builder
 	bootstrapDir string
 	sandboxDir   string
+	shim         string // verge-sandbox beside this binary, or "" for the binary itself
 	metrics      *metrics
 	log          *slog.Logger
 
@@ -77,7 +79,7 @@ func New(o Options) (*Service, error) {
 	}
 	s := &Service{
 		opts: o, builder: build.New(filepath.Join(o.DataDir, "builds")),
-		sandboxDir: filepath.Join(o.DataDir, "sandboxes"), log: o.Logger,
+		sandboxDir: filepath.Join(o.DataDir, "sandboxes"), log: o.Logger, shim: sandbox.ShimBeside(),
 		funcs: map[string]*function{}, stop: make(chan struct{}), live: map[*instance]struct{}{},
 		metrics: newMetrics(o.Registry),
 	}
