@@ -52,6 +52,7 @@ type runConfig struct {
 	fnMemory   byteSize
 	shutdownIn time.Duration
 	fnIdle     time.Duration
+	fnConc     int
 }
 
 func (c *runConfig) flags(fs *flag.FlagSet) {
@@ -69,6 +70,7 @@ func (c *runConfig) flags(fs *flag.FlagSet) {
 	fs.Var(&c.fnMemory, "function-memory", "a cdn-function's memory cap (default 4MiB)")
 	fs.BoolVar(&c.noFastPath, "no-fast-path", false, "serve every request through net/http and the full pipeline (for comparison)")
 	fs.DurationVar(&c.fnIdle, "function-idle-timeout", functions.DefaultIdleTimeout, "how long an idle function sandbox is kept warm")
+	fs.IntVar(&c.fnConc, "function-concurrency", functions.DefaultAccountConcurrency, "the most function invocations in progress at once, all functions together (AWS's account limit)")
 	fs.DurationVar(&c.shutdownIn, "shutdown-timeout", 10*time.Second, "how long a graceful shutdown waits for requests in flight")
 }
 
@@ -162,7 +164,7 @@ func (c *runConfig) run(ctx context.Context, env *Env) int {
 		fmt.Fprintln(env.Stderr, "verge:", err)
 		return exitUsage
 	}
-	lambdas, err := functions.New(functions.Options{DataDir: c.data, Logs: logStore, Logger: logger, Registry: reg, IdleTimeout: c.fnIdle})
+	lambdas, err := functions.New(functions.Options{DataDir: c.data, Logs: logStore, Logger: logger, Registry: reg, IdleTimeout: c.fnIdle, Concurrency: c.fnConc})
 	if err != nil {
 		fmt.Fprintln(env.Stderr, "verge:", err)
 		return exitFail
