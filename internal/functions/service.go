@@ -106,6 +106,12 @@ func New(o Options) (*Service, error) {
 // A function that fails to build keeps its previous version; the errors are
 // returned together.
 func (s *Service) Apply(ctx context.Context, plan *stack.Plan) error {
+	s.mu.Lock()
+	closed := s.closed
+	s.mu.Unlock()
+	if closed {
+		return errs.E(errs.Op("functions.Apply"), errs.Unavailable, errs.Errorf("the function service is closed"))
+	}
 	var problems errs.List
 	names := make([]string, 0, len(plan.Functions))
 	for name := range plan.Functions {
