@@ -29,6 +29,23 @@ const (
 	defaultRetentionDays = 180
 )
 
+// Lambda@Edge's defaults and limits, per event type: the CloudFront
+// developer guide's quotas as they long stood (viewer events 5 s, 128 MB,
+// 1 MB compressed; origin events 30 s, Lambda's memory, 50 MB), which
+// Stacktape documents. Memory is Stacktape's default.
+const (
+	defaultEdgeMemory    = 128 // MB
+	viewerMaxEdgeMemory  = 128 // MB
+	viewerMaxEdgeTimeout = 5   // seconds; also the default at a viewer trigger
+	originMaxEdgeTimeout = 30  // seconds; also the default elsewhere
+	// Compressed package sizes in MB, the defaults of packageSizeLimit.
+	viewerEdgePackageMB = 1
+	originEdgePackageMB = 50
+	// maxEdgePackageMB bounds packageSizeLimit at Lambda's limit on unzipped
+	// code, which no package can usefully exceed.
+	maxEdgePackageMB = 250
+)
+
 // retentionDays are the retention periods CloudWatch Logs accepts.
 var retentionDays = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
 

@@ -17,6 +17,9 @@ type pos struct{ line, col int }
 
 func at(n *yaml.Node) pos { return pos{n.Line, n.Column} }
 
+// before reports whether p comes before q in the file.
+func (p pos) before(q pos) bool { return p.line < q.line || p.line == q.line && p.col < q.col }
+
 // A problem is one thing wrong with the stack file.
 type problem struct {
 	pos
@@ -446,7 +449,7 @@ type fieldInfo struct {
 // A schemaInfo is the keys of a schema struct, in field order.
 type schemaInfo struct {
 	fields []fieldInfo
-	names  []string
+	names  []string // the keys messages list as allowed
 }
 
 func (s *schemaInfo) field(name string) *fieldInfo {
@@ -459,6 +462,9 @@ func (s *schemaInfo) field(name string) *fieldInfo {
 }
 
 var schemas sync.Map // reflect.Type → *schemaInfo
+
+// rejectedType is not listed among the allowed keys: it never is.
+var rejectedType = reflect.TypeFor[Rejected]()
 
 // schemaOf reads the keys of struct type t from its yaml tags; fields
 // tagged "-" or untagged are not keys.
@@ -474,7 +480,9 @@ func schemaOf(t reflect.Type) *schemaInfo {
 			continue
 		}
 		s.fields = append(s.fields, fieldInfo{name: name, index: i, required: f.Tag.Get("verge") == "required"})
-		s.names = append(s.names, name)
+		if f.Type != rejectedType {
+			s.names = append(s.names, name)
+		}
 	}
 	schemas.Store(t, s)
 	return s

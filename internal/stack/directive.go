@@ -183,9 +183,25 @@ func (ig *Ignored) decodeNode(d *decoder, n *yaml.Node, name string) bool {
 	return true
 }
 
+// decodeNode reports, at the key, a property the service does not have.
+func (rj *Rejected) decodeNode(d *decoder, n *yaml.Node, name string) bool {
+	where, ok := d.key(rj)
+	if !ok {
+		where = at(n)
+	}
+	why, ok := rejectedProperties[name]
+	if !ok {
+		panic(fmt.Sprintf("stack: rejected property %s has no reason in rejectedProperties", name))
+	}
+	rj.written = true
+	d.errorf(where, "%s is not allowed here: %s", name, why)
+	return false
+}
+
 // Interface guards.
 var (
 	_ nodeDecoder = (*Template)(nil)
 	_ nodeDecoder = (*Planned)(nil)
 	_ nodeDecoder = (*Ignored)(nil)
+	_ nodeDecoder = (*Rejected)(nil)
 )

@@ -53,7 +53,8 @@
 // Stacktape properties that mean nothing on one machine (joinDefaultVpc,
 // layers, alarms, ...) are accepted with a warning, returned in
 // Plan.Warnings; those Verge does not run yet (events, url, ...) are
-// errors.
+// errors, and so are those the service Verge reproduces lacks (an
+// edge-lambda-function's environment: Lambda@Edge has none).
 //
 // Loading goes in two steps: decode (schema.go, decode.go) fills the schema
 // structs and records where each value was written; resolve (resolve.go)

@@ -24,7 +24,7 @@ func (r *resolver) function(name string, p *FunctionProps) *Function {
 	}
 	var family runtimes.Family
 	f.Package, family = r.packaging(p.Packaging)
-	f.Runtime = r.runtime(p, family)
+	f.Runtime = r.runtime(p.Runtime, p.Packaging, family)
 	f.ReservedConcurrency, f.ProvisionedConcurrency = r.concurrency(p)
 	return f
 }
@@ -86,29 +86,29 @@ func (r *resolver) artifactPath(p *string) {
 	}
 }
 
-// runtime checks the runtime against the Lambda identifiers and the
-// family the entry file implies; "" when the stack names none.
-func (r *resolver) runtime(p *FunctionProps, family runtimes.Family) string {
-	at, ok := r.d.pos(p.Runtime)
+// runtime checks a function's runtime *rt against the Lambda identifiers
+// and the family its packaging's entry file implies; "" when the stack
+// names none.
+func (r *resolver) runtime(rt *string, pk *Packaging, family runtimes.Family) string {
+	at, ok := r.d.pos(rt)
 	if !ok {
-		if p.Packaging != nil && p.Packaging.Type == PackagingArtifact {
-			if tat, ok := r.d.pos(&p.Packaging.Type); ok {
+		if pk != nil && pk.Type == PackagingArtifact {
+			if tat, ok := r.d.pos(&pk.Type); ok {
 				r.d.errorf(tat, "a custom-artifact needs runtime: Verge cannot tell the language of a prebuilt package (runtimes: %s)", strings.Join(lambdaRuntimes, ", "))
 			}
 		}
 		return ""
 	}
-	rt := *p.Runtime
-	if !slices.Contains(lambdaRuntimes, rt) {
-		r.d.errorf(at, "runtime %q is not supported (%ssupported: %s)", rt, didYouMean(rt, lambdaRuntimes), strings.Join(lambdaRuntimes, ", "))
+	if !slices.Contains(lambdaRuntimes, *rt) {
+		r.d.errorf(at, "runtime %q is not supported (%ssupported: %s)", *rt, didYouMean(*rt, lambdaRuntimes), strings.Join(lambdaRuntimes, ", "))
 		return ""
 	}
-	if got, err := runtimes.FamilyOf(rt); err == nil && family != "" && got != family {
-		entry := p.Packaging.Properties.(*BuildpackProps).EntryfilePath
-		eat, _ := r.d.pos(&p.Packaging.Properties.(*BuildpackProps).EntryfilePath)
-		r.d.errorf(at, "runtime %q cannot run entryfilePath %q (line %d): a %s file needs %s", rt, entry, eat.line, filepath.Ext(entry), familyRuntimes[family])
+	if got, err := runtimes.FamilyOf(*rt); err == nil && family != "" && got != family {
+		bp := pk.Properties.(*BuildpackProps)
+		eat, _ := r.d.pos(&bp.EntryfilePath)
+		r.d.errorf(at, "runtime %q cannot run entryfilePath %q (line %d): a %s file needs %s", *rt, bp.EntryfilePath, eat.line, filepath.Ext(bp.EntryfilePath), familyRuntimes[family])
 	}
-	return rt
+	return *rt
 }
 
 // familyRuntimes says which runtimes run a family, for messages.

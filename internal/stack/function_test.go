@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -333,7 +334,7 @@ func TestNoSecretsNoFile(t *testing.T) {
 func TestIgnoredPropertiesDocumented(t *testing.T) {
 	ignored := reflect.TypeFor[Ignored]()
 	found := map[string]bool{}
-	for _, typ := range []reflect.Type{reflect.TypeFor[FunctionProps](), reflect.TypeFor[FunctionLogging]()} {
+	for _, typ := range []reflect.Type{reflect.TypeFor[FunctionProps](), reflect.TypeFor[FunctionLogging](), reflect.TypeFor[EdgeLambdaFunctionProps]()} {
 		s := schemaOf(typ)
 		for _, f := range s.fields {
 			if typ.Field(f.index).Type != ignored {
@@ -348,6 +349,32 @@ func TestIgnoredPropertiesDocumented(t *testing.T) {
 	for name := range ignoredProperties {
 		if !found[name] {
 			t.Errorf("ignoredProperties has %q, which is no Ignored property", name)
+		}
+	}
+}
+
+// Every Rejected property says why it is rejected, every reason belongs to
+// a property, and a rejected key is never listed as allowed.
+func TestRejectedPropertiesDocumented(t *testing.T) {
+	found := map[string]bool{}
+	for _, typ := range []reflect.Type{reflect.TypeFor[EdgeLambdaFunctionProps]()} {
+		s := schemaOf(typ)
+		for _, f := range s.fields {
+			if typ.Field(f.index).Type != rejectedType {
+				continue
+			}
+			found[f.name] = true
+			if rejectedProperties[f.name] == "" {
+				t.Errorf("%s.%s is Rejected but has no reason in rejectedProperties", typ.Name(), f.name)
+			}
+			if slices.Contains(s.names, f.name) {
+				t.Errorf("%s.%s is Rejected but listed as allowed", typ.Name(), f.name)
+			}
+		}
+	}
+	for name := range rejectedProperties {
+		if !found[name] {
+			t.Errorf("rejectedProperties has %q, which is no Rejected property", name)
 		}
 	}
 }

@@ -197,13 +197,11 @@ func planJSON(t *testing.T, plan *Plan) string {
 			f.KeyValueStore.DataFile = relTo(t, plan.Dir, f.KeyValueStore.DataFile)
 		}
 	}
+	for _, f := range plan.EdgeLambdaFunctions {
+		relativisePackage(t, plan.Dir, &f.Package)
+	}
 	for _, f := range plan.Functions {
-		if f.Package.EntryFile != "" {
-			f.Package.EntryFile = relTo(t, plan.Dir, f.Package.EntryFile)
-		}
-		if f.Package.PackagePath != "" {
-			f.Package.PackagePath = relTo(t, plan.Dir, f.Package.PackagePath)
-		}
+		relativisePackage(t, plan.Dir, &f.Package)
 		for i, v := range f.Environment {
 			// A bucket's directory parameter is an absolute path.
 			f.Environment[i].Value = strings.ReplaceAll(v.Value, plan.Dir, "{stack}")
@@ -214,6 +212,16 @@ func planJSON(t *testing.T, plan *Plan) string {
 		t.Fatal(err)
 	}
 	return string(data)
+}
+
+// relativisePackage writes a package's paths relative to dir.
+func relativisePackage(t *testing.T, dir string, pkg *Package) {
+	if pkg.EntryFile != "" {
+		pkg.EntryFile = relTo(t, dir, pkg.EntryFile)
+	}
+	if pkg.PackagePath != "" {
+		pkg.PackagePath = relTo(t, dir, pkg.PackagePath)
+	}
 }
 
 func relTo(t *testing.T, dir, p string) string {

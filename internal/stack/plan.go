@@ -1,5 +1,7 @@
 package stack
 
+import "slices"
+
 // A Plan is a stack file decoded, defaulted, validated and resolved: what the
 // edge runs. It holds no references by name that could dangle, only absolute
 // paths and parsed URLs. Plans are compared in golden tests as JSON, so every
@@ -16,6 +18,9 @@ type Plan struct {
 	CDNFunctions map[string]*CDNFunction `json:"cdnFunctions,omitempty"`
 	// Functions are the function resources by name.
 	Functions map[string]*Function `json:"functions,omitempty"`
+	// EdgeLambdaFunctions are the edge-lambda-function resources by name,
+	// including those no distribution uses yet.
+	EdgeLambdaFunctions map[string]*EdgeLambdaFunction `json:"edgeLambdaFunctions,omitempty"`
 	// SecretsFile is the absolute path of the secrets file that $Secret
 	// directives read, or "" when the stack has none: a change to it
 	// changes the plan.
@@ -237,6 +242,47 @@ type Function struct {
 	// ProvisionedConcurrency is the number of sandboxes kept warm.
 	ProvisionedConcurrency int `json:"provisionedConcurrency,omitempty"`
 }
+
+// An EdgeLambdaFunction is an edge-lambda-function resource (Lambda@Edge):
+// what the runtime builds and runs at the triggers of the distributions'
+// behaviours. Its defaults and limits follow from Triggers: a viewer
+// trigger holds it to Lambda@Edge's viewer limits.
+type EdgeLambdaFunction struct {
+	// Name is the resource name.
+	Name string `json:"name"`
+	// Package says where the code comes from, as for a Function.
+	Package Package `json:"package"`
+	// Runtime is a Lambda runtime identifier, as for a Function; "" when
+	// the stack names none and the runtime is detected from the entry file
+	// when the function is built.
+	Runtime string `json:"runtime,omitempty"`
+	// MemoryMB is the memory limit in MB: 128 to 10240, at most 128 when
+	// the function runs at a viewer trigger.
+	MemoryMB int `json:"memory"`
+	// TimeoutSeconds is the longest an invocation may run: at most 5 at a
+	// viewer trigger, else 30, which are also the defaults.
+	TimeoutSeconds int `json:"timeout"`
+	// MaxPackageBytes is the largest the function's compressed package may
+	// be: 1 MiB when it runs at a viewer trigger, else 50 MiB, unless the
+	// stack sets packageSizeLimit.
+	MaxPackageBytes int64 `json:"maxPackageBytes"`
+	// Triggers are the triggers the function is associated with anywhere
+	// in the stack (a cdn that is not enabled included), each once, in the
+	// order they fire; empty when it is associated with none.
+	Triggers []Trigger `json:"triggers,omitempty"`
+	// Logging says whether and how long logs are kept.
+	Logging Logging `json:"logging"`
+}
+
+// AtViewer reports whether the function runs at a viewer trigger, where
+// Lambda@Edge's tighter limits apply.
+func (f *EdgeLambdaFunction) AtViewer() bool {
+	return slices.ContainsFunc(f.Triggers, Trigger.Viewer)
+}
+
+// Viewer reports whether t is on the viewer side of the cache
+// (viewer-request or viewer-response).
+func (t Trigger) Viewer() bool { return t == ViewerRequest || t == ViewerResponse }
 
 // A Package is where a function's code comes from.
 type Package struct {

@@ -26,12 +26,6 @@ const (
 	defaultIndexDocument  = "index.html"
 	defaultConnectTimeout = 10
 	defaultReadTimeout    = 30
-
-	defaultLambdaMemory  = 128
-	defaultLambdaTimeout = 5
-	// Lambda@Edge at the viewer triggers is held to less.
-	viewerMaxMemory  = 128
-	viewerMaxTimeout = 5
 )
 
 // failoverStatuses are the statuses CloudFront may fail over on.
@@ -53,10 +47,12 @@ type resolver struct {
 	opts       Options
 	// secrets is the secrets file, read when a $Secret first needs it.
 	secrets *secretsFile
+	// edgeUses are the associations of each edge-lambda-function, by name.
+	edgeUses map[string][]edgeUse
 }
 
 func resolve(d *decoder, s *Stack, dir string, opts Options) *Plan {
-	r := &resolver{d: d, dir: dir, byName: map[string]*Resource{}, bucketDirs: map[string]string{}, opts: opts}
+	r := &resolver{d: d, dir: dir, byName: map[string]*Resource{}, bucketDirs: map[string]string{}, opts: opts, edgeUses: map[string][]edgeUse{}}
 	for _, res := range s.Resources {
 		r.byName[res.Name] = res
 		r.names = append(r.names, res.Name)
@@ -83,11 +79,18 @@ func resolve(d *decoder, s *Stack, dir string, opts Options) *Plan {
 		}
 	}
 	for _, res := range s.Resources {
-		if p, ok := res.Properties.(*FunctionProps); ok {
+		switch p := res.Properties.(type) {
+		case *FunctionProps:
 			if plan.Functions == nil {
 				plan.Functions = map[string]*Function{}
 			}
 			plan.Functions[res.Name] = r.function(res.Name, p)
+		case *EdgeLambdaFunctionProps:
+			// After the distributions, which record where it runs.
+			if plan.EdgeLambdaFunctions == nil {
+				plan.EdgeLambdaFunctions = map[string]*EdgeLambdaFunction{}
+			}
+			plan.EdgeLambdaFunctions[res.Name] = r.edgeLambdaFunction(res.Name, p)
 		}
 	}
 	if r.secrets != nil {
@@ -137,10 +140,6 @@ func (r *resolver) check(res *Resource) {
 		if at, ok := r.d.pos(&p.KeyValueStore); ok {
 			r.ref(at, "keyValueStore", p.KeyValueStore, TypeKeyValueStore)
 		}
-	case *EdgeLambdaFunctionProps:
-		r.packaging(p.Packaging)
-		r.intIn(p.Memory, "memory", 128, 10240, defaultLambdaMemory, "MB")
-		r.intIn(p.Timeout, "timeout", 1, 30, defaultLambdaTimeout, "seconds")
 	case *KeyValueStoreProps:
 		_, hasFile := r.d.pos(&p.DataFile)
 		_, hasData := r.d.pos(&p.Data)
@@ -590,23 +589,25 @@ func (r *resolver) keyNames(list *[]string, prop string, norm func(string) (stri
 	return names
 }
 
-// functions resolves function associations; the four triggers of
-// EdgeFunctions map to the four of the plan.
+// functions resolves the function associations of one behaviour; the
+// four triggers of EdgeFunctions map to the four of the plan.
 func (r *resolver) functions(ef *EdgeFunctions) Functions {
 	if ef == nil {
 		return Functions{}
 	}
-	return Functions{
-		ViewerRequest:  r.association(ef.OnRequest, "onRequest", true, true),
-		OriginRequest:  r.association(ef.OnOriginRequest, "onOriginRequest", false, true),
-		OriginResponse: r.association(ef.OnOriginResponse, "onOriginResponse", false, false),
-		ViewerResponse: r.association(ef.OnResponse, "onResponse", true, false),
+	fs := Functions{
+		ViewerRequest:  r.association(ef.OnRequest, "onRequest", ViewerRequest),
+		OriginRequest:  r.association(ef.OnOriginRequest, "onOriginRequest", OriginRequest),
+		OriginResponse: r.association(ef.OnOriginResponse, "onOriginResponse", OriginResponse),
+		ViewerResponse: r.association(ef.OnResponse, "onResponse", ViewerResponse),
 	}
+	r.mixedViewer(ef, fs)
+	return fs
 }
 
-// association resolves the function at trigger key; viewer and request say
-// which side of the cache and which direction the trigger is.
-func (r *resolver) association(a *FunctionAssociation, key string, viewer, request bool) *FunctionRef {
+// association resolves the function at trigger t, written under key, and
+// records an edge-lambda-function's use.
+func (r *resolver) association(a *FunctionAssociation, key string, t Trigger) *FunctionRef {
 	if a == nil {
 		return nil
 	}
@@ -615,10 +616,10 @@ func (r *resolver) association(a *FunctionAssociation, key string, viewer, reque
 		return nil
 	}
 	types := []string{TypeEdgeLambdaFunction}
-	if viewer {
+	if t.Viewer() {
 		types = []string{TypeCDNFunction, TypeEdgeLambdaFunction}
 	}
-	if res := r.byName[a.Function]; res != nil && res.Type == TypeCDNFunction && !viewer {
+	if res := r.byName[a.Function]; res != nil && res.Type == TypeCDNFunction && !t.Viewer() {
 		r.d.errorf(at, "%s: cdn-function %q cannot run here: CloudFront Functions run only at onRequest and onResponse; use an edge-lambda-function", key, a.Function)
 		return nil
 	}
@@ -628,26 +629,16 @@ func (r *resolver) association(a *FunctionAssociation, key string, viewer, reque
 	}
 	if bodyAt, ok := r.d.pos(&a.IncludeBody); ok && a.IncludeBody {
 		switch {
-		case !request:
-			r.d.errorf(bodyAt, "includeBody is only allowed at onRequest and onOriginRequest")
+		case t != ViewerRequest && t != OriginRequest:
+			r.d.errorf(bodyAt, "includeBody is only allowed at onRequest and onOriginRequest: CloudFront passes the body to request events only")
 		case res.Type == TypeCDNFunction:
 			r.d.errorf(bodyAt, "includeBody needs an edge-lambda-function: a cdn-function cannot read the request body")
 		}
 	}
-	if p, ok := res.Properties.(*EdgeLambdaFunctionProps); ok && viewer {
-		r.viewerLimits(at, key, res.Name, p)
+	if res.Type == TypeEdgeLambdaFunction {
+		r.edgeUses[res.Name] = append(r.edgeUses[res.Name], edgeUse{trigger: t, key: key, at: at})
 	}
 	return &FunctionRef{Name: res.Name, Type: res.Type, IncludeBody: a.IncludeBody}
-}
-
-// viewerLimits reports an edge-lambda-function too big for a viewer trigger.
-func (r *resolver) viewerLimits(at pos, key, name string, p *EdgeLambdaFunctionProps) {
-	if tat, ok := r.d.pos(p.Timeout); ok && *p.Timeout > viewerMaxTimeout {
-		r.d.errorf(at, "%s: edge-lambda-function %q has timeout %d (line %d), but viewer triggers allow at most %d seconds", key, name, *p.Timeout, tat.line, viewerMaxTimeout)
-	}
-	if mat, ok := r.d.pos(p.Memory); ok && *p.Memory > viewerMaxMemory {
-		r.d.errorf(at, "%s: edge-lambda-function %q has memory %d (line %d), but viewer triggers allow at most %d MB", key, name, *p.Memory, mat.line, viewerMaxMemory)
-	}
 }
 
 // isCDNSource accepts the files a cdn-function is written in: JavaScript,

@@ -266,16 +266,43 @@ const (
 )
 
 // EdgeLambdaFunctionProps are the properties of an edge-lambda-function
-// (Lambda@Edge: run in a sandbox at any trigger).
+// (Lambda@Edge: run in a sandbox at any trigger). Its limits depend on the
+// triggers it is associated with: a viewer trigger (onRequest, onResponse)
+// holds it to less than the origin triggers do.
 type EdgeLambdaFunctionProps struct {
-	// Packaging says how the function's code is built.
+	// Packaging says how the function's code is built, as a function's.
 	Packaging *Packaging `yaml:"packaging" verge:"required"`
-	// Memory in MB, 128 to 10240; at most 128 at the viewer triggers.
-	// Default 128.
+	// Runtime is a Lambda runtime identifier, as a function's: Node.js and
+	// Python as on Lambda@Edge, and provided.al2 or provided.al2023 for Go,
+	// which Lambda@Edge cannot run. Default: the one the entry file's
+	// extension implies, chosen when the function is built. A
+	// custom-artifact needs one.
+	Runtime *string `yaml:"runtime"`
+	// Memory in MB, 128 to 10240; at most 128 at a viewer trigger. Default
+	// 128.
 	Memory *int `yaml:"memory"`
-	// Timeout in seconds, 1 to 30; at most 5 at the viewer triggers.
-	// Default 5.
+	// Timeout in seconds, 1 to 30; at most 5 at a viewer trigger. Default:
+	// the most the triggers allow, 5 at a viewer trigger, else 30.
 	Timeout *int `yaml:"timeout"`
+	// PackageSizeLimit is the largest compressed package in MB, 1 to 250.
+	// Default: Lambda@Edge's, 1 at a viewer trigger, else 50.
+	PackageSizeLimit *int `yaml:"packageSizeLimit"`
+	// Logging says whether and how long the function's logs are kept, as a
+	// function's.
+	Logging *FunctionLogging `yaml:"logging"`
+
+	// Environment is an error: Lambda@Edge has no environment variables
+	// (rejectedProperties).
+	Environment Rejected `yaml:"environment"`
+
+	// Stacktape properties that mean nothing on one machine: accepted with
+	// a warning that says why (ignoredProperties).
+
+	// ConnectTo grants IAM permissions; for an edge-lambda-function
+	// Stacktape injects no variables.
+	ConnectTo Ignored `yaml:"connectTo"`
+	// IamRoleStatements grant the function IAM permissions.
+	IamRoleStatements Ignored `yaml:"iamRoleStatements"`
 }
 
 // Packaging is how a function's code is built: a type and its properties.
@@ -408,6 +435,13 @@ var ignoredProperties = map[string]string{
 	"iamRoleStatements":    "there is no IAM locally; every function may reach everything",
 	"accessControl":        "there is no IAM locally; every function may reach everything",
 	"logForwarding":        "logs go to Verge's log, not to Kinesis Firehose",
+	"connectTo":            "there is no IAM locally; every function may reach everything",
+}
+
+// rejectedProperties say why each Rejected property is an error; every
+// Rejected field's key has an entry (TestRejectedPropertiesDocumented).
+var rejectedProperties = map[string]string{
+	"environment": "Lambda@Edge has no environment variables (only the reserved ones Lambda sets itself, such as AWS_REGION); put settings in the code",
 }
 
 // An EnvironmentVar is one environment variable of a function.
@@ -449,6 +483,13 @@ type Planned struct {
 // Ignored is a property that has no meaning locally: any value is
 // accepted, with a warning that says why it is ignored.
 type Ignored struct {
+	written bool // as Planned's
+}
+
+// Rejected is a property that the AWS service Verge reproduces does not
+// have, though a similar resource does: any value is an error that says
+// why. It is not listed among a type's allowed properties.
+type Rejected struct {
 	written bool // as Planned's
 }
 
