@@ -44,8 +44,8 @@ type function struct {
 	kvs  *KVS
 }
 
-// NewRunner compiles every cdn-function of plan. Functions of kinds this
-// build cannot run yet are an error naming them.
+// NewRunner compiles every cdn-function of plan. It runs only
+// cdn-functions: the caller routes other kinds to their own runners.
 func NewRunner(plan *stack.Plan, opts RunnerOptions) (*Runner, error) {
 	const op errs.Op = "cff.NewRunner"
 	if opts.PoolSize <= 0 {
@@ -53,9 +53,6 @@ func NewRunner(plan *stack.Plan, opts RunnerOptions) (*Runner, error) {
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
-	}
-	if err := checkKinds(plan); err != nil {
-		return nil, errs.E(op, err)
 	}
 	r := &Runner{funcs: map[string]*function{}, log: opts.Logger, m: opts.Metrics}
 	for name, f := range plan.CDNFunctions {
@@ -67,21 +64,6 @@ func NewRunner(plan *stack.Plan, opts RunnerOptions) (*Runner, error) {
 		r.funcs[name] = fn
 	}
 	return r, nil
-}
-
-// checkKinds refuses associations with function kinds not runnable yet.
-func checkKinds(plan *stack.Plan) error {
-	for _, d := range plan.Distributions {
-		for _, b := range d.Behaviors {
-			for _, fn := range []*stack.FunctionRef{b.Functions.ViewerRequest, b.Functions.OriginRequest,
-				b.Functions.OriginResponse, b.Functions.ViewerResponse} {
-				if fn != nil && fn.Type != stack.TypeCDNFunction {
-					return errs.E(errs.Invalid, errs.Errorf("%s %q: this build of Verge cannot run %s functions yet", fn.Type, fn.Name, fn.Type))
-				}
-			}
-		}
-	}
-	return nil
 }
 
 func compileFunction(f *stack.CDNFunction, opts RunnerOptions) (*function, error) {

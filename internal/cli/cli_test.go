@@ -150,7 +150,7 @@ func fetch(t *testing.T, method, url string, body io.Reader, hdr ...string) (*ht
 	}
 	tr := &http.Transport{}
 	defer tr.CloseIdleConnections()
-	resp, err := (&http.Client{Transport: tr}).Do(req)
+	resp, err := (&http.Client{Transport: tr, CheckRedirect: noRedirects}).Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -355,3 +355,6 @@ func TestQuickstart(t *testing.T) {
 		}
 	}
 }
+
+// noRedirects makes a client return redirects instead of following them.
+func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }

@@ -25,6 +25,7 @@ import (
 	"github.com/verge-edge/verge/internal/edge/cache"
 	"github.com/verge-edge/verge/internal/functions"
 	"github.com/verge-edge/verge/internal/jsfn"
+	"github.com/verge-edge/verge/internal/lambdaedge"
 	"github.com/verge-edge/verge/internal/logs"
 	"github.com/verge-edge/verge/internal/sandbox"
 	"github.com/verge-edge/verge/internal/stack"
@@ -37,22 +38,23 @@ const (
 
 // runConfig is what dev and serve share.
 type runConfig struct {
-	path       string
-	listen     string
-	admin      string
-	data       string
-	name       string
-	token      string
-	accessLog  string
-	memory     byteSize
-	disk       byteSize
-	watch      bool
-	noFastPath bool
-	fnCompute  time.Duration
-	fnMemory   byteSize
-	shutdownIn time.Duration
-	fnIdle     time.Duration
-	fnConc     int
+	path          string
+	listen        string
+	admin         string
+	data          string
+	name          string
+	token         string
+	accessLog     string
+	memory        byteSize
+	disk          byteSize
+	watch         bool
+	noFastPath    bool
+	fnCompute     time.Duration
+	fnMemory      byteSize
+	shutdownIn    time.Duration
+	fnIdle        time.Duration
+	fnConc        int
+	viewerCountry string
 }
 
 func (c *runConfig) flags(fs *flag.FlagSet) {
@@ -71,6 +73,7 @@ func (c *runConfig) flags(fs *flag.FlagSet) {
 	fs.BoolVar(&c.noFastPath, "no-fast-path", false, "serve every request through net/http and the full pipeline (for comparison)")
 	fs.DurationVar(&c.fnIdle, "function-idle-timeout", functions.DefaultIdleTimeout, "how long an idle function sandbox is kept warm")
 	fs.IntVar(&c.fnConc, "function-concurrency", functions.DefaultAccountConcurrency, "the most function invocations in progress at once, all functions together (AWS's account limit)")
+	fs.StringVar(&c.viewerCountry, "viewer-country", "", "the CloudFront-Viewer-Country edge-lambda-functions see at origin events (a two-letter code; default none)")
 	fs.DurationVar(&c.shutdownIn, "shutdown-timeout", 10*time.Second, "how long a graceful shutdown waits for requests in flight")
 }
 
@@ -152,25 +155,13 @@ func (c *runConfig) run(ctx context.Context, env *Env) int {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	metrics := edge.NewMetrics(reg)
 	srv := edge.New(edge.Options{Name: c.name, Store: store, AccessLog: alog, Logger: logger, Metrics: metrics})
-	fnOpts := cff.RunnerOptions{Logger: logger, Metrics: cff.NewMetrics(reg),
-		Limits: jsfn.Limits{Compute: c.fnCompute, Memory: int64(c.fnMemory)}}
-	fns, err := newFunctions(plan, fnOpts)
-	if err != nil {
-		fmt.Fprintln(env.Stderr, "verge:", err)
-		return exitUsage
-	}
-	defer func() { fns.Close() }()
-	if err := srv.Load(plan, fns.runner()); err != nil {
-		fmt.Fprintln(env.Stderr, "verge:", err)
-		return exitUsage
-	}
 	lambdas, err := functions.New(functions.Options{DataDir: c.data, Logs: logStore, Logger: logger, Registry: reg, IdleTimeout: c.fnIdle, Concurrency: c.fnConc})
 	if err != nil {
 		fmt.Fprintln(env.Stderr, "verge:", err)
 		return exitFail
 	}
 	defer lambdas.Close()
-	if len(plan.Functions) > 0 {
+	if len(plan.Functions) > 0 || len(plan.EdgeLambdaFunctions) > 0 {
 		logger.Info("sandboxes", "mechanisms", sandbox.Mechanisms().String())
 	}
 	if err := lambdas.Apply(ctx, plan); err != nil {
@@ -180,6 +171,22 @@ func (c *runConfig) run(ctx context.Context, env *Env) int {
 			return exitFail
 		}
 		logger.Error("some functions could not be built; fix them and save", "problems", err.Error())
+	}
+
+	fnOpts := edgeFuncsOptions{
+		cdn: cff.RunnerOptions{Logger: logger, Metrics: cff.NewMetrics(reg),
+			Limits: jsfn.Limits{Compute: c.fnCompute, Memory: int64(c.fnMemory)}},
+		lambda: lambdaedge.RunnerOptions{Functions: lambdas, Logger: logger, ViewerCountry: c.viewerCountry},
+	}
+	fns, err := newFunctions(plan, fnOpts)
+	if err != nil {
+		fmt.Fprintln(env.Stderr, "verge:", err)
+		return exitUsage
+	}
+	defer func() { fns.Close() }()
+	if err := srv.Load(plan, fns.runner()); err != nil {
+		fmt.Fprintln(env.Stderr, "verge:", err)
+		return exitUsage
 	}
 
 	viewerLn, err := net.Listen("tcp", c.listen)
@@ -308,50 +315,6 @@ func (c *runConfig) printURLs(env *Env, srv *edge.Server, listen, adminAddr stri
 		fmt.Fprintf(env.Stdout, "  %-16s %s\n", n, url)
 	}
 	fmt.Fprintf(env.Stdout, "  %-16s http://%s/ (health, cache stats, invalidations, metrics)\n", "admin", adminAddr)
-}
-
-// edgeFuncs are the function runtimes the edge needs for a plan; nil when it has none.
-type edgeFuncs struct{ cdn *cff.Runner }
-
-func newFunctions(plan *stack.Plan, opts cff.RunnerOptions) (*edgeFuncs, error) {
-	if !hasFunctions(plan) {
-		return nil, nil
-	}
-	r, err := cff.NewRunner(plan, opts)
-	if err != nil {
-		return nil, err
-	}
-	return &edgeFuncs{cdn: r}, nil
-}
-
-func hasFunctions(plan *stack.Plan) bool {
-	if len(plan.CDNFunctions) > 0 {
-		return true
-	}
-	for _, d := range plan.Distributions {
-		for _, b := range d.Behaviors {
-			f := b.Functions
-			if f.ViewerRequest != nil || f.OriginRequest != nil || f.OriginResponse != nil || f.ViewerResponse != nil {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// runner is the edge.Runner, or a nil interface when there are no functions.
-func (f *edgeFuncs) runner() edge.Runner {
-	if f == nil {
-		return nil
-	}
-	return f.cdn
-}
-
-// Close releases the runtimes.
-func (f *edgeFuncs) Close() {
-	if f != nil {
-		f.cdn.Close()
-	}
 }
 
 // slogWriter sends the HTTP servers' log lines to slog.

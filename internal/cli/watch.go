@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/fsnotify/fsnotify"
-	"github.com/verge-edge/verge/internal/cff"
 	"github.com/verge-edge/verge/internal/edge"
 	"github.com/verge-edge/verge/internal/functions"
 	"github.com/verge-edge/verge/internal/stack"
@@ -31,7 +30,7 @@ type watcher struct {
 	data string
 
 	fns     **edgeFuncs // the running edge functions, replaced on reload
-	fnOpts  cff.RunnerOptions
+	fnOpts  edgeFuncsOptions
 	lambdas *functions.Service // the function resources, rebuilt on a change
 	// applyMu is held while a burst is applied; stop takes it to wait for
 	// one in progress, and stopped keeps a late timer from applying more.
@@ -44,7 +43,7 @@ type watcher struct {
 	timer   *time.Timer
 }
 
-func newWatcher(plan *stack.Plan, srv *edge.Server, log *slog.Logger, data string, fns **edgeFuncs, fnOpts cff.RunnerOptions, lambdas *functions.Service) (*watcher, error) {
+func newWatcher(plan *stack.Plan, srv *edge.Server, log *slog.Logger, data string, fns **edgeFuncs, fnOpts edgeFuncsOptions, lambdas *functions.Service) (*watcher, error) {
 	fsw, err := fsnotify.NewWatcher()
 	if err != nil {
 		return nil, err
@@ -65,11 +64,11 @@ func (w *watcher) watchRoots(p *stack.Plan) {
 			}
 		}
 	}
-	for _, f := range p.Functions {
-		if f.Package.EntryFile != "" {
-			roots = append(roots, filepath.Dir(f.Package.EntryFile))
-		} else if fi, err := os.Stat(f.Package.PackagePath); err == nil && fi.IsDir() {
-			roots = append(roots, f.Package.PackagePath)
+	for _, f := range functionPackages(p) {
+		if f.EntryFile != "" {
+			roots = append(roots, filepath.Dir(f.EntryFile))
+		} else if fi, err := os.Stat(f.PackagePath); err == nil && fi.IsDir() {
+			roots = append(roots, f.PackagePath)
 		}
 	}
 	for _, r := range roots {
@@ -186,6 +185,9 @@ func (w *watcher) reload(old *stack.Plan) {
 	for _, warning := range plan.Warnings {
 		w.log.Warn("stack file", "warning", warning)
 	}
+	// Functions first: the new plan's edge-lambda-functions must be deployed
+	// before the edge routes to them.
+	w.applyFunctions(plan)
 	fns, err := newFunctions(plan, w.fnOpts)
 	if err != nil {
 		w.log.Error("could not build the functions; still running the previous version", "err", err)
@@ -198,7 +200,6 @@ func (w *watcher) reload(old *stack.Plan) {
 	}
 	retired := *w.fns
 	*w.fns = fns
-	w.applyFunctions(plan)
 	// Requests in flight may still be running the old functions.
 	time.AfterFunc(retireAfter, retired.Close)
 	w.srv.Invalidate("", []string{"/*"}) // any behaviour may have changed what a path returns
@@ -212,7 +213,7 @@ func (w *watcher) reload(old *stack.Plan) {
 // applyFunctions rebuilds the function resources; one that fails to build
 // keeps running its previous version.
 func (w *watcher) applyFunctions(plan *stack.Plan) {
-	if len(plan.Functions) == 0 && len(w.lambdas.Names()) == 0 {
+	if len(plan.Functions) == 0 && len(plan.EdgeLambdaFunctions) == 0 && len(w.lambdas.Names()) == 0 {
 		return
 	}
 	start := time.Now()
@@ -226,10 +227,10 @@ func (w *watcher) applyFunctions(plan *stack.Plan) {
 // touchesFunctions reports whether a changed file is in a function's source
 // folder (the entry file's folder, or the artifact).
 func touchesFunctions(plan *stack.Plan, changed map[string]struct{}) bool {
-	for _, f := range plan.Functions {
-		root := f.Package.PackagePath
-		if f.Package.EntryFile != "" {
-			root = filepath.Dir(f.Package.EntryFile)
+	for _, f := range functionPackages(plan) {
+		root := f.PackagePath
+		if f.EntryFile != "" {
+			root = filepath.Dir(f.EntryFile)
 		}
 		for name := range changed {
 			if name == root || strings.HasPrefix(name, root+string(filepath.Separator)) {
@@ -238,6 +239,18 @@ func touchesFunctions(plan *stack.Plan, changed map[string]struct{}) bool {
 		}
 	}
 	return false
+}
+
+// functionPackages lists the code of every function and edge-lambda-function.
+func functionPackages(p *stack.Plan) []stack.Package {
+	var pkgs []stack.Package
+	for _, f := range p.Functions {
+		pkgs = append(pkgs, f.Package)
+	}
+	for _, f := range p.EdgeLambdaFunctions {
+		pkgs = append(pkgs, f.Package)
+	}
+	return pkgs
 }
 
 // retireAfter is how long replaced functions stay open for requests in flight.

@@ -475,3 +475,31 @@ func waitFor(t *testing.T, cond func() bool) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// TestAuthorizationNotForwarded: as CloudFront, a cacheable GET reaches the
+// origin without the viewer's Authorization unless the cache key has it, so
+// the answer is shared; with it in the key, it is forwarded, and (RFC 9111
+// §3.5) the answer is stored only if the origin marks it public.
+func TestAuthorizationNotForwarded(t *testing.T) {
+	o := newOrigin(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "max-age=60")
+		fmt.Fprint(w, "auth="+r.Header.Get("Authorization"))
+	})
+	keyed := defaultPolicy
+	keyed.Headers = []string{"Authorization"}
+	e := startEdge(t, planOf(distOf("site", httpBehavior("/keyed/*", o.URL, keyed), httpBehavior("*", o.URL, defaultPolicy))), nil)
+	type tc struct{ path, auth, body, xcache string }
+	for _, c := range []tc{
+		{"/a", "Bearer one", "auth=", "Miss from verge"},
+		{"/a", "Bearer two", "auth=", "Hit from verge"},
+		{"/keyed/a", "Bearer one", "auth=Bearer one", "Miss from verge"},
+		{"/keyed/a", "Bearer two", "auth=Bearer two", "Miss from verge"},
+		{"/keyed/a", "Bearer one", "auth=Bearer one", "Miss from verge"},
+	} {
+		resp, body := get(t, "GET", e.url+c.path, "Authorization", c.auth)
+		if body != c.body {
+			t.Errorf("%s with %s: body %q, want %q", c.path, c.auth, body, c.body)
+		}
+		wantHeader(t, resp, "X-Cache", c.xcache)
+	}
+}

@@ -31,6 +31,10 @@ const (
 	resultRefreshHit = "RefreshHit"
 	resultError      = "Error"
 	resultGenerated  = "FunctionGeneratedResponse"
+	// resultLambdaGenerated is X-Cache's word for a response an
+	// edge-lambda-function generated; the access log's result type is
+	// resultGenerated for both kinds.
+	resultLambdaGenerated = "LambdaGeneratedResponse"
 )
 
 // Limits on what a viewer may send, CloudFront's where it has one.

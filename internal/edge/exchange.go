@@ -27,9 +27,10 @@ type exchange struct {
 	// retried is set once a viewer looked the cache up a second time.
 	retried bool
 
-	result      string // x-edge-result-type
-	detail      string // x-edge-detailed-result-type, when it differs
-	cacheStatus string // RFC 9211 Cache-Status value
+	result      string   // x-edge-result-type
+	detail      string   // x-edge-detailed-result-type, when it differs
+	cacheStatus string   // RFC 9211 Cache-Status value
+	xcache      []string // X-Cache when not the result's own: Lambda@Edge's generated responses and failures
 	status      int
 	bytes       int64
 	wroteHeader bool
@@ -105,14 +106,16 @@ func (ex *exchange) decorate(h http.Header) {
 	}
 	ex.decorated = true
 	n := ex.s.names
-	switch ex.result {
-	case resultHit:
+	switch {
+	case ex.xcache != nil:
+		h[hdrXCache] = ex.xcache
+	case ex.result == resultHit:
 		h[hdrXCache] = n.xcacheHit
-	case resultRefreshHit:
+	case ex.result == resultRefreshHit:
 		h[hdrXCache] = n.xcacheRefresh
-	case resultError:
+	case ex.result == resultError:
 		h[hdrXCache] = n.xcacheError
-	case resultGenerated:
+	case ex.result == resultGenerated:
 		h[hdrXCache] = n.xcacheGenerated
 	default:
 		h[hdrXCache] = n.xcacheMiss

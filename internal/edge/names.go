@@ -11,6 +11,8 @@ import (
 // hit path assigns shared slices instead of formatting strings.
 type names struct {
 	xcacheHit, xcacheMiss, xcacheRefresh, xcacheError, xcacheGenerated []string
+	xcacheLambdaGenerated                                              []string
+	from                                                               string // " from NAME"
 	via                                                                []string
 	// Cache-Status (RFC 9211) values.
 	cacheStatusHit, cacheStatusStaleHit, cacheStatusMissStored, cacheStatusMiss,
@@ -25,6 +27,8 @@ func newNames(name string) names {
 		xcacheRefresh:           []string{resultRefreshHit + from},
 		xcacheError:             []string{resultError + from},
 		xcacheGenerated:         []string{resultGenerated + from},
+		xcacheLambdaGenerated:   []string{resultLambdaGenerated + from},
+		from:                    from,
 		via:                     []string{"1.1 " + name + " (Verge)"},
 		cacheStatusHit:          name + "; hit",
 		cacheStatusStaleHit:     name + "; hit; detail=stale-while-revalidate",

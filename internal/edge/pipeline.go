@@ -6,6 +6,8 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"slices"
+	"strings"
 
 	"github.com/verge-edge/verge/internal/edge/cache"
 	"github.com/verge-edge/verge/internal/edge/origin"
@@ -84,18 +86,27 @@ func (ex *exchange) viewerRequest() bool {
 		return false
 	}
 	if resp != nil {
-		ex.writeGenerated(resp)
+		ex.writeGenerated(fn, resp)
 		return false
 	}
 	ex.applyFunctionRequest(ex.r)
-	if o := ex.freq.OriginOverride; o != nil {
-		h, err := ex.st.overrides.get(*o)
-		if err != nil {
-			ex.functionFailed(&FuncError{Status: http.StatusBadGateway, Type: "FunctionValidationError", Detail: err.Error()})
-			return false
-		}
-		ex.origin = h
+	return ex.useOriginOverride("FunctionValidationError")
+}
+
+// useOriginOverride sends the request to the HTTP origin a function chose,
+// if it chose one; false means the choice was invalid and the viewer got a
+// 502 of errType.
+func (ex *exchange) useOriginOverride(errType string) bool {
+	o := ex.freq.OriginOverride
+	if o == nil {
+		return true
 	}
+	h, err := ex.st.overrides.get(*o)
+	if err != nil {
+		ex.functionFailed(&FuncError{Status: http.StatusBadGateway, Type: errType, Detail: err.Error()})
+		return false
+	}
+	ex.origin = h
 	return true
 }
 
@@ -158,6 +169,9 @@ func (ex *exchange) functionFailed(err error) {
 	var fe *FuncError
 	if errors.As(err, &fe) {
 		ex.detail = fe.Type
+		if strings.HasPrefix(fe.Type, "Lambda") {
+			ex.xcache = []string{fe.Type + ex.s.names.from} // as CloudFront's X-Cache for Lambda@Edge failures
+		}
 		e := errFunction
 		if fe.Status == http.StatusBadGateway {
 			e = errFunctionInvalid
@@ -171,8 +185,11 @@ func (ex *exchange) functionFailed(err error) {
 
 // writeGenerated sends a response a request function generated; it is not
 // cached and viewer-response does not run for it.
-func (ex *exchange) writeGenerated(resp *Response) {
+func (ex *exchange) writeGenerated(fn *stack.FunctionRef, resp *Response) {
 	ex.result = resultGenerated
+	if fn.Type == stack.TypeEdgeLambdaFunction {
+		ex.xcache = ex.s.names.xcacheLambdaGenerated
+	}
 	if resp.Status == 0 {
 		resp.Status = http.StatusOK
 	}
@@ -193,6 +210,12 @@ func (ex *exchange) outbound(ctx context.Context, method string, shared bool) *h
 		out.Body, out.ContentLength = http.NoBody, 0
 		for _, h := range [...]string{hdrRange, hdrIfRange, hdrIfNoneMatch, hdrIfModifiedSince, hdrIfMatch, hdrIfUnmodSince, hdrAcceptEncoding} {
 			out.Header.Del(h)
+		}
+		// CloudFront forwards Authorization on GET and HEAD only when the
+		// cache key has it (an origin request policy cannot), so a shared
+		// response is never one the origin made for a credential.
+		if !slices.Contains(ex.b.policy.Headers, "Authorization") {
+			out.Header.Del("Authorization")
 		}
 	} else {
 		out.URL.RawQuery = r.URL.RawQuery
@@ -239,11 +262,11 @@ func (ex *exchange) originRequest(out *http.Request) bool {
 		return false
 	}
 	if resp != nil {
-		ex.writeGenerated(resp)
+		ex.writeGenerated(fn, resp)
 		return false
 	}
 	ex.applyFunctionRequest(out)
-	return true
+	return ex.useOriginOverride("LambdaValidationError")
 }
 
 // responseHook runs the function at a response trigger on resp; false means

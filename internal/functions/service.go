@@ -113,20 +113,21 @@ func (s *Service) Apply(ctx context.Context, plan *stack.Plan) error {
 		return errs.E(errs.Op("functions.Apply"), errs.Unavailable, errs.Errorf("the function service is closed"))
 	}
 	var problems errs.List
-	names := make([]string, 0, len(plan.Functions))
-	for name := range plan.Functions {
+	want := wanted(plan)
+	names := make([]string, 0, len(want))
+	for name := range want {
 		names = append(names, name)
 	}
 	sort.Strings(names)
 	for _, name := range names {
-		if err := s.apply(ctx, plan.Functions[name]); err != nil {
+		if err := s.apply(ctx, want[name].cfg, want[name].maxBytes); err != nil {
 			problems = append(problems, err)
 		}
 	}
 	s.mu.Lock()
 	var gone []*function
 	for name, f := range s.funcs {
-		if plan.Functions[name] == nil {
+		if _, ok := want[name]; !ok {
 			gone = append(gone, f)
 			delete(s.funcs, name)
 		}
@@ -139,12 +140,45 @@ func (s *Service) Apply(ctx context.Context, plan *stack.Plan) error {
 	return problems.Err()
 }
 
+// A deployment is a function to run and the most its package may weigh (0
+// for the builder's own limit).
+type deployment struct {
+	cfg      *stack.Function
+	maxBytes int64
+}
+
+// wanted lists the functions a plan runs, by the name they run under: the
+// function resources, and the edge-lambda-functions as Lambda@Edge's
+// replicas (EdgeName), which have no environment of their own.
+func wanted(plan *stack.Plan) map[string]deployment {
+	want := make(map[string]deployment, len(plan.Functions)+len(plan.EdgeLambdaFunctions))
+	for name, f := range plan.Functions {
+		want[name] = deployment{cfg: f}
+	}
+	for _, e := range plan.EdgeLambdaFunctions {
+		name := EdgeName(e.Name)
+		want[name] = deployment{maxBytes: e.MaxPackageBytes, cfg: &stack.Function{
+			Name: name, Package: e.Package, Runtime: e.Runtime, MemoryMB: e.MemoryMB,
+			TimeoutSeconds: e.TimeoutSeconds, Logging: e.Logging,
+		}}
+	}
+	return want
+}
+
+// EdgeName is the name an edge-lambda-function runs under: Lambda@Edge
+// names its replicas after the region the function was created in, and its
+// logs go to /aws/lambda/us-east-1.NAME.
+func EdgeName(name string) string { return Region + "." + name }
+
 // apply builds one function and installs the result as its $LATEST.
-func (s *Service) apply(ctx context.Context, cfg *stack.Function) error {
+func (s *Service) apply(ctx context.Context, cfg *stack.Function, maxBytes int64) error {
 	const op errs.Op = "functions.Apply"
 	art, err := s.builder.Build(ctx, cfg)
 	if err != nil {
 		return errs.E(op, cfg.Name, err)
+	}
+	if maxBytes > 0 && art.Size > maxBytes {
+		return errs.E(op, errs.TooLarge, cfg.Name, errs.Errorf("the package is %d bytes, over its limit of %d (Lambda@Edge: 1 MB at viewer triggers, 50 MB at origin triggers; raise it with packageSizeLimit)", art.Size, maxBytes))
 	}
 	rt, warnings, err := runtimes.Resolve(art.Runtime)
 	if err != nil {
