@@ -43,8 +43,8 @@ func runValidate(ctx context.Context, env *Env, args []string) int {
 	if len(problems) > 0 {
 		return reportStackError(env, problems)
 	}
-	fmt.Fprintf(env.Stdout, "%s: ok, %d distribution(s), %d cdn-function(s), %d function(s)\n",
-		plan.File, len(plan.Distributions), len(plan.CDNFunctions), len(plan.Functions))
+	fmt.Fprintf(env.Stdout, "%s: ok, %d distribution(s), %d cdn-function(s), %d function(s), %d edge-lambda-function(s)\n",
+		plan.File, len(plan.Distributions), len(plan.CDNFunctions), len(plan.Functions), len(plan.EdgeLambdaFunctions))
 	return exitOK
 }
 
@@ -81,7 +81,7 @@ func checkFunctions(plan *stack.Plan) errs.List {
 // buildFunctions builds every function resource into a scratch folder, as
 // dev would, so validate reports a syntax error or a missing dependency.
 func buildFunctions(ctx context.Context, plan *stack.Plan) errs.List {
-	if len(plan.Functions) == 0 {
+	if len(plan.Functions) == 0 && len(plan.EdgeLambdaFunctions) == 0 {
 		return nil
 	}
 	dir, err := os.MkdirTemp("", "verge-validate-")
@@ -94,6 +94,17 @@ func buildFunctions(ctx context.Context, plan *stack.Plan) errs.List {
 	for _, n := range slices.Sorted(maps.Keys(plan.Functions)) {
 		if _, err := b.Build(ctx, plan.Functions[n]); err != nil {
 			problems = append(problems, errs.E(errs.Invalid, "function "+n, err))
+		}
+	}
+	for _, n := range slices.Sorted(maps.Keys(plan.EdgeLambdaFunctions)) {
+		e := plan.EdgeLambdaFunctions[n]
+		art, err := b.Build(ctx, &stack.Function{Name: n, Package: e.Package, Runtime: e.Runtime})
+		switch {
+		case err != nil:
+			problems = append(problems, errs.E(errs.Invalid, "edge-lambda-function "+n, err))
+		case art.Size > e.MaxPackageBytes:
+			problems = append(problems, errs.E(errs.Invalid, "edge-lambda-function "+n,
+				errs.Errorf("the package is %d bytes, over its limit of %d (raise it with packageSizeLimit)", art.Size, e.MaxPackageBytes)))
 		}
 	}
 	return problems
