@@ -2,7 +2,6 @@ package lambdaedge
 
 import (
 	"encoding/base64"
-	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -228,7 +227,3 @@ func deviceOf(ua string) device {
 	}
 	return desktop
 }
-
-// isIP reports whether s is an IP address, which a custom origin's
-// domainName may not be.
-func isIP(s string) bool { return net.ParseIP(s) != nil }

@@ -148,7 +148,7 @@ func checkDomain(d, what string) error {
 		return invalid("%s.domainName must be 1 to %d characters", what, maxDomain)
 	case strings.ContainsAny(d, ":/ ") || hasCTL(d):
 		return invalid("%s.domainName %q must be a host name without port or path", what, d)
-	case isIP(d):
+	case net.ParseIP(d) != nil:
 		return invalid("%s.domainName %q must not be an IP address", what, d)
 	}
 	return nil
