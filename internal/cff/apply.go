@@ -2,6 +2,7 @@ package cff
 
 import (
 	"encoding/base64"
+	"github.com/verge-edge/verge/internal/cfheader"
 	"math"
 	"net/http"
 	"net/url"
@@ -108,7 +109,7 @@ func applyRequest(o object, req *edge.Request) error {
 		if !strings.HasPrefix(uri, "/") {
 			return invalid("uri %q must start with /", uri)
 		}
-		if hasCTL(uri) {
+		if cfheader.HasCTL(uri) {
 			return invalid("uri %q holds a control character", uri)
 		}
 		newURI = unescapePath(uri)
@@ -225,14 +226,14 @@ func buildHeader(hs []field, orig *fields, hidden http.Header, cookie, eventType
 	for _, f := range hs {
 		p := fieldPath("headers", f.name)
 		lname := strings.ToLower(f.name)
-		if orig.get(f.name) == nil && !validToken(f.name) {
+		if orig.get(f.name) == nil && !cfheader.ValidName(f.name) {
 			return nil, nil, invalid("%s: invalid header name", p)
 		}
-		if isDisallowed(lname) {
+		if cfheader.Disallowed(lname) {
 			return nil, nil, invalid("%s: %s is a disallowed header", p, http.CanonicalHeaderKey(lname))
 		}
 		for _, e := range f.vals {
-			if !e.orig && hasCTL(e.value) {
+			if !e.orig && cfheader.HasCTL(e.value) {
 				return nil, nil, invalid("%s: the value holds a control character", p)
 			}
 		}
@@ -323,7 +324,7 @@ func setCookieLines(cs []field, orig *fields) ([]string, error) {
 				lines = append(lines, e.raw)
 				continue
 			}
-			if !validCookieValue(e.value) || hasCTL(e.attrs) {
+			if !validCookieValue(e.value) || cfheader.HasCTL(e.attrs) {
 				return nil, invalid("%s: the value or attributes hold a control character or ;", p)
 			}
 			line := f.name + "=" + e.value
@@ -339,10 +340,10 @@ func setCookieLines(cs []field, orig *fields) ([]string, error) {
 // validCookieName reports whether a cookie name a function added can go
 // out in a header: not empty, no control character, no ";" or "=".
 func validCookieName(s string) bool {
-	return s != "" && !hasCTL(s) && !strings.ContainsAny(s, ";=")
+	return s != "" && !cfheader.HasCTL(s) && !strings.ContainsAny(s, ";=")
 }
 
-func validCookieValue(s string) bool { return !hasCTL(s) && !strings.Contains(s, ";") }
+func validCookieValue(s string) bool { return !cfheader.HasCTL(s) && !strings.Contains(s, ";") }
 
 // responseHeader builds a result response's header: its headers, then its
 // cookies as Set-Cookie lines (the original lines when the cookies are

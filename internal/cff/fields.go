@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/verge-edge/verge/internal/cfheader"
 )
 
 // entry is one value of a query-string parameter, header or cookie.
@@ -118,19 +120,6 @@ func (fs *fields) same(list []field) bool {
 	return true
 }
 
-// toUTF8 returns s as the event shows it: UTF-8 as is, anything else read
-// as ISO-8859-1 (specs §2.3).
-func toUTF8(s string) string {
-	if utf8.ValidString(s) {
-		return s
-	}
-	b := make([]byte, 0, len(s)*2)
-	for i := 0; i < len(s); i++ {
-		b = utf8.AppendRune(b, rune(s[i]))
-	}
-	return string(b)
-}
-
 // parseQuery splits a raw query string into parameters. Names and values
 // stay percent-encoded, as CloudFront passes them; a parameter without "="
 // has the value "".
@@ -141,7 +130,7 @@ func parseQuery(q string) *fields {
 			continue
 		}
 		name, value, _ := strings.Cut(seg, "=")
-		fs.add(toUTF8(name), entry{value: toUTF8(value), raw: seg, orig: true})
+		fs.add(cfheader.ToUTF8(name), entry{value: cfheader.ToUTF8(value), raw: seg, orig: true})
 	}
 	return fs
 }
@@ -168,14 +157,14 @@ func splitHeader(h http.Header, cookie string) (visible *fields, hidden http.Hea
 		switch {
 		case p.lower == cookie:
 			cookieLines = append(cookieLines, h[p.key]...)
-		case isDisallowed(p.lower):
+		case cfheader.Disallowed(p.lower):
 			if hidden == nil {
 				hidden = make(http.Header)
 			}
 			hidden[p.key] = h[p.key]
 		default:
 			for _, v := range h[p.key] {
-				visible.add(p.lower, entry{value: toUTF8(v), raw: v, orig: true})
+				visible.add(p.lower, entry{value: cfheader.ToUTF8(v), raw: v, orig: true})
 			}
 		}
 	}
@@ -207,7 +196,7 @@ func parseCookies(lines []string) *fields {
 				continue
 			}
 			name, value, _ := strings.Cut(pair, "=")
-			fs.add(toUTF8(strings.TrimSpace(name)), entry{value: toUTF8(strings.TrimSpace(value)), raw: pair, orig: true})
+			fs.add(cfheader.ToUTF8(strings.TrimSpace(name)), entry{value: cfheader.ToUTF8(strings.TrimSpace(value)), raw: pair, orig: true})
 		}
 	}
 	return fs
@@ -219,9 +208,9 @@ func parseSetCookies(lines []string) *fields {
 	for _, line := range lines {
 		pair, attrs, _ := strings.Cut(line, ";")
 		name, value, _ := strings.Cut(pair, "=")
-		fs.add(toUTF8(strings.TrimSpace(name)), entry{
-			value: toUTF8(strings.TrimSpace(value)),
-			attrs: toUTF8(strings.TrimSpace(attrs)),
+		fs.add(cfheader.ToUTF8(strings.TrimSpace(name)), entry{
+			value: cfheader.ToUTF8(strings.TrimSpace(value)),
+			attrs: cfheader.ToUTF8(strings.TrimSpace(attrs)),
 			raw:   line,
 			orig:  true,
 		})

@@ -2,6 +2,7 @@ package cff
 
 import (
 	"encoding/json"
+	"github.com/verge-edge/verge/internal/cfheader"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -78,7 +79,7 @@ func FuzzApplyRequestResult(f *testing.F) {
 func checkHeader(t *testing.T, h http.Header) {
 	t.Helper()
 	for k, vs := range h {
-		if !validToken(k) {
+		if !cfheader.ValidName(k) {
 			t.Fatalf("header name %q", k)
 		}
 		for _, v := range vs {

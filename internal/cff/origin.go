@@ -3,6 +3,7 @@ package cff
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/verge-edge/verge/internal/cfheader"
 	"net"
 	"net/http"
 	"net/url"
@@ -138,7 +139,7 @@ func (p *originUpdate) resolve(base *stack.HTTPOrigin) (*stack.HTTPOrigin, error
 		}
 		sort.Strings(names)
 		for _, n := range names {
-			if !validToken(n) {
+			if !cfheader.ValidName(n) {
 				return nil, fmt.Errorf("customHeaders: %q is not a header name", n)
 			}
 			o.CustomHeaders = append(o.CustomHeaders, stack.Header{Name: http.CanonicalHeaderKey(n), Value: p.CustomHeaders[n]})

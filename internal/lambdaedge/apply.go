@@ -3,6 +3,7 @@ package lambdaedge
 import (
 	"encoding/base64"
 	"encoding/json"
+	"github.com/verge-edge/verge/internal/cfheader"
 	"net/http"
 	"net/url"
 	"strings"
@@ -165,7 +166,7 @@ func (c *requestChange) readURL(obj map[string]json.RawMessage, req *edge.Reques
 		if !strings.HasPrefix(uri, "/") {
 			return invalid("uri %q must start with /", uri)
 		}
-		if hasCTL(uri) || strings.ContainsAny(uri, " #?") {
+		if cfheader.HasCTL(uri) || strings.ContainsAny(uri, " #?") {
 			return invalid("uri %q holds a space, a control character, ? or #", uri)
 		}
 		c.uri = uri
@@ -177,8 +178,8 @@ func (c *requestChange) readURL(obj map[string]json.RawMessage, req *edge.Reques
 	if err != nil {
 		return err
 	}
-	if query != toUTF8(req.Query) {
-		if hasCTL(query) || strings.ContainsAny(query, " #") {
+	if query != cfheader.ToUTF8(req.Query) {
+		if cfheader.HasCTL(query) || strings.ContainsAny(query, " #") {
 			return invalid("querystring %q holds a space, a control character or #", query)
 		}
 		c.query = query

@@ -2,6 +2,7 @@ package lambdaedge
 
 import (
 	"encoding/base64"
+	"github.com/verge-edge/verge/internal/cfheader"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -54,7 +55,7 @@ func eventRequest(t stack.Trigger, req *edge.Request, includeBody bool) Request 
 		ClientIP:    req.ClientIP,
 		Headers:     viewHeader(req.Header).event(),
 		Method:      req.Method,
-		Querystring: toUTF8(req.Query),
+		Querystring: cfheader.ToUTF8(req.Query),
 		URI:         escapePath(req.URI),
 	}
 	if hasOrigin(t) {

@@ -1,8 +1,6 @@
 package lambdaedge
 
 import (
-	"strings"
-
 	"github.com/verge-edge/verge/internal/stack"
 )
 
@@ -101,34 +99,6 @@ var cloudFrontKeys = map[string]string{
 	"cdn-loop":                   "CDN-Loop",
 	"x-real-ip":                  "X-Real-IP",
 	"x-amzn-requestid":           "X-Amzn-RequestId",
-}
-
-// disallowed are the headers functions never see and may not add (specs
-// §2.1), lowercase; disallowedPrefixes are X-Amz-Cf-* and X-Edge-*.
-var (
-	disallowed = map[string]bool{
-		"connection": true, "expect": true, "keep-alive": true,
-		"proxy-authenticate": true, "proxy-authorization": true, "proxy-connection": true,
-		"trailer": true, "upgrade": true,
-		"x-accel-buffering": true, "x-accel-charset": true, "x-accel-limit-rate": true, "x-accel-redirect": true,
-		"x-amzn-auth": true, "x-amzn-cf-billing": true, "x-amzn-cf-id": true, "x-amzn-cf-xff": true,
-		"x-amzn-errortype": true, "x-amzn-fle-profile": true, "x-amzn-header-count": true,
-		"x-amzn-header-order": true, "x-amzn-lambda-integration-tag": true, "x-amzn-requestid": true,
-		"x-cache": true, "x-forwarded-proto": true, "x-real-ip": true,
-	}
-	disallowedPrefixes = []string{"x-amz-cf-", "x-edge-"}
-)
-
-func isDisallowed(lname string) bool {
-	if disallowed[lname] {
-		return true
-	}
-	for _, p := range disallowedPrefixes {
-		if strings.HasPrefix(lname, p) {
-			return true
-		}
-	}
-	return false
 }
 
 // readOnly are the headers a function may not add, change or remove, by

@@ -2,6 +2,7 @@ package lambdaedge
 
 import (
 	"encoding/json"
+	"github.com/verge-edge/verge/internal/cfheader"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -96,7 +97,7 @@ func FuzzApply(f *testing.F) {
 func checkHeader(t *testing.T, h, before http.Header) {
 	t.Helper()
 	for k, vs := range h {
-		if isDisallowed(strings.ToLower(k)) && before[k] == nil {
+		if cfheader.Disallowed(strings.ToLower(k)) && before[k] == nil {
 			t.Fatalf("disallowed header %s added", k)
 		}
 		for _, v := range vs {
@@ -118,7 +119,7 @@ func FuzzBuild(f *testing.F) {
 		trig := triggers[int(which)%len(triggers)]
 		req := testRequest()
 		req.URI, req.Query, req.Body = uri, query, body
-		if validToken(name) {
+		if cfheader.ValidName(name) {
 			req.Header.Add(name, value)
 		}
 		var resp *edge.Response

@@ -7,7 +7,8 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"unicode/utf8"
+
+	"github.com/verge-edge/verge/internal/cfheader"
 
 	"github.com/verge-edge/verge/internal/stack"
 )
@@ -29,7 +30,7 @@ func viewHeader(h http.Header) *headerView {
 	v := &headerView{shown: map[string][]string{}, raw: map[string][]string{}, keys: map[string]string{}}
 	for _, k := range slices.Sorted(maps.Keys(h)) {
 		lname := strings.ToLower(k)
-		if isDisallowed(lname) {
+		if cfheader.Disallowed(lname) {
 			if v.hidden == nil {
 				v.hidden = http.Header{}
 			}
@@ -41,7 +42,7 @@ func viewHeader(h http.Header) *headerView {
 		}
 		for _, val := range h[k] {
 			v.raw[lname] = append(v.raw[lname], val)
-			v.shown[lname] = append(v.shown[lname], toUTF8(val))
+			v.shown[lname] = append(v.shown[lname], cfheader.ToUTF8(val))
 		}
 	}
 	return v
@@ -79,19 +80,6 @@ func defaultKey(lname string) string {
 	return http.CanonicalHeaderKey(lname)
 }
 
-// toUTF8 returns s as events show it: UTF-8 as is, anything else read as
-// ISO-8859-1 (specs §2.3).
-func toUTF8(s string) string {
-	if utf8.ValidString(s) {
-		return s
-	}
-	b := make([]byte, 0, 2*len(s))
-	for i := 0; i < len(s); i++ {
-		b = utf8.AppendRune(b, rune(s[i]))
-	}
-	return string(b)
-}
-
 // resultHeaders reads a headers object of a result (what names it in
 // errors): lowercase names mapping to arrays of {key, value}, where key,
 // optional, must be the name in any case. Absent or null is no headers.
@@ -117,7 +105,7 @@ func resultHeaders(raw json.RawMessage, what string) (map[string][]string, error
 
 // headerLines reads the array of one header name.
 func headerLines(name string, raw json.RawMessage, what string) ([]string, error) {
-	if !validToken(name) || strings.ToLower(name) != name {
+	if !cfheader.ValidName(name) || strings.ToLower(name) != name {
 		return nil, invalid("%s[%q]: a header name must be a lowercase HTTP token", what, name)
 	}
 	var items []json.RawMessage
@@ -156,7 +144,7 @@ func headerLines(name string, raw json.RawMessage, what string) ([]string, error
 // headers to protect.
 func (v *headerView) apply(res map[string][]string, t stack.Trigger, generated bool) (http.Header, error) {
 	for _, lname := range slices.Sorted(maps.Keys(res)) {
-		if isDisallowed(lname) {
+		if cfheader.Disallowed(lname) {
 			return nil, invalid("headers[%q]: %s is a disallowed header and cannot be added", lname, defaultKey(lname))
 		}
 	}
@@ -189,7 +177,7 @@ func (v *headerView) apply(res map[string][]string, t stack.Trigger, generated b
 // unchanged one goes out as it came in).
 func checkValues(vals []string, what, lname string) error {
 	for i, v := range vals {
-		if hasCTL(v) {
+		if cfheader.HasCTL(v) {
 			return invalid("%s[%q][%d].value holds a control character", what, lname, i)
 		}
 	}
@@ -206,31 +194,4 @@ func (v *headerView) checkReadOnly(res map[string][]string, t stack.Trigger) err
 		return invalid("headers[%q]: %s cannot be added in %s", hdrViewerCountry, defaultKey(hdrViewerCountry), t)
 	}
 	return nil
-}
-
-// validToken reports whether s is an HTTP token (RFC 9110 §5.6.2).
-func validToken(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
-		case strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0:
-		default:
-			return false
-		}
-	}
-	return true
-}
-
-// hasCTL reports whether s holds a control character other than tab.
-func hasCTL(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; (c < 0x20 && c != '\t') || c == 0x7f {
-			return true
-		}
-	}
-	return false
 }

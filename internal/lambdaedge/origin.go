@@ -3,6 +3,7 @@ package lambdaedge
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/verge-edge/verge/internal/cfheader"
 	"maps"
 	"net"
 	"slices"
@@ -146,7 +147,7 @@ func checkDomain(d, what string) error {
 	switch {
 	case d == "" || len(d) > maxDomain:
 		return invalid("%s.domainName must be 1 to %d characters", what, maxDomain)
-	case strings.ContainsAny(d, ":/ ") || hasCTL(d):
+	case strings.ContainsAny(d, ":/ ") || cfheader.HasCTL(d):
 		return invalid("%s.domainName %q must be a host name without port or path", what, d)
 	case net.ParseIP(d) != nil:
 		return invalid("%s.domainName %q must not be an IP address", what, d)
@@ -160,7 +161,7 @@ func checkOriginPath(p, what string) error {
 	if p == "" {
 		return nil
 	}
-	if !strings.HasPrefix(p, "/") || strings.HasSuffix(p, "/") || len(p) > maxOriginPath || hasCTL(p) || strings.ContainsAny(p, " ?#") {
+	if !strings.HasPrefix(p, "/") || strings.HasSuffix(p, "/") || len(p) > maxOriginPath || cfheader.HasCTL(p) || strings.ContainsAny(p, " ?#") {
 		return invalid("%s.path %q must start with /, not end with /, be URL-encoded and at most %d characters", what, p, maxOriginPath)
 	}
 	return nil
@@ -176,7 +177,7 @@ func customHeaders(raw json.RawMessage, what string, reqHeaders map[string][]str
 	}
 	var out []stack.Header
 	for _, lname := range slices.Sorted(maps.Keys(hs)) {
-		if isDisallowed(lname) {
+		if cfheader.Disallowed(lname) {
 			return nil, invalid("%s.customHeaders[%q]: %s is a disallowed header", what, lname, defaultKey(lname))
 		}
 		if _, ok := reqHeaders[lname]; ok {
@@ -211,7 +212,7 @@ func s3Change(raw json.RawMessage, req *edge.Request, reqHeaders map[string][]st
 		return nil, invalid("%s.authMethod %q must be origin-access-identity or none", what, s.AuthMethod)
 	}
 	d := s.DomainName
-	if d == "" || len(d) > maxS3Domain || strings.ToLower(d) != d || strings.ContainsAny(d, ":/ ") || hasCTL(d) {
+	if d == "" || len(d) > maxS3Domain || strings.ToLower(d) != d || strings.ContainsAny(d, ":/ ") || cfheader.HasCTL(d) {
 		return nil, invalid("%s.domainName %q must be a lowercase host name of 1 to %d characters", what, d, maxS3Domain)
 	}
 	if err := checkOriginPath(s.Path, what); err != nil {
