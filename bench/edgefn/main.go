@@ -17,12 +17,10 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/pprof"
-	"sort"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
+	"github.com/verge-edge/verge/bench/internal/load"
 	"github.com/verge-edge/verge/internal/cli"
 	"github.com/verge-edge/verge/internal/sandbox"
 )
@@ -122,29 +120,30 @@ func run(n, conc int, dur time.Duration) error {
 
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
 	plain, fn := "http://"+listen+"/o/1k", "http://"+listen+"/f/1k"
-	latPlain, err := latencies(client, plain, n)
+	doPlain, doFn := func() error { return get(client, plain) }, func() error { return get(client, fn) }
+	latPlain, err := load.Latencies(doPlain, 100, n)
 	if err != nil {
 		return err
 	}
-	latFn, err := latencies(client, fn, n)
+	latFn, err := load.Latencies(doFn, 100, n)
 	if err != nil {
 		return err
 	}
-	rpsPlain, err := throughput(client, plain, conc, dur)
+	rpsPlain, err := load.Throughput(doPlain, conc, dur)
 	if err != nil {
 		return err
 	}
-	rpsFn, err := throughput(client, fn, conc, dur)
+	rpsFn, err := load.Throughput(doFn, conc, dur)
 	if err != nil {
 		return err
 	}
-	p50p, p50f := latPlain[len(latPlain)/2], latFn[len(latFn)/2]
-	p99p, p99f := latPlain[len(latPlain)*99/100], latFn[len(latFn)*99/100]
+	p50p, p50f := load.Quantile(latPlain, 0.5), load.Quantile(latFn, 0.5)
+	p99p, p99f := load.Quantile(latPlain, 0.99), load.Quantile(latFn, 0.99)
 	fmt.Printf("# Lambda@Edge viewer-request on cache hits (%s)\n\n", time.Now().UTC().Format(time.RFC3339))
 	fmt.Println("| measure | hits with the function | hits without | difference / ratio | target |")
 	fmt.Println("|---|---|---|---|---|")
-	fmt.Printf("| p50 latency | %s | %s | +%s | added < 1 ms (goal 300 µs) |\n", fmtDur(p50f), fmtDur(p50p), fmtDur(p50f-p50p))
-	fmt.Printf("| p99 latency | %s | %s | +%s | |\n", fmtDur(p99f), fmtDur(p99p), fmtDur(p99f-p99p))
+	fmt.Printf("| p50 latency | %s | %s | +%s | added < 1 ms (goal 300 µs) |\n", load.Dur(p50f), load.Dur(p50p), load.Dur(p50f-p50p))
+	fmt.Printf("| p99 latency | %s | %s | +%s | |\n", load.Dur(p99f), load.Dur(p99p), load.Dur(p99f-p99p))
 	fmt.Printf("| throughput, %d clients | %.0f/s | %.0f/s | %.2fx | ≥ 3,000/s |\n", conc, rpsFn, rpsPlain, rpsFn/rpsPlain)
 	return nil
 }
@@ -163,63 +162,4 @@ func get(client *http.Client, url string) error {
 		return fmt.Errorf("%s: %s, %d bytes", url, resp.Status, n)
 	}
 	return nil
-}
-
-// latencies times n sequential requests after a warm-up, sorted.
-func latencies(client *http.Client, url string, n int) ([]time.Duration, error) {
-	for range 100 {
-		if err := get(client, url); err != nil {
-			return nil, err
-		}
-	}
-	out := make([]time.Duration, n)
-	for i := range out {
-		start := time.Now()
-		if err := get(client, url); err != nil {
-			return nil, err
-		}
-		out[i] = time.Since(start)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
-	return out, nil
-}
-
-// throughput runs conc clients for d (after a warm-up run as long, which
-// starts the sandboxes concurrency needs) and returns requests/s.
-func throughput(client *http.Client, url string, conc int, d time.Duration) (float64, error) {
-	if _, err := loop(client, url, conc, d); err != nil {
-		return 0, err
-	}
-	return loop(client, url, conc, d)
-}
-
-func loop(client *http.Client, url string, conc int, d time.Duration) (float64, error) {
-	var count atomic.Int64
-	var firstErr atomic.Value
-	deadline := time.Now().Add(d)
-	start := time.Now()
-	var wg sync.WaitGroup
-	for range conc {
-		wg.Go(func() {
-			for time.Now().Before(deadline) {
-				if err := get(client, url); err != nil {
-					firstErr.CompareAndSwap(nil, err)
-					return
-				}
-				count.Add(1)
-			}
-		})
-	}
-	wg.Wait()
-	if err, _ := firstErr.Load().(error); err != nil {
-		return 0, err
-	}
-	return float64(count.Load()) / time.Since(start).Seconds(), nil
-}
-
-func fmtDur(d time.Duration) string {
-	if d < time.Millisecond {
-		return fmt.Sprintf("%.0f µs", float64(d)/float64(time.Microsecond))
-	}
-	return fmt.Sprintf("%.2f ms", float64(d)/float64(time.Millisecond))
 }

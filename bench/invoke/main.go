@@ -20,13 +20,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
+	"github.com/verge-edge/verge/bench/internal/load"
 	"github.com/verge-edge/verge/internal/awsapi"
 	"github.com/verge-edge/verge/internal/functions"
 	"github.com/verge-edge/verge/internal/runtimes"
@@ -103,26 +101,28 @@ func run(n, conc int, dur time.Duration, cold int) error {
 		return err
 	}
 	defer stopPeer()
-	peerLat, err := latencies(client, peerURL, n)
+	peerLat, err := load.Latencies(func() error { return invokeOnce(client, peerURL) }, 50, n)
 	if err != nil {
 		return err
 	}
-	peerRPS, err := throughput(client, peerURL, conc, dur)
+	peerRPS, err := load.Throughput(func() error { return invokeOnce(client, peerURL) }, conc, dur)
 	if err != nil {
 		return err
 	}
 	for _, fn := range []string{"node", "python"} {
-		lat, err := latencies(client, base+fn+"/invocations", n)
+		do := func() error { return invokeOnce(client, base+fn+"/invocations") }
+		lat, err := load.Latencies(do, 50, n)
 		if err != nil {
 			return err
 		}
-		p50, p99 := lat[len(lat)/2], lat[len(lat)*99/100]
-		rps, err := throughput(client, base+fn+"/invocations", conc, dur)
+		p50, p99 := load.Quantile(lat, 0.5), load.Quantile(lat, 0.99)
+		rps, err := load.Throughput(do, conc, dur)
 		if err != nil {
 			return err
 		}
-		fmt.Printf("| warm invoke %s, p50 | %s | node http: %s | %.2fx | < 1 ms (node) |\n", fn, fmtDur(p50), fmtDur(peerLat[len(peerLat)/2]), float64(p50)/float64(peerLat[len(peerLat)/2]))
-		fmt.Printf("| warm invoke %s, p99 | %s | node http: %s | %.2fx | < 5 ms (node) |\n", fn, fmtDur(p99), fmtDur(peerLat[len(peerLat)*99/100]), float64(p99)/float64(peerLat[len(peerLat)*99/100]))
+		peer50, peer99 := load.Quantile(peerLat, 0.5), load.Quantile(peerLat, 0.99)
+		fmt.Printf("| warm invoke %s, p50 | %s | node http: %s | %.2fx | < 1 ms (node) |\n", fn, load.Dur(p50), load.Dur(peer50), float64(p50)/float64(peer50))
+		fmt.Printf("| warm invoke %s, p99 | %s | node http: %s | %.2fx | < 5 ms (node) |\n", fn, load.Dur(p99), load.Dur(peer99), float64(p99)/float64(peer99))
 		fmt.Printf("| throughput %s, %d callers | %.0f/s | node http: %.0f/s | %.2fx | ≥ 3000/s (node) |\n", fn, conc, rps, peerRPS, rps/peerRPS)
 	}
 	py, _, err := runtimes.Resolve(mustDefault(runtimes.Python))
@@ -145,9 +145,9 @@ func run(n, conc int, dur time.Duration, cold int) error {
 		if err != nil {
 			return err
 		}
-		v, p := median(starts), median(peer)
+		v, p := load.Median(starts), load.Median(peer)
 		fmt.Printf("| cold start to first response, %s (median of %d) | %s | %s: %s | %.2fx | ≤ 1.3x (node) |\n",
-			c.fn, cold, fmtDur(v), c.peer, fmtDur(p), float64(v)/float64(p))
+			c.fn, cold, load.Dur(v), c.peer, load.Dur(p), float64(v)/float64(p))
 	}
 	for _, fn := range []string{"node", "python"} {
 		rss, err := sandboxRSS(client, base+fn+"/invocations")
@@ -203,58 +203,6 @@ func invokeOnce(client *http.Client, url string) error {
 		return fmt.Errorf("%s: %s %s", url, resp.Status, body)
 	}
 	return nil
-}
-
-// latencies times n sequential warm invocations, sorted.
-func latencies(client *http.Client, url string, n int) ([]time.Duration, error) {
-	for range 50 { // warm the sandbox and the connection
-		if err := invokeOnce(client, url); err != nil {
-			return nil, err
-		}
-	}
-	out := make([]time.Duration, n)
-	for i := range out {
-		start := time.Now()
-		if err := invokeOnce(client, url); err != nil {
-			return nil, err
-		}
-		out[i] = time.Since(start)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
-	return out, nil
-}
-
-// throughput runs conc callers in a loop for d and returns invocations/s,
-// after a first run of as long that starts the conc sandboxes it needs.
-func throughput(client *http.Client, url string, conc int, d time.Duration) (float64, error) {
-	if _, err := loop(client, url, conc, d); err != nil {
-		return 0, err
-	}
-	return loop(client, url, conc, d)
-}
-
-func loop(client *http.Client, url string, conc int, d time.Duration) (float64, error) {
-	var count atomic.Int64
-	var firstErr atomic.Value
-	deadline := time.Now().Add(d)
-	var wg sync.WaitGroup
-	start := time.Now()
-	for range conc {
-		wg.Go(func() {
-			for time.Now().Before(deadline) {
-				if err := invokeOnce(client, url); err != nil {
-					firstErr.CompareAndSwap(nil, err)
-					return
-				}
-				count.Add(1)
-			}
-		})
-	}
-	wg.Wait()
-	if err, _ := firstErr.Load().(error); err != nil {
-		return 0, err
-	}
-	return float64(count.Load()) / time.Since(start).Seconds(), nil
 }
 
 // coldStarts times the first invocation of n fresh versions of fn: each
@@ -360,17 +308,4 @@ func descends(ppid, me string) bool {
 		ppid = f[1]
 	}
 	return false
-}
-
-func median(d []time.Duration) time.Duration {
-	s := append([]time.Duration(nil), d...)
-	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
-	return s[len(s)/2]
-}
-
-func fmtDur(d time.Duration) string {
-	if d < time.Millisecond {
-		return fmt.Sprintf("%.0f µs", float64(d)/float64(time.Microsecond))
-	}
-	return fmt.Sprintf("%.2f ms", float64(d)/float64(time.Millisecond))
 }
