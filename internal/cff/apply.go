@@ -2,12 +2,13 @@ package cff
 
 import (
 	"encoding/base64"
-	"github.com/verge-edge/verge/internal/cfheader"
 	"math"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/verge-edge/verge/internal/cfheader"
 
 	"github.com/verge-edge/verge/internal/edge"
 )

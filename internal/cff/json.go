@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/verge-edge/verge/internal/jsonx"
 )
 
 // value is a parsed JSON value.
@@ -289,7 +291,7 @@ type writer struct {
 }
 
 func (w *writer) raw(s string) { w.b = append(w.b, s...) }
-func (w *writer) str(s string) { w.b = appendQuoted(w.b, s) }
+func (w *writer) str(s string) { w.b = jsonx.AppendString(w.b, s) }
 
 // obj writes the properties of one object, with the commas between them.
 type obj struct {
@@ -314,54 +316,3 @@ func (o *obj) key(k string) *writer {
 }
 
 func (o *obj) close() { o.w.b = append(o.w.b, '}') }
-
-const hexDigits = "0123456789abcdef"
-
-// appendQuoted appends s as a JSON string. Unlike encoding/json it does not
-// escape <, > and &; it does escape U+2028 and U+2029, which JavaScript
-// source cannot hold raw, and turns invalid UTF-8 into U+FFFD.
-func appendQuoted(b []byte, s string) []byte {
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-		case r == '\u2028' || r == '\u2029':
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
-		default:
-			i += size
-			continue
-		}
-		i += size
-		start = i
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
-}

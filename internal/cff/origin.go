@@ -3,13 +3,14 @@ package cff
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/verge-edge/verge/internal/cfheader"
 	"net"
 	"net/http"
 	"net/url"
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/verge-edge/verge/internal/cfheader"
 
 	"github.com/verge-edge/verge/internal/edge"
 	"github.com/verge-edge/verge/internal/jsfn"

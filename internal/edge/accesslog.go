@@ -6,7 +6,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
-	"unicode/utf8"
+
+	"github.com/verge-edge/verge/internal/jsonx"
 )
 
 // accessLog writes one JSON object per request, with the fields of
@@ -69,15 +70,15 @@ func (l *accessLog) write(rec *logRecord) {
 	b = append(b, `{"time":"`...)
 	b = l.appendTime(b, rec.start)
 	b = append(b, `","c-ip":`...)
-	b = appendJSONString(b, rec.clientIP)
+	b = jsonx.AppendString(b, rec.clientIP)
 	b = append(b, `,"cs-method":`...)
-	b = appendJSONString(b, rec.method)
+	b = jsonx.AppendString(b, rec.method)
 	b = append(b, `,"cs-host":`...)
-	b = appendJSONString(b, rec.host)
+	b = jsonx.AppendString(b, rec.host)
 	b = append(b, `,"cs-uri-stem":`...)
-	b = appendJSONString(b, rec.path)
+	b = jsonx.AppendString(b, rec.path)
 	b = append(b, `,"cs-uri-query":`...)
-	b = appendJSONString(b, rec.query)
+	b = jsonx.AppendString(b, rec.query)
 	b = append(b, `,"sc-status":`...)
 	b = strconv.AppendInt(b, int64(rec.status), 10)
 	b = append(b, `,"sc-bytes":`...)
@@ -85,58 +86,21 @@ func (l *accessLog) write(rec *logRecord) {
 	b = append(b, `,"time-taken":`...)
 	b = strconv.AppendFloat(b, rec.elapsed.Seconds(), 'f', 6, 64)
 	b = append(b, `,"x-edge-result-type":`...)
-	b = appendJSONString(b, rec.result)
+	b = jsonx.AppendString(b, rec.result)
 	if rec.detail != "" {
 		b = append(b, `,"x-edge-detailed-result-type":`...)
-		b = appendJSONString(b, rec.detail)
+		b = jsonx.AppendString(b, rec.detail)
 	}
 	b = append(b, `,"x-edge-request-id":`...)
-	b = appendJSONString(b, rec.requestID)
+	b = jsonx.AppendString(b, rec.requestID)
 	if rec.distribution != "" {
 		b = append(b, `,"distribution":`...)
-		b = appendJSONString(b, rec.distribution)
+		b = jsonx.AppendString(b, rec.distribution)
 	}
 	b = append(b, "}\n"...)
 	l.w.Write(b)
 	l.line = b
 	l.mu.Unlock()
-}
-
-const hexDigits = "0123456789abcdef"
-
-// appendJSONString appends s as a JSON string; invalid UTF-8 becomes U+FFFD.
-// Runs of plain characters are copied whole: most log fields have none to escape.
-func appendJSONString(b []byte, s string) []byte {
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
-			i++
-			continue
-		}
-		b = append(b, s[start:i]...)
-		if c < utf8.RuneSelf {
-			switch {
-			case c == '"' || c == '\\':
-				b = append(b, '\\', c)
-			default:
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-			}
-			i++
-		} else {
-			r, size := utf8.DecodeRuneInString(s[i:])
-			if r == utf8.RuneError && size == 1 {
-				b = append(b, "\ufffd"...)
-			} else {
-				b = append(b, s[i:i+size]...)
-			}
-			i += size
-		}
-		start = i
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
 }
 
 // appendTime appends t as RFC 3339 UTC with milliseconds; l.mu is held.

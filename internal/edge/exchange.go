@@ -3,9 +3,10 @@ package edge
 import (
 	"net/http"
 
-	"github.com/verge-edge/verge/internal/edge/origin"
 	"sync"
 	"time"
+
+	"github.com/verge-edge/verge/internal/edge/origin"
 )
 
 // An exchange is one request's state as it moves through the phases. It is

@@ -10,6 +10,8 @@ import (
 	"unicode/utf16"
 	"unicode/utf8"
 
+	"github.com/verge-edge/verge/internal/jsonx"
+
 	"github.com/verge-edge/verge/internal/errs"
 )
 
@@ -26,56 +28,13 @@ func appendRecord(b []byte, ms int64, stream, msg string) []byte {
 	b = append(b, `{"t":`...)
 	b = strconv.AppendInt(b, ms, 10)
 	b = append(b, `,"s":`...)
-	b = appendString(b, stream)
+	b = jsonx.AppendString(b, stream)
 	b = append(b, `,"m":`...)
-	b = appendString(b, msg)
+	b = jsonx.AppendString(b, msg)
 	return append(b, '}', '\n')
 }
 
 const hexDigits = "0123456789abcdef"
-
-// appendString appends s as a JSON string. Invalid UTF-8 becomes U+FFFD, as
-// encoding/json does.
-func appendString(b []byte, s string) []byte {
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i++
-			start = i
-			continue
-		}
-		i += size
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
-}
 
 // decodeRecord parses a line of a day file. prevStream, the stream of the
 // line before, is reused when it repeats, to save an allocation.

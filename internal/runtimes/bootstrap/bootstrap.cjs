@@ -4,7 +4,7 @@
 // above it) because an ES module entry costs node ~7 ms more to start;
 // built-in modules only.
 'use strict';
-const http = require('node:http');
+const net = require('node:net');
 const fs = require('node:fs');
 const path = require('node:path');
 const { format } = require('node:util');
@@ -13,7 +13,6 @@ const { pathToFileURL } = require('node:url');
 const env = process.env;
 const [host, port] = (env.AWS_LAMBDA_RUNTIME_API || '127.0.0.1:9001').split(/:(?=\d+$)/);
 const base = '/2018-06-01/runtime';
-const agent = new http.Agent({ keepAlive: true });
 let requestId; // printed as "undefined" during init, as AWS does
 
 // --- logging: "<ISO time>\t<request id>\t<LEVEL>\t<message>", newlines as \r (one record)
@@ -27,18 +26,192 @@ for (const [method, level] of Object.entries(levels)) {
   };
 }
 
-// --- Runtime API client
+// --- Runtime API client: a minimal HTTP/1.1 client on raw sockets. node's
+// http.request costs about twice the CPU per call, and a warm invocation
+// makes two calls. Like http.Agent, a connection is ref'd only while a call
+// is pending on it: a waiting /next keeps node alive, an idle connection
+// does not (the empty event loop answers callback and plain handlers).
+const hostHeader = `Host: ${host}:${port}\r\n`;
+const idle = []; // connections with no call pending, most recent last
+
+// call makes one request and resolves with { status, headers (lowercase
+// keys), body: Buffer }. A reused connection that closes before answering
+// (the server dropped it while idle) is retried once on a new one.
 function call(method, p, body, headers = {}) {
+  let head = `${method} ${base}${p} HTTP/1.1\r\n${hostHeader}`;
+  for (const k of Object.keys(headers)) head += `${k}: ${headerValue(headers[k])}\r\n`;
+  if (body != null) head += `Content-Length: ${Buffer.byteLength(body)}\r\n`;
+  head += '\r\n';
+  return send(head, body, true);
+}
+
+// headerValue percent-encodes control characters, which would end the header.
+const headerValue = (v) => String(v).replace(/[\x00-\x08\x0a-\x1f\x7f]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0'));
+
+function send(head, body, retry) {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host, port, method, path: base + p, agent, headers }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on('error', reject);
+    let conn = idle.pop();
+    while (conn && conn.closed) conn = idle.pop();
+    const reused = conn !== undefined;
+    if (!reused) conn = new Conn();
+    conn.start(head, body, resolve, (err, answering) => {
+      if (reused && retry && !answering) resolve(send(head, body, false));
+      else reject(err);
     });
-    req.on('error', reject);
-    req.end(body);
   });
+}
+
+// Conn is one keep-alive connection and the parser of its responses.
+class Conn {
+  constructor() {
+    this.sock = net.connect({ host, port, noDelay: true });
+    this.closed = false;
+    this.reset(null, null);
+    this.sock.on('data', (d) => this.data(d));
+    this.sock.on('error', (e) => this.close(e));
+    this.sock.on('close', () => this.close(null));
+  }
+
+  reset(resolve, reject) {
+    this.resolve = resolve;
+    this.reject = reject;
+    this.answering = false; // a byte of the response arrived
+    this.head = null; // the response head so far
+    this.res = null; // { status, headers, body } once the head is parsed
+    this.parts = []; // body pieces
+    this.got = 0; // body bytes so far
+    this.length = -1; // Content-Length; -1: chunked or until close
+    this.chunk = null; // chunked decoding state
+    this.keep = true; // the server keeps the connection open
+  }
+
+  start(head, body, resolve, reject) {
+    this.reset(resolve, reject);
+    this.sock.ref();
+    if (body == null) this.sock.write(head);
+    else if (typeof body === 'string') this.sock.write(head + body);
+    else {
+      this.sock.cork();
+      this.sock.write(head);
+      this.sock.write(body);
+      this.sock.uncork();
+    }
+  }
+
+  data(d) {
+    if (!this.resolve) { // nothing asked: the server is confused
+      this.sock.destroy();
+      return;
+    }
+    this.answering = true;
+    if (!this.res) {
+      d = this.head ? Buffer.concat([this.head, d]) : d;
+      const end = d.indexOf('\r\n\r\n');
+      if (end < 0) {
+        this.head = d;
+        return;
+      }
+      this.head = null;
+      if (!this.parseHead(d.latin1Slice(0, end))) return;
+      d = d.subarray(end + 4);
+      if (this.length === 0) return this.done();
+    }
+    if (this.chunk) return this.chunked(d, 0);
+    this.add(d);
+    if (this.length >= 0 && this.got >= this.length) this.done();
+  }
+
+  // parseHead reads the status line and headers; false on a malformed head.
+  parseHead(text) {
+    const lines = text.split('\r\n');
+    const m = /^HTTP\/1\.(\d) (\d{3})/.exec(lines[0]);
+    if (!m) {
+      this.fail(new Error(`bootstrap: malformed Runtime API response: ${JSON.stringify(lines[0])}`));
+      return false;
+    }
+    const headers = {};
+    for (let i = 1; i < lines.length; i++) {
+      const colon = lines[i].indexOf(':');
+      if (colon <= 0) continue;
+      const k = lines[i].slice(0, colon).trim().toLowerCase();
+      const v = lines[i].slice(colon + 1).trim();
+      headers[k] = k in headers ? `${headers[k]}, ${v}` : v;
+    }
+    const status = Number(m[2]);
+    this.res = { status, headers, body: null };
+    const conn = (headers.connection || '').toLowerCase();
+    this.keep = m[1] === '1' ? !conn.includes('close') : conn.includes('keep-alive');
+    if (status === 204 || status === 304 || (status >= 100 && status < 200)) this.length = 0;
+    else if (/chunked/i.test(headers['transfer-encoding'] || '')) this.chunk = { left: 0, line: '', state: 'size' };
+    else if (/^\d+$/.test(headers['content-length'])) this.length = Number(headers['content-length']);
+    else this.keep = false; // the body runs until the server closes
+    return true;
+  }
+
+  add(d) {
+    if (d.length === 0) return;
+    this.parts.push(d);
+    this.got += d.length;
+  }
+
+  // chunked decodes d from i: size lines, data, the CRLF after each chunk,
+  // and the trailers after the last.
+  chunked(d, i) {
+    const c = this.chunk;
+    while (i < d.length) {
+      if (c.state === 'data') {
+        const n = Math.min(c.left, d.length - i);
+        this.add(d.subarray(i, i + n));
+        c.left -= n;
+        i += n;
+        if (c.left === 0) c.state = 'crlf';
+        continue;
+      }
+      const nl = d.indexOf(10, i);
+      if (nl < 0) {
+        c.line += d.latin1Slice(i);
+        return;
+      }
+      const line = (c.line + d.latin1Slice(i, nl)).replace(/\r$/, '');
+      c.line = '';
+      i = nl + 1;
+      if (c.state === 'crlf') c.state = 'size';
+      else if (c.state === 'size') {
+        c.left = parseInt(line, 16);
+        if (Number.isNaN(c.left)) return this.fail(new Error(`bootstrap: malformed chunk size ${JSON.stringify(line)}`));
+        c.state = c.left === 0 ? 'trailer' : 'data';
+      } else if (line === '') return this.done(); // end of the trailers
+    }
+  }
+
+  done() {
+    const { resolve, res } = this;
+    res.body = this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts, this.got);
+    if (this.length >= 0 && this.got > this.length) res.body = res.body.subarray(0, this.length);
+    this.reset(null, null);
+    this.sock.unref();
+    if (this.keep) idle.push(this);
+    else this.sock.destroy();
+    resolve(res);
+  }
+
+  fail(err) {
+    const { reject, answering } = this;
+    this.reset(null, null);
+    this.closed = true;
+    this.sock.destroy();
+    if (reject) reject(err, answering);
+  }
+
+  // close ends the connection: a body that ran until the close is done, a
+  // pending call otherwise fails.
+  close(err) {
+    if (this.res && this.length < 0 && !this.chunk && !err) {
+      this.closed = true;
+      return this.done();
+    }
+    if (!this.closed || this.reject) this.fail(err || new Error('bootstrap: the Runtime API closed the connection'));
+  }
 }
 
 function errorBody(err) {
