@@ -243,10 +243,18 @@ func versionKey(art *build.Artifact, cfg *stack.Function) string {
 // provision starts n sandboxes of v in the background and keeps them warm.
 func (s *Service) provision(v *version, n int) {
 	for range n {
+		// Under s.mu, so that Close, which sets closed under it before it
+		// waits, never races with a new start.
+		s.mu.Lock()
+		if s.closed {
+			s.mu.Unlock()
+			return
+		}
+		s.closers.Add(1)
+		s.mu.Unlock()
 		v.mu.Lock()
 		v.alive++
 		v.mu.Unlock()
-		s.closers.Add(1)
 		go func() {
 			defer s.closers.Done()
 			in, err := startInstance(context.Background(), v, "provisioned-concurrency")
