@@ -28,6 +28,9 @@ type dist struct {
 	compress  bool
 	behaviors []*behavior
 	origins   []origin.Handler // every origin built for this distribution, to close
+	// bucketOpts are the index and error documents, for buckets functions
+	// switch to.
+	bucketOpts origin.BucketOptions
 }
 
 type behavior struct {
@@ -63,6 +66,9 @@ func compile(p *stack.Plan, runner Runner, opts origin.Options) (st *state, err 
 		if d != nil {
 			st.dists = append(st.dists, d)
 		}
+		for _, b := range p.Distributions[i].Behaviors {
+			st.overrides.addBuckets(b.Origin)
+		}
 		if err != nil {
 			return st, errs.E(op, p.Distributions[i].Name, err)
 		}
@@ -77,6 +83,7 @@ func compile(p *stack.Plan, runner Runner, opts origin.Options) (st *state, err 
 func compileDist(pd *stack.Distribution, runner Runner, opts origin.Options) (*dist, error) {
 	d := &dist{name: pd.Name, compress: pd.Compress}
 	opts.Bucket = origin.BucketOptions{IndexDocument: pd.IndexDocument, ErrorDocument: pd.ErrorDocument, SinglePageApp: pd.SinglePageApp}
+	d.bucketOpts = opts.Bucket
 	for i := range pd.Behaviors {
 		pb := &pd.Behaviors[i]
 		o, err := origin.New(pb.Origin, opts)

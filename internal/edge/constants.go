@@ -37,6 +37,13 @@ const (
 	resultLambdaGenerated = "LambdaGeneratedResponse"
 )
 
+// FuncError types the edge itself reports for a function's invalid origin
+// choice.
+const (
+	errFunctionValidation = "FunctionValidationError"
+	errLambdaValidation   = "LambdaValidationError"
+)
+
 // Limits on what a viewer may send, CloudFront's where it has one.
 const (
 	// maxURLBytes is CloudFront's limit on the request URL (414 beyond).

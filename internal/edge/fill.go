@@ -65,15 +65,16 @@ type fill struct {
 	body        []byte
 	result      string
 	cacheStatus string
+	xcache      []string    // X-Cache when not the result's own (a generated response)
 	reqHeader   http.Header // the leader's request header, for Vary checks
 	funcErr     error       // an origin-response function failed
 	entry       *cache.Entry
 }
 
-func (f *fill) publish(status int, h http.Header, share bool, result, cacheStatus string) {
+func (f *fill) publish(status int, h http.Header, share bool, result, cacheStatus string, xcache []string) {
 	f.mu.Lock()
 	f.started, f.status, f.header, f.share = true, status, h, share
-	f.result, f.cacheStatus = result, cacheStatus
+	f.result, f.cacheStatus, f.xcache = result, cacheStatus, xcache
 	f.cond.Broadcast()
 	f.mu.Unlock()
 }
@@ -121,7 +122,10 @@ func (ex *exchange) fetch(stale *cache.Entry) {
 }
 
 // startFill runs origin-request on the leader's request and starts the
-// detached fetch; false means the viewer has been answered already.
+// detached fetch; false means the viewer has been answered already. A
+// response the origin-request function generates fills the fill as an
+// origin response would, and is cached (CloudFront's rule), without
+// origin-response.
 func (ex *exchange) startFill(f *fill, stale *cache.Entry) bool {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ex.r.Context()), maxFetch)
 	out := ex.outbound(ctx, http.MethodGet, true)
@@ -129,19 +133,31 @@ func (ex *exchange) startFill(f *fill, stale *cache.Entry) bool {
 		setValidators(out.Header, stale)
 	}
 	f.reqHeader = out.Header.Clone()
-	if ex.b.fn.OriginRequest != nil {
-		if !ex.originRequest(out) {
-			cancel()
-			f.abandon()
-			ex.s.fills.remove(f)
-			return false
-		}
+	gen, ok := ex.originRequest(out)
+	if !ok {
+		cancel()
+		f.abandon()
+		ex.s.fills.remove(f)
+		return false
 	}
 	job := &fillJob{s: ex.s, f: f, d: ex.d, b: ex.b, st: ex.st, origin: ex.originHandler(), out: out, stale: stale,
 		gen: ex.s.gen.Load(), varied: ex.varied, freq: ex.freqCopy(), cancel: cancel}
+	if gen != nil {
+		job.generate(gen)
+	}
 	ex.s.bg.Add(1)
 	go job.run()
 	return true
+}
+
+// generate makes the job serve resp, generated at origin-request, instead
+// of going to the origin.
+func (j *fillJob) generate(resp *Response) {
+	if resp.Status == 0 {
+		resp.Status = http.StatusOK
+	}
+	j.generated, j.stale = resp, nil
+	j.xcache = j.s.names.generatedBy(j.b.fn.OriginRequest)
 }
 
 func setValidators(h http.Header, e *cache.Entry) {
@@ -155,7 +171,7 @@ func setValidators(h http.Header, e *cache.Entry) {
 
 // freqCopy gives the fetch goroutine its own copy of the function request.
 func (ex *exchange) freqCopy() *Request {
-	if ex.b.fn.OriginResponse == nil {
+	if ex.b.fn.OriginRequest == nil && ex.b.fn.OriginResponse == nil {
 		return nil
 	}
 	fr := *ex.functionRequest()
@@ -164,7 +180,9 @@ func (ex *exchange) freqCopy() *Request {
 }
 
 // revalidateInBackground refreshes a stale entry while the viewer gets it
-// (RFC 5861 stale-while-revalidate); only one refresh per key runs.
+// (RFC 5861 stale-while-revalidate); only one refresh per key runs. The
+// refresh goes to the origin, so origin-request and origin-response run
+// for it, in the background.
 func (s *Server) revalidateInBackground(ex *exchange, e *cache.Entry) {
 	f, leader := s.fills.join(string(ex.key))
 	if !leader {
@@ -175,7 +193,7 @@ func (s *Server) revalidateInBackground(ex *exchange, e *cache.Entry) {
 	setValidators(out.Header, e)
 	f.reqHeader = out.Header.Clone()
 	job := &fillJob{s: s, f: f, d: ex.d, b: ex.b, st: ex.st, origin: ex.originHandler(), out: out, stale: e,
-		gen: s.gen.Load(), varied: ex.varied, cancel: cancel}
+		gen: s.gen.Load(), varied: ex.varied, freq: ex.freqCopy(), cancel: cancel, background: true}
 	s.bg.Add(1)
 	go job.run()
 }
@@ -220,6 +238,9 @@ func (ex *exchange) serveFill(f *fill, leader bool) {
 		return
 	}
 	ex.result, ex.cacheStatus = f.result, f.cacheStatus
+	if f.xcache != nil {
+		ex.xcache = f.xcache
+	}
 	if f.done || ex.wantsWhole(f.status, f.header) {
 		for !f.done {
 			f.cond.Wait()
@@ -306,6 +327,13 @@ type fillJob struct {
 	varied bool // the fill's key is already a secondary (Vary) key
 	freq   *Request
 	cancel context.CancelFunc
+	// background is set for a stale-while-revalidate refresh, whose
+	// origin-request function runs in the job.
+	background bool
+	// generated is the response an origin-request function generated, to
+	// publish and cache instead of the origin's; xcache is its X-Cache.
+	generated *Response
+	xcache    []string
 
 	header   http.Header
 	wrote    bool
@@ -322,16 +350,63 @@ type fillJob struct {
 func (j *fillJob) run() {
 	defer j.s.bg.Done()
 	defer j.cancel()
+	if j.background && j.b.fn.OriginRequest != nil && !j.originRequest() {
+		return
+	}
+	j.fetch()
+}
+
+// originRequest runs a background refresh's origin-request function;
+// false means it failed: the fill is abandoned (its waiters go to the
+// origin themselves) and the stale entry stays.
+func (j *fillJob) originRequest() bool {
+	gen, o, err := j.s.runOriginRequest(j.out.Context(), j.st, j.d, j.b, j.freq, j.out)
+	if err != nil {
+		j.s.log.Warn("background refresh: origin-request function failed", "distribution", j.d.name,
+			"path", j.out.URL.Path, "err", err)
+		j.f.abandon()
+		j.s.fills.remove(j.f)
+		return false
+	}
+	if o != nil {
+		j.origin = o
+	}
+	if gen != nil {
+		j.generate(gen)
+	}
+	return true
+}
+
+// fetch receives the response (the origin's, or the generated one) into
+// the fill.
+func (j *fillJob) fetch() {
 	defer j.recoverAbort()
 	j.header = http.Header{}
 	j.length = -1
 	j.reqTime = time.Now()
-	if fn := j.b.fn.OriginResponse; fn != nil {
+	switch fn := j.b.fn.OriginResponse; {
+	case j.generated != nil:
+		j.serveGenerated()
+	case fn != nil:
 		j.runWithFunction(fn)
-	} else {
+	default:
 		j.origin.ServeHTTP(j, j.out)
 	}
 	j.finish(false)
+}
+
+// serveGenerated writes the generated response into the fill, as an origin
+// would: cached by the same rules, origin-response not run.
+func (j *fillJob) serveGenerated() {
+	g := j.generated
+	for k, v := range g.Header {
+		j.header[k] = v
+	}
+	j.header[hdrContentLength] = []string{itoa(len(g.Body))}
+	j.WriteHeader(g.Status)
+	if len(g.Body) > 0 {
+		j.Write(g.Body)
+	}
 }
 
 // recoverAbort turns an origin response that broke off mid-body (the reverse
@@ -355,7 +430,7 @@ func (j *fillJob) runWithFunction(fn *stack.FunctionRef) {
 		j.f.funcErr = err
 		j.f.mu.Unlock()
 		j.noStore = true
-		j.f.publish(http.StatusServiceUnavailable, http.Header{}, false, resultError, "")
+		j.f.publish(http.StatusServiceUnavailable, http.Header{}, false, resultError, "", nil)
 		return
 	}
 	for k, v := range resp.Header {
@@ -400,7 +475,11 @@ func (j *fillJob) WriteHeader(status int) {
 	if j.d.compress && cache.Compressible(headerValue(h, hdrContentType)) && h[hdrContentEncoding] == nil {
 		h[hdrVary] = addVary(h[hdrVary], hdrAcceptEncoding)
 	}
-	j.f.publish(status, h.Clone(), j.decision.Store, resultMiss, cs)
+	result := resultMiss
+	if j.generated != nil {
+		result = resultGenerated
+	}
+	j.f.publish(status, h.Clone(), j.decision.Store, result, cs, j.xcache)
 }
 
 // serveStored publishes a stored body with new headers (a 304 refresh or a
@@ -410,7 +489,7 @@ func (j *fillJob) serveStored(st *cache.Entry, h http.Header, result, cacheStatu
 	j.f.mu.Lock()
 	j.f.body = st.Body
 	j.f.mu.Unlock()
-	j.f.publish(st.Status, h.Clone(), true, result, cacheStatus)
+	j.f.publish(st.Status, h.Clone(), true, result, cacheStatus, nil)
 }
 
 func (j *fillJob) Write(p []byte) (int, error) {

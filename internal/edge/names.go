@@ -5,6 +5,8 @@ import (
 	"encoding/base64"
 	"strconv"
 	"sync/atomic"
+
+	"github.com/verge-edge/verge/internal/stack"
 )
 
 // names are the header values that carry the node's name, built once so the
@@ -64,3 +66,11 @@ func (g *idGen) next() string {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// generatedBy is X-Cache for a response fn generated.
+func (n *names) generatedBy(fn *stack.FunctionRef) []string {
+	if fn != nil && fn.Type == stack.TypeEdgeLambdaFunction {
+		return n.xcacheLambdaGenerated
+	}
+	return n.xcacheGenerated
+}

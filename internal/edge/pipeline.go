@@ -89,25 +89,53 @@ func (ex *exchange) viewerRequest() bool {
 		ex.writeGenerated(fn, resp)
 		return false
 	}
-	ex.applyFunctionRequest(ex.r)
-	return ex.useOriginOverride("FunctionValidationError")
-}
-
-// useOriginOverride sends the request to the HTTP origin a function chose,
-// if it chose one; false means the choice was invalid and the viewer got a
-// 502 of errType.
-func (ex *exchange) useOriginOverride(errType string) bool {
-	o := ex.freq.OriginOverride
-	if o == nil {
-		return true
-	}
-	h, err := ex.st.overrides.get(*o)
+	applyRequest(ex.freq, ex.r)
+	o, err := ex.s.chosenOrigin(ex.st, ex.d, ex.freq, errFunctionValidation)
 	if err != nil {
-		ex.functionFailed(&FuncError{Status: http.StatusBadGateway, Type: errType, Detail: err.Error()})
+		ex.functionFailed(err)
 		return false
 	}
-	ex.origin = h
+	if o != nil {
+		ex.origin = o
+	}
 	return true
+}
+
+// chosenOrigin resolves the origin a function chose for fr: a bucket, an
+// HTTP origin, or nil for the behaviour's. An origin the edge cannot use
+// is a 502 FuncError of errType, logged with its reason.
+func (s *Server) chosenOrigin(st *state, d *dist, fr *Request, errType string) (origin.Handler, error) {
+	var h origin.Handler
+	var err error
+	switch {
+	case fr.OriginBucket != nil:
+		h, err = st.overrides.getBucket(*fr.OriginBucket, d.bucketOpts)
+	case fr.OriginOverride != nil:
+		h, err = st.overrides.get(*fr.OriginOverride)
+	default:
+		return nil, nil
+	}
+	if err != nil {
+		s.log.Warn("function chose an unusable origin", "distribution", d.name, "request_id", fr.RequestID, "err", err)
+		return nil, &FuncError{Status: http.StatusBadGateway, Type: errType, Detail: err.Error()}
+	}
+	return h, nil
+}
+
+// runOriginRequest runs b's origin-request function on fr for the origin
+// request out. It returns the response the function generated, or applies
+// the request it returned to out and returns the origin it chose (nil for
+// the behaviour's).
+func (s *Server) runOriginRequest(ctx context.Context, st *state, d *dist, b *behavior, fr *Request, out *http.Request) (*Response, origin.Handler, error) {
+	fr.URI, fr.Query = out.URL.Path, out.URL.RawQuery
+	held := withheld(fr, out)
+	gen, err := st.runner.Request(ctx, stack.OriginRequest, b.fn.OriginRequest, fr)
+	if err != nil || gen != nil {
+		return gen, nil, err
+	}
+	applyToOutbound(fr, out, held)
+	o, err := s.chosenOrigin(st, d, fr, errLambdaValidation)
+	return nil, o, err
 }
 
 // originHandler is the origin this request goes to: the behaviour's, or the
@@ -140,12 +168,8 @@ func (ex *exchange) functionRequest() *Request {
 	return ex.freq
 }
 
-// applyFunctionRequest copies a function's changes back onto r.
-func (ex *exchange) applyFunctionRequest(r *http.Request) {
-	fr := ex.freq
-	if fr == nil {
-		return
-	}
+// applyRequest copies a function's changes to fr back onto r.
+func applyRequest(fr *Request, r *http.Request) {
 	u := *r.URL
 	u.Path, u.RawPath, u.RawQuery = fr.URI, "", fr.Query
 	r.URL = &u
@@ -183,17 +207,21 @@ func (ex *exchange) functionFailed(err error) {
 	ex.fail(errNoRunner, "")
 }
 
-// writeGenerated sends a response a request function generated; it is not
-// cached and viewer-response does not run for it.
+// writeGenerated sends a response a viewer-request function generated; it
+// is not cached and viewer-response does not run for it.
 func (ex *exchange) writeGenerated(fn *stack.FunctionRef, resp *Response) {
+	ex.markGenerated(fn, resp)
+	ex.writeResponse(resp)
+}
+
+// markGenerated sets the result and X-Cache of a generated response, and
+// its default status.
+func (ex *exchange) markGenerated(fn *stack.FunctionRef, resp *Response) {
 	ex.result = resultGenerated
-	if fn.Type == stack.TypeEdgeLambdaFunction {
-		ex.xcache = ex.s.names.xcacheLambdaGenerated
-	}
+	ex.xcache = ex.s.names.generatedBy(fn)
 	if resp.Status == 0 {
 		resp.Status = http.StatusOK
 	}
-	ex.writeResponse(resp)
 }
 
 // outbound builds the origin request for a viewer request: the cache
@@ -208,21 +236,68 @@ func (ex *exchange) outbound(ctx context.Context, method string, shared bool) *h
 	out.RequestURI = ""
 	if shared {
 		out.Body, out.ContentLength = http.NoBody, 0
-		for _, h := range [...]string{hdrRange, hdrIfRange, hdrIfNoneMatch, hdrIfModifiedSince, hdrIfMatch, hdrIfUnmodSince, hdrAcceptEncoding} {
-			out.Header.Del(h)
-		}
-		// CloudFront forwards Authorization on GET and HEAD only when the
-		// cache key has it (an origin request policy cannot), so a shared
-		// response is never one the origin made for a credential.
-		if !slices.Contains(ex.b.policy.Headers, "Authorization") {
-			out.Header.Del("Authorization")
-		}
 	} else {
 		out.URL.RawQuery = r.URL.RawQuery
-		out.Header.Del(hdrAcceptEncoding)
 	}
+	ex.b.stripViewerHeaders(out.Header, shared)
 	out.Header[hdrRequestID] = []string{ex.id}
 	return out
+}
+
+// stripViewerHeaders removes the viewer's headers the edge answers itself
+// from an origin request: Accept-Encoding, and for a shared response
+// Range, the conditionals and Authorization.
+func (b *behavior) stripViewerHeaders(h http.Header, shared bool) {
+	h.Del(hdrAcceptEncoding)
+	if !shared {
+		return
+	}
+	for _, name := range [...]string{hdrRange, hdrIfRange, hdrIfNoneMatch, hdrIfModifiedSince, hdrIfMatch, hdrIfUnmodSince} {
+		h.Del(name)
+	}
+	// CloudFront forwards Authorization on GET and HEAD only when the
+	// cache key has it (an origin request policy cannot), so a shared
+	// response is never one the origin made for a credential.
+	if !slices.Contains(b.policy.Headers, "Authorization") {
+		h.Del("Authorization")
+	}
+}
+
+// withheld lists the viewer headers fr has that the edge did not send in
+// out (see stripViewerHeaders), with their values.
+func withheld(fr *Request, out *http.Request) http.Header {
+	var w http.Header
+	for name, v := range fr.Header {
+		if _, sent := out.Header[name]; !sent && name != "Host" {
+			if w == nil {
+				w = http.Header{}
+			}
+			w[name] = v
+		}
+	}
+	return w
+}
+
+// applyToOutbound applies an origin-request function's request fr to out,
+// keeping what the edge controls: viewer headers the edge withheld stay
+// out unless the function changed them, and a revalidation's validators
+// and the request id stay.
+func applyToOutbound(fr *Request, out *http.Request, withheld http.Header) {
+	kept := map[string][]string{}
+	for _, name := range [...]string{hdrIfNoneMatch, hdrIfModifiedSince, hdrRequestID} {
+		if v, ok := out.Header[name]; ok {
+			kept[name] = v
+		}
+	}
+	applyRequest(fr, out)
+	for name, v := range withheld {
+		if slices.Equal(out.Header[name], v) {
+			delete(out.Header, name)
+		}
+	}
+	for name, v := range kept {
+		out.Header[name] = v
+	}
 }
 
 // pass sends the request to the origin and streams the answer back,
@@ -231,7 +306,17 @@ func (ex *exchange) outbound(ctx context.Context, method string, shared bool) *h
 func (ex *exchange) pass(cacheStatus string) {
 	ex.result, ex.cacheStatus = resultMiss, cacheStatus
 	out := ex.outbound(ex.r.Context(), ex.r.Method, false)
-	if !ex.originRequest(out) {
+	gen, ok := ex.originRequest(out)
+	if !ok {
+		return
+	}
+	if gen != nil {
+		// Not cached (the cache is bypassed), but viewer-response runs as
+		// for any response from the origin side.
+		ex.markGenerated(ex.b.fn.OriginRequest, gen)
+		if ex.responseHook(stack.ViewerResponse, gen) {
+			ex.writeResponse(gen)
+		}
 		return
 	}
 	if ex.b.fn.OriginResponse == nil && ex.b.fn.ViewerResponse == nil {
@@ -247,26 +332,22 @@ func (ex *exchange) pass(cacheStatus string) {
 	ex.writeResponse(resp)
 }
 
-// originRequest runs the origin-request function on out; false means it
-// answered the viewer itself.
-func (ex *exchange) originRequest(out *http.Request) bool {
-	fn := ex.b.fn.OriginRequest
-	if fn == nil {
-		return true
+// originRequest runs the origin-request function on out, if there is one,
+// and returns the response it generated; false means it failed and the
+// viewer got the error.
+func (ex *exchange) originRequest(out *http.Request) (*Response, bool) {
+	if ex.b.fn.OriginRequest == nil {
+		return nil, true
 	}
-	fr := ex.functionRequest()
-	fr.URI, fr.Query = out.URL.Path, out.URL.RawQuery
-	resp, err := ex.st.runner.Request(ex.r.Context(), stack.OriginRequest, fn, fr)
+	gen, o, err := ex.s.runOriginRequest(ex.r.Context(), ex.st, ex.d, ex.b, ex.functionRequest(), out)
 	if err != nil {
 		ex.functionFailed(err)
-		return false
+		return nil, false
 	}
-	if resp != nil {
-		ex.writeGenerated(fn, resp)
-		return false
+	if o != nil {
+		ex.origin = o
 	}
-	ex.applyFunctionRequest(out)
-	return ex.useOriginOverride("LambdaValidationError")
+	return gen, true
 }
 
 // responseHook runs the function at a response trigger on resp; false means

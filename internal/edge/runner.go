@@ -45,6 +45,21 @@ type Request struct {
 	// OriginOverride, set by a viewer-request function, sends this request
 	// to another HTTP origin (CloudFront's updateRequestOrigin).
 	OriginOverride *stack.HTTPOrigin
+	// OriginBucket, set by an origin-request function, sends this request
+	// to a bucket resource's folder instead (Lambda@Edge's switch to an s3
+	// origin). It wins over OriginOverride.
+	OriginBucket *BucketChange
+}
+
+// BucketChange is the s3 origin a function switched a request to.
+type BucketChange struct {
+	// Name is the bucket resource's name, matched without regard to case
+	// (S3 domain names are lowercase).
+	Name string
+	// Path is the key prefix of every object ("" or "/prefix").
+	Path string
+	// CustomHeaders are added to the request to the bucket.
+	CustomHeaders []stack.Header
 }
 
 // Response is a response as functions see it, or one they generate.

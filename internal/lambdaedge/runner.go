@@ -71,11 +71,23 @@ func (r *Runner) Request(ctx context.Context, t stack.Trigger, fn *stack.Functio
 	if err != nil {
 		return nil, r.failed(t, fn, req, err)
 	}
-	if o := res.Origin; o != nil && o.HTTP == nil {
-		return nil, r.failed(t, fn, req, &edge.FuncError{Status: http.StatusServiceUnavailable, Type: ErrExecution,
-			Detail: "switching to an s3 origin (" + o.Bucket + ") is not supported by Verge yet"})
-	}
+	useOrigin(req, res.Origin)
 	return res.Generated, nil
+}
+
+// useOrigin routes req to the origin an origin-request function switched
+// to: Apply has set an HTTP origin as req.OriginOverride; an s3 origin
+// becomes req.OriginBucket, which the edge resolves against the stack's
+// buckets (an unknown one is a 502 LambdaValidationError there).
+func useOrigin(req *edge.Request, o *OriginChange) {
+	switch {
+	case o == nil:
+	case o.HTTP != nil:
+		req.OriginBucket = nil
+	default:
+		req.OriginOverride = nil
+		req.OriginBucket = &edge.BucketChange{Name: o.Bucket, Path: o.Path, CustomHeaders: o.CustomHeaders}
+	}
 }
 
 // Response runs fn at origin-response or viewer-response.
