@@ -159,7 +159,7 @@ func wanted(plan *stack.Plan) map[string]deployment {
 		name := EdgeName(e.Name)
 		want[name] = deployment{maxBytes: e.MaxPackageBytes, cfg: &stack.Function{
 			Name: name, Package: e.Package, Runtime: e.Runtime, MemoryMB: e.MemoryMB,
-			TimeoutSeconds: e.TimeoutSeconds, Logging: e.Logging,
+			TimeoutSeconds: e.TimeoutSeconds, Logging: e.Logging, ProvisionedConcurrency: e.ProvisionedConcurrency,
 		}}
 	}
 	return want

@@ -38,6 +38,7 @@ func (r *resolver) edgeLambdaFunction(name string, p *EdgeLambdaFunctionProps) *
 		Logging:        r.logging(p.Logging),
 	}
 	f.MaxPackageBytes = int64(r.intIn(p.PackageSizeLimit, "packageSizeLimit", 1, maxEdgePackageMB, packageMB, "MB")) << 20
+	f.ProvisionedConcurrency = r.intIn(p.ProvisionedConcurrency, "provisionedConcurrency", 0, maxConcurrency, 0, "sandboxes")
 	var family runtimes.Family
 	f.Package, family = r.packaging(p.Packaging)
 	f.Runtime = r.runtime(p.Runtime, p.Packaging, family)

@@ -272,6 +272,8 @@ type EdgeLambdaFunction struct {
 	Triggers []Trigger `json:"triggers,omitempty"`
 	// Logging says whether and how long logs are kept.
 	Logging Logging `json:"logging"`
+	// ProvisionedConcurrency is the number of sandboxes kept warm.
+	ProvisionedConcurrency int `json:"provisionedConcurrency,omitempty"`
 }
 
 // AtViewer reports whether the function runs at a viewer trigger, where

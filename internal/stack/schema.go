@@ -290,6 +290,9 @@ type EdgeLambdaFunctionProps struct {
 	// Logging says whether and how long the function's logs are kept, as a
 	// function's.
 	Logging *FunctionLogging `yaml:"logging"`
+	// ProvisionedConcurrency is the number of sandboxes kept warm, 0 to
+	// 1000, so that requests never wait for a cold start. Default 0.
+	ProvisionedConcurrency *int `yaml:"provisionedConcurrency"`
 
 	// Environment is an error: Lambda@Edge has no environment variables
 	// (rejectedProperties).
