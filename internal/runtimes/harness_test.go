@@ -55,13 +55,18 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-// sandbox is one function process of a runtime, against a real Server.
-type sandbox struct {
-	api    *runtimeapi.Server
+// process is one runtime process.
+type process struct {
 	cmd    *exec.Cmd
 	out    syncBuffer
 	exited chan struct{}
 	err    error // the process's exit, once exited is closed
+}
+
+// sandbox is one function process of a runtime, against a real Server.
+type sandbox struct {
+	api *runtimeapi.Server
+	*process
 }
 
 const testMemoryMB = 256
@@ -69,6 +74,30 @@ const testMemoryMB = 256
 // startFunction writes files into a fresh task root and starts runtime id
 // on it with a minimal environment, as the sandbox layer will.
 func startFunction(t testing.TB, id, handler string, files map[string]string) *sandbox {
+	t.Helper()
+	return startFunctionVia(t, id, handler, files, nil)
+}
+
+// startFunctionVia is startFunction with the runtime given via(api.Addr())
+// as its Runtime API address (a proxy in front of the Server), unless via
+// is nil.
+func startFunctionVia(t testing.TB, id, handler string, files map[string]string, via func(addr string) string) *sandbox {
+	t.Helper()
+	api, err := runtimeapi.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = api.Close() }) // runs after the process's cleanup
+	addr := api.Addr()
+	if via != nil {
+		addr = via(addr)
+	}
+	return &sandbox{api: api, process: startProcess(t, id, handler, files, addr, api.Exited)}
+}
+
+// startProcess starts runtime id on a fresh task root holding files, with
+// AWS_LAMBDA_RUNTIME_API=apiAddr; exited (if not nil) learns its exit.
+func startProcess(t testing.TB, id, handler string, files map[string]string, apiAddr string, exited func(error)) *process {
 	t.Helper()
 	root := t.TempDir()
 	for name, body := range files {
@@ -84,40 +113,36 @@ func startFunction(t testing.TB, id, handler string, files map[string]string) *s
 	if err != nil {
 		t.Fatal(err)
 	}
-	api, err := runtimeapi.Start()
-	if err != nil {
-		t.Fatal(err)
-	}
 	l := rt.Launch(LaunchSpec{TaskRoot: root, Handler: handler, BootstrapDir: bootstrapDir(t), MemoryMB: testMemoryMB})
-	sb := &sandbox{api: api, exited: make(chan struct{})}
-	sb.cmd = exec.Command(l.Path, l.Args...)
-	sb.cmd.Dir = root
-	sb.cmd.Env = append([]string{
+	p := &process{exited: make(chan struct{})}
+	p.cmd = exec.Command(l.Path, l.Args...)
+	p.cmd.Dir = root
+	p.cmd.Env = append([]string{
 		"PATH=/usr/local/bin:/usr/bin:/bin", "LANG=en_US.UTF-8", "TZ=UTC", "HOME=" + root,
-		"AWS_LAMBDA_RUNTIME_API=" + api.Addr(), "LAMBDA_TASK_ROOT=" + root, "_HANDLER=" + handler,
+		"AWS_LAMBDA_RUNTIME_API=" + apiAddr, "LAMBDA_TASK_ROOT=" + root, "_HANDLER=" + handler,
 		"AWS_REGION=us-east-1", "AWS_DEFAULT_REGION=us-east-1",
 		"AWS_LAMBDA_FUNCTION_NAME=fn", "AWS_LAMBDA_FUNCTION_VERSION=$LATEST", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE=256",
 		"AWS_LAMBDA_LOG_GROUP_NAME=/aws/lambda/fn", "AWS_LAMBDA_LOG_STREAM_NAME=2026/11/22/[$LATEST]abc",
 	}, l.Env...)
-	sb.cmd.Stdout, sb.cmd.Stderr = &sb.out, &sb.out
-	if err := sb.cmd.Start(); err != nil {
-		api.Close()
+	p.cmd.Stdout, p.cmd.Stderr = &p.out, &p.out
+	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	go func() {
-		sb.err = sb.cmd.Wait()
-		api.Exited(sb.err)
-		close(sb.exited)
+		p.err = p.cmd.Wait()
+		if exited != nil {
+			exited(p.err)
+		}
+		close(p.exited)
 	}()
 	t.Cleanup(func() {
-		_ = sb.cmd.Process.Kill()
-		<-sb.exited
-		api.Close()
+		_ = p.cmd.Process.Kill()
+		<-p.exited
 		if t.Failed() {
-			t.Logf("%s output:\n%s", id, sb.out.String())
+			t.Logf("%s output:\n%s", id, p.out.String())
 		}
 	})
-	return sb
+	return p
 }
 
 func ctxFor(t testing.TB) context.Context {

@@ -53,6 +53,8 @@ func TestNodeHandlerStyles(t *testing.T) {
 		{"context.succeed", "index.handler", map[string]string{"index.js": `exports.handler = (e, ctx) => { ctx.succeed({ legacy: true }); };`}, `{"legacy":true}`},
 		{"sync return is null, as on AWS", "index.handler", map[string]string{"index.js": `exports.handler = (e) => ({ ignored: true });`}, `null`},
 		{"undefined result", "index.handler", map[string]string{"index.js": `exports.handler = async () => {};`}, `null`},
+		{"a never-settling promise answers null when the loop empties", "index.handler", map[string]string{"index.js": `
+			exports.handler = () => new Promise(() => {});`}, `null`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -64,7 +64,8 @@ function send(head, body, retry) {
 // Conn is one keep-alive connection and the parser of its responses.
 class Conn {
   constructor() {
-    this.sock = net.connect({ host, port, noDelay: true });
+    this.sock = net.connect({ host, port });
+    this.sock.setNoDelay(true);
     this.closed = false;
     this.reset(null, null);
     this.sock.on('data', (d) => this.data(d));
@@ -129,13 +130,13 @@ class Conn {
       this.fail(new Error(`bootstrap: malformed Runtime API response: ${JSON.stringify(lines[0])}`));
       return false;
     }
-    const headers = {};
+    const headers = { __proto__: null };
     for (let i = 1; i < lines.length; i++) {
       const colon = lines[i].indexOf(':');
       if (colon <= 0) continue;
       const k = lines[i].slice(0, colon).trim().toLowerCase();
       const v = lines[i].slice(colon + 1).trim();
-      headers[k] = k in headers ? `${headers[k]}, ${v}` : v;
+      headers[k] = headers[k] === undefined ? v : `${headers[k]}, ${v}`;
     }
     const status = Number(m[2]);
     this.res = { status, headers, body: null };
@@ -185,12 +186,12 @@ class Conn {
   }
 
   done() {
-    const { resolve, res } = this;
+    const { resolve, res, keep } = this;
     res.body = this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts, this.got);
     if (this.length >= 0 && this.got > this.length) res.body = res.body.subarray(0, this.length);
     this.reset(null, null);
     this.sock.unref();
-    if (this.keep) idle.push(this);
+    if (keep) idle.push(this);
     else this.sock.destroy();
     resolve(res);
   }
