@@ -1,7 +1,9 @@
 // Package cfheader holds CloudFront's rules for the headers, URIs and query
 // strings that functions see and return, shared by cdn-functions
 // (internal/cff) and Lambda@Edge (internal/lambdaedge): which headers are
-// hidden from them and may not be added, and what a name or value may hold.
+// hidden from them and may not be added, and what a name or value may hold;
+// and the viewer headers CloudFront computes (device, country), which the
+// edge (internal/edge) also adds for cache keys, and the includeBody limits.
 package cfheader
 
 import (

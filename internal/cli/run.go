@@ -154,7 +154,7 @@ func (c *runConfig) run(ctx context.Context, env *Env) int {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	metrics := edge.NewMetrics(reg)
-	srv := edge.New(edge.Options{Name: c.name, Store: store, AccessLog: alog, Logger: logger, Metrics: metrics})
+	srv := edge.New(edge.Options{Name: c.name, Store: store, AccessLog: alog, Logger: logger, Metrics: metrics, ViewerCountry: c.viewerCountry})
 	lambdas, err := functions.New(functions.Options{DataDir: c.data, Logs: logStore, Logger: logger, Registry: reg, IdleTimeout: c.fnIdle, Concurrency: c.fnConc})
 	if err != nil {
 		fmt.Fprintln(env.Stderr, "verge:", err)

@@ -3,9 +3,11 @@ package edge
 import (
 	"errors"
 	"net"
+	"net/http"
 	"strings"
 	"time"
 
+	"github.com/verge-edge/verge/internal/cfheader"
 	"github.com/verge-edge/verge/internal/edge/cache"
 	"github.com/verge-edge/verge/internal/edge/origin"
 	"github.com/verge-edge/verge/internal/errs"
@@ -49,6 +51,9 @@ type behavior struct {
 	// queryAllow is the query allow-list as a set.
 	queryAllow map[string]struct{}
 	cookieSet  map[string]struct{}
+	// viewerHeaders are the CloudFront viewer headers (device, country)
+	// the cache key names, which the edge computes for each request.
+	viewerHeaders []string
 }
 
 // compile builds a state from a plan. Origins that were built are closed if
@@ -115,6 +120,11 @@ func compileDist(pd *stack.Distribution, runner Runner, opts origin.Options) (*d
 		}
 		if pb.Cache.QueryStrings.Mode == stack.KeyAllowList {
 			b.queryAllow = setOf(pb.Cache.QueryStrings.Names)
+		}
+		for _, name := range pb.Cache.Headers {
+			if cfheader.IsViewerHeader(name) {
+				b.viewerHeaders = append(b.viewerHeaders, http.CanonicalHeaderKey(name))
+			}
 		}
 		if len(pb.Cache.Cookies) > 0 {
 			b.cookieSet = setOf(pb.Cache.Cookies)

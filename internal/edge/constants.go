@@ -20,6 +20,8 @@ const (
 	hdrRequestID       = "X-Request-Id"
 	hdrVary            = "Vary"
 	hdrVia             = "Via"
+	hdrXForwardedFor   = "X-Forwarded-For"
+	hdrUserAgent       = "User-Agent"
 	hdrXCache          = "X-Cache"
 )
 

@@ -40,6 +40,9 @@ type exchange struct {
 	freq *Request
 	// origin is the origin a viewer-request function chose, or nil.
 	origin origin.Handler
+	// body is the viewer's body once a function with includeBody read
+	// ahead in it; r.Body reads through it.
+	body *viewerBody
 }
 
 var exchangePool = sync.Pool{New: func() any { return &exchange{key: make([]byte, 0, 256)} }}

@@ -80,9 +80,17 @@ type edgeServer struct {
 
 func startEdge(t *testing.T, plan *stack.Plan, runner Runner) *edgeServer {
 	t.Helper()
+	return startEdgeWith(t, Options{}, plan, runner)
+}
+
+// startEdgeWith is startEdge with options; the name, store, access log and
+// logger are the test's.
+func startEdgeWith(t *testing.T, opts Options, plan *stack.Plan, runner Runner) *edgeServer {
+	t.Helper()
 	store := &cache.Tiered{Mem: cache.NewMemory(64 << 20)}
 	alog := &syncBuffer{}
-	s := New(Options{Name: "verge", Store: store, AccessLog: alog, Logger: slog.New(slog.DiscardHandler)})
+	opts.Name, opts.Store, opts.AccessLog, opts.Logger = "verge", store, alog, slog.New(slog.DiscardHandler)
+	s := New(opts)
 	if err := s.Load(plan, runner); err != nil {
 		t.Fatal(err)
 	}

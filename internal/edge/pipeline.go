@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/verge-edge/verge/internal/cfheader"
 	"github.com/verge-edge/verge/internal/edge/cache"
 	"github.com/verge-edge/verge/internal/edge/origin"
 	"github.com/verge-edge/verge/internal/stack"
@@ -30,6 +31,7 @@ func (ex *exchange) run() {
 	if !ex.viewerRequest() {
 		return
 	}
+	ex.addViewerHeaders()
 	if ex.b.bypass || !isGetOrHead(r.Method) {
 		ex.pass(ex.s.names.cacheStatusBypass)
 		return
@@ -80,7 +82,11 @@ func (ex *exchange) viewerRequest() bool {
 	if fn == nil {
 		return true
 	}
-	resp, err := ex.st.runner.Request(ex.r.Context(), stack.ViewerRequest, fn, ex.functionRequest())
+	fr := ex.functionRequest()
+	if fn.IncludeBody {
+		fr.Body = ex.peekBody(cfheader.ViewerBodyLimit + 1)
+	}
+	resp, err := ex.st.runner.Request(ex.r.Context(), stack.ViewerRequest, fn, fr)
 	if err != nil {
 		ex.functionFailed(err)
 		return false
@@ -89,8 +95,11 @@ func (ex *exchange) viewerRequest() bool {
 		ex.writeGenerated(fn, resp)
 		return false
 	}
-	applyRequest(ex.freq, ex.r)
-	o, err := ex.s.chosenOrigin(ex.st, ex.d, ex.freq, errFunctionValidation)
+	applyRequest(fr, ex.r)
+	if fr.BodyReplaced {
+		setBody(ex.r, fr.Body)
+	}
+	o, err := ex.s.chosenOrigin(ex.st, ex.d, fr, errFunctionValidation)
 	if err != nil {
 		ex.functionFailed(err)
 		return false
@@ -99,6 +108,37 @@ func (ex *exchange) viewerRequest() bool {
 		ex.origin = o
 	}
 	return true
+}
+
+// addViewerHeaders adds the CloudFront viewer headers the cache key names
+// (device type, country), as CloudFront adds them after viewer-request:
+// the key, origin-facing functions and the origin see them. A viewer's own
+// value never counts; an unknown country leaves the header out.
+func (ex *exchange) addViewerHeaders() {
+	if len(ex.b.viewerHeaders) == 0 {
+		return
+	}
+	ua := ex.r.Header.Get(hdrUserAgent)
+	for _, name := range ex.b.viewerHeaders {
+		v, ok := cfheader.ViewerValue(name, ua, ex.s.opts.ViewerCountry)
+		for _, h := range [...]http.Header{ex.r.Header, ex.freqHeader()} {
+			switch {
+			case h == nil:
+			case ok:
+				h[name] = []string{v}
+			default:
+				delete(h, name)
+			}
+		}
+	}
+}
+
+// freqHeader is the function request's header, nil before one is built.
+func (ex *exchange) freqHeader() http.Header {
+	if ex.freq == nil {
+		return nil
+	}
+	return ex.freq.Header
 }
 
 // chosenOrigin resolves the origin a function chose for fr: a bucket, an
@@ -129,11 +169,13 @@ func (s *Server) chosenOrigin(st *state, d *dist, fr *Request, errType string) (
 func (s *Server) runOriginRequest(ctx context.Context, st *state, d *dist, b *behavior, fr *Request, out *http.Request) (*Response, origin.Handler, error) {
 	fr.URI, fr.Query = out.URL.Path, out.URL.RawQuery
 	held := withheld(fr, out)
+	via := out.Header[hdrVia]
 	gen, err := st.runner.Request(ctx, stack.OriginRequest, b.fn.OriginRequest, fr)
 	if err != nil || gen != nil {
 		return gen, nil, err
 	}
 	applyToOutbound(fr, out, held)
+	keepOwnHop(out, fr.ClientIP, via)
 	o, err := s.chosenOrigin(st, d, fr, errLambdaValidation)
 	return nil, o, err
 }
@@ -298,6 +340,33 @@ func applyToOutbound(fr *Request, out *http.Request, withheld http.Header) {
 	for name, v := range kept {
 		out.Header[name] = v
 	}
+	if fr.BodyReplaced {
+		setBody(out, fr.Body)
+	}
+}
+
+// keepOwnHop takes out of an origin request the hop an origin-request
+// runner added to show its event what CloudFront's shows (X-Forwarded-For
+// ending in the client's IP, a CloudFront Via): the origin proxy adds this
+// hop itself, so the origin sees the client's IP once and one Via for this
+// hop. via is the Via out had before the function, which could not change
+// it (read-only at origin-request).
+func keepOwnHop(out *http.Request, clientIP string, via []string) {
+	if via == nil {
+		delete(out.Header, hdrVia)
+	} else {
+		out.Header[hdrVia] = via
+	}
+	xff := out.Header[hdrXForwardedFor]
+	if len(xff) == 0 || clientIP == "" {
+		return
+	}
+	switch all := strings.Join(xff, ", "); {
+	case all == clientIP:
+		delete(out.Header, hdrXForwardedFor)
+	case strings.HasSuffix(all, ", "+clientIP):
+		out.Header[hdrXForwardedFor] = []string{strings.TrimSuffix(all, ", "+clientIP)}
+	}
 }
 
 // pass sends the request to the origin and streams the answer back,
@@ -336,10 +405,19 @@ func (ex *exchange) pass(cacheStatus string) {
 // and returns the response it generated; false means it failed and the
 // viewer got the error.
 func (ex *exchange) originRequest(out *http.Request) (*Response, bool) {
-	if ex.b.fn.OriginRequest == nil {
+	fn := ex.b.fn.OriginRequest
+	if fn == nil {
 		return nil, true
 	}
-	gen, o, err := ex.s.runOriginRequest(ex.r.Context(), ex.st, ex.d, ex.b, ex.functionRequest(), out)
+	fr := ex.functionRequest()
+	if fn.IncludeBody && !fr.BodyReplaced {
+		raw := ex.r.Body
+		fr.Body = ex.peekBody(cfheader.OriginBodyLimit + 1)
+		if out.Body == raw {
+			out.Body = ex.r.Body // reads the bytes read ahead first
+		}
+	}
+	gen, o, err := ex.s.runOriginRequest(ex.r.Context(), ex.st, ex.d, ex.b, fr, out)
 	if err != nil {
 		ex.functionFailed(err)
 		return nil, false

@@ -34,8 +34,16 @@ type Request struct {
 	Header http.Header
 	// ClientIP is the viewer's address.
 	ClientIP string
-	// Body is the request body when the association has includeBody.
+	// Body is the request body when the association has includeBody: its
+	// first bytes, up to one more than the trigger shows
+	// (cfheader.ViewerBodyLimit, OriginBodyLimit) so that the runner can
+	// tell it was truncated. The origin gets the whole body unless a
+	// function replaced it.
 	Body []byte
+	// BodyReplaced, set by a function that replaced Body, sends Body to the
+	// origin instead of the viewer's (with any method but GET and HEAD,
+	// which the edge may share and sends without a body).
+	BodyReplaced bool
 	// Distribution and RequestID identify the request, as CloudFront's config block.
 	Distribution string
 	RequestID    string

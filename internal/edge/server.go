@@ -28,6 +28,10 @@ type Options struct {
 	Logger *slog.Logger
 	// Metrics receives counters; nil for none.
 	Metrics *Metrics
+	// ViewerCountry is the CloudFront-Viewer-Country the edge adds when a
+	// cache key names it (a development override of CloudFront's GeoIP);
+	// "" leaves the header out of requests.
+	ViewerCountry string
 }
 
 // A Server is the CDN: an http.Handler for the viewer-facing listener.

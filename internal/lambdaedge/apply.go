@@ -94,7 +94,7 @@ func applyRequest(t stack.Trigger, obj map[string]json.RawMessage, req *edge.Req
 	}
 	req.URI, req.Query, req.Header = c.uri, c.query, c.header
 	if c.replace {
-		req.Body = c.body
+		req.Body, req.BodyReplaced = c.body, true
 		req.Header.Del("Content-Length") // stale: the edge sends the new length
 	}
 	if c.origin != nil && c.origin.HTTP != nil {

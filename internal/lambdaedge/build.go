@@ -2,12 +2,12 @@ package lambdaedge
 
 import (
 	"encoding/base64"
-	"github.com/verge-edge/verge/internal/cfheader"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 
+	"github.com/verge-edge/verge/internal/cfheader"
 	"github.com/verge-edge/verge/internal/edge"
 	"github.com/verge-edge/verge/internal/errs"
 	"github.com/verge-edge/verge/internal/stack"
@@ -163,6 +163,11 @@ func defaultPort(protocol string) int {
 // CloudFront-Is-{Desktop,Mobile,Tablet,SmartTV}-Viewer from the
 // User-Agent, and CloudFront-Viewer-Country when cfg.ViewerCountry is set.
 // Call it once per request, after viewer-request and before origin-request.
+// The X-Forwarded-For entry and the Via added here are for the event: the
+// edge's origin proxy adds its own hop instead, so the origin sees each
+// once. The device and country headers may already be there: the edge
+// computes those a cache key names before the lookup, with the same rules
+// (cfheader).
 func AddCloudFrontHeaders(req *edge.Request, cfg Config) {
 	if req.Header == nil {
 		req.Header = http.Header{}
@@ -175,12 +180,9 @@ func AddCloudFrontHeaders(req *edge.Request, cfg Config) {
 		h.Set(hdrXFF, ip)
 	}
 	h.Add(hdrVia, "2.0 "+viaHost(cfg)+" (CloudFront)")
-	d := deviceOf(h.Get(hdrUserAgent))
-	for _, kind := range [...]struct {
-		name string
-		dev  device
-	}{{hdrIsDesktop, desktop}, {hdrIsMobile, mobile}, {hdrIsTablet, tablet}, {hdrIsSmartTV, smartTV}} {
-		h.Set(kind.name, strconv.FormatBool(d == kind.dev))
+	d := cfheader.DeviceOf(h.Get(hdrUserAgent))
+	for _, dev := range cfheader.Devices {
+		h.Set(dev.Header(), strconv.FormatBool(d == dev))
 	}
 	if cfg.ViewerCountry != "" {
 		h.Set(hdrViewerCountry, cfg.ViewerCountry)
@@ -194,37 +196,4 @@ func viaHost(cfg Config) string {
 		return cfg.DistributionDomainName
 	}
 	return "verge.cloudfront.net"
-}
-
-// device is the kind of viewer CloudFront tells from the User-Agent.
-type device int
-
-const (
-	desktop device = iota
-	mobile
-	tablet
-	smartTV
-)
-
-// deviceOf classifies a User-Agent the way CloudFront's device headers do,
-// by well-known tokens; anything unrecognised is a desktop.
-func deviceOf(ua string) device {
-	s := strings.ToLower(ua)
-	has := func(tokens ...string) bool {
-		for _, t := range tokens {
-			if strings.Contains(s, t) {
-				return true
-			}
-		}
-		return false
-	}
-	switch {
-	case has("smart-tv", "smarttv", "googletv", "appletv", "hbbtv", "netcast", "roku", "crkey", "aftb", "afts", "bravia", "tizen tv", "webos tv"):
-		return smartTV
-	case has("ipad", "tablet", "kindle", "silk/", "playbook") || (has("android") && !has("mobile")):
-		return tablet
-	case has("mobi", "iphone", "ipod", "android", "windows phone", "blackberry", "opera mini", "iemobile"):
-		return mobile
-	}
-	return desktop
 }

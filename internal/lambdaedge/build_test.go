@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/verge-edge/verge/internal/cfheader"
 	"github.com/verge-edge/verge/internal/edge"
 	"github.com/verge-edge/verge/internal/stack"
 )
@@ -16,20 +17,15 @@ import (
 func TestAddCloudFrontHeaders(t *testing.T) {
 	cases := []struct {
 		name, ua string
-		want     device
+		want     cfheader.Device
 	}{
-		{"curl", "curl/7.66.0", desktop},
-		{"none", "", desktop},
-		{"desktop chrome", "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/120.0 Safari/537.36", desktop},
-		{"iphone", "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148", mobile},
-		{"android phone", "Mozilla/5.0 (Linux; Android 14; Pixel 8) Chrome/120.0 Mobile Safari/537.36", mobile},
-		{"ipad", "Mozilla/5.0 (iPad; CPU OS 17_0 like Mac OS X)", tablet},
-		{"android tablet", "Mozilla/5.0 (Linux; Android 13; SM-X700) Chrome/120.0 Safari/537.36", tablet},
-		{"kindle", "Mozilla/5.0 (Linux; U; Android 4.0.3; en-us; KFTT Build/IML74K) Silk/3.4", tablet},
-		{"smart tv", "Mozilla/5.0 (SMART-TV; Linux; Tizen 6.0) Chrome/79.0 TV Safari/537.36", smartTV},
-		{"roku", "Roku/DVP-9.10 (519.10E04111A)", smartTV},
+		{"curl", "curl/7.66.0", cfheader.Desktop},
+		{"none", "", cfheader.Desktop},
+		{"iphone", "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148", cfheader.Mobile},
+		{"ipad", "Mozilla/5.0 (iPad; CPU OS 17_0 like Mac OS X)", cfheader.Tablet},
+		{"roku", "Roku/DVP-9.10 (519.10E04111A)", cfheader.SmartTV},
 	}
-	names := map[device]string{desktop: hdrIsDesktop, mobile: hdrIsMobile, tablet: hdrIsTablet, smartTV: hdrIsSmartTV}
+	names := map[cfheader.Device]string{cfheader.Desktop: hdrIsDesktop, cfheader.Mobile: hdrIsMobile, cfheader.Tablet: hdrIsTablet, cfheader.SmartTV: hdrIsSmartTV}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			req := &edge.Request{ClientIP: "203.0.113.178", Header: http.Header{"Via": {"1.1 proxy"}}}
@@ -195,7 +191,8 @@ func TestBucketName(t *testing.T) {
 	}
 }
 
-// TestReplacedBodyDropsContentLength: the edge recomputes it.
+// TestReplacedBodyDropsContentLength: the edge recomputes it, and sends
+// the replacement (BodyReplaced) instead of the viewer's body.
 func TestReplacedBodyDropsContentLength(t *testing.T) {
 	req := testRequest()
 	req.Header.Set("Content-Length", "8")
@@ -208,7 +205,25 @@ func TestReplacedBodyDropsContentLength(t *testing.T) {
 	if _, err := Apply(stack.ViewerRequest, []byte(out), req, nil); err != nil {
 		t.Fatal(err)
 	}
-	if string(req.Body) != "name=Jane Doe" || req.Header.Get("Content-Length") != "" {
-		t.Errorf("body %q, Content-Length %q", req.Body, req.Header.Get("Content-Length"))
+	if string(req.Body) != "name=Jane Doe" || !req.BodyReplaced || req.Header.Get("Content-Length") != "" {
+		t.Errorf("body %q, replaced %v, Content-Length %q", req.Body, req.BodyReplaced, req.Header.Get("Content-Length"))
+	}
+}
+
+// TestReadOnlyBodyNotReplaced: a read-only body (the default) leaves the
+// viewer's body to go to the origin, whatever data the result holds.
+func TestReadOnlyBodyNotReplaced(t *testing.T) {
+	req := testRequest()
+	ev, err := Build(stack.ViewerRequest, testConfig, req, nil, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := string(req.Body)
+	out := strings.Replace(string(member(t, ev, "request")), `"data":"bmFtZT1Kb2U="`, `"data":"aGk="`, 1)
+	if _, err := Apply(stack.ViewerRequest, []byte(out), req, nil); err != nil {
+		t.Fatal(err)
+	}
+	if string(req.Body) != before || req.BodyReplaced {
+		t.Errorf("body %q, replaced %v; want %q unreplaced", req.Body, req.BodyReplaced, before)
 	}
 }

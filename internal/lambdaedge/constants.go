@@ -1,6 +1,7 @@
 package lambdaedge
 
 import (
+	"github.com/verge-edge/verge/internal/cfheader"
 	"github.com/verge-edge/verge/internal/stack"
 )
 
@@ -26,9 +27,10 @@ const (
 	// ViewerBodyLimit is the body shown to (and replaceable by) a
 	// viewer-request function, and the size of a response generated at a
 	// viewer event, headers included.
-	ViewerBodyLimit = 40 << 10
+	// The edge reads the viewer's body up to these limits (cfheader).
+	ViewerBodyLimit = cfheader.ViewerBodyLimit
 	// OriginBodyLimit is the same at origin events.
-	OriginBodyLimit = 1 << 20
+	OriginBodyLimit = cfheader.OriginBodyLimit
 )
 
 // bodyLimit returns the body and generated-response limit at trigger t.
