@@ -108,3 +108,24 @@ func IsViewerHeader(name string) bool {
 	_, ok := ViewerValue(name, "", "-")
 	return ok
 }
+
+// A CountryFunc gives a viewer's ISO 3166-1 alpha-2 country code from its IP
+// address, "" when unknown: a GeoIP database's lookup, or FixedCountry.
+type CountryFunc func(ip string) string
+
+// FixedCountry answers code for every viewer: the development override
+// when there is no GeoIP database. An empty code answers nothing.
+func FixedCountry(code string) CountryFunc {
+	if code == "" {
+		return nil
+	}
+	return func(string) string { return code }
+}
+
+// Country is f's answer for ip, or "" when f is nil.
+func (f CountryFunc) Country(ip string) string {
+	if f == nil {
+		return ""
+	}
+	return f(ip)
+}

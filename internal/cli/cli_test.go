@@ -100,6 +100,9 @@ func TestUsageErrors(t *testing.T) {
 		{"public admin without token", []string{"serve", dir, "--admin", "0.0.0.0:0"}, 2, "not a loopback address"},
 		{"dev on an invalid stack", []string{"dev", bad}, 2, "directroy"},
 		{"invalidate without paths", []string{"invalidate"}, 2, "Usage"},
+		{"bad viewer country", []string{"serve", dir, "--viewer-country", "gb"}, 2, "two-letter country code"},
+		{"missing geoip database", []string{"serve", dir, "--geoip", filepath.Join(dir, "nope.mmdb")}, 2, "nope.mmdb"},
+		{"geoip and a fixed country", []string{"serve", dir, "--geoip", "x.mmdb", "--viewer-country", "GB"}, 2, "not both"},
 	} {
 		code, _, stderr := run(t, c.args...)
 		if code != c.code || !strings.Contains(stderr, c.err) {

@@ -21,9 +21,11 @@ import (
 	"github.com/verge-edge/verge/internal/admin"
 	"github.com/verge-edge/verge/internal/awsapi"
 	"github.com/verge-edge/verge/internal/cff"
+	"github.com/verge-edge/verge/internal/cfheader"
 	"github.com/verge-edge/verge/internal/edge"
 	"github.com/verge-edge/verge/internal/edge/cache"
 	"github.com/verge-edge/verge/internal/functions"
+	"github.com/verge-edge/verge/internal/geoip"
 	"github.com/verge-edge/verge/internal/jsfn"
 	"github.com/verge-edge/verge/internal/lambdaedge"
 	"github.com/verge-edge/verge/internal/logs"
@@ -55,6 +57,7 @@ type runConfig struct {
 	fnIdle        time.Duration
 	fnConc        int
 	viewerCountry string
+	geoip         string
 }
 
 func (c *runConfig) flags(fs *flag.FlagSet) {
@@ -73,7 +76,8 @@ func (c *runConfig) flags(fs *flag.FlagSet) {
 	fs.BoolVar(&c.noFastPath, "no-fast-path", false, "serve every request through net/http and the full pipeline (for comparison)")
 	fs.DurationVar(&c.fnIdle, "function-idle-timeout", functions.DefaultIdleTimeout, "how long an idle function sandbox is kept warm")
 	fs.IntVar(&c.fnConc, "function-concurrency", functions.DefaultAccountConcurrency, "the most function invocations in progress at once, all functions together (AWS's account limit)")
-	fs.StringVar(&c.viewerCountry, "viewer-country", "", "the CloudFront-Viewer-Country edge-lambda-functions see at origin events (a two-letter code; default none)")
+	fs.StringVar(&c.geoip, "geoip", "", "a MaxMind country database (.mmdb) that gives CloudFront-Viewer-Country from the viewer's address")
+	fs.StringVar(&c.viewerCountry, "viewer-country", "", "without --geoip: the CloudFront-Viewer-Country every viewer gets (a two-letter code; default none)")
 	fs.DurationVar(&c.shutdownIn, "shutdown-timeout", 10*time.Second, "how long a graceful shutdown waits for requests in flight")
 }
 
@@ -150,11 +154,18 @@ func (c *runConfig) run(ctx context.Context, env *Env) int {
 	}
 	defer logStore.Close()
 
+	country, closeGeo, err := c.countrySource()
+	if err != nil {
+		fmt.Fprintln(env.Stderr, "verge:", err)
+		return exitUsage
+	}
+	defer closeGeo()
+
 	c.limitMemory(env)
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	metrics := edge.NewMetrics(reg)
-	srv := edge.New(edge.Options{Name: c.name, Store: store, AccessLog: alog, Logger: logger, Metrics: metrics, ViewerCountry: c.viewerCountry})
+	srv := edge.New(edge.Options{Name: c.name, Store: store, AccessLog: alog, Logger: logger, Metrics: metrics, Country: country})
 	lambdas, err := functions.New(functions.Options{DataDir: c.data, Logs: logStore, Logger: logger, Registry: reg, IdleTimeout: c.fnIdle, Concurrency: c.fnConc})
 	if err != nil {
 		fmt.Fprintln(env.Stderr, "verge:", err)
@@ -176,7 +187,7 @@ func (c *runConfig) run(ctx context.Context, env *Env) int {
 	fnOpts := edgeFuncsOptions{
 		cdn: cff.RunnerOptions{Logger: logger, Metrics: cff.NewMetrics(reg),
 			Limits: jsfn.Limits{Compute: c.fnCompute, Memory: int64(c.fnMemory)}},
-		lambda: lambdaedge.RunnerOptions{Functions: lambdas, Logger: logger, ViewerCountry: c.viewerCountry},
+		lambda: lambdaedge.RunnerOptions{Functions: lambdas, Logger: logger, Country: country},
 	}
 	fns, err := newFunctions(plan, fnOpts)
 	if err != nil {
@@ -255,6 +266,30 @@ func (c *runConfig) run(ctx context.Context, env *Env) int {
 	adminSrv.Shutdown(sctx)
 	srv.Close(sctx)
 	return code
+}
+
+// countrySource is where CloudFront-Viewer-Country comes from: the GeoIP
+// database, else the fixed --viewer-country, else nowhere.
+func (c *runConfig) countrySource() (cfheader.CountryFunc, func(), error) {
+	if c.geoip == "" {
+		if c.viewerCountry != "" && !validCountry(c.viewerCountry) {
+			return nil, nil, fmt.Errorf("--viewer-country %q: want a two-letter country code such as GB", c.viewerCountry)
+		}
+		return cfheader.FixedCountry(c.viewerCountry), func() {}, nil
+	}
+	if c.viewerCountry != "" {
+		return nil, nil, errors.New("give --geoip or --viewer-country, not both")
+	}
+	db, err := geoip.Open(c.geoip)
+	if err != nil {
+		return nil, nil, err
+	}
+	return db.Country, func() { db.Close() }, nil
+}
+
+// validCountry reports whether s is two capital letters.
+func validCountry(s string) bool {
+	return len(s) == 2 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z'
 }
 
 // limitMemory sets a soft memory limit that follows the cache budget, so the

@@ -119,8 +119,9 @@ func (ex *exchange) addViewerHeaders() {
 		return
 	}
 	ua := ex.r.Header.Get(hdrUserAgent)
+	country := ex.s.opts.Country.Country(clientIP(ex.r))
 	for _, name := range ex.b.viewerHeaders {
-		v, ok := cfheader.ViewerValue(name, ua, ex.s.opts.ViewerCountry)
+		v, ok := cfheader.ViewerValue(name, ua, country)
 		for _, h := range [...]http.Header{ex.r.Header, ex.freqHeader()} {
 			switch {
 			case h == nil:

@@ -2,6 +2,7 @@ package edge
 
 import (
 	"context"
+	"github.com/verge-edge/verge/internal/cfheader"
 	"io"
 	"log/slog"
 	"net/http"
@@ -28,10 +29,10 @@ type Options struct {
 	Logger *slog.Logger
 	// Metrics receives counters; nil for none.
 	Metrics *Metrics
-	// ViewerCountry is the CloudFront-Viewer-Country the edge adds when a
-	// cache key names it (a development override of CloudFront's GeoIP);
-	// "" leaves the header out of requests.
-	ViewerCountry string
+	// Country gives the CloudFront-Viewer-Country the edge adds when a
+	// cache key names it: a GeoIP database or a development override; nil
+	// (or an unknown address) leaves the header out of requests.
+	Country cfheader.CountryFunc
 }
 
 // A Server is the CDN: an http.Handler for the viewer-facing listener.

@@ -169,7 +169,7 @@ func TestViewerHeadersInCacheKey(t *testing.T) {
 	p.Headers = []string{"Cloudfront-Is-Mobile-Viewer", "Cloudfront-Viewer-Country"}
 	b := httpBehavior("*", o.URL, p)
 	b.Functions.OriginRequest = lambdaRef("o")
-	e := startEdgeWith(t, Options{ViewerCountry: "GB"}, planOf(distOf("site", b)), run)
+	e := startEdgeWith(t, Options{Country: cfheader.FixedCountry("GB")}, planOf(distOf("site", b)), run)
 
 	const (
 		iphone  = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile/15E148"

@@ -2,6 +2,7 @@ package lambdaedge
 
 import (
 	"context"
+	"github.com/verge-edge/verge/internal/cfheader"
 	"log/slog"
 	"net/http"
 
@@ -31,9 +32,9 @@ type RunnerOptions struct {
 	// Logger gets each failure with its reason (CloudFront logs them to
 	// /aws/cloudfront/LambdaEdge/DISTRIBUTION).
 	Logger *slog.Logger
-	// ViewerCountry is the CloudFront-Viewer-Country origin-facing events
-	// see ("" for none): a development override of CloudFront's GeoIP.
-	ViewerCountry string
+	// Country gives the CloudFront-Viewer-Country origin-facing events see:
+	// a GeoIP database or a development override; nil for none.
+	Country cfheader.CountryFunc
 }
 
 // A Runner runs edge-lambda-functions at the edge's four triggers: it
@@ -42,7 +43,7 @@ type RunnerOptions struct {
 type Runner struct {
 	fns     Invoker
 	log     *slog.Logger
-	country string
+	country cfheader.CountryFunc
 }
 
 // NewRunner returns a Runner.
@@ -50,7 +51,7 @@ func NewRunner(o RunnerOptions) *Runner {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Runner{fns: o.Functions, log: o.Logger, country: o.ViewerCountry}
+	return &Runner{fns: o.Functions, log: o.Logger, country: o.Country}
 }
 
 // Request runs fn at viewer-request or origin-request.
@@ -112,7 +113,8 @@ func (r *Runner) config(req *edge.Request) Config {
 	if domain == "" {
 		domain = req.Distribution + ".localhost"
 	}
-	return Config{DistributionDomainName: domain, DistributionID: req.Distribution, RequestID: req.RequestID, ViewerCountry: r.country}
+	return Config{DistributionDomainName: domain, DistributionID: req.Distribution, RequestID: req.RequestID,
+		ViewerCountry: r.country.Country(req.ClientIP)}
 }
 
 // invoke runs the handler and returns its result, or the 503 CloudFront
