@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // The seed examples: an authorizer at onRequest (TypeScript, default
@@ -29,6 +30,7 @@ const lambdaEdgeYAML = `resources:
                 bucketName: site
             edgeFunctions:
               onOriginResponse: softNotFound
+              onResponse: securityHeaders
   authFunction:
     type: edge-lambda-function
     properties:
@@ -43,6 +45,13 @@ const lambdaEdgeYAML = `resources:
         type: stacktape-lambda-buildpack
         properties:
           entryfilePath: cookie/set_cookie.py
+  securityHeaders:
+    type: edge-lambda-function
+    properties:
+      packaging:
+        type: stacktape-lambda-buildpack
+        properties:
+          entryfilePath: security/index.js
   softNotFound:
     type: edge-lambda-function
     properties:
@@ -77,6 +86,21 @@ const cookieFunction = `def handler(event, context):
     return response
 `
 
+// securityHeaders is the seed's viewer-response example, unchanged.
+const securityHeaders = `exports.handler = async (event) => {
+  const response = event.Records[0].cf.response;
+  response.headers['strict-transport-security'] = [{
+    key: 'Strict-Transport-Security',
+    value: 'max-age=63072000; includeSubdomains; preload'
+  }];
+  response.headers['x-content-type-options'] = [{
+    key: 'X-Content-Type-Options',
+    value: 'nosniff'
+  }];
+  return response;
+};
+`
+
 const softNotFound = `exports.handler = async (event) => {
   const { response } = event.Records[0].cf;
   if (response.status === '404') {
@@ -95,6 +119,7 @@ func TestLambdaEdgeEndToEnd(t *testing.T) {
 		"auth-function.ts":     authFunction,
 		"cookie/set_cookie.py": cookieFunction,
 		"soft/index.js":        softNotFound,
+		"security/index.js":    securityHeaders,
 		"public/soft/here.txt": "here",
 	}
 	for name, body := range files {
@@ -125,7 +150,10 @@ func TestLambdaEdgeEndToEnd(t *testing.T) {
 		{name: "origin 404 rewritten before caching (the route has no onResponse: routes do not inherit)",
 			path: "/soft/nothing", hdr: auth, status: 200, xcache: "Miss from verge", body: "soft landing", noSetCooke: true},
 		{name: "the rewritten object is cached", path: "/soft/nothing", hdr: auth, status: 200, xcache: "Hit from verge", body: "soft landing"},
-		{name: "an object the route has", path: "/soft/here.txt", hdr: auth, status: 200, body: "here"},
+		{name: "an object the route has, with the security headers", path: "/soft/here.txt", hdr: auth, status: 200, body: "here",
+			header: "Strict-Transport-Security=max-age=63072000; includeSubdomains; preload"},
+		{name: "again, a hit, the headers added again", path: "/soft/here.txt", hdr: auth, status: 200, xcache: "Hit from verge",
+			header: "X-Content-Type-Options=nosniff"},
 	} {
 		resp, body := fetch(t, "GET", site+c.path, nil, c.hdr...)
 		if resp.StatusCode != c.status {
@@ -152,4 +180,43 @@ func TestLambdaEdgeEndToEnd(t *testing.T) {
 		t.Errorf("redirect Cache-Control %q", resp.Header.Get("Cache-Control"))
 	}
 
+}
+
+// TestLambdaEdgeDevReload: in dev, a saved change to an edge-lambda-function
+// is live at once: a new version, the old sandboxes drained. The latency is
+// logged (docs/benchmarks.md records it); the bound only catches a change
+// that never applies.
+func TestLambdaEdgeDevReload(t *testing.T) {
+	dir := stackDir(t, siteYAML+`        edgeFunctions:
+          onResponse: stamp
+  stamp:
+    type: edge-lambda-function
+    properties:
+      packaging:
+        type: stacktape-lambda-buildpack
+        properties:
+          entryfilePath: stamp/index.js
+`)
+	stamp := func(v string) string {
+		return `exports.handler = async (event) => {
+  const response = event.Records[0].cf.response;
+  response.headers['x-stamp'] = [{ key: 'X-Stamp', value: '` + v + `' }];
+  return response;
+};
+`
+	}
+	must(t, os.MkdirAll(filepath.Join(dir, "stamp"), 0o755))
+	must(t, os.WriteFile(filepath.Join(dir, "stamp", "index.js"), []byte(stamp("v1")), 0o644))
+	v := start(t, "dev", dir, "--data", filepath.Join(dir, ".verge"))
+	site := "http://" + v.listen + "/"
+	if resp, _ := fetch(t, "GET", site, nil); resp.Header.Get("X-Stamp") != "v1" {
+		t.Fatalf("first: X-Stamp %q", resp.Header.Get("X-Stamp"))
+	}
+	begin := time.Now()
+	must(t, os.WriteFile(filepath.Join(dir, "stamp", "index.js"), []byte(stamp("v2")), 0o644))
+	until(t, 10*time.Second, func() bool {
+		resp, _ := fetch(t, "GET", site, nil)
+		return resp.Header.Get("X-Stamp") == "v2"
+	})
+	t.Logf("edge-lambda-function change live after %v (build, new version, first cold start)", time.Since(begin))
 }
