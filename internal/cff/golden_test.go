@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/verge-edge/verge/internal/edge/edgetest"
+
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/verge-edge/verge/internal/edge"
@@ -136,9 +138,9 @@ func TestGoldenEvents(t *testing.T) {
 		var err error
 		var jresp jsonResponse
 		if readSection(t, a, "response", &jresp) {
-			ev, err = NewResponseEvent(jr.edge(), jresp.edge(), goldenDist)
+			ev, err = NewResponseEvent(jr.Edge(), jresp.Edge(), goldenDist)
 		} else {
-			ev, err = NewRequestEvent(jr.edge(), goldenDist, ViewerRequest)
+			ev, err = NewRequestEvent(jr.Edge(), goldenDist, ViewerRequest)
 		}
 		if err != nil {
 			t.Fatal(err)
@@ -146,7 +148,7 @@ func TestGoldenEvents(t *testing.T) {
 		if _, err := ParseEvent(ev); err != nil {
 			t.Errorf("the event does not parse: %v", err)
 		}
-		return "event", indent(t, ev)
+		return "event", edgetest.Indent(t, ev)
 	})
 }
 
@@ -175,7 +177,7 @@ func TestGoldenResults(t *testing.T) {
 		var err error
 		var jresp jsonResponse
 		if readSection(t, a, "response", &jresp) {
-			resp := jresp.edge()
+			resp := jresp.Edge()
 			before := cloneResponse(resp)
 			if err = ApplyResponseResult([]byte(out), resp); err == nil {
 				res.Response = fromResponse(resp)
@@ -183,7 +185,7 @@ func TestGoldenResults(t *testing.T) {
 				t.Errorf("a failed apply changed the response (-before +after):\n%s", diff)
 			}
 		} else {
-			req := jr.edge()
+			req := jr.Edge()
 			before := cloneRequest(req)
 			var gen *edge.Response
 			gen, err = ApplyRequestResult([]byte(out), req)
@@ -208,7 +210,7 @@ func TestGoldenResults(t *testing.T) {
 			}
 			res.Error = &jsonError{Status: fe.Status, Type: fe.Type, Detail: fe.Detail}
 		}
-		return "want", marshal(t, res)
+		return "want", edgetest.Marshal(t, res)
 	})
 }
 
@@ -226,6 +228,6 @@ func TestGoldenFormat(t *testing.T) {
 		if !json.Valid([]byte(got)) {
 			t.Fatalf("FunctionOutput %s is not valid JSON", got)
 		}
-		return "want", indent(t, []byte(got))
+		return "want", edgetest.Indent(t, []byte(got))
 	})
 }

@@ -2,12 +2,13 @@ package lambdaedge
 
 import (
 	"encoding/json"
-	"github.com/verge-edge/verge/internal/cfheader"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/verge-edge/verge/internal/cfheader"
 
 	"github.com/verge-edge/verge/internal/edge"
 	"github.com/verge-edge/verge/internal/stack"

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/verge-edge/verge/internal/edge/edgetest"
+
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/verge-edge/verge/internal/edge"
@@ -133,11 +135,11 @@ func TestGoldenEvents(t *testing.T) {
 		if !a.section(t, "request", &jr) {
 			t.Fatal("no request section")
 		}
-		req := jr.edge()
+		req := jr.Edge()
 		var resp *edge.Response
 		var jresp jsonResponse
 		if a.section(t, "response", &jresp) {
-			resp = jresp.edge()
+			resp = jresp.Edge()
 		}
 		cfg := testConfig
 		cfg.ViewerCountry = opts.ViewerCountry
@@ -151,7 +153,7 @@ func TestGoldenEvents(t *testing.T) {
 		if _, err := ParseEvent(ev); err != nil {
 			t.Errorf("the event does not parse: %v", err)
 		}
-		return "event", indentJSON(t, ev)
+		return "event", edgetest.Indent(t, ev)
 	})
 }
 
@@ -179,11 +181,11 @@ func TestGoldenResults(t *testing.T) {
 		if !ok {
 			t.Fatal("no result section")
 		}
-		req := jr.edge()
+		req := jr.Edge()
 		var resp *edge.Response
 		var jresp jsonResponse
 		if a.section(t, "response", &jresp) {
-			resp = jresp.edge()
+			resp = jresp.Edge()
 		}
 		beforeReq := cloneRequest(req)
 		var beforeResp *edge.Response
@@ -214,6 +216,6 @@ func TestGoldenResults(t *testing.T) {
 		default:
 			o.Request, o.Origin = fromRequest(req), res.Origin
 		}
-		return "want", indented(t, o)
+		return "want", edgetest.Marshal(t, o)
 	})
 }
