@@ -3,12 +3,13 @@ package cff
 import (
 	"encoding/json"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/verge-edge/verge/internal/cfheader"
+	"github.com/verge-edge/verge/internal/golden"
+	"golang.org/x/tools/txtar"
 
 	"github.com/verge-edge/verge/internal/edge"
 )
@@ -23,12 +24,11 @@ func addSeeds(f *testing.F) {
 	f.Add([]byte(`null`))
 	files, _ := filepath.Glob(filepath.Join("testdata", "*", "*.txtar"))
 	for _, file := range files {
-		data, err := os.ReadFile(file)
+		a, err := txtar.ParseFile(file)
 		if err != nil {
 			f.Fatal(err)
 		}
-		a := parseArchive(string(data))
-		if out, ok := a.get("output"); ok {
+		if out, ok := golden.Section(a, "output"); ok {
 			f.Add([]byte(out))
 		}
 	}

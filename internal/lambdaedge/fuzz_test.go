@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/verge-edge/verge/internal/cfheader"
+	"github.com/verge-edge/verge/internal/golden"
+	"golang.org/x/tools/txtar"
 
 	"github.com/verge-edge/verge/internal/edge"
 	"github.com/verge-edge/verge/internal/stack"
@@ -29,12 +31,13 @@ func addResultSeeds(f *testing.F) {
 	}
 	files, _ := filepath.Glob(filepath.Join("testdata", "results", "*.txtar"))
 	for _, file := range files {
-		data, err := os.ReadFile(file)
+		a, err := txtar.ParseFile(file)
 		if err != nil {
 			f.Fatal(err)
 		}
-		a := readArchive(string(data))
-		f.Add(uint8(0), []byte(a.data["result"]))
+		if out, ok := golden.Section(a, "result"); ok {
+			f.Add(uint8(0), []byte(out))
+		}
 	}
 	for _, file := range corpusFiles(f) {
 		data, err := os.ReadFile(file)

@@ -1,15 +1,14 @@
 package lambdaedge
 
 import (
-	"encoding/json"
 	"errors"
 	"flag"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/verge-edge/verge/internal/edge/edgetest"
+	"github.com/verge-edge/verge/internal/golden"
+	"golang.org/x/tools/txtar"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -19,101 +18,19 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the checked sections of the golden files in testdata")
 
-// archive is a golden file in txtar form: a comment, then sections, each
-// a line "-- name --" and its content.
-type archive struct {
-	comment string
-	names   []string
-	data    map[string]string
-}
-
-func readArchive(s string) *archive {
-	a := &archive{data: map[string]string{}}
-	cur := ""
-	for line := range strings.SplitAfterSeq(s, "\n") {
-		l := strings.TrimRight(line, "\n")
-		if len(l) > 6 && strings.HasPrefix(l, "-- ") && strings.HasSuffix(l, " --") {
-			cur = l[3 : len(l)-3]
-			a.names = append(a.names, cur)
-			continue
-		}
-		if cur == "" {
-			a.comment += line
-		} else {
-			a.data[cur] += line
-		}
-	}
-	return a
-}
-
-func (a *archive) String() string {
-	var b strings.Builder
-	b.WriteString(a.comment)
-	for _, n := range a.names {
-		b.WriteString("-- " + n + " --\n" + strings.TrimRight(a.data[n], "\n") + "\n")
-	}
-	return b.String()
-}
-
-func (a *archive) set(name, data string) {
-	if _, ok := a.data[name]; !ok {
-		a.names = append(a.names, name)
-	}
-	a.data[name] = data
-}
-
-// section decodes the JSON section name into v; false when it is absent.
-func (a *archive) section(t *testing.T, name string, v any) bool {
+// trigger is the archive's trigger section.
+func trigger(t *testing.T, a *txtar.Archive) stack.Trigger {
 	t.Helper()
-	s, ok := a.data[name]
-	if !ok {
-		return false
-	}
-	if err := json.Unmarshal([]byte(s), v); err != nil {
-		t.Fatalf("section %s: %v", name, err)
-	}
-	return true
-}
-
-func (a *archive) trigger(t *testing.T) stack.Trigger {
-	t.Helper()
-	s, ok := a.data["trigger"]
+	s, ok := golden.Section(a, "trigger")
 	if !ok {
 		t.Fatal("no trigger section")
 	}
 	return stack.Trigger(strings.TrimSpace(s))
 }
 
-// runGolden runs fn on each archive of testdata/dir; fn returns the
-// section it checks and what it produced, which must equal the section
-// (or replaces it with -update).
-func runGolden(t *testing.T, dir string, fn func(t *testing.T, a *archive) (name, got string)) {
-	files, err := filepath.Glob(filepath.Join("testdata", dir, "*.txtar"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no golden files in testdata/%s (%v)", dir, err)
-	}
-	for _, file := range files {
-		t.Run(strings.TrimSuffix(filepath.Base(file), ".txtar"), func(t *testing.T) {
-			data, err := os.ReadFile(file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			a := readArchive(string(data))
-			name, got := fn(t, a)
-			want := a.data[name]
-			if strings.TrimSpace(got) == strings.TrimSpace(want) {
-				return
-			}
-			if *update {
-				a.set(name, got)
-				if err := os.WriteFile(file, []byte(a.String()), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			t.Errorf("%s: section %s differs (-want +got):\n%s", file, name, cmp.Diff(strings.TrimSpace(want), strings.TrimSpace(got)))
-		})
-	}
+// runGolden runs fn on each archive of testdata/dir (see internal/golden).
+func runGolden(t *testing.T, dir string, fn func(t *testing.T, a *txtar.Archive) (name, got string)) {
+	golden.Run(t, dir, *update, fn)
 }
 
 // goldenOptions are a golden event's build options.
@@ -127,18 +44,18 @@ type goldenOptions struct {
 // TestGoldenEvents builds events: sections trigger, options (optional),
 // request, response (response triggers), event.
 func TestGoldenEvents(t *testing.T) {
-	runGolden(t, "events", func(t *testing.T, a *archive) (string, string) {
-		trig := a.trigger(t)
+	runGolden(t, "events", func(t *testing.T, a *txtar.Archive) (string, string) {
+		trig := trigger(t, a)
 		var opts goldenOptions
-		a.section(t, "options", &opts)
+		golden.JSON(t, a, "options", &opts)
 		var jr jsonRequest
-		if !a.section(t, "request", &jr) {
+		if !golden.JSON(t, a, "request", &jr) {
 			t.Fatal("no request section")
 		}
 		req := jr.Edge()
 		var resp *edge.Response
 		var jresp jsonResponse
-		if a.section(t, "response", &jresp) {
+		if golden.JSON(t, a, "response", &jresp) {
 			resp = jresp.Edge()
 		}
 		cfg := testConfig
@@ -171,20 +88,20 @@ type goldenOutcome struct {
 // (response triggers), result, want. A failed apply must leave the request
 // and response alone.
 func TestGoldenResults(t *testing.T) {
-	runGolden(t, "results", func(t *testing.T, a *archive) (string, string) {
-		trig := a.trigger(t)
+	runGolden(t, "results", func(t *testing.T, a *txtar.Archive) (string, string) {
+		trig := trigger(t, a)
 		var jr jsonRequest
-		if !a.section(t, "request", &jr) {
+		if !golden.JSON(t, a, "request", &jr) {
 			t.Fatal("no request section")
 		}
-		out, ok := a.data["result"]
+		out, ok := golden.Section(a, "result")
 		if !ok {
 			t.Fatal("no result section")
 		}
 		req := jr.Edge()
 		var resp *edge.Response
 		var jresp jsonResponse
-		if a.section(t, "response", &jresp) {
+		if golden.JSON(t, a, "response", &jresp) {
 			resp = jresp.Edge()
 		}
 		beforeReq := cloneRequest(req)
