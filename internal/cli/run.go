@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -130,6 +131,10 @@ func (c *runConfig) run(ctx context.Context, env *Env) int {
 	}
 	for _, w := range plan.Warnings {
 		logger.Warn("stack file", "warning", w)
+	}
+	if err := servable(plan); err != nil {
+		fmt.Fprintln(env.Stderr, "verge:", err)
+		return exitUsage
 	}
 	if c.data == "" {
 		c.data = filepath.Join(plan.Dir, ".verge")
@@ -266,6 +271,22 @@ func (c *runConfig) run(ctx context.Context, env *Env) int {
 	adminSrv.Shutdown(sctx)
 	srv.Close(sctx)
 	return code
+}
+
+// servable refuses what the stack file accepts but this build cannot serve
+// yet, rather than running without it.
+func servable(plan *stack.Plan) error {
+	var kinds []string
+	if len(plan.HTTPAPIGateways) > 0 {
+		kinds = append(kinds, "http-api-gateway")
+	}
+	if len(plan.LoadBalancers) > 0 {
+		kinds = append(kinds, "application-load-balancer")
+	}
+	if len(kinds) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%s: this build of Verge checks these resources and their function events (verge validate) but cannot serve them yet", strings.Join(kinds, " and "))
 }
 
 // countrySource is where CloudFront-Viewer-Country comes from: the GeoIP

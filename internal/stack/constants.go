@@ -87,3 +87,44 @@ var directiveUsage = map[string]string{
 // SecretsFileName is the secrets file read by $Secret('name') when no other
 // is given: a YAML mapping of names to strings, beside the stack file.
 const SecretsFileName = "secrets.yaml"
+
+// API Gateway HTTP API's values and limits (the API Gateway developer
+// guide: http-api-develop-routes, http-api-cors, http-api-jwt-authorizer,
+// http-api-lambda-authorizer).
+const (
+	PayloadFormat1 = "1.0"
+	PayloadFormat2 = "2.0"
+	// defaultPayloadFormat is API Gateway's for an HTTP API integration
+	// created today; Stacktape documents "1.0".
+	defaultPayloadFormat = PayloadFormat2
+	// maxCORSMaxAge is the longest preflight cache an HTTP API allows, in
+	// seconds.
+	maxCORSMaxAge = 86400
+	// maxAuthorizerCacheSeconds bounds a Lambda authorizer's result cache.
+	maxAuthorizerCacheSeconds = 3600
+	// defaultJWTIdentitySource is where a JWT authorizer finds the token.
+	defaultJWTIdentitySource = "$request.header.Authorization"
+)
+
+// httpMethods are the methods a route or a CORS configuration may name,
+// besides "*".
+var httpMethods = []string{"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"}
+
+// defaultCORSHeaders are Stacktape's default allowedHeaders.
+var defaultCORSHeaders = []string{"Content-Type", "X-Amz-Date", "Authorization", "X-Api-Key", "X-Amz-Security-Token", "X-Amz-User-Agent"}
+
+// Application Load Balancer's limits on listener rules (the ELB user
+// guide: listener-update-rules, load-balancer-limits).
+const (
+	minRulePriority = 1
+	maxRulePriority = 50000
+	// maxConditionValue is the longest path, host, header or query value
+	// pattern.
+	maxConditionValue = 128
+	// maxConditionName is the longest header name and method.
+	maxConditionName = 40
+)
+
+// albPathPunct are the characters besides letters and digits an ALB path
+// pattern may hold ("*" and "?" are wildcards).
+const albPathPunct = `_-.$/~"'@:+&*?`

@@ -26,6 +26,7 @@ func (r *resolver) function(name string, p *FunctionProps) *Function {
 	f.Package, family = r.packaging(p.Packaging)
 	f.Runtime = r.runtime(p.Runtime, p.Packaging, family)
 	f.ReservedConcurrency, f.ProvisionedConcurrency = r.concurrency(p)
+	r.events(name, p.Events)
 	return f
 }
 

@@ -207,6 +207,13 @@ func planJSON(t *testing.T, plan *Plan) string {
 			f.Environment[i].Value = strings.ReplaceAll(v.Value, plan.Dir, "{stack}")
 		}
 	}
+	for _, gw := range plan.HTTPAPIGateways {
+		for _, rt := range gw.Routes {
+			if a := rt.Authorizer; a != nil && a.JWKSFile != "" {
+				a.JWKSFile = relTo(t, plan.Dir, a.JWKSFile)
+			}
+		}
+	}
 	data, err := json.MarshalIndent(plan, "", "  ")
 	if err != nil {
 		t.Fatal(err)

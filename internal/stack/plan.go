@@ -21,6 +21,11 @@ type Plan struct {
 	// EdgeLambdaFunctions are the edge-lambda-function resources by name,
 	// including those no distribution uses yet.
 	EdgeLambdaFunctions map[string]*EdgeLambdaFunction `json:"edgeLambdaFunctions,omitempty"`
+	// HTTPAPIGateways are the http-api-gateway resources, sorted by name.
+	HTTPAPIGateways []HTTPAPIGateway `json:"httpApiGateways,omitempty"`
+	// LoadBalancers are the application-load-balancer resources, sorted by
+	// name.
+	LoadBalancers []LoadBalancer `json:"loadBalancers,omitempty"`
 	// SecretsFile is the absolute path of the secrets file that $Secret
 	// directives read, or "" when the stack has none: a change to it
 	// changes the plan.
@@ -318,4 +323,120 @@ type Logging struct {
 	// RetentionDays is how long log events are kept (Stacktape's default
 	// 180, per its function reference).
 	RetentionDays int `json:"retentionDays"`
+}
+
+// An HTTPAPIGateway is an http-api-gateway resource with the routes the
+// functions' events declare.
+type HTTPAPIGateway struct {
+	// Name is the resource name; the gateway answers on NAME.localhost.
+	Name string `json:"name"`
+	// CORS is the CORS configuration, nil when CORS is not enabled.
+	CORS *CORSConfig `json:"cors,omitempty"`
+	// Routes are sorted by path, then method; the router picks the most
+	// specific match, as API Gateway does.
+	Routes []Route `json:"routes"`
+}
+
+// A CORSConfig is a gateway's CORS configuration with the defaults
+// applied; header names canonical, methods upper case.
+type CORSConfig struct {
+	AllowOrigins     []string `json:"allowOrigins"`
+	AllowHeaders     []string `json:"allowHeaders"`
+	AllowMethods     []string `json:"allowMethods"`
+	AllowCredentials bool     `json:"allowCredentials,omitempty"`
+	ExposeHeaders    []string `json:"exposeHeaders,omitempty"`
+	// MaxAge in seconds; nil sends no Access-Control-Max-Age.
+	MaxAge *int `json:"maxAge,omitempty"`
+}
+
+// MethodAny is a route's method when it takes any method.
+const MethodAny = "ANY"
+
+// RouteDefault is the path (and route key) of the catch-all route.
+const RouteDefault = "$default"
+
+// A Route is one route of an HTTP API.
+type Route struct {
+	// Key is the route key the event carries: "GET /users/{id}", or
+	// "$default".
+	Key string `json:"key"`
+	// Method is upper case, or MethodAny.
+	Method string `json:"method"`
+	// Path is "/"-separated segments, each a literal, a {param} or, last,
+	// a greedy {param+}; or RouteDefault.
+	Path string `json:"path"`
+	// Function is the function resource's name.
+	Function string `json:"function"`
+	// PayloadFormat is the event's format: "1.0" or "2.0".
+	PayloadFormat string `json:"payloadFormat"`
+	// Authorizer checks requests first; nil for none.
+	Authorizer *RouteAuthorizer `json:"authorizer,omitempty"`
+}
+
+// A RouteAuthorizer is a route's authorizer: the fields of its Type are
+// set.
+type RouteAuthorizer struct {
+	// Type is AuthorizerJWT or AuthorizerLambda.
+	Type string `json:"type"`
+	// IdentitySources are where the identity is read
+	// ("$request.header.Authorization").
+	IdentitySources []string `json:"identitySources,omitempty"`
+
+	// Issuer is the iss a JWT must carry (jwt).
+	Issuer string `json:"issuer,omitempty"`
+	// Audience are the aud values accepted (jwt).
+	Audience []string `json:"audience,omitempty"`
+	// JWKSURL is where the keys are fetched (jwt); "" with no JWKSFile
+	// means OpenID discovery from the issuer.
+	JWKSURL string `json:"jwksUrl,omitempty"`
+	// JWKSFile is the absolute path of a key set file (jwt). In golden
+	// files it is written relative to the stack folder.
+	JWKSFile string `json:"jwksFile,omitempty"`
+
+	// Function is the authorizing function resource's name (lambda).
+	Function string `json:"function,omitempty"`
+	// IAMResponse says the function answers with an IAM policy rather than
+	// the simple {isAuthorized, context} (lambda).
+	IAMResponse bool `json:"iamResponse,omitempty"`
+	// CacheSeconds is how long a decision is cached by identity; 0 for
+	// none (lambda).
+	CacheSeconds int `json:"cacheSeconds,omitempty"`
+}
+
+// A LoadBalancer is an application-load-balancer resource with the rules
+// the functions' events declare.
+type LoadBalancer struct {
+	// Name is the resource name; the balancer answers on NAME.localhost.
+	Name string `json:"name"`
+	// Rules are sorted by priority, the order they are evaluated in.
+	Rules []LoadBalancerRule `json:"rules"`
+}
+
+// A LoadBalancerRule sends the requests that match all its conditions to
+// a function. Within a condition any value matches.
+type LoadBalancerRule struct {
+	// Priority is unique in the balancer, 1 to 50000, lowest first.
+	Priority int `json:"priority"`
+	// Function is the function resource's name.
+	Function string `json:"function"`
+	// Paths are path patterns ("*", "?" wildcards), case-sensitive.
+	Paths []string `json:"paths,omitempty"`
+	// Methods are request methods, case-sensitive.
+	Methods []string `json:"methods,omitempty"`
+	// Hosts are host patterns ("*", "?" wildcards), lower case.
+	Hosts []string `json:"hosts,omitempty"`
+	// Headers match header values (patterns, case-insensitive).
+	Headers []ValuesMatch `json:"headers,omitempty"`
+	// QueryParams match query parameter values (patterns,
+	// case-insensitive).
+	QueryParams []ValuesMatch `json:"queryParams,omitempty"`
+	// SourceIPs are CIDR blocks, normalised ("10.0.0.0/8").
+	SourceIPs []string `json:"sourceIps,omitempty"`
+}
+
+// A ValuesMatch is a name and the patterns any of which its value must
+// match.
+type ValuesMatch struct {
+	Name   string   `json:"name"`
+	Values []string `json:"values"`
 }

@@ -49,6 +49,10 @@ type resolver struct {
 	secrets *secretsFile
 	// edgeUses are the associations of each edge-lambda-function, by name.
 	edgeUses map[string][]edgeUse
+	// gateways and balancers collect the routes and rules of the
+	// functions' events, by resource name.
+	gateways  map[string]*gatewayState
+	balancers map[string]*balancerState
 }
 
 func resolve(d *decoder, s *Stack, dir string, opts Options) *Plan {
@@ -78,6 +82,7 @@ func resolve(d *decoder, s *Stack, dir string, opts Options) *Plan {
 			plan.CDNFunctions[res.Name] = r.cdnFunction(res.Name, p)
 		}
 	}
+	r.frontDoors(s)
 	for _, res := range s.Resources {
 		switch p := res.Properties.(type) {
 		case *FunctionProps:
@@ -93,6 +98,7 @@ func resolve(d *decoder, s *Stack, dir string, opts Options) *Plan {
 			plan.EdgeLambdaFunctions[res.Name] = r.edgeLambdaFunction(res.Name, p)
 		}
 	}
+	plan.HTTPAPIGateways, plan.LoadBalancers = r.finishFrontDoors()
 	if r.secrets != nil {
 		plan.SecretsFile = r.secrets.path
 	}

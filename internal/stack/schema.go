@@ -24,12 +24,14 @@ type Resources []*Resource
 type Resource struct {
 	// Name is the key the resource was written under.
 	Name string `yaml:"-"`
-	// Type selects the kind of resource: bucket, cdn-function,
-	// edge-lambda-function, function or key-value-store.
+	// Type selects the kind of resource: application-load-balancer,
+	// bucket, cdn-function, edge-lambda-function, function,
+	// http-api-gateway or key-value-store.
 	Type string `yaml:"type" verge:"required"`
 	// Properties configure the resource; their schema depends on Type
 	// (*BucketProps, *CDNFunctionProps, *EdgeLambdaFunctionProps,
-	// *FunctionProps, *KeyValueStoreProps). Nil when Type is not supported.
+	// *FunctionProps, *HTTPAPIGatewayProps, *KeyValueStoreProps,
+	// *LoadBalancerProps). Nil when Type is not supported.
 	Properties any `yaml:"properties"`
 }
 
@@ -39,7 +41,9 @@ const (
 	TypeCDNFunction        = "cdn-function"
 	TypeEdgeLambdaFunction = "edge-lambda-function"
 	TypeFunction           = "function"
+	TypeHTTPAPIGateway     = "http-api-gateway"
 	TypeKeyValueStore      = "key-value-store"
+	TypeLoadBalancer       = "application-load-balancer"
 )
 
 var resourceTypes = typeSet{
@@ -50,10 +54,12 @@ var resourceTypes = typeSet{
 		TypeEdgeLambdaFunction: func() any { return new(EdgeLambdaFunctionProps) },
 		TypeFunction:           func() any { return new(FunctionProps) },
 		TypeKeyValueStore:      func() any { return new(KeyValueStoreProps) },
+		TypeHTTPAPIGateway:     func() any { return new(HTTPAPIGatewayProps) },
+		TypeLoadBalancer:       func() any { return new(LoadBalancerProps) },
 	},
 	// Stacktape types on the roadmap: named so users learn they are coming
 	// rather than that they misspelled something.
-	planned: []string{"http-api-gateway", "application-load-balancer", "event-bus", "queue", "sqs-queue", "sns-topic"},
+	planned: []string{"event-bus", "queue", "sqs-queue", "sns-topic", "user-auth-pool"},
 }
 
 // BucketProps are the properties of a bucket: a local folder of objects,
@@ -379,11 +385,13 @@ type FunctionProps struct {
 	// ProvisionedConcurrency is the number of sandboxes kept warm, 0 to
 	// 1000 and at most reservedConcurrency. Default 0.
 	ProvisionedConcurrency *int `yaml:"provisionedConcurrency"`
+	// Events invoke the function from other resources: http-api-gateway
+	// and application-load-balancer routes. Other event types are not
+	// supported yet.
+	Events []FunctionEvent `yaml:"events"`
 
 	// Stacktape properties Verge does not run yet: any value is an error.
 
-	// Events would invoke the function from other resources.
-	Events Planned `yaml:"events"`
 	// Destinations would receive the results of asynchronous invocations.
 	Destinations Planned `yaml:"destinations"`
 	// URL would give the function an HTTPS endpoint.
@@ -439,6 +447,10 @@ var ignoredProperties = map[string]string{
 	"accessControl":        "there is no IAM locally; every function may reach everything",
 	"logForwarding":        "logs go to Verge's log, not to Kinesis Firehose",
 	"connectTo":            "there is no IAM locally; every function may reach everything",
+	"customDomains":        "there is no DNS locally; the resource answers on NAME.localhost",
+	"logging":              "access logs go to Verge's log",
+	"interface":            "every load balancer is reachable on this machine's listener",
+	"useFirewall":          "there is no web application firewall locally",
 }
 
 // rejectedProperties say why each Rejected property is an error; every
