@@ -26,8 +26,9 @@
 //
 // The resource types are bucket (a folder of objects, optionally behind a
 // CDN), cdn-function (a CloudFront Function), edge-lambda-function
-// (Lambda@Edge), function (a regional Lambda function) and
-// key-value-store. A route rewrite sends a path pattern to a custom-origin
+// (Lambda@Edge), function (a regional Lambda function, with events from an
+// http-api-gateway or an application-load-balancer), http-api-gateway,
+// application-load-balancer and key-value-store. A route rewrite sends a path pattern to a custom-origin
 // (an HTTP server), another bucket, or an origin-group that fails over
 // between two of those. docs/stack-file.md is the reference.
 //
@@ -52,8 +53,8 @@
 //
 // Stacktape properties that mean nothing on one machine (joinDefaultVpc,
 // layers, alarms, ...) are accepted with a warning, returned in
-// Plan.Warnings; those Verge does not run yet (events, url, ...) are
-// errors, and so are those the service Verge reproduces lacks (an
+// Plan.Warnings; those Verge does not run yet (url, events of other types,
+// ...) are errors, and so are those the service Verge reproduces lacks (an
 // edge-lambda-function's environment: Lambda@Edge has none).
 //
 // Loading goes in two steps: decode (schema.go, decode.go) fills the schema
