@@ -240,48 +240,12 @@ func (p *parser) string() string {
 	if plain && utf8.Valid(seg) {
 		return string(seg)
 	}
-	if s, ok := unescape(seg); ok {
-		return s
+	if s, _, ok := jsonx.ReadString(p.data[start:p.i]); ok {
+		return string(s)
 	}
 	var s string
 	_ = json.Unmarshal(p.data[start:p.i], &s) // valid JSON: cannot fail
 	return s
-}
-
-// unescape decodes the body of a JSON string whose escapes are all of one
-// character (\" \\ \/ \b \f \n \r \t), such as a quoted ETag, and
-// which is valid UTF-8; ok is false for any other, which encoding/json
-// decodes.
-func unescape(seg []byte) (string, bool) {
-	b := make([]byte, 0, len(seg))
-	for i := 0; i < len(seg); i++ {
-		c := seg[i]
-		if c != '\\' {
-			b = append(b, c)
-			continue
-		}
-		i++
-		switch seg[i] {
-		case '"', '\\', '/':
-			b = append(b, seg[i])
-		case 'b':
-			b = append(b, '\b')
-		case 'f':
-			b = append(b, '\f')
-		case 'n':
-			b = append(b, '\n')
-		case 'r':
-			b = append(b, '\r')
-		case 't':
-			b = append(b, '\t')
-		default: // \u
-			return "", false
-		}
-	}
-	if !utf8.Valid(b) {
-		return "", false
-	}
-	return string(b), true
 }
 
 // writer builds JSON text by hand, so that object properties come out in

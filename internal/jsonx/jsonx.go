@@ -1,9 +1,13 @@
-// Package jsonx appends JSON strings without reflection, for the hot paths
-// that write JSON by hand: the access log, function log records, and the
-// events handed to JavaScript.
+// Package jsonx appends and reads JSON strings without reflection, for the
+// hot paths that handle JSON by hand: the access log, function log
+// records, and the events and results exchanged with JavaScript.
 package jsonx
 
-import "unicode/utf8"
+import (
+	"strconv"
+	"unicode/utf16"
+	"unicode/utf8"
+)
 
 const hexDigits = "0123456789abcdef"
 
@@ -55,4 +59,66 @@ func AppendString(b []byte, s string) []byte {
 	}
 	b = append(b, s[start:]...)
 	return append(b, '"')
+}
+
+// ReadString reads the JSON string at the start of b and returns its
+// content and the rest of b. It is the fast path of a decoder: ok is false
+// for what it does not take (invalid UTF-8, \u escapes of surrogates,
+// malformed input), which the caller hands to encoding/json. The content
+// aliases b when the string has no escapes.
+func ReadString(b []byte) ([]byte, []byte, bool) {
+	if len(b) == 0 || b[0] != '"' {
+		return nil, nil, false
+	}
+	var out []byte // nil until the first escape
+	start := 1
+	for i := 1; i < len(b); i++ {
+		c := b[i]
+		switch {
+		case c == '"':
+			if out == nil {
+				out = b[start:i]
+			} else {
+				out = append(out, b[start:i]...)
+			}
+			return out, b[i+1:], utf8.Valid(out)
+		case c < 0x20:
+			return nil, nil, false
+		case c != '\\':
+			continue
+		}
+		out = append(out, b[start:i]...)
+		if i+1 >= len(b) {
+			return nil, nil, false
+		}
+		i++
+		switch e := b[i]; e {
+		case '"', '\\', '/':
+			out = append(out, e)
+		case 'b':
+			out = append(out, '\b')
+		case 'f':
+			out = append(out, '\f')
+		case 'n':
+			out = append(out, '\n')
+		case 'r':
+			out = append(out, '\r')
+		case 't':
+			out = append(out, '\t')
+		case 'u':
+			if i+4 >= len(b) {
+				return nil, nil, false
+			}
+			r, err := strconv.ParseUint(string(b[i+1:i+5]), 16, 32)
+			if err != nil || utf16.IsSurrogate(rune(r)) || b[i+1] == '+' {
+				return nil, nil, false
+			}
+			out = utf8.AppendRune(out, rune(r))
+			i += 4
+		default:
+			return nil, nil, false
+		}
+		start = i + 1
+	}
+	return nil, nil, false
 }

@@ -7,8 +7,6 @@ import (
 	"encoding/json"
 	"strconv"
 	"time"
-	"unicode/utf16"
-	"unicode/utf8"
 
 	"github.com/verge-edge/verge/internal/jsonx"
 
@@ -63,14 +61,14 @@ func decodeFast(b []byte, prevStream string) (Event, bool) {
 	if b, ok = bytes.CutPrefix(b, []byte(`,"s":`)); !ok {
 		return Event{}, false
 	}
-	stream, b, ok := readString(b)
+	stream, b, ok := jsonx.ReadString(b)
 	if !ok {
 		return Event{}, false
 	}
 	if b, ok = bytes.CutPrefix(b, []byte(`,"m":`)); !ok {
 		return Event{}, false
 	}
-	msg, b, ok := readString(b)
+	msg, b, ok := jsonx.ReadString(b)
 	if !ok || string(b) != "}" {
 		return Event{}, false
 	}
@@ -99,65 +97,6 @@ func readInt(b []byte) (int64, []byte, bool) {
 		n = -n
 	}
 	return n, b[i:], true
-}
-
-// readString reads a JSON string of valid UTF-8 whose \u escapes are not
-// surrogates, which is all appendString writes.
-func readString(b []byte) ([]byte, []byte, bool) {
-	if len(b) == 0 || b[0] != '"' {
-		return nil, nil, false
-	}
-	var out []byte // nil until the first escape
-	start := 1
-	for i := 1; i < len(b); i++ {
-		c := b[i]
-		switch {
-		case c == '"':
-			if out == nil {
-				out = b[start:i]
-			} else {
-				out = append(out, b[start:i]...)
-			}
-			return out, b[i+1:], utf8.Valid(out)
-		case c < 0x20:
-			return nil, nil, false
-		case c != '\\':
-			continue
-		}
-		out = append(out, b[start:i]...)
-		if i+1 >= len(b) {
-			return nil, nil, false
-		}
-		i++
-		switch e := b[i]; e {
-		case '"', '\\', '/':
-			out = append(out, e)
-		case 'b':
-			out = append(out, '\b')
-		case 'f':
-			out = append(out, '\f')
-		case 'n':
-			out = append(out, '\n')
-		case 'r':
-			out = append(out, '\r')
-		case 't':
-			out = append(out, '\t')
-		case 'u':
-			if i+4 >= len(b) {
-				return nil, nil, false
-			}
-			r, err := strconv.ParseUint(string(b[i+1:i+5]), 16, 32)
-			if err != nil || utf16.IsSurrogate(rune(r)) || b[i+1] == '+' {
-				return nil, nil, false
-			}
-			out = utf8.AppendRune(out, rune(r))
-			i += 4
-		default:
-			return nil, nil, false
-		}
-		start = i + 1
-	}
-	return nil, nil, false
 }
 
 func itoa(n uint64) string { return strconv.FormatUint(n, 10) }
