@@ -202,6 +202,8 @@ func TestFailures(t *testing.T) {
 			wantType: ErrTypeOutOfMemory, wantMessage: "Runtime exited with error"},
 		{name: "answerstoomuch", file: "index.js", code: `exports.handler = async () => "x".repeat(7 * 1024 * 1024)`,
 			wantType: ErrTypeResponseSize, wantMessage: "exceeded maximum allowed payload size (6291556 bytes)"},
+		{name: "exitsatinit", file: "index.js", code: `process.exit(2)`,
+			wantType: ErrTypeExit, wantMessage: "Runtime exited with error: exit status 2"},
 		{name: "initfails", file: "index.js", code: `throw new Error("broken at init"); exports.handler = async () => 1;`,
 			wantMessage: "broken at init"},
 	}
@@ -220,6 +222,11 @@ func TestFailures(t *testing.T) {
 				}
 				if c.wantType != "" && resp.ErrorType != c.wantType {
 					t.Errorf("round %d: ErrorType %q, want %q (payload %s)", round, resp.ErrorType, c.wantType, resp.Payload)
+				}
+				if strings.HasPrefix(c.wantType, "Runtime.") || strings.HasPrefix(c.wantType, "Sandbox.") {
+					if !strings.Contains(string(resp.Payload), "RequestId: "+resp.RequestID+" Error: ") {
+						t.Errorf("round %d: payload %s does not name the request %s", round, resp.Payload, resp.RequestID)
+					}
 				}
 				if !strings.Contains(string(resp.Payload), c.wantMessage) {
 					t.Errorf("round %d: payload %s lacks %q", round, resp.Payload, c.wantMessage)

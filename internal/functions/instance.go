@@ -32,8 +32,8 @@ type instance struct {
 // cold start fails with it.
 type initFailure struct {
 	errType string
-	payload []byte
-	tail    []byte // the init's log
+	payload func(requestID string) []byte // the answer to the invocation that caused the cold start
+	tail    []byte                        // the init's log
 }
 
 func (e *initFailure) Error() string { return "init failed: " + e.errType }
@@ -106,16 +106,24 @@ func (in *instance) waitInit(ctx context.Context) error {
 	switch {
 	case errors.As(err, &ie):
 		in.out.Line(fmt.Sprintf("INIT_REPORT Init Duration: %s Phase: init Status: error Error Type: %s", ms(time.Since(in.start)), ie.ErrorType))
-		return &initFailure{errType: ie.ErrorType, payload: ie.Payload}
+		return &initFailure{errType: ie.ErrorType, payload: func(string) []byte { return ie.Payload }}
 	case in.exited():
 		<-in.proc.Done()
 		in.out.Flush()
 		exit := in.proc.ExitError()
-		in.out.Line(fmt.Sprintf("INIT_REPORT Init Duration: %s Phase: init Status: error Error Type: %s", ms(time.Since(in.start)), ErrTypeExit))
-		return &initFailure{errType: ErrTypeExit, payload: exitPayload("", in.out.outOfMemory() || in.proc.OOM(), exit)}
+		oom := in.out.outOfMemory() || in.proc.OOM()
+		typ := ErrTypeExit
+		if oom {
+			typ = ErrTypeOutOfMemory
+		}
+		in.out.Line(fmt.Sprintf("INIT_REPORT Init Duration: %s Phase: init Status: error Error Type: %s", ms(time.Since(in.start)), typ))
+		return &initFailure{errType: typ, payload: func(id string) []byte { return exitPayload(id, oom, exit) }}
 	case ctx.Err() != nil && errors.Is(context.Cause(ctx), context.DeadlineExceeded):
 		in.out.Line(fmt.Sprintf("INIT_REPORT Init Duration: %s Phase: init Status: timeout", ms(InitTimeout)))
-		return &initFailure{errType: ErrTypeInitTimeout, payload: errorPayload{ErrTypeInitTimeout, "Init timed out after " + fmt.Sprintf("%.2f", InitTimeout.Seconds()) + " seconds"}.marshal()}
+		msg := fmt.Sprintf("Init timed out after %.2f seconds", InitTimeout.Seconds())
+		return &initFailure{errType: ErrTypeInitTimeout, payload: func(id string) []byte {
+			return errorPayload{ErrTypeInitTimeout, "RequestId: " + id + " Error: " + msg}.marshal()
+		}}
 	}
 	return errs.E(errs.Op("functions.init"), errs.Unavailable, in.v.fn.name, err)
 }

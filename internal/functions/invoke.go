@@ -93,7 +93,7 @@ func (s *Service) Invoke(ctx context.Context, req *Request) (*Response, error) {
 		}
 		s.metrics.invocations.WithLabelValues(name).Inc()
 		s.metrics.errors.WithLabelValues(name).Inc()
-		resp.Payload, resp.FunctionError, resp.ErrorType = init.payload, FunctionErrorUnhandled, init.errType
+		resp.Payload, resp.FunctionError, resp.ErrorType = init.payload(id), FunctionErrorUnhandled, init.errType
 		if req.Tail {
 			resp.LogTail = init.tail
 		}
