@@ -28,6 +28,10 @@ type Request struct {
 	Tail bool
 	// ClientContext is passed to the runtime as is (base64 JSON).
 	ClientContext string
+	// RequestID is the invocation's id; "" draws a new one. Each attempt
+	// of an asynchronous invocation reuses the id it was accepted with,
+	// as Lambda does.
+	RequestID string
 }
 
 // A Response is what an invocation returned. A function error is a
@@ -76,7 +80,10 @@ func (s *Service) Invoke(ctx context.Context, req *Request) (*Response, error) {
 	if !json.Valid(payload) {
 		return nil, errs.E(op, errs.Invalid, req.Function, errors.New("Could not parse request body into json: the payload is not valid JSON"))
 	}
-	id := uuid.NewString()
+	id := req.RequestID
+	if id == "" {
+		id = uuid.NewString()
+	}
 	resp := &Response{ExecutedVersion: v.name, RequestID: id}
 	if req.DryRun {
 		return resp, nil
