@@ -8,14 +8,16 @@ import (
 	"io"
 	"log"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"runtime/debug"
 	"sort"
-	"strings"
 	"time"
+
+	"github.com/verge-edge/verge/internal/gateway"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -132,10 +134,6 @@ func (c *runConfig) run(ctx context.Context, env *Env) int {
 	for _, w := range plan.Warnings {
 		logger.Warn("stack file", "warning", w)
 	}
-	if err := servable(plan); err != nil {
-		fmt.Fprintln(env.Stderr, "verge:", err)
-		return exitUsage
-	}
 	if c.data == "" {
 		c.data = filepath.Join(plan.Dir, ".verge")
 	}
@@ -217,7 +215,12 @@ func (c *runConfig) run(ctx context.Context, env *Env) int {
 		return exitFail
 	}
 	errLog := log.New(&slogWriter{logger}, "", 0)
-	viewer := &http.Server{Handler: srv, MaxHeaderBytes: edge.MaxHeaderBytes, ReadHeaderTimeout: 10 * time.Second,
+	gw := gateway.New(gateway.Options{Functions: lambdas, Fallback: srv, Logger: logger})
+	if err := gw.Load(plan); err != nil {
+		fmt.Fprintln(env.Stderr, "verge:", err)
+		return exitUsage
+	}
+	viewer := &http.Server{Handler: gw, MaxHeaderBytes: edge.MaxHeaderBytes, ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout: 120 * time.Second, ErrorLog: errLog}
 	routes := func(mux *http.ServeMux) {
 		awsapi.Register(mux, lambdas)
@@ -239,7 +242,7 @@ func (c *runConfig) run(ctx context.Context, env *Env) int {
 	// Watch before saying we are ready: a change saved right after must not be missed.
 	var stopWatch func()
 	if c.watch {
-		w, err := newWatcher(plan, srv, logger, c.data, &fns, fnOpts, lambdas)
+		w, err := newWatcher(plan, srv, gw, logger, c.data, &fns, fnOpts, lambdas)
 		if err != nil {
 			logger.Warn("file watching is off", "err", err)
 		} else {
@@ -247,7 +250,7 @@ func (c *runConfig) run(ctx context.Context, env *Env) int {
 		}
 	}
 
-	c.printURLs(env, srv, viewerLn.Addr().String(), adminLn.Addr().String())
+	c.printURLs(env, srv, gw, viewerLn.Addr().String(), adminLn.Addr().String())
 	if env.Ready != nil {
 		env.Ready(viewerLn.Addr().String(), adminLn.Addr().String())
 	}
@@ -271,22 +274,6 @@ func (c *runConfig) run(ctx context.Context, env *Env) int {
 	adminSrv.Shutdown(sctx)
 	srv.Close(sctx)
 	return code
-}
-
-// servable refuses what the stack file accepts but this build cannot serve
-// yet, rather than running without it.
-func servable(plan *stack.Plan) error {
-	var kinds []string
-	if len(plan.HTTPAPIGateways) > 0 {
-		kinds = append(kinds, "http-api-gateway")
-	}
-	if len(plan.LoadBalancers) > 0 {
-		kinds = append(kinds, "application-load-balancer")
-	}
-	if len(kinds) == 0 {
-		return nil
-	}
-	return fmt.Errorf("%s: this build of Verge checks these resources and their function events (verge validate) but cannot serve them yet", strings.Join(kinds, " and "))
 }
 
 // countrySource is where CloudFront-Viewer-Country comes from: the GeoIP
@@ -355,9 +342,10 @@ func (c *runConfig) openAccessLog(env *Env) (io.Writer, func(), error) {
 	return f, func() { f.Close() }, nil
 }
 
-func (c *runConfig) printURLs(env *Env, srv *edge.Server, listen, adminAddr string) {
+func (c *runConfig) printURLs(env *Env, srv *edge.Server, gw *gateway.Server, listen, adminAddr string) {
 	_, port, _ := net.SplitHostPort(listen)
 	hosts := srv.Hosts()
+	maps.Copy(hosts, gw.Hosts())
 	names := make([]string, 0, len(hosts))
 	for n := range hosts {
 		names = append(names, n)

@@ -20,7 +20,10 @@ type state struct {
 	dists  []*dist
 	byHost map[string]*dist // "name.localhost", lower case
 	single *dist            // the only distribution, which answers any Host
-	runner Runner
+	// claimed are the hosts of other front doors (http-api-gateway,
+	// application-load-balancer): never a distribution's, even the single.
+	claimed map[string]bool
+	runner  Runner
 	// overrides are the origins viewer-request functions chose.
 	overrides *overrides
 }
@@ -81,6 +84,13 @@ func compile(p *stack.Plan, runner Runner, opts origin.Options) (st *state, err 
 	}
 	if len(st.dists) == 1 {
 		st.single = st.dists[0]
+	}
+	st.claimed = map[string]bool{}
+	for _, g := range p.HTTPAPIGateways {
+		st.claimed[strings.ToLower(g.Name)+".localhost"] = true
+	}
+	for _, lb := range p.LoadBalancers {
+		st.claimed[strings.ToLower(lb.Name)+".localhost"] = true
 	}
 	return st, nil
 }
@@ -147,13 +157,20 @@ func setOf(names []string) map[string]struct{} {
 
 // route finds the distribution for a Host header.
 func (st *state) route(host string) *dist {
-	if st.single != nil {
+	if st.single != nil && len(st.claimed) == 0 {
 		return st.single
 	}
 	if h, _, err := net.SplitHostPort(host); err == nil {
 		host = h
 	}
-	return st.byHost[strings.ToLower(host)]
+	host = strings.ToLower(host)
+	if st.claimed[host] {
+		return nil
+	}
+	if st.single != nil {
+		return st.single
+	}
+	return st.byHost[host]
 }
 
 // match returns the first behaviour whose pattern matches path; the last

@@ -60,7 +60,8 @@ type Frontend struct {
 }
 
 // NewFrontend returns a Frontend for s that hands connections to hs, whose
-// Handler should be s.
+// Handler is s or passes s every host s answers (the fast path never
+// answers the hosts of other front doors: see state.claimed).
 func (s *Server) NewFrontend(hs *http.Server) *Frontend {
 	return &Frontend{s: s, hs: hs, conns: map[net.Conn]bool{}}
 }
