@@ -1,13 +1,16 @@
 package gateway
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"time"
 
 	"github.com/verge-edge/verge/internal/errs"
 	"github.com/verge-edge/verge/internal/functions"
 	"github.com/verge-edge/verge/internal/stack"
+	"github.com/verge-edge/verge/internal/triggers/auth"
 	"github.com/verge-edge/verge/internal/triggers/httpapi"
 )
 
@@ -23,13 +26,22 @@ type api struct {
 type route struct {
 	function string
 	format   string
+	auth     *auth.Authorizer // nil: none
 }
 
 func newAPI(g *stack.HTTPAPIGateway, o Options) (*api, error) {
 	routes := make([]httpapi.Route, len(g.Routes))
 	for i := range g.Routes {
 		r := &g.Routes[i]
-		routes[i] = httpapi.Route{Key: r.Key, Target: &route{function: r.Function, format: r.PayloadFormat}}
+		rt := &route{function: r.Function, format: r.PayloadFormat}
+		if r.Authorizer != nil {
+			a, err := auth.New(r.Authorizer, authInvoke(o.Functions), o.Client)
+			if err != nil {
+				return nil, fmt.Errorf("route %s: %w", r.Key, err)
+			}
+			rt.auth = a
+		}
+		routes[i] = httpapi.Route{Key: r.Key, Target: rt}
 	}
 	router, err := httpapi.NewRouter(routes)
 	if err != nil {
@@ -60,6 +72,17 @@ func (a *api) respond(r *http.Request, id string) httpapi.Response {
 	}
 	rt := m.Target.(*route)
 	opt := httpapi.Options{APIID: a.name, AccountID: functions.Account, RequestID: id, Time: time.Now()}
+	if rt.auth != nil {
+		d := a.authorize(r, rt, m, opt)
+		if !d.Allowed() {
+			return httpapi.Response{Status: d.Status, Header: d.Header, Body: d.Body}
+		}
+		if v := d.V2; rt.format != httpapi.FormatV1 && v != nil {
+			opt.Authorizer = v
+		} else if v := d.V1; rt.format == httpapi.FormatV1 && v != nil {
+			opt.Authorizer = v
+		}
+	}
 	build := httpapi.NewEventV2
 	if rt.format == httpapi.FormatV1 {
 		build = httpapi.NewEventV1
@@ -87,4 +110,23 @@ func (a *api) respond(r *http.Request, id string) httpapi.Response {
 		a.opts.Logger.Warn("function error", "api", a.name, "function", rt.function, "requestId", id, "type", o.resp.ErrorType)
 	}
 	return resp
+}
+
+// authorize runs the route's authorizer on r.
+func (a *api) authorize(r *http.Request, rt *route, m httpapi.Match, opt httpapi.Options) auth.Decision {
+	ar := auth.NewRequest(r)
+	ar.RouteKey, ar.PathParameters = m.RouteKey, m.PathParameters
+	ar.APIID, ar.RequestID, ar.Time = opt.APIID, opt.RequestID, opt.Time
+	return rt.auth.Authorize(r.Context(), ar)
+}
+
+// authInvoke lets Lambda authorizers call their functions.
+func authInvoke(fn Invoker) auth.Invoke {
+	return func(ctx context.Context, function string, payload []byte) ([]byte, string, error) {
+		resp, err := fn.Invoke(ctx, &functions.Request{Function: function, Payload: payload})
+		if err != nil {
+			return nil, "", err
+		}
+		return resp.Payload, resp.FunctionError, nil
+	}
 }
