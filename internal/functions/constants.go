@@ -1,6 +1,10 @@
 package functions
 
-import "time"
+import (
+	"time"
+
+	"github.com/verge-edge/verge/internal/arn"
+)
 
 // Lambda's limits and defaults.
 const (
@@ -21,8 +25,8 @@ const (
 	// DefaultIdleTimeout is how long an idle sandbox is kept warm.
 	DefaultIdleTimeout = 5 * time.Minute
 	// Region and Account are what ARNs and the environment say.
-	Region  = "us-east-1"
-	Account = "000000000000"
+	Region  = arn.Region
+	Account = arn.Account
 	// Latest is the unqualified version.
 	Latest = "$LATEST"
 )

@@ -3,6 +3,7 @@ package functions
 import (
 	"strconv"
 
+	"github.com/verge-edge/verge/internal/arn"
 	"github.com/verge-edge/verge/internal/stack"
 )
 
@@ -57,13 +58,7 @@ func lambdaEnv(s envSpec) []string {
 }
 
 // functionARN is a function's ARN, with the qualifier when there is one.
-func functionARN(name, qualifier string) string {
-	arn := "arn:aws:lambda:" + Region + ":" + Account + ":function:" + name
-	if qualifier != "" {
-		arn += ":" + qualifier
-	}
-	return arn
-}
+func functionARN(name, qualifier string) string { return arn.Function(name, qualifier) }
 
 // logGroupName is a function's log group.
 func logGroupName(name string) string { return "/aws/lambda/" + name }

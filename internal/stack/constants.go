@@ -1,5 +1,7 @@
 package stack
 
+import "github.com/verge-edge/verge/internal/arn"
+
 // Lambda's identifiers, names and limits that the stack file uses, kept in
 // one place. Sources: the AWS Lambda developer guide (runtimes,
 // configuration-envvars, gettingstarted-limits), CloudWatch Logs'
@@ -64,8 +66,8 @@ const reservedEnvPrefix = "AWS_LAMBDA_"
 
 // The account and region that ARNs name: Verge is one local account.
 const (
-	arnRegion  = "us-east-1"
-	arnAccount = "000000000000"
+	arnRegion  = arn.Region
+	arnAccount = arn.Account
 	// bucketARNPrefix and functionARNPrefix are followed by the resource's name.
 	bucketARNPrefix   = "arn:aws:s3:::"
 	functionARNPrefix = "arn:aws:lambda:" + arnRegion + ":" + arnAccount + ":function:"
@@ -128,3 +130,27 @@ const (
 // albPathPunct are the characters besides letters and digits an ALB path
 // pattern may hold ("*" and "?" are wildcards).
 const albPathPunct = `_-.$/~"'@:+&*?`
+
+// EventBridge's and Lambda's values and limits for event-driven functions
+// (the EventBridge API reference: PutRule, Target, InputTransformer; the
+// Lambda API reference: PutFunctionEventInvokeConfig).
+const (
+	// eventBusARNPrefix is followed by the bus's name.
+	eventBusARNPrefix = "arn:aws:events:" + arnRegion + ":" + arnAccount + ":event-bus/"
+	// maxPatternBytes is the longest event pattern EventBridge takes.
+	maxPatternBytes = 4096
+	// maxInputBytes is the longest constant input and input template.
+	maxInputBytes = 8192
+	// maxJSONPathBytes is the longest inputPath and inputPathsMap value.
+	maxJSONPathBytes = 256
+	// maxInputVariables is how many variables an input transformer may
+	// define.
+	maxInputVariables = 100
+
+	// Retries and event age of asynchronous invocations: Lambda's ranges
+	// and defaults.
+	defaultRetryAttempts = 2
+	maxRetryAttempts     = 2
+	minEventAgeSeconds   = 60
+	maxEventAgeSeconds   = 21600 // six hours, also the default
+)

@@ -27,8 +27,10 @@
 // The resource types are bucket (a folder of objects, optionally behind a
 // CDN), cdn-function (a CloudFront Function), edge-lambda-function
 // (Lambda@Edge), function (a regional Lambda function, with events from an
-// http-api-gateway or an application-load-balancer), http-api-gateway,
-// application-load-balancer and key-value-store. A route rewrite sends a path pattern to a custom-origin
+// http-api-gateway or an application-load-balancer, schedules and
+// event-bus rules, and destinations for its asynchronous invocations),
+// http-api-gateway, application-load-balancer, event-bus and
+// key-value-store. A route rewrite sends a path pattern to a custom-origin
 // (an HTTP server), another bucket, or an origin-group that fails over
 // between two of those. docs/stack-file.md is the reference.
 //
@@ -45,7 +47,7 @@
 // documents in one file are errors.
 //
 // String values of type Template (function environment values,
-// customHeaders values) may hold the directives $Secret('name'), read from
+// customHeaders values, destinations, eventBusArn) may hold the directives $Secret('name'), read from
 // the secrets file (secrets.yaml beside the stack file unless
 // Options.SecretsFile names another), and $ResourceParam('resource',
 // 'param'). A directive anywhere else, or another directive, is an error.

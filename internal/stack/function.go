@@ -27,6 +27,7 @@ func (r *resolver) function(name string, p *FunctionProps) *Function {
 	f.Runtime = r.runtime(p.Runtime, p.Packaging, family)
 	f.ReservedConcurrency, f.ProvisionedConcurrency = r.concurrency(p)
 	r.events(name, p.Events)
+	f.Async = r.async(p)
 	return f
 }
 
@@ -269,7 +270,7 @@ func (r *resolver) resourceParam(at pos, dir, name, param string) (string, bool)
 	}
 	params := r.params(res)
 	if params == nil {
-		r.d.errorf(at, "%s: %q is %s, which has no parameters $ResourceParam can read (a bucket, function or key-value-store has)", dir, name, article(res.Type))
+		r.d.errorf(at, "%s: %q is %s, which has no parameters $ResourceParam can read (a bucket, event-bus, function or key-value-store has)", dir, name, article(res.Type))
 		return "", false
 	}
 	v, ok := params[param]
@@ -293,6 +294,8 @@ func (r *resolver) params(res *Resource) map[string]string {
 		return map[string]string{"name": res.Name, "arn": functionARNPrefix + res.Name}
 	case TypeKeyValueStore:
 		return map[string]string{"name": res.Name}
+	case TypeEventBus:
+		return map[string]string{"name": res.Name, "arn": eventBusARNPrefix + res.Name}
 	}
 	return nil
 }

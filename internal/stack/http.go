@@ -76,7 +76,7 @@ func cmpPair(a1, b1, a2, b2 string) int {
 	return strings.Compare(a2, b2)
 }
 
-// events adds the routes and rules of function fn's events.
+// events adds the routes, rules and schedules of function fn's events.
 func (r *resolver) events(fn string, evs []FunctionEvent) {
 	for i := range evs {
 		switch p := evs[i].Properties.(type) {
@@ -84,6 +84,10 @@ func (r *resolver) events(fn string, evs []FunctionEvent) {
 			r.httpRoute(fn, p)
 		case *LoadBalancerEventProps:
 			r.loadBalancerRule(fn, p)
+		case *ScheduleEventProps:
+			r.schedule(fn, i, p)
+		case *EventBusEventProps:
+			r.busRule(fn, i, p)
 		}
 	}
 }

@@ -26,6 +26,15 @@ type Plan struct {
 	// LoadBalancers are the application-load-balancer resources, sorted by
 	// name.
 	LoadBalancers []LoadBalancer `json:"loadBalancers,omitempty"`
+	// EventBuses are the event-bus resources, sorted by name; the default
+	// bus (DefaultEventBus) always exists and is not listed.
+	EventBuses []EventBus `json:"eventBuses,omitempty"`
+	// Schedules are the functions' schedule events, sorted by function,
+	// then index.
+	Schedules []Schedule `json:"schedules,omitempty"`
+	// BusRules are the functions' event-bus events, sorted by function,
+	// then index.
+	BusRules []BusRule `json:"busRules,omitempty"`
 	// SecretsFile is the absolute path of the secrets file that $Secret
 	// directives read, or "" when the stack has none: a change to it
 	// changes the plan.
@@ -246,6 +255,9 @@ type Function struct {
 	ReservedConcurrency *int `json:"reservedConcurrency,omitempty"`
 	// ProvisionedConcurrency is the number of sandboxes kept warm.
 	ProvisionedConcurrency int `json:"provisionedConcurrency,omitempty"`
+	// Async is how asynchronous invocations are retried and where their
+	// outcomes go.
+	Async Async `json:"async"`
 }
 
 // An EdgeLambdaFunction is an edge-lambda-function resource (Lambda@Edge):

@@ -53,6 +53,10 @@ type resolver struct {
 	// functions' events, by resource name.
 	gateways  map[string]*gatewayState
 	balancers map[string]*balancerState
+	// schedules and busRules collect the functions' schedule and
+	// event-bus events.
+	schedules []Schedule
+	busRules  []BusRule
 }
 
 func resolve(d *decoder, s *Stack, dir string, opts Options) *Plan {
@@ -83,6 +87,7 @@ func resolve(d *decoder, s *Stack, dir string, opts Options) *Plan {
 		}
 	}
 	r.frontDoors(s)
+	plan.EventBuses = r.eventBuses(s)
 	for _, res := range s.Resources {
 		switch p := res.Properties.(type) {
 		case *FunctionProps:
@@ -99,6 +104,7 @@ func resolve(d *decoder, s *Stack, dir string, opts Options) *Plan {
 		}
 	}
 	plan.HTTPAPIGateways, plan.LoadBalancers = r.finishFrontDoors()
+	plan.Schedules, plan.BusRules = r.finishEvents()
 	if r.secrets != nil {
 		plan.SecretsFile = r.secrets.path
 	}

@@ -25,13 +25,13 @@ type Resource struct {
 	// Name is the key the resource was written under.
 	Name string `yaml:"-"`
 	// Type selects the kind of resource: application-load-balancer,
-	// bucket, cdn-function, edge-lambda-function, function,
+	// bucket, cdn-function, edge-lambda-function, event-bus, function,
 	// http-api-gateway or key-value-store.
 	Type string `yaml:"type" verge:"required"`
 	// Properties configure the resource; their schema depends on Type
 	// (*BucketProps, *CDNFunctionProps, *EdgeLambdaFunctionProps,
-	// *FunctionProps, *HTTPAPIGatewayProps, *KeyValueStoreProps,
-	// *LoadBalancerProps). Nil when Type is not supported.
+	// *EventBusProps, *FunctionProps, *HTTPAPIGatewayProps,
+	// *KeyValueStoreProps, *LoadBalancerProps). Nil when Type is not supported.
 	Properties any `yaml:"properties"`
 }
 
@@ -40,6 +40,7 @@ const (
 	TypeBucket             = "bucket"
 	TypeCDNFunction        = "cdn-function"
 	TypeEdgeLambdaFunction = "edge-lambda-function"
+	TypeEventBus           = "event-bus"
 	TypeFunction           = "function"
 	TypeHTTPAPIGateway     = "http-api-gateway"
 	TypeKeyValueStore      = "key-value-store"
@@ -52,6 +53,7 @@ var resourceTypes = typeSet{
 		TypeBucket:             func() any { return new(BucketProps) },
 		TypeCDNFunction:        func() any { return new(CDNFunctionProps) },
 		TypeEdgeLambdaFunction: func() any { return new(EdgeLambdaFunctionProps) },
+		TypeEventBus:           func() any { return new(EventBusProps) },
 		TypeFunction:           func() any { return new(FunctionProps) },
 		TypeKeyValueStore:      func() any { return new(KeyValueStoreProps) },
 		TypeHTTPAPIGateway:     func() any { return new(HTTPAPIGatewayProps) },
@@ -59,7 +61,7 @@ var resourceTypes = typeSet{
 	},
 	// Stacktape types on the roadmap: named so users learn they are coming
 	// rather than that they misspelled something.
-	planned: []string{"event-bus", "queue", "sqs-queue", "sns-topic", "user-auth-pool"},
+	planned: []string{"queue", "sqs-queue", "sns-topic", "user-auth-pool"},
 }
 
 // BucketProps are the properties of a bucket: a local folder of objects,
@@ -386,14 +388,20 @@ type FunctionProps struct {
 	// 1000 and at most reservedConcurrency. Default 0.
 	ProvisionedConcurrency *int `yaml:"provisionedConcurrency"`
 	// Events invoke the function from other resources: http-api-gateway
-	// and application-load-balancer routes. Other event types are not
-	// supported yet.
+	// and application-load-balancer routes, schedules and event buses.
+	// Other event types are not supported yet.
 	Events []FunctionEvent `yaml:"events"`
+	// Destinations receive the outcomes of asynchronous invocations: each
+	// a function's or event bus's ARN, usually written
+	// $ResourceParam('name', 'arn').
+	Destinations *Destinations `yaml:"destinations"`
+	// AsyncInvocation configures the retries and the longest wait of
+	// asynchronous invocations (a Verge property: Lambda's
+	// EventInvokeConfig, which Stacktape does not expose).
+	AsyncInvocation *AsyncInvocation `yaml:"asyncInvocation"`
 
 	// Stacktape properties Verge does not run yet: any value is an error.
 
-	// Destinations would receive the results of asynchronous invocations.
-	Destinations Planned `yaml:"destinations"`
 	// URL would give the function an HTTPS endpoint.
 	URL Planned `yaml:"url"`
 	// CDN would put a distribution in front of the function's URL.
@@ -451,6 +459,8 @@ var ignoredProperties = map[string]string{
 	"logging":              "access logs go to Verge's log",
 	"interface":            "every load balancer is reachable on this machine's listener",
 	"useFirewall":          "there is no web application firewall locally",
+	"eventSourceName":      "there are no SaaS partner event sources locally; publish events with PutEvents",
+	"archivation":          "events are not archived locally, so there is nothing to replay",
 }
 
 // rejectedProperties say why each Rejected property is an error; every

@@ -81,9 +81,11 @@ type LoadBalancerProps struct {
 // A FunctionEvent is one entry of a function's events: a type and its
 // properties.
 type FunctionEvent struct {
-	// Type is http-api-gateway or application-load-balancer.
+	// Type is http-api-gateway, application-load-balancer, schedule or
+	// event-bus.
 	Type string `yaml:"type" verge:"required"`
-	// Properties depend on Type (*HTTPAPIEventProps, *LoadBalancerEventProps).
+	// Properties depend on Type (*HTTPAPIEventProps,
+	// *LoadBalancerEventProps, *ScheduleEventProps, *EventBusEventProps).
 	// Nil when Type is not supported.
 	Properties any `yaml:"properties"`
 }
@@ -92,6 +94,8 @@ type FunctionEvent struct {
 const (
 	EventHTTPAPIGateway = TypeHTTPAPIGateway
 	EventLoadBalancer   = TypeLoadBalancer
+	EventSchedule       = "schedule"
+	EventEventBus       = TypeEventBus
 )
 
 var eventTypes = typeSet{
@@ -99,10 +103,12 @@ var eventTypes = typeSet{
 	supported: map[string]func() any{
 		EventHTTPAPIGateway: func() any { return new(HTTPAPIEventProps) },
 		EventLoadBalancer:   func() any { return new(LoadBalancerEventProps) },
+		EventSchedule:       func() any { return new(ScheduleEventProps) },
+		EventEventBus:       func() any { return new(EventBusEventProps) },
 	},
 	// Stacktape's other integrations: issue #6.
 	planned: []string{
-		"schedule", "sqs", "sns", "event-bus", "s3", "kinesis-stream", "dynamo-db-stream",
+		"sqs", "sns", "s3", "kinesis-stream", "dynamo-db-stream",
 		"kafka-topic", "cloudwatch-log", "cloudwatch-alarm", "iot", "user-auth-pool",
 	},
 }

@@ -7,7 +7,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/verge-edge/verge/internal/functions"
+	"github.com/verge-edge/verge/internal/arn"
 	"github.com/verge-edge/verge/internal/stack"
 )
 
@@ -180,7 +180,7 @@ func newEventV2(r *Request, ids []string) eventV2 {
 		RawQueryString: r.RawQuery, Cookies: r.Cookies, Headers: r.Header,
 		PathParameters: r.PathParameters, StageVariables: r.StageVariables,
 		RequestContext: contextV2{
-			AccountID: functions.Account, APIID: r.APIID,
+			AccountID: arn.Account, APIID: r.APIID,
 			DomainName: r.DomainName, DomainPrefix: prefix,
 			HTTP: httpV2{
 				Method: r.Method, Path: r.Path, Protocol: r.Protocol,

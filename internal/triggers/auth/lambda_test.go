@@ -12,7 +12,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"github.com/verge-edge/verge/internal/functions"
+	"github.com/verge-edge/verge/internal/arn"
 	"github.com/verge-edge/verge/internal/stack"
 )
 
@@ -184,7 +184,7 @@ func TestLambdaEvent(t *testing.T) {
 		{"header", ev.Headers["authorization"], "tok"},
 		{"query", ev.QueryStringParameters["a"], "1,2"},
 		{"pathParameters", ev.PathParameters["id"], "7"},
-		{"accountId", ev.RequestContext.AccountID, functions.Account},
+		{"accountId", ev.RequestContext.AccountID, arn.Account},
 		{"apiId", ev.RequestContext.APIID, "api"},
 		{"domainName", ev.RequestContext.DomainName, "api.localhost"},
 		{"domainPrefix", ev.RequestContext.DomainPrefix, "api"},

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/verge-edge/verge/internal/functions"
+	"github.com/verge-edge/verge/internal/arn"
 )
 
 // Request is what an authorizer sees of one request: the parts of the
@@ -86,7 +86,7 @@ func splitCookies(vs []string) []string {
 
 // routeArn is the execute-api ARN of the request, which IAM policies match.
 func (r *Request) routeArn() string {
-	return "arn:aws:execute-api:" + functions.Region + ":" + functions.Account + ":" +
+	return "arn:aws:execute-api:" + arn.Region + ":" + arn.Account + ":" +
 		r.APIID + "/" + r.stage() + "/" + r.Method + r.RawPath
 }
 

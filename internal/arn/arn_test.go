@@ -1,0 +1,16 @@
+package arn
+
+import "testing"
+
+func TestARNs(t *testing.T) {
+	for _, c := range []struct{ got, want string }{
+		{Function("f", ""), "arn:aws:lambda:us-east-1:000000000000:function:f"},
+		{Function("f", "$LATEST"), "arn:aws:lambda:us-east-1:000000000000:function:f:$LATEST"},
+		{EventBus("orders"), "arn:aws:events:us-east-1:000000000000:event-bus/orders"},
+		{Rule("fn-schedule-0"), "arn:aws:events:us-east-1:000000000000:rule/fn-schedule-0"},
+	} {
+		if c.got != c.want {
+			t.Errorf("%s, want %s", c.got, c.want)
+		}
+	}
+}
