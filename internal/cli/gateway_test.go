@@ -345,3 +345,94 @@ func TestGatewaysEndToEnd(t *testing.T) {
 		t.Errorf("after the failures: %d %s", resp.StatusCode, body)
 	}
 }
+
+const cdnGatewayStack = `resources:
+  site:
+    type: bucket
+    properties:
+      directory: public
+      cdn:
+        enabled: true
+        routeRewrites:
+          - path: /api/*
+            routeTo: {type: http-api-gateway, properties: {httpApiGatewayName: api}}
+  api:
+    type: http-api-gateway
+    properties:
+      cdn:
+        enabled: true
+        edgeFunctions: {onRequest: tag}
+  lb:
+    type: application-load-balancer
+    properties:
+      listen: 127.0.0.1:0
+  tag:
+    type: cdn-function
+    properties:
+      entryfilePath: fn/tag.js
+  echo:
+    type: function
+    properties:
+      packaging: {type: stacktape-lambda-buildpack, properties: {entryfilePath: fn/echo.js}}
+      events:
+        - type: http-api-gateway
+          properties: {httpApiGatewayName: api, path: '/{proxy+}', method: '*'}
+        - type: application-load-balancer
+          properties: {loadBalancerName: lb, priority: 1, paths: ['/*'], multiValueHeaders: true}
+`
+
+// TestGatewayBehindCDN puts the edge in front of an http-api-gateway (its
+// own cdn, with a cdn-function, and a bucket's route to it) and serves a
+// load balancer on its own listen address with multi-value headers.
+func TestGatewayBehindCDN(t *testing.T) {
+	dir := stackDir(t, cdnGatewayStack)
+	writeFiles(t, dir, map[string]string{
+		"public/index.html": "home",
+		"fn/echo.js":        gatewayFiles["fn/echo.js"],
+		"fn/tag.js":         "function handler(event) { event.request.headers['x-tagged'] = {value: 'yes'}; return event.request; }\n",
+	})
+	v := start(t, "dev", dir)
+
+	// Through the gateway's own distribution: the cdn-function ran, the
+	// function saw the whole query string, the edge answered.
+	resp, body := call(t, "GET", v.listen, "api.localhost", "/users/7?a=1&b=2", nil)
+	var e events.APIGatewayV2HTTPRequest
+	if resp.StatusCode != 200 || json.Unmarshal(body, &e) != nil {
+		t.Fatalf("through the CDN: %d %s", resp.StatusCode, body)
+	}
+	if e.Headers["x-tagged"] != "yes" || e.RawQueryString != "a=1&b=2" || e.RawPath != "/users/7" || resp.Header.Get("Via") == "" {
+		t.Errorf("event headers %v, query %q, path %q; Via %q", e.Headers, e.RawQueryString, e.RawPath, resp.Header.Get("Via"))
+	}
+	if xc := resp.Header.Get("X-Cache"); !strings.HasPrefix(xc, "Miss") {
+		t.Errorf("X-Cache = %q: an API behind a CDN is not cached unless asked", xc)
+	}
+
+	// A bucket's CDN routing /api/* to the gateway; other paths stay the bucket's.
+	resp, body = call(t, "GET", v.listen, "site.localhost", "/api/x", nil)
+	var viaSite events.APIGatewayV2HTTPRequest
+	if resp.StatusCode != 200 || json.Unmarshal(body, &viaSite) != nil || viaSite.RawPath != "/api/x" || viaSite.Headers["x-tagged"] != "" {
+		t.Errorf("site /api/x: %d %s", resp.StatusCode, body)
+	}
+	if _, body = call(t, "GET", v.listen, "site.localhost", "/", nil); string(body) != "home" {
+		t.Errorf("site /: %q", body)
+	}
+
+	// The balancer on its own address, multi-value headers on.
+	var lbAddr string
+	for line := range strings.Lines(v.stdout.String()) {
+		if f := strings.Fields(line); len(f) == 2 && f[0] == "lb" && strings.HasPrefix(f[1], "http://127.0.0.1:") {
+			lbAddr = strings.TrimSuffix(strings.TrimPrefix(f[1], "http://"), "/")
+		}
+	}
+	if lbAddr == "" {
+		t.Fatalf("no lb address in the startup output:\n%s", v.stdout.String())
+	}
+	resp, body = call(t, "GET", lbAddr, lbAddr, "/p?k=1&k=2", nil)
+	var a events.ALBTargetGroupRequest
+	if resp.StatusCode != 200 || json.Unmarshal(body, &a) != nil {
+		t.Fatalf("lb: %d %s", resp.StatusCode, body)
+	}
+	if strings.Join(a.MultiValueQueryStringParameters["k"], ",") != "1,2" || len(a.MultiValueHeaders["host"]) != 1 || a.Headers != nil {
+		t.Errorf("multi-value event: query %v, headers %v / %v", a.MultiValueQueryStringParameters, a.MultiValueHeaders, a.Headers)
+	}
+}

@@ -168,7 +168,9 @@ func (c *runConfig) run(ctx context.Context, env *Env) int {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	metrics := edge.NewMetrics(reg)
-	srv := edge.New(edge.Options{Name: c.name, Store: store, AccessLog: alog, Logger: logger, Metrics: metrics, Country: country})
+	var gw *gateway.Server // the edge's gateway origins call it; it falls back to the edge
+	srv := edge.New(edge.Options{Name: c.name, Store: store, AccessLog: alog, Logger: logger, Metrics: metrics, Country: country,
+		Gateway: func(name string) http.Handler { return gw.Handler(name) }})
 	lambdas, err := functions.New(functions.Options{DataDir: c.data, Logs: logStore, Logger: logger, Registry: reg, IdleTimeout: c.fnIdle, Concurrency: c.fnConc})
 	if err != nil {
 		fmt.Fprintln(env.Stderr, "verge:", err)
@@ -215,7 +217,7 @@ func (c *runConfig) run(ctx context.Context, env *Env) int {
 		return exitFail
 	}
 	errLog := log.New(&slogWriter{logger}, "", 0)
-	gw := gateway.New(gateway.Options{Functions: lambdas, Fallback: srv, Logger: logger})
+	gw = gateway.New(gateway.Options{Functions: lambdas, Fallback: srv, Logger: logger})
 	if err := gw.Load(plan); err != nil {
 		fmt.Fprintln(env.Stderr, "verge:", err)
 		return exitUsage
@@ -229,7 +231,17 @@ func (c *runConfig) run(ctx context.Context, env *Env) int {
 	adminSrv := &http.Server{Handler: admin.New(admin.Config{Edge: srv, Metrics: metrics, Registry: reg, Token: c.token, Routes: routes}),
 		ReadHeaderTimeout: 10 * time.Second, ErrorLog: errLog}
 
-	errc := make(chan error, 2)
+	doors, err := listenDoors(plan, gw, errLog)
+	if err != nil {
+		viewerLn.Close()
+		adminLn.Close()
+		fmt.Fprintln(env.Stderr, "verge:", err)
+		return exitFail
+	}
+	errc := make(chan error, 2+len(doors))
+	for _, d := range doors {
+		go func() { errc <- d.srv.Serve(d.ln) }()
+	}
 	shutdownViewer := viewer.Shutdown
 	if c.noFastPath {
 		go func() { errc <- viewer.Serve(viewerLn) }()
@@ -251,6 +263,9 @@ func (c *runConfig) run(ctx context.Context, env *Env) int {
 	}
 
 	c.printURLs(env, srv, gw, viewerLn.Addr().String(), adminLn.Addr().String())
+	for _, d := range doors {
+		fmt.Fprintf(env.Stdout, "  %-16s http://%s/\n", d.name, d.ln.Addr())
+	}
 	if env.Ready != nil {
 		env.Ready(viewerLn.Addr().String(), adminLn.Addr().String())
 	}
@@ -272,6 +287,9 @@ func (c *runConfig) run(ctx context.Context, env *Env) int {
 	defer cancel()
 	shutdownViewer(sctx)
 	adminSrv.Shutdown(sctx)
+	for _, d := range doors {
+		d.srv.Shutdown(sctx)
+	}
 	srv.Close(sctx)
 	return code
 }
@@ -374,4 +392,41 @@ func trimNewline(p []byte) []byte {
 		return p[:n-1]
 	}
 	return p
+}
+
+// A door is a front door's own listener (its listen property).
+type door struct {
+	name string
+	ln   net.Listener
+	srv  *http.Server
+}
+
+// listenDoors opens the listen addresses of the plan's gateways and load
+// balancers. They are opened once: a reload that changes one is reported
+// and applies at the next start.
+func listenDoors(plan *stack.Plan, gw *gateway.Server, errLog *log.Logger) ([]door, error) {
+	var addrs [][2]string
+	for _, g := range plan.HTTPAPIGateways {
+		if g.Listen != "" {
+			addrs = append(addrs, [2]string{g.Name, g.Listen})
+		}
+	}
+	for _, lb := range plan.LoadBalancers {
+		if lb.Listen != "" {
+			addrs = append(addrs, [2]string{lb.Name, lb.Listen})
+		}
+	}
+	var doors []door
+	for _, a := range addrs {
+		ln, err := net.Listen("tcp", a[1])
+		if err != nil {
+			for _, d := range doors {
+				d.ln.Close()
+			}
+			return nil, fmt.Errorf("%s: listen %s: %w", a[0], a[1], err)
+		}
+		srv := &http.Server{Handler: gw.Handler(a[0]), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second, ErrorLog: errLog}
+		doors = append(doors, door{name: a[0], ln: ln, srv: srv})
+	}
+	return doors, nil
 }

@@ -87,10 +87,14 @@ func compile(p *stack.Plan, runner Runner, opts origin.Options) (st *state, err 
 	}
 	st.claimed = map[string]bool{}
 	for _, g := range p.HTTPAPIGateways {
-		st.claimed[strings.ToLower(g.Name)+".localhost"] = true
+		if !g.CDN { // behind a CDN, NAME.localhost is the distribution's
+			st.claimed[strings.ToLower(g.Name)+".localhost"] = true
+		}
 	}
 	for _, lb := range p.LoadBalancers {
-		st.claimed[strings.ToLower(lb.Name)+".localhost"] = true
+		if !lb.CDN {
+			st.claimed[strings.ToLower(lb.Name)+".localhost"] = true
+		}
 	}
 	return st, nil
 }

@@ -33,6 +33,9 @@ type Options struct {
 	// cache key names it: a GeoIP database or a development override; nil
 	// (or an unknown address) leaves the header out of requests.
 	Country cfheader.CountryFunc
+	// Gateway returns the handler of a front door for functions that a
+	// behaviour's origin names; nil answers those origins 502.
+	Gateway func(name string) http.Handler
 }
 
 // A Server is the CDN: an http.Handler for the viewer-facing listener.
@@ -83,7 +86,7 @@ func New(opts Options) *Server {
 // be nil for a plan without any.
 func (s *Server) Load(plan *stack.Plan, runner Runner) error {
 	const op errs.Op = "edge.Load"
-	st, err := compile(plan, runner, origin.Options{Via: s.names.via[0], OnError: s.originError})
+	st, err := compile(plan, runner, origin.Options{Via: s.names.via[0], OnError: s.originError, Gateway: s.opts.Gateway})
 	if err != nil {
 		return errs.E(op, err)
 	}

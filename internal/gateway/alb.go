@@ -14,12 +14,12 @@ type balancer struct {
 	name   string
 	router *alb.Router
 	opts   Options
-	// targets are the target groups, one per function, by function name.
-	targets map[string]alb.Target
+	// targets are the rules' target groups, by rule priority.
+	targets map[int]alb.Target
 }
 
 func newBalancer(lb *stack.LoadBalancer, o Options) (*balancer, error) {
-	b := &balancer{name: lb.Name, opts: o, targets: map[string]alb.Target{}}
+	b := &balancer{name: lb.Name, opts: o, targets: map[int]alb.Target{}}
 	rules := make([]alb.Rule, len(lb.Rules))
 	for i := range lb.Rules {
 		pr := &lb.Rules[i]
@@ -31,7 +31,7 @@ func newBalancer(lb *stack.LoadBalancer, o Options) (*balancer, error) {
 		for _, q := range pr.QueryParams {
 			rules[i].QueryParams = append(rules[i].QueryParams, alb.QueryParamCondition{ParamName: q.Name, Values: q.Values})
 		}
-		b.targets[pr.Function] = alb.Target{ARN: targetGroupARN(lb.Name, pr.Function)}
+		b.targets[pr.Priority] = alb.Target{ARN: targetGroupARN(lb.Name, pr.Function), MultiValueHeaders: pr.MultiValueHeaders}
 	}
 	router, err := alb.NewRouter(rules)
 	if err != nil {
@@ -52,7 +52,7 @@ func (b *balancer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		alb.WriteError(w, alb.DefaultStatus)
 		return
 	}
-	t := b.targets[rule.Target]
+	t := b.targets[rule.Priority]
 	event, err := alb.NewEvent(r, t)
 	if err != nil {
 		alb.WriteError(w, alb.StatusOf(err))

@@ -44,7 +44,8 @@ type Server struct {
 
 // state is one compiled plan, immutable once published.
 type state struct {
-	byHost map[string]http.Handler // "name.localhost"
+	byName map[string]http.Handler
+	byHost map[string]http.Handler // "name.localhost", of those without a CDN in front
 	names  map[string]string       // resource name → host
 	// only is the front door that answers any host: the stack's only one,
 	// when it has no CDN either.
@@ -69,8 +70,12 @@ func New(o Options) *Server {
 // live; requests in flight finish on the routes they started with.
 func (s *Server) Load(plan *stack.Plan) error {
 	const op errs.Op = "gateway.Load"
-	st := &state{byHost: map[string]http.Handler{}, names: map[string]string{}}
-	add := func(name string, h http.Handler) {
+	st := &state{byName: map[string]http.Handler{}, byHost: map[string]http.Handler{}, names: map[string]string{}}
+	add := func(name string, h http.Handler, behindCDN bool) {
+		st.byName[name] = h
+		if behindCDN {
+			return // NAME.localhost is the distribution's
+		}
 		host := strings.ToLower(name) + hostSuffix
 		st.byHost[host] = h
 		st.names[name] = host
@@ -81,7 +86,7 @@ func (s *Server) Load(plan *stack.Plan) error {
 		if err != nil {
 			return errs.E(op, errs.Invalid, g.Name, err)
 		}
-		add(g.Name, h)
+		add(g.Name, h, g.CDN)
 	}
 	for i := range plan.LoadBalancers {
 		lb := &plan.LoadBalancers[i]
@@ -89,7 +94,7 @@ func (s *Server) Load(plan *stack.Plan) error {
 		if err != nil {
 			return errs.E(op, errs.Invalid, lb.Name, err)
 		}
-		add(lb.Name, h)
+		add(lb.Name, h, lb.CDN)
 	}
 	if len(st.byHost) == 1 && len(plan.Distributions) == 0 {
 		for _, h := range st.byHost {
@@ -100,8 +105,23 @@ func (s *Server) Load(plan *stack.Plan) error {
 	return nil
 }
 
-// Hosts lists the front doors' host names by resource name; "" when the
-// resource answers any host.
+// Handler returns the handler of the front door called name, as loaded
+// when each request arrives (for a CDN's origin and a listen address);
+// one not in the plan answers 502.
+func (s *Server) Handler(name string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if st := s.state.Load(); st != nil {
+			if h := st.byName[name]; h != nil {
+				h.ServeHTTP(w, r)
+				return
+			}
+		}
+		http.Error(w, "502 Bad Gateway: no front door "+name, http.StatusBadGateway)
+	})
+}
+
+// Hosts lists the host names of the front doors without a CDN in front,
+// by resource name; "" when the resource answers any host.
 func (s *Server) Hosts() map[string]string {
 	out := map[string]string{}
 	st := s.state.Load()

@@ -3,9 +3,11 @@ package stack
 import (
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/textproto"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -40,11 +42,35 @@ func (r *resolver) frontDoors(s *Stack) {
 	for _, res := range s.Resources {
 		switch p := res.Properties.(type) {
 		case *HTTPAPIGatewayProps:
-			r.gateways[res.Name] = &gatewayState{gw: &HTTPAPIGateway{Name: res.Name, Routes: []Route{}}, cors: p.CORS, seen: map[string]declared{}}
+			gw := &HTTPAPIGateway{Name: res.Name, Routes: []Route{}, CDN: p.CDN != nil && p.CDN.Enabled, Listen: r.listen(&p.Listen)}
+			r.gateways[res.Name] = &gatewayState{gw: gw, cors: p.CORS, seen: map[string]declared{}}
 		case *LoadBalancerProps:
-			r.balancers[res.Name] = &balancerState{lb: &LoadBalancer{Name: res.Name, Rules: []LoadBalancerRule{}}, seen: map[int]declared{}}
+			lb := &LoadBalancer{Name: res.Name, Rules: []LoadBalancerRule{}, CDN: p.CDN != nil && p.CDN.Enabled, Listen: r.listen(&p.Listen)}
+			r.balancers[res.Name] = &balancerState{lb: lb, seen: map[int]declared{}}
 		}
 	}
+}
+
+// listen checks a front door's listen address: host:port with a numeric
+// port (0 picks a free one).
+func (r *resolver) listen(addr *string) string {
+	at, ok := r.d.pos(addr)
+	if !ok || *addr == "" {
+		return ""
+	}
+	host, port, err := net.SplitHostPort(*addr)
+	n, perr := strconv.Atoi(port)
+	switch {
+	case err != nil:
+		r.d.errorf(at, "listen %q must be HOST:PORT, such as 127.0.0.1:8081", *addr)
+	case perr != nil || n < 0 || n > 65535:
+		r.d.errorf(at, "listen %q: the port must be a number from 0 to 65535", *addr)
+	case strings.ContainsAny(host, "/ "):
+		r.d.errorf(at, "listen %q: %q is not a host name or IP address", *addr, host)
+	default:
+		return *addr
+	}
+	return ""
 }
 
 // finishFrontDoors sorts the routes and rules the events added, applies
@@ -408,7 +434,7 @@ func corsOrigin(o string) (string, error) {
 // loadBalancerRule checks an application-load-balancer event and adds its
 // rule.
 func (r *resolver) loadBalancerRule(fn string, p *LoadBalancerEventProps) {
-	rule := LoadBalancerRule{Function: fn}
+	rule := LoadBalancerRule{Function: fn, MultiValueHeaders: p.MultiValueHeaders}
 	var st *balancerState
 	if at, ok := r.d.pos(&p.LoadBalancerName); ok && r.ref(at, "loadBalancerName", p.LoadBalancerName, TypeLoadBalancer) != nil {
 		st = r.balancers[p.LoadBalancerName]

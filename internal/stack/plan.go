@@ -108,14 +108,26 @@ const (
 	OriginBucket OriginKind = "bucket" // a local folder
 	OriginHTTP   OriginKind = "http"   // an HTTP(S) server (custom-origin)
 	OriginGroup  OriginKind = "group"  // a primary and a secondary with failover
+	// OriginGateway is an http-api-gateway or application-load-balancer of
+	// the stack, reached in process.
+	OriginGateway OriginKind = "gateway"
 )
 
-// An Origin is exactly one of Bucket, HTTP or Group, as Kind says.
+// An Origin is exactly one of Bucket, HTTP, Group or Gateway, as Kind says.
 type Origin struct {
-	Kind   OriginKind    `json:"kind"`
-	Bucket *BucketOrigin `json:"bucket,omitempty"`
-	HTTP   *HTTPOrigin   `json:"http,omitempty"`
-	Group  *GroupOrigin  `json:"group,omitempty"`
+	Kind    OriginKind     `json:"kind"`
+	Bucket  *BucketOrigin  `json:"bucket,omitempty"`
+	HTTP    *HTTPOrigin    `json:"http,omitempty"`
+	Group   *GroupOrigin   `json:"group,omitempty"`
+	Gateway *GatewayOrigin `json:"gateway,omitempty"`
+}
+
+// A GatewayOrigin is a front door of the stack for functions.
+type GatewayOrigin struct {
+	// Resource is the http-api-gateway's or application-load-balancer's name.
+	Resource string `json:"resource"`
+	// Type is TypeHTTPAPIGateway or TypeLoadBalancer.
+	Type string `json:"type"`
 }
 
 // A BucketOrigin serves objects from a local folder.
@@ -347,6 +359,11 @@ type HTTPAPIGateway struct {
 	// Routes are sorted by path, then method; the router picks the most
 	// specific match, as API Gateway does.
 	Routes []Route `json:"routes"`
+	// CDN says a distribution of the same name is in front: NAME.localhost
+	// is the distribution's.
+	CDN bool `json:"cdn,omitempty"`
+	// Listen is an address where the gateway answers too; "" for none.
+	Listen string `json:"listen,omitempty"`
 }
 
 // A CORSConfig is a gateway's CORS configuration with the defaults
@@ -422,6 +439,11 @@ type LoadBalancer struct {
 	Name string `json:"name"`
 	// Rules are sorted by priority, the order they are evaluated in.
 	Rules []LoadBalancerRule `json:"rules"`
+	// CDN says a distribution of the same name is in front: NAME.localhost
+	// is the distribution's.
+	CDN bool `json:"cdn,omitempty"`
+	// Listen is an address where the balancer answers too; "" for none.
+	Listen string `json:"listen,omitempty"`
 }
 
 // A LoadBalancerRule sends the requests that match all its conditions to
@@ -444,6 +466,8 @@ type LoadBalancerRule struct {
 	QueryParams []ValuesMatch `json:"queryParams,omitempty"`
 	// SourceIPs are CIDR blocks, normalised ("10.0.0.0/8").
 	SourceIPs []string `json:"sourceIps,omitempty"`
+	// MultiValueHeaders selects the multi-value event and response fields.
+	MultiValueHeaders bool `json:"multiValueHeaders,omitempty"`
 }
 
 // A ValuesMatch is a name and the patterns any of which its value must

@@ -70,10 +70,27 @@ func resolve(d *decoder, s *Stack, dir string, opts Options) *Plan {
 	}
 	plan := &Plan{Distributions: []Distribution{}}
 	for _, res := range s.Resources {
-		if p, ok := res.Properties.(*BucketProps); ok && p.CDN != nil {
-			dist := r.distribution(res.Name, p.CDN)
-			if p.CDN.Enabled {
-				plan.Distributions = append(plan.Distributions, dist)
+		switch p := res.Properties.(type) {
+		case *BucketProps:
+			if p.CDN != nil {
+				dist := r.distribution(res.Name, p.CDN)
+				if p.CDN.Enabled {
+					plan.Distributions = append(plan.Distributions, dist)
+				}
+			}
+		case *HTTPAPIGatewayProps:
+			if p.CDN != nil {
+				dist := r.gatewayDistribution(res.Name, TypeHTTPAPIGateway, p.CDN)
+				if p.CDN.Enabled {
+					plan.Distributions = append(plan.Distributions, dist)
+				}
+			}
+		case *LoadBalancerProps:
+			if p.CDN != nil {
+				dist := r.gatewayDistribution(res.Name, TypeLoadBalancer, p.CDN)
+				if p.CDN.Enabled {
+					plan.Distributions = append(plan.Distributions, dist)
+				}
 			}
 		}
 	}
@@ -242,9 +259,14 @@ func (r *resolver) ref(at pos, prop, name string, types ...string) *Resource {
 	return res
 }
 
-// article prefixes a resource type with "a" or "an".
+// article prefixes a resource type with "a" or "an", as it is read aloud
+// (an http-api-gateway, an sns-topic).
 func article(typ string) string {
-	if typ != "" && strings.ContainsRune("aeiou", rune(typ[0])) {
+	vowelSound := typ != "" && strings.ContainsRune("aeiou", rune(typ[0]))
+	for _, p := range []string{"http", "sns", "sqs", "s3"} {
+		vowelSound = vowelSound || strings.HasPrefix(typ, p)
+	}
+	if vowelSound {
 		return "an " + typ
 	}
 	return "a " + typ
@@ -305,6 +327,36 @@ func (r *resolver) distribution(name string, c *CDN) Distribution {
 	return dist
 }
 
+// gatewayDistribution builds the distribution in front of an
+// http-api-gateway or application-load-balancer; name is the resource.
+func (r *resolver) gatewayDistribution(name, typ string, c *GatewayCDN) Distribution {
+	dist := Distribution{Name: name, Compress: true}
+	if _, ok := r.d.pos(c.Compress); ok {
+		dist.Compress = *c.Compress
+	}
+	seen := map[string]pos{}
+	for i := range c.RouteRewrites {
+		if _, ok := r.d.pos(&c.RouteRewrites[i]); ok {
+			dist.Behaviors = append(dist.Behaviors, r.route(&c.RouteRewrites[i], seen))
+		}
+	}
+	cache := cachingDisabled
+	if c.CachingOptions != nil {
+		cache = r.cache(c.CachingOptions)
+	}
+	dist.Behaviors = append(dist.Behaviors, Behavior{
+		PathPattern: "*",
+		Origin:      Origin{Kind: OriginGateway, Gateway: &GatewayOrigin{Resource: name, Type: typ}},
+		Cache:       cache,
+		Functions:   r.functions(c.EdgeFunctions),
+	})
+	return dist
+}
+
+// cachingDisabled is CloudFront's CachingDisabled policy: nothing is
+// stored and every request goes to the origin whole.
+var cachingDisabled = CachePolicy{QueryStrings: KeyParts{Mode: KeyNone}}
+
 func checkIndexDocument(doc string) string {
 	switch {
 	case strings.HasPrefix(doc, "/"):
@@ -346,6 +398,9 @@ func (r *resolver) route(rr *RouteRewrite, seen map[string]pos) Behavior {
 		b.Origin = r.origin(rr.RouteTo, false)
 	}
 	b.Cache = r.cache(rr.CachingOptions)
+	if rr.CachingOptions == nil && b.Origin.Kind == OriginGateway {
+		b.Cache = cachingDisabled // as the gateway's own CDN: APIs are not cached unless asked
+	}
 	b.Functions = r.functions(rr.EdgeFunctions)
 	return b
 }
@@ -375,6 +430,14 @@ func (r *resolver) origin(rt *RouteTo, inGroup bool) Origin {
 			g.Secondary = r.origin(p.Secondary, true)
 		}
 		return Origin{Kind: OriginGroup, Group: g}
+	case *HTTPAPIOriginProps:
+		if at, ok := r.d.pos(&p.HTTPAPIGatewayName); ok && r.ref(at, "httpApiGatewayName", p.HTTPAPIGatewayName, TypeHTTPAPIGateway) != nil {
+			return Origin{Kind: OriginGateway, Gateway: &GatewayOrigin{Resource: p.HTTPAPIGatewayName, Type: TypeHTTPAPIGateway}}
+		}
+	case *LoadBalancerOriginProps:
+		if at, ok := r.d.pos(&p.LoadBalancerName); ok && r.ref(at, "loadBalancerName", p.LoadBalancerName, TypeLoadBalancer) != nil {
+			return Origin{Kind: OriginGateway, Gateway: &GatewayOrigin{Resource: p.LoadBalancerName, Type: TypeLoadBalancer}}
+		}
 	}
 	return Origin{}
 }

@@ -146,7 +146,8 @@ type RouteRewrite struct {
 	// RouteTo is where matching requests go.
 	RouteTo *RouteTo `yaml:"routeTo" verge:"required"`
 	// CachingOptions is the route's cache policy. Default: CloudFront's
-	// defaults, not the bucket's.
+	// defaults, not the bucket's; caching disabled for an http-api-gateway
+	// or application-load-balancer.
 	CachingOptions *CachingOptions `yaml:"cachingOptions"`
 	// EdgeFunctions are the route's functions; the bucket's are not inherited.
 	EdgeFunctions *EdgeFunctions `yaml:"edgeFunctions"`
@@ -166,6 +167,8 @@ const (
 	RouteCustomOrigin = "custom-origin"
 	RouteBucket       = "bucket"
 	RouteOriginGroup  = "origin-group"
+	RouteHTTPAPI      = TypeHTTPAPIGateway
+	RouteLoadBalancer = TypeLoadBalancer
 )
 
 var routeTypes = typeSet{
@@ -174,8 +177,23 @@ var routeTypes = typeSet{
 		RouteCustomOrigin: func() any { return new(CustomOriginProps) },
 		RouteBucket:       func() any { return new(BucketOriginProps) },
 		RouteOriginGroup:  func() any { return new(OriginGroupProps) },
+		RouteHTTPAPI:      func() any { return new(HTTPAPIOriginProps) },
+		RouteLoadBalancer: func() any { return new(LoadBalancerOriginProps) },
 	},
-	planned: []string{"http-api-gateway", "application-load-balancer", "function"},
+	planned: []string{"function"},
+}
+
+// HTTPAPIOriginProps route to an http-api-gateway of the stack.
+type HTTPAPIOriginProps struct {
+	// HTTPAPIGatewayName is the name of an http-api-gateway resource.
+	HTTPAPIGatewayName string `yaml:"httpApiGatewayName" verge:"required"`
+}
+
+// LoadBalancerOriginProps route to an application-load-balancer of the
+// stack.
+type LoadBalancerOriginProps struct {
+	// LoadBalancerName is the name of an application-load-balancer resource.
+	LoadBalancerName string `yaml:"loadBalancerName" verge:"required"`
 }
 
 // CustomOriginProps locate an HTTP server, by url or by domainName (exactly

@@ -11,9 +11,12 @@ package stack
 type HTTPAPIGatewayProps struct {
 	// CORS answers preflight requests and adds CORS headers to responses.
 	CORS *CORS `yaml:"cors"`
-	// CDN would put a distribution in front of the gateway; not supported
-	// yet.
-	CDN Planned `yaml:"cdn"`
+	// CDN puts a distribution in front of the gateway, so that its cache
+	// and edge functions apply.
+	CDN *GatewayCDN `yaml:"cdn"`
+	// Listen is a Verge property: an address ("127.0.0.1:8081") where the
+	// gateway answers too, besides NAME.localhost on the main listener.
+	Listen string `yaml:"listen"`
 
 	// Stacktape properties that mean nothing on one machine: accepted with
 	// a warning that says why (ignoredProperties).
@@ -53,15 +56,39 @@ type CORS struct {
 	MaxAge *int `yaml:"maxAge"`
 }
 
+// GatewayCDN configures the distribution in front of an http-api-gateway
+// or an application-load-balancer. The resource's NAME.localhost is then
+// the distribution's; the functions are reached through it.
+type GatewayCDN struct {
+	// Enabled creates the distribution; without it the settings are still
+	// checked but the resource answers directly.
+	Enabled bool `yaml:"enabled"`
+	// CachingOptions is the cache policy of the default behaviour. Default:
+	// caching disabled (CloudFront's CachingDisabled, recommended for APIs),
+	// so every request reaches the functions with all its query string,
+	// headers and cookies.
+	CachingOptions *CachingOptions `yaml:"cachingOptions"`
+	// Compress enables gzip and brotli for compressible types. Default true.
+	Compress *bool `yaml:"compress"`
+	// RouteRewrites send matching paths elsewhere, first match wins, before
+	// the default behaviour.
+	RouteRewrites []RouteRewrite `yaml:"routeRewrites"`
+	// EdgeFunctions are the functions of the default behaviour.
+	EdgeFunctions *EdgeFunctions `yaml:"edgeFunctions"`
+}
+
 // LoadBalancerProps are the properties of an application-load-balancer:
 // rules to functions, declared by the functions' events.
 type LoadBalancerProps struct {
 	// Listeners would set the balancer's ports and protocols; not supported
-	// yet: the balancer answers on NAME.localhost.
+	// yet: the balancer answers on NAME.localhost (and on listen).
 	Listeners Planned `yaml:"listeners"`
-	// CDN would put a distribution in front of the balancer; not supported
-	// yet.
-	CDN Planned `yaml:"cdn"`
+	// CDN puts a distribution in front of the balancer, so that its cache
+	// and edge functions apply.
+	CDN *GatewayCDN `yaml:"cdn"`
+	// Listen is a Verge property: an address ("127.0.0.1:8082") where the
+	// balancer answers too, besides NAME.localhost on the main listener.
+	Listen string `yaml:"listen"`
 
 	// Stacktape properties that mean nothing on one machine: accepted with
 	// a warning that says why (ignoredProperties).
@@ -216,6 +243,11 @@ type LoadBalancerEventProps struct {
 	QueryParams []LoadBalancerQueryParam `yaml:"queryParams"`
 	// SourceIps are CIDR blocks, any of which holds the client's address.
 	SourceIps []string `yaml:"sourceIps"`
+	// MultiValueHeaders is a Verge property, the target group's
+	// lambda.multi_value_headers.enabled attribute: the event carries
+	// multiValueHeaders and multiValueQueryStringParameters, and the
+	// function answers with multiValueHeaders. Default false.
+	MultiValueHeaders bool `yaml:"multiValueHeaders"`
 }
 
 // A LoadBalancerHeader is a header condition of a rule.

@@ -18,6 +18,10 @@ type Options struct {
 	OnError func(w http.ResponseWriter, r *http.Request, status int, detail string)
 	// Bucket is the index and error document behaviour of bucket origins.
 	Bucket BucketOptions
+	// Gateway returns the handler of the stack's http-api-gateway or
+	// application-load-balancer called name, for gateway origins; nil
+	// answers them 502.
+	Gateway func(name string) http.Handler
 }
 
 // BucketOptions configure bucket origins the way S3 website hosting does.
@@ -55,6 +59,10 @@ func New(o stack.Origin, opts Options) (Handler, error) {
 	case stack.OriginGroup:
 		if o.Group != nil {
 			return NewGroup(*o.Group, opts)
+		}
+	case stack.OriginGateway:
+		if o.Gateway != nil {
+			return newGateway(o.Gateway.Resource, opts), nil
 		}
 	default:
 		return nil, errs.E(op, errs.Invalid, errs.Errorf("unknown origin kind %q", o.Kind))
