@@ -79,7 +79,7 @@ func run(n, conc int, dur time.Duration) error {
 		return err
 	}
 	mux := http.NewServeMux()
-	awsapi.Register(mux, svc)
+	awsapi.Register(mux, svc, nil)
 	apiURL, stopAPI, err := serve(mux)
 	if err != nil {
 		return err

@@ -82,7 +82,7 @@ func run(n, conc int, dur time.Duration, cold int) error {
 		return err
 	}
 	mux := http.NewServeMux()
-	awsapi.Register(mux, svc)
+	awsapi.Register(mux, svc, nil)
 	srv := &http.Server{Handler: mux}
 	go srv.Serve(ln)
 	defer srv.Close()

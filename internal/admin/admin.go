@@ -21,6 +21,10 @@ const (
 	PathCacheStats    = "/cache/stats"
 	PathInvalidations = "/invalidations"
 	PathMetrics       = "/metrics"
+	// PathAsync lists the queued asynchronous events and the schedules.
+	PathAsync = "/async"
+	// PathTrigger fires a function's schedules now ({function} is its name).
+	PathTrigger = "/schedules/{function}/trigger"
 )
 
 // Config configures the admin handler.
@@ -33,6 +37,9 @@ type Config struct {
 	Registry *prometheus.Registry
 	// Token, when set, is required as "Authorization: Bearer TOKEN".
 	Token string
+	// Async is the event-driven side (queue and schedules); nil leaves
+	// PathAsync and PathTrigger out.
+	Async Async
 	// Routes, when set, adds more endpoints (the Lambda API, logs) to the
 	// admin listener, behind the same token check.
 	Routes func(mux *http.ServeMux)
@@ -49,6 +56,10 @@ func New(c Config) http.Handler {
 	}
 	for path, allow := range map[string]string{PathHealth: "GET", PathCacheStats: "GET", PathInvalidations: "POST", PathMetrics: "GET"} {
 		mux.Handle(path, methodNotAllowed(allow))
+	}
+	if c.Async != nil {
+		mux.Handle("GET "+PathAsync, asyncHandler{c.Async})
+		mux.Handle("POST "+PathTrigger, triggerHandler{c.Async})
 	}
 	if c.Routes != nil {
 		c.Routes(mux)

@@ -18,6 +18,7 @@ var (
 	errNoPaths      = apiError{"InvalidPaths", http.StatusBadRequest, "paths must be a non-empty list of paths starting with \"/\"; only a trailing \"*\" is a wildcard"}
 	errMethod       = apiError{"MethodNotAllowed", http.StatusMethodNotAllowed, "the endpoint does not take this method"}
 	errUnknownDist  = apiError{"NoSuchDistribution", http.StatusNotFound, "no distribution of that name"}
+	errNoSchedule   = apiError{"NoSuchSchedule", http.StatusNotFound, "the function has no schedule event"}
 )
 
 type errorBody struct {

@@ -18,8 +18,20 @@ type Invoker interface {
 	Invoke(ctx context.Context, req *functions.Request) (*functions.Response, error)
 }
 
+// An Enqueuer accepts asynchronous invocations: *async.Queue.
+type Enqueuer interface {
+	Enqueue(ctx context.Context, function string, payload []byte) (requestID string, err error)
+}
+
+// MaxAsyncPayload is the largest event of an asynchronous invocation
+// (1 MB since October 2025; 256 KB before).
+const MaxAsyncPayload = 1 << 20
+
 // invokeHandler is Lambda's Invoke operation.
-type invokeHandler struct{ fns Invoker }
+type invokeHandler struct {
+	fns   Invoker
+	queue Enqueuer
+}
 
 func (h invokeHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	name, qualifier, err := parseFunctionName(r.PathValue("name"))
@@ -35,13 +47,17 @@ func (h invokeHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		qualifier = q
 	}
 	req := &functions.Request{Function: name, Qualifier: qualifier, ClientContext: r.Header.Get(HeaderClientContext)}
+	async := false
 	switch t := r.Header.Get(HeaderInvocationType); t {
 	case "", InvocationRequestResponse:
 	case InvocationDryRun:
 		req.DryRun = true
 	case InvocationEvent:
-		writeError(w, errInvalidParam, "Asynchronous invocation (X-Amz-Invocation-Type: Event) is not supported by Verge yet.", "")
-		return
+		if h.queue == nil {
+			writeError(w, errInvalidParam, "Asynchronous invocation (X-Amz-Invocation-Type: Event) is not available on this node.", "")
+			return
+		}
+		async = true
 	default:
 		writeError(w, errInvalidParam, "1 validation error detected: Value '"+t+"' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]", "")
 		return
@@ -60,6 +76,10 @@ func (h invokeHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	req.Payload = body
+	if async {
+		h.enqueue(w, r, req)
+		return
+	}
 	resp, err := h.fns.Invoke(r.Context(), req)
 	if err != nil {
 		writeInvokeError(w, err)
@@ -81,6 +101,35 @@ func (h invokeHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	w.WriteHeader(http.StatusOK)
 	w.Write(resp.Payload)
+}
+
+// enqueue accepts an asynchronous invocation: 202 once it is stored. The
+// function and the payload are checked first, as Lambda does.
+func (h invokeHandler) enqueue(w http.ResponseWriter, r *http.Request, req *functions.Request) {
+	if len(req.Payload) > MaxAsyncPayload {
+		writeError(w, errTooLarge, "Request must be smaller than 1048576 bytes for the InvokeAsync operation", "")
+		return
+	}
+	if req.Qualifier != "" && req.Qualifier != functions.Latest {
+		writeError(w, errInvalidParam, "Verge runs asynchronous invocations on $LATEST only.", "")
+		return
+	}
+	req.DryRun = true
+	if _, err := h.fns.Invoke(r.Context(), req); err != nil {
+		writeInvokeError(w, err)
+		return
+	}
+	payload := req.Payload
+	if len(payload) == 0 {
+		payload = []byte("{}")
+	}
+	id, err := h.queue.Enqueue(r.Context(), req.Function, payload)
+	if err != nil {
+		writeInvokeError(w, err)
+		return
+	}
+	w.Header().Set(HeaderRequestID, id)
+	w.WriteHeader(http.StatusAccepted)
 }
 
 // writeInvokeError maps the service's errors to Lambda's.

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -29,6 +30,10 @@ func TestMain(m *testing.M) {
 // newServer runs the Lambda API over a real function service with the
 // given Node.js handlers.
 func newServer(t *testing.T, handlers map[string]string) *httptest.Server {
+	return newServerQueue(t, handlers, nil)
+}
+
+func newServerQueue(t *testing.T, handlers map[string]string, q Enqueuer) *httptest.Server {
 	t.Helper()
 	dir := t.TempDir()
 	svc, err := functions.New(functions.Options{DataDir: filepath.Join(dir, "data")})
@@ -53,7 +58,7 @@ func newServer(t *testing.T, handlers map[string]string) *httptest.Server {
 		t.Fatal(err)
 	}
 	mux := http.NewServeMux()
-	Register(mux, svc)
+	Register(mux, svc, q)
 	srv := httptest.NewServer(mux)
 	t.Cleanup(func() {
 		srv.Close()
@@ -197,5 +202,54 @@ func TestParseFunctionName(t *testing.T) {
 		if _, _, err := parseFunctionName(bad); err == nil {
 			t.Errorf("%q parsed", bad)
 		}
+	}
+}
+
+// recorder is the queue behind the API in TestAsyncInvoke: it records what
+// was accepted. The queue itself, and asynchronous invocations end to end
+// with real functions, are tested in internal/functions/async and
+// internal/cli.
+type recorder struct {
+	mu     sync.Mutex
+	events map[string][]string
+}
+
+func (r *recorder) Enqueue(_ context.Context, fn string, payload []byte) (string, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.events[fn] = append(r.events[fn], string(payload))
+	return "req-" + fn, nil
+}
+
+// TestAsyncInvoke: InvocationType Event through the SDK answers 202 with
+// the request id once the event is queued; the function and payload are
+// checked first, as Lambda does.
+func TestAsyncInvoke(t *testing.T) {
+	q := &recorder{events: map[string][]string{}}
+	c := newClient(newServerQueue(t, map[string]string{"echo": `exports.handler = async (e) => e;`}, q))
+	ctx := context.Background()
+	out, err := c.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String("echo"), InvocationType: types.InvocationTypeEvent, Payload: []byte(`{"a":1}`)})
+	if err != nil || out.StatusCode != 202 {
+		t.Fatalf("Event invocation: %v, %+v", err, out)
+	}
+	if got := q.events["echo"]; len(got) != 1 || got[0] != `{"a":1}` {
+		t.Errorf("queued %v", got)
+	}
+	for _, c2 := range []struct {
+		name string
+		in   *lambda.InvokeInput
+		want string
+	}{
+		{"unknown function", &lambda.InvokeInput{FunctionName: aws.String("nope")}, "ResourceNotFoundException"},
+		{"invalid JSON", &lambda.InvokeInput{FunctionName: aws.String("echo"), Payload: []byte("{")}, "InvalidRequestContentException"},
+		{"over 1 MB", &lambda.InvokeInput{FunctionName: aws.String("echo"), Payload: []byte(`"` + strings.Repeat("x", 1<<20) + `"`)}, "RequestTooLargeException"},
+	} {
+		c2.in.InvocationType = types.InvocationTypeEvent
+		if _, err := c.Invoke(ctx, c2.in); err == nil || !strings.Contains(err.Error(), c2.want) {
+			t.Errorf("%s: %v, want %s", c2.name, err, c2.want)
+		}
+	}
+	if n := len(q.events["echo"]) + len(q.events["nope"]); n != 1 {
+		t.Errorf("%d events queued; the refused ones must not be", n)
 	}
 }

@@ -1,5 +1,5 @@
 // Package cli holds Verge's commands, one file each: dev, serve, validate,
-// invalidate and test-function. Main dispatches on the first argument; every command returns an
+// invalidate, invoke, logs, trigger, put-events and test-function. Main dispatches on the first argument; every command returns an
 // exit code: 0 success, 1 failure, 2 a usage error or an invalid stack file.
 package cli
 
@@ -37,6 +37,8 @@ var commands = map[string]command{
 	"invoke":        {"invoke a function on a running Verge, as aws lambda invoke", runInvoke},
 	"logs":          {"print a function's logs from a running Verge", runLogs},
 	"test-function": {"run one event through a cdn-function offline, as aws cloudfront test-function", runTestFunction},
+	"trigger":       {"fire a function's schedules now on a running Verge", runTrigger},
+	"put-events":    {"put events on a running Verge's event bus, as aws events put-events", runPutEvents},
 	"version":       {"print the version", runVersion},
 }
 

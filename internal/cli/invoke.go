@@ -16,11 +16,13 @@ import (
 )
 
 // runInvoke: verge invoke NAME [--payload JSON | --payload-file FILE]
-// [--qualifier Q] [--log] [--admin ADDR]. It calls the running server's
-// Lambda Invoke API and prints the result; a function error prints the error
-// document and exits 1.
+// [--qualifier Q] [--log] [--async] [--admin ADDR]. It calls the running
+// server's Lambda Invoke API and prints the result; a function error prints
+// the error document and exits 1. With --async it queues the event
+// (InvocationType Event) and prints the request id.
 func runInvoke(ctx context.Context, env *Env, args []string) int {
-	fs := newFlagSet(env, "invoke", "invoke NAME [--payload JSON | --payload-file FILE] [--qualifier Q] [--log] [--admin ADDR]")
+	fs := newFlagSet(env, "invoke", "invoke NAME [--payload JSON | --payload-file FILE] [--qualifier Q] [--log] [--async] [--admin ADDR]")
+	async := fs.Bool("async", false, "queue the event (InvocationType Event) and print its request id")
 	payload := fs.String("payload", "", "the event, JSON (default {})")
 	payloadFile := fs.String("payload-file", "", `a file holding the event ("-" for standard input)`)
 	qualifier := fs.String("qualifier", "", "the version to run ($LATEST or a number)")
@@ -47,6 +49,9 @@ func runInvoke(ctx context.Context, env *Env, args []string) int {
 	if *showLog {
 		req.Header.Set(awsapi.HeaderLogType, awsapi.LogTypeTail)
 	}
+	if *async {
+		req.Header.Set(awsapi.HeaderInvocationType, awsapi.InvocationEvent)
+	}
 	server.authorize(env, req)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -55,6 +60,10 @@ func runInvoke(ctx context.Context, env *Env, args []string) int {
 	}
 	defer resp.Body.Close()
 	out, _ := io.ReadAll(io.LimitReader(resp.Body, functions.MaxPayload+1<<10))
+	if *async && resp.StatusCode == http.StatusAccepted {
+		fmt.Fprintf(env.Stdout, "queued %s\n", resp.Header.Get(awsapi.HeaderRequestID))
+		return exitOK
+	}
 	if resp.StatusCode != http.StatusOK {
 		return invokeFailed(env, resp, out)
 	}

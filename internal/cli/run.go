@@ -61,6 +61,8 @@ type runConfig struct {
 	fnConc        int
 	viewerCountry string
 	geoip         string
+	natsURL       string
+	asyncRetry    string
 }
 
 func (c *runConfig) flags(fs *flag.FlagSet) {
@@ -81,6 +83,8 @@ func (c *runConfig) flags(fs *flag.FlagSet) {
 	fs.IntVar(&c.fnConc, "function-concurrency", functions.DefaultAccountConcurrency, "the most function invocations in progress at once, all functions together (AWS's account limit)")
 	fs.StringVar(&c.geoip, "geoip", "", "a MaxMind country database (.mmdb) that gives CloudFront-Viewer-Country from the viewer's address")
 	fs.StringVar(&c.viewerCountry, "viewer-country", "", "without --geoip: the CloudFront-Viewer-Country every viewer gets (a two-letter code; default none)")
+	fs.StringVar(&c.natsURL, "nats", "", "an external NATS server with JetStream for queues and asynchronous events (default: embedded, under DATA/nats)")
+	fs.StringVar(&c.asyncRetry, "async-retry", "", "delays before an asynchronous event's retries, such as 1s,2s (default: dev 1s,2s; serve AWS's 1m,2m)")
 	fs.DurationVar(&c.shutdownIn, "shutdown-timeout", 10*time.Second, "how long a graceful shutdown waits for requests in flight")
 }
 
@@ -204,6 +208,21 @@ func (c *runConfig) run(ctx context.Context, env *Env) int {
 		fmt.Fprintln(env.Stderr, "verge:", err)
 		return exitUsage
 	}
+	gw = gateway.New(gateway.Options{Functions: lambdas, Fallback: srv, Logger: logger})
+	if err := gw.Load(plan); err != nil {
+		fmt.Fprintln(env.Stderr, "verge:", err)
+		return exitUsage
+	}
+	ev, err := c.startEvents(ctx, lambdas, logger, reg)
+	if err != nil {
+		fmt.Fprintln(env.Stderr, "verge:", err)
+		return exitFail
+	}
+	defer ev.close()
+	if err := ev.disp.Load(plan); err != nil {
+		fmt.Fprintln(env.Stderr, "verge:", err)
+		return exitUsage
+	}
 
 	viewerLn, err := net.Listen("tcp", c.listen)
 	if err != nil {
@@ -217,18 +236,14 @@ func (c *runConfig) run(ctx context.Context, env *Env) int {
 		return exitFail
 	}
 	errLog := log.New(&slogWriter{logger}, "", 0)
-	gw = gateway.New(gateway.Options{Functions: lambdas, Fallback: srv, Logger: logger})
-	if err := gw.Load(plan); err != nil {
-		fmt.Fprintln(env.Stderr, "verge:", err)
-		return exitUsage
-	}
 	viewer := &http.Server{Handler: gw, MaxHeaderBytes: edge.MaxHeaderBytes, ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout: 120 * time.Second, ErrorLog: errLog}
 	routes := func(mux *http.ServeMux) {
-		awsapi.Register(mux, lambdas)
+		awsapi.Register(mux, lambdas, ev.queue)
 		mux.Handle("GET "+logs.Path, logs.Handler(logStore))
+		ev.routes(mux)
 	}
-	adminSrv := &http.Server{Handler: admin.New(admin.Config{Edge: srv, Metrics: metrics, Registry: reg, Token: c.token, Routes: routes}),
+	adminSrv := &http.Server{Handler: admin.New(admin.Config{Edge: srv, Metrics: metrics, Registry: reg, Token: c.token, Routes: routes, Async: ev.disp}),
 		ReadHeaderTimeout: 10 * time.Second, ErrorLog: errLog}
 
 	doors, err := listenDoors(plan, gw, errLog)
@@ -254,7 +269,7 @@ func (c *runConfig) run(ctx context.Context, env *Env) int {
 	// Watch before saying we are ready: a change saved right after must not be missed.
 	var stopWatch func()
 	if c.watch {
-		w, err := newWatcher(plan, srv, gw, logger, c.data, &fns, fnOpts, lambdas)
+		w, err := newWatcher(plan, srv, gw, ev.disp, logger, c.data, &fns, fnOpts, lambdas)
 		if err != nil {
 			logger.Warn("file watching is off", "err", err)
 		} else {

@@ -10,6 +10,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/verge-edge/verge/internal/dispatch"
+
 	"github.com/verge-edge/verge/internal/gateway"
 
 	"github.com/fsnotify/fsnotify"
@@ -29,6 +31,7 @@ type watcher struct {
 	fsw  *fsnotify.Watcher
 	srv  *edge.Server
 	gw   *gateway.Server
+	disp *dispatch.Dispatcher
 	log  *slog.Logger
 	data string
 
@@ -46,12 +49,12 @@ type watcher struct {
 	timer   *time.Timer
 }
 
-func newWatcher(plan *stack.Plan, srv *edge.Server, gw *gateway.Server, log *slog.Logger, data string, fns **edgeFuncs, fnOpts edgeFuncsOptions, lambdas *functions.Service) (*watcher, error) {
+func newWatcher(plan *stack.Plan, srv *edge.Server, gw *gateway.Server, disp *dispatch.Dispatcher, log *slog.Logger, data string, fns **edgeFuncs, fnOpts edgeFuncsOptions, lambdas *functions.Service) (*watcher, error) {
 	fsw, err := fsnotify.NewWatcher()
 	if err != nil {
 		return nil, err
 	}
-	w := &watcher{fsw: fsw, srv: srv, gw: gw, log: log, data: data, plan: plan, fns: fns, fnOpts: fnOpts, lambdas: lambdas, pending: map[string]struct{}{}}
+	w := &watcher{fsw: fsw, srv: srv, gw: gw, disp: disp, log: log, data: data, plan: plan, fns: fns, fnOpts: fnOpts, lambdas: lambdas, pending: map[string]struct{}{}}
 	w.watchRoots(plan)
 	return w, nil
 }
@@ -199,6 +202,11 @@ func (w *watcher) reload(old *stack.Plan) {
 	if err := w.gw.Load(plan); err != nil {
 		fns.Close()
 		w.log.Error("could not apply the stack; still running the previous version", "err", err)
+		return
+	}
+	if err := w.disp.Load(plan); err != nil {
+		fns.Close()
+		w.log.Error("could not apply the stack's schedules and event rules; still running the previous version", "err", err)
 		return
 	}
 	if err := w.srv.Load(plan, fns.runner()); err != nil {

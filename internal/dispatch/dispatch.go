@@ -1,0 +1,225 @@
+package dispatch
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/verge-edge/verge/internal/errs"
+	"github.com/verge-edge/verge/internal/functions/async"
+	"github.com/verge-edge/verge/internal/stack"
+	"github.com/verge-edge/verge/internal/triggers/eventbus"
+	"github.com/verge-edge/verge/internal/triggers/pattern"
+	"github.com/verge-edge/verge/internal/triggers/schedule"
+)
+
+// A Queue takes asynchronous invocations: *async.Queue.
+type Queue interface {
+	Enqueue(ctx context.Context, function string, payload []byte) (string, error)
+	Configure(fns map[string]async.Config)
+	Pending() map[string]int
+}
+
+// Options configure a Dispatcher.
+type Options struct {
+	// Queue runs the invocations.
+	Queue Queue
+	// Logger receives deliveries that could not be made.
+	Logger *slog.Logger
+	// Clock drives the schedules; nil is the real clock.
+	Clock schedule.Clock
+}
+
+// A Dispatcher routes events of the loaded plan to the queue.
+type Dispatcher struct {
+	opts  Options
+	sched *schedule.Scheduler
+	state atomic.Pointer[state]
+	mu    sync.Mutex // serialises Load
+}
+
+// state is one loaded plan, immutable once published.
+type state struct {
+	router    *eventbus.Router
+	buses     map[string]bool
+	schedules map[string]*scheduled // by entry name
+}
+
+// scheduled is one schedule event of a function.
+type scheduled struct {
+	function string
+	rule     string // the EventBridge rule's name
+	input    eventbus.Input
+}
+
+// New returns a Dispatcher with nothing loaded; Close stops its scheduler.
+func New(o Options) *Dispatcher {
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	d := &Dispatcher{opts: o}
+	var opts []schedule.Option
+	if o.Clock != nil {
+		opts = append(opts, schedule.WithClock(o.Clock))
+	}
+	opts = append(opts, schedule.WithLogger(o.Logger))
+	d.sched = schedule.New(d.fire, opts...)
+	return d
+}
+
+// Load makes plan's buses, rules and schedules live and configures the
+// queue with its functions. On an error nothing changes.
+func (d *Dispatcher) Load(plan *stack.Plan) error {
+	const op errs.Op = "dispatch.Load"
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	st := &state{buses: map[string]bool{stack.DefaultEventBus: true}, schedules: map[string]*scheduled{}}
+	for _, b := range plan.EventBuses {
+		st.buses[b.Name] = true
+	}
+	var rules []*eventbus.Rule
+	for _, br := range plan.BusRules {
+		p, err := pattern.Compile(br.Pattern)
+		if err != nil {
+			return errs.E(op, errs.Invalid, br.Function, err)
+		}
+		rules = append(rules, &eventbus.Rule{Name: ruleName(br.Function, "event-bus", br.Index), Bus: br.Bus,
+			Target: br.Function, Matcher: p, Input: input(br.Input)})
+	}
+	st.router = eventbus.NewRouter(rules)
+	var entries []schedule.Entry
+	for _, s := range plan.Schedules {
+		sc, err := schedule.Parse(s.Expression)
+		if err != nil {
+			return errs.E(op, errs.Invalid, s.Function, err)
+		}
+		name := ruleName(s.Function, "schedule", s.Index)
+		st.schedules[name] = &scheduled{function: s.Function, rule: name, input: input(s.Input)}
+		entries = append(entries, schedule.Entry{Name: name, Schedule: sc})
+	}
+	cfg := map[string]async.Config{}
+	for name, fn := range plan.Functions {
+		cfg[name] = config(fn)
+	}
+	d.opts.Queue.Configure(cfg)
+	d.state.Store(st)
+	d.sched.Set(entries)
+	return nil
+}
+
+// ruleName names the EventBridge rule of a function's event, as a stack
+// deployment would: FUNCTION-TYPE-INDEX.
+func ruleName(function, typ string, index int) string {
+	return function + "-" + typ + "-" + strconv.Itoa(index)
+}
+
+func input(in stack.TargetInput) eventbus.Input {
+	out := eventbus.Input{Input: in.Input, InputPath: in.InputPath}
+	if t := in.Transformer; t != nil {
+		out.Transformer = &eventbus.Transformer{PathsMap: t.PathsMap, Template: t.Template}
+	}
+	return out
+}
+
+// config is a function's asynchronous invocation settings.
+func config(fn *stack.Function) async.Config {
+	c := async.Config{MaxRetryAttempts: fn.Async.MaxRetryAttempts,
+		MaxEventAge: time.Duration(fn.Async.MaxEventAgeSeconds) * time.Second,
+		Timeout:     time.Duration(fn.TimeoutSeconds) * time.Second}
+	c.OnSuccess = destination(fn.Async.OnSuccess)
+	c.OnFailure = destination(fn.Async.OnFailure)
+	return c
+}
+
+func destination(d *stack.Destination) *async.Destination {
+	if d == nil {
+		return nil
+	}
+	kind := async.KindFunction
+	if d.Kind == stack.DestinationEventBus {
+		kind = async.KindEventBus
+	}
+	return &async.Destination{Kind: kind, Name: d.Name}
+}
+
+// Publish puts an event (an EventBridge envelope) on bus: each rule it
+// matches becomes an asynchronous invocation of the rule's function. It
+// implements eventbus.Publisher and the queue's event-bus destinations.
+func (d *Dispatcher) Publish(ctx context.Context, bus string, event []byte) error {
+	st := d.state.Load()
+	if st == nil {
+		return errs.E(errs.Unavailable, "no stack loaded")
+	}
+	var first error
+	for _, dl := range st.router.Route(bus, event) {
+		if dl.Err != nil {
+			d.opts.Logger.Warn("event not delivered: the rule's input does not apply", "rule", dl.Rule.Name, "function", dl.Rule.Target, "err", dl.Err)
+			continue
+		}
+		if _, err := d.opts.Queue.Enqueue(ctx, dl.Rule.Target, dl.Payload); err != nil && first == nil {
+			first = fmt.Errorf("rule %s: %w", dl.Rule.Name, err)
+		}
+	}
+	return first
+}
+
+// HasBus reports whether bus exists in the loaded plan (the default bus
+// always does).
+func (d *Dispatcher) HasBus(bus string) bool {
+	st := d.state.Load()
+	return st != nil && st.buses[eventbus.BusName(bus)]
+}
+
+// fire sends one schedule's event; the scheduler calls it at each time.
+func (d *Dispatcher) fire(name string, at time.Time) {
+	st := d.state.Load()
+	if st == nil {
+		return
+	}
+	s := st.schedules[name]
+	if s == nil {
+		return
+	}
+	ruleARN := schedule.RuleARN(s.rule)
+	payload, err := s.input.ApplyVars(schedule.Event(ruleARN, at), eventbus.Vars{RuleName: s.rule, RuleARN: ruleARN, IngestionTime: at})
+	if err != nil {
+		d.opts.Logger.Warn("schedule not delivered: its input does not apply", "rule", s.rule, "function", s.function, "err", err)
+		return
+	}
+	// The scheduler waits for fire: a slow store must not hold up the
+	// other schedules for long.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, err := d.opts.Queue.Enqueue(ctx, s.function, payload); err != nil {
+		d.opts.Logger.Error("schedule not delivered", "rule", s.rule, "function", s.function, "err", err)
+	}
+}
+
+// Trigger fires the schedules of function now, as `verge trigger` asks; it
+// returns how many it fired.
+func (d *Dispatcher) Trigger(function string) int {
+	st := d.state.Load()
+	if st == nil {
+		return 0
+	}
+	n := 0
+	for name, s := range st.schedules {
+		if s.function == function && d.sched.Fire(name) {
+			n++
+		}
+	}
+	return n
+}
+
+// Pending counts the queued asynchronous events per function.
+func (d *Dispatcher) Pending() map[string]int { return d.opts.Queue.Pending() }
+
+// NextTimes returns each schedule's next fire time, by rule name.
+func (d *Dispatcher) NextTimes() map[string]time.Time { return d.sched.NextTimes() }
+
+// Close stops the schedules.
+func (d *Dispatcher) Close() { d.sched.Close() }

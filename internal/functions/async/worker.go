@@ -1,0 +1,375 @@
+package async
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/verge-edge/verge/internal/errs"
+)
+
+// worker pulls one function's events and runs them, at most
+// Options.Concurrency at a time.
+type worker struct {
+	q      *Queue
+	fn     string
+	cfg    atomic.Pointer[Config]
+	cons   jetstream.Consumer
+	cancel context.CancelFunc
+	done   chan struct{} // closed when run returns
+	slots  chan struct{} // one token per running event
+	wg     sync.WaitGroup
+}
+
+func (q *Queue) startWorker(name string, cfg Config) (*worker, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), apiTimeout)
+	defer cancel()
+	q.resetOrphaned(ctx, name)
+	cons, err := q.js.CreateOrUpdateConsumer(ctx, Stream, consumerConfig(name, cfg))
+	if err != nil {
+		return nil, fmt.Errorf("creating consumer %s: %w", consumerPrefix+name, err)
+	}
+	w := &worker{q: q, fn: name, cons: cons, done: make(chan struct{}), slots: make(chan struct{}, q.o.Concurrency)}
+	w.cfg.Store(&cfg)
+	runCtx, stop := context.WithCancel(context.Background())
+	w.cancel = stop
+	go w.run(runCtx)
+	return w, nil
+}
+
+// resetOrphaned deletes a durable consumer that still holds
+// unacknowledged messages but has no puller: they belonged to a process
+// that stopped (or was killed), and a fresh consumer gets them at once
+// instead of after AckWait. The stream keeps the messages (work-queue
+// retention), so nothing is lost.
+func (q *Queue) resetOrphaned(ctx context.Context, name string) {
+	cons, err := q.js.Consumer(ctx, Stream, consumerPrefix+name)
+	if err != nil {
+		return
+	}
+	info := cons.CachedInfo()
+	if info.NumAckPending == 0 || info.NumWaiting > 0 {
+		return
+	}
+	q.log.Info("async: redelivering events of a stopped process", "function", name, "events", info.NumAckPending)
+	q.deleteConsumer(name)
+}
+
+func (w *worker) config() Config { return *w.cfg.Load() }
+
+// stop ends the pull loop and waits for running events, whose contexts
+// are cancelled.
+func (w *worker) stop() {
+	w.cancel()
+	<-w.done
+	w.wg.Wait()
+}
+
+// run pulls only as many messages as there are free slots, so no message
+// waits in a client buffer while its AckWait runs.
+func (w *worker) run(ctx context.Context) {
+	defer close(w.done)
+	for ctx.Err() == nil {
+		n := w.acquire(ctx)
+		if n == 0 {
+			return
+		}
+		got, err := w.fetch(ctx, n)
+		w.release(n - got)
+		if err != nil && ctx.Err() == nil {
+			w.pause(ctx, err)
+		}
+	}
+}
+
+// fetch pulls up to n messages and starts each as it arrives; the pull
+// ends after fetchWait, or at once when ctx ends.
+func (w *worker) fetch(ctx context.Context, n int) (int, error) {
+	fctx, cancel := context.WithTimeout(ctx, fetchWait)
+	defer cancel()
+	batch, err := w.cons.Fetch(n, jetstream.FetchContext(fctx))
+	if err != nil {
+		return 0, err
+	}
+	got := 0
+	for msg := range batch.Messages() {
+		got++
+		w.wg.Add(1)
+		go w.handle(ctx, msg)
+	}
+	if err := batch.Error(); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		return got, err
+	}
+	return got, nil
+}
+
+// acquire blocks for one free slot and takes every other free one.
+func (w *worker) acquire(ctx context.Context) int {
+	select {
+	case w.slots <- struct{}{}:
+	case <-ctx.Done():
+		return 0
+	}
+	n := 1
+	for n < cap(w.slots) {
+		select {
+		case w.slots <- struct{}{}:
+			n++
+		default:
+			return n
+		}
+	}
+	return n
+}
+
+func (w *worker) release(n int) {
+	for range n {
+		<-w.slots
+	}
+}
+
+func (w *worker) pause(ctx context.Context, err error) {
+	w.q.log.Warn("async: pulling events", "function", w.fn, "err", err)
+	t := time.NewTimer(errorPause)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	}
+}
+
+// event is a queued message's metadata.
+type event struct {
+	requestID string
+	enqueued  time.Time
+	attempts  int
+	notBefore time.Time
+}
+
+// parseEvent reads an event's headers.
+func parseEvent(h nats.Header) (event, error) {
+	ev := event{requestID: h.Get(hdrRequestID)}
+	if ev.requestID == "" {
+		return ev, errors.New("no request id")
+	}
+	ns, err := strconv.ParseInt(h.Get(hdrEnqueued), 10, 64)
+	if err != nil {
+		return ev, fmt.Errorf("bad %s header: %w", hdrEnqueued, err)
+	}
+	ev.enqueued = time.Unix(0, ns)
+	if ev.attempts, err = strconv.Atoi(h.Get(hdrAttempts)); err != nil || ev.attempts < 0 {
+		return ev, fmt.Errorf("bad %s header %q", hdrAttempts, h.Get(hdrAttempts))
+	}
+	if nb := h.Get(hdrNotBefore); nb != "" {
+		ns, err := strconv.ParseInt(nb, 10, 64)
+		if err != nil {
+			return ev, fmt.Errorf("bad %s header: %w", hdrNotBefore, err)
+		}
+		ev.notBefore = time.Unix(0, ns)
+	}
+	return ev, nil
+}
+
+// handle runs one delivery of an event.
+func (w *worker) handle(ctx context.Context, msg jetstream.Msg) {
+	defer w.wg.Done()
+	defer w.release(1)
+	ev, err := parseEvent(msg.Headers())
+	if err != nil {
+		w.q.log.Error("async: dropping a malformed event", "function", w.fn, "err", err)
+		_ = msg.Term()
+		return
+	}
+	cfg := w.config()
+	now := w.q.o.Now()
+	if wait := ev.notBefore.Sub(now); wait > 0 {
+		_ = msg.NakWithDelay(wait)
+		return
+	}
+	if now.Sub(ev.enqueued) > cfg.MaxEventAge {
+		w.finish(ctx, msg, ev, outcome{condition: ConditionEventAgeExceeded, attempts: ev.attempts})
+		return
+	}
+	attempt := ev.attempts + 1
+	stop := keepAlive(msg, (cfg.Timeout+ackMargin)/3)
+	res, err := w.q.o.Invoker.Invoke(ctx, w.fn, ev.requestID, msg.Data())
+	stop()
+	switch {
+	case ctx.Err() != nil && (err != nil || res.FunctionError != ""):
+		// Cut short by Close or Configure: not the function's failure.
+		w.logAttempt(ev, attempt, "interrupted", "err", err)
+		_ = msg.Nak()
+	case errs.Is(errs.Throttled, err):
+		w.throttled(ctx, msg, ev)
+	case errs.Is(errs.NotFound, err):
+		w.logAttempt(ev, attempt, "dropped", "err", err)
+		w.q.m.dropped.WithLabelValues(w.fn, dropNotFound).Inc()
+		_ = msg.Term()
+	case err != nil:
+		w.logAttempt(ev, attempt, "error", "err", err)
+		w.failed(ctx, msg, ev, attempt, serviceError(err))
+	case res.FunctionError != "":
+		w.logAttempt(ev, attempt, "error", "errorType", res.ErrorType)
+		w.failed(ctx, msg, ev, attempt, &res)
+	default:
+		w.logAttempt(ev, attempt, "success")
+		w.finish(ctx, msg, ev, outcome{condition: ConditionSuccess, attempts: attempt, last: &res})
+	}
+}
+
+func (w *worker) logAttempt(ev event, attempt int, outcome string, args ...any) {
+	w.q.log.Info("async attempt", append([]any{"function", w.fn, "requestId", ev.requestID, "attempt", attempt, "outcome", outcome}, args...)...)
+}
+
+// serviceError is the result recorded for an attempt that failed outside
+// the function.
+func serviceError(err error) *Result {
+	p, _ := json.Marshal(map[string]string{"errorMessage": err.Error(), "errorType": "ServiceException"})
+	return &Result{Payload: p, FunctionError: functionErrUnhandled, ErrorType: "ServiceException"}
+}
+
+// keepAlive tells JetStream the message is still being worked on, so a
+// long invocation is not redelivered.
+func keepAlive(msg jetstream.Msg, every time.Duration) (stop func()) {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				_ = msg.InProgress()
+			}
+		}
+	})
+	return func() { close(done); wg.Wait() }
+}
+
+// throttled holds the event back, doubling the delay with each delivery,
+// without counting an attempt.
+func (w *worker) throttled(ctx context.Context, msg jetstream.Msg, ev event) {
+	n := uint64(1)
+	if md, err := msg.Metadata(); err == nil {
+		n = md.NumDelivered
+	}
+	delay := w.q.o.ThrottleDelay
+	for i := uint64(1); i < n && delay < MaxThrottleDelay; i++ {
+		delay *= 2
+	}
+	delay = min(delay, MaxThrottleDelay)
+	w.logAttempt(ev, ev.attempts+1, "throttled", "retryIn", delay)
+	cfg := w.config()
+	if w.q.o.Now().Add(delay).Sub(ev.enqueued) > cfg.MaxEventAge {
+		w.finish(ctx, msg, ev, outcome{condition: ConditionEventAgeExceeded, attempts: ev.attempts})
+		return
+	}
+	_ = msg.NakWithDelay(delay)
+}
+
+// failed schedules a retry or, when none is left, ends the event.
+func (w *worker) failed(ctx context.Context, msg jetstream.Msg, ev event, attempt int, res *Result) {
+	cfg := w.config()
+	if attempt > cfg.MaxRetryAttempts {
+		w.finish(ctx, msg, ev, outcome{condition: ConditionRetriesExhausted, attempts: attempt, last: res})
+		return
+	}
+	delay := w.q.o.Retry[min(attempt, len(w.q.o.Retry))-1]
+	at := w.q.o.Now().Add(delay)
+	if at.Sub(ev.enqueued) > cfg.MaxEventAge {
+		w.finish(ctx, msg, ev, outcome{condition: ConditionEventAgeExceeded, attempts: attempt, last: res})
+		return
+	}
+	if err := w.requeue(msg, ev, attempt, at); err != nil {
+		// The event stays as it was and is tried again as the same attempt.
+		w.q.log.Error("async: scheduling a retry", "function", w.fn, "requestId", ev.requestID, "err", err)
+		_ = msg.NakWithDelay(delay)
+		return
+	}
+	w.q.m.retries.WithLabelValues(w.fn).Inc()
+}
+
+// requeue replaces msg with a copy that records the attempt and is held
+// back until at. The copy's message id makes a repeat (after a crash
+// between publish and ack) a duplicate JetStream drops.
+func (w *worker) requeue(msg jetstream.Msg, ev event, attempt int, at time.Time) error {
+	ctx, cancel := context.WithTimeout(context.Background(), apiTimeout)
+	defer cancel()
+	next := nats.NewMsg(msg.Subject())
+	next.Data = msg.Data()
+	next.Header.Set(hdrRequestID, ev.requestID)
+	next.Header.Set(hdrEnqueued, strconv.FormatInt(ev.enqueued.UnixNano(), 10))
+	next.Header.Set(hdrAttempts, strconv.Itoa(attempt))
+	next.Header.Set(hdrNotBefore, strconv.FormatInt(at.UnixNano(), 10))
+	next.Header.Set(jetstream.MsgIDHeader, ev.requestID+"/"+strconv.Itoa(attempt))
+	if _, err := w.q.js.PublishMsg(ctx, next); err != nil {
+		return err
+	}
+	return msg.Ack()
+}
+
+// finish sends the invocation record to the destination for its
+// condition, then removes the event.
+func (w *worker) finish(ctx context.Context, msg jetstream.Msg, ev event, o outcome) {
+	cfg := w.config()
+	dest := cfg.OnFailure
+	switch o.condition {
+	case ConditionSuccess:
+		dest = cfg.OnSuccess
+	case ConditionRetriesExhausted:
+		w.q.m.dropped.WithLabelValues(w.fn, dropRetries).Inc()
+	case ConditionEventAgeExceeded:
+		w.q.m.dropped.WithLabelValues(w.fn, dropAge).Inc()
+	}
+	if o.condition != ConditionSuccess {
+		w.q.log.Warn("async event failed", "function", w.fn, "requestId", ev.requestID, "condition", o.condition, "attempts", o.attempts)
+	}
+	if dest != nil {
+		if err := w.deliver(ctx, dest, msg.Data(), ev, o); err != nil {
+			w.q.log.Error("async: delivering to destination", "function", w.fn, "requestId", ev.requestID, "destination", dest.target(), "err", err)
+		} else {
+			w.q.m.destinations.WithLabelValues(w.fn, o.condition).Inc()
+		}
+	}
+	_ = msg.Ack()
+}
+
+// deliver sends the record for an event to dest. It outlives a Close so
+// a finished event's record is not lost.
+func (w *worker) deliver(ctx context.Context, dest *Destination, payload []byte, ev event, o outcome) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), apiTimeout)
+	defer cancel()
+	now := w.q.o.Now()
+	rec, err := newRecord(now, w.fn, ev.requestID, payload, o)
+	if err != nil {
+		return err
+	}
+	target := dest.target()
+	if target == "" {
+		return errors.New("destination names no function or event bus")
+	}
+	switch dest.Kind {
+	case KindFunction:
+		_, err = w.q.enqueue(ctx, target, rec)
+		return err
+	case KindEventBus:
+		if w.q.o.Publish == nil {
+			return errors.New("no event bus is wired")
+		}
+		event, err := newBusEvent(now, w.fn, target, o.condition, rec)
+		if err != nil {
+			return err
+		}
+		return w.q.o.Publish(ctx, target, event)
+	}
+	return fmt.Errorf("unknown destination kind %q", dest.Kind)
+}
