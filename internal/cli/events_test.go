@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -218,5 +217,4 @@ func TestEventDrivenEndToEnd(t *testing.T) {
 			t.Errorf("trigger of a function without schedules: exit %d, want 2", code)
 		}
 	})
-	_ = http.StatusOK
 }
