@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -224,8 +225,14 @@ func (w *worker) handle(ctx context.Context, msg jetstream.Msg) {
 	}
 }
 
+// logAttempt logs one attempt: failures at Info, successes at Debug (a
+// busy queue would flood the log).
 func (w *worker) logAttempt(ev event, attempt int, outcome string, args ...any) {
-	w.q.log.Info("async attempt", append([]any{"function", w.fn, "requestId", ev.requestID, "attempt", attempt, "outcome", outcome}, args...)...)
+	level := slog.LevelInfo
+	if outcome == "success" {
+		level = slog.LevelDebug
+	}
+	w.q.log.Log(context.Background(), level, "async attempt", append([]any{"function", w.fn, "requestId", ev.requestID, "attempt", attempt, "outcome", outcome}, args...)...)
 }
 
 // serviceError is the result recorded for an attempt that failed outside
