@@ -350,9 +350,29 @@ func TestQuickstart(t *testing.T) {
 			t.Errorf("%s: exit %d, stdout %q, stderr %q; want %d, %q, %q", c.name, code, stdout, stderr, c.code, c.stdout, c.stderr)
 		}
 	}
+	// The same function behind the HTTP API, and its schedule fired now.
+	req, _ := http.NewRequest("GET", "http://"+v.listen+"/hello/Grace", nil)
+	req.Host = "api.localhost"
+	if resp, err := http.DefaultClient.Do(req); err != nil {
+		t.Error(err)
+	} else {
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !strings.Contains(string(b), `"message":"Hello, Grace!"`) {
+			t.Errorf("api: %d %s", resp.StatusCode, b)
+		}
+	}
+	if code, _, stderr := run(t, "trigger", "hello", "--admin", v.admin); code != 0 {
+		t.Errorf("trigger: %d %s", code, stderr)
+	}
+	until(t, 20*time.Second, func() bool {
+		_, out, _ := run(t, "logs", "hello", "--admin", v.admin)
+		return strings.Count(out, "hello invoked") >= 3
+	})
 	_, metrics := fetch(t, "GET", "http://"+v.admin+"/metrics", nil)
-	for _, want := range []string{`verge_function_invocations_total{function="hello"} 1`, `verge_function_cold_starts_total{function="hello"} 1`,
-		`verge_function_duration_seconds_count{function="hello"} 1`, `verge_function_billed_gb_seconds_total{function="hello"}`} {
+	for _, want := range []string{`verge_function_invocations_total{function="hello"} 3`, `verge_function_cold_starts_total{function="hello"} 1`,
+		`verge_function_duration_seconds_count{function="hello"} 3`, `verge_function_billed_gb_seconds_total{function="hello"}`,
+		`verge_async_queued_total{function="hello"} 1`} {
 		if !strings.Contains(metrics, want) {
 			t.Errorf("/metrics lacks %s", want)
 		}
