@@ -34,6 +34,14 @@ const authStack = `resources:
         - type: http-api-gateway
           properties:
             httpApiGatewayName: api
+            path: /cognito
+            method: GET
+            authorizer:
+              type: cognito
+              properties: {userPoolId: us-east-1_Verge1, audience: [app-client], jwksFile: keys.json}
+        - type: http-api-gateway
+          properties:
+            httpApiGatewayName: api
             path: /lambda
             method: GET
             authorizer:
@@ -120,6 +128,21 @@ func TestAuthorizersEndToEnd(t *testing.T) {
 			}
 		})
 	}
+
+	t.Run("cognito", func(t *testing.T) {
+		// A Cognito access token: the pool's issuer, client_id rather than aud.
+		access := jwt.Claims{Issuer: "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Verge1", Subject: "user-2",
+			Expiry: jwt.NewNumericDate(now.Add(time.Hour))}
+		resp, body := call(t, "GET", v.listen, host, "/cognito", nil, "Authorization", sign(key, access, map[string]any{"client_id": "app-client", "token_use": "access"}))
+		var e events.APIGatewayV2HTTPRequest
+		if resp.StatusCode != 200 || json.Unmarshal(body, &e) != nil || e.RequestContext.Authorizer.JWT.Claims["sub"] != "user-2" {
+			t.Errorf("cognito token: %d %s", resp.StatusCode, body)
+		}
+		resp, _ = call(t, "GET", v.listen, host, "/cognito", nil, "Authorization", sign(key, valid, nil))
+		if resp.StatusCode != 401 {
+			t.Errorf("a token of another issuer: %d, want 401", resp.StatusCode)
+		}
+	})
 
 	t.Run("lambda authorizer", func(t *testing.T) {
 		calls := func(body []byte) float64 {

@@ -357,7 +357,7 @@ func TestIgnoredPropertiesDocumented(t *testing.T) {
 // a property, and a rejected key is never listed as allowed.
 func TestRejectedPropertiesDocumented(t *testing.T) {
 	found := map[string]bool{}
-	for _, typ := range []reflect.Type{reflect.TypeFor[EdgeLambdaFunctionProps]()} {
+	for _, typ := range []reflect.Type{reflect.TypeFor[EdgeLambdaFunctionProps](), reflect.TypeFor[CognitoAuthorizerProps]()} {
 		s := schemaOf(typ)
 		for _, f := range s.fields {
 			if typ.Field(f.index).Type != rejectedType {

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/textproto"
 	"os"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -188,6 +189,8 @@ func (r *resolver) authorizer(a *Authorizer) (*RouteAuthorizer, bool) {
 		return r.jwtAuthorizer(p)
 	case *LambdaAuthorizerProps:
 		return r.lambdaAuthorizer(p)
+	case *CognitoAuthorizerProps:
+		return r.cognitoAuthorizer(p)
 	}
 	return nil, false // the type was reported when decoded
 }
@@ -195,31 +198,58 @@ func (r *resolver) authorizer(a *Authorizer) (*RouteAuthorizer, bool) {
 // jwtAuthorizer checks a JWT authorizer's issuer, audience, keys and
 // identity source.
 func (r *resolver) jwtAuthorizer(p *JWTAuthorizerProps) (*RouteAuthorizer, bool) {
-	ra := &RouteAuthorizer{Type: AuthorizerJWT, Issuer: p.Issuer, JWKSURL: p.JwksURL, IdentitySources: []string{defaultJWTIdentitySource}}
+	ra := &RouteAuthorizer{Type: AuthorizerJWT, Issuer: p.Issuer}
 	ok := r.httpURL(&p.Issuer, "issuer")
-	ra.Audience, ok = r.nonEmptyList(&p.Audience, "audience"), ok && len(p.Audience) > 0
-	urlAt, hasURL := r.d.pos(&p.JwksURL)
-	if hasURL {
-		ok = r.httpURL(&p.JwksURL, "jwksUrl") && ok
+	return ra, r.jwtCommon(ra, &p.Audience, &p.JwksURL, &p.JwksFile, &p.IdentitySources) && ok
+}
+
+// cognitoAuthorizer checks a Cognito authorizer: a JWT authorizer whose
+// issuer is the user pool's, https://cognito-idp.REGION.amazonaws.com/POOL.
+func (r *resolver) cognitoAuthorizer(p *CognitoAuthorizerProps) (*RouteAuthorizer, bool) {
+	ra := &RouteAuthorizer{Type: AuthorizerJWT}
+	ok := false
+	if at, set := r.d.pos(&p.UserPoolID); set {
+		region, _, found := strings.Cut(p.UserPoolID, "_")
+		if !found || !userPoolID.MatchString(p.UserPoolID) {
+			r.d.errorf(at, "userPoolId %q must be a Cognito user pool id: REGION_ID, such as us-east-1_AbC123xyZ", p.UserPoolID)
+		} else {
+			ra.Issuer, ok = "https://cognito-idp."+region+".amazonaws.com/"+p.UserPoolID, true
+		}
 	}
-	if fileAt, hasFile := r.d.pos(&p.JwksFile); hasFile {
+	return ra, r.jwtCommon(ra, &p.Audience, &p.JwksURL, &p.JwksFile, &p.IdentitySources) && ok
+}
+
+// userPoolID is the shape of a Cognito user pool id.
+var userPoolID = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d_[0-9A-Za-z]+$`)
+
+// jwtCommon checks what JWT and Cognito authorizers share: the audience,
+// where the keys are, and the identity source.
+func (r *resolver) jwtCommon(ra *RouteAuthorizer, audience *[]string, jwksURL, jwksFile *string, ids *[]string) bool {
+	ra.JWKSURL, ra.IdentitySources = *jwksURL, []string{defaultJWTIdentitySource}
+	ra.Audience = r.nonEmptyList(audience, "audience")
+	ok := len(*audience) > 0
+	urlAt, hasURL := r.d.pos(jwksURL)
+	if hasURL {
+		ok = r.httpURL(jwksURL, "jwksUrl") && ok
+	}
+	if fileAt, hasFile := r.d.pos(jwksFile); hasFile {
 		if hasURL {
 			r.d.errorf(fileAt, "jwksFile and jwksUrl (line %d) cannot be used together: the keys come from one place", urlAt.line)
 			ok = false
 		}
-		file, found := r.path(&p.JwksFile, "jwksFile", false)
-		ok = found && r.jwksFile(fileAt, p.JwksFile, file) && ok
+		file, found := r.path(jwksFile, "jwksFile", false)
+		ok = found && r.jwksFile(fileAt, *jwksFile, file) && ok
 		ra.JWKSFile = file
 	}
-	if _, set := r.d.pos(&p.IdentitySources); set {
-		srcs, srcOK := r.identitySources(&p.IdentitySources)
-		if at, _ := r.d.pos(&p.IdentitySources); srcOK && len(srcs) != 1 {
+	if _, set := r.d.pos(ids); set {
+		srcs, srcOK := r.identitySources(ids)
+		if at, _ := r.d.pos(ids); srcOK && len(srcs) != 1 {
 			r.d.errorf(at, "a jwt authorizer takes exactly one identity source (the token's place), found %d", len(srcs))
 			srcOK = false
 		}
 		ra.IdentitySources, ok = srcs, ok && srcOK
 	}
-	return ra, ok
+	return ok
 }
 
 // jwksFile checks that a key set file holds a JSON object with keys.

@@ -484,7 +484,8 @@ var ignoredProperties = map[string]string{
 // rejectedProperties say why each Rejected property is an error; every
 // Rejected field's key has an entry (TestRejectedPropertiesDocumented).
 var rejectedProperties = map[string]string{
-	"environment": "Lambda@Edge has no environment variables (only the reserved ones Lambda sets itself, such as AWS_REGION); put settings in the code",
+	"userPoolName": "Verge has no user-auth-pool resources yet: name the pool by its id with userPoolId (the issuer is https://cognito-idp.REGION.amazonaws.com/ID)",
+	"environment":  "Lambda@Edge has no environment variables (only the reserved ones Lambda sets itself, such as AWS_REGION); put settings in the code",
 }
 
 // An EnvironmentVar is one environment variable of a function.

@@ -166,20 +166,20 @@ type Authorizer struct {
 	Properties any `yaml:"properties"`
 }
 
-// The authorizer types.
+// The authorizer types. A cognito authorizer is planned as a jwt one.
 const (
-	AuthorizerJWT    = "jwt"
-	AuthorizerLambda = "lambda"
+	AuthorizerJWT     = "jwt"
+	AuthorizerLambda  = "lambda"
+	AuthorizerCognito = "cognito"
 )
 
 var authorizerTypes = typeSet{
 	what: "authorizer type",
 	supported: map[string]func() any{
-		AuthorizerJWT:    func() any { return new(JWTAuthorizerProps) },
-		AuthorizerLambda: func() any { return new(LambdaAuthorizerProps) },
+		AuthorizerJWT:     func() any { return new(JWTAuthorizerProps) },
+		AuthorizerLambda:  func() any { return new(LambdaAuthorizerProps) },
+		AuthorizerCognito: func() any { return new(CognitoAuthorizerProps) },
 	},
-	// Stacktape's cognito authorizer needs a user-auth-pool resource.
-	planned: []string{"cognito"},
 }
 
 // JWTAuthorizerProps configure a JWT authorizer, as API Gateway's: the
@@ -198,6 +198,29 @@ type JWTAuthorizerProps struct {
 	// IdentitySources say where the token is, one source. Default
 	// ["$request.header.Authorization"].
 	IdentitySources []string `yaml:"identitySources"`
+}
+
+// CognitoAuthorizerProps configure a Cognito user pool authorizer: a JWT
+// authorizer whose issuer is the pool's. Stacktape names a user-auth-pool
+// resource, which Verge does not have; here the pool is named by its id.
+type CognitoAuthorizerProps struct {
+	// UserPoolID is the pool's id, REGION_ID ("us-east-1_AbC123xyZ"); the
+	// issuer is https://cognito-idp.REGION.amazonaws.com/ID.
+	UserPoolID string `yaml:"userPoolId" verge:"required"`
+	// Audience are the app client ids accepted, at least one.
+	Audience []string `yaml:"audience" verge:"required"`
+	// JwksURL overrides where the keys are fetched (default: the pool's
+	// OpenID discovery document), an http(s) URL.
+	JwksURL string `yaml:"jwksUrl"`
+	// JwksFile is a JSON Web Key Set file, relative to the stack folder,
+	// for working offline. At most one of jwksUrl and jwksFile.
+	JwksFile string `yaml:"jwksFile"`
+	// IdentitySources say where the token is, one source. Default
+	// ["$request.header.Authorization"].
+	IdentitySources []string `yaml:"identitySources"`
+	// UserPoolName is Stacktape's way, naming a user-auth-pool resource,
+	// which Verge does not have: an error that says to use userPoolId.
+	UserPoolName Rejected `yaml:"userPoolName"`
 }
 
 // LambdaAuthorizerProps configure a Lambda authorizer: a function that
