@@ -18,7 +18,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"time"
 
@@ -90,11 +89,11 @@ func run(n, conc int, dur time.Duration) error {
 		return err
 	}
 	defer stopGW()
-	node, _, err := runtimes.Resolve(mustDefault(runtimes.Node))
+	node, _, err := runtimes.Resolve(load.MustDefault(runtimes.Node))
 	if err != nil {
 		return err
 	}
-	peerURL, stopPeer, err := startNodeServer(node.Interpreter)
+	peerURL, stopPeer, err := load.NodeServer(node.Interpreter, `hello`, "text/plain")
 	if err != nil {
 		return err
 	}
@@ -212,34 +211,4 @@ func check(resp *http.Response, err error) error {
 		return fmt.Errorf("status %d: %s", resp.StatusCode, b)
 	}
 	return nil
-}
-
-// startNodeServer runs the peer: a bare Node.js HTTP server answering what
-// the handler returns, the least a request to node can cost.
-func startNodeServer(node string) (url string, stop func(), err error) {
-	cmd := exec.Command(node, "-e", `const s = require("http").createServer((q, r) => { q.resume(); q.on("end", () => { r.setHeader("Content-Type", "text/plain"); r.end('hello'); }); });
-s.keepAliveTimeout = 60000;
-s.listen(0, "127.0.0.1", () => console.log(s.address().port));`)
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		return "", nil, err
-	}
-	if err := cmd.Start(); err != nil {
-		return "", nil, err
-	}
-	var port string
-	if _, err := fmt.Fscanln(out, &port); err != nil {
-		cmd.Process.Kill()
-		cmd.Wait()
-		return "", nil, fmt.Errorf("node peer: %v", err)
-	}
-	return "http://127.0.0.1:" + port + "/", func() { cmd.Process.Kill(); cmd.Wait() }, nil
-}
-
-func mustDefault(f runtimes.Family) string {
-	id, err := runtimes.Default(f)
-	if err != nil {
-		log.Fatal(err)
-	}
-	return id
 }

@@ -92,11 +92,11 @@ func run(n, conc int, dur time.Duration, cold int) error {
 	fmt.Printf("# Verge function runtime (%s, GOMAXPROCS=%s)\n\n", time.Now().UTC().Format(time.RFC3339), os.Getenv("GOMAXPROCS"))
 	fmt.Println("| measure | Verge | peer | ratio | target |")
 	fmt.Println("|---|---|---|---|---|")
-	node, _, err := runtimes.Resolve(mustDefault(runtimes.Node))
+	node, _, err := runtimes.Resolve(load.MustDefault(runtimes.Node))
 	if err != nil {
 		return err
 	}
-	peerURL, stopPeer, err := startNodeServer(node.Interpreter)
+	peerURL, stopPeer, err := load.NodeServer(node.Interpreter, `{"ok":true}`, "application/json")
 	if err != nil {
 		return err
 	}
@@ -125,7 +125,7 @@ func run(n, conc int, dur time.Duration, cold int) error {
 		fmt.Printf("| warm invoke %s, p99 | %s | node http: %s | %.2fx | < 5 ms (node) |\n", fn, load.Dur(p99), load.Dur(peer99), float64(p99)/float64(peer99))
 		fmt.Printf("| throughput %s, %d callers | %.0f/s | node http: %.0f/s | %.2fx | ≥ 3000/s (node) |\n", fn, conc, rps, peerRPS, rps/peerRPS)
 	}
-	py, _, err := runtimes.Resolve(mustDefault(runtimes.Python))
+	py, _, err := runtimes.Resolve(load.MustDefault(runtimes.Python))
 	if err != nil {
 		return err
 	}
@@ -157,37 +157,6 @@ func run(n, conc int, dur time.Duration, cold int) error {
 		fmt.Printf("| idle memory of one warm %s sandbox (RSS) | %.1f MB | | | reported |\n", fn, float64(rss)/(1<<20))
 	}
 	return nil
-}
-
-// startNodeServer runs the peer for warm invocations: a bare Node.js HTTP
-// server answering what the trivial handler returns, the least a request to
-// node can cost.
-func startNodeServer(node string) (url string, stop func(), err error) {
-	cmd := exec.Command(node, "-e", `const s = require("http").createServer((q, r) => { q.resume(); q.on("end", () => { r.setHeader("Content-Type", "application/json"); r.end('{"ok":true}'); }); });
-s.keepAliveTimeout = 60000;
-s.listen(0, "127.0.0.1", () => console.log(s.address().port));`)
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		return "", nil, err
-	}
-	if err := cmd.Start(); err != nil {
-		return "", nil, err
-	}
-	var port string
-	if _, err := fmt.Fscanln(out, &port); err != nil {
-		cmd.Process.Kill()
-		cmd.Wait()
-		return "", nil, fmt.Errorf("node peer: %v", err)
-	}
-	return "http://127.0.0.1:" + port + "/", func() { cmd.Process.Kill(); cmd.Wait() }, nil
-}
-
-func mustDefault(f runtimes.Family) string {
-	id, err := runtimes.Default(f)
-	if err != nil {
-		log.Fatal(err)
-	}
-	return id
 }
 
 // invokeOnce posts an empty event and checks for a 200 without a function

@@ -64,10 +64,8 @@ const (
 	detailTypeSuccess    = "Lambda Function Invocation Result - Success"
 	detailTypeFailure    = "Lambda Function Invocation Result - Failure"
 	recordVersion        = "1.0"
-	eventVersion         = "0"
 	latest               = "$LATEST"
 	recordTimeLayout     = "2006-01-02T15:04:05.000Z"
-	eventTimeLayout      = "2006-01-02T15:04:05Z"
 	functionErrUnhandled = "Unhandled"
 )
 

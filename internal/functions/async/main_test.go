@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-lambda-go/events"
+
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
 	"github.com/verge-edge/verge/internal/broker"
@@ -97,6 +99,10 @@ func (f *invoker) next(t testing.TB, fn string) call {
 		}
 	}
 }
+
+// busEvent is an event-bus destination's event, decoded with the type a Go
+// function would use.
+type busEvent = events.EventBridgeEvent
 
 // bus captures event-bus destinations.
 type bus struct{ events chan busEvent }

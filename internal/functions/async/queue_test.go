@@ -109,7 +109,7 @@ func TestRetries(t *testing.T) {
 			if ev.ID != "failures" || ev.DetailType != "Lambda Function Invocation Result - Failure" {
 				t.Errorf("event = %+v", ev)
 			}
-			want := requestContext{RequestID: id, FunctionArn: functionARN("bad") + ":$LATEST", Condition: "RetriesExhausted", ApproximateInvokeCount: 1 + c.retries}
+			want := requestContext{RequestID: id, FunctionArn: "arn:aws:lambda:us-east-1:000000000000:function:bad:$LATEST", Condition: "RetriesExhausted", ApproximateInvokeCount: 1 + c.retries}
 			if r.RequestContext != want {
 				t.Errorf("requestContext = %+v, want %+v", r.RequestContext, want)
 			}

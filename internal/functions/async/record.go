@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/verge-edge/verge/internal/arn"
+	"github.com/verge-edge/verge/internal/triggers/eventbus"
 )
 
 // record is Lambda's invocation record, as destinations receive it.
@@ -33,19 +34,6 @@ type responseContext struct {
 	FunctionError   string `json:"functionError,omitempty"`
 }
 
-// busEvent is the EventBridge event an event-bus destination receives.
-type busEvent struct {
-	Version    string          `json:"version"`
-	ID         string          `json:"id"`
-	DetailType string          `json:"detail-type"`
-	Source     string          `json:"source"`
-	Account    string          `json:"account"`
-	Time       string          `json:"time"`
-	Region     string          `json:"region"`
-	Resources  []string        `json:"resources"`
-	Detail     json.RawMessage `json:"detail"`
-}
-
 // outcome is how an event ended.
 type outcome struct {
 	condition string
@@ -60,7 +48,7 @@ func newRecord(now time.Time, fn, requestID string, payload []byte, o outcome) (
 		Timestamp: now.UTC().Format(recordTimeLayout),
 		RequestContext: requestContext{
 			RequestID:              requestID,
-			FunctionArn:            functionARN(fn) + ":" + latest,
+			FunctionArn:            arn.Function(fn, latest),
 			Condition:              o.condition,
 			ApproximateInvokeCount: o.attempts,
 		},
@@ -76,23 +64,16 @@ func newRecord(now time.Time, fn, requestID string, payload []byte, o outcome) (
 	return json.Marshal(r)
 }
 
-// newBusEvent wraps a record for delivery to bus.
+// newBusEvent wraps a record for delivery to bus: the event EventBridge
+// delivers, with the record as its detail.
 func newBusEvent(now time.Time, fn, bus, condition string, rec []byte) ([]byte, error) {
 	dt := detailTypeFailure
 	if condition == ConditionSuccess {
 		dt = detailTypeSuccess
 	}
-	return json.Marshal(busEvent{
-		Version:    eventVersion,
-		ID:         uuid.NewString(),
-		DetailType: dt,
-		Source:     eventSource,
-		Account:    arn.Account,
-		Time:       now.UTC().Format(eventTimeLayout),
-		Region:     arn.Region,
-		Resources:  []string{busARN(bus), functionARN(fn) + ":" + latest},
-		Detail:     rec,
-	})
+	e := eventbus.Entry{Source: eventSource, DetailType: dt, Detail: string(rec),
+		Resources: []string{arn.EventBus(bus), arn.Function(fn, latest)}}
+	return eventbus.Envelope(e, uuid.NewString(), now), nil
 }
 
 // asJSON returns b when it is JSON, else b as a JSON string, so a record
@@ -103,16 +84,6 @@ func asJSON(b []byte) json.RawMessage {
 	}
 	s, _ := json.Marshal(string(b))
 	return s
-}
-
-// functionARN is a function's unqualified ARN.
-func functionARN(fn string) string {
-	return "arn:aws:lambda:" + arn.Region + ":" + arn.Account + ":function:" + fn
-}
-
-// busARN is an event bus's ARN.
-func busARN(bus string) string {
-	return "arn:aws:events:" + arn.Region + ":" + arn.Account + ":event-bus/" + bus
 }
 
 // target is the function or bus a Destination names: Name, or else the

@@ -19,10 +19,8 @@ const (
 
 // Scheduled Event payload constants (EventBridge's "Scheduled Event").
 const (
-	eventVersion    = "0"
 	eventDetailType = "Scheduled Event"
 	eventSource     = "aws.events"
-	eventTimeLayout = "2006-01-02T15:04:05Z"
 )
 
 // maxRateValue bounds a rate's value so its period cannot overflow a
