@@ -7,14 +7,17 @@ import (
 	"net/http"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/verge-edge/verge/internal/broker"
 	"github.com/verge-edge/verge/internal/dispatch"
+	"github.com/verge-edge/verge/internal/errs"
 	"github.com/verge-edge/verge/internal/functions"
 	"github.com/verge-edge/verge/internal/functions/async"
+	"github.com/verge-edge/verge/internal/stack"
 	"github.com/verge-edge/verge/internal/triggers/eventbus"
 )
 
@@ -25,34 +28,115 @@ var devRetry = []time.Duration{time.Second, 2 * time.Second}
 
 // eventSide is the event-driven half of a running Verge: the broker, the
 // asynchronous invocation queue and the dispatcher of schedules and buses.
+// It starts with the first plan that has functions, so a CDN-only stack
+// runs no broker.
 type eventSide struct {
+	c       *runConfig
+	lambdas *functions.Service
+	logger  *slog.Logger
+	reg     prometheus.Registerer
+	retry   []time.Duration
+
+	mu     sync.Mutex
 	broker *broker.Broker
 	queue  *async.Queue
 	disp   *dispatch.Dispatcher
 }
 
-// startEvents opens the broker (embedded under DATA/nats, or --nats) and
-// the queue, and returns the dispatcher, not yet loaded.
-func (c *runConfig) startEvents(ctx context.Context, lambdas *functions.Service, logger *slog.Logger, reg prometheus.Registerer) (*eventSide, error) {
+func (c *runConfig) newEventSide(lambdas *functions.Service, logger *slog.Logger, reg prometheus.Registerer) (*eventSide, error) {
 	retry, err := c.retryDelays()
 	if err != nil {
 		return nil, err
 	}
-	b, err := broker.Open(ctx, broker.Options{Dir: filepath.Join(c.data, "nats"), URL: c.natsURL, Logger: logger})
-	if err != nil {
-		return nil, fmt.Errorf("the event broker: %w", err)
+	return &eventSide{c: c, lambdas: lambdas, logger: logger, reg: reg, retry: retry}, nil
+}
+
+// load applies a plan: it opens the broker (embedded under DATA/nats, or
+// --nats) and the queue when the plan is the first with functions.
+func (ev *eventSide) load(ctx context.Context, plan *stack.Plan) error {
+	ev.mu.Lock()
+	defer ev.mu.Unlock()
+	if ev.disp == nil {
+		if len(plan.Functions) == 0 {
+			return nil
+		}
+		if err := ev.start(ctx); err != nil {
+			return err
+		}
 	}
-	ev := &eventSide{broker: b}
-	q, err := async.New(ctx, async.Options{JetStream: b.JetStream(), Invoker: dispatch.Invoker(lambdas), Retry: retry,
-		Publish: func(ctx context.Context, bus string, event []byte) error { return ev.disp.Publish(ctx, bus, event) },
-		Logger:  logger, Registry: reg})
+	return ev.disp.Load(plan)
+}
+
+func (ev *eventSide) start(ctx context.Context) error {
+	b, err := broker.Open(ctx, broker.Options{Dir: filepath.Join(ev.c.data, "nats"), URL: ev.c.natsURL, Logger: ev.logger})
+	if err != nil {
+		return fmt.Errorf("the event broker: %w", err)
+	}
+	q, err := async.New(ctx, async.Options{JetStream: b.JetStream(), Invoker: dispatch.Invoker(ev.lambdas), Retry: ev.retry,
+		Publish: ev.Publish, Logger: ev.logger, Registry: ev.reg})
 	if err != nil {
 		b.Close()
-		return nil, fmt.Errorf("the asynchronous queue: %w", err)
+		return fmt.Errorf("the asynchronous queue: %w", err)
 	}
-	ev.queue = q
-	ev.disp = dispatch.New(dispatch.Options{Queue: q, Logger: logger})
-	return ev, nil
+	ev.broker, ev.queue = b, q
+	ev.disp = dispatch.New(dispatch.Options{Queue: q, Logger: ev.logger})
+	return nil
+}
+
+// parts returns the queue and dispatcher, nil before the first plan with
+// functions.
+func (ev *eventSide) parts() (*async.Queue, *dispatch.Dispatcher) {
+	ev.mu.Lock()
+	defer ev.mu.Unlock()
+	return ev.queue, ev.disp
+}
+
+// Enqueue takes an asynchronous invocation (awsapi.Enqueuer).
+func (ev *eventSide) Enqueue(ctx context.Context, fn string, payload []byte) (string, error) {
+	q, _ := ev.parts()
+	if q == nil {
+		return "", errs.E(errs.NotFound, fn, fmt.Errorf("Function not found: %s", fn))
+	}
+	return q.Enqueue(ctx, fn, payload)
+}
+
+// Publish puts an event on a bus (eventbus.Publisher); with no functions
+// no rule can match.
+func (ev *eventSide) Publish(ctx context.Context, bus string, event []byte) error {
+	if _, d := ev.parts(); d != nil {
+		return d.Publish(ctx, bus, event)
+	}
+	return nil
+}
+
+// hasBus says whether bus exists: the default one always does.
+func (ev *eventSide) hasBus(bus string) bool {
+	if _, d := ev.parts(); d != nil {
+		return d.HasBus(bus)
+	}
+	return eventbus.BusName(bus) == stack.DefaultEventBus
+}
+
+// Pending, NextTimes and Trigger serve the admin API (admin.Async).
+func (ev *eventSide) Pending() map[string]int {
+	if q, _ := ev.parts(); q != nil {
+		return q.Pending()
+	}
+	return map[string]int{}
+}
+
+func (ev *eventSide) NextTimes() map[string]time.Time {
+	if _, d := ev.parts(); d != nil {
+		return d.NextTimes()
+	}
+	return map[string]time.Time{}
+}
+
+func (ev *eventSide) Trigger(fn string) int {
+	if _, d := ev.parts(); d != nil {
+		return d.Trigger(fn)
+	}
+	return 0
 }
 
 // retryDelays parses --async-retry; the default is dev's seconds or AWS's.
@@ -76,12 +160,17 @@ func (c *runConfig) retryDelays() ([]time.Duration, error) {
 
 // routes adds the EventBridge PutEvents endpoint (AWS JSON 1.1 on POST /).
 func (ev *eventSide) routes(mux *http.ServeMux) {
-	mux.Handle("POST /{$}", eventbus.NewHandler(ev.disp, ev.disp.HasBus))
+	mux.Handle("POST /{$}", eventbus.NewHandler(ev, ev.hasBus))
 }
 
 // close stops the schedules, then the queue (running invocations go back to
 // the queue), then the broker.
 func (ev *eventSide) close() {
+	ev.mu.Lock()
+	defer ev.mu.Unlock()
+	if ev.disp == nil {
+		return
+	}
 	ev.disp.Close()
 	ev.queue.Close()
 	ev.broker.Close()

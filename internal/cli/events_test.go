@@ -3,6 +3,8 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -217,4 +219,30 @@ func TestEventDrivenEndToEnd(t *testing.T) {
 			t.Errorf("trigger of a function without schedules: exit %d, want 2", code)
 		}
 	})
+}
+
+// TestEventsStartWithFunctions: a stack without functions runs no broker;
+// the first reload that adds one starts it, and its schedule can fire.
+func TestEventsStartWithFunctions(t *testing.T) {
+	dir := stackDir(t, "resources:\n  site:\n    type: bucket\n    properties: {directory: ., cdn: {enabled: true}}\n")
+	v := start(t, "dev", dir)
+	if _, err := os.Stat(filepath.Join(dir, ".verge", "nats")); !os.IsNotExist(err) {
+		t.Errorf("a stack without functions opened the broker: %v", err)
+	}
+	writeFiles(t, dir, map[string]string{"fn/log.js": eventsFiles["fn/log.js"], "verge.yaml": `resources:
+  ticker:
+    type: function
+    properties:
+      packaging: {type: stacktape-lambda-buildpack, properties: {entryfilePath: fn/log.js}}
+      events:
+        - type: schedule
+          properties: {scheduleRate: rate(5 minutes), input: {hello: 1}}
+`})
+	until(t, 30*time.Second, func() bool {
+		code, _, _ := run(t, "trigger", "ticker", "--admin", v.admin)
+		return code == 0
+	})
+	if recs := logged(t, v, "ticker", "GOT", 1, 20*time.Second); len(recs) != 1 || recs[0]["hello"] != 1.0 {
+		t.Errorf("ticker got %v", recs)
+	}
 }

@@ -213,15 +213,15 @@ func (c *runConfig) run(ctx context.Context, env *Env) int {
 		fmt.Fprintln(env.Stderr, "verge:", err)
 		return exitUsage
 	}
-	ev, err := c.startEvents(ctx, lambdas, logger, reg)
+	ev, err := c.newEventSide(lambdas, logger, reg)
 	if err != nil {
 		fmt.Fprintln(env.Stderr, "verge:", err)
-		return exitFail
+		return exitUsage
 	}
 	defer ev.close()
-	if err := ev.disp.Load(plan); err != nil {
+	if err := ev.load(ctx, plan); err != nil {
 		fmt.Fprintln(env.Stderr, "verge:", err)
-		return exitUsage
+		return exitFail
 	}
 
 	viewerLn, err := net.Listen("tcp", c.listen)
@@ -239,11 +239,11 @@ func (c *runConfig) run(ctx context.Context, env *Env) int {
 	viewer := &http.Server{Handler: gw, MaxHeaderBytes: edge.MaxHeaderBytes, ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout: 120 * time.Second, ErrorLog: errLog}
 	routes := func(mux *http.ServeMux) {
-		awsapi.Register(mux, lambdas, ev.queue)
+		awsapi.Register(mux, lambdas, ev)
 		mux.Handle("GET "+logs.Path, logs.Handler(logStore))
 		ev.routes(mux)
 	}
-	adminSrv := &http.Server{Handler: admin.New(admin.Config{Edge: srv, Metrics: metrics, Registry: reg, Token: c.token, Routes: routes, Async: ev.disp}),
+	adminSrv := &http.Server{Handler: admin.New(admin.Config{Edge: srv, Metrics: metrics, Registry: reg, Token: c.token, Routes: routes, Async: ev}),
 		ReadHeaderTimeout: 10 * time.Second, ErrorLog: errLog}
 
 	doors, err := listenDoors(plan, gw, errLog)
@@ -269,7 +269,7 @@ func (c *runConfig) run(ctx context.Context, env *Env) int {
 	// Watch before saying we are ready: a change saved right after must not be missed.
 	var stopWatch func()
 	if c.watch {
-		w, err := newWatcher(plan, srv, gw, ev.disp, logger, c.data, &fns, fnOpts, lambdas)
+		w, err := newWatcher(plan, srv, gw, ev, logger, c.data, &fns, fnOpts, lambdas)
 		if err != nil {
 			logger.Warn("file watching is off", "err", err)
 		} else {

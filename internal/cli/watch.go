@@ -10,8 +10,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/verge-edge/verge/internal/dispatch"
-
 	"github.com/verge-edge/verge/internal/gateway"
 
 	"github.com/fsnotify/fsnotify"
@@ -31,7 +29,7 @@ type watcher struct {
 	fsw  *fsnotify.Watcher
 	srv  *edge.Server
 	gw   *gateway.Server
-	disp *dispatch.Dispatcher
+	ev   *eventSide
 	log  *slog.Logger
 	data string
 
@@ -49,12 +47,12 @@ type watcher struct {
 	timer   *time.Timer
 }
 
-func newWatcher(plan *stack.Plan, srv *edge.Server, gw *gateway.Server, disp *dispatch.Dispatcher, log *slog.Logger, data string, fns **edgeFuncs, fnOpts edgeFuncsOptions, lambdas *functions.Service) (*watcher, error) {
+func newWatcher(plan *stack.Plan, srv *edge.Server, gw *gateway.Server, ev *eventSide, log *slog.Logger, data string, fns **edgeFuncs, fnOpts edgeFuncsOptions, lambdas *functions.Service) (*watcher, error) {
 	fsw, err := fsnotify.NewWatcher()
 	if err != nil {
 		return nil, err
 	}
-	w := &watcher{fsw: fsw, srv: srv, gw: gw, disp: disp, log: log, data: data, plan: plan, fns: fns, fnOpts: fnOpts, lambdas: lambdas, pending: map[string]struct{}{}}
+	w := &watcher{fsw: fsw, srv: srv, gw: gw, ev: ev, log: log, data: data, plan: plan, fns: fns, fnOpts: fnOpts, lambdas: lambdas, pending: map[string]struct{}{}}
 	w.watchRoots(plan)
 	return w, nil
 }
@@ -204,7 +202,7 @@ func (w *watcher) reload(old *stack.Plan) {
 		w.log.Error("could not apply the stack; still running the previous version", "err", err)
 		return
 	}
-	if err := w.disp.Load(plan); err != nil {
+	if err := w.ev.load(context.Background(), plan); err != nil {
 		fns.Close()
 		w.log.Error("could not apply the stack's schedules and event rules; still running the previous version", "err", err)
 		return
