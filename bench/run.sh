@@ -22,6 +22,8 @@
 #                    viewer-response cdn-function (verge) / njs
 #                    js_header_filter (nginx) adding two headers
 #   FN_COMPUTE       verge serve --function-compute (unset: Verge's 5ms default)
+#   FN_ENGINE [0]    1: the function also reads event.request, so Verge cannot
+#                    reuse its result and runs the JavaScript on every hit
 #   NJS_MODULE [/usr/lib/nginx/modules/ngx_http_js_module.so]
 #                    (apt-get install libnginx-mod-http-js)
 #   FN_PERF  [0]     1: after the fn runs, perf record -g Verge under the fn
@@ -52,6 +54,7 @@ SIZES=${SIZES:-1k 100k}
 TESTS=${TESTS:-hit fn collapse memory}
 FN_SIZE=${FN_SIZE:-1k}
 FN_COMPUTE=${FN_COMPUTE:-}
+FN_ENGINE=${FN_ENGINE:-0}
 NJS_MODULE=${NJS_MODULE:-/usr/lib/nginx/modules/ngx_http_js_module.so}
 FN_PERF=${FN_PERF:-0}
 FN_PERF_SECS=${FN_PERF_SECS:-10}
@@ -210,8 +213,10 @@ wait_http "$ORIGIN/_count"
 mkdir -p "$TMP/stack/public"
 echo '<!doctype html><title>bench</title>' >"$TMP/stack/public/index.html"
 # The fn test's route /f/* is /o/* with a viewer-response cdn-function (it
-# runs on every response, hits included; such hits take the full pipeline,
-# not the fast path). The nginx side's njs filter below sets the same headers.
+# runs on every response, hits included, on the fast path; it reads only the
+# response, so Verge reuses its result for hits of the same entry and Age,
+# unless FN_ENGINE=1 makes it read the request too). The nginx side's njs
+# filter below sets the same headers.
 FN_HSTS='max-age=63072000; includeSubdomains; preload'
 FN_ROUTE=""
 FN_RESOURCE=""
@@ -228,7 +233,7 @@ if ((FN)); then
       entryfilePath: headers.js"
 	cat >"$TMP/stack/headers.js" <<EOF
 function handler(event) {
-    var response = event.response;
+    var response = event.response;$( ((FN_ENGINE)) && printf '\n    if (event.request.method === "OPTIONS") { response.statusCode = 204; }')
     response.headers['strict-transport-security'] = { value: '$FN_HSTS' };
     response.headers['x-frame-options'] = { value: 'DENY' };
     return response;
@@ -754,7 +759,7 @@ if ((FN)); then
 	{
 		echo "### cdn-function on cache hits ($FN_SIZE, saturated, mean of $ROUNDS round(s))"
 		echo
-		echo "The same $FN_SIZE object, always a cache hit, with and without a viewer-response function that adds \`Strict-Transport-Security: $FN_HSTS\` and \`X-Frame-Options: DENY\`. Verge runs it as a \`cdn-function\` (CloudFront Functions JavaScript, in process; such hits stay on the fast path, which runs the function and writes what it returns$([[ -n $FN_COMPUTE ]] && echo ", \`--function-compute $FN_COMPUTE\`")); nginx as an njs \`js_header_filter\` on a \`proxy_cache\` location. Same load and placement as the hit test; the order alternates per round."
+		echo "The same $FN_SIZE object, always a cache hit, with and without a viewer-response function that adds \`Strict-Transport-Security: $FN_HSTS\` and \`X-Frame-Options: DENY\`. Verge runs it as a \`cdn-function\` (CloudFront Functions JavaScript, in process; such hits stay on the fast path, which runs the function and writes what it returns$( ((FN_ENGINE)) && echo "; \`FN_ENGINE=1\`: the function reads the request too, so it runs on every hit" || echo ", reusing the result of a function that reads only the response for hits of the same entry and Age")$([[ -n $FN_COMPUTE ]] && echo ", \`--function-compute $FN_COMPUTE\`")); nginx as an njs \`js_header_filter\` on a \`proxy_cache\` location. Same load and placement as the hit test; the order alternates per round."
 		echo
 		echo "| server, path | function | req/s | p50 (ms) | p99 (ms) | server CPU % | server CPU µs per request | errors (non-2xx, socket) |"
 		echo "|---|---|---:|---:|---:|---:|---:|---:|"

@@ -95,13 +95,22 @@ func appendResponseEvent(b []byte, r *edge.Request, resp *edge.Response, v *resp
 	o := w.writeHead(r, distName, ViewerResponse)
 	o.key("request")
 	w.writeRequest(r, viewRequest(r))
-	ro := o.key("response").open()
+	o.key("response")
+	w.b = appendResponsePart(w.b, resp, v)
+	o.close()
+	return w.b
+}
+
+// appendResponsePart appends the response object of a viewer-response
+// event: what a pure function's result depends on (see memo).
+func appendResponsePart(b []byte, resp *edge.Response, v *responseView) []byte {
+	w := writer{b: b}
+	ro := w.open()
 	ro.key("statusCode").raw(strconv.Itoa(resp.Status))
 	ro.key("statusDescription").str(http.StatusText(resp.Status))
 	ro.key("headers").writeFields(v.headers, false)
 	ro.key("cookies").writeFields(v.cookies, true)
 	ro.close()
-	o.close()
 	return w.b
 }
 

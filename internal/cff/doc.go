@@ -31,6 +31,13 @@
 // unchanged goes out with its original bytes. Absent querystring, headers or
 // cookies in a result mean none.
 //
+// The Runner keeps the result of a viewer-response run that read nothing
+// but the event's response (jsfn.Result.Pure: no request, viewer or
+// context, no clock, no random number, no KeyValueStore, no console) and
+// applies it, validated as a run's result, to later responses whose event
+// part is the same byte for byte, without running the handler: on cache
+// hits of one entry, a header-adding function costs a lookup (memo.go).
+//
 // For `verge test-function`, ParseEvent and NormalizeEvent read test events
 // as TestFunction does, and FormatOutput and FormatUtilization produce its
 // FunctionOutput and ComputeUtilization.

@@ -42,6 +42,11 @@ type function struct {
 	name string
 	pool *jsfn.Pool
 	kvs  *KVS
+	// memo keeps the results of pure viewer-response runs (memo.go).
+	memo memo
+	// reused counts a viewer-response run the edge answered with a kept
+	// response (edge.Response.Reuse).
+	reused func()
 }
 
 // NewRunner compiles every cdn-function of plan. It runs only
@@ -61,6 +66,7 @@ func NewRunner(plan *stack.Plan, opts RunnerOptions) (*Runner, error) {
 			r.Close()
 			return nil, errs.E(op, name, err)
 		}
+		fn.reused = func() { r.m.observe(fn.name, string(stack.ViewerResponse), 0, nil) }
 		r.funcs[name] = fn
 	}
 	return r, nil
@@ -140,11 +146,24 @@ func (r *Runner) Response(ctx context.Context, t stack.Trigger, ref *stack.Funct
 	if err != nil {
 		return err
 	}
+	check := f.memo.checking()
+	var key []byte
+	if check {
+		kb := memoKeys.Get().(*memoKey)
+		defer memoKeys.Put(kb)
+		kb.b, kb.names = appendResponseKey(kb.b[:0], resp, kb.names)
+		key = kb.b
+		if a, ok := f.memo.get(key); ok {
+			a.apply(resp)
+			resp.Reuse = f.reused
+			return nil
+		}
+	}
 	v := viewResponse(resp)
 	buf := eventBufs.Get().(*[]byte)
 	defer eventBufs.Put(buf)
 	*buf = appendResponseEvent((*buf)[:0], req, resp, v, domainOf(req))
-	res, err := r.run(ctx, f, *buf, req.RequestID, nil)
+	res, err := r.runChecked(ctx, f, *buf, req.RequestID, nil, check)
 	if err != nil {
 		return err
 	}
@@ -155,8 +174,29 @@ func (r *Runner) Response(ctx context.Context, t stack.Trigger, ref *stack.Funct
 	if err != nil {
 		return err
 	}
-	return applyResponse(o, resp, v)
+	if err := applyResponse(o, resp, v); err != nil {
+		return err
+	}
+	if check {
+		var a *applied
+		if res.Pure {
+			a = appliedOf(resp, o.has("body"))
+		}
+		f.memo.record(key, a, res.Pure)
+		if res.Pure {
+			resp.Reuse = f.reused
+		}
+	}
+	return nil
 }
+
+// memoKey is scratch space for a memo key.
+type memoKey struct {
+	b     []byte
+	names []string
+}
+
+var memoKeys = sync.Pool{New: func() any { return &memoKey{b: make([]byte, 0, 512), names: make([]string, 0, 16)} }}
 
 func (r *Runner) lookup(t stack.Trigger, ref *stack.FunctionRef) (*function, error) {
 	if t != stack.ViewerRequest && t != stack.ViewerResponse {
@@ -172,9 +212,14 @@ func (r *Runner) lookup(t stack.Trigger, ref *stack.FunctionRef) (*function, err
 // run runs f on ev and logs what the function printed, each line with the
 // request id, as CloudFront's function logs do.
 func (r *Runner) run(ctx context.Context, f *function, ev []byte, requestID string, rawQuery *string) (*jsfn.Result, error) {
+	return r.runChecked(ctx, f, ev, requestID, rawQuery, false)
+}
+
+// runChecked is run, asking jsfn whether the run was pure when check is set.
+func (r *Runner) runChecked(ctx context.Context, f *function, ev []byte, requestID string, rawQuery *string, check bool) (*jsfn.Result, error) {
 	// The Runner reports no compute, only its wall time: CoarseCompute
 	// saves a system call per run.
-	opts := jsfn.RunOptions{Now: time.Now(), RequestID: requestID, RawQueryString: rawQuery, CoarseCompute: true}
+	opts := jsfn.RunOptions{Now: time.Now(), RequestID: requestID, RawQueryString: rawQuery, CoarseCompute: true, CheckPure: check}
 	if f.kvs != nil {
 		opts.Host = f.kvs
 	}

@@ -6,10 +6,13 @@ import (
 	"fmt"
 	"net/http"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/verge-edge/verge/internal/stack"
 )
 
 // TestFastFunctionHitMatchesPipeline: a hit whose behaviour has a
@@ -164,4 +167,132 @@ func FuzzFastRequestHeader(f *testing.F) {
 			t.Fatalf("fast %s\nnet/http %s\nhead %q", a, b, head)
 		}
 	})
+}
+
+// TestFastFunctionHitReused: an outcome the Runner marks Reusable is
+// written again for later hits of the entry with the same Age, without
+// the function, with the hit's own X-Request-Id; HEAD gets it without the
+// body; an outcome not marked runs the function on every hit.
+func TestFastFunctionHitReused(t *testing.T) {
+	type tc struct {
+		name, path string
+		reusable   bool
+		fn         func(*Response)
+		wantBody   string
+	}
+	cases := []tc{
+		{"headers", "/add", true, func(r *Response) { r.Header.Set("X-Frame-Options", "DENY") }, "body of /add"},
+		{"own body", "/body", true, func(r *Response) { r.Body = []byte("<p>new</p>") }, "<p>new</p>"},
+		{"not reusable", "/each", false, func(r *Response) { r.Header.Set("X-Frame-Options", "DENY") }, "body of /each"},
+	}
+	byPath := map[string]tc{}
+	for _, c := range cases {
+		byPath[c.path] = c
+	}
+	o := newOrigin(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "max-age=600")
+		w.Header().Set("Content-Type", "text/plain")
+		fmt.Fprint(w, "body of "+r.URL.Path)
+	})
+	run := &scriptRunner{}
+	run.resp = map[string]func(*Request, *Response) error{
+		"vr": func(r *Request, resp *Response) error {
+			c := byPath[r.URI]
+			c.fn(resp)
+			if c.reusable {
+				resp.Reuse = func() { run.record(stack.ViewerResponse, &stack.FunctionRef{Name: "reused"}) }
+			}
+			return nil
+		},
+	}
+	b := httpBehavior("*", o.URL, defaultPolicy)
+	b.Functions.ViewerResponse = ref("vr")
+	e := startEdge(t, planOf(distOf("site", b)), run)
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			get(t, "GET", e.url+c.path) // the miss
+			run.took()
+			runsByAge, reused := map[string]int{}, 0
+			ids := map[string]bool{}
+			var first string
+			for i, method := range []string{"GET", "GET", "HEAD", "GET", "GET"} {
+				resp, body := get(t, method, e.url+c.path)
+				age := resp.Header.Get("Age")
+				for _, call := range run.took() {
+					if call == "viewer-response:reused" {
+						reused++
+					} else {
+						runsByAge[age]++
+					}
+				}
+				want := c.wantBody
+				if method == "HEAD" {
+					want = ""
+				}
+				if body != want || resp.Header.Get("Content-Length") != strconv.Itoa(len(c.wantBody)) {
+					t.Errorf("%d %s: body %q (Content-Length %s), want %q", i, method, body, resp.Header.Get("Content-Length"), want)
+				}
+				id := resp.Header.Get("X-Request-Id")
+				if id == "" || ids[id] {
+					t.Errorf("%d: X-Request-Id %q missing or repeated", i, id)
+				}
+				ids[id] = true
+				lines := functionHeaderLines(resp.Header)
+				if first == "" {
+					first = lines
+				} else if lines != first {
+					t.Errorf("%d: headers differ\nfirst: %s\nnow:   %s", i, first, lines)
+				}
+			}
+			for age, runs := range runsByAge {
+				if c.reusable && runs != 1 {
+					t.Errorf("Age %s: the function ran %d times, want once", age, runs)
+				}
+			}
+			if total := sum(runsByAge); total+reused != 5 || !c.reusable && total != 5 {
+				t.Errorf("the function ran %d times and was reused %d times for 5 hits", total, reused)
+			}
+		})
+	}
+}
+
+func sum(m map[string]int) (n int) {
+	for _, v := range m {
+		n += v
+	}
+	return n
+}
+
+// TestFastFunctionReuseEndsWithLoad: a new configuration (here the same
+// plan with another runner) never gets a response kept under the old one.
+func TestFastFunctionReuseEndsWithLoad(t *testing.T) {
+	o := newOrigin(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "max-age=600")
+		fmt.Fprint(w, "body")
+	})
+	runner := func(value string) *scriptRunner {
+		return &scriptRunner{resp: map[string]func(*Request, *Response) error{
+			"vr": func(_ *Request, resp *Response) error {
+				resp.Header.Set("X-Version", value)
+				resp.Reuse = func() {}
+				return nil
+			},
+		}}
+	}
+	b := httpBehavior("*", o.URL, defaultPolicy)
+	b.Functions.ViewerResponse = ref("vr")
+	plan := planOf(distOf("site", b))
+	e := startEdge(t, plan, runner("1"))
+	get(t, "GET", e.url+"/a") // the miss
+	for range 2 {
+		if resp, _ := get(t, "GET", e.url+"/a"); resp.Header.Get("X-Version") != "1" {
+			t.Fatalf("X-Version %q, want 1", resp.Header.Get("X-Version"))
+		}
+	}
+	if err := e.Load(plan, runner("2")); err != nil {
+		t.Fatal(err)
+	}
+	if resp, _ := get(t, "GET", e.url+"/a"); resp.Header.Get("X-Version") != "2" {
+		t.Errorf("after Load: X-Version %q, want 2", resp.Header.Get("X-Version"))
+	}
 }

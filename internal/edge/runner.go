@@ -77,6 +77,13 @@ type Response struct {
 	// Body replaces the origin's body when not nil. For a generated response
 	// it is the whole body.
 	Body []byte
+	// Reuse, set by a Runner at viewer-response, says that what it made of
+	// the response depends on nothing but the status and headers it got:
+	// not the request, the clock nor the body. The fast path then answers
+	// later hits of the same entry, with the same Age, with the response
+	// it wrote, without calling the Runner, and calls Reuse for each so
+	// that the Runner counts the run.
+	Reuse func()
 }
 
 // FuncError is how a Runner reports a failed function: the status the

@@ -54,6 +54,9 @@ type Server struct {
 	gen atomic.Uint64
 	// fastHits counts hits the fast path answered.
 	fastHits atomic.Uint64
+	// fnHeads keeps the responses of reusable viewer-response outcomes
+	// (fastfn.go).
+	fnHeads fnHeads
 	// bg tracks background work (detached fetches) for Close.
 	bg      sync.WaitGroup
 	closing atomic.Bool
@@ -93,6 +96,7 @@ func (s *Server) Load(plan *stack.Plan, runner Runner) error {
 	if old := s.state.Swap(st); old != nil {
 		old.close()
 	}
+	s.fnHeads.clear()
 	return nil
 }
 

@@ -58,6 +58,18 @@
 // as strings of characters up to U+00FF, one per byte. The host function
 // recovers from panics; a host panic fails the run with KindInternal.
 //
+// # Pure runs
+//
+// RunOptions.CheckPure makes the run report, in Result.Pure, whether its
+// result depends on nothing but the event's version and response: the
+// prelude turns the event's context, viewer and request into accessors
+// that note a read or a write (in place: same order, still enumerable),
+// and notes Date.now(), new Date() and Date() (the clock), Math.random,
+// console, the KeyValueStore and the origin helpers; an async handler is
+// never pure. A caller may then keep the output and reuse it for an event
+// with the same response (package cff does, for viewer-response functions
+// on cache hits). The check costs a few microseconds a run.
+//
 // # Sandbox
 //
 // Before the program runs, the prelude (prelude.js) removes eval, makes

@@ -25,7 +25,8 @@ function handler(event) {
 }`
 
 // FuzzRun feeds arbitrary bytes as the event to a fixed handler: a run
-// ends with a Result and either no error (and JSON output) or a RunError.
+// ends with a Result and either no error (and JSON output) or a RunError,
+// and a run with CheckPure has the same outcome.
 func FuzzRun(f *testing.F) {
 	for _, s := range []string{viewerResponseEvent, `{}`, `null`, `[]`, `"x"`, `1e400`, `{"request":null}`,
 		`{"request":{"uri":"/origin","headers":null,"querystring":{"a":{"value":"1"}}}}`,
@@ -38,6 +39,10 @@ func FuzzRun(f *testing.F) {
 		res, err := pool.Run(context.Background(), event, RunOptions{Now: fixedNow})
 		if res == nil {
 			t.Fatalf("no Result (error %v)", err)
+		}
+		checked, cerr := pool.Run(context.Background(), event, RunOptions{Now: fixedNow, CheckPure: true})
+		if got, want := outcome(checked, cerr), outcome(res, err); got != want {
+			t.Fatalf("with CheckPure %s, without %s", got, want)
 		}
 		if err != nil {
 			var re *RunError

@@ -301,6 +301,10 @@ func (v *vm) call(raw []any) (r any, err error) {
 		return nil, err
 	}
 	switch op {
+	case opLog, opKVSGet, opKVSMeta, opOrigin:
+		v.run.impure = true
+	}
+	switch op {
 	case opLog:
 		return nil, v.hostLog(a)
 	case opB64Enc, opB64Dec, opAtob, opHexEnc, opHexDec, opUTF8Enc, opUTF8Dec, opQSUnesc:

@@ -125,6 +125,9 @@ type RunOptions struct {
 	// system call per run for callers that do not report compute; the
 	// budget is enforced as without it.
 	CoarseCompute bool
+	// CheckPure asks whether the run's result depends on the event's
+	// response alone: see Result.Pure. It costs a few microseconds.
+	CheckPure bool
 }
 
 // Result is what a run produced.
@@ -144,6 +147,15 @@ type Result struct {
 	// Origin is the last origin modification the function asked for, nil
 	// if it asked for none.
 	Origin *OriginUpdate
+	// Pure is set, when RunOptions.CheckPure asked, for a run that read no
+	// event property but version and response, did not read the clock
+	// (Date.now(), new Date(), Date()) nor Math.random, called no
+	// console method, KeyValueStore or origin helper, and whose handler
+	// returned a value, not a promise. Another run on an event with the
+	// same version and response returns the same Output, unless the
+	// function keeps state in the VM's globals across runs, which
+	// CloudFront does not allow a function to rely on.
+	Pure bool
 }
 
 // MaxLogBytes caps the bytes of Result.Logs, as CloudFront truncates

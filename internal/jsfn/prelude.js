@@ -35,9 +35,14 @@ const ErrorCtor = Error, TypeErrorCtor = TypeError, RangeErrorCtor = RangeError,
 const encodeURIComponentFn = encodeURIComponent, decodeURIComponentFn = decodeURIComponent;
 const mathMin = Math.min, mathMax = Math.max, mathAbs = Math.abs, mathFloor = Math.floor;
 const isFiniteFn = isFinite;
+const noArgs = Object.freeze([]);
 
 // Per-run state, set by run.
 let nowMs = 0, kvsOK = false, rawQS, edge = null, factory = null;
+// touched is set when a run reads what may differ between two runs on the
+// same response (see RunOptions.CheckPure): the clock, Math.random, or an
+// event property other than version and response.
+let touched = false;
 let pState = 0, pValue, pError;
 
 // fatal reports whether e is the engine running out of memory, which the
@@ -55,7 +60,11 @@ function define(obj, name, value) {
 
 function FrozenDate(...args) {
 	if (new.target === undefined) {
+		touched = true;
 		return new RealDate(nowMs).toString();
+	}
+	if (args.length === 0) {
+		touched = true;
 	}
 	return construct(RealDate, args.length === 0 ? [nowMs] : args, new.target);
 }
@@ -63,10 +72,18 @@ defineProperty(FrozenDate, "name", { value: "Date" });
 defineProperty(FrozenDate, "length", { value: 7 });
 defineProperty(FrozenDate, "prototype", { value: RealDate.prototype });
 define(RealDate.prototype, "constructor", FrozenDate);
-define(FrozenDate, "now", function now() { return nowMs; });
+define(FrozenDate, "now", function now() { touched = true; return nowMs; });
 define(FrozenDate, "parse", RealDate.parse);
 define(FrozenDate, "UTC", RealDate.UTC);
 define(G, "Date", FrozenDate);
+
+// ---- Math.random, which a pure run (see touched) must not use.
+
+const realRandom = Math.random;
+define(Math, "random", function random() {
+	touched = true;
+	return apply(realRandom, Math, noArgs);
+});
 
 // ---- console
 
@@ -1046,7 +1063,21 @@ define(requestProto, "rawQueryString", function rawQueryString() {
 	return rawQS;
 });
 
-const noArgs = freeze([]);
+// watch makes the property name of obj an accessor that sets touched
+// when it is read or written, in place (same position, enumerable).
+function watch(obj, name) {
+	if (!apply(hasOwn, obj, [name])) {
+		return;
+	}
+	let val = obj[name];
+	defineProperty(obj, name, {
+		get() { touched = true; return val; },
+		set(v) { touched = true; val = v; },
+		enumerable: true, configurable: true,
+	});
+}
+
+const watched = freeze(["context", "viewer", "request"]);
 
 function settle(ok, v) {
 	pState = ok ? 1 : 2;
@@ -1091,7 +1122,10 @@ return function init(rt) {
 		// "U", "J"+why (see out), "P" when the handler returned a promise
 		// (call poll once the jobs ran), "M" when there is no handler, or
 		// "E"+why when ev is not JSON.
-		run(ev, now, kvs, raw, edgeJSON) {
+		//
+		// With check set, a result made without touching anything that
+		// may differ on the same response (see touched) is tagged "~".
+		run(ev, now, kvs, raw, edgeJSON, check) {
 			nowMs = now;
 			kvsOK = kvs;
 			rawQS = raw;
@@ -1116,6 +1150,12 @@ return function init(rt) {
 					setPrototypeOf(req, requestProto);
 				}
 			}
+			touched = false;
+			if (check && event !== null && typeof event === "object") {
+				for (let i = 0; i < watched.length; i++) {
+					watch(event, watched[i]);
+				}
+			}
 			const handler = apply(factory, G, noArgs);
 			if (typeof handler !== "function") {
 				return "M";
@@ -1125,7 +1165,11 @@ return function init(rt) {
 				apply(promiseThen, promiseResolve(r), [(v) => settle(true, v), (e) => settle(false, e)]);
 				return "P";
 			}
-			return out(r);
+			const s = out(r);
+			if (check && !touched && s !== "U" && s[0] !== "J") {
+				return "~" + s;
+			}
+			return s;
 		},
 		// poll returns "P" while the handler's promise is pending, throws
 		// its rejection, or returns what out returns for its value.

@@ -72,6 +72,9 @@ type runState struct {
 	origin        *OriginUpdate
 	hashes        map[int]hash.Hash
 	panicked      string // a host function panicked with this
+	// impure is set by the host operations a pure run does not use (see
+	// Result.Pure).
+	impure bool
 }
 
 func (r *runState) reset(h Host) {
@@ -197,8 +200,9 @@ func (v *vm) exec(ctx context.Context, event []byte, opts RunOptions) (*Result, 
 		v.broken = true
 		return nil, fmt.Errorf("jsfn: run: %w", ctx.Err())
 	}
+	pure := false
 	if err == nil {
-		reply, err = output(reply)
+		reply, pure, err = output(reply)
 	}
 	if err != nil {
 		re := err.(*RunError) // invoke and output return no other error
@@ -214,6 +218,7 @@ func (v *vm) exec(ctx context.Context, event []byte, opts RunOptions) (*Result, 
 	// can share its memory.
 	res.Output = unsafe.Slice(unsafe.StringData(reply), len(reply))
 	res.Origin = v.run.origin
+	res.Pure = pure && opts.CheckPure && !v.run.impure && v.run.origin == nil && len(v.run.logs) == 0 && !v.run.logsTruncated
 	return res, nil
 }
 
@@ -271,7 +276,7 @@ func (v *vm) start(event []byte, opts RunOptions, start time.Time) (string, erro
 	// may share event's memory. The instant goes as an int64: a float64
 	// would go through encoding/json.
 	ev := unsafe.String(unsafe.SliceData(event), len(event))
-	r, err := v.runFn.Call(quickjs.UndefinedValue, ev, now.UnixMilli(), opts.Host != nil, raw, edge)
+	r, err := v.runFn.Call(quickjs.UndefinedValue, ev, now.UnixMilli(), opts.Host != nil, raw, edge, opts.CheckPure)
 	if err != nil {
 		return "", err
 	}
@@ -329,26 +334,32 @@ func (v *vm) settle(ctx context.Context) (string, error) {
 	return s, nil
 }
 
-// output turns the driver's reply into the run's output JSON.
-func output(reply string) (string, error) {
+// output turns the driver's reply into the run's output JSON; pure is set
+// when the driver tagged it as a pure run's (see Result.Pure).
+func output(reply string) (out string, pure bool, err error) {
 	if reply == "" {
-		return "", &RunError{Kind: KindInternal, Message: "empty reply from the driver"}
+		return "", false, &RunError{Kind: KindInternal, Message: "empty reply from the driver"}
 	}
 	body := reply[1:]
 	switch reply[0] {
 	case 'U':
-		return "", &RunError{Kind: KindInvalid, Message: "the handler returned undefined"}
+		return "", false, &RunError{Kind: KindInvalid, Message: "the handler returned undefined"}
 	case 'J':
-		return "", &RunError{Kind: KindInvalid, Message: "the handler's result is not JSON: " + body}
+		return "", false, &RunError{Kind: KindInvalid, Message: "the handler's result is not JSON: " + body}
 	case 'M':
-		return "", &RunError{Kind: KindInvalid, Message: "the function defines no handler function"}
+		return "", false, &RunError{Kind: KindInvalid, Message: "the function defines no handler function"}
 	case 'E':
-		return "", &RunError{Kind: KindInvalid, Message: "the event is not JSON: " + body}
+		return "", false, &RunError{Kind: KindInvalid, Message: "the event is not JSON: " + body}
 	case 'P':
-		return "", &RunError{Kind: KindInternal, Message: "unknown reply from the driver"}
+		return "", false, &RunError{Kind: KindInternal, Message: "unknown reply from the driver"}
+	case '~':
+		if body == "" {
+			return "", false, &RunError{Kind: KindInternal, Message: "empty reply from the driver"}
+		}
+		return body, true, nil
 	}
 	// JSON text: an object, array, string, number or literal.
-	return reply, nil
+	return reply, false, nil
 }
 
 // classify turns an error of the engine into a RunError.
