@@ -6,7 +6,7 @@
 // reference), and the latency from a PutEvents call to the handler's
 // invocation starting.
 //
-//	go run ./bench/events [-d 5s] [-c 8] [-n 2000] [-lat 500]
+//	go run ./bench/events [-d 5s] [-c 8] [-n 2000] [-lat 500] [-cpuprofile FILE]
 package main
 
 import (
@@ -21,6 +21,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/pprof"
 	"sort"
 	"strconv"
 	"strings"
@@ -45,6 +46,7 @@ func main() {
 	conc := flag.Int("c", 8, "concurrent callers")
 	n := flag.Int("n", 2000, "events for the delivery run")
 	lat := flag.Int("lat", 500, "events for the latency run, one at a time")
+	flag.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the delivery run to this file")
 	flag.Parse()
 	if err := run(*dur, *conc, *n, *lat); err != nil {
 		log.Fatal(err)
@@ -184,10 +186,15 @@ func run(dur time.Duration, conc, n, lat int) error {
 		}
 	}
 	start := time.Now()
+	stopProfile, err := profile()
+	if err != nil {
+		return err
+	}
 	if err := drain(q, p, before+int64(n), 5*time.Minute); err != nil {
 		return err
 	}
 	delivered := float64(n) / time.Since(start).Seconds()
+	stopProfile()
 	syncRPS, err := load.Throughput(func() error {
 		_, err := svc.Invoke(ctx, &functions.Request{Function: "noop"})
 		return err
@@ -283,4 +290,23 @@ func wrkAccept(url string, body []byte, dur time.Duration) (float64, error) {
 		return 0, fmt.Errorf("no Requests/sec in wrk's output: %s", out)
 	}
 	return rps, nil
+}
+
+// cpuProfile is where -cpuprofile writes.
+var cpuProfile string
+
+// profile starts the CPU profile of the delivery run, if asked.
+func profile() (stop func(), err error) {
+	if cpuProfile == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(cpuProfile)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
