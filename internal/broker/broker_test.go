@@ -32,7 +32,8 @@ func open(t *testing.T, o Options) *Broker {
 
 func TestOpenClose(t *testing.T) {
 	var logs bytes.Buffer
-	b := open(t, Options{Dir: t.TempDir(), Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	// The server's notices are Debug: the banner stays out of an Info log.
+	b := open(t, Options{Dir: t.TempDir(), Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 	if !b.Conn().IsConnected() {
 		t.Fatal("not connected")
 	}

@@ -17,7 +17,9 @@ func (g logger) log(level slog.Level, format string, v []any) {
 	}
 }
 
-func (g logger) Noticef(format string, v ...any) { g.log(slog.LevelInfo, format, v) }
+// Noticef is the server's start banner and routine notes: Debug, so an
+// embedded broker does not fill Verge's console.
+func (g logger) Noticef(format string, v ...any) { g.log(slog.LevelDebug, format, v) }
 func (g logger) Warnf(format string, v ...any)   { g.log(slog.LevelWarn, format, v) }
 func (g logger) Fatalf(format string, v ...any)  { g.log(slog.LevelError, format, v) }
 func (g logger) Errorf(format string, v ...any)  { g.log(slog.LevelError, format, v) }
