@@ -73,8 +73,6 @@ const (
 const (
 	// ackMargin is added to the function's timeout for AckWait.
 	ackMargin = 30 * time.Second
-	// fetchWait is how long one pull request waits for messages.
-	fetchWait = 5 * time.Second
 	// apiTimeout bounds a JetStream API call made without a caller's context.
 	apiTimeout = 10 * time.Second
 	// errorPause is the pause after a failed pull, before the next.

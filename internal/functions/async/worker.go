@@ -73,61 +73,48 @@ func (w *worker) stop() {
 	w.wg.Wait()
 }
 
-// run pulls only as many messages as there are free slots, so no message
-// waits in a client buffer while its AckWait runs.
+// run keeps a continuous pull open, with a few messages buffered, and
+// starts one event per free slot. The buffer hides the pull's round trip:
+// when an event ends the next one is already here. A buffered message's
+// AckWait (the function's timeout and a margin) outlasts any wait for a
+// slot, since a slot frees when an invocation ends or times out.
 func (w *worker) run(ctx context.Context) {
 	defer close(w.done)
 	for ctx.Err() == nil {
-		n := w.acquire(ctx)
-		if n == 0 {
-			return
-		}
-		got, err := w.fetch(ctx, n)
-		w.release(n - got)
-		if err != nil && ctx.Err() == nil {
+		if err := w.consume(ctx); err != nil && ctx.Err() == nil {
 			w.pause(ctx, err)
 		}
 	}
 }
 
-// fetch pulls up to n messages and starts each as it arrives; the pull
-// ends after fetchWait, or at once when ctx ends.
-func (w *worker) fetch(ctx context.Context, n int) (int, error) {
-	fctx, cancel := context.WithTimeout(ctx, fetchWait)
-	defer cancel()
-	batch, err := w.cons.Fetch(n, jetstream.FetchContext(fctx))
+// consume runs one pull subscription until ctx ends or the pull fails.
+func (w *worker) consume(ctx context.Context) error {
+	it, err := w.cons.Messages(jetstream.PullMaxMessages(cap(w.slots)))
 	if err != nil {
-		return 0, err
+		return err
 	}
-	got := 0
-	for msg := range batch.Messages() {
-		got++
+	stopOnDone := context.AfterFunc(ctx, it.Stop)
+	defer func() {
+		stopOnDone()
+		it.Stop()
+	}()
+	for {
+		select {
+		case w.slots <- struct{}{}:
+		case <-ctx.Done():
+			return nil
+		}
+		msg, err := it.Next()
+		if err != nil {
+			w.release(1)
+			if errors.Is(err, jetstream.ErrMsgIteratorClosed) {
+				return nil
+			}
+			return err
+		}
 		w.wg.Add(1)
 		go w.handle(ctx, msg)
 	}
-	if err := batch.Error(); err != nil && !errors.Is(err, context.DeadlineExceeded) {
-		return got, err
-	}
-	return got, nil
-}
-
-// acquire blocks for one free slot and takes every other free one.
-func (w *worker) acquire(ctx context.Context) int {
-	select {
-	case w.slots <- struct{}{}:
-	case <-ctx.Done():
-		return 0
-	}
-	n := 1
-	for n < cap(w.slots) {
-		select {
-		case w.slots <- struct{}{}:
-			n++
-		default:
-			return n
-		}
-	}
-	return n
 }
 
 func (w *worker) release(n int) {
