@@ -36,7 +36,6 @@ const (
 	payloadV2    = "2.0"
 	eventType    = "REQUEST"
 	defaultStage = "$default"
-	timeLayout   = "02/Jan/2006:15:04:05 -0700"
 )
 
 // IAM policy vocabulary.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/verge-edge/verge/internal/arn"
 	"github.com/verge-edge/verge/internal/stack"
+	"github.com/verge-edge/verge/internal/triggers/httpapi"
 )
 
 // lambdaAuthorizer asks a function, caching its verdicts by identity.
@@ -146,30 +147,9 @@ type eventV2 struct {
 	Cookies               []string          `json:"cookies,omitempty"`
 	Headers               map[string]string `json:"headers"`
 	QueryStringParameters map[string]string `json:"queryStringParameters,omitempty"`
-	RequestContext        contextV2         `json:"requestContext"`
+	RequestContext        httpapi.ContextV2 `json:"requestContext"`
 	PathParameters        map[string]string `json:"pathParameters,omitempty"`
 	StageVariables        map[string]string `json:"stageVariables,omitempty"`
-}
-
-type contextV2 struct {
-	AccountID    string `json:"accountId"`
-	APIID        string `json:"apiId"`
-	DomainName   string `json:"domainName"`
-	DomainPrefix string `json:"domainPrefix"`
-	HTTP         httpV2 `json:"http"`
-	RequestID    string `json:"requestId"`
-	RouteKey     string `json:"routeKey"`
-	Stage        string `json:"stage"`
-	Time         string `json:"time"`
-	TimeEpoch    int64  `json:"timeEpoch"`
-}
-
-type httpV2 struct {
-	Method    string `json:"method"`
-	Path      string `json:"path"`
-	Protocol  string `json:"protocol"`
-	SourceIP  string `json:"sourceIp"`
-	UserAgent string `json:"userAgent"`
 }
 
 func newEventV2(r *Request, ids []string) eventV2 {
@@ -179,15 +159,15 @@ func newEventV2(r *Request, ids []string) eventV2 {
 		IdentitySource: ids, RouteKey: r.RouteKey, RawPath: r.RawPath,
 		RawQueryString: r.RawQuery, Cookies: r.Cookies, Headers: r.Header,
 		PathParameters: r.PathParameters, StageVariables: r.StageVariables,
-		RequestContext: contextV2{
+		RequestContext: httpapi.ContextV2{
 			AccountID: arn.Account, APIID: r.APIID,
 			DomainName: r.DomainName, DomainPrefix: prefix,
-			HTTP: httpV2{
+			HTTP: httpapi.HTTPV2{
 				Method: r.Method, Path: r.Path, Protocol: r.Protocol,
 				SourceIP: r.SourceIP, UserAgent: r.UserAgent,
 			},
 			RequestID: r.RequestID, RouteKey: r.RouteKey, Stage: r.stage(),
-			Time: r.Time.UTC().Format(timeLayout), TimeEpoch: r.Time.UnixMilli(),
+			Time: r.Time.UTC().Format(httpapi.TimeLayout), TimeEpoch: r.Time.UnixMilli(),
 		},
 	}
 	if ev.Headers == nil {

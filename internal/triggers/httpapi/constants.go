@@ -1,6 +1,10 @@
 package httpapi
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/verge-edge/verge/internal/arn"
+)
 
 // Payload format versions (the event's "version" field).
 const (
@@ -22,14 +26,15 @@ const (
 // requests get TooLarge.
 const MaxRequestBody = 10 << 20
 
-// timeLayout is requestContext.time / requestTime: "21/Apr/2020:15:08:21 +0000".
-const timeLayout = "02/Jan/2006:15:04:05 -0700"
+// TimeLayout is requestContext.time / requestTime: "21/Apr/2020:15:08:21 +0000".
+const TimeLayout = "02/Jan/2006:15:04:05 -0700"
 
-// Event defaults for what a local gateway has no real value for.
-const (
-	DefaultAccountID = "123456789012"
-	defaultSourceIP  = "127.0.0.1"
-)
+// defaultSourceIP is the source IP of a request without a remote address.
+const defaultSourceIP = "127.0.0.1"
+
+// DefaultAccountID is requestContext.accountId when Options leave it out:
+// Verge's one account.
+const DefaultAccountID = arn.Account
 
 // contentTypeJSON is the content type of inferred 2.0 responses and of
 // failure bodies.

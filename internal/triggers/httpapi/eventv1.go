@@ -89,7 +89,7 @@ func NewEventV1(r *http.Request, m Match, opt Options) ([]byte, error) {
 			Path:              q.path,
 			Protocol:          q.protocol,
 			RequestID:         q.opt.RequestID,
-			RequestTime:       q.opt.Time.Format(timeLayout),
+			RequestTime:       q.opt.Time.Format(TimeLayout),
 			RequestTimeEpoch:  q.opt.Time.UnixMilli(),
 			ResourceID:        m.RouteKey,
 			ResourcePath:      resource,

@@ -14,20 +14,22 @@ type eventV2 struct {
 	Cookies               []string          `json:"cookies,omitempty"`
 	Headers               map[string]string `json:"headers"`
 	QueryStringParameters map[string]string `json:"queryStringParameters,omitempty"`
-	RequestContext        contextV2         `json:"requestContext"`
+	RequestContext        ContextV2         `json:"requestContext"`
 	Body                  *string           `json:"body,omitempty"`
 	PathParameters        map[string]string `json:"pathParameters,omitempty"`
 	IsBase64Encoded       bool              `json:"isBase64Encoded"`
 	StageVariables        map[string]string `json:"stageVariables,omitempty"`
 }
 
-type contextV2 struct {
+// ContextV2 is payload format 2.0's requestContext, which Lambda
+// authorizers' requests share.
+type ContextV2 struct {
 	AccountID    string `json:"accountId"`
 	APIID        string `json:"apiId"`
 	Authorizer   any    `json:"authorizer,omitempty"`
 	DomainName   string `json:"domainName"`
 	DomainPrefix string `json:"domainPrefix"`
-	HTTP         httpV2 `json:"http"`
+	HTTP         HTTPV2 `json:"http"`
 	RequestID    string `json:"requestId"`
 	RouteKey     string `json:"routeKey"`
 	Stage        string `json:"stage"`
@@ -35,7 +37,8 @@ type contextV2 struct {
 	TimeEpoch    int64  `json:"timeEpoch"`
 }
 
-type httpV2 struct {
+// HTTPV2 is requestContext.http of payload format 2.0.
+type HTTPV2 struct {
 	Method    string `json:"method"`
 	Path      string `json:"path"`
 	Protocol  string `json:"protocol"`
@@ -59,20 +62,20 @@ func NewEventV2(r *http.Request, m Match, opt Options) ([]byte, error) {
 		PathParameters:  m.PathParameters,
 		IsBase64Encoded: q.base64,
 		StageVariables:  q.opt.StageVariables,
-		RequestContext: contextV2{
+		RequestContext: ContextV2{
 			AccountID:    q.opt.AccountID,
 			APIID:        q.opt.APIID,
 			Authorizer:   q.opt.Authorizer,
 			DomainName:   q.domain,
 			DomainPrefix: q.prefix,
-			HTTP: httpV2{
+			HTTP: HTTPV2{
 				Method: q.method, Path: q.path, Protocol: q.protocol,
 				SourceIP: q.sourceIP, UserAgent: q.userAgent,
 			},
 			RequestID: q.opt.RequestID,
 			RouteKey:  m.RouteKey,
 			Stage:     q.opt.Stage,
-			Time:      q.opt.Time.Format(timeLayout),
+			Time:      q.opt.Time.Format(TimeLayout),
 			TimeEpoch: q.opt.Time.UnixMilli(),
 		},
 	}
