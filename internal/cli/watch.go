@@ -197,20 +197,19 @@ func (w *watcher) reload(old *stack.Plan) {
 		w.log.Error("could not build the functions; still running the previous version", "err", err)
 		return
 	}
-	if err := w.gw.Load(plan); err != nil {
-		fns.Close()
-		w.log.Error("could not apply the stack; still running the previous version", "err", err)
-		return
-	}
-	if err := w.ev.load(context.Background(), plan); err != nil {
-		fns.Close()
-		w.log.Error("could not apply the stack's schedules and event rules; still running the previous version", "err", err)
-		return
-	}
 	if err := w.srv.Load(plan, fns.runner()); err != nil {
 		fns.Close()
 		w.log.Error("could not apply the stack; still running the previous version", "err", err)
 		return
+	}
+	// The edge is live; the front doors and event sources follow. Their
+	// plans were checked with the stack, so these rarely fail, and a
+	// failure says what still runs the old plan.
+	if err := w.gw.Load(plan); err != nil {
+		w.log.Error("could not apply the http-api-gateways and load balancers; they still run the previous version", "err", err)
+	}
+	if err := w.ev.load(context.Background(), plan); err != nil {
+		w.log.Error("could not apply the schedules and event rules; they still run the previous version", "err", err)
 	}
 	retired := *w.fns
 	*w.fns = fns
