@@ -113,6 +113,10 @@ func (c *runConfig) setup(env *Env, fs *flag.FlagSet, args []string) int {
 		fmt.Fprintf(env.Stderr, "verge %s: --admin %s is not a loopback address: set --admin-token or VERGE_ADMIN_TOKEN\n", fs.Name(), c.admin)
 		return exitUsage
 	}
+	if _, err := c.retryDelays(); err != nil {
+		fmt.Fprintf(env.Stderr, "verge %s: %v\n", fs.Name(), err)
+		return exitUsage
+	}
 	return -1
 }
 
@@ -175,6 +179,14 @@ func (c *runConfig) run(ctx context.Context, env *Env) int {
 	var gw *gateway.Server // the edge's gateway origins call it; it falls back to the edge
 	srv := edge.New(edge.Options{Name: c.name, Store: store, AccessLog: alog, Logger: logger, Metrics: metrics, Country: country,
 		Gateway: func(name string) http.Handler { return gw.Handler(name) }})
+	// An early return closes the edge too (its access log's flusher); the
+	// normal end closes it after the listeners, waiting for fills.
+	srvOpen := true
+	defer func() {
+		if srvOpen {
+			srv.Close(context.Background())
+		}
+	}()
 	lambdas, err := functions.New(functions.Options{DataDir: c.data, Logs: logStore, Logger: logger, Registry: reg, IdleTimeout: c.fnIdle, Concurrency: c.fnConc})
 	if err != nil {
 		fmt.Fprintln(env.Stderr, "verge:", err)
@@ -305,6 +317,7 @@ func (c *runConfig) run(ctx context.Context, env *Env) int {
 	for _, d := range doors {
 		d.srv.Shutdown(sctx)
 	}
+	srvOpen = false
 	srv.Close(sctx)
 	return code
 }
