@@ -94,13 +94,12 @@ func run(dur time.Duration, conc, n, lat int) error {
 		// in while a backlog builds, not the function's CPU.
 		"sleepy": `exports.handler = async (e) => { await new Promise((r) => setTimeout(r, e.sleep || 0)); return null; };`,
 	} {
-		entry := filepath.Join(dir, name, "index.js")
-		os.MkdirAll(filepath.Dir(entry), 0o755)
-		if err := os.WriteFile(entry, []byte(code), 0o644); err != nil {
+		fn, err := load.Function(dir, name, "index.js", code)
+		if err != nil {
 			return err
 		}
-		fns[name] = &stack.Function{Name: name, MemoryMB: 128, TimeoutSeconds: 30, Package: stack.Package{Type: stack.PackagingBuildpack, EntryFile: entry},
-			Async: stack.Async{MaxRetryAttempts: 2, MaxEventAgeSeconds: 21600}}
+		fn.TimeoutSeconds = 30 // sleepy holds its events for 20 s
+		fns[name] = fn
 	}
 	plan := &stack.Plan{Dir: dir, Functions: fns,
 		BusRules: []stack.BusRule{{Function: "noop", Bus: "default", Pattern: []byte(`{"source":["bench"]}`)}}}

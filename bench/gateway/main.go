@@ -55,16 +55,12 @@ func run(n, conc int, dur time.Duration) error {
 		return err
 	}
 	defer svc.Close()
-	entry := filepath.Join(dir, "hello", "index.js")
-	if err := os.MkdirAll(filepath.Dir(entry), 0o755); err != nil {
-		return err
-	}
-	if err := os.WriteFile(entry, []byte(handler), 0o644); err != nil {
+	hello, err := load.Function(dir, "hello", "index.js", handler)
+	if err != nil {
 		return err
 	}
 	plan := &stack.Plan{Dir: dir,
-		Functions: map[string]*stack.Function{"hello": {Name: "hello", MemoryMB: 128, TimeoutSeconds: 10,
-			Package: stack.Package{Type: stack.PackagingBuildpack, EntryFile: entry}}},
+		Functions: map[string]*stack.Function{"hello": hello},
 		HTTPAPIGateways: []stack.HTTPAPIGateway{{Name: "api", Routes: []stack.Route{
 			{Key: "GET /hello", Method: "GET", Path: "/hello", Function: "hello", PayloadFormat: "2.0"}}}},
 		LoadBalancers: []stack.LoadBalancer{{Name: "lb", Rules: []stack.LoadBalancerRule{

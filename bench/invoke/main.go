@@ -60,13 +60,9 @@ func run(n, conc int, dur time.Duration, cold int) error {
 	defer svc.Close()
 	plan := &stack.Plan{Dir: dir, Functions: map[string]*stack.Function{}}
 	add := func(name, file, code string) error {
-		entry := filepath.Join(dir, name, file)
-		if err := os.MkdirAll(filepath.Dir(entry), 0o755); err != nil {
-			return err
-		}
-		plan.Functions[name] = &stack.Function{Name: name, MemoryMB: 128, TimeoutSeconds: 10,
-			Package: stack.Package{Type: stack.PackagingBuildpack, EntryFile: entry}}
-		return os.WriteFile(entry, []byte(code), 0o644)
+		fn, err := load.Function(dir, name, file, code)
+		plan.Functions[name] = fn
+		return err
 	}
 	if err := add("node", "index.js", nodeHandler); err != nil {
 		return err

@@ -3,10 +3,13 @@ package load
 import (
 	"fmt"
 	"log"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 
 	"github.com/verge-edge/verge/internal/runtimes"
+	"github.com/verge-edge/verge/internal/stack"
 )
 
 // NodeServer runs a peer: a bare Node.js HTTP server (node is the
@@ -42,4 +45,19 @@ func MustDefault(f runtimes.Family) string {
 		log.Fatal(err)
 	}
 	return id
+}
+
+// Function writes code to DIR/NAME/FILE and returns the function resource
+// that runs it: 128 MB, a 10 s timeout, Lambda's async defaults.
+func Function(dir, name, file, code string) (*stack.Function, error) {
+	entry := filepath.Join(dir, name, file)
+	if err := os.MkdirAll(filepath.Dir(entry), 0o755); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(entry, []byte(code), 0o644); err != nil {
+		return nil, err
+	}
+	return &stack.Function{Name: name, MemoryMB: 128, TimeoutSeconds: 10,
+		Package: stack.Package{Type: stack.PackagingBuildpack, EntryFile: entry},
+		Async:   stack.Async{MaxRetryAttempts: 2, MaxEventAgeSeconds: 21600}}, nil
 }
