@@ -136,7 +136,7 @@ func start(t *testing.T, args ...string) *running {
 	case <-ready:
 	case code := <-done:
 		t.Fatalf("verge exited %d: %s", code, r.stderr.String())
-	case <-time.After(10 * time.Second):
+	case <-time.After(90 * time.Second): // it builds every function first (go build on a loaded machine)
 		t.Fatal("verge did not start")
 	}
 	var once sync.Once

@@ -6,33 +6,23 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log"
 	"log/slog"
 	"maps"
 	"net"
-	"net/http"
 	"os"
 	"path/filepath"
 	"runtime/debug"
-	"sort"
+	"slices"
+	"strings"
 	"time"
 
-	"github.com/verge-edge/verge/internal/gateway"
-
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
-	"github.com/verge-edge/verge/internal/admin"
-	"github.com/verge-edge/verge/internal/awsapi"
-	"github.com/verge-edge/verge/internal/cff"
 	"github.com/verge-edge/verge/internal/cfheader"
-	"github.com/verge-edge/verge/internal/edge"
-	"github.com/verge-edge/verge/internal/edge/cache"
+	"github.com/verge-edge/verge/internal/engine"
+	"github.com/verge-edge/verge/internal/errs"
 	"github.com/verge-edge/verge/internal/functions"
+	"github.com/verge-edge/verge/internal/functions/async"
 	"github.com/verge-edge/verge/internal/geoip"
 	"github.com/verge-edge/verge/internal/jsfn"
-	"github.com/verge-edge/verge/internal/lambdaedge"
-	"github.com/verge-edge/verge/internal/logs"
-	"github.com/verge-edge/verge/internal/sandbox"
 	"github.com/verge-edge/verge/internal/stack"
 )
 
@@ -132,7 +122,7 @@ func isLoopback(addr string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// run runs the edge until ctx ends.
+// run runs the stack until ctx ends.
 func (c *runConfig) run(ctx context.Context, env *Env) int {
 	logger := slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	plan, err := stack.Load(c.path)
@@ -145,181 +135,96 @@ func (c *runConfig) run(ctx context.Context, env *Env) int {
 	if c.data == "" {
 		c.data = filepath.Join(plan.Dir, ".verge")
 	}
-	store, err := c.openStore()
-	if err != nil {
-		fmt.Fprintln(env.Stderr, "verge:", err)
-		return exitFail
+	eng, closeAll, code := c.open(env, logger)
+	if eng == nil {
+		return code
 	}
-	defer store.Close()
-	alog, closeLog, err := c.openAccessLog(env)
-	if err != nil {
-		fmt.Fprintln(env.Stderr, "verge:", err)
-		return exitFail
-	}
-	defer closeLog()
+	defer closeAll()
 
-	logStore, err := logs.Open(filepath.Join(c.data, "logs", "functions"))
-	if err != nil {
-		fmt.Fprintln(env.Stderr, "verge:", err)
-		return exitFail
-	}
-	defer logStore.Close()
-
-	country, closeGeo, err := c.countrySource()
+	res, err := eng.Apply(ctx, plan)
 	if err != nil {
 		fmt.Fprintln(env.Stderr, "verge:", err)
 		return exitUsage
 	}
-	defer closeGeo()
-
-	c.limitMemory(env)
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	metrics := edge.NewMetrics(reg)
-	var gw *gateway.Server // the edge's gateway origins call it; it falls back to the edge
-	srv := edge.New(edge.Options{Name: c.name, Store: store, AccessLog: alog, Logger: logger, Metrics: metrics, Country: country,
-		Gateway: func(name string) http.Handler { return gw.Handler(name) }})
-	// An early return closes the edge too (its access log's flusher); the
-	// normal end closes it after the listeners, waiting for fills.
-	srvOpen := true
-	defer func() {
-		if srvOpen {
-			srv.Close(context.Background())
-		}
-	}()
-	lambdas, err := functions.New(functions.Options{DataDir: c.data, Logs: logStore, Logger: logger, Registry: reg, IdleTimeout: c.fnIdle, Concurrency: c.fnConc})
-	if err != nil {
-		fmt.Fprintln(env.Stderr, "verge:", err)
-		return exitFail
-	}
-	defer lambdas.Close()
-	if len(plan.Functions) > 0 || len(plan.EdgeLambdaFunctions) > 0 {
-		logger.Info("sandboxes", "mechanisms", sandbox.Mechanisms().String())
-	}
-	if err := lambdas.Apply(ctx, plan); err != nil {
+	if res.Problems != nil {
 		// In dev a broken function is reported and fixed while the rest runs.
 		if !c.watch {
-			fmt.Fprintln(env.Stderr, "verge:", err)
+			fmt.Fprintln(env.Stderr, "verge:", res.Problems)
 			return exitFail
 		}
-		logger.Error("some functions could not be built; fix them and save", "problems", err.Error())
+		logger.Error("some functions could not be built; fix them and save", "problems", res.Problems.Error())
 	}
-
-	fnOpts := edgeFuncsOptions{
-		cdn: cff.RunnerOptions{Logger: logger, Metrics: cff.NewMetrics(reg),
-			Limits: jsfn.Limits{Compute: c.fnCompute, Memory: int64(c.fnMemory)}},
-		lambda: lambdaedge.RunnerOptions{Functions: lambdas, Logger: logger, Country: country},
-	}
-	fns, err := newFunctions(plan, fnOpts)
-	if err != nil {
-		fmt.Fprintln(env.Stderr, "verge:", err)
-		return exitUsage
-	}
-	defer func() { fns.Close() }()
-	if err := srv.Load(plan, fns.runner()); err != nil {
-		fmt.Fprintln(env.Stderr, "verge:", err)
-		return exitUsage
-	}
-	gw = gateway.New(gateway.Options{Functions: lambdas, Fallback: srv, Logger: logger})
-	if err := gw.Load(plan); err != nil {
-		fmt.Fprintln(env.Stderr, "verge:", err)
-		return exitUsage
-	}
-	ev, err := c.newEventSide(lambdas, logger, reg)
-	if err != nil {
-		fmt.Fprintln(env.Stderr, "verge:", err)
-		return exitUsage
-	}
-	defer ev.close()
-	if err := ev.load(ctx, plan); err != nil {
+	if err := eng.Listen(c.listen, c.admin); err != nil {
 		fmt.Fprintln(env.Stderr, "verge:", err)
 		return exitFail
 	}
-
-	viewerLn, err := net.Listen("tcp", c.listen)
-	if err != nil {
-		fmt.Fprintln(env.Stderr, "verge:", err)
-		return exitFail
-	}
-	adminLn, err := net.Listen("tcp", c.admin)
-	if err != nil {
-		viewerLn.Close()
-		fmt.Fprintln(env.Stderr, "verge:", err)
-		return exitFail
-	}
-	errLog := log.New(&slogWriter{logger}, "", 0)
-	viewer := &http.Server{Handler: gw, MaxHeaderBytes: edge.MaxHeaderBytes, ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout: 120 * time.Second, ErrorLog: errLog}
-	routes := func(mux *http.ServeMux) {
-		awsapi.Register(mux, lambdas, ev)
-		mux.Handle("GET "+logs.Path, logs.Handler(logStore))
-		ev.routes(mux)
-	}
-	adminSrv := &http.Server{Handler: admin.New(admin.Config{Edge: srv, Metrics: metrics, Registry: reg, Token: c.token, Routes: routes, Async: ev}),
-		ReadHeaderTimeout: 10 * time.Second, ErrorLog: errLog}
-
-	doors, err := listenDoors(plan, gw, errLog)
-	if err != nil {
-		viewerLn.Close()
-		adminLn.Close()
-		fmt.Fprintln(env.Stderr, "verge:", err)
-		return exitFail
-	}
-	errc := make(chan error, 2+len(doors))
-	for _, d := range doors {
-		go func() { errc <- d.srv.Serve(d.ln) }()
-	}
-	shutdownViewer := viewer.Shutdown
-	if c.noFastPath {
-		go func() { errc <- viewer.Serve(viewerLn) }()
-	} else {
-		fe := srv.NewFrontend(viewer)
-		shutdownViewer = fe.Shutdown
-		go func() { errc <- fe.Serve(viewerLn) }()
-	}
-	go func() { errc <- adminSrv.Serve(adminLn) }()
 	// Watch before saying we are ready: a change saved right after must not be missed.
-	var stopWatch func()
 	if c.watch {
-		w, err := newWatcher(plan, srv, gw, ev, logger, c.data, &fns, fnOpts, lambdas)
+		w, err := newWatcher(eng, logger, c.data)
 		if err != nil {
 			logger.Warn("file watching is off", "err", err)
 		} else {
-			stopWatch = w.start()
+			defer w.start()()
 		}
 	}
-
-	c.printURLs(env, srv, gw, viewerLn.Addr().String(), adminLn.Addr().String())
-	for _, d := range doors {
-		fmt.Fprintf(env.Stdout, "  %-16s http://%s/\n", d.name, d.ln.Addr())
-	}
+	listen, adminAddr := eng.Addrs()
+	c.printURLs(env, eng, listen, adminAddr)
 	if env.Ready != nil {
-		env.Ready(viewerLn.Addr().String(), adminLn.Addr().String())
+		env.Ready(listen, adminAddr)
 	}
-
-	code := exitOK
 	select {
 	case <-ctx.Done():
 		logger.Info("shutting down")
-	case err := <-errc:
-		if !errors.Is(err, http.ErrServerClosed) {
-			fmt.Fprintln(env.Stderr, "verge:", err)
-			code = exitFail
+		return exitOK
+	case err := <-eng.Done():
+		fmt.Fprintln(env.Stderr, "verge:", err)
+		return exitFail
+	}
+}
+
+// open opens the engine with what the flags give it; closeAll closes it
+// within the shutdown timeout, then the access log and GeoIP database.
+// A nil engine comes with the exit code.
+func (c *runConfig) open(env *Env, logger *slog.Logger) (eng *engine.Engine, closeAll func(), code int) {
+	retry, err := c.retryDelays()
+	if err != nil {
+		fmt.Fprintln(env.Stderr, "verge:", err)
+		return nil, nil, exitUsage
+	}
+	country, closeGeo, err := c.countrySource()
+	if err != nil {
+		fmt.Fprintln(env.Stderr, "verge:", err)
+		return nil, nil, exitUsage
+	}
+	alog, closeLog, err := c.openAccessLog(env)
+	if err != nil {
+		closeGeo()
+		fmt.Fprintln(env.Stderr, "verge:", err)
+		return nil, nil, exitFail
+	}
+	c.limitMemory(env)
+	eng, err = engine.Open(engine.Options{Data: c.data, Name: c.name, CacheMemory: int64(c.memory), CacheDisk: int64(c.disk),
+		AccessLog: alog, Country: country, Logger: logger, IdleTimeout: c.fnIdle, Concurrency: c.fnConc,
+		FunctionLimits: jsfn.Limits{Compute: c.fnCompute, Memory: int64(c.fnMemory)},
+		NATSURL:        c.natsURL, Retry: retry, Token: c.token, NoFastPath: c.noFastPath})
+	if err != nil {
+		closeLog()
+		closeGeo()
+		fmt.Fprintln(env.Stderr, "verge:", err)
+		if errs.Is(errs.Exist, err) {
+			return nil, nil, exitUsage
 		}
+		return nil, nil, exitFail
 	}
-	if stopWatch != nil {
-		stopWatch()
-	}
-	sctx, cancel := context.WithTimeout(context.Background(), c.shutdownIn)
-	defer cancel()
-	shutdownViewer(sctx)
-	adminSrv.Shutdown(sctx)
-	for _, d := range doors {
-		d.srv.Shutdown(sctx)
-	}
-	srvOpen = false
-	srv.Close(sctx)
-	return code
+	return eng, func() {
+		sctx, cancel := context.WithTimeout(context.Background(), c.shutdownIn)
+		defer cancel()
+		if err := eng.Close(sctx); err != nil {
+			logger.Warn("shutdown", "err", err)
+		}
+		closeLog()
+		closeGeo()
+	}, exitOK
 }
 
 // countrySource is where CloudFront-Viewer-Country comes from: the GeoIP
@@ -356,19 +261,6 @@ func (c *runConfig) limitMemory(env *Env) {
 	debug.SetMemoryLimit(int64(c.memory)*3/2 + 64<<20)
 }
 
-func (c *runConfig) openStore() (*cache.Tiered, error) {
-	t := &cache.Tiered{Mem: cache.NewMemory(int64(c.memory))}
-	if c.disk > 0 {
-		d, err := cache.OpenDisk(filepath.Join(c.data, "cache"), int64(c.disk))
-		if err != nil {
-			t.Mem.Close()
-			return nil, err
-		}
-		t.Disk = d
-	}
-	return t, nil
-}
-
 func (c *runConfig) openAccessLog(env *Env) (io.Writer, func(), error) {
 	switch c.accessLog {
 	case "off":
@@ -388,16 +280,10 @@ func (c *runConfig) openAccessLog(env *Env) (io.Writer, func(), error) {
 	return f, func() { f.Close() }, nil
 }
 
-func (c *runConfig) printURLs(env *Env, srv *edge.Server, gw *gateway.Server, listen, adminAddr string) {
+func (c *runConfig) printURLs(env *Env, eng *engine.Engine, listen, adminAddr string) {
 	_, port, _ := net.SplitHostPort(listen)
-	hosts := srv.Hosts()
-	maps.Copy(hosts, gw.Hosts())
-	names := make([]string, 0, len(hosts))
-	for n := range hosts {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
+	hosts := eng.Hosts()
+	for _, n := range slices.Sorted(maps.Keys(hosts)) {
 		url := "http://" + listen + "/"
 		if h := hosts[n]; h != "" {
 			url = "http://" + h + ":" + port + "/"
@@ -405,56 +291,32 @@ func (c *runConfig) printURLs(env *Env, srv *edge.Server, gw *gateway.Server, li
 		fmt.Fprintf(env.Stdout, "  %-16s %s\n", n, url)
 	}
 	fmt.Fprintf(env.Stdout, "  %-16s http://%s/ (health, cache stats, invalidations, metrics)\n", "admin", adminAddr)
-}
-
-// slogWriter sends the HTTP servers' log lines to slog.
-type slogWriter struct{ l *slog.Logger }
-
-func (w *slogWriter) Write(p []byte) (int, error) {
-	w.l.Warn(string(trimNewline(p)))
-	return len(p), nil
-}
-
-func trimNewline(p []byte) []byte {
-	if n := len(p); n > 0 && p[n-1] == '\n' {
-		return p[:n-1]
+	doors := eng.Doors()
+	for _, n := range slices.Sorted(maps.Keys(doors)) {
+		fmt.Fprintf(env.Stdout, "  %-16s http://%s/\n", n, doors[n])
 	}
-	return p
 }
 
-// A door is a front door's own listener (its listen property).
-type door struct {
-	name string
-	ln   net.Listener
-	srv  *http.Server
-}
+// devRetry are the delays before an asynchronous event's retries in dev:
+// seconds, so a failing handler shows its retries at once (serve takes
+// AWS's, about 1 and 2 minutes).
+var devRetry = []time.Duration{time.Second, 2 * time.Second}
 
-// listenDoors opens the listen addresses of the plan's gateways and load
-// balancers. They are opened once: a reload that changes one is reported
-// and applies at the next start.
-func listenDoors(plan *stack.Plan, gw *gateway.Server, errLog *log.Logger) ([]door, error) {
-	var addrs [][2]string
-	for _, g := range plan.HTTPAPIGateways {
-		if g.Listen != "" {
-			addrs = append(addrs, [2]string{g.Name, g.Listen})
+// retryDelays parses --async-retry; the default is dev's seconds or AWS's.
+func (c *runConfig) retryDelays() ([]time.Duration, error) {
+	if c.asyncRetry == "" {
+		if c.watch {
+			return devRetry, nil
 		}
+		return async.DefaultRetry, nil
 	}
-	for _, lb := range plan.LoadBalancers {
-		if lb.Listen != "" {
-			addrs = append(addrs, [2]string{lb.Name, lb.Listen})
+	var out []time.Duration
+	for _, f := range strings.Split(c.asyncRetry, ",") {
+		d, err := time.ParseDuration(strings.TrimSpace(f))
+		if err != nil || d < 0 {
+			return nil, fmt.Errorf("--async-retry %q: want delays such as 1s,2s", c.asyncRetry)
 		}
+		out = append(out, d)
 	}
-	var doors []door
-	for _, a := range addrs {
-		ln, err := net.Listen("tcp", a[1])
-		if err != nil {
-			for _, d := range doors {
-				d.ln.Close()
-			}
-			return nil, fmt.Errorf("%s: listen %s: %w", a[0], a[1], err)
-		}
-		srv := &http.Server{Handler: gw.Handler(a[0]), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second, ErrorLog: errLog}
-		doors = append(doors, door{name: a[0], ln: ln, srv: srv})
-	}
-	return doors, nil
+	return out, nil
 }

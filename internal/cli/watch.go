@@ -10,11 +10,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/verge-edge/verge/internal/gateway"
-
 	"github.com/fsnotify/fsnotify"
-	"github.com/verge-edge/verge/internal/edge"
-	"github.com/verge-edge/verge/internal/functions"
+
+	"github.com/verge-edge/verge/internal/engine"
 	"github.com/verge-edge/verge/internal/stack"
 )
 
@@ -24,36 +22,30 @@ const debounce = 25 * time.Millisecond
 
 // watcher applies changes under the stack folder and the buckets' folders:
 // a changed stack file reloads the plan (a broken one is reported and the
-// running plan kept); a changed object is invalidated in the cache.
+// running plan kept); a changed function source rebuilds it; a changed
+// object is invalidated in the cache.
 type watcher struct {
 	fsw  *fsnotify.Watcher
-	srv  *edge.Server
-	gw   *gateway.Server
-	ev   *eventSide
+	eng  *engine.Engine
 	log  *slog.Logger
 	data string
-
-	fns     **edgeFuncs // the running edge functions, replaced on reload
-	fnOpts  edgeFuncsOptions
-	lambdas *functions.Service // the function resources, rebuilt on a change
 	// applyMu is held while a burst is applied; stop takes it to wait for
 	// one in progress, and stopped keeps a late timer from applying more.
 	applyMu sync.Mutex
 	stopped bool
 
 	mu      sync.Mutex
-	plan    *stack.Plan
 	pending map[string]struct{}
 	timer   *time.Timer
 }
 
-func newWatcher(plan *stack.Plan, srv *edge.Server, gw *gateway.Server, ev *eventSide, log *slog.Logger, data string, fns **edgeFuncs, fnOpts edgeFuncsOptions, lambdas *functions.Service) (*watcher, error) {
+func newWatcher(eng *engine.Engine, log *slog.Logger, data string) (*watcher, error) {
 	fsw, err := fsnotify.NewWatcher()
 	if err != nil {
 		return nil, err
 	}
-	w := &watcher{fsw: fsw, srv: srv, gw: gw, ev: ev, log: log, data: data, plan: plan, fns: fns, fnOpts: fnOpts, lambdas: lambdas, pending: map[string]struct{}{}}
-	w.watchRoots(plan)
+	w := &watcher{fsw: fsw, eng: eng, log: log, data: data, pending: map[string]struct{}{}}
+	w.watchRoots(eng.Plan())
 	return w, nil
 }
 
@@ -163,78 +155,49 @@ func (w *watcher) apply() {
 	w.mu.Lock()
 	changed := w.pending
 	w.pending = map[string]struct{}{}
-	plan := w.plan
 	w.mu.Unlock()
+	plan := w.eng.Plan()
 	for _, f := range reloadFiles(plan) {
 		if _, ok := changed[f]; ok {
-			w.reload(plan)
+			w.reload(plan.File)
 			return
 		}
 	}
 	if touchesFunctions(plan, changed) {
-		w.applyFunctions(plan)
+		w.applyPlan(plan, "functions applied")
 	}
 	for name := range changed {
 		w.invalidate(plan, name)
 	}
 }
 
-func (w *watcher) reload(old *stack.Plan) {
-	start := time.Now()
-	plan, err := stack.Load(old.File)
+// reload reads the stack file again and applies it.
+func (w *watcher) reload(file string) {
+	plan, err := stack.Load(file)
 	if err != nil {
-		w.log.Error("stack file has problems; still running the previous version", "file", old.File, "problems", err.Error())
+		w.log.Error("stack file has problems; still running the previous version", "file", file, "problems", err.Error())
 		return
 	}
 	for _, warning := range plan.Warnings {
 		w.log.Warn("stack file", "warning", warning)
 	}
-	// Functions first: the new plan's edge-lambda-functions must be deployed
-	// before the edge routes to them.
-	w.applyFunctions(plan)
-	fns, err := newFunctions(plan, w.fnOpts)
-	if err != nil {
-		w.log.Error("could not build the functions; still running the previous version", "err", err)
-		return
+	if w.applyPlan(plan, "stack reloaded") {
+		w.watchRoots(plan)
 	}
-	if err := w.srv.Load(plan, fns.runner()); err != nil {
-		fns.Close()
-		w.log.Error("could not apply the stack; still running the previous version", "err", err)
-		return
-	}
-	// The edge is live; the front doors and event sources follow. Their
-	// plans were checked with the stack, so these rarely fail, and a
-	// failure says what still runs the old plan.
-	if err := w.gw.Load(plan); err != nil {
-		w.log.Error("could not apply the http-api-gateways and load balancers; they still run the previous version", "err", err)
-	}
-	if err := w.ev.load(context.Background(), plan); err != nil {
-		w.log.Error("could not apply the schedules and event rules; they still run the previous version", "err", err)
-	}
-	retired := *w.fns
-	*w.fns = fns
-	// Requests in flight may still be running the old functions.
-	time.AfterFunc(retireAfter, retired.Close)
-	w.srv.Invalidate("", []string{"/*"}) // any behaviour may have changed what a path returns
-	w.mu.Lock()
-	w.plan = plan
-	w.mu.Unlock()
-	w.watchRoots(plan)
-	w.log.Info("stack reloaded", "file", plan.File, "took", time.Since(start).Round(time.Microsecond))
 }
 
-// applyFunctions rebuilds the function resources; one that fails to build
-// keeps running its previous version.
-func (w *watcher) applyFunctions(plan *stack.Plan) {
-	if len(plan.Functions) == 0 && len(plan.EdgeLambdaFunctions) == 0 && len(w.lambdas.Names()) == 0 {
-		return
+// applyPlan applies plan through the engine and says how it went.
+func (w *watcher) applyPlan(plan *stack.Plan, done string) bool {
+	res, err := w.eng.Apply(context.Background(), plan)
+	if err != nil {
+		w.log.Error("could not apply the stack; every part still runs the previous version", "err", err)
+		return false
 	}
-	start := time.Now()
-	if err := w.lambdas.Apply(context.Background(), plan); err != nil {
-		w.log.Error("some functions could not be built; still running their previous version", "problems", err.Error())
-		return
+	if res.Problems != nil {
+		w.log.Error("some functions could not be built; they still run their previous version", "problems", res.Problems.Error())
 	}
-	w.log.Info("functions applied", "took", time.Since(start).Round(time.Microsecond))
+	w.log.Info(done, "file", plan.File, "took", res.Took.Round(time.Microsecond))
+	return true
 }
 
 // touchesFunctions reports whether a changed file is in a function's source
@@ -265,9 +228,6 @@ func functionPackages(p *stack.Plan) []stack.Package {
 	}
 	return pkgs
 }
-
-// retireAfter is how long replaced functions stay open for requests in flight.
-const retireAfter = 30 * time.Second
 
 // reloadFiles are the files whose change reloads the plan: the stack file
 // and the functions' sources and data.
@@ -305,7 +265,7 @@ func (w *watcher) invalidate(plan *stack.Plan, name string) {
 			if (d.IndexDocument != "" && base == d.IndexDocument) || urlPath == d.ErrorDocument {
 				paths = []string{"/*"}
 			}
-			n := w.srv.Invalidate(d.Name, paths)
+			n := w.eng.Invalidate(d.Name, paths)
 			w.log.Info("object changed", "distribution", d.Name, "path", urlPath, "invalidated", n)
 		}
 	}

@@ -39,7 +39,7 @@ type Dispatcher struct {
 	opts  Options
 	sched *schedule.Scheduler
 	state atomic.Pointer[state]
-	mu    sync.Mutex // serialises Load
+	mu    sync.Mutex // serialises commits
 }
 
 // state is one loaded plan, immutable once published.
@@ -74,9 +74,18 @@ func New(o Options) *Dispatcher {
 // Load makes plan's buses, rules and schedules live and configures the
 // queue with its functions. On an error nothing changes.
 func (d *Dispatcher) Load(plan *stack.Plan) error {
+	st, err := d.Prepare(plan)
+	if err != nil {
+		return err
+	}
+	st.Commit()
+	return nil
+}
+
+// Prepare compiles plan's buses, rules and schedules without changing what
+// runs; the result's Commit makes them live.
+func (d *Dispatcher) Prepare(plan *stack.Plan) (*Staged, error) {
 	const op errs.Op = "dispatch.Load"
-	d.mu.Lock()
-	defer d.mu.Unlock()
 	st := &state{buses: map[string]bool{stack.DefaultEventBus: true}, schedules: map[string]*scheduled{}}
 	for _, b := range plan.EventBuses {
 		st.buses[b.Name] = true
@@ -85,7 +94,7 @@ func (d *Dispatcher) Load(plan *stack.Plan) error {
 	for _, br := range plan.BusRules {
 		p, err := pattern.Compile(br.Pattern)
 		if err != nil {
-			return errs.E(op, errs.Invalid, br.Function, err)
+			return nil, errs.E(op, errs.Invalid, br.Function, err)
 		}
 		rules = append(rules, &eventbus.Rule{Name: ruleName(br.Function, "event-bus", br.Index), Bus: br.Bus,
 			Target: br.Function, Matcher: p, Input: input(br.Input)})
@@ -95,7 +104,7 @@ func (d *Dispatcher) Load(plan *stack.Plan) error {
 	for _, s := range plan.Schedules {
 		sc, err := schedule.Parse(s.Expression)
 		if err != nil {
-			return errs.E(op, errs.Invalid, s.Function, err)
+			return nil, errs.E(op, errs.Invalid, s.Function, err)
 		}
 		name := ruleName(s.Function, "schedule", s.Index)
 		st.schedules[name] = &scheduled{function: s.Function, rule: name, input: input(s.Input)}
@@ -105,11 +114,29 @@ func (d *Dispatcher) Load(plan *stack.Plan) error {
 	for name, fn := range plan.Functions {
 		cfg[name] = config(fn)
 	}
-	d.opts.Queue.Configure(cfg)
-	d.state.Store(st)
-	d.sched.Set(entries)
-	return nil
+	return &Staged{d: d, st: st, entries: entries, cfg: cfg}, nil
 }
+
+// Staged is a compiled plan waiting to be committed or discarded.
+type Staged struct {
+	d       *Dispatcher
+	st      *state
+	entries []schedule.Entry
+	cfg     map[string]async.Config
+}
+
+// Commit configures the queue's functions and makes the rules and
+// schedules live; it cannot fail.
+func (p *Staged) Commit() {
+	p.d.mu.Lock()
+	defer p.d.mu.Unlock()
+	p.d.opts.Queue.Configure(p.cfg)
+	p.d.state.Store(p.st)
+	p.d.sched.Set(p.entries)
+}
+
+// Discard drops a staged plan (it holds nothing that needs closing).
+func (p *Staged) Discard() {}
 
 // ruleName names the EventBridge rule of a function's event, as a stack
 // deployment would: FUNCTION-TYPE-INDEX.

@@ -88,17 +88,42 @@ func New(opts Options) *Server {
 // configuration they started with. runner runs the plan's functions; it may
 // be nil for a plan without any.
 func (s *Server) Load(plan *stack.Plan, runner Runner) error {
+	st, err := s.Prepare(plan, runner)
+	if err != nil {
+		return err
+	}
+	st.Commit()
+	return nil
+}
+
+// Prepare compiles plan without touching what serves traffic; the result's
+// Commit makes it live and Discard drops it.
+func (s *Server) Prepare(plan *stack.Plan, runner Runner) (*Staged, error) {
 	const op errs.Op = "edge.Load"
 	st, err := compile(plan, runner, origin.Options{Via: s.names.via[0], OnError: s.originError, Gateway: s.opts.Gateway})
 	if err != nil {
-		return errs.E(op, err)
+		return nil, errs.E(op, err)
 	}
-	if old := s.state.Swap(st); old != nil {
+	return &Staged{s: s, st: st}, nil
+}
+
+// Staged is a compiled plan waiting to be committed or discarded.
+type Staged struct {
+	s  *Server
+	st *state
+}
+
+// Commit makes the staged plan live (it cannot fail) and clears what the
+// previous one rendered.
+func (p *Staged) Commit() {
+	if old := p.s.state.Swap(p.st); old != nil {
 		old.close()
 	}
-	s.fnHeads.clear()
-	return nil
+	p.s.fnHeads.clear()
 }
+
+// Discard releases a staged plan that is not committed (its origins).
+func (p *Staged) Discard() { p.st.close() }
 
 // Hosts lists the host names of the loaded distributions ("" for a single
 // distribution, which answers any host), by distribution name.

@@ -100,34 +100,64 @@ func New(o Options) (*Service, error) {
 	return s, nil
 }
 
-// Apply makes the plan's functions the ones that run: it builds each (an
-// unchanged one is not rebuilt), makes a new version of each that changed,
-// retires what was replaced and removes functions no longer in the plan.
-// A function that fails to build keeps its previous version; the errors are
-// returned together.
+// Apply makes the plan's functions the ones that run: Prepare, then
+// Commit. A function that fails to build keeps its previous version; the
+// errors are returned together.
 func (s *Service) Apply(ctx context.Context, plan *stack.Plan) error {
+	st, err := s.Prepare(ctx, plan)
+	if err != nil {
+		return err
+	}
+	st.Commit()
+	return st.Problems()
+}
+
+// Prepare builds the plan's functions (an unchanged one is not rebuilt)
+// without changing what runs. A function that fails to build is one of the
+// result's Problems, not an error: Commit keeps its previous version.
+func (s *Service) Prepare(ctx context.Context, plan *stack.Plan) (*Staged, error) {
 	s.mu.Lock()
 	closed := s.closed
 	s.mu.Unlock()
 	if closed {
-		return errs.E(errs.Op("functions.Apply"), errs.Unavailable, errs.Errorf("the function service is closed"))
+		return nil, errs.E(errs.Op("functions.Apply"), errs.Unavailable, errs.Errorf("the function service is closed"))
 	}
-	var problems errs.List
-	want := wanted(plan)
-	names := make([]string, 0, len(want))
-	for name := range want {
+	st := &Staged{s: s, want: wanted(plan)}
+	names := make([]string, 0, len(st.want))
+	for name := range st.want {
 		names = append(names, name)
 	}
 	sort.Strings(names)
 	for _, name := range names {
-		if err := s.apply(ctx, want[name].cfg, want[name].maxBytes); err != nil {
-			problems = append(problems, err)
+		b, err := s.build(ctx, st.want[name].cfg, st.want[name].maxBytes)
+		if err != nil {
+			st.problems = append(st.problems, err)
+			continue
 		}
+		st.built = append(st.built, b)
+	}
+	return st, nil
+}
+
+// Staged is a plan's functions, built, waiting to be committed.
+type Staged struct {
+	s        *Service
+	want     map[string]deployment
+	built    []*built
+	problems errs.List
+}
+
+// Commit makes each built function's new version its $LATEST, retires what
+// was replaced and removes functions no longer in the plan; it cannot fail.
+func (st *Staged) Commit() {
+	s := st.s
+	for _, b := range st.built {
+		s.install(b)
 	}
 	s.mu.Lock()
 	var gone []*function
 	for name, f := range s.funcs {
-		if _, ok := want[name]; !ok {
+		if _, ok := st.want[name]; !ok {
 			gone = append(gone, f)
 			delete(s.funcs, name)
 		}
@@ -137,8 +167,13 @@ func (s *Service) Apply(ctx context.Context, plan *stack.Plan) error {
 	for _, f := range gone {
 		f.retireAll()
 	}
-	return problems.Err()
 }
+
+// Discard drops the builds (they stay in the build cache).
+func (st *Staged) Discard() {}
+
+// Problems are the functions that failed to build, or nil.
+func (st *Staged) Problems() error { return st.problems.Err() }
 
 // A deployment is a function to run and the most its package may weigh (0
 // for the builder's own limit).
@@ -170,25 +205,37 @@ func wanted(plan *stack.Plan) map[string]deployment {
 // logs go to /aws/lambda/us-east-1.NAME.
 func EdgeName(name string) string { return Region + "." + name }
 
-// apply builds one function and installs the result as its $LATEST.
-func (s *Service) apply(ctx context.Context, cfg *stack.Function, maxBytes int64) error {
+// A built function is a build with its runtime, ready to install.
+type built struct {
+	cfg *stack.Function
+	art *build.Artifact
+	rt  *runtimes.Runtime
+	key string
+}
+
+// build builds one function and resolves its runtime.
+func (s *Service) build(ctx context.Context, cfg *stack.Function, maxBytes int64) (*built, error) {
 	const op errs.Op = "functions.Apply"
 	art, err := s.builder.Build(ctx, cfg)
 	if err != nil {
-		return errs.E(op, cfg.Name, err)
+		return nil, errs.E(op, cfg.Name, err)
 	}
 	if maxBytes > 0 && art.Size > maxBytes {
-		return errs.E(op, errs.TooLarge, cfg.Name, errs.Errorf("the package is %d bytes, over its limit of %d (Lambda@Edge: 1 MB at viewer triggers, 50 MB at origin triggers; raise it with packageSizeLimit)", art.Size, maxBytes))
+		return nil, errs.E(op, errs.TooLarge, cfg.Name, errs.Errorf("the package is %d bytes, over its limit of %d (Lambda@Edge: 1 MB at viewer triggers, 50 MB at origin triggers; raise it with packageSizeLimit)", art.Size, maxBytes))
 	}
 	rt, warnings, err := runtimes.Resolve(art.Runtime)
 	if err != nil {
-		return errs.E(op, errs.Invalid, cfg.Name, err)
+		return nil, errs.E(op, errs.Invalid, cfg.Name, err)
 	}
 	for _, w := range append(art.Warnings, warnings...) {
 		s.log.Warn("function build", "function", cfg.Name, "warning", w)
 	}
-	key := versionKey(art, cfg)
+	return &built{cfg: cfg, art: art, rt: rt, key: versionKey(art, cfg)}, nil
+}
 
+// install makes a build its function's $LATEST (unless it already is).
+func (s *Service) install(b *built) {
+	cfg, art, rt, key := b.cfg, b.art, b.rt, b.key
 	s.mu.Lock()
 	f := s.funcs[cfg.Name]
 	if f == nil {
@@ -210,7 +257,7 @@ func (s *Service) apply(ctx context.Context, cfg *stack.Function, maxBytes int64
 	old := f.latest
 	if old != nil && old.key == key {
 		f.mu.Unlock()
-		return nil
+		return
 	}
 	newVersion := func(name string) *version {
 		return &version{svc: s, fn: f, name: name, key: key, cfg: cfg, art: art, rt: rt}
@@ -229,7 +276,6 @@ func (s *Service) apply(ctx context.Context, cfg *stack.Function, maxBytes int64
 	}
 	s.log.Info("function ready", "function", cfg.Name, "version", f.byKey[key], "runtime", rt.ID, "build", art.Hash[:min(12, len(art.Hash))])
 	s.provision(latest, cfg.ProvisionedConcurrency)
-	return nil
 }
 
 // versionKey identifies a build with its configuration.

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -23,9 +24,6 @@ type Invoker interface {
 type Options struct {
 	// Functions runs the routes' functions and Lambda authorizers.
 	Functions Invoker
-	// Fallback answers requests for hosts that are no front door's (the
-	// edge); nil answers them 404.
-	Fallback http.Handler
 	// Logger receives failures the client sees only as a status.
 	Logger *slog.Logger
 	// Timeout is the HTTP API's integration timeout; 0 means
@@ -40,6 +38,12 @@ type Options struct {
 type Server struct {
 	opts  Options
 	state atomic.Pointer[state]
+	// inflight counts invocations, which may outlive their request (the
+	// integration timeout does not stop a function); Close waits for them.
+	// mu orders every Add before Close's Wait; none starts after Close.
+	inflight sync.WaitGroup
+	mu       sync.Mutex
+	closed   bool
 }
 
 // state is one compiled plan, immutable once published.
@@ -50,6 +54,8 @@ type state struct {
 	// only is the front door that answers any host: the stack's only one,
 	// when it has no CDN either.
 	only http.Handler
+	// closed is the state after Close: every front door answers 503.
+	closed bool
 }
 
 // New returns a Server with nothing loaded.
@@ -63,12 +69,61 @@ func New(o Options) *Server {
 	if o.Client == nil {
 		o.Client = &http.Client{Timeout: 10 * time.Second}
 	}
-	return &Server{opts: o}
+	s := &Server{opts: o}
+	s.opts.Functions = tracked{o.Functions, s}
+	return s
+}
+
+// tracked counts the invocations in progress.
+type tracked struct {
+	Invoker
+	s *Server
+}
+
+func (t tracked) Invoke(ctx context.Context, req *functions.Request) (*functions.Response, error) {
+	t.s.mu.Lock()
+	if t.s.closed {
+		t.s.mu.Unlock()
+		return nil, errs.E(errs.Op("gateway.Invoke"), errs.Unavailable, errs.Errorf("shutting down"))
+	}
+	t.s.inflight.Add(1)
+	t.s.mu.Unlock()
+	defer t.s.inflight.Done()
+	return t.Invoker.Invoke(ctx, req)
+}
+
+// Close stops answering (requests get 503 while the listeners close) and
+// waits, up to ctx, for the invocations still running.
+func (s *Server) Close(ctx context.Context) error {
+	s.state.Store(&state{closed: true})
+	s.mu.Lock()
+	s.closed = true
+	s.mu.Unlock()
+	done := make(chan struct{})
+	go func() { s.inflight.Wait(); close(done) }()
+	defer s.opts.Client.CloseIdleConnections()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // Load compiles the plan's gateways and load balancers and makes them
 // live; requests in flight finish on the routes they started with.
 func (s *Server) Load(plan *stack.Plan) error {
+	st, err := s.Prepare(plan)
+	if err != nil {
+		return err
+	}
+	st.Commit()
+	return nil
+}
+
+// Prepare compiles the plan's gateways and load balancers without touching
+// what serves traffic; the result's Commit makes them live.
+func (s *Server) Prepare(plan *stack.Plan) (*Staged, error) {
 	const op errs.Op = "gateway.Load"
 	st := &state{byName: map[string]http.Handler{}, byHost: map[string]http.Handler{}, names: map[string]string{}}
 	add := func(name string, h http.Handler, behindCDN bool) {
@@ -84,7 +139,7 @@ func (s *Server) Load(plan *stack.Plan) error {
 		g := &plan.HTTPAPIGateways[i]
 		h, err := newAPI(g, s.opts)
 		if err != nil {
-			return errs.E(op, errs.Invalid, g.Name, err)
+			return nil, errs.E(op, errs.Invalid, g.Name, err)
 		}
 		add(g.Name, h, g.CDN)
 	}
@@ -92,7 +147,7 @@ func (s *Server) Load(plan *stack.Plan) error {
 		lb := &plan.LoadBalancers[i]
 		h, err := newBalancer(lb, s.opts)
 		if err != nil {
-			return errs.E(op, errs.Invalid, lb.Name, err)
+			return nil, errs.E(op, errs.Invalid, lb.Name, err)
 		}
 		add(lb.Name, h, lb.CDN)
 	}
@@ -101,9 +156,20 @@ func (s *Server) Load(plan *stack.Plan) error {
 			st.only = h
 		}
 	}
-	s.state.Store(st)
-	return nil
+	return &Staged{s: s, st: st}, nil
 }
+
+// Staged is a compiled plan waiting to be committed or discarded.
+type Staged struct {
+	s  *Server
+	st *state
+}
+
+// Commit makes the staged routes live; it cannot fail.
+func (p *Staged) Commit() { p.s.state.Store(p.st) }
+
+// Discard drops staged routes (they hold nothing that needs closing).
+func (p *Staged) Discard() {}
 
 // Handler returns the handler of the front door called name, as loaded
 // when each request arrives (for a CDN's origin and a listen address);
@@ -111,6 +177,10 @@ func (s *Server) Load(plan *stack.Plan) error {
 func (s *Server) Handler(name string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if st := s.state.Load(); st != nil {
+			if st.closed {
+				unavailable(w)
+				return
+			}
 			if h := st.byName[name]; h != nil {
 				h.ServeHTTP(w, r)
 				return
@@ -137,24 +207,35 @@ func (s *Server) Hosts() map[string]string {
 	return out
 }
 
-// ServeHTTP answers a request for a front door's host, else hands it to
-// the fallback.
+// Front returns the viewer listener's handler: a request for a front
+// door's host goes to it, any other to fallback (the edge).
+func (s *Server) Front(fallback http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if h := s.route(r.Host); h != nil {
+			h.ServeHTTP(w, r)
+			return
+		}
+		fallback.ServeHTTP(w, r)
+	})
+}
+
+// ServeHTTP answers a request for a front door's host, 404 for any other.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if h := s.route(r.Host); h != nil {
-		h.ServeHTTP(w, r)
-		return
-	}
-	if s.opts.Fallback != nil {
-		s.opts.Fallback.ServeHTTP(w, r)
-		return
-	}
-	http.NotFound(w, r)
+	s.Front(http.NotFoundHandler()).ServeHTTP(w, r)
+}
+
+// unavailable answers while the server closes.
+func unavailable(w http.ResponseWriter) {
+	http.Error(w, "503 Service Unavailable: shutting down", http.StatusServiceUnavailable)
 }
 
 func (s *Server) route(host string) http.Handler {
 	st := s.state.Load()
 	if st == nil {
 		return nil
+	}
+	if st.closed {
+		return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { unavailable(w) })
 	}
 	if st.only != nil {
 		return st.only

@@ -57,17 +57,18 @@ func get(t *testing.T, h http.Handler, host, path string, hdr ...string) *httpte
 
 func TestRoutingByHost(t *testing.T) {
 	fallback := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "edge") })
-	s := New(Options{Functions: invokerFunc(echoName), Fallback: fallback})
+	s := New(Options{Functions: invokerFunc(echoName)})
 	if err := s.Load(plan(1)); err != nil {
 		t.Fatal(err)
 	}
+	front := s.Front(fallback)
 	for _, c := range []struct{ host, path, want string }{
 		{"api.localhost:8080", "/a", "fa"}, // host names are case-insensitive
 		{"LB.localhost", "/b", "fb"},
 		{"localhost:8080", "/a", "edge"},
 		{"site.localhost", "/b", "edge"},
 	} {
-		if got := get(t, s, c.host, c.path).Body.String(); got != c.want {
+		if got := get(t, front, c.host, c.path).Body.String(); got != c.want {
 			t.Errorf("%s%s: %q, want %q", c.host, c.path, got, c.want)
 		}
 	}
@@ -188,5 +189,43 @@ func TestCORS(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestClose: Close waits for an invocation that outlived its request's
+// integration timeout, and front doors answer 503 once it has begun.
+func TestClose(t *testing.T) {
+	release := make(chan struct{})
+	finished := make(chan struct{})
+	slow := func(ctx context.Context, req *functions.Request) (*functions.Response, error) {
+		<-release
+		close(finished)
+		return echoName(ctx, req)
+	}
+	s := New(Options{Functions: invokerFunc(slow), Timeout: 10 * time.Millisecond})
+	if err := s.Load(plan(0)); err != nil {
+		t.Fatal(err)
+	}
+	if w := get(t, s, "api.localhost", "/a"); w.Code != http.StatusServiceUnavailable {
+		t.Fatalf("integration timeout: %d, want 503", w.Code)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	if err := s.Close(ctx); err == nil {
+		t.Fatal("Close returned before the running invocation ended")
+	}
+	close(release)
+	if err := s.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-finished:
+	default:
+		t.Fatal("Close returned before the invocation finished")
+	}
+	for _, h := range []http.Handler{s, s.Handler("Api")} {
+		if w := get(t, h, "api.localhost", "/a"); w.Code != http.StatusServiceUnavailable {
+			t.Errorf("after Close: %d, want 503", w.Code)
+		}
 	}
 }

@@ -1,12 +1,10 @@
-package cli
+package engine
 
 import (
 	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
-	"path/filepath"
-	"strings"
 	"sync"
 	"time"
 
@@ -21,17 +19,13 @@ import (
 	"github.com/verge-edge/verge/internal/triggers/eventbus"
 )
 
-// devRetry are the delays before an asynchronous event's retries in dev:
-// seconds, so a failing handler shows its retries at once (serve takes
-// AWS's, about 1 and 2 minutes).
-var devRetry = []time.Duration{time.Second, 2 * time.Second}
-
 // eventSide is the event-driven half of a running Verge: the broker, the
 // asynchronous invocation queue and the dispatcher of schedules and buses.
 // It starts with the first plan that has functions, so a CDN-only stack
 // runs no broker.
 type eventSide struct {
-	c       *runConfig
+	dir     string // the embedded broker's store
+	natsURL string // or an external server's
 	lambdas *functions.Service
 	logger  *slog.Logger
 	reg     prometheus.Registerer
@@ -43,32 +37,29 @@ type eventSide struct {
 	disp   *dispatch.Dispatcher
 }
 
-func (c *runConfig) newEventSide(lambdas *functions.Service, logger *slog.Logger, reg prometheus.Registerer) (*eventSide, error) {
-	retry, err := c.retryDelays()
-	if err != nil {
-		return nil, err
-	}
-	return &eventSide{c: c, lambdas: lambdas, logger: logger, reg: reg, retry: retry}, nil
-}
-
-// load applies a plan: it opens the broker (embedded under DATA/nats, or
-// --nats) and the queue when the plan is the first with functions.
-func (ev *eventSide) load(ctx context.Context, plan *stack.Plan) error {
+// Prepare compiles the plan's buses, rules and schedules. The first plan
+// with functions opens the broker (embedded under DATA/nats, or --nats)
+// and the queue, which serve nothing until a commit routes events to them.
+func (ev *eventSide) Prepare(ctx context.Context, plan *stack.Plan) (Change, error) {
 	ev.mu.Lock()
 	defer ev.mu.Unlock()
 	if ev.disp == nil {
 		if len(plan.Functions) == 0 {
-			return nil
+			return change{}, nil
 		}
 		if err := ev.start(ctx); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	return ev.disp.Load(plan)
+	st, err := ev.disp.Prepare(plan)
+	if err != nil {
+		return nil, err
+	}
+	return st, nil
 }
 
 func (ev *eventSide) start(ctx context.Context) error {
-	b, err := broker.Open(ctx, broker.Options{Dir: filepath.Join(ev.c.data, "nats"), URL: ev.c.natsURL, Logger: ev.logger})
+	b, err := broker.Open(ctx, broker.Options{Dir: ev.dir, URL: ev.natsURL, Logger: ev.logger})
 	if err != nil {
 		return fmt.Errorf("the event broker: %w", err)
 	}
@@ -139,39 +130,22 @@ func (ev *eventSide) Trigger(fn string) int {
 	return 0
 }
 
-// retryDelays parses --async-retry; the default is dev's seconds or AWS's.
-func (c *runConfig) retryDelays() ([]time.Duration, error) {
-	if c.asyncRetry == "" {
-		if c.watch {
-			return devRetry, nil
-		}
-		return async.DefaultRetry, nil
-	}
-	var out []time.Duration
-	for _, f := range strings.Split(c.asyncRetry, ",") {
-		d, err := time.ParseDuration(strings.TrimSpace(f))
-		if err != nil || d < 0 {
-			return nil, fmt.Errorf("--async-retry %q: want delays such as 1s,2s", c.asyncRetry)
-		}
-		out = append(out, d)
-	}
-	return out, nil
-}
-
 // routes adds the EventBridge PutEvents endpoint (AWS JSON 1.1 on POST /).
 func (ev *eventSide) routes(mux *http.ServeMux) {
 	mux.Handle("POST /{$}", eventbus.NewHandler(ev, ev.hasBus))
 }
 
-// close stops the schedules, then the queue (running invocations go back to
-// the queue), then the broker.
-func (ev *eventSide) close() {
+// Close stops the schedules, then the queue (running invocations go back
+// to the queue), then the broker.
+func (ev *eventSide) Close(context.Context) error {
 	ev.mu.Lock()
 	defer ev.mu.Unlock()
 	if ev.disp == nil {
-		return
+		return nil
 	}
 	ev.disp.Close()
 	ev.queue.Close()
 	ev.broker.Close()
+	ev.disp = nil
+	return nil
 }

@@ -1,0 +1,299 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log"
+	"log/slog"
+	"maps"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/verge-edge/verge/internal/admin"
+	"github.com/verge-edge/verge/internal/awsapi"
+	"github.com/verge-edge/verge/internal/cff"
+	"github.com/verge-edge/verge/internal/cfheader"
+	"github.com/verge-edge/verge/internal/edge"
+	"github.com/verge-edge/verge/internal/edge/cache"
+	"github.com/verge-edge/verge/internal/errs"
+	"github.com/verge-edge/verge/internal/functions"
+	"github.com/verge-edge/verge/internal/gateway"
+	"github.com/verge-edge/verge/internal/jsfn"
+	"github.com/verge-edge/verge/internal/lambdaedge"
+	"github.com/verge-edge/verge/internal/logs"
+	"github.com/verge-edge/verge/internal/stack"
+)
+
+// Options configure an Engine; the zero value of each field is its default.
+type Options struct {
+	// Data is the data folder: the lock, the disk cache, logs, builds,
+	// sandboxes and the embedded broker's store.
+	Data string
+	// Name is this node's name in X-Cache, Via and Cache-Status.
+	Name string
+	// CacheMemory and CacheDisk are the cache tiers' byte budgets (256
+	// MiB of memory when 0; no disk tier when 0).
+	CacheMemory, CacheDisk int64
+	// AccessLog receives the edge's access log; nil for none.
+	AccessLog io.Writer
+	// Country gives CloudFront-Viewer-Country; nil for none.
+	Country cfheader.CountryFunc
+	// Logger receives operational messages.
+	Logger *slog.Logger
+	// FunctionLimits cap each cdn-function run.
+	FunctionLimits jsfn.Limits
+	// IdleTimeout and Concurrency configure the function sandboxes.
+	IdleTimeout time.Duration
+	Concurrency int
+	// NATSURL is an external NATS server; "" runs one embedded.
+	NATSURL string
+	// Retry are the delays before an asynchronous event's retries.
+	Retry []time.Duration
+	// Token, when set, guards the admin listener.
+	Token string
+	// NoFastPath serves every viewer through net/http (for comparison).
+	NoFastPath bool
+}
+
+// An Engine is a running Verge: its stores, its parts and its listeners.
+type Engine struct {
+	opts    Options
+	log     *slog.Logger
+	errLog  *log.Logger
+	lock    *os.File
+	store   *cache.Tiered
+	logs    *logs.Store
+	reg     *prometheus.Registry
+	metrics *edge.Metrics
+
+	edge    *edge.Server
+	gateway *gatewayPart
+	events  *eventSide
+	parts   parts
+
+	listeners listeners
+}
+
+// Open locks the data folder and opens the stores and the parts, with no
+// plan: Apply gives them one. An errs.Exist error means another process
+// runs on the data folder.
+func Open(o Options) (e *Engine, err error) {
+	const op errs.Op = "engine.Open"
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.CacheMemory <= 0 {
+		o.CacheMemory = 256 << 20
+	}
+	lock, err := lockData(o.Data)
+	if err != nil {
+		return nil, err
+	}
+	e = &Engine{opts: o, log: o.Logger, errLog: log.New(&slogWriter{o.Logger}, "", 0), lock: lock}
+	defer func() {
+		if err != nil {
+			e.closeStores()
+		}
+	}()
+	if e.store, err = openStore(o); err != nil {
+		return nil, errs.E(op, errs.IO, err)
+	}
+	if e.logs, err = logs.Open(filepath.Join(o.Data, "logs", "functions")); err != nil {
+		return nil, errs.E(op, errs.IO, err)
+	}
+	e.reg = prometheus.NewRegistry()
+	e.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	e.metrics = edge.NewMetrics(e.reg)
+	lambdas, err := functions.New(functions.Options{DataDir: o.Data, Logs: e.logs, Logger: o.Logger, Registry: e.reg,
+		IdleTimeout: o.IdleTimeout, Concurrency: o.Concurrency})
+	if err != nil {
+		return nil, err
+	}
+	// The gateway comes first: the edge's gateway origins call it, and it
+	// hands the viewer listener's other hosts to the edge (Front).
+	gw := gateway.New(gateway.Options{Functions: lambdas, Logger: o.Logger})
+	e.edge = edge.New(edge.Options{Name: o.Name, Store: e.store, AccessLog: o.AccessLog, Logger: o.Logger,
+		Metrics: e.metrics, Country: o.Country, Gateway: gw.Handler})
+	e.gateway = &gatewayPart{gw: gw, log: o.Logger, errLog: e.errLog}
+	e.events = &eventSide{dir: filepath.Join(o.Data, "nats"), natsURL: o.NATSURL, lambdas: lambdas, logger: o.Logger,
+		reg: e.reg, retry: o.Retry}
+	fnOpts := edgeFuncsOptions{
+		cdn:    cff.RunnerOptions{Logger: o.Logger, Metrics: cff.NewMetrics(e.reg), Limits: o.FunctionLimits},
+		lambda: lambdaedge.RunnerOptions{Functions: lambdas, Logger: o.Logger, Country: o.Country},
+	}
+	// Dependency order: functions are ready before anything routes to them.
+	e.parts.list = []named{
+		{"functions", &functionsPart{svc: lambdas, log: o.Logger}},
+		{"edge", &edgePart{srv: e.edge, opts: fnOpts, retired: map[*time.Timer]func(){}}},
+		{"http-api-gateways and load balancers", e.gateway},
+		{"schedules and event rules", e.events},
+	}
+	e.listeners.adminHandler = admin.New(admin.Config{Edge: e.edge, Metrics: e.metrics, Registry: e.reg, Token: o.Token,
+		Async: e.events, Routes: func(mux *http.ServeMux) {
+			awsapi.Register(mux, lambdas, e.events)
+			mux.Handle("GET "+logs.Path, logs.Handler(e.logs))
+			e.events.routes(mux)
+		}})
+	e.listeners.viewerHandler = gw.Front(e.edge)
+	return e, nil
+}
+
+// Apply makes plan the one every part runs, or, when any part cannot take
+// it, leaves every part on the previous plan and says which part failed.
+func (e *Engine) Apply(ctx context.Context, plan *stack.Plan) (Result, error) {
+	return e.parts.apply(ctx, plan)
+}
+
+// Plan is the plan last applied, nil before the first.
+func (e *Engine) Plan() *stack.Plan { return e.parts.current() }
+
+// Invalidate removes paths from a distribution's cache ("" for all).
+func (e *Engine) Invalidate(dist string, paths []string) int { return e.edge.Invalidate(dist, paths) }
+
+// Hosts lists the host names of the distributions and front doors by
+// resource name ("" for one that answers any host).
+func (e *Engine) Hosts() map[string]string {
+	hosts := e.edge.Hosts()
+	maps.Copy(hosts, e.gateway.gw.Hosts())
+	return hosts
+}
+
+// Doors lists the addresses of the front doors that have their own.
+func (e *Engine) Doors() map[string]string { return e.gateway.Addrs() }
+
+// Close stops the listeners, then the parts in reverse order, then the
+// stores, and releases the data folder; it waits for work in flight up to
+// ctx.
+func (e *Engine) Close(ctx context.Context) error {
+	err := e.listeners.shutdown(ctx)
+	err = errors.Join(err, e.parts.close(ctx))
+	e.closeStores()
+	return err
+}
+
+// closeStores closes what Open opened before the parts, and the lock.
+func (e *Engine) closeStores() {
+	if e.logs != nil {
+		e.logs.Close()
+	}
+	if e.store != nil {
+		e.store.Close()
+	}
+	e.lock.Close() // drops the flock
+}
+
+func openStore(o Options) (*cache.Tiered, error) {
+	t := &cache.Tiered{Mem: cache.NewMemory(o.CacheMemory)}
+	if o.CacheDisk > 0 {
+		d, err := cache.OpenDisk(filepath.Join(o.Data, "cache"), o.CacheDisk)
+		if err != nil {
+			t.Mem.Close()
+			return nil, err
+		}
+		t.Disk = d
+	}
+	return t, nil
+}
+
+// slogWriter sends the HTTP servers' log lines to slog.
+type slogWriter struct{ l *slog.Logger }
+
+func (w *slogWriter) Write(p []byte) (int, error) {
+	if n := len(p); n > 0 && p[n-1] == '\n' {
+		p = p[:n-1]
+	}
+	w.l.Warn(string(p))
+	return len(p), nil
+}
+
+// listeners are the viewer and admin listeners.
+type listeners struct {
+	viewerHandler, adminHandler http.Handler
+
+	mu             sync.Mutex
+	shutdownViewer func(context.Context) error
+	admin          *http.Server
+	viewerAddr     string
+	adminAddr      string
+	errc           chan error     // a listener that stopped on its own
+	wg             sync.WaitGroup // the serving goroutines
+}
+
+// serve runs a listener's server; an unexpected end goes to errc.
+func (l *listeners) serve(run func() error) {
+	l.wg.Add(1)
+	go func() {
+		defer l.wg.Done()
+		if err := run(); !errors.Is(err, http.ErrServerClosed) {
+			l.errc <- err
+		}
+	}()
+}
+
+// Listen opens the viewer and admin listeners and serves them; Done
+// reports a listener that stopped on its own.
+func (e *Engine) Listen(viewerAddr, adminAddr string) error {
+	const op errs.Op = "engine.Listen"
+	l := &e.listeners
+	viewerLn, err := net.Listen("tcp", viewerAddr)
+	if err != nil {
+		return errs.E(op, errs.IO, err)
+	}
+	adminLn, err := net.Listen("tcp", adminAddr)
+	if err != nil {
+		viewerLn.Close()
+		return errs.E(op, errs.IO, err)
+	}
+	viewer := &http.Server{Handler: l.viewerHandler, MaxHeaderBytes: edge.MaxHeaderBytes, ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout: 120 * time.Second, ErrorLog: e.errLog}
+	adminSrv := &http.Server{Handler: l.adminHandler, ReadHeaderTimeout: 10 * time.Second, ErrorLog: e.errLog}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.errc = make(chan error, 2)
+	l.viewerAddr, l.adminAddr, l.admin = viewerLn.Addr().String(), adminLn.Addr().String(), adminSrv
+	if e.opts.NoFastPath {
+		l.shutdownViewer = viewer.Shutdown
+		l.serve(func() error { return viewer.Serve(viewerLn) })
+	} else {
+		fe := e.edge.NewFrontend(viewer)
+		l.shutdownViewer = fe.Shutdown
+		l.serve(func() error { return fe.Serve(viewerLn) })
+	}
+	l.serve(func() error { return adminSrv.Serve(adminLn) })
+	return nil
+}
+
+// Addrs are the viewer and admin listeners' addresses.
+func (e *Engine) Addrs() (viewer, admin string) {
+	e.listeners.mu.Lock()
+	defer e.listeners.mu.Unlock()
+	return e.listeners.viewerAddr, e.listeners.adminAddr
+}
+
+// Done receives the error of a listener that stopped before Close.
+func (e *Engine) Done() <-chan error {
+	e.listeners.mu.Lock()
+	defer e.listeners.mu.Unlock()
+	return e.listeners.errc
+}
+
+// shutdown stops both listeners gracefully and waits for their servers.
+func (l *listeners) shutdown(ctx context.Context) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.admin == nil {
+		return nil
+	}
+	err := errors.Join(l.shutdownViewer(ctx), l.admin.Shutdown(ctx))
+	l.wg.Wait()
+	l.admin = nil
+	return err
+}
