@@ -19,7 +19,7 @@ type edgePart struct {
 	opts edgeFuncsOptions
 
 	mu      sync.Mutex
-	fns     *edgeFuncs           // the live plan's, nil without functions at the edge
+	fns     *edgeFuncs             // the live plan's, nil without functions at the edge
 	retired map[*time.Timer]func() // replaced runtimes waiting for requests in flight
 	loaded  bool
 }
