@@ -257,11 +257,11 @@ func (v *jwtVerifier) load(ctx context.Context) (*jose.JSONWebKeySet, error) {
 	if err != nil {
 		return nil, err
 	}
-	var set jose.JSONWebKeySet
-	if err := json.Unmarshal(data, &set); err != nil {
+	set, err := parseJWKS(data)
+	if err != nil {
 		return nil, fmt.Errorf("auth: parsing JWKS: %w", err)
 	}
-	return &set, nil
+	return set, nil
 }
 
 // discover fetches the key set named by the issuer's OpenID configuration.
