@@ -35,7 +35,11 @@ func newAPI(g *stack.HTTPAPIGateway, o Options) (*api, error) {
 		r := &g.Routes[i]
 		rt := &route{function: r.Function, format: r.PayloadFormat}
 		if r.Authorizer != nil {
-			a, err := auth.New(r.Authorizer, authInvoke(o.Functions), o.Client)
+			cfg, err := authConfig(r.Authorizer)
+			if err != nil {
+				return nil, fmt.Errorf("route %s: %w", r.Key, err)
+			}
+			a, err := auth.New(cfg, authInvoke(o.Functions), o.Client)
 			if err != nil {
 				return nil, fmt.Errorf("route %s: %w", r.Key, err)
 			}

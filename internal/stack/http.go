@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/verge-edge/verge/internal/triggers/auth"
 )
 
 // gatewayState is an http-api-gateway while the functions' events add
@@ -252,7 +254,12 @@ func (r *resolver) jwtCommon(ra *RouteAuthorizer, audience *[]string, jwksURL, j
 	return ok
 }
 
-// jwksFile checks that a key set file holds a JSON object with keys.
+// jwksFile checks that a key set file holds a JSON object with keys, each
+// of which the JWT authorizer can load (auth.CheckJWKS: the parser it loads
+// keys with), so that a bad key is reported here rather than as a 500 on
+// the first request. Only a key set given as a file can be checked when the
+// stack is validated: one fetched from jwksUrl or by OpenID discovery is
+// first parsed on the first request.
 func (r *resolver) jwksFile(at pos, name, file string) bool {
 	data, err := os.ReadFile(file)
 	if err != nil {
@@ -264,6 +271,10 @@ func (r *resolver) jwksFile(at pos, name, file string) bool {
 	}
 	if json.Unmarshal(data, &set) != nil || len(set.Keys) == 0 {
 		r.d.errorf(at, `jwksFile %q is not a JSON Web Key Set: a JSON object {"keys": [...]} with at least one key`, name)
+		return false
+	}
+	if err := auth.CheckJWKS(data); err != nil {
+		r.d.errorf(at, "jwksFile %q: %v", name, err)
 		return false
 	}
 	return true

@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"time"
-
-	"github.com/verge-edge/verge/internal/stack"
 )
 
 // Invoke calls a function synchronously with payload and returns its
@@ -36,39 +34,40 @@ func (d Decision) Allowed() bool { return d.Status == 0 }
 // Authorizer decides requests for the routes it protects. It is safe for
 // concurrent use.
 type Authorizer struct {
-	cfg    stack.RouteAuthorizer
 	jwt    *jwtVerifier
 	lambda *lambdaAuthorizer
 }
 
-// New builds an authorizer from the plan. JWT keys are fetched lazily and
-// cached (refetched on an unknown kid, at most every 10 s); with neither
-// JWKSURL nor JWKSFile they are found by OpenID discovery from the issuer.
-// client is used for fetching (nil: http.DefaultClient); invoke calls
-// Lambda authorizers.
-func New(cfg *stack.RouteAuthorizer, invoke Invoke, client *http.Client) (*Authorizer, error) {
-	if cfg == nil {
+// New builds an authorizer from cfg. JWT keys are fetched lazily and
+// cached (see JWKSSource). client is used for fetching (nil:
+// http.DefaultClient); invoke calls Lambda authorizers.
+func New(cfg *Config, invoke Invoke, client *http.Client) (*Authorizer, error) {
+	switch {
+	case cfg == nil || cfg.JWT == nil && cfg.Lambda == nil:
 		return nil, errors.New("auth: no authorizer configuration")
+	case cfg.JWT != nil && cfg.Lambda != nil:
+		return nil, errors.New("auth: an authorizer is either JWT or Lambda, not both")
 	}
 	if client == nil {
 		client = http.DefaultClient
 	}
-	a := &Authorizer{cfg: *cfg}
-	switch cfg.Type {
-	case typeJWT:
-		v, err := newJWTVerifier(cfg, client)
+	a := &Authorizer{}
+	if cfg.JWT != nil {
+		v, err := newJWTVerifier(cfg.JWT, client)
 		if err != nil {
 			return nil, err
 		}
 		a.jwt = v
-	case typeLambda:
-		if cfg.Function == "" || invoke == nil {
-			return nil, errors.New("auth: lambda authorizer needs a function and an Invoke")
-		}
-		a.lambda = newLambdaAuthorizer(cfg, invoke)
-	default:
-		return nil, fmt.Errorf("auth: unknown authorizer type %q", cfg.Type)
+		return a, nil
 	}
+	l := cfg.Lambda
+	if l.Function == "" || invoke == nil {
+		return nil, errors.New("auth: lambda authorizer needs a function and an Invoke")
+	}
+	if l.Response != ResponseSimple && l.Response != ResponseIAM {
+		return nil, fmt.Errorf("auth: unknown lambda authorizer response type %d", l.Response)
+	}
+	a.lambda = newLambdaAuthorizer(l, invoke)
 	return a, nil
 }
 

@@ -2,12 +2,6 @@ package auth
 
 import "time"
 
-// Authorizer types, as stack.RouteAuthorizer.Type says.
-const (
-	typeJWT    = "jwt"
-	typeLambda = "lambda"
-)
-
 // Identity source prefixes (API Gateway's selection expressions).
 const (
 	srcHeader  = "$request.header."

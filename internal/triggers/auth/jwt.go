@@ -15,8 +15,6 @@ import (
 	"time"
 
 	jose "github.com/go-jose/go-jose/v4"
-
-	"github.com/verge-edge/verge/internal/stack"
 )
 
 // signingAlgs are the algorithms accepted. API Gateway documents RSA only;
@@ -31,7 +29,7 @@ var signingAlgs = []jose.SignatureAlgorithm{
 type jwtVerifier struct {
 	issuer   string
 	audience []string
-	sources  []string
+	source   string // where the token is
 	client   *http.Client
 	jwksURL  string // "" with jwksFile "" means discovery
 	jwksFile string
@@ -42,16 +40,16 @@ type jwtVerifier struct {
 	fetched time.Time
 }
 
-func newJWTVerifier(cfg *stack.RouteAuthorizer, client *http.Client) (*jwtVerifier, error) {
+func newJWTVerifier(cfg *JWTConfig, client *http.Client) (*jwtVerifier, error) {
 	if cfg.Issuer == "" {
 		return nil, errors.New("auth: jwt authorizer needs an issuer")
 	}
 	v := &jwtVerifier{
-		issuer: cfg.Issuer, audience: cfg.Audience, sources: cfg.IdentitySources,
-		client: client, jwksURL: cfg.JWKSURL, jwksFile: cfg.JWKSFile,
+		issuer: cfg.Issuer, audience: cfg.Audience, source: cfg.IdentitySource,
+		client: client, jwksURL: cfg.JWKS.URL, jwksFile: cfg.JWKS.File,
 	}
-	if len(v.sources) == 0 {
-		v.sources = []string{defaultJWTSource}
+	if v.source == "" {
+		v.source = defaultJWTSource
 	}
 	return v, nil
 }
@@ -63,7 +61,7 @@ func (e tokenError) Error() string { return string(e) }
 
 // authorize checks the request's token.
 func (v *jwtVerifier) authorize(ctx context.Context, r *Request) Decision {
-	raw, ok := r.identity(v.sources[0])
+	raw, ok := r.identity(v.source)
 	if !ok {
 		return unauthorized()
 	}
@@ -259,11 +257,11 @@ func (v *jwtVerifier) load(ctx context.Context) (*jose.JSONWebKeySet, error) {
 	if err != nil {
 		return nil, err
 	}
-	var set jose.JSONWebKeySet
-	if err := json.Unmarshal(data, &set); err != nil {
+	set, err := parseJWKS(data)
+	if err != nil {
 		return nil, fmt.Errorf("auth: parsing JWKS: %w", err)
 	}
-	return &set, nil
+	return set, nil
 }
 
 // discover fetches the key set named by the issuer's OpenID configuration.

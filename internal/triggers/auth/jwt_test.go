@@ -20,8 +20,6 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 	jose "github.com/go-jose/go-jose/v4"
-
-	"github.com/verge-edge/verge/internal/stack"
 )
 
 const (
@@ -223,7 +221,7 @@ func TestJWTFromURL(t *testing.T) {
 	k := newTestKeys(t)
 	var fetches atomic.Int32
 	srv := jwksServer(t, k.jwks, &fetches)
-	a, err := New(&stack.RouteAuthorizer{Type: "jwt", Issuer: testIssuer, Audience: []string{testAud}, JWKSURL: srv.URL + "/jwks.json"}, nil, srv.Client())
+	a, err := New(&Config{JWT: &JWTConfig{Issuer: testIssuer, Audience: []string{testAud}, JWKS: JWKSSource{URL: srv.URL + "/jwks.json"}}}, nil, srv.Client())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -245,7 +243,7 @@ func TestJWTFromFile(t *testing.T) {
 	if err := os.WriteFile(path, k.jwks, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	a, err := New(&stack.RouteAuthorizer{Type: "jwt", Issuer: testIssuer, Audience: []string{testAud}, JWKSFile: path}, nil, nil)
+	a, err := New(&Config{JWT: &JWTConfig{Issuer: testIssuer, Audience: []string{testAud}, JWKS: JWKSSource{File: path}}}, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -261,7 +259,7 @@ func TestJWTDiscovery(t *testing.T) {
 	k := newTestKeys(t)
 	var fetches atomic.Int32
 	srv := jwksServer(t, k.jwks, &fetches)
-	a, err := New(&stack.RouteAuthorizer{Type: "jwt", Issuer: srv.URL, Audience: []string{testAud}}, nil, srv.Client())
+	a, err := New(&Config{JWT: &JWTConfig{Issuer: srv.URL, Audience: []string{testAud}}}, nil, srv.Client())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -281,7 +279,7 @@ func TestJWTKeysUnavailable(t *testing.T) {
 	k := newTestKeys(t)
 	srv := httptest.NewServer(http.NotFoundHandler())
 	defer srv.Close()
-	a, err := New(&stack.RouteAuthorizer{Type: "jwt", Issuer: testIssuer, Audience: []string{testAud}, JWKSURL: srv.URL + "/jwks.json"}, nil, srv.Client())
+	a, err := New(&Config{JWT: &JWTConfig{Issuer: testIssuer, Audience: []string{testAud}, JWKS: JWKSSource{URL: srv.URL + "/jwks.json"}}}, nil, srv.Client())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -300,7 +298,7 @@ func TestJWTKeyRotation(t *testing.T) {
 	if err := os.WriteFile(path, k.jwks, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	a, err := New(&stack.RouteAuthorizer{Type: "jwt", Issuer: testIssuer, Audience: []string{testAud}, JWKSFile: path}, nil, nil)
+	a, err := New(&Config{JWT: &JWTConfig{Issuer: testIssuer, Audience: []string{testAud}, JWKS: JWKSSource{File: path}}}, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -360,7 +358,7 @@ func FuzzTokens(f *testing.F) {
 	if err := os.WriteFile(path, []byte(`{"keys":[]}`), 0o600); err != nil {
 		f.Fatal(err)
 	}
-	a, err := New(&stack.RouteAuthorizer{Type: "jwt", Issuer: testIssuer, Audience: []string{testAud}, JWKSFile: path}, nil, nil)
+	a, err := New(&Config{JWT: &JWTConfig{Issuer: testIssuer, Audience: []string{testAud}, JWKS: JWKSSource{File: path}}}, nil, nil)
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -377,7 +375,7 @@ func TestJWTConcurrent(t *testing.T) {
 	k := newTestKeys(t)
 	var fetches atomic.Int32
 	srv := jwksServer(t, k.jwks, &fetches)
-	a, err := New(&stack.RouteAuthorizer{Type: "jwt", Issuer: testIssuer, Audience: []string{testAud}, JWKSURL: srv.URL + "/jwks.json"}, nil, srv.Client())
+	a, err := New(&Config{JWT: &JWTConfig{Issuer: testIssuer, Audience: []string{testAud}, JWKS: JWKSSource{URL: srv.URL + "/jwks.json"}}}, nil, srv.Client())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -407,7 +405,7 @@ func TestJWTZeroTime(t *testing.T) {
 	if err := os.WriteFile(path, k.jwks, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	a, err := New(&stack.RouteAuthorizer{Type: "jwt", Issuer: testIssuer, Audience: []string{testAud}, JWKSFile: path}, nil, nil)
+	a, err := New(&Config{JWT: &JWTConfig{Issuer: testIssuer, Audience: []string{testAud}, JWKS: JWKSSource{File: path}}}, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/verge-edge/verge/internal/arn"
-	"github.com/verge-edge/verge/internal/stack"
 	"github.com/verge-edge/verge/internal/triggers/httpapi"
 )
 
@@ -30,10 +29,10 @@ type cached struct {
 	expires time.Time
 }
 
-func newLambdaAuthorizer(cfg *stack.RouteAuthorizer, invoke Invoke) *lambdaAuthorizer {
+func newLambdaAuthorizer(cfg *LambdaConfig, invoke Invoke) *lambdaAuthorizer {
 	return &lambdaAuthorizer{
-		function: cfg.Function, sources: cfg.IdentitySources, iam: cfg.IAMResponse,
-		ttl: time.Duration(cfg.CacheSeconds) * time.Second, invoke: invoke,
+		function: cfg.Function, sources: cfg.IdentitySources, iam: cfg.Response == ResponseIAM,
+		ttl: cfg.CacheTTL, invoke: invoke,
 		cache: map[string]cached{},
 	}
 }

@@ -13,7 +13,6 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/verge-edge/verge/internal/arn"
-	"github.com/verge-edge/verge/internal/stack"
 )
 
 // fakeFunction is an in-test authorizer function: it records the events it
@@ -108,7 +107,11 @@ func TestLambda(t *testing.T) {
 			if srcs == nil {
 				srcs = []string{"$request.header.Authorization"}
 			}
-			a, err := New(&stack.RouteAuthorizer{Type: "lambda", Function: "authz", IdentitySources: srcs, IAMResponse: tc.iam}, f.invoke, nil)
+			resp := ResponseSimple
+			if tc.iam {
+				resp = ResponseIAM
+			}
+			a, err := New(&Config{Lambda: &LambdaConfig{Function: "authz", IdentitySources: srcs, Response: resp}}, f.invoke, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -164,7 +167,7 @@ func checkLambdaDecision(t *testing.T, d Decision, wantV1 map[string]any) {
 // TestLambdaEvent checks the request event against the AWS type.
 func TestLambdaEvent(t *testing.T) {
 	f := &fakeFunction{result: `{"isAuthorized":true}`}
-	a, err := New(&stack.RouteAuthorizer{Type: "lambda", Function: "authz", IdentitySources: []string{"$request.header.Authorization", "$request.querystring.a"}}, f.invoke, nil)
+	a, err := New(&Config{Lambda: &LambdaConfig{Function: "authz", IdentitySources: []string{"$request.header.Authorization", "$request.querystring.a"}}}, f.invoke, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -211,7 +214,7 @@ func jsonOf(v any) string {
 // and asked again after.
 func TestLambdaCache(t *testing.T) {
 	f := &fakeFunction{result: `{"isAuthorized":true,"context":{"a":"b"}}`}
-	a, err := New(&stack.RouteAuthorizer{Type: "lambda", Function: "authz", IdentitySources: []string{"$request.header.Authorization"}, CacheSeconds: 300}, f.invoke, nil)
+	a, err := New(&Config{Lambda: &LambdaConfig{Function: "authz", IdentitySources: []string{"$request.header.Authorization"}, CacheTTL: 300 * time.Second}}, f.invoke, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -281,12 +284,14 @@ func TestNewErrors(t *testing.T) {
 	noop := func(context.Context, string, []byte) ([]byte, string, error) { return nil, "", nil }
 	cases := []struct {
 		name string
-		cfg  *stack.RouteAuthorizer
+		cfg  *Config
 	}{
 		{"nil", nil},
-		{"unknown type", &stack.RouteAuthorizer{Type: "cognito"}},
-		{"jwt without issuer", &stack.RouteAuthorizer{Type: "jwt"}},
-		{"lambda without function", &stack.RouteAuthorizer{Type: "lambda"}},
+		{"empty", &Config{}},
+		{"both", &Config{JWT: &JWTConfig{Issuer: testIssuer}, Lambda: &LambdaConfig{Function: "authz"}}},
+		{"jwt without issuer", &Config{JWT: &JWTConfig{}}},
+		{"lambda without function", &Config{Lambda: &LambdaConfig{}}},
+		{"unknown response type", &Config{Lambda: &LambdaConfig{Function: "authz", Response: ResponseIAM + 1}}},
 	}
 	for _, tc := range cases {
 		if _, err := New(tc.cfg, noop, nil); err == nil {
