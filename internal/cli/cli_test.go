@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -385,3 +386,15 @@ func TestQuickstart(t *testing.T) {
 
 // noRedirects makes a client return redirects instead of following them.
 func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+
+// TestSecondInstanceRefused: a second verge on the same data folder exits
+// 2 at once, naming the folder and the process that holds it.
+func TestSecondInstanceRefused(t *testing.T) {
+	dir := stackDir(t, siteYAML)
+	start(t, "dev", dir)
+	code, _, stderr := run(t, "serve", dir, "--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0")
+	want := fmt.Sprintf("the data folder %s is in use by PID %d", filepath.Join(dir, ".verge"), os.Getpid())
+	if code != exitUsage || !strings.Contains(stderr, want) {
+		t.Fatalf("exit %d, stderr %q; want 2 and %q", code, stderr, want)
+	}
+}
