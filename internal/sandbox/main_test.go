@@ -147,9 +147,9 @@ var buildShim = sync.OnceValues(func() (string, error) {
 	}
 	shimDir = dir
 	bin := dir + "/verge-sandbox"
-	out, err := exec.Command("go", "build", "-o", bin, "./cmd/verge-sandbox").CombinedOutput()
+	out, err := exec.Command("go", "build", "-o", bin, "github.com/verge-edge/verge/cmd/verge-sandbox").CombinedOutput()
 	if err != nil {
-		return "", fmt.Errorf("go build ./cmd/verge-sandbox: %v\n%s", err, out)
+		return "", fmt.Errorf("go build cmd/verge-sandbox: %v\n%s", err, out)
 	}
 	return bin, nil
 })

@@ -52,7 +52,7 @@ type Spec struct {
 	Stdout, Stderr io.Writer
 
 	// Shim is the executable re-executed as the sandbox shim: a program
-	// whose first call is Init, such as cmd/verge-sandbox in this package.
+	// whose first call is Init, such as cmd/verge-sandbox in this repository.
 	// Empty means /proc/self/exe (Verge itself), which costs Verge's
 	// package initialisation on every start. See ShimBeside.
 	Shim string
