@@ -11,6 +11,7 @@ import (
 
 	"github.com/verge-edge/verge/internal/errs"
 	"github.com/verge-edge/verge/internal/functions"
+	"github.com/verge-edge/verge/internal/lambda"
 )
 
 // An Invoker runs functions: *functions.Service.
@@ -110,7 +111,7 @@ func (h invokeHandler) enqueue(w http.ResponseWriter, r *http.Request, req *func
 		writeError(w, errTooLarge, "Request must be smaller than 1048576 bytes for the InvokeAsync operation", "")
 		return
 	}
-	if req.Qualifier != "" && req.Qualifier != functions.Latest {
+	if req.Qualifier != "" && req.Qualifier != lambda.Latest {
 		writeError(w, errInvalidParam, "Verge runs asynchronous invocations on $LATEST only.", "")
 		return
 	}

@@ -3,7 +3,6 @@ package cff
 import (
 	"encoding/json"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/verge-edge/verge/internal/jsonx"
 )
@@ -221,31 +220,13 @@ func (p *parser) value() *value {
 	return v
 }
 
-// string reads a string; p.i is at its opening quote. A string without
-// escapes that is valid UTF-8 is copied as is; any other goes through
-// encoding/json, which turns invalid UTF-8 and lone surrogates into U+FFFD.
+// string reads a string; p.i is at its opening quote. jsonx.ReadString
+// decodes it as encoding/json would: invalid UTF-8 and lone surrogates
+// become U+FFFD. The data is valid JSON, so it cannot fail.
 func (p *parser) string() string {
-	start := p.i
-	p.i++
-	plain := true
-	for p.data[p.i] != '"' {
-		if p.data[p.i] == '\\' {
-			plain = false
-			p.i++
-		}
-		p.i++
-	}
-	p.i++
-	seg := p.data[start+1 : p.i-1]
-	if plain && utf8.Valid(seg) {
-		return string(seg)
-	}
-	if s, _, ok := jsonx.ReadString(p.data[start:p.i]); ok {
-		return string(s)
-	}
-	var s string
-	_ = json.Unmarshal(p.data[start:p.i], &s) // valid JSON: cannot fail
-	return s
+	s, rest, _ := jsonx.ReadString(p.data[p.i:])
+	p.i = len(p.data) - len(rest)
+	return string(s)
 }
 
 // writer builds JSON text by hand, so that object properties come out in

@@ -11,6 +11,7 @@ import (
 	"github.com/verge-edge/verge/internal/edge/cache"
 	"github.com/verge-edge/verge/internal/edge/origin"
 	"github.com/verge-edge/verge/internal/errs"
+	"github.com/verge-edge/verge/internal/glob"
 	"github.com/verge-edge/verge/internal/stack"
 )
 
@@ -39,7 +40,7 @@ type dist struct {
 }
 
 type behavior struct {
-	pattern pattern
+	pattern glob.Pattern
 	origin  origin.Handler
 	spec    stack.Origin
 	policy  stack.CachePolicy
@@ -181,7 +182,7 @@ func (st *state) route(host string) *dist {
 // behaviour is the default ("*"), so there always is one.
 func (d *dist) match(path string) *behavior {
 	for _, b := range d.behaviors {
-		if b.pattern.match(path) {
+		if b.pattern.Match(path) {
 			return b
 		}
 	}

@@ -28,6 +28,13 @@ var (
 	errNoRunner         = edgeError{"FunctionUnavailable", http.StatusServiceUnavailable, "The function associated with the CloudFront distribution is invalid or doesn't have the required permissions."}
 )
 
+// setErrorPageHeader sets the type and caching of an error page; the
+// caller sets its length.
+func setErrorPageHeader(h http.Header) {
+	h[hdrContentType] = []string{"text/html; charset=iso-8859-1"}
+	h["Cache-Control"] = []string{"no-store"}
+}
+
 // page renders CloudFront's error page for e with an optional detail line.
 func (e edgeError) page(requestID, detail string) []byte {
 	b := make([]byte, 0, 512)

@@ -154,8 +154,7 @@ func (ex *exchange) fail(e edgeError, detail string) {
 	for k := range h {
 		delete(h, k)
 	}
-	h[hdrContentType] = []string{"text/html; charset=iso-8859-1"}
-	h["Cache-Control"] = []string{"no-store"}
+	setErrorPageHeader(h)
 	h[hdrContentLength] = []string{itoa(len(body))}
 	ex.cacheStatus = ex.s.names.cacheStatusFwdError
 	ex.WriteHeader(e.Status)

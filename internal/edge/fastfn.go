@@ -3,7 +3,6 @@ package edge
 import (
 	"bufio"
 	"context"
-	"errors"
 	"net"
 	"net/http"
 	"slices"
@@ -69,16 +68,19 @@ func (s *Server) runFastFunction(head string, q *fastRequest, c fastHitCtx, host
 	resp.Header[hdrAge] = []string{strconv.FormatInt(age, 10)}
 	result, detail := resultHit, ""
 	err := c.st.runner.Response(context.Background(), stack.ViewerResponse, c.b.fn.ViewerResponse, req, resp)
+	var failure funcFailure
 	if err != nil {
-		resp, detail = s.fastFunctionError(err, c.id)
-		result = resultError
+		failure = s.functionFailure(err, c.id)
+		resp = &Response{Status: failure.e.Status, Header: make(http.Header, 6), Body: failure.e.page(c.id, failure.page)}
+		result, detail = resultError, failure.detail
 	}
 	h := resp.Header
 	h[hdrContentLength] = []string{itoa(len(resp.Body))}
 	n := &s.names
 	switch {
 	case err != nil:
-		h[hdrXCache] = n.xcacheError
+		setErrorPageHeader(h)
+		h[hdrXCache] = failure.xcache
 		h[hdrCacheStatus] = []string{n.cacheStatusFwdError}
 	case resp.Status >= 400:
 		// A function that turned the hit into an error: as WriteHeader.
@@ -106,23 +108,6 @@ func (s *Server) runFastFunction(head string, q *fastRequest, c fastHitCtx, host
 // sameBytes reports whether a and b are the same memory.
 func sameBytes(a, b []byte) bool {
 	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
-}
-
-// fastFunctionError is the error page the pipeline's functionFailed
-// answers with, and the log record's detail.
-func (s *Server) fastFunctionError(err error, id string) (*Response, string) {
-	e, detail, page := errNoRunner, errNoRunner.Code, ""
-	var fe *FuncError
-	if errors.As(err, &fe) {
-		e, detail, page = errFunction, fe.Type, fe.Detail
-		if fe.Status == http.StatusBadGateway {
-			e = errFunctionInvalid
-		}
-	} else {
-		s.log.Error("function runner", "err", err, "request_id", id)
-	}
-	h := http.Header{hdrContentType: {"text/html; charset=iso-8859-1"}, "Cache-Control": {"no-store"}}
-	return &Response{Status: e.Status, Header: h, Body: e.page(id, page)}, detail
 }
 
 // fastRequestHeader returns the header of a head parseFastRequest accepted,

@@ -31,7 +31,7 @@ func TestPattern(t *testing.T) {
 		{"/??", "/a", false},
 	} {
 		p := compilePattern(c.pattern)
-		if got := p.match(c.path); got != c.want {
+		if got := p.Match(c.path); got != c.want {
 			t.Errorf("%q matches %q = %v, want %v", c.pattern, c.path, got, c.want)
 		}
 	}
@@ -66,7 +66,7 @@ func FuzzPattern(f *testing.F) {
 			return
 		}
 		p := compilePattern(pat)
-		if got, want := p.match(path), oracle.MatchString(path); got != want {
+		if got, want := p.Match(path), oracle.MatchString(path); got != want {
 			t.Errorf("%q ~ %q: got %v, oracle %v", pat, path, got, want)
 		}
 	})

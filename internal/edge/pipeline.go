@@ -233,21 +233,39 @@ func clientIP(r *http.Request) string {
 
 // functionFailed answers for a function that failed, with CloudFront's status.
 func (ex *exchange) functionFailed(err error) {
+	f := ex.s.functionFailure(err, ex.id)
+	ex.detail, ex.xcache = f.detail, f.xcache
+	ex.fail(f.e, f.page)
+}
+
+// A funcFailure is the edge's answer to a function that failed, the same on
+// the pipeline and the fast path: the catalog entry, the detail line of its
+// page, the access log's detailed result type and X-Cache.
+type funcFailure struct {
+	e      edgeError
+	page   string
+	detail string
+	xcache []string
+}
+
+// functionFailure classifies a Runner's error for request id. A *FuncError
+// has CloudFront's status and type, and Lambda@Edge's types name X-Cache
+// ("LambdaExecutionError from …") as CloudFront's do; any other error is
+// the Runner's own failure, which is logged.
+func (s *Server) functionFailure(err error, id string) funcFailure {
 	var fe *FuncError
-	if errors.As(err, &fe) {
-		ex.detail = fe.Type
-		if strings.HasPrefix(fe.Type, "Lambda") {
-			ex.xcache = []string{fe.Type + ex.s.names.from} // as CloudFront's X-Cache for Lambda@Edge failures
-		}
-		e := errFunction
-		if fe.Status == http.StatusBadGateway {
-			e = errFunctionInvalid
-		}
-		ex.fail(e, fe.Detail)
-		return
+	if !errors.As(err, &fe) {
+		s.log.Error("function runner", "err", err, "request_id", id)
+		return funcFailure{e: errNoRunner, detail: errNoRunner.Code, xcache: s.names.xcacheError}
 	}
-	ex.s.log.Error("function runner", "err", err, "request_id", ex.id)
-	ex.fail(errNoRunner, "")
+	f := funcFailure{e: errFunction, page: fe.Detail, detail: fe.Type, xcache: s.names.xcacheError}
+	if fe.Status == http.StatusBadGateway {
+		f.e = errFunctionInvalid
+	}
+	if strings.HasPrefix(fe.Type, "Lambda") {
+		f.xcache = []string{fe.Type + s.names.from}
+	}
+	return f
 }
 
 // writeGenerated sends a response a viewer-request function generated; it

@@ -1,7 +1,9 @@
 // Package errs is Verge's one error type for the control plane: every error
-// carries the operation that failed and a Kind that callers can test with
-// errors.Is, so the CLI can map kinds to exit codes and the admin API to
-// HTTP statuses without parsing messages.
+// carries the operation that failed and a Kind. A Kind is itself an error,
+// so callers test with errors.Is(err, errs.NotFound) (or errs.Is), and the
+// CLI maps kinds to exit codes and the admin API to HTTP statuses without
+// parsing messages; errors.As(err, &e) with e an *errs.Error reaches the
+// rest.
 package errs
 
 import (
@@ -13,7 +15,12 @@ import (
 // Op names the operation that failed, as "package.Function".
 type Op string
 
-// Kind classifies an error. New kinds are appended; values never change.
+// Kind classifies an error. New kinds are appended; values never change,
+// and a deleted kind leaves its value unused.
+//
+// A Kind is an error that an *Error of that kind matches, so that
+// errors.Is(err, errs.NotFound) reports whether err or an error it wraps
+// is of kind NotFound.
 type Kind uint8
 
 // The kinds of error.
@@ -23,7 +30,7 @@ const (
 	NotFound                // a named thing does not exist
 	Permission              // not allowed
 	IO                      // a file or network operation failed
-	Exist                   // a thing already exists
+	_                       // was Exist, which nothing returned
 	Unavailable             // a dependency is down or overloaded
 	Timeout                 // a deadline passed
 	Internal                // a bug in Verge
@@ -31,14 +38,17 @@ const (
 	Throttled               // refused for now: a concurrency or rate limit is reached
 )
 
-var kindNames = [...]string{"other", "invalid", "not found", "permission denied", "I/O error", "already exists", "unavailable", "timeout", "internal error", "too large", "throttled"}
+var kindNames = [...]string{"other", "invalid", "not found", "permission denied", "I/O error", "", "unavailable", "timeout", "internal error", "too large", "throttled"}
 
 func (k Kind) String() string {
-	if int(k) < len(kindNames) {
+	if int(k) < len(kindNames) && kindNames[k] != "" {
 		return kindNames[k]
 	}
 	return fmt.Sprintf("kind(%d)", k)
 }
+
+// Error makes a Kind the target of errors.Is; it is the kind's name.
+func (k Kind) Error() string { return k.String() }
 
 // Error is an operation that failed, of a Kind, about an optional Path (a
 // file, a URL path, a resource name), caused by Err.
@@ -55,7 +65,7 @@ type Error struct {
 func E(args ...any) error {
 	e := &Error{}
 	for _, a := range args {
-		switch a := a.(type) {
+		switch a := a.(type) { // Kind before error: a Kind is one
 		case Op:
 			e.Op = a
 		case Kind:
@@ -80,11 +90,16 @@ func E(args ...any) error {
 // Errorf is fmt.Errorf, so callers need not import fmt just for causes.
 func Errorf(format string, args ...any) error { return fmt.Errorf(format, args...) }
 
+// Error is "op: path: cause", each part present only when set; without a
+// cause it ends in the kind instead. A cause that is an *Error prints its
+// own op and path: "stack.Load: stack.parse: verge.yaml: …".
 func (e *Error) Error() string {
 	var b strings.Builder
-	if e.Path != "" {
-		b.WriteString(e.Path)
-		b.WriteString(": ")
+	for _, part := range [...]string{string(e.Op), e.Path} {
+		if part != "" {
+			b.WriteString(part)
+			b.WriteString(": ")
+		}
 	}
 	if e.Err != nil {
 		b.WriteString(e.Err.Error())
@@ -97,20 +112,15 @@ func (e *Error) Error() string {
 // Unwrap returns the cause.
 func (e *Error) Unwrap() error { return e.Err }
 
-// Is reports whether err is an *Error of kind k anywhere in its chain.
-func Is(k Kind, err error) bool {
-	for err != nil {
-		var e *Error
-		if !errors.As(err, &e) {
-			return false
-		}
-		if e.Kind == k {
-			return true
-		}
-		err = e.Err
-	}
-	return false
+// Is reports whether target is e's Kind, for errors.Is(err, errs.Invalid).
+func (e *Error) Is(target error) bool {
+	k, ok := target.(Kind)
+	return ok && e.Kind == k
 }
+
+// Is reports whether err is an *Error of kind k anywhere in its chain: it
+// is errors.Is(err, k).
+func Is(k Kind, err error) bool { return errors.Is(err, k) }
 
 // List is several errors reported together, such as every problem in a
 // stack file. It is an error only when it holds at least one.

@@ -27,8 +27,6 @@ const (
 	// Region and Account are what ARNs and the environment say.
 	Region  = arn.Region
 	Account = arn.Account
-	// Latest is the unqualified version.
-	Latest = "$LATEST"
 )
 
 // Lambda's error types for failures outside the handler.
@@ -40,7 +38,3 @@ const (
 	ErrTypeInitTimeout  = "Runtime.InitTimeout"
 	ErrTypeResponseSize = "Function.ResponseSizeTooLarge"
 )
-
-// FunctionErrorUnhandled is the X-Amz-Function-Error value for every
-// function error, as Lambda reports it today.
-const FunctionErrorUnhandled = "Unhandled"

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/verge-edge/verge/internal/errs"
+	"github.com/verge-edge/verge/internal/lambda"
 	"github.com/verge-edge/verge/internal/logs"
 	"github.com/verge-edge/verge/internal/stack"
 )
@@ -117,7 +118,7 @@ func checkContext(t *testing.T, name string, got *contextResult) {
 	t.Helper()
 	want := map[string]string{
 		"functionName":       name,
-		"functionVersion":    Latest,
+		"functionVersion":    lambda.Latest,
 		"memoryLimitInMB":    "256",
 		"invokedFunctionArn": functionARN(name, ""),
 		"logGroupName":       "/aws/lambda/" + name,
@@ -217,7 +218,7 @@ func TestFailures(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			for round := range 2 { // the second proves a broken sandbox was replaced
 				resp := invoke(t, s, c.name, `{}`)
-				if resp.FunctionError != FunctionErrorUnhandled {
+				if resp.FunctionError != lambda.FunctionErrorUnhandled {
 					t.Fatalf("round %d: FunctionError %q, payload %s", round, resp.FunctionError, resp.Payload)
 				}
 				if c.wantType != "" && resp.ErrorType != c.wantType {
@@ -328,7 +329,7 @@ func TestVersions(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, c := range []struct{ qualifier, want, version string }{
-		{"", `"two"`, Latest}, {"1", `"one"`, "1"}, {"2", `"two"`, "2"}, {Latest, `"two"`, Latest},
+		{"", `"two"`, lambda.Latest}, {"1", `"one"`, "1"}, {"2", `"two"`, "2"}, {lambda.Latest, `"two"`, lambda.Latest},
 	} {
 		resp, err := s.Invoke(context.Background(), &Request{Function: "v", Qualifier: c.qualifier})
 		if err != nil || string(resp.Payload) != c.want || resp.ExecutedVersion != c.version {
@@ -441,7 +442,7 @@ func TestGoFunction(t *testing.T) {
 		t.Errorf("got %+v (request %s)", got, resp.RequestID)
 	}
 	resp = invoke(t, s, "gofn", `{"fail":true}`)
-	if resp.FunctionError != FunctionErrorUnhandled || !strings.Contains(string(resp.Payload), "asked to fail") {
+	if resp.FunctionError != lambda.FunctionErrorUnhandled || !strings.Contains(string(resp.Payload), "asked to fail") {
 		t.Errorf("error: %s %s", resp.FunctionError, resp.Payload)
 	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/verge-edge/verge/internal/errs"
+	"github.com/verge-edge/verge/internal/lambda"
 	"github.com/verge-edge/verge/internal/runtimeapi"
 )
 
@@ -100,7 +101,7 @@ func (s *Service) Invoke(ctx context.Context, req *Request) (*Response, error) {
 		}
 		s.metrics.invocations.WithLabelValues(name).Inc()
 		s.metrics.errors.WithLabelValues(name).Inc()
-		resp.Payload, resp.FunctionError, resp.ErrorType = init.payload(id), FunctionErrorUnhandled, init.errType
+		resp.Payload, resp.FunctionError, resp.ErrorType = init.payload(id), lambda.FunctionErrorUnhandled, init.errType
 		if req.Tail {
 			resp.LogTail = init.tail
 		}
@@ -119,7 +120,7 @@ func (s *Service) Invoke(ctx context.Context, req *Request) (*Response, error) {
 	s.metrics.observe(name, v.cfg.MemoryMB, r)
 	resp.Payload = r.payload
 	if r.fnErrored {
-		resp.FunctionError, resp.ErrorType = FunctionErrorUnhandled, r.errType
+		resp.FunctionError, resp.ErrorType = lambda.FunctionErrorUnhandled, r.errType
 	}
 	if req.Tail {
 		resp.LogTail = r.tail

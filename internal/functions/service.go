@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/verge-edge/verge/internal/build"
 	"github.com/verge-edge/verge/internal/errs"
+	"github.com/verge-edge/verge/internal/lambda"
 	"github.com/verge-edge/verge/internal/logs"
 	"github.com/verge-edge/verge/internal/runtimes"
 	"github.com/verge-edge/verge/internal/sandbox"
@@ -268,7 +269,7 @@ func (s *Service) install(b *built) {
 		f.byKey[key] = n
 		f.numbered[n] = newVersion(n)
 	}
-	f.latest = newVersion(Latest)
+	f.latest = newVersion(lambda.Latest)
 	latest := f.latest
 	f.mu.Unlock()
 	if old != nil {
@@ -340,7 +341,7 @@ func (s *Service) lookup(name, qualifier string) (*version, error) {
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if qualifier == "" || qualifier == Latest {
+	if qualifier == "" || qualifier == lambda.Latest {
 		if f.latest == nil {
 			return nil, errs.E(op, errs.NotFound, name, errs.Errorf("Function not found: %s", functionARN(name, "")))
 		}
@@ -443,7 +444,7 @@ func (s *Service) reap() {
 		case now := <-tick.C:
 			for _, v := range s.versions() {
 				keep := 0
-				if v.name == Latest {
+				if v.name == lambda.Latest {
 					keep = v.cfg.ProvisionedConcurrency
 				}
 				v.reap(now.Add(-s.opts.IdleTimeout), keep)

@@ -1,6 +1,7 @@
 // Package jsonx appends and reads JSON strings without reflection, for the
-// hot paths that handle JSON by hand: the access log, function log
-// records, and the events and results exchanged with JavaScript.
+// hot paths and parsers that handle JSON by hand: the access log, function
+// log records, the events and results exchanged with JavaScript, and
+// EventBridge's patterns and events.
 package jsonx
 
 import (
@@ -61,38 +62,50 @@ func AppendString(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
+// A SyntaxError is a malformed JSON string: Msg, at Offset bytes into
+// the input.
+type SyntaxError struct {
+	Offset int
+	Msg    string
+}
+
+func (e *SyntaxError) Error() string {
+	return "invalid JSON string at offset " + strconv.Itoa(e.Offset) + ": " + e.Msg
+}
+
 // ReadString reads the JSON string at the start of b and returns its
-// content and the rest of b. It is the fast path of a decoder: ok is false
-// for what it does not take (invalid UTF-8, \u escapes of surrogates,
-// malformed input), which the caller hands to encoding/json. The content
-// aliases b when the string has no escapes.
-func ReadString(b []byte) ([]byte, []byte, bool) {
+// content and the rest of b. It decodes as encoding/json does: escaped
+// surrogate pairs are joined, and lone surrogates and invalid UTF-8 become
+// U+FFFD. The content aliases b when the string has no escapes and is
+// valid UTF-8. A malformed string is a *SyntaxError.
+func ReadString(b []byte) (content, rest []byte, err error) {
 	if len(b) == 0 || b[0] != '"' {
-		return nil, nil, false
+		return nil, nil, &SyntaxError{0, "expected a string"}
 	}
 	var out []byte // nil until the first escape
 	start := 1
-	for i := 1; i < len(b); i++ {
+	for i := 1; i < len(b); {
 		c := b[i]
 		switch {
 		case c == '"':
-			if out == nil {
-				out = b[start:i]
-			} else {
-				out = append(out, b[start:i]...)
+			if out == nil && utf8.Valid(b[start:i]) {
+				return b[start:i], b[i+1:], nil
 			}
-			return out, b[i+1:], utf8.Valid(out)
+			return appendValid(out, b[start:i]), b[i+1:], nil
 		case c < 0x20:
-			return nil, nil, false
+			return nil, nil, &SyntaxError{i, "control character in string"}
 		case c != '\\':
+			i++
 			continue
 		}
-		out = append(out, b[start:i]...)
+		out = appendValid(out, b[start:i])
 		if i+1 >= len(b) {
-			return nil, nil, false
+			break
 		}
-		i++
-		switch e := b[i]; e {
+		esc := i
+		e := b[i+1]
+		i += 2
+		switch e {
 		case '"', '\\', '/':
 			out = append(out, e)
 		case 'b':
@@ -106,19 +119,63 @@ func ReadString(b []byte) ([]byte, []byte, bool) {
 		case 't':
 			out = append(out, '\t')
 		case 'u':
-			if i+4 >= len(b) {
-				return nil, nil, false
+			r, ok := hex4(b[i:])
+			if !ok {
+				return nil, nil, &SyntaxError{esc, `invalid \u escape`}
 			}
-			r, err := strconv.ParseUint(string(b[i+1:i+5]), 16, 32)
-			if err != nil || utf16.IsSurrogate(rune(r)) || b[i+1] == '+' {
-				return nil, nil, false
-			}
-			out = utf8.AppendRune(out, rune(r))
 			i += 4
+			if utf16.IsSurrogate(r) {
+				// Joined with the escape after it when that is its pair,
+				// else U+FFFD and the next escape stands alone.
+				r2, ok := rune(0), false
+				if len(b)-i >= 6 && b[i] == '\\' && b[i+1] == 'u' {
+					r2, ok = hex4(b[i+2:])
+				}
+				if r = utf16.DecodeRune(r, r2); ok && r != utf8.RuneError {
+					i += 6
+				}
+			}
+			out = utf8.AppendRune(out, r)
 		default:
-			return nil, nil, false
+			r, _ := utf8.DecodeRune(b[i-1:])
+			return nil, nil, &SyntaxError{esc, "invalid escape \\" + string(r)}
 		}
-		start = i + 1
+		start = i
 	}
-	return nil, nil, false
+	return nil, nil, &SyntaxError{len(b), "unterminated string"}
+}
+
+// appendValid appends s with each byte of invalid UTF-8 as U+FFFD.
+func appendValid(b, s []byte) []byte {
+	if utf8.Valid(s) {
+		return append(b, s...)
+	}
+	for len(s) > 0 {
+		r, n := utf8.DecodeRune(s)
+		b = utf8.AppendRune(b, r)
+		s = s[n:]
+	}
+	return b
+}
+
+// hex4 reads the four hex digits of a \u escape.
+func hex4(b []byte) (rune, bool) {
+	if len(b) < 4 {
+		return 0, false
+	}
+	var r rune
+	for _, c := range b[:4] {
+		switch {
+		case c >= '0' && c <= '9':
+			c -= '0'
+		case c >= 'a' && c <= 'f':
+			c = c - 'a' + 10
+		case c >= 'A' && c <= 'F':
+			c = c - 'A' + 10
+		default:
+			return 0, false
+		}
+		r = r<<4 | rune(c)
+	}
+	return r, true
 }

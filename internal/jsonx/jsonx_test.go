@@ -45,42 +45,66 @@ func FuzzAppendString(f *testing.F) {
 func TestReadString(t *testing.T) {
 	type tc struct {
 		in, want, rest string
-		ok             bool
+		err            string // the error's message, when it fails
 	}
 	for _, c := range []tc{
-		{`"plain",x`, "plain", ",x", true},
-		{`"q\"b\\s\/n\nt\t"`, "q\"b\\s/n\nt\t", "", true},
-		{`"\u00e9\u2028"}`, "é\u2028", "}", true},
-		{`"\ud83d\ude00"`, "", "", false}, // surrogates: encoding/json's job
-		{`"unterminated`, "", "", false},
-		{`nope`, "", "", false},
-		{"\"ctl\x01\"", "", "", false},
-		{"\"bad\xff\"", "", "", false},
+		{in: `"plain",x`, want: "plain", rest: ",x"},
+		{in: `""`, want: ""},
+		{in: `"q\"b\\s\/n\nt\t\b\f\r"`, want: "q\"b\\s/n\nt\t\b\f\r"},
+		{in: `"\u00e9\u2028"}`, want: "é\u2028", rest: "}"},
+		{in: `"\ud83d\ude00"`, want: "😀"},
+		{in: `"\ud83d"`, want: "\ufffd"},
+		{in: `"\ude00\ud83d"`, want: "\ufffd\ufffd"},
+		{in: `"\ud83dx"`, want: "\ufffdx"},
+		{in: `"\ud83d\u0041"`, want: "\ufffdA"},
+		{in: "\"bad\xff\"", want: "bad\ufffd"},
+		{in: "\"\\n\xff\"", want: "\n\ufffd"},
+		{in: `"unterminated`, err: "invalid JSON string at offset 13: unterminated string"},
+		{in: `"ends in \`, err: "unterminated string"},
+		{in: `nope`, err: "invalid JSON string at offset 0: expected a string"},
+		{in: "\"ctl\x01\"", err: "invalid JSON string at offset 4: control character in string"},
+		{in: `"a\x"`, err: "invalid JSON string at offset 2: invalid escape \\x"},
+		{in: `"\u12"`, err: `invalid JSON string at offset 1: invalid \u escape`},
+		{in: `"\ud83d\u12"`, err: `invalid JSON string at offset 7: invalid \u escape`},
 	} {
-		got, rest, ok := ReadString([]byte(c.in))
-		if ok != c.ok || (ok && (string(got) != c.want || string(rest) != c.rest)) {
-			t.Errorf("ReadString(%q) = %q, %q, %v; want %q, %q, %v", c.in, got, rest, ok, c.want, c.rest, c.ok)
+		got, rest, err := ReadString([]byte(c.in))
+		switch {
+		case c.err != "" && (err == nil || !strings.Contains(err.Error(), c.err)):
+			t.Errorf("ReadString(%q) error %v, want %q", c.in, err, c.err)
+		case c.err == "" && (err != nil || string(got) != c.want || string(rest) != c.rest):
+			t.Errorf("ReadString(%q) = %q, %q, %v; want %q, %q", c.in, got, rest, err, c.want, c.rest)
 		}
+	}
+	plain := []byte(`"abc"`)
+	if got, _, _ := ReadString(plain); &got[0] != &plain[1] {
+		t.Error("a plain string is copied")
 	}
 }
 
-// FuzzReadString: whatever ReadString accepts, encoding/json decodes to
-// the same string; whatever AppendString writes, ReadString reads back.
+// FuzzReadString: ReadString decodes as encoding/json does and fails where
+// it fails; whatever AppendString writes, ReadString reads back.
 func FuzzReadString(f *testing.F) {
-	for _, s := range []string{`"a"`, `"\n\u0041"`, `"\ud800"`, `"x\"y"`} {
+	for _, s := range []string{`"a"`, `"\n\u0041"`, `"\ud800"`, `"x\"y"`, `"\ud83d\ude00"`, "\"\xff\"", `"\ud800\u"`} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		if got, rest, ok := ReadString(b); ok {
+		got, rest, err := ReadString(b)
+		if err == nil {
 			var want string
 			if err := json.Unmarshal(b[:len(b)-len(rest)], &want); err != nil || want != string(got) {
 				t.Errorf("ReadString(%q) = %q; encoding/json: %q, %v", b, got, want, err)
 			}
+		} else if len(b) > 0 && b[0] == '"' {
+			// A string ReadString refuses, encoding/json refuses.
+			var s string
+			if json.Unmarshal(b, &s) == nil {
+				t.Errorf("ReadString(%q): %v; encoding/json reads %q", b, err, s)
+			}
 		}
 		if s := string(b); utf8.ValidString(s) {
-			got, rest, ok := ReadString(AppendString(nil, s))
-			if !ok || string(got) != s || len(rest) != 0 {
-				t.Errorf("AppendString(%q) read back as %q, %v", s, got, ok)
+			got, rest, err := ReadString(AppendString(nil, s))
+			if err != nil || string(got) != s || len(rest) != 0 {
+				t.Errorf("AppendString(%q) read back as %q, %v", s, got, err)
 			}
 		}
 	})

@@ -61,15 +61,15 @@ func decodeFast(b []byte, prevStream string) (Event, bool) {
 	if b, ok = bytes.CutPrefix(b, []byte(`,"s":`)); !ok {
 		return Event{}, false
 	}
-	stream, b, ok := jsonx.ReadString(b)
-	if !ok {
+	stream, b, err := jsonx.ReadString(b)
+	if err != nil {
 		return Event{}, false
 	}
 	if b, ok = bytes.CutPrefix(b, []byte(`,"m":`)); !ok {
 		return Event{}, false
 	}
-	msg, b, ok := jsonx.ReadString(b)
-	if !ok || string(b) != "}" {
+	msg, b, err := jsonx.ReadString(b)
+	if err != nil || string(b) != "}" {
 		return Event{}, false
 	}
 	ev := Event{Time: time.UnixMilli(ms).UTC(), Stream: prevStream, Message: string(msg)}

@@ -16,20 +16,9 @@ var errorLine = regexp.MustCompile(`^verge\.yaml:[1-9][0-9]*:[1-9][0-9]*: \S`)
 // FuzzParse checks that no stack file makes Parse panic, and that every
 // error it returns is positioned.
 func FuzzParse(f *testing.F) {
-	files, err := filepath.Glob("testdata/plan/*.txtar")
-	if err != nil {
-		f.Fatal(err)
-	}
-	for _, file := range files {
-		data, err := os.ReadFile(file)
-		if err != nil {
-			f.Fatal(err)
-		}
-		g, err := parseGolden(string(data))
-		if err != nil {
-			f.Fatalf("%s: %v", file, err)
-		}
-		f.Add([]byte(g.stack))
+	_, stacks, _ := goldenParts(f, "*.txtar")
+	for _, s := range stacks {
+		f.Add([]byte(s))
 	}
 	// Edge function shapes the goldens do not hold: aliased limits and
 	// associations, an empty environment, one function at every trigger.

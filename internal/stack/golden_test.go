@@ -11,14 +11,15 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
+	"golang.org/x/tools/txtar"
 
 	"github.com/verge-edge/verge/internal/errs"
+	"github.com/verge-edge/verge/internal/golden"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/plan with the current output")
 
-// A golden file in testdata/plan is, in order:
+// A golden file in testdata/plan (see golden.RunComment) is, in order:
 //
 //	the stack file (verge.yaml), so its line numbers are the golden file's
 //	----------
@@ -26,113 +27,20 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/pl
 //	folder, or the expected error lines
 //	-- path --    (any number of files of the stack folder; a path ending
 //	content        in "/" is an empty folder)
-type golden struct {
-	stack string
-	want  string
-	files string // the file sections, verbatim
-}
-
-const goldenSep = "----------\n"
-
-var fileHeader = regexp.MustCompile(`(?m)^-- (.+) --$`)
-
-func parseGolden(data string) (golden, error) {
-	end := 0 // of the stack file
-	if !strings.HasPrefix(data, goldenSep) {
-		i := strings.Index(data, "\n"+goldenSep)
-		if i < 0 {
-			return golden{}, errors.New("no line " + strings.TrimSpace(goldenSep))
-		}
-		end = i + 1
-	}
-	rest := data[end+len(goldenSep):]
-	g := golden{stack: data[:end], want: rest}
-	if loc := fileHeader.FindStringIndex(rest); loc != nil {
-		g.want, g.files = rest[:loc[0]], rest[loc[0]:]
-	}
-	g.want = strings.TrimSpace(g.want)
-	return g, nil
-}
-
-func (g golden) String() string {
-	s := g.stack + goldenSep + g.want + "\n"
-	if g.files != "" {
-		s += "\n" + g.files
-	}
-	return s
-}
-
-// materialise writes the stack file and the file sections into dir.
-func (g golden) materialise(dir string) error {
-	if err := os.WriteFile(filepath.Join(dir, FileName), []byte(g.stack), 0o644); err != nil {
-		return err
-	}
-	locs := fileHeader.FindAllStringSubmatchIndex(g.files, -1)
-	for i, loc := range locs {
-		name := g.files[loc[2]:loc[3]]
-		end := len(g.files)
-		if i+1 < len(locs) {
-			end = locs[i+1][0]
-		}
-		content := strings.TrimPrefix(g.files[loc[1]:end], "\n")
-		target := filepath.Join(dir, filepath.FromSlash(name))
-		if strings.HasSuffix(name, "/") {
-			if err := os.MkdirAll(target, 0o755); err != nil {
-				return err
-			}
-			continue
-		}
-		if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
-			return err
-		}
-		if err := os.WriteFile(target, []byte(content), 0o644); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 func TestGolden(t *testing.T) {
-	files, err := filepath.Glob("testdata/plan/*.txtar")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no golden files: %v", err)
-	}
-	for _, file := range files {
-		file, err := filepath.Abs(file) // the test changes directory
-		if err != nil {
-			t.Fatal(err)
-		}
-		name := strings.TrimSuffix(filepath.Base(file), ".txtar")
-		t.Run(name, func(t *testing.T) {
-			data, err := os.ReadFile(file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			g, err := parseGolden(string(data))
-			if err != nil {
-				t.Fatalf("%s: %v", file, err)
-			}
-			got := runGolden(t, g)
-			if *update {
-				g.want = got
-				if err := os.WriteFile(file, []byte(g.String()), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			if diff := cmp.Diff(g.want, got); diff != "" {
-				t.Errorf("%s: output differs (-want +got), rerun with -update to accept:\n%s", file, diff)
-			}
-		})
-	}
+	golden.RunComment(t, "plan", *update, runGolden)
 }
 
-// runGolden loads the stack of g from a temporary folder, as the CLI would
-// from its working directory, and returns the plan or the errors as text.
-func runGolden(t *testing.T, g golden) string {
+// runGolden loads the stack file with the archive's files from a temporary
+// folder, as the CLI would from its working directory, and returns the
+// plan or the errors as text.
+func runGolden(t *testing.T, stackFile string, a *txtar.Archive) string {
 	t.Helper()
 	dir := t.TempDir()
-	if err := g.materialise(dir); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, FileName), []byte(stackFile), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := golden.WriteFiles(dir, a); err != nil {
 		t.Fatal(err)
 	}
 	t.Chdir(dir)
@@ -145,6 +53,28 @@ func runGolden(t *testing.T, g golden) string {
 		t.Errorf("plan.Dir = %q, plan.File = %q; want absolute paths of the stack folder and file", plan.Dir, plan.File)
 	}
 	return planJSON(t, plan)
+}
+
+// goldenParts reads the golden files in testdata/plan matching pattern and
+// returns their stack files and expected outputs, for other tests.
+func goldenParts(tb testing.TB, pattern string) (files, stacks, wants []string) {
+	tb.Helper()
+	files, err := filepath.Glob(filepath.Join("testdata", "plan", pattern))
+	if err != nil || len(files) == 0 {
+		tb.Fatalf("no golden files %s: %v", pattern, err)
+	}
+	for _, file := range files {
+		a, err := txtar.ParseFile(file)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		stack, want, ok := golden.Split(a)
+		if !ok {
+			tb.Fatalf("%s: no line %s", file, golden.Separator)
+		}
+		stacks, wants = append(stacks, stack), append(wants, want)
+	}
+	return files, stacks, wants
 }
 
 // checkErrs checks the shape of a stack file error: an errs.List of
@@ -258,32 +188,5 @@ func relativise(t *testing.T, dir string, o *Origin) {
 	case o.Group != nil:
 		relativise(t, dir, &o.Group.Primary)
 		relativise(t, dir, &o.Group.Secondary)
-	}
-}
-
-func TestParseGolden(t *testing.T) {
-	g, err := parseGolden("a: 1\n----------\n{}\n\n-- x/y.txt --\nhello\n-- e/ --\n")
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := golden{stack: "a: 1\n", want: "{}", files: "-- x/y.txt --\nhello\n-- e/ --\n"}
-	if g != want {
-		t.Fatalf("parseGolden = %#v, want %#v", g, want)
-	}
-	if s := g.String(); s != "a: 1\n----------\n{}\n\n-- x/y.txt --\nhello\n-- e/ --\n" {
-		t.Errorf("String() = %q", s)
-	}
-	dir := t.TempDir()
-	if err := g.materialise(dir); err != nil {
-		t.Fatal(err)
-	}
-	if b, err := os.ReadFile(filepath.Join(dir, "x", "y.txt")); err != nil || string(b) != "hello\n" {
-		t.Errorf("x/y.txt = %q, %v", b, err)
-	}
-	if fi, err := os.Stat(filepath.Join(dir, "e")); err != nil || !fi.IsDir() {
-		t.Errorf("e/ not a folder: %v", err)
-	}
-	if _, err := parseGolden("a: 1\n"); err == nil {
-		t.Error("parseGolden accepted a file without separator")
 	}
 }

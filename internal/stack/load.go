@@ -107,13 +107,13 @@ func parse(op errs.Op, filename string, data []byte, dir string, opts Options) (
 	d := newDecoder()
 	root := d.parseYAML(data)
 	if root == nil {
-		return nil, d.errs(op, filename)
+		return nil, d.errs(filename)
 	}
 	var s Stack
 	d.decode(root, reflect.ValueOf(&s).Elem(), "the stack file")
 	plan := resolve(d, &s, absDir, opts)
 	if len(d.problems) > 0 {
-		return nil, d.errs(op, filename)
+		return nil, d.errs(filename)
 	}
 	plan.Dir, plan.File = absDir, absFile
 	plan.Warnings = positioned(d.warnings, filename)
@@ -197,12 +197,13 @@ func blockErrorLine(data []byte, line int, msg string) int {
 }
 
 // errs returns the problems as a sorted errs.List, without repeats (a value
-// reached through several aliases is checked each time).
-func (d *decoder) errs(op errs.Op, filename string) error {
+// reached through several aliases is checked each time). They have no Op:
+// like a compiler's, each message starts with its position in the file.
+func (d *decoder) errs(filename string) error {
 	ps := sorted(d.problems)
 	list := make(errs.List, len(ps))
 	for i, p := range ps {
-		list[i] = errs.E(op, errs.Invalid, fmt.Sprintf("%s:%d:%d", filename, p.line, p.col), errors.New(p.msg))
+		list[i] = errs.E(errs.Invalid, fmt.Sprintf("%s:%d:%d", filename, p.line, p.col), errors.New(p.msg))
 	}
 	return list
 }

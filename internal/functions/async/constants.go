@@ -60,13 +60,11 @@ const (
 
 // The EventBridge event an event-bus destination receives.
 const (
-	eventSource          = "lambda"
-	detailTypeSuccess    = "Lambda Function Invocation Result - Success"
-	detailTypeFailure    = "Lambda Function Invocation Result - Failure"
-	recordVersion        = "1.0"
-	latest               = "$LATEST"
-	recordTimeLayout     = "2006-01-02T15:04:05.000Z"
-	functionErrUnhandled = "Unhandled"
+	eventSource       = "lambda"
+	detailTypeSuccess = "Lambda Function Invocation Result - Success"
+	detailTypeFailure = "Lambda Function Invocation Result - Failure"
+	recordVersion     = "1.0"
+	recordTimeLayout  = "2006-01-02T15:04:05.000Z"
 )
 
 // Tuning.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/verge-edge/verge/internal/arn"
+	"github.com/verge-edge/verge/internal/lambda"
 	"github.com/verge-edge/verge/internal/triggers/eventbus"
 )
 
@@ -48,12 +49,12 @@ func newRecord(now time.Time, fn, requestID string, payload []byte, o outcome) (
 		Timestamp: now.UTC().Format(recordTimeLayout),
 		RequestContext: requestContext{
 			RequestID:              requestID,
-			FunctionArn:            arn.Function(fn, latest),
+			FunctionArn:            arn.Function(fn, lambda.Latest),
 			Condition:              o.condition,
 			ApproximateInvokeCount: o.attempts,
 		},
 		RequestPayload:  asJSON(payload),
-		ResponseContext: responseContext{StatusCode: 200, ExecutedVersion: latest},
+		ResponseContext: responseContext{StatusCode: 200, ExecutedVersion: lambda.Latest},
 	}
 	if o.last != nil {
 		r.ResponseContext.FunctionError = o.last.FunctionError
@@ -72,7 +73,7 @@ func newBusEvent(now time.Time, fn, bus, condition string, rec []byte) ([]byte, 
 		dt = detailTypeSuccess
 	}
 	e := eventbus.Entry{Source: eventSource, DetailType: dt, Detail: string(rec),
-		Resources: []string{arn.EventBus(bus), arn.Function(fn, latest)}}
+		Resources: []string{arn.EventBus(bus), arn.Function(fn, lambda.Latest)}}
 	return eventbus.Envelope(e, uuid.NewString(), now), nil
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/verge-edge/verge/internal/errs"
+	"github.com/verge-edge/verge/internal/lambda"
 )
 
 // worker pulls one function's events and runs them, at most
@@ -226,7 +227,7 @@ func (w *worker) logAttempt(ev event, attempt int, outcome string, args ...any) 
 // the function.
 func serviceError(err error) *Result {
 	p, _ := json.Marshal(map[string]string{"errorMessage": err.Error(), "errorType": "ServiceException"})
-	return &Result{Payload: p, FunctionError: functionErrUnhandled, ErrorType: "ServiceException"}
+	return &Result{Payload: p, FunctionError: lambda.FunctionErrorUnhandled, ErrorType: "ServiceException"}
 }
 
 // keepAlive tells JetStream the message is still being worked on, so a

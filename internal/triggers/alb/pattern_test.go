@@ -41,7 +41,7 @@ func TestPatternMatch(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.pattern+"~"+c.s, func(t *testing.T) {
-			if got := compilePattern(c.pattern, c.fold, c.escapes).match(c.s); got != c.want {
+			if got := compilePattern(c.pattern, c.fold, c.escapes).Match(c.s); got != c.want {
 				t.Errorf("match(%q, %q, fold=%v) = %v, want %v", c.pattern, c.s, c.fold, got, c.want)
 			}
 		})
@@ -78,7 +78,7 @@ func FuzzPattern(f *testing.F) {
 		if !utf8.ValidString(p) || !utf8.ValidString(s) || len(p) > 64 || len(s) > 256 {
 			t.Skip()
 		}
-		got := compilePattern(p, fold, false).match(s)
+		got := compilePattern(p, fold, false).Match(s)
 		if want := patternRegexp(p, fold).MatchString(s); got != want {
 			t.Errorf("match(%q, %q, fold=%v) = %v, regexp says %v", p, s, fold, got, want)
 		}

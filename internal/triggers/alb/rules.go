@@ -7,6 +7,8 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
+
+	"github.com/verge-edge/verge/internal/glob"
 )
 
 // Rule is one listener rule forwarding to a function, in the shape of a
@@ -57,8 +59,8 @@ type Router struct {
 
 type compiledRule struct {
 	rule    *Rule
-	paths   []pattern
-	hosts   []pattern
+	paths   []glob.Pattern
+	hosts   []glob.Pattern
 	headers []headerMatcher
 	query   []queryMatcher
 	prefix  []netip.Prefix
@@ -66,12 +68,12 @@ type compiledRule struct {
 
 type headerMatcher struct {
 	name   string
-	values []pattern
+	values []glob.Pattern
 }
 
 type queryMatcher struct {
-	name   pattern
-	values []pattern
+	name   glob.Pattern // "" matches any parameter
+	values []glob.Pattern
 }
 
 // NewRouter validates and compiles rules. It fails on a priority out of
@@ -134,8 +136,8 @@ func compileRule(r *Rule) (compiledRule, error) {
 }
 
 // compileAll compiles case-insensitive patterns.
-func compileAll(ss []string, escapes bool) []pattern {
-	ps := make([]pattern, len(ss))
+func compileAll(ss []string, escapes bool) []glob.Pattern {
+	ps := make([]glob.Pattern, len(ss))
 	for i, s := range ss {
 		ps[i] = compilePattern(s, true, escapes)
 	}
@@ -198,7 +200,7 @@ func (h headerMatcher) match(r *http.Request) bool {
 // empty name matches any parameter.
 func (q queryMatcher) match(pairs []queryPair) bool {
 	for _, p := range pairs {
-		if (len(q.name.elems) == 0 || q.name.match(p.key)) && matchAny(q.values, p.value) {
+		if (q.name.String() == "" || q.name.Match(p.key)) && matchAny(q.values, p.value) {
 			return true
 		}
 	}

@@ -5,6 +5,8 @@ import (
 	"math"
 	"net/netip"
 	"strconv"
+
+	"github.com/verge-edge/verge/internal/glob"
 )
 
 // Compile validates a pattern (JSON) strictly and compiles it. Errors are
@@ -200,7 +202,7 @@ func wildcardCond(v node) (cond, string) {
 	if rule != "" {
 		return cond{}, rule
 	}
-	return cond{kind: condWildcard, globs: []glob{g}}, ""
+	return cond{kind: condWildcard, globs: []glob.Pattern{g}}, ""
 }
 
 func existsCond(v node) (cond, string) {

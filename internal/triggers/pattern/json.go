@@ -3,8 +3,8 @@ package pattern
 import (
 	"errors"
 	"fmt"
-	"unicode/utf16"
-	"unicode/utf8"
+
+	"github.com/verge-edge/verge/internal/jsonx"
 )
 
 // kind is the type of a JSON value.
@@ -236,122 +236,18 @@ func (p *parser) digits() int {
 	return n
 }
 
-// string decodes a JSON string; invalid UTF-8 and lone surrogates become
-// U+FFFD, as in encoding/json.
+// string decodes the JSON string at p.pos (jsonx.ReadString): invalid
+// UTF-8 and lone surrogates become U+FFFD, as in encoding/json.
 func (p *parser) string() (string, error) {
-	p.pos++ // opening quote
-	start := p.pos
-	for p.pos < len(p.data) {
-		c := p.data[p.pos]
-		switch {
-		case c == '"':
-			s := p.data[start:p.pos]
-			p.pos++
-			if utf8.Valid(s) {
-				return string(s), nil
-			}
-			return string([]rune(string(s))), nil
-		case c == '\\':
-			return p.slowString(start)
-		case c < 0x20:
-			return "", p.errorf("control character in string")
+	s, rest, err := jsonx.ReadString(p.data[p.pos:])
+	if err != nil {
+		var se *jsonx.SyntaxError
+		if errors.As(err, &se) {
+			p.pos += se.Offset
+			err = p.errorf("%s", se.Msg)
 		}
-		p.pos++
+		return "", err
 	}
-	return "", p.errorf("unterminated string")
-}
-
-func (p *parser) slowString(start int) (string, error) {
-	buf := make([]byte, 0, p.pos-start+16)
-	buf = append(buf, p.data[start:p.pos]...)
-	for p.pos < len(p.data) {
-		c := p.data[p.pos]
-		switch {
-		case c == '"':
-			p.pos++
-			if utf8.Valid(buf) {
-				return string(buf), nil
-			}
-			return string([]rune(string(buf))), nil
-		case c < 0x20:
-			return "", p.errorf("control character in string")
-		case c != '\\':
-			buf = append(buf, c)
-			p.pos++
-			continue
-		}
-		p.pos++ // backslash
-		if p.pos >= len(p.data) {
-			break
-		}
-		e := p.data[p.pos]
-		p.pos++
-		switch e {
-		case '"', '\\', '/':
-			buf = append(buf, e)
-		case 'b':
-			buf = append(buf, '\b')
-		case 'f':
-			buf = append(buf, '\f')
-		case 'n':
-			buf = append(buf, '\n')
-		case 'r':
-			buf = append(buf, '\r')
-		case 't':
-			buf = append(buf, '\t')
-		case 'u':
-			r, err := p.unicodeEscape()
-			if err != nil {
-				return "", err
-			}
-			buf = utf8.AppendRune(buf, r)
-		default:
-			return "", p.errorf("invalid escape \\%c", e)
-		}
-	}
-	return "", p.errorf("unterminated string")
-}
-
-// unicodeEscape reads the XXXX of \uXXXX, joining a surrogate pair.
-func (p *parser) unicodeEscape() (rune, error) {
-	r, ok := p.hex4()
-	if !ok {
-		return 0, p.errorf("invalid \\u escape")
-	}
-	if !utf16.IsSurrogate(r) {
-		return r, nil
-	}
-	if p.pos+1 < len(p.data) && p.data[p.pos] == '\\' && p.data[p.pos+1] == 'u' {
-		save := p.pos
-		p.pos += 2
-		if r2, ok := p.hex4(); ok {
-			if d := utf16.DecodeRune(r, r2); d != utf8.RuneError {
-				return d, nil
-			}
-		}
-		p.pos = save
-	}
-	return utf8.RuneError, nil
-}
-
-func (p *parser) hex4() (rune, bool) {
-	if len(p.data)-p.pos < 4 {
-		return 0, false
-	}
-	var r rune
-	for _, c := range p.data[p.pos : p.pos+4] {
-		switch {
-		case c >= '0' && c <= '9':
-			c -= '0'
-		case c >= 'a' && c <= 'f':
-			c = c - 'a' + 10
-		case c >= 'A' && c <= 'F':
-			c = c - 'A' + 10
-		default:
-			return 0, false
-		}
-		r = r<<4 | rune(c)
-	}
-	p.pos += 4
-	return r, true
+	p.pos = len(p.data) - len(rest)
+	return string(s), nil
 }

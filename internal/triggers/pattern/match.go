@@ -3,6 +3,8 @@ package pattern
 import (
 	"net/netip"
 	"strings"
+
+	"github.com/verge-edge/verge/internal/glob"
 )
 
 // Pattern is a compiled event pattern. It is immutable and safe for
@@ -55,7 +57,7 @@ type cond struct {
 	s      string
 	strs   []string
 	nums   []float64
-	globs  []glob
+	globs  []glob.Pattern
 	lo, hi float64
 	loIncl bool
 	hiIncl bool
@@ -151,15 +153,15 @@ func (c *cond) matchString(s string) bool {
 	case condPrefix:
 		return strings.HasPrefix(s, c.s)
 	case condPrefixFold:
-		return hasPrefixFold(s, c.s)
+		return glob.HasPrefixFold(s, c.s)
 	case condSuffix:
 		return strings.HasSuffix(s, c.s)
 	case condSuffixFold:
-		return hasSuffixFold(s, c.s)
+		return glob.HasSuffixFold(s, c.s)
 	case condEqualFold:
 		return strings.EqualFold(s, c.s)
 	case condWildcard:
-		return c.globs[0].match(s)
+		return c.globs[0].Match(s)
 	case condCIDR:
 		a, err := netip.ParseAddr(s)
 		return err == nil && c.prefix.Contains(a.Unmap())
@@ -171,7 +173,7 @@ func (c *cond) matchString(s string) bool {
 		return !anyString(c.strs, s, strings.EqualFold)
 	case condButWildcard:
 		for i := range c.globs {
-			if c.globs[i].match(s) {
+			if c.globs[i].Match(s) {
 				return false
 			}
 		}

@@ -34,31 +34,8 @@ func TestGlob(t *testing.T) {
 		if rule != "" {
 			t.Fatalf("parseGlob(%q): %s", c.glob, rule)
 		}
-		if got := g.match(c.value); got != c.want {
+		if got := g.Match(c.value); got != c.want {
 			t.Errorf("glob %q match %q = %v, want %v", c.glob, c.value, got, c.want)
-		}
-	}
-}
-
-func TestFold(t *testing.T) {
-	type tc struct {
-		s, affix       string
-		prefix, suffix bool
-	}
-	for _, c := range []tc{
-		{"Hello", "hE", true, false},
-		{"Hello", "LO", false, true},
-		{"\u212aelvin", "k", true, false}, // Kelvin sign (3 bytes) folds to k (1 byte)
-		{"ok", "\u212a", false, true},
-		{"straße", "STRASSE", false, false}, // full folding (ß→ss) is not simple folding
-		{"", "", true, true},
-		{"a", "ab", false, false},
-	} {
-		if got := hasPrefixFold(c.s, c.affix); got != c.prefix {
-			t.Errorf("hasPrefixFold(%q, %q) = %v, want %v", c.s, c.affix, got, c.prefix)
-		}
-		if got := hasSuffixFold(c.s, c.affix); got != c.suffix {
-			t.Errorf("hasSuffixFold(%q, %q) = %v, want %v", c.s, c.affix, got, c.suffix)
 		}
 	}
 }
