@@ -24,7 +24,6 @@ var (
 	errThrottled      = awsError{"TooManyRequestsException", http.StatusTooManyRequests, "User"}
 	errRuntime        = awsError{"InvalidRuntimeException", http.StatusBadGateway, "User"}
 	errService        = awsError{"ServiceException", http.StatusInternalServerError, "Service"}
-	errUnsupported    = awsError{"UnsupportedMediaTypeException", http.StatusUnsupportedMediaType, "User"}
 )
 
 // errorBody is Lambda's error document. The SDKs read the exception name

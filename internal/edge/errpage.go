@@ -17,7 +17,6 @@ type edgeError struct {
 
 // The catalog. Codes are stable: dashboards and log queries rely on them.
 var (
-	errBadRequest       = edgeError{"BadRequest", http.StatusBadRequest, "Bad request."}
 	errURITooLong       = edgeError{"URITooLong", http.StatusRequestURITooLong, "The request URL is too long."}
 	errMethodNotAllowed = edgeError{"MethodNotAllowed", http.StatusForbidden, "This distribution is not configured to allow the HTTP request method that was used for this request. The distribution supports only cachable requests."}
 	errNoDistribution   = edgeError{"NoDistribution", http.StatusForbidden, "Bad request. We can't connect to the server for this app or website at this time. There might be too much traffic or a configuration error."}

@@ -86,6 +86,7 @@ func (ev *eventSide) parts() (*async.Queue, *dispatch.Dispatcher) {
 func (ev *eventSide) Enqueue(ctx context.Context, fn string, payload []byte) (string, error) {
 	q, _ := ev.parts()
 	if q == nil {
+		//lint:ignore ST1005 Lambda's own message
 		return "", errs.E(errs.NotFound, fn, fmt.Errorf("Function not found: %s", fn))
 	}
 	return q.Enqueue(ctx, fn, payload)

@@ -79,6 +79,7 @@ func (s *Service) Invoke(ctx context.Context, req *Request) (*Response, error) {
 		payload = []byte("{}")
 	}
 	if !json.Valid(payload) {
+		//lint:ignore ST1005 Lambda's own message
 		return nil, errs.E(op, errs.Invalid, req.Function, errors.New("Could not parse request body into json: the payload is not valid JSON"))
 	}
 	id := req.RequestID

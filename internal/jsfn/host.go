@@ -421,6 +421,7 @@ func (v *vm) hashNew(a args) (any, error) {
 	return v.nextHash, nil
 }
 
+//lint:ignore ST1005 Node's own message, which functions may compare
 var errDigested = errors.New("Digest already called")
 
 func (v *vm) hashUpdate(a args) error {

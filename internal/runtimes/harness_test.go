@@ -192,16 +192,6 @@ func (sb *sandbox) waitExit(t testing.TB) {
 	}
 }
 
-// lines returns the output lines that contain sub.
-func (sb *sandbox) lines(sub string) []string {
-	var got []string
-	for _, l := range strings.Split(sb.out.String(), "\n") {
-		if strings.Contains(l, sub) {
-			got = append(got, l)
-		}
-	}
-	return got
-}
 
 func timeIn(t testing.TB, seconds int) time.Time {
 	return time.Now().Add(time.Duration(seconds) * time.Second)

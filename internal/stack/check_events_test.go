@@ -96,7 +96,7 @@ var inputTests = []inputTest{
 	{"empty template", TargetInput{Transformer: &Transformer{Template: " \n"}}, []string{"inputTemplate: must not be empty"}},
 	{"template too long", TargetInput{Transformer: &Transformer{Template: strings.Repeat("x", maxInputBytes+1)}}, []string{"inputTemplate: EventBridge's limit is 8192"}},
 	{"reserved variable", TargetInput{Transformer: &Transformer{PathsMap: map[string]string{"aws.events.rule-arn": "$.x"}, Template: "t"}}, []string{"inputPathsMap.aws.events.rule-arn: is reserved"}},
-	{"bad variable", TargetInput{Transformer: &Transformer{PathsMap: map[string]string{"a b": "$.x"}, Template: "t"}}, []string{"inputPathsMap.a b: must be letters"}},
+	{"bad variable", TargetInput{Transformer: &Transformer{PathsMap: map[string]string{"a b": "$.x"}, Template: "t"}}, []string{"inputPathsMap.a b: variable \"a b\" may hold only letters"}},
 	{"bad variable path", TargetInput{Transformer: &Transformer{PathsMap: map[string]string{"v": "x"}, Template: "t"}}, []string{`inputPathsMap.v: variable "v": JSON path "x" must start with $`}},
 	{"too many variables", TargetInput{Transformer: &Transformer{PathsMap: manyVariables(maxInputVariables + 1), Template: "t"}}, []string{"inputPathsMap: has 101 variables"}},
 }
