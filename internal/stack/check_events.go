@@ -124,7 +124,7 @@ func checkTargetInput(in TargetInput, report reportFunc) {
 		case strings.HasPrefix(name, reservedVariable):
 			report("inputPathsMap."+name, fmt.Errorf("variable %q is reserved: EventBridge predefines the variables starting with %s", name, reservedVariable))
 		case !variableName.MatchString(name):
-			report("inputPathsMap."+name, fmt.Errorf("variable %q may hold only letters, digits and the characters _ - .", name))
+			report("inputPathsMap."+name, fmt.Errorf("variable %q may hold only letters, digits, '_', '-' and '.'", name))
 		default:
 			if err := checkJSONPath(path); err != nil {
 				report("inputPathsMap."+name, fmt.Errorf("variable %q: %v", name, err))
