@@ -72,8 +72,10 @@ func (ev *eventSide) start(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("the event broker: %w", err)
 	}
+	// A function without reserved concurrency runs no more events at once
+	// than the account (--function-concurrency) allows.
 	q, err := async.New(ctx, async.Options{JetStream: b.JetStream(), Invoker: dispatch.Invoker(ev.lambdas), Retry: ev.retry,
-		Publish: ev.Publish, Logger: ev.logger, Registry: ev.reg})
+		Publish: ev.Publish, Logger: ev.logger, Registry: ev.reg, Concurrency: min(async.DefaultConcurrency, ev.c.fnConc)})
 	if err != nil {
 		b.Close()
 		return fmt.Errorf("the asynchronous queue: %w", err)
