@@ -159,6 +159,13 @@ func config(fn *stack.Function) async.Config {
 		Timeout:     time.Duration(fn.TimeoutSeconds) * time.Second}
 	c.OnSuccess = destination(fn.Async.OnSuccess)
 	c.OnFailure = destination(fn.Async.OnFailure)
+	// The queue runs no more of the function's events at once than the
+	// function may run. A reserved concurrency of 0 throttles every
+	// invocation: one at a time still tries, so the events back off and
+	// reach their maximum age (and OnFailure), as on Lambda.
+	if r := fn.ReservedConcurrency; r != nil {
+		c.Concurrency = max(*r, 1)
+	}
 	return c
 }
 

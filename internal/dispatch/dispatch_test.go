@@ -203,3 +203,33 @@ func TestScheduleFiresForReal(t *testing.T) {
 		t.Errorf("fired for %v (loaded at %v): want a whole minute, on time", at, start)
 	}
 }
+
+// TestConcurrency: the queue runs no more of a function's events at once
+// than its reserved concurrency; without one, the queue's own limit (0).
+func TestConcurrency(t *testing.T) {
+	n := func(v int) *int { return &v }
+	for _, c := range []struct {
+		name     string
+		reserved *int
+		want     int
+	}{
+		{"none reserved", nil, 0},
+		{"reserved 1", n(1), 1},
+		{"reserved 50", n(50), 50},
+		{"reserved 0 still tries one at a time, to throttle", n(0), 1},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			q := newRecorder()
+			d := New(Options{Queue: q})
+			defer d.Close()
+			p := testPlan()
+			p.Functions["orders"].ReservedConcurrency = c.reserved
+			if err := d.Load(p); err != nil {
+				t.Fatal(err)
+			}
+			if got := q.cfg["orders"].Concurrency; got != c.want {
+				t.Errorf("Concurrency = %d, want %d", got, c.want)
+			}
+		})
+	}
+}

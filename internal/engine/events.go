@@ -30,6 +30,8 @@ type eventSide struct {
 	logger  *slog.Logger
 	reg     prometheus.Registerer
 	retry   []time.Duration
+	// accountConc is the account's concurrency (--function-concurrency).
+	accountConc int
 
 	mu     sync.Mutex
 	broker *broker.Broker
@@ -63,8 +65,10 @@ func (ev *eventSide) start(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("the event broker: %w", err)
 	}
+	// A function without reserved concurrency runs no more events at once
+	// than the account (--function-concurrency) allows.
 	q, err := async.New(ctx, async.Options{JetStream: b.JetStream(), Invoker: dispatch.Invoker(ev.lambdas), Retry: ev.retry,
-		Publish: ev.Publish, Logger: ev.logger, Registry: ev.reg})
+		Publish: ev.Publish, Logger: ev.logger, Registry: ev.reg, Concurrency: min(async.DefaultConcurrency, ev.accountConc)})
 	if err != nil {
 		b.Close()
 		return fmt.Errorf("the asynchronous queue: %w", err)

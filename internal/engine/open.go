@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"io"
@@ -124,7 +125,7 @@ func Open(o Options) (e *Engine, err error) {
 		Metrics: e.metrics, Country: o.Country, Gateway: gw.Handler})
 	e.gateway = &gatewayPart{gw: gw, log: o.Logger, errLog: e.errLog}
 	e.events = &eventSide{dir: filepath.Join(o.Data, "nats"), natsURL: o.NATSURL, lambdas: lambdas, logger: o.Logger,
-		reg: e.reg, retry: o.Retry}
+		reg: e.reg, retry: o.Retry, accountConc: cmp.Or(o.Concurrency, functions.DefaultAccountConcurrency)}
 	fnOpts := edgeFuncsOptions{
 		cdn:    cff.RunnerOptions{Logger: o.Logger, Metrics: cff.NewMetrics(e.reg), Limits: o.FunctionLimits},
 		lambda: lambdaedge.RunnerOptions{Functions: lambdas, Logger: o.Logger, Country: o.Country},

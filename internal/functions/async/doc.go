@@ -7,7 +7,10 @@
 // a function can be stopped on its own when a stack drops it, and pending
 // counts are per subject. Messages are acknowledged explicitly; AckWait is
 // the function's timeout plus a margin, extended with InProgress while an
-// invocation runs, so a message whose process died is redelivered.
+// invocation runs, so a message whose process died is redelivered. A
+// function runs at most its concurrency of events at once (its reserved
+// concurrency, else Options.Concurrency), so a backlog drains at the pace
+// the function runs instead of being throttled.
 //
 // The attempt count travels in the message: a failed attempt republishes
 // the event with the count and a not-before time, then acknowledges the

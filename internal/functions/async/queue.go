@@ -44,6 +44,10 @@ type Config struct {
 	OnSuccess        *Destination
 	OnFailure        *Destination
 	Timeout          time.Duration // the function's timeout, for AckWait
+	// Concurrency is the most of the function's events that run at once:
+	// its reserved concurrency, so a backlog drains at the pace the
+	// function runs instead of being throttled. 0: Options.Concurrency.
+	Concurrency int
 }
 
 // DefaultConfig returns Lambda's defaults: 2 retries, 6 hours.
@@ -73,8 +77,10 @@ type Options struct {
 	// ThrottleDelay is the first delay after a throttled invocation; it
 	// doubles up to MaxThrottleDelay. Default DefaultThrottleDelay.
 	ThrottleDelay time.Duration
-	// Concurrency is how many events of one function run at once.
-	// Default DefaultConcurrency.
+	// Concurrency is how many events of one function run at once when
+	// its Config sets no Concurrency (no reserved concurrency). Default
+	// DefaultConcurrency; a caller whose account concurrency is smaller
+	// passes that.
 	Concurrency int
 	Logger      *slog.Logger
 	Registry    prometheus.Registerer
@@ -165,6 +171,7 @@ func (q *Queue) Configure(fns map[string]Config) {
 				q.updateConsumer(name, cfg)
 			}
 			w.cfg.Store(&cfg)
+			w.setLimit(q.concurrency(cfg))
 			continue
 		}
 		w, err := q.startWorker(name, cfg)
@@ -190,7 +197,16 @@ func (c Config) normalize() Config {
 	if c.Timeout <= 0 {
 		c.Timeout = DefaultTimeout
 	}
+	c.Concurrency = max(c.Concurrency, 0)
 	return c
+}
+
+// concurrency is how many of a function's events run at once.
+func (q *Queue) concurrency(c Config) int {
+	if c.Concurrency > 0 {
+		return c.Concurrency
+	}
+	return q.o.Concurrency
 }
 
 func consumerConfig(name string, cfg Config) jetstream.ConsumerConfig {
@@ -201,7 +217,7 @@ func consumerConfig(name string, cfg Config) jetstream.ConsumerConfig {
 		AckWait:       cfg.Timeout + ackMargin,
 		MaxDeliver:    -1,
 		// Events waiting for a retry count as pending acks; how many run
-		// at once is bounded by Options.Concurrency instead.
+		// at once is bounded by the worker's slots instead (see run).
 		MaxAckPending: -1,
 	}
 }

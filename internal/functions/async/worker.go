@@ -17,8 +17,8 @@ import (
 	"github.com/verge-edge/verge/internal/lambda"
 )
 
-// worker pulls one function's events and runs them, at most
-// Options.Concurrency at a time.
+// worker pulls one function's events and runs them, at most limit at a
+// time: the function's concurrency (Queue.concurrency).
 type worker struct {
 	q      *Queue
 	fn     string
@@ -26,8 +26,14 @@ type worker struct {
 	cons   jetstream.Consumer
 	cancel context.CancelFunc
 	done   chan struct{} // closed when run returns
-	slots  chan struct{} // one token per running event
 	wg     sync.WaitGroup
+
+	mu      sync.Mutex
+	limit   int                // events that may run at once: the function's concurrency
+	running int                // slots taken, by running events and by the pull waiting for one
+	freed   chan struct{}      // closed, and replaced, when a slot frees and waiting
+	waiting bool               // the pull waits for a slot
+	endPull context.CancelFunc // ends the current pull, for a new limit
 }
 
 func (q *Queue) startWorker(name string, cfg Config) (*worker, error) {
@@ -38,7 +44,7 @@ func (q *Queue) startWorker(name string, cfg Config) (*worker, error) {
 	if err != nil {
 		return nil, fmt.Errorf("creating consumer %s: %w", consumerPrefix+name, err)
 	}
-	w := &worker{q: q, fn: name, cons: cons, done: make(chan struct{}), slots: make(chan struct{}, q.o.Concurrency)}
+	w := &worker{q: q, fn: name, cons: cons, done: make(chan struct{}), limit: q.concurrency(cfg), freed: make(chan struct{})}
 	w.cfg.Store(&cfg)
 	runCtx, stop := context.WithCancel(context.Background())
 	w.cancel = stop
@@ -78,7 +84,14 @@ func (w *worker) stop() {
 // starts one event per free slot. The buffer hides the pull's round trip:
 // when an event ends the next one is already here. A buffered message's
 // AckWait (the function's timeout and a margin) outlasts any wait for a
-// slot, since a slot frees when an invocation ends or times out.
+// slot, since the buffer holds no more messages than there are slots and a
+// slot frees when an invocation ends or times out.
+//
+// The slots, not the consumer's MaxAckPending, bound how many events run:
+// JetStream counts an event held back with NakWithDelay (waiting for a
+// retry, or backing off after a throttle) as pending an ack, so a
+// MaxAckPending of the function's concurrency would let one event waiting
+// minutes for its retry stall every other event of the function.
 func (w *worker) run(ctx context.Context) {
 	defer close(w.done)
 	for ctx.Err() == nil {
@@ -88,39 +101,147 @@ func (w *worker) run(ctx context.Context) {
 	}
 }
 
-// consume runs one pull subscription until ctx ends or the pull fails.
+// consume runs one pull subscription, with a buffer as large as the limit,
+// until ctx ends, the pull fails or the limit changes (setLimit ends the
+// pull, and run opens one sized anew).
 func (w *worker) consume(ctx context.Context) error {
-	it, err := w.cons.Messages(jetstream.PullMaxMessages(cap(w.slots)))
+	w.mu.Lock()
+	size := w.limit
+	pull, endPull := context.WithCancel(context.Background())
+	w.endPull = endPull
+	w.mu.Unlock()
+	defer endPull()
+	it, err := w.cons.Messages(jetstream.PullMaxMessages(size))
 	if err != nil {
 		return err
 	}
 	stopOnDone := context.AfterFunc(ctx, it.Stop)
+	drainOnEnd := context.AfterFunc(pull, it.Drain)
 	defer func() {
 		stopOnDone()
+		drainOnEnd()
 		it.Stop()
 	}()
 	for {
-		select {
-		case w.slots <- struct{}{}:
-		case <-ctx.Done():
-			return nil
+		if !w.acquire(ctx, pull) {
+			if ctx.Err() != nil {
+				return nil
+			}
+			return w.drain(ctx, it)
 		}
 		msg, err := it.Next()
 		if err != nil {
-			w.release(1)
+			w.release()
 			if errors.Is(err, jetstream.ErrMsgIteratorClosed) {
 				return nil
 			}
 			return err
 		}
-		w.wg.Add(1)
-		go w.handle(ctx, msg)
+		if !w.fits() {
+			// The limit went down while this slot waited for a message.
+			w.release()
+			w.startOrReturn(ctx, msg)
+			continue
+		}
+		w.start(ctx, msg)
 	}
 }
 
-func (w *worker) release(n int) {
-	for range n {
-		<-w.slots
+// drain empties the buffer of a pull ended for a new limit: each message
+// starts if a slot is free under the new limit, or else goes back to the
+// stream at once, for the next pull. Waiting here instead, behind more
+// events than the new limit lets run, could outlast its AckWait.
+func (w *worker) drain(ctx context.Context, it jetstream.MessagesContext) error {
+	for {
+		msg, err := it.Next()
+		if err != nil {
+			if errors.Is(err, jetstream.ErrMsgIteratorClosed) {
+				return nil
+			}
+			return err
+		}
+		w.startOrReturn(ctx, msg)
+	}
+}
+
+func (w *worker) start(ctx context.Context, msg jetstream.Msg) {
+	w.wg.Add(1)
+	go w.handle(ctx, msg)
+}
+
+// startOrReturn starts msg if a slot is free, or else returns it to the
+// stream.
+func (w *worker) startOrReturn(ctx context.Context, msg jetstream.Msg) {
+	if ctx.Err() == nil && w.tryAcquire() {
+		w.start(ctx, msg)
+		return
+	}
+	_ = msg.Nak()
+}
+
+// acquire takes a slot, waiting for one; false when ctx or pull ends
+// first.
+func (w *worker) acquire(ctx, pull context.Context) bool {
+	for {
+		w.mu.Lock()
+		if w.running < w.limit {
+			w.running++
+			w.mu.Unlock()
+			return true
+		}
+		freed := w.freed
+		w.waiting = true
+		w.mu.Unlock()
+		select {
+		case <-freed:
+		case <-ctx.Done():
+			return false
+		case <-pull.Done():
+			return false
+		}
+	}
+}
+
+// tryAcquire takes a slot if one is free.
+func (w *worker) tryAcquire() bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.running < w.limit {
+		w.running++
+		return true
+	}
+	return false
+}
+
+// fits reports whether the slots taken are within the limit.
+func (w *worker) fits() bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.running <= w.limit
+}
+
+func (w *worker) release() {
+	w.mu.Lock()
+	w.running--
+	if w.waiting {
+		close(w.freed)
+		w.freed, w.waiting = make(chan struct{}), false
+	}
+	w.mu.Unlock()
+}
+
+// setLimit changes how many events may run at once. Running events go on;
+// the current pull, whose buffer was sized for the old limit, ends and a
+// new one starts. A lower limit applies as running events end.
+func (w *worker) setLimit(n int) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if n == w.limit {
+		return
+	}
+	w.limit = n
+	if w.endPull != nil {
+		w.endPull()
 	}
 }
 
@@ -169,7 +290,7 @@ func parseEvent(h nats.Header) (event, error) {
 // handle runs one delivery of an event.
 func (w *worker) handle(ctx context.Context, msg jetstream.Msg) {
 	defer w.wg.Done()
-	defer w.release(1)
+	defer w.release()
 	ev, err := parseEvent(msg.Headers())
 	if err != nil {
 		w.q.log.Error("async: dropping a malformed event", "function", w.fn, "err", err)
