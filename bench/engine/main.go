@@ -3,7 +3,8 @@
 // reload time of a stack with 50 resources in `verge dev` (the "stack
 // reloaded … took=" line: reading the stack file, then applying it to every
 // part; function builds are cache hits) and 1 KiB cache hits through the
-// viewer listener (a Go client, requests/s and p50).
+// viewer listener (a Go client, requests/s and p50; and wrk -t1 -c64 when
+// wrk is installed: apt-get install wrk).
 //
 //	git worktree add /tmp/prev HEAD~1 && (cd /tmp/prev && go build -o /tmp/verge-prev ./cmd/verge)
 //	go run ./bench/engine -old /tmp/verge-prev [-rounds 2] [-reloads 20] [-d 5s] [-c 8]
@@ -57,6 +58,7 @@ func main() {
 type result struct {
 	reloads []time.Duration
 	rps     []float64
+	wrk     []float64 // wrk's requests/s, when wrk is installed
 	p50     []time.Duration
 }
 
@@ -89,7 +91,7 @@ func run(old, cur string, rounds, reloads int, dur time.Duration, conc int) erro
 			}
 		}
 	}
-	report(res)
+	report(res, conc)
 	return nil
 }
 
@@ -171,6 +173,19 @@ func measure(bin, dir, data string, reloads int, dur time.Duration, conc int, re
 		return err
 	}
 	res.rps = append(res.rps, rps)
+	if _, err := exec.LookPath("wrk"); err == nil {
+		out, err := exec.Command("wrk", "-t1", "-c64", "-d"+dur.String(), "-H", "Host: site0.localhost", url).CombinedOutput()
+		if err != nil {
+			return fmt.Errorf("wrk: %v\n%s", err, out)
+		}
+		m := regexp.MustCompile(`Requests/sec:\s+([0-9.]+)`).FindSubmatch(out)
+		if m == nil {
+			return fmt.Errorf("wrk printed no Requests/sec:\n%s", out)
+		}
+		var v float64
+		fmt.Sscan(string(m[1]), &v)
+		res.wrk = append(res.wrk, v)
+	}
 	return nil
 }
 
@@ -221,7 +236,7 @@ func waitLine(lines chan string, re *regexp.Regexp, within time.Duration) (time.
 	}
 }
 
-func report(res map[string]*result) {
+func report(res map[string]*result, conc int) {
 	prev, cur := res["previous"], res["this"]
 	slices.Sort(prev.reloads)
 	slices.Sort(cur.reloads)
@@ -234,5 +249,9 @@ func report(res map[string]*result) {
 	lp, lc := load.Median(prev.p50), load.Median(cur.p50)
 	fmt.Printf("| 1 KiB hit p50 (1 caller) | %s | %s | %.2fx |\n", load.Dur(lp), load.Dur(lc), float64(lc)/float64(lp))
 	tp, tc := med(prev.rps), med(cur.rps)
-	fmt.Printf("| 1 KiB hits/s (%s) | %.0f | %.0f | %.2fx |\n", "Go client", tp, tc, tc/tp)
+	fmt.Printf("| 1 KiB hits/s (Go client, %d callers) | %.0f | %.0f | %.2fx |\n", conc, tp, tc, tc/tp)
+	if len(prev.wrk) > 0 {
+		tp, tc = med(prev.wrk), med(cur.wrk)
+		fmt.Printf("| 1 KiB hits/s (wrk -t1 -c64) | %.0f | %.0f | %.2fx |\n", tp, tc, tc/tp)
+	}
 }
