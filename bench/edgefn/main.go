@@ -152,14 +152,5 @@ func run(n, conc int, dur time.Duration) error {
 func get(client *http.Client, url string) error {
 	req, _ := http.NewRequest(http.MethodGet, url, nil)
 	req.Header.Set("X-Bench", "1")
-	resp, err := client.Do(req)
-	if err != nil {
-		return err
-	}
-	n, _ := io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != 200 || n != 1024 {
-		return fmt.Errorf("%s: %s, %d bytes", url, resp.Status, n)
-	}
-	return nil
+	return load.Fetch(client, req, 1024)
 }

@@ -15,7 +15,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"io"
 	"log"
 	"net/http"
 	"os"
@@ -152,16 +151,7 @@ func measure(bin, dir, data string, reloads int, dur time.Duration, conc int, re
 	do := func() error {
 		req, _ := http.NewRequest("GET", url, nil)
 		req.Host = "site0.localhost"
-		resp, err := client.Do(req)
-		if err != nil {
-			return err
-		}
-		n, _ := io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != 200 || n != 1024 {
-			return fmt.Errorf("GET %s: %d, %d bytes", url, resp.StatusCode, n)
-		}
-		return nil
+		return load.Fetch(client, req, 1024)
 	}
 	lat, err := load.Latencies(do, 200, 3000)
 	if err != nil {

@@ -192,7 +192,6 @@ func (sb *sandbox) waitExit(t testing.TB) {
 	}
 }
 
-
 func timeIn(t testing.TB, seconds int) time.Time {
 	return time.Now().Add(time.Duration(seconds) * time.Second)
 }

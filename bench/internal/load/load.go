@@ -4,6 +4,8 @@ package load
 
 import (
 	"fmt"
+	"io"
+	"net/http"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -82,4 +84,18 @@ func Dur(d time.Duration) string {
 		return fmt.Sprintf("%.0f µs", float64(d)/float64(time.Microsecond))
 	}
 	return fmt.Sprintf("%.2f ms", float64(d)/float64(time.Millisecond))
+}
+
+// Fetch does req and checks that it is answered 200 with size bytes.
+func Fetch(client *http.Client, req *http.Request, size int64) error {
+	resp, err := client.Do(req)
+	if err != nil {
+		return err
+	}
+	n, _ := io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || n != size {
+		return fmt.Errorf("%s: %s, %d bytes", req.URL, resp.Status, n)
+	}
+	return nil
 }
