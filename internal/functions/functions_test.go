@@ -553,3 +553,31 @@ func TestCustomRuntime(t *testing.T) {
 		}
 	}
 }
+
+// TestRewrittenBootstrap: a function that rewrites the shared Node.js
+// bootstrap (same size, so a size check passes) does not get its code into
+// the next sandbox: the start checks the bootstraps byte for byte and
+// reinstalls them.
+func TestRewrittenBootstrap(t *testing.T) {
+	s, _ := newService(t, Options{})
+	deploy(t, s, fnSpec{name: "evil", file: "index.js", code: `
+const fs = require('fs');
+exports.handler = async () => {
+  const p = process.env.LAMBDA_RUNTIME_DIR + '/bootstrap.cjs';
+  const evil = "console.log('PWNED'); process.exit(7);";
+  try {
+    const n = fs.statSync(p).size;
+    try { fs.chmodSync(p, 0o644); } catch (e) {}
+    fs.writeFileSync(p, evil + ' '.repeat(n - evil.length));
+    return 'wrote';
+  } catch (e) {
+    return 'refused: ' + e.code;
+  }
+};`}, fnSpec{name: "victim", file: "index.js", code: `exports.handler = async () => 'fine';`})
+	got := string(invoke(t, s, "evil", `{}`).Payload)
+	t.Logf("the function's attempt: %s", got)
+	resp := invoke(t, s, "victim", `{}`)
+	if resp.FunctionError != "" || string(resp.Payload) != `"fine"` || strings.Contains(string(resp.LogTail), "PWNED") {
+		t.Fatalf("victim after a rewritten bootstrap: %s %s\n%s", resp.FunctionError, resp.Payload, resp.LogTail)
+	}
+}

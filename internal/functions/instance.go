@@ -42,6 +42,9 @@ func (e *initFailure) Error() string { return "init failed: " + e.errType }
 // initialise.
 func startInstance(ctx context.Context, v *version, initType string) (*instance, error) {
 	const op errs.Op = "functions.start"
+	if err := v.svc.checkBootstraps(); err != nil {
+		return nil, errs.E(op, errs.Internal, v.fn.name, err)
+	}
 	id := randomHex(16)
 	in := &instance{v: v, out: &output{group: v.fn.logs, stream: streamName(time.Now(), v.name, id)}}
 	api, err := runtimeapi.Start()

@@ -279,6 +279,19 @@ func (s *Service) install(b *built) {
 	s.provision(latest, cfg.ProvisionedConcurrency)
 }
 
+// checkBootstraps makes sure the runtime bootstraps every sandbox runs are
+// the embedded ones, byte for byte, reinstalling them if something changed
+// them (a function that could write there would run its code in every
+// later sandbox).
+func (s *Service) checkBootstraps() error {
+	if runtimes.Verify(s.bootstrapDir) == nil {
+		return nil
+	}
+	s.log.Error("the runtime bootstraps were changed; reinstalling them", "dir", s.bootstrapDir)
+	_, err := runtimes.Install(filepath.Dir(s.bootstrapDir))
+	return err
+}
+
 // versionKey identifies a build with its configuration.
 func versionKey(art *build.Artifact, cfg *stack.Function) string {
 	h := sha256.New()

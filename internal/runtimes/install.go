@@ -1,6 +1,7 @@
 package runtimes
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
@@ -14,9 +15,11 @@ import (
 //go:embed bootstrap/bootstrap.cjs bootstrap/bootstrap.py
 var bootstraps embed.FS
 
-// Install writes the embedded bootstrap files under dir, in a subfolder
-// named after their content, and returns that folder. It is idempotent and
-// safe to call from several processes at once.
+// Install writes the embedded bootstrap files, read-only, under dir in a
+// subfolder named after their content (writable by Verge's user only), and returns that folder. A folder
+// whose files differ from the embedded ones by a byte (one a function
+// rewrote) is replaced. It is idempotent and safe to call from several
+// processes at once.
 func Install(dir string) (string, error) {
 	files, sum, err := bootstrapFiles()
 	if err != nil {
@@ -25,6 +28,9 @@ func Install(dir string) (string, error) {
 	dest := filepath.Join(dir, "bootstrap-"+sum)
 	if complete(dest, files) {
 		return dest, nil
+	}
+	if err := os.RemoveAll(dest); err != nil {
+		return "", fmt.Errorf("runtimes: replace bootstraps in %s: %w", dest, err)
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", fmt.Errorf("runtimes: install bootstraps: %w", err)
@@ -35,7 +41,7 @@ func Install(dir string) (string, error) {
 	}
 	defer os.RemoveAll(tmp)
 	for name, data := range files {
-		if err := os.WriteFile(filepath.Join(tmp, name), data, 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(tmp, name), data, 0o444); err != nil {
 			return "", fmt.Errorf("runtimes: install bootstrap %s: %w", name, err)
 		}
 	}
@@ -73,12 +79,24 @@ func bootstrapFiles() (map[string][]byte, string, error) {
 	return files, hex.EncodeToString(h.Sum(nil))[:16], nil
 }
 
-// complete reports whether dir holds every file (the name is the content's
-// hash, so existence with the right sizes is enough).
+// Verify reports whether dir (from Install) still holds the embedded
+// bootstraps byte for byte; a sandbox start checks it before running them.
+func Verify(dir string) error {
+	files, _, err := bootstrapFiles()
+	if err != nil {
+		return err
+	}
+	if !complete(dir, files) {
+		return fmt.Errorf("runtimes: the bootstraps in %s were changed", dir)
+	}
+	return nil
+}
+
+// complete reports whether dir holds every file with the embedded content.
 func complete(dir string, files map[string][]byte) bool {
 	for name, data := range files {
-		fi, err := os.Stat(filepath.Join(dir, name))
-		if err != nil || fi.Size() != int64(len(data)) {
+		got, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil || !bytes.Equal(got, data) {
 			return false
 		}
 	}

@@ -1,6 +1,7 @@
 package runtimes
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"slices"
@@ -184,5 +185,38 @@ func TestLaunch(t *testing.T) {
 		if l.Path != tt.path || !slices.Equal(l.Args, tt.args) || !slices.Equal(l.Env, tt.env) || l.AddressSpaceLimit != tt.asLimit || l.MemoryMechanism != tt.mechanism {
 			t.Errorf("%s: Launch = %+v\nwant path %s args %q env %q as %v %s", tt.rt.ID, l, tt.path, tt.args, tt.env, tt.asLimit, tt.mechanism)
 		}
+	}
+}
+
+// TestInstallReplacesTampered: a bootstrap rewritten with the same size
+// fails Verify, and the next Install restores it.
+func TestInstallReplacesTampered(t *testing.T) {
+	dir := t.TempDir()
+	inst, err := Install(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := Verify(inst); err != nil {
+		t.Fatalf("fresh install: %v", err)
+	}
+	path := filepath.Join(inst, nodeBootstrap)
+	if fi, _ := os.Stat(path); fi.Mode().Perm() != 0o444 {
+		t.Errorf("%s is %v, want read-only", path, fi.Mode().Perm())
+	}
+	orig, _ := os.ReadFile(path)
+	evil := bytes.Repeat([]byte{'/'}, len(orig))
+	os.Chmod(path, 0o644)
+	if err := os.WriteFile(path, evil, 0o444); err != nil {
+		t.Fatal(err)
+	}
+	if err := Verify(inst); err == nil {
+		t.Fatal("Verify passed a bootstrap rewritten with the same size")
+	}
+	again, err := Install(dir)
+	if err != nil || again != inst {
+		t.Fatalf("Install = %q, %v", again, err)
+	}
+	if got, _ := os.ReadFile(path); !bytes.Equal(got, orig) {
+		t.Error("Install kept the rewritten bootstrap")
 	}
 }
