@@ -22,6 +22,12 @@ const (
 	// LogTailBytes is how much of an invocation's log X-Amz-Log-Type: Tail
 	// returns.
 	LogTailBytes = 4096
+	// LogInvocationBytes is the most output one invocation (or an init)
+	// may log; the rest is dropped and counted in a marker line.
+	LogInvocationBytes = 8 << 20
+	// LogFunctionBytesPerMinute is the most all of a function's sandboxes
+	// may log in a minute.
+	LogFunctionBytesPerMinute = 64 << 20
 	// DefaultIdleTimeout is how long an idle sandbox is kept warm.
 	DefaultIdleTimeout = 5 * time.Minute
 	// Region and Account are what ARNs and the environment say.

@@ -46,7 +46,7 @@ func startInstance(ctx context.Context, v *version, initType string) (*instance,
 		return nil, errs.E(op, errs.Internal, v.fn.name, err)
 	}
 	id := randomHex(16)
-	in := &instance{v: v, out: &output{group: v.fn.logs, stream: streamName(time.Now(), v.name, id)}}
+	in := &instance{v: v, out: &output{group: v.fn.logs, budget: &v.fn.logBudget, stream: streamName(time.Now(), v.name, id)}}
 	api, err := runtimeapi.Start()
 	if err != nil {
 		return nil, errs.E(op, errs.Unavailable, v.fn.name, err)

@@ -2,6 +2,7 @@ package functions
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"sync"
 	"time"
@@ -20,11 +21,14 @@ const maxLine = 256 << 10
 type output struct {
 	group  *logs.Group // nil when logging is disabled
 	stream string
+	budget *logBudget // the function's, shared by its sandboxes; nil for none
 
 	mu      sync.Mutex
 	partial []byte // an unfinished line
 	tail    []byte // the current invocation's log, at most LogTailBytes
 	oom     bool   // the runtime said it ran out of memory
+	used    int64  // bytes the runtime logged in this invocation
+	dropped int64  // bytes dropped over a cap, not yet reported
 }
 
 // Write takes raw process output; complete lines become events.
@@ -37,7 +41,7 @@ func (o *output) Write(p []byte) (int, error) {
 		if i < 0 {
 			o.partial = append(o.partial, p...)
 			if len(o.partial) >= maxLine {
-				o.emitLocked(o.partial)
+				o.emitOutputLocked(o.partial)
 				o.partial = o.partial[:0]
 			}
 			break
@@ -47,16 +51,18 @@ func (o *output) Write(p []byte) (int, error) {
 			line = append(o.partial, line...)
 			o.partial = o.partial[:0]
 		}
-		o.emitLocked(line)
+		o.emitOutputLocked(line)
 		p = p[i+1:]
 	}
 	return n, nil
 }
 
-// Line writes a line of Verge's own (START, END, REPORT, timeouts).
+// Line writes a line of Verge's own (START, END, REPORT, timeouts), after
+// saying how much of the runtime's output was dropped, if any.
 func (o *output) Line(s string) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
+	o.reportDroppedLocked()
 	o.emitLocked([]byte(s))
 }
 
@@ -65,9 +71,57 @@ func (o *output) Flush() {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if len(o.partial) > 0 {
-		o.emitLocked(o.partial)
+		o.emitOutputLocked(o.partial)
 		o.partial = o.partial[:0]
 	}
+}
+
+// emitOutputLocked emits a line of the runtime's output unless it is over
+// the invocation's cap or the function's: a function printing hundreds of
+// megabytes must not fill the disk.
+func (o *output) emitOutputLocked(line []byte) {
+	n := int64(len(line)) + 1
+	if o.used+n > LogInvocationBytes || !o.budget.take(n) {
+		o.dropped += n
+		return
+	}
+	o.used += n
+	o.emitLocked(line)
+}
+
+// reportDroppedLocked emits the marker for dropped output.
+func (o *output) reportDroppedLocked() {
+	if o.dropped == 0 {
+		return
+	}
+	o.emitLocked(fmt.Appendf(nil, "[verge] %d bytes of output were dropped: a function may log %d MiB per invocation and %d MiB per minute",
+		o.dropped, LogInvocationBytes>>20, LogFunctionBytesPerMinute>>20))
+	o.dropped = 0
+}
+
+// A logBudget caps the bytes a function's sandboxes log per minute.
+type logBudget struct {
+	mu     sync.Mutex
+	window time.Time // the minute being counted
+	used   int64
+}
+
+// take reports whether n more bytes fit this minute's budget (and counts
+// them when they do); a nil budget takes everything.
+func (b *logBudget) take(n int64) bool {
+	if b == nil {
+		return true
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if now := time.Now(); now.Sub(b.window) >= time.Minute {
+		b.window, b.used = now, 0
+	}
+	if b.used+n > LogFunctionBytesPerMinute {
+		return false
+	}
+	b.used += n
+	return true
 }
 
 func (o *output) emitLocked(line []byte) {
@@ -91,10 +145,12 @@ func appendTail(tail, line []byte) []byte {
 	return tail
 }
 
-// begin starts a new invocation's tail.
+// begin starts a new invocation's tail and log cap.
 func (o *output) begin() {
 	o.mu.Lock()
+	o.reportDroppedLocked()
 	o.tail = o.tail[:0]
+	o.used = 0
 	o.mu.Unlock()
 }
 

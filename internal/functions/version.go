@@ -15,6 +15,8 @@ type function struct {
 	name  string
 	logs  *logs.Group // nil when logging is disabled
 	limit int         // reserved concurrency, or -1 for the account's
+	// logBudget caps what its sandboxes log per minute.
+	logBudget logBudget
 
 	mu       sync.Mutex
 	active   int                 // invocations in progress, all versions
