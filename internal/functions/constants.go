@@ -22,6 +22,9 @@ const (
 	// LogTailBytes is how much of an invocation's log X-Amz-Log-Type: Tail
 	// returns.
 	LogTailBytes = 4096
+	// MemoryWatchInterval is how often a running invocation's process tree
+	// is measured where no cgroup limits its memory.
+	MemoryWatchInterval = 10 * time.Millisecond
 	// LogInvocationBytes is the most output one invocation (or an init)
 	// may log; the rest is dropped and counted in a marker line.
 	LogInvocationBytes = 8 << 20

@@ -201,6 +201,11 @@ func TestFailures(t *testing.T) {
 		{name: "eatsmemory", file: "index.js", memory: 128, timeout: 30,
 			code:     `exports.handler = async () => { const a = []; for (;;) a.push(new Array(1e6).fill(Math.random())); }`,
 			wantType: ErrTypeOutOfMemory, wantMessage: "Runtime exited with error"},
+		// Buffers live outside V8's heap, which is all --max-old-space-size
+		// caps: the watchdog on the process tree (or a cgroup) stops them.
+		{name: "eatsbuffers", file: "index.js", memory: 128, timeout: 30,
+			code:     `exports.handler = async () => { const a = []; for (let i = 0; i < 40; i++) { a.push(Buffer.alloc(50 << 20, 1)); await new Promise(r => setTimeout(r, 5)); } return a.length; }`,
+			wantType: ErrTypeOutOfMemory, wantMessage: "Runtime exited with error: signal: killed"},
 		{name: "answerstoomuch", file: "index.js", code: `exports.handler = async () => "x".repeat(7 * 1024 * 1024)`,
 			wantType: ErrTypeResponseSize, wantMessage: "exceeded maximum allowed payload size (6291556 bytes)"},
 		{name: "exitsatinit", file: "index.js", code: `process.exit(2)`,

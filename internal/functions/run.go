@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/verge-edge/verge/internal/runtimeapi"
+	"github.com/verge-edge/verge/internal/sandbox"
 )
 
 // A run is what one invocation on an instance produced.
@@ -34,6 +35,10 @@ func (in *instance) invoke(ctx context.Context, inv *runtimeapi.Invocation, time
 	ctx, cancelDead := in.cancelOnExit(ctx)
 	defer cancelDead()
 
+	if !sandbox.Mechanisms().Cgroup {
+		// No cgroup enforces the memory size: watch the process tree.
+		defer in.proc.WatchMemory(int64(in.v.cfg.MemoryMB)<<20, MemoryWatchInterval)()
+	}
 	start := time.Now()
 	outcome, err := in.api.Invoke(ctx, inv)
 	r := &run{duration: time.Since(start), initDur: in.initDur}
