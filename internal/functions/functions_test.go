@@ -206,7 +206,7 @@ func TestFailures(t *testing.T) {
 		{name: "eatsbuffers", file: "index.js", memory: 128, timeout: 30,
 			code:     `exports.handler = async () => { const a = []; for (let i = 0; i < 40; i++) { a.push(Buffer.alloc(50 << 20, 1)); await new Promise(r => setTimeout(r, 5)); } return a.length; }`,
 			wantType: ErrTypeOutOfMemory, wantMessage: "Runtime exited with error: signal: killed"},
-		{name: "answerstoomuch", file: "index.js", code: `exports.handler = async () => "x".repeat(7 * 1024 * 1024)`,
+		{name: "answerstoomuch", file: "index.js", timeout: 30, code: `exports.handler = async () => "x".repeat(7 * 1024 * 1024)`,
 			wantType: ErrTypeResponseSize, wantMessage: "exceeded maximum allowed payload size (6291556 bytes)"},
 		{name: "exitsatinit", file: "index.js", code: `process.exit(2)`,
 			wantType: ErrTypeExit, wantMessage: "Runtime exited with error: exit status 2"},
