@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -17,6 +18,7 @@ import (
 	"github.com/verge-edge/verge/internal/errs"
 	"github.com/verge-edge/verge/internal/lambda"
 	"github.com/verge-edge/verge/internal/logs"
+	"github.com/verge-edge/verge/internal/sandbox"
 	"github.com/verge-edge/verge/internal/stack"
 )
 
@@ -584,5 +586,52 @@ exports.handler = async () => {
 	resp := invoke(t, s, "victim", `{}`)
 	if resp.FunctionError != "" || string(resp.Payload) != `"fine"` || strings.Contains(string(resp.LogTail), "PWNED") {
 		t.Fatalf("victim after a rewritten bootstrap: %s %s\n%s", resp.FunctionError, resp.Payload, resp.LogTail)
+	}
+}
+
+// TestSyscallFilter: inside a sandbox the calls a function has no business
+// making fail with EPERM (the issue's attacker ran umount -l /tmp), while
+// threads, fork and subprocesses still work (clone3 falls back to clone).
+func TestSyscallFilter(t *testing.T) {
+	if m := sandbox.Mechanisms(); !m.Seccomp {
+		t.Skipf("no seccomp here: %s", m.SeccompError)
+	}
+	s, _ := newService(t, Options{})
+	deploy(t, s, fnSpec{name: "attacker", file: "app.py", timeout: 30, code: `
+import ctypes, json, os, subprocess, threading
+libc = ctypes.CDLL(None, use_errno=True)
+def errno_of(rc):
+    return 0 if rc == 0 else ctypes.get_errno()
+def handler(event, context):
+    out = {
+        "umount2": errno_of(libc.umount2(b"/tmp", 2)),
+        "mount": errno_of(libc.mount(b"none", b"/tmp", b"tmpfs", 0, None)),
+        "unshare": errno_of(libc.unshare(0x10000000 | 0x00020000)),
+        "ptrace": errno_of(libc.ptrace(0, 0, None, None)),
+        "keyctl": errno_of(libc.syscall(250, 0, 0, 0, 0)),
+        "bpf": errno_of(libc.syscall(321, 0, 0, 0)),
+    }
+    t = threading.Thread(target=lambda: None); t.start(); t.join()
+    out["subprocess"] = subprocess.run(["true"]).returncode
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0)
+    out["fork"] = os.waitpid(pid, 0)[1]
+    return out
+`})
+	resp := invoke(t, s, "attacker", `{}`)
+	var got map[string]int
+	if resp.FunctionError != "" || json.Unmarshal(resp.Payload, &got) != nil {
+		t.Fatalf("%s %s\n%s", resp.FunctionError, resp.Payload, resp.LogTail)
+	}
+	want := map[string]int{"umount2": 1, "mount": 1, "unshare": 1, "ptrace": 1, "keyctl": 1, "bpf": 1, "subprocess": 0, "fork": 0}
+	if runtime.GOARCH != "amd64" { // the raw syscall numbers above are amd64's
+		delete(want, "keyctl")
+		delete(want, "bpf")
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s: %d, want %d (%v)", k, got[k], v, got)
+		}
 	}
 }

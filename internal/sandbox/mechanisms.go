@@ -24,6 +24,11 @@ type Report struct {
 	Cgroup bool
 	// CgroupError is why cgroups are unavailable, when they are.
 	CgroupError string
+	// Seccomp is true when sandboxes run under Verge's seccomp filter
+	// (mount, ptrace, bpf, keyctl, kexec, modules, new namespaces … fail).
+	Seccomp bool
+	// SeccompError is why the filter is unavailable, when it is.
+	SeccompError string
 	// ProbeTime is how long the namespace probe took (one shim start).
 	ProbeTime time.Duration
 }
@@ -58,9 +63,17 @@ func (r Report) TreeKill() string {
 	return strings.Join(m, " + ")
 }
 
+// Syscalls describes the system-call filter.
+func (r Report) Syscalls() string {
+	if r.Seccomp {
+		return "seccomp filter (mount, ptrace, bpf, keyctl, kexec, modules, namespaces denied) + no_new_privs"
+	}
+	return "no_new_privs only (no seccomp: " + r.SeccompError + ")"
+}
+
 // String is the one-line summary the server logs at start.
 func (r Report) String() string {
-	return "memory: " + r.Memory() + "; /tmp: " + r.Tmp() + "; tree kill: " + r.TreeKill()
+	return "memory: " + r.Memory() + "; /tmp: " + r.Tmp() + "; tree kill: " + r.TreeKill() + "; system calls: " + r.Syscalls()
 }
 
 var (
@@ -82,6 +95,11 @@ func Mechanisms() Report {
 			detected.Namespaces = true
 		}
 		detected.ProbeTime = time.Since(start)
+		if err := probe(shimConfig{Probe: true, Seccomp: true}, nil); err != nil {
+			detected.SeccompError = err.Error()
+		} else {
+			detected.Seccomp = true
+		}
 		cgroups, detected.CgroupError = detectCgroup()
 		detected.Cgroup = cgroups != ""
 	})
@@ -100,12 +118,20 @@ func namespaceAttr() *syscall.SysProcAttr {
 
 // probeNamespaces starts a shim in new namespaces that mounts its tmpfs and exits.
 func probeNamespaces() error {
+	return probe(shimConfig{TmpMB: 1, Probe: true}, namespaceAttr())
+}
+
+// probe starts a shim that sets cfg up and exits.
+func probe(cfg shimConfig, attr *syscall.SysProcAttr) error {
+	if attr == nil {
+		attr = &syscall.SysProcAttr{}
+	}
 	cmd := &exec.Cmd{
 		Path:        selfExe,
 		Args:        []string{shimArgv0},
-		Env:         []string{shimEnv + "=" + encodeConfig(shimConfig{TmpMB: 1, Probe: true})},
+		Env:         []string{shimEnv + "=" + encodeConfig(cfg)},
 		Dir:         "/",
-		SysProcAttr: namespaceAttr(),
+		SysProcAttr: attr,
 	}
 	cmd.SysProcAttr.Pdeathsig = syscall.SIGKILL
 	out, err := cmd.CombinedOutput()

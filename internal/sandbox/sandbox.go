@@ -162,7 +162,8 @@ func (s *Spec) check() error {
 // command builds the shim's command: its environment is the runtime's plus
 // the shim marker, its argv[1:] the runtime's argv.
 func (p *Process) command(s Spec) (*exec.Cmd, error) {
-	cfg := shimConfig{Dir: s.Dir, Keep: s.Paths, FSize: uint64(s.TmpLimitMB) << 20, AS: uint64(s.AddressSpace)}
+	cfg := shimConfig{Dir: s.Dir, Keep: s.Paths, FSize: uint64(s.TmpLimitMB) << 20, AS: uint64(s.AddressSpace),
+		Seccomp: Mechanisms().Seccomp}
 	tmp, home := privateTmp, privateTmp
 	attr := &syscall.SysProcAttr{}
 	if p.ns {

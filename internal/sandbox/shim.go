@@ -23,7 +23,8 @@ type shimConfig struct {
 	FSize     uint64   `json:"fsize,omitempty"`     // RLIMIT_FSIZE in bytes
 	AS        uint64   `json:"as,omitempty"`        // RLIMIT_AS in bytes when > 0
 	Subreaper bool     `json:"subreaper,omitempty"` // keep orphans in the runtime's tree (no PID namespace)
-	Probe     bool     `json:"probe,omitempty"`     // only check that the namespace setup works, then exit 0
+	Seccomp   bool     `json:"seccomp,omitempty"`   // install the seccomp filter before the exec
+	Probe     bool     `json:"probe,omitempty"`     // only check that the setup works, then exit 0
 }
 
 func encodeConfig(c shimConfig) string {
@@ -78,6 +79,11 @@ func runShim(cfg shimConfig, argv []string) error {
 		}
 	}
 	if cfg.Probe {
+		if cfg.Seccomp {
+			if err := installSeccomp(seccompFilter()); err != nil {
+				return err
+			}
+		}
 		os.Exit(0)
 	}
 	if len(argv) == 0 {
@@ -199,7 +205,8 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// execWithLimits sets the rlimits and execs argv with env. RLIMIT_AS may be
+// execWithLimits sets the rlimits, no_new_privs and the seccomp filter, and
+// execs argv with env. RLIMIT_AS may be
 // below the shim's own (Go) address space, so everything exec needs is
 // allocated first, and only raw system calls follow the limits.
 func execWithLimits(cfg shimConfig, argv, env []string) error {
@@ -214,6 +221,10 @@ func execWithLimits(cfg shimConfig, argv, env []string) error {
 	envp, err := cStrings(env)
 	if err != nil {
 		return fmt.Errorf("sandbox shim: environment: %v", err)
+	}
+	var filter []unix.SockFilter // no_new_privs only, without seccomp
+	if cfg.Seccomp {
+		filter = seccompFilter()
 	}
 	limits := []struct {
 		res int
@@ -232,6 +243,9 @@ func execWithLimits(cfg shimConfig, argv, env []string) error {
 		if err := unix.Prlimit(0, l.res, &lim, nil); err != nil {
 			return fmt.Errorf("sandbox shim: setrlimit %d=%d: %v", l.res, l.val, err)
 		}
+	}
+	if err := installSeccomp(filter); err != nil {
+		return err
 	}
 	_, _, errno := unix.RawSyscall(unix.SYS_EXECVE,
 		uintptr(unsafe.Pointer(path)),
