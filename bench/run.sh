@@ -266,7 +266,13 @@ start_verge() {
 		--data "$TMP/verge-data-$port" "$@" >"$TMP/verge-$port.log" 2>&1 &
 	STARTED_PID=$!
 	PIDS+=("$STARTED_PID")
-	wait_http "http://127.0.0.1:$admin/cache/stats"
+	wait_http "http://127.0.0.1:$admin/healthz"
+}
+
+# admin_curl PORT PATH: GETs an admin endpoint of the verge started with
+# start_verge PORT, with the token it wrote in its data folder.
+admin_curl() {
+	curl -fsS --max-time 5 -H "Authorization: Bearer $(cat "$TMP/verge-data-$1/admin-token")" "$2"
 }
 VERGE_FN_FLAGS=()
 [[ -n $FN_COMPUTE ]] && VERGE_FN_FLAGS=(--function-compute "$FN_COMPUTE")
@@ -898,12 +904,12 @@ if [[ " $TESTS " == *" memory "* ]]; then
 		-prefix /o/blob/ -n "$FILL_N" -c "$FILL_C" -timeout 150s) || miss "memory: fill had failures"
 	echo "    $fill_line" >&2
 	sleep 1
-	stats=$(curl -fsS --max-time 5 "http://127.0.0.1:$VERGE2_ADMIN/cache/stats")
+	stats=$(admin_curl "$VERGE2_PORT" "http://127.0.0.1:$VERGE2_ADMIN/cache/stats")
 	mem=$(tr -d ' \n\t' <<<"$stats" | sed -n 's/.*"memory":{\([^}]*\)}.*/\1/p')
 	bytes=$(sed -n 's/.*"bytes":\([0-9]*\).*/\1/p' <<<"$mem")
 	entries=$(sed -n 's/.*"entries":\([0-9]*\).*/\1/p' <<<"$mem")
 	budget=$(sed -n 's/.*"budget":\([0-9]*\).*/\1/p' <<<"$mem")
-	heap=$(curl -fsS --max-time 5 "http://127.0.0.1:$VERGE2_ADMIN/metrics" | awk '$1=="go_memstats_heap_inuse_bytes"{printf "%.0f", $2}')
+	heap=$(admin_curl "$VERGE2_PORT" "http://127.0.0.1:$VERGE2_ADMIN/metrics" | awk '$1=="go_memstats_heap_inuse_bytes"{printf "%.0f", $2}')
 	V2_RSS=$(rss_kb "$V2_PID")
 	V2_HWM=$(hwm_kb "$V2_PID")
 	pct=$(awk -v b="$bytes" -v g="$budget" 'BEGIN{printf "%.1f", 100*b/g}')

@@ -1,14 +1,12 @@
 // Package admin is Verge's admin API: health, cache statistics,
-// invalidations and Prometheus metrics. It listens on loopback by default;
-// on any other address it requires a bearer token, and when a token is set
-// every endpoint checks it.
+// invalidations and Prometheus metrics. Every endpoint but the health check
+// requires the admin token, on loopback too: functions run on the same
+// machine and must not drive it.
 package admin
 
 import (
-	"crypto/subtle"
 	"encoding/json"
 	"net/http"
-	"strings"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -35,7 +33,8 @@ type Config struct {
 	Metrics *edge.Metrics
 	// Registry is served at /metrics.
 	Registry *prometheus.Registry
-	// Token, when set, is required as "Authorization: Bearer TOKEN".
+	// Token is required as "Authorization: Bearer TOKEN" or as the secret
+	// access key of a SigV4 signature (the AWS SDKs); empty refuses all.
 	Token string
 	// Async is the event-driven side (queue and schedules); nil leaves
 	// PathAsync and PathTrigger out.
@@ -43,6 +42,10 @@ type Config struct {
 	// Routes, when set, adds more endpoints (the Lambda API, logs) to the
 	// admin listener, behind the same token check.
 	Routes func(mux *http.ServeMux)
+	// Refuse, when set, writes a refusal in the error shape of the protocol
+	// r speaks (the AWS APIs, whose SDKs read their own) and reports
+	// whether r spoke one; otherwise the admin API's error is written.
+	Refuse func(w http.ResponseWriter, r *http.Request, f Refusal) bool
 }
 
 // New returns the admin API handler.
@@ -65,10 +68,7 @@ func New(c Config) http.Handler {
 		c.Routes(mux)
 	}
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { writeError(w, errNotFound, r.URL.Path) })
-	if c.Token == "" {
-		return mux
-	}
-	return requireToken(c.Token, mux)
+	return authenticate(c, mux)
 }
 
 // methodNotAllowed answers the methods an endpoint does not take; the mux
@@ -77,18 +77,6 @@ func methodNotAllowed(allow string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Allow", allow)
 		writeError(w, errMethod, r.Method)
-	})
-}
-
-func requireToken(token string, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if !ok || subtle.ConstantTimeCompare([]byte(got), []byte(token)) != 1 {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="verge-admin"`)
-			writeError(w, errUnauthorized, "")
-			return
-		}
-		next.ServeHTTP(w, r)
 	})
 }
 

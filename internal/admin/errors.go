@@ -13,7 +13,7 @@ type apiError struct {
 // The catalog.
 var (
 	errNotFound     = apiError{"NotFound", http.StatusNotFound, "no such admin endpoint"}
-	errUnauthorized = apiError{"Unauthorized", http.StatusUnauthorized, "a valid bearer token is required"}
+	errUnauthorized = apiError{"Unauthorized", http.StatusUnauthorized, "valid admin credentials are required"}
 	errBadRequest   = apiError{"InvalidRequest", http.StatusBadRequest, "the request body is not valid"}
 	errNoPaths      = apiError{"InvalidPaths", http.StatusBadRequest, "paths must be a non-empty list of paths starting with \"/\"; only a trailing \"*\" is a wildcard"}
 	errMethod       = apiError{"MethodNotAllowed", http.StatusMethodNotAllowed, "the endpoint does not take this method"}

@@ -3,7 +3,9 @@ package awsapi
 // The Lambda REST API's paths, headers and values.
 const (
 	// PathInvoke is the Invoke operation's route pattern.
-	PathInvoke = "POST /2015-03-31/functions/{name}/invocations"
+	PathInvoke = "POST " + pathPrefix + "functions/{name}/invocations"
+	// pathPrefix starts every path of the API version Verge serves.
+	pathPrefix = "/2015-03-31/"
 
 	HeaderInvocationType  = "X-Amz-Invocation-Type"
 	HeaderLogType         = "X-Amz-Log-Type"

@@ -3,6 +3,7 @@ package awsapi
 import (
 	"encoding/json"
 	"net/http"
+	"strings"
 
 	"github.com/google/uuid"
 )
@@ -24,7 +25,24 @@ var (
 	errThrottled      = awsError{"TooManyRequestsException", http.StatusTooManyRequests, "User"}
 	errRuntime        = awsError{"InvalidRuntimeException", http.StatusBadGateway, "User"}
 	errService        = awsError{"ServiceException", http.StatusInternalServerError, "Service"}
+	errUnrecognized   = awsError{"UnrecognizedClientException", http.StatusForbidden, "User"}
+	errSignature      = awsError{"InvalidSignatureException", http.StatusForbidden, "User"}
 )
+
+// Refuse writes Lambda's error for refused credentials when r is a Lambda
+// API request, and reports whether it was: badSignature for a signature
+// that does not verify, else the credentials are missing or unknown.
+func Refuse(w http.ResponseWriter, r *http.Request, badSignature bool, msg string) bool {
+	if !strings.HasPrefix(r.URL.Path, pathPrefix) {
+		return false
+	}
+	e := errUnrecognized
+	if badSignature {
+		e = errSignature
+	}
+	writeError(w, e, msg, "")
+	return true
+}
 
 // errorBody is Lambda's error document. The SDKs read the exception name
 // from X-Amzn-ErrorType and the message from "message".

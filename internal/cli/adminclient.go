@@ -1,35 +1,68 @@
 package cli
 
 import (
+	"errors"
 	"flag"
+	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
 )
 
-// adminClient is how client commands (invalidate, invoke, logs) reach a
-// running server: its admin address and bearer token.
+// tokenFile is the file in the data folder where dev and serve write the
+// admin token (mode 0600) and the client commands read it.
+const tokenFile = "admin-token"
+
+// defaultData is the data folder of a stack in the current folder.
+const defaultData = ".verge"
+
+// adminClient is how client commands (invalidate, invoke, logs, trigger,
+// put-events) reach a running server: its admin address and token.
 type adminClient struct {
 	addr  string
+	data  string
 	token string
 }
 
-// adminFlags registers --admin and --token on fs.
+// adminFlags registers --admin, --data and --token on fs.
 func adminFlags(fs *flag.FlagSet) *adminClient {
 	a := &adminClient{}
 	fs.StringVar(&a.addr, "admin", defaultAdmin, "the running server's admin API address")
-	fs.StringVar(&a.token, "token", "", "admin bearer token (default $VERGE_ADMIN_TOKEN)")
+	fs.StringVar(&a.data, "data", defaultData, "the running server's data folder, where it writes the admin token")
+	fs.StringVar(&a.token, "token", "", "the admin token (default $VERGE_ADMIN_TOKEN, else DATA/"+tokenFile+")")
 	return a
 }
 
 // url is the admin API's URL for path.
 func (a *adminClient) url(_ *Env, path string) string { return "http://" + a.addr + path }
 
-// authorize adds the bearer token, from --token or $VERGE_ADMIN_TOKEN.
-func (a *adminClient) authorize(env *Env, req *http.Request) {
-	token := a.token
-	if token == "" {
-		token = env.Getenv("VERGE_ADMIN_TOKEN")
+// adminToken is --token, else $VERGE_ADMIN_TOKEN, else the token the
+// server wrote in its data folder.
+func (a *adminClient) adminToken(env *Env) (string, error) {
+	if a.token != "" {
+		return a.token, nil
 	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
+	if t := env.Getenv("VERGE_ADMIN_TOKEN"); t != "" {
+		return t, nil
 	}
+	path := filepath.Join(a.data, tokenFile)
+	b, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return "", fmt.Errorf("no admin token in %s: run this in the folder of a running verge dev or serve, or give --data or --token", path)
+	}
+	if err != nil {
+		return "", fmt.Errorf("reading the admin token: %v", err)
+	}
+	return strings.TrimSpace(string(b)), nil
+}
+
+// authorize adds the admin token as a bearer token.
+func (a *adminClient) authorize(env *Env, req *http.Request) error {
+	token, err := a.adminToken(env)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	return nil
 }

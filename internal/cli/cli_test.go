@@ -14,6 +14,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/verge-edge/verge/internal/sandbox"
 	"go.uber.org/goleak"
 )
@@ -98,7 +101,8 @@ func TestUsageErrors(t *testing.T) {
 		{"valid", []string{"validate", dir}, 0, ""},
 		{"invalid stack", []string{"validate", bad}, 2, `verge.yaml:5:7: unknown property "directroy"`},
 		{"missing folder", []string{"validate", filepath.Join(dir, "nope")}, 2, "nope"},
-		{"public admin without token", []string{"serve", dir, "--admin", "0.0.0.0:0"}, 2, "not a loopback address"},
+		{"two admin tokens", []string{"serve", dir, "--admin-token", "a", "--admin-token-file", "f"}, 2, "not both"},
+		{"missing admin token file", []string{"serve", dir, "--admin-token-file", filepath.Join(dir, "nope")}, 2, "--admin-token-file"},
 		{"bad retry delays", []string{"serve", dir, "--async-retry", "soon", "--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0"}, 2, "--async-retry \"soon\""},
 		{"trigger without a name", []string{"trigger"}, 2, "Usage"},
 		{"put-events without entries", []string{"put-events", "--source", "s"}, 2, "--entries FILE, or --source, --detail-type and --detail"},
@@ -116,9 +120,11 @@ func TestUsageErrors(t *testing.T) {
 	}
 }
 
-// running is a verge dev or serve started in-process on random ports.
+// running is a verge dev or serve started in-process on random ports;
+// token is the admin token it wrote in its data folder.
 type running struct {
 	listen, admin string
+	data, token   string
 	stdout        *lockedBuffer
 	stderr        *lockedBuffer
 	stop          func() int
@@ -140,6 +146,10 @@ func start(t *testing.T, args ...string) *running {
 	case <-time.After(90 * time.Second): // it builds every function first (go build on a loaded machine)
 		t.Fatal("verge did not start")
 	}
+	r.data = dataFolder(args)
+	b, err := os.ReadFile(filepath.Join(r.data, tokenFile))
+	must(t, err)
+	r.token = strings.TrimSpace(string(b))
 	var once sync.Once
 	var code int
 	r.stop = func() int {
@@ -149,6 +159,26 @@ func start(t *testing.T, args ...string) *running {
 	t.Cleanup(func() { r.stop() })
 	return r
 }
+
+// dataFolder is the data folder of dev or serve args: --data, else the
+// stack folder's .verge.
+func dataFolder(args []string) string {
+	for i, a := range args {
+		if a == "--data" && i+1 < len(args) {
+			return args[i+1]
+		}
+	}
+	return filepath.Join(args[1], ".verge")
+}
+
+// run runs a client command against v, finding its token in its data folder.
+func (v *running) run(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	return run(t, append(args, "--admin", v.admin, "--data", v.data)...)
+}
+
+// auth is the header that carries v's admin token, for fetch.
+func (v *running) auth() []string { return []string{"Authorization", "Bearer " + v.token} }
 
 func fetch(t *testing.T, method, url string, body io.Reader, hdr ...string) (*http.Response, string) {
 	t.Helper()
@@ -211,7 +241,7 @@ func TestAdminAndInvalidate(t *testing.T) {
 	fetch(t, "GET", site+"/", nil)
 	fetch(t, "GET", site+"/", nil)
 
-	_, body := fetch(t, "GET", adm+"/healthz", nil)
+	_, body := fetch(t, "GET", adm+"/healthz", nil) // open: probes have no token
 	if !strings.Contains(body, `"ok"`) {
 		t.Errorf("health: %s", body)
 	}
@@ -220,12 +250,12 @@ func TestAdminAndInvalidate(t *testing.T) {
 		Requests map[string]float64
 		HitRatio float64
 	}
-	_, body = fetch(t, "GET", adm+"/cache/stats", nil)
+	_, body = fetch(t, "GET", adm+"/cache/stats", nil, v.auth()...)
 	must(t, json.Unmarshal([]byte(body), &st))
 	if st.Memory.Entries < 1 || st.Requests["Hit"] != 1 || st.HitRatio != 0.5 {
 		t.Errorf("stats: %s", body)
 	}
-	_, body = fetch(t, "GET", adm+"/metrics", nil)
+	_, body = fetch(t, "GET", adm+"/metrics", nil, v.auth()...)
 	if !strings.Contains(body, `verge_edge_requests_total{result="Hit"} 1`) {
 		t.Errorf("metrics lack the hit counter")
 	}
@@ -236,18 +266,18 @@ func TestAdminAndInvalidate(t *testing.T) {
 	if _, body := fetch(t, "GET", site+"/", nil); body != "v1" {
 		t.Errorf("serve reloaded a file: %q", body)
 	}
-	code, out, errOut := run(t, "invalidate", "--admin", v.admin, "--stack", "site", "/*")
+	code, out, errOut := v.run(t, "invalidate", "--stack", "site", "/*")
 	if code != 0 || !strings.Contains(out, "invalidated") {
 		t.Fatalf("invalidate: %d %q %q", code, out, errOut)
 	}
 	if _, body := fetch(t, "GET", site+"/", nil); body != "v2" {
 		t.Errorf("after invalidation: %q", body)
 	}
-	code, _, errOut = run(t, "invalidate", "--admin", v.admin, "--stack", "nosuch", "/a")
+	code, _, errOut = v.run(t, "invalidate", "--stack", "nosuch", "/a")
 	if code != 2 || !strings.Contains(errOut, "NoSuchDistribution") {
 		t.Errorf("unknown stack: %d %q", code, errOut)
 	}
-	code, _, errOut = run(t, "invalidate", "--admin", v.admin, "a*b")
+	code, _, errOut = v.run(t, "invalidate", "a*b")
 	if code != 2 || !strings.Contains(errOut, "InvalidPaths") {
 		t.Errorf("bad path: %d %q", code, errOut)
 	}
@@ -259,18 +289,94 @@ func TestAdminAndInvalidate(t *testing.T) {
 	}
 }
 
+// TestAdminToken: serve writes a fresh token to DATA/admin-token (0600),
+// the client commands find it there from the stack folder, and the admin
+// listener refuses requests without it, in each protocol's error shape.
 func TestAdminToken(t *testing.T) {
 	dir := stackDir(t, siteYAML)
-	v := start(t, "serve", dir, "--admin-token", "s3cret", "--access-log", "off")
+	v := start(t, "serve", dir, "--access-log", "off")
+	path := filepath.Join(dir, ".verge", tokenFile)
+	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o600 || len(v.token) < 20 {
+		t.Fatalf("token file: %v %v, token %q; want mode 0600 and a long token", fi.Mode(), err, v.token)
+	}
+	if strings.Contains(v.stderr.String(), "warning") {
+		t.Errorf("a generated token warned: %s", v.stderr.String())
+	}
+
+	t.Chdir(dir) // as the person at the keyboard: no --data, no --token
+	if code, _, stderr := run(t, "invoke", "nope", "--admin", v.admin); code != 2 || !strings.Contains(stderr, "ResourceNotFoundException") {
+		t.Errorf("invoke from the stack folder: %d %q; want the token found and the function unknown", code, stderr)
+	}
+	if code, _, stderr := run(t, "invoke", "nope", "--admin", v.admin, "--token", "wrong"); code != 1 || !strings.Contains(stderr, "UnrecognizedClientException") {
+		t.Errorf("invoke with a wrong --token: %d %q", code, stderr)
+	}
+	if code, _, stderr := run(t, "invoke", "nope", "--admin", v.admin, "--data", t.TempDir()); code != 1 || !strings.Contains(stderr, "no admin token") {
+		t.Errorf("invoke with no token file: %d %q", code, stderr)
+	}
+
 	adm := "http://" + v.admin
-	if resp, _ := fetch(t, "GET", adm+"/cache/stats", nil); resp.StatusCode != 401 {
-		t.Errorf("no token: %d", resp.StatusCode)
+	for _, c := range []struct {
+		name, method, path, body string
+		hdr                      []string
+		status                   int
+		want                     string
+	}{
+		{"admin API", "GET", "/cache/stats", "", nil, 401, `"Unauthorized"`},
+		{"wrong bearer", "GET", "/cache/stats", "", []string{"Authorization", "Bearer wrong"}, 401, `"Unauthorized"`},
+		{"logs", "GET", "/logs?group=/aws/lambda/x", "", nil, 401, `"Unauthorized"`},
+		{"Invoke", "POST", "/2015-03-31/functions/f/invocations", "{}", nil, 403, `UnrecognizedClientException`},
+		{"PutEvents", "POST", "/", `{"Entries":[]}`, []string{"X-Amz-Target", "AWSEvents.PutEvents", "Content-Type", "application/x-amz-json-1.1"},
+			400, `"__type":"UnrecognizedClientException"`},
+		{"health", "GET", "/healthz", "", nil, 200, `"ok"`},
+		{"with the token", "GET", "/cache/stats", "", v.auth(), 200, "hitRatio"},
+	} {
+		resp, body := fetch(t, c.method, adm+c.path, strings.NewReader(c.body), c.hdr...)
+		got := resp.Header.Get("X-Amzn-ErrorType") + " " + body
+		if resp.StatusCode != c.status || !strings.Contains(got, c.want) {
+			t.Errorf("%s: %d %s; want %d %s", c.name, resp.StatusCode, got, c.status, c.want)
+		}
 	}
-	if resp, _ := fetch(t, "GET", adm+"/cache/stats", nil, "Authorization", "Bearer wrong"); resp.StatusCode != 401 {
-		t.Errorf("wrong token: %d", resp.StatusCode)
+
+	// The AWS SDK signs with the token as its secret access key.
+	for _, c := range []struct {
+		secret, want string
+	}{{v.token, "ResourceNotFoundException"}, {"wrong", "InvalidSignatureException"}} {
+		client := lambda.New(lambda.Options{Region: "us-east-1", BaseEndpoint: aws.String(adm),
+			Credentials: credentials.NewStaticCredentialsProvider("AKID", c.secret, "")})
+		_, err := client.Invoke(context.Background(), &lambda.InvokeInput{FunctionName: aws.String("nope")})
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("SDK Invoke signed with %q: %v; want %s", c.secret, err, c.want)
+		}
 	}
-	if resp, _ := fetch(t, "GET", adm+"/cache/stats", nil, "Authorization", "Bearer s3cret"); resp.StatusCode != 200 {
-		t.Errorf("right token: %d", resp.StatusCode)
+	v.stop()
+	if _, err := os.Stat(path); !os.IsNotExist(err) {
+		t.Errorf("the token file outlived the server: %v", err)
+	}
+}
+
+// TestGivenAdminToken: a token given inline warns (it shows in
+// /proc/PID/cmdline), one from a file does not; either is used and written
+// for the client commands.
+func TestGivenAdminToken(t *testing.T) {
+	dir := stackDir(t, siteYAML)
+	file := filepath.Join(t.TempDir(), "token")
+	must(t, os.WriteFile(file, []byte("from-a-file\n"), 0o600))
+	for _, c := range []struct {
+		flags []string
+		token string
+		warn  bool
+	}{
+		{[]string{"--admin-token", "s3cret"}, "s3cret", true},
+		{[]string{"--admin-token-file", file}, "from-a-file", false},
+	} {
+		v := start(t, append([]string{"serve", dir, "--access-log", "off"}, c.flags...)...)
+		if v.token != c.token || strings.Contains(v.stderr.String(), "--admin-token shows in the process list") != c.warn {
+			t.Errorf("%v: token file %q, stderr %q; want %q, warning %v", c.flags, v.token, v.stderr.String(), c.token, c.warn)
+		}
+		if resp, _ := fetch(t, "GET", "http://"+v.admin+"/cache/stats", nil, "Authorization", "Bearer "+c.token); resp.StatusCode != 200 {
+			t.Errorf("%v: the given token: %d", c.flags, resp.StatusCode)
+		}
+		v.stop()
 	}
 }
 
@@ -350,7 +456,7 @@ func TestQuickstart(t *testing.T) {
 		{"logs of nothing", []string{"logs", "nope"}, 2, "", "nope"},
 		{"logs bad since", []string{"logs", "hello", "--since", "yesterday-ish"}, 2, "", "--since"},
 	} {
-		code, stdout, stderr := run(t, append(c.args, "--admin", v.admin)...)
+		code, stdout, stderr := v.run(t, c.args...)
 		if code != c.code || !strings.Contains(stdout, c.stdout) || !strings.Contains(stderr, c.stderr) {
 			t.Errorf("%s: exit %d, stdout %q, stderr %q; want %d, %q, %q", c.name, code, stdout, stderr, c.code, c.stdout, c.stderr)
 		}
@@ -367,14 +473,14 @@ func TestQuickstart(t *testing.T) {
 			t.Errorf("api: %d %s", resp.StatusCode, b)
 		}
 	}
-	if code, _, stderr := run(t, "trigger", "hello", "--admin", v.admin); code != 0 {
+	if code, _, stderr := v.run(t, "trigger", "hello"); code != 0 {
 		t.Errorf("trigger: %d %s", code, stderr)
 	}
 	until(t, 20*time.Second, func() bool {
-		_, out, _ := run(t, "logs", "hello", "--admin", v.admin)
+		_, out, _ := v.run(t, "logs", "hello")
 		return strings.Count(out, "hello invoked") >= 3
 	})
-	_, metrics := fetch(t, "GET", "http://"+v.admin+"/metrics", nil)
+	_, metrics := fetch(t, "GET", "http://"+v.admin+"/metrics", nil, v.auth()...)
 	for _, want := range []string{`verge_function_invocations_total{function="hello"} 3`, `verge_function_cold_starts_total{function="hello"} 1`,
 		`verge_function_duration_seconds_count{function="hello"} 3`, `verge_function_billed_gb_seconds_total{function="hello"}`,
 		`verge_async_queued_total{function="hello"} 1`} {

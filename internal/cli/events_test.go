@@ -90,7 +90,7 @@ func logged(t *testing.T, v *running, fn, marker string, want int, limit time.Du
 	deadline := time.Now().Add(limit)
 	for {
 		got = got[:0]
-		_, out, _ := run(t, "logs", fn, "--admin", v.admin, "--since", "1h")
+		_, out, _ := v.run(t, "logs", fn, "--since", "1h")
 		for line := range strings.Lines(out) {
 			_, rest, ok := strings.Cut(line, marker+" ")
 			if !ok {
@@ -118,7 +118,7 @@ func TestEventDrivenEndToEnd(t *testing.T) {
 	v := start(t, "dev", dir, "--async-retry", "100ms")
 
 	t.Run("success goes to the onSuccess function", func(t *testing.T) {
-		code, out, stderr := run(t, "invoke", "worker", "--async", "--payload", `{"n":1}`, "--admin", v.admin)
+		code, out, stderr := v.run(t, "invoke", "worker", "--async", "--payload", `{"n":1}`)
 		if code != 0 || !strings.HasPrefix(out, "queued ") {
 			t.Fatalf("invoke --async: %d %q %q", code, out, stderr)
 		}
@@ -137,7 +137,7 @@ func TestEventDrivenEndToEnd(t *testing.T) {
 	})
 
 	t.Run("failure retries then goes to the onFailure bus", func(t *testing.T) {
-		if code, out, stderr := run(t, "invoke", "worker", "--async", "--payload", `{"fail":true}`, "--admin", v.admin); code != 0 {
+		if code, out, stderr := v.run(t, "invoke", "worker", "--async", "--payload", `{"fail":true}`); code != 0 {
 			t.Fatalf("invoke --async: %d %q %q", code, out, stderr)
 		}
 		recs := logged(t, v, "onfail", "GOT", 1, 20*time.Second)
@@ -162,8 +162,8 @@ func TestEventDrivenEndToEnd(t *testing.T) {
 
 	t.Run("put-events with a pattern and an input transformer", func(t *testing.T) {
 		for _, total := range []string{"150", "50"} {
-			code, out, stderr := run(t, "put-events", "--bus", "shop", "--source", "shop", "--detail-type", "Order Placed",
-				"--detail", `{"total":`+total+`}`, "--admin", v.admin)
+			code, out, stderr := v.run(t, "put-events", "--bus", "shop", "--source", "shop", "--detail-type", "Order Placed",
+				"--detail", `{"total":`+total+`}`)
 			if code != 0 || !strings.Contains(out, `"FailedEntryCount": 0`) {
 				t.Fatalf("put-events: %d %q %q", code, out, stderr)
 			}
@@ -172,7 +172,7 @@ func TestEventDrivenEndToEnd(t *testing.T) {
 		if len(recs) != 1 || recs[0]["order"] != 150.0 || recs[0]["kind"] != "Order Placed" {
 			t.Errorf("orders got %v (only the total over 100, transformed)", recs)
 		}
-		code, _, stderr := run(t, "put-events", "--bus", "nope", "--source", "s", "--detail-type", "t", "--detail", "{}", "--admin", v.admin)
+		code, _, stderr := v.run(t, "put-events", "--bus", "nope", "--source", "s", "--detail-type", "t", "--detail", "{}")
 		if code != 1 {
 			t.Errorf("an unknown bus: exit %d (%s), want 1: the entry fails", code, stderr)
 		}
@@ -180,7 +180,7 @@ func TestEventDrivenEndToEnd(t *testing.T) {
 
 	t.Run("the AWS SDK's EventBridge client", func(t *testing.T) {
 		c := eventbridge.New(eventbridge.Options{Region: "us-east-1", BaseEndpoint: aws.String("http://" + v.admin),
-			Credentials: credentials.NewStaticCredentialsProvider("AKID", "SECRET", "")})
+			Credentials: credentials.NewStaticCredentialsProvider("AKID", v.token, "")})
 		out, err := c.PutEvents(context.Background(), &eventbridge.PutEventsInput{Entries: []ebtypes.PutEventsRequestEntry{
 			{Source: aws.String("sdk.test"), DetailType: aws.String("Ping"), Detail: aws.String(`{"ping":1}`)},
 			{Source: aws.String("sdk.test"), DetailType: aws.String("Ping")}, // no Detail: fails alone
@@ -200,7 +200,7 @@ func TestEventDrivenEndToEnd(t *testing.T) {
 	})
 
 	t.Run("trigger a schedule", func(t *testing.T) {
-		resp, body := fetch(t, "GET", "http://"+v.admin+admin.PathAsync, nil)
+		resp, body := fetch(t, "GET", "http://"+v.admin+admin.PathAsync, nil, v.auth()...)
 		var st admin.AsyncStatus
 		if resp.StatusCode != 200 || json.Unmarshal([]byte(body), &st) != nil || st.Schedules["ticker-schedule-0"].IsZero() {
 			t.Errorf("GET /async: %d %s", resp.StatusCode, body)
@@ -208,14 +208,14 @@ func TestEventDrivenEndToEnd(t *testing.T) {
 		if next := st.Schedules["ticker-schedule-0"]; next.Hour() != 10 || next.Minute() != 0 {
 			t.Errorf("ticker's next time %v, want 10:00 UTC", next)
 		}
-		if code, out, stderr := run(t, "trigger", "ticker", "--admin", v.admin); code != 0 {
+		if code, out, stderr := v.run(t, "trigger", "ticker"); code != 0 {
 			t.Fatalf("trigger: %d %q %q", code, out, stderr)
 		}
 		recs := logged(t, v, "ticker", "GOT", 1, 20*time.Second)
 		if len(recs) != 1 || recs[0]["detail-type"] != "Scheduled Event" || recs[0]["source"] != "aws.events" {
 			t.Errorf("ticker got %v", recs)
 		}
-		if code, _, _ := run(t, "trigger", "sink", "--admin", v.admin); code != 2 {
+		if code, _, _ := v.run(t, "trigger", "sink"); code != 2 {
 			t.Errorf("trigger of a function without schedules: exit %d, want 2", code)
 		}
 	})
@@ -239,7 +239,7 @@ func TestEventsStartWithFunctions(t *testing.T) {
           properties: {scheduleRate: rate(5 minutes), input: {hello: 1}}
 `})
 	until(t, 30*time.Second, func() bool {
-		code, _, _ := run(t, "trigger", "ticker", "--admin", v.admin)
+		code, _, _ := v.run(t, "trigger", "ticker")
 		return code == 0
 	})
 	if recs := logged(t, v, "ticker", "GOT", 1, 20*time.Second); len(recs) != 1 || recs[0]["hello"] != 1.0 {

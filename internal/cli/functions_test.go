@@ -109,7 +109,7 @@ async function handler(event) {
 	if _, body := fetch(t, "GET", site+"/docs/", nil); body != "docs home" {
 		t.Errorf("after the hostile function: %q", body)
 	}
-	if _, metrics := fetch(t, "GET", "http://"+v.admin+"/metrics", nil); !strings.Contains(metrics,
+	if _, metrics := fetch(t, "GET", "http://"+v.admin+"/metrics", nil, v.auth()...); !strings.Contains(metrics,
 		`verge_cdn_function_errors_total{function="loop",type="FunctionExecutionError"} 1`) {
 		t.Errorf("the failure was not counted")
 	}

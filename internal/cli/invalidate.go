@@ -12,9 +12,9 @@ import (
 	"github.com/verge-edge/verge/internal/admin"
 )
 
-// runInvalidate: verge invalidate [--stack NAME] [--admin ADDR] PATH...
+// runInvalidate: verge invalidate [--stack NAME] [--admin ADDR] [--data DIR] PATH...
 func runInvalidate(ctx context.Context, env *Env, args []string) int {
-	fs := newFlagSet(env, "invalidate", "invalidate [--stack NAME] [--admin ADDR] PATH...")
+	fs := newFlagSet(env, "invalidate", "invalidate [--stack NAME] [--admin ADDR] [--data DIR] PATH...")
 	dist := fs.String("stack", "", "the distribution (CDN resource name); all when empty")
 	server := adminFlags(fs)
 	paths, err := parse(fs, args)
@@ -30,7 +30,10 @@ func runInvalidate(ctx context.Context, env *Env, args []string) int {
 	defer cancel()
 	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, server.url(env, admin.PathInvalidations), bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
-	server.authorize(env, req)
+	if err := server.authorize(env, req); err != nil {
+		fmt.Fprintf(env.Stderr, "verge invalidate: %v\n", err)
+		return exitFail
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "verge invalidate: %v (is verge running with --admin %s?)\n", err, server.addr)

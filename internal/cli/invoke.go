@@ -16,12 +16,12 @@ import (
 )
 
 // runInvoke: verge invoke NAME [--payload JSON | --payload-file FILE]
-// [--qualifier Q] [--log] [--async] [--admin ADDR]. It calls the running
+// [--qualifier Q] [--log] [--async] [--admin ADDR] [--data DIR]. It calls the running
 // server's Lambda Invoke API and prints the result; a function error prints
 // the error document and exits 1. With --async it queues the event
 // (InvocationType Event) and prints the request id.
 func runInvoke(ctx context.Context, env *Env, args []string) int {
-	fs := newFlagSet(env, "invoke", "invoke NAME [--payload JSON | --payload-file FILE] [--qualifier Q] [--log] [--async] [--admin ADDR]")
+	fs := newFlagSet(env, "invoke", "invoke NAME [--payload JSON | --payload-file FILE] [--qualifier Q] [--log] [--async] [--admin ADDR] [--data DIR]")
 	async := fs.Bool("async", false, "queue the event (InvocationType Event) and print its request id")
 	payload := fs.String("payload", "", "the event, JSON (default {})")
 	payloadFile := fs.String("payload-file", "", `a file holding the event ("-" for standard input)`)
@@ -52,7 +52,10 @@ func runInvoke(ctx context.Context, env *Env, args []string) int {
 	if *async {
 		req.Header.Set(awsapi.HeaderInvocationType, awsapi.InvocationEvent)
 	}
-	server.authorize(env, req)
+	if err := server.authorize(env, req); err != nil {
+		fmt.Fprintf(env.Stderr, "verge invoke: %v\n", err)
+		return exitFail
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "verge invoke: %v (is verge running with --admin %s?)\n", err, server.addr)

@@ -67,15 +67,16 @@ func TestKillNineKeepsQueuedEvents(t *testing.T) {
 };
 `})
 	cmd, adminAddr := startVerge(t, bin, dir)
+	data := filepath.Join(dir, ".verge") // where the client commands find the token
 	const n = 10
 	for i := range n {
-		code, out, stderr := run(t, "invoke", "slow", "--async", "--payload", `{"n":`+string(rune('0'+i))+`}`, "--admin", adminAddr)
+		code, out, stderr := run(t, "invoke", "slow", "--async", "--payload", `{"n":`+string(rune('0'+i))+`}`, "--admin", adminAddr, "--data", data)
 		if code != 0 {
 			t.Fatalf("invoke --async: %d %q %q", code, out, stderr)
 		}
 	}
 	time.Sleep(500 * time.Millisecond) // the events are running, none done
-	if _, out, _ := run(t, "logs", "slow", "--admin", adminAddr, "--since", "1h"); strings.Contains(out, "DONE") {
+	if _, out, _ := run(t, "logs", "slow", "--admin", adminAddr, "--data", data, "--since", "1h"); strings.Contains(out, "DONE") {
 		t.Fatalf("events finished before the kill; the test proves nothing:\n%s", out)
 	}
 	must(t, cmd.Process.Signal(syscall.SIGKILL))
@@ -85,7 +86,7 @@ func TestKillNineKeepsQueuedEvents(t *testing.T) {
 	done := map[string]bool{}
 	deadline := time.Now().Add(60 * time.Second)
 	for len(done) < n && time.Now().Before(deadline) {
-		_, out, _ := run(t, "logs", "slow", "--admin", adminAddr, "--since", "1h")
+		_, out, _ := run(t, "logs", "slow", "--admin", adminAddr, "--data", data, "--since", "1h")
 		for line := range strings.Lines(out) {
 			if _, rest, ok := strings.Cut(line, "DONE "); ok {
 				done[strings.TrimSpace(rest)] = true

@@ -77,9 +77,9 @@ var lambdaEdgeTriggerHandlers = map[string]string{
 
 // invocations reads each edge-lambda-function's invocation count from the
 // admin API's /metrics, by resource name.
-func invocations(t *testing.T, admin string) map[string]int {
+func invocations(t *testing.T, v *running) map[string]int {
 	t.Helper()
-	_, body := fetch(t, "GET", "http://"+admin+"/metrics", nil)
+	_, body := fetch(t, "GET", "http://"+v.admin+"/metrics", nil, v.auth()...)
 	const prefix = `verge_function_invocations_total{function="us-east-1.`
 	n := map[string]int{}
 	sc := bufio.NewScanner(strings.NewReader(body))
@@ -124,9 +124,9 @@ func TestLambdaEdgeTriggers(t *testing.T) {
 		{"viewer-request generated: no viewer-response", "/gen/x", 200, "LambdaGeneratedResponse from verge", "", false, ran{0, 0, 0, 0, 1}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			before := invocations(t, v.admin)
+			before := invocations(t, v)
 			resp, body := fetch(t, "GET", site+c.path, nil)
-			after := invocations(t, v.admin)
+			after := invocations(t, v)
 			if resp.StatusCode != c.status || resp.Header.Get("X-Cache") != c.xcache {
 				t.Errorf("%d %q, want %d %q (body %.200q)", resp.StatusCode, resp.Header.Get("X-Cache"), c.status, c.xcache, body)
 			}

@@ -15,7 +15,7 @@ import (
 // runLogs: verge logs NAME [--follow] [--since 10m] [--filter TEXT]. NAME is
 // a function (its group /aws/lambda/NAME) or a whole group name.
 func runLogs(ctx context.Context, env *Env, args []string) int {
-	fs := newFlagSet(env, "logs", "logs NAME [--follow] [--since 10m] [--filter TEXT] [--admin ADDR]")
+	fs := newFlagSet(env, "logs", "logs NAME [--follow] [--since 10m] [--filter TEXT] [--admin ADDR] [--data DIR]")
 	follow := fs.Bool("follow", false, "keep printing new events until interrupted")
 	since := fs.String("since", "10m", "the oldest events to print: a duration (10m, 2h) or an RFC 3339 time")
 	filter := fs.String("filter", "", "only events matching this filter pattern (terms that must all appear)")
@@ -41,9 +41,10 @@ func runLogs(ctx context.Context, env *Env, args []string) int {
 	if !strings.HasPrefix(group, "/") {
 		group = "/aws/lambda/" + group
 	}
-	token := server.token
-	if token == "" {
-		token = env.Getenv("VERGE_ADMIN_TOKEN")
+	token, err := server.adminToken(env)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "verge logs: %v\n", err)
+		return exitFail
 	}
 	err = logs.Fetch(ctx, http.DefaultClient, server.url(env, logs.Path), token, logs.Query{Since: from, Filter: *filter}, group, *follow,
 		func(ev logs.Event) error {

@@ -14,10 +14,10 @@ import (
 )
 
 // runPutEvents: verge put-events (--entries FILE | --source S --detail-type T
-// --detail JSON [--bus NAME]) [--admin ADDR]. Like aws events put-events,
+// --detail JSON [--bus NAME]) [--admin ADDR] [--data DIR]. Like aws events put-events,
 // it prints the answer and fails when an entry failed.
 func runPutEvents(ctx context.Context, env *Env, args []string) int {
-	fs := newFlagSet(env, "put-events", "put-events (--entries FILE | --source S --detail-type T --detail JSON [--bus NAME]) [--admin ADDR]")
+	fs := newFlagSet(env, "put-events", "put-events (--entries FILE | --source S --detail-type T --detail JSON [--bus NAME]) [--admin ADDR] [--data DIR]")
 	file := fs.String("entries", "", `a JSON file with the entries, as aws events put-events --entries takes: [{"Source":…,"DetailType":…,"Detail":…}]`)
 	var e eventbus.Entry
 	fs.StringVar(&e.Source, "source", "", "the event's source")
@@ -42,7 +42,10 @@ func runPutEvents(ctx context.Context, env *Env, args []string) int {
 	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, server.url(env, "/"), bytes.NewReader(body))
 	req.Header.Set("Content-Type", eventbus.ContentType)
 	req.Header.Set(eventbus.HeaderTarget, eventbus.TargetPutEvents)
-	server.authorize(env, req)
+	if err := server.authorize(env, req); err != nil {
+		fmt.Fprintf(env.Stderr, "verge put-events: %v\n", err)
+		return exitFail
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "verge put-events: %v (is verge running with --admin %s?)\n", err, server.addr)

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"flag"
 	"fmt"
@@ -39,6 +40,7 @@ type runConfig struct {
 	data          string
 	name          string
 	token         string
+	tokenFile     string
 	accessLog     string
 	memory        byteSize
 	disk          byteSize
@@ -59,10 +61,11 @@ func (c *runConfig) flags(fs *flag.FlagSet) {
 	c.memory, c.disk = 256<<20, 0
 	fs.StringVar(&c.path, "c", "", "the stack file (default DIR/verge.yaml)")
 	fs.StringVar(&c.listen, "listen", defaultListen, "address for viewers")
-	fs.StringVar(&c.admin, "admin", defaultAdmin, "address for the admin API (loopback unless --admin-token is set)")
+	fs.StringVar(&c.admin, "admin", defaultAdmin, "address for the admin API")
 	fs.StringVar(&c.data, "data", "", "data folder for the disk cache and logs (default DIR/.verge)")
 	fs.StringVar(&c.name, "name", "verge", `this node's name in X-Cache ("Hit from NAME"), Via and Cache-Status`)
-	fs.StringVar(&c.token, "admin-token", "", "bearer token for the admin API (default $VERGE_ADMIN_TOKEN)")
+	fs.StringVar(&c.token, "admin-token", "", "the admin API's token, inline: every local process sees it (prefer --admin-token-file or $VERGE_ADMIN_TOKEN; default: a new random one)")
+	fs.StringVar(&c.tokenFile, "admin-token-file", "", "a file holding the admin API's token")
 	fs.StringVar(&c.accessLog, "access-log", "", `access log file ("-" for stdout, "off" for none; default DATA/logs/access.log)`)
 	fs.Var(&c.memory, "cache-memory", "the memory cache's byte budget")
 	fs.Var(&c.disk, "cache-disk", "the disk cache's byte budget (0: no disk tier)")
@@ -96,11 +99,8 @@ func (c *runConfig) setup(env *Env, fs *flag.FlagSet, args []string) int {
 	case c.path == "":
 		c.path = "."
 	}
-	if c.token == "" {
-		c.token = env.Getenv("VERGE_ADMIN_TOKEN")
-	}
-	if !isLoopback(c.admin) && c.token == "" {
-		fmt.Fprintf(env.Stderr, "verge %s: --admin %s is not a loopback address: set --admin-token or VERGE_ADMIN_TOKEN\n", fs.Name(), c.admin)
+	if err := c.givenToken(env, fs.Name()); err != nil {
+		fmt.Fprintf(env.Stderr, "verge %s: %v\n", fs.Name(), err)
 		return exitUsage
 	}
 	if _, err := c.retryDelays(); err != nil {
@@ -110,16 +110,27 @@ func (c *runConfig) setup(env *Env, fs *flag.FlagSet, args []string) int {
 	return -1
 }
 
-func isLoopback(addr string) bool {
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		return false
+// givenToken sets c.token from --admin-token-file, --admin-token or
+// $VERGE_ADMIN_TOKEN, warning about the inline flag: /proc/PID/cmdline
+// shows it to every process on the machine, functions included.
+func (c *runConfig) givenToken(env *Env, cmd string) error {
+	switch {
+	case c.token != "" && c.tokenFile != "":
+		return errors.New("give --admin-token or --admin-token-file, not both")
+	case c.token != "":
+		fmt.Fprintf(env.Stderr, "verge %s: warning: --admin-token shows in the process list to every local user and function; use --admin-token-file or $VERGE_ADMIN_TOKEN\n", cmd)
+	case c.tokenFile != "":
+		b, err := os.ReadFile(c.tokenFile)
+		if err != nil {
+			return fmt.Errorf("--admin-token-file: %v", err)
+		}
+		if c.token = strings.TrimSpace(string(b)); c.token == "" {
+			return fmt.Errorf("--admin-token-file %s is empty", c.tokenFile)
+		}
+	default:
+		c.token = env.Getenv("VERGE_ADMIN_TOKEN")
 	}
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	return nil
 }
 
 // run runs the stack until ctx ends.
@@ -135,11 +146,22 @@ func (c *runConfig) run(ctx context.Context, env *Env) int {
 	if c.data == "" {
 		c.data = filepath.Join(plan.Dir, ".verge")
 	}
+	if c.token == "" {
+		c.token = rand.Text()
+	}
 	eng, closeAll, code := c.open(env, logger)
 	if eng == nil {
 		return code
 	}
 	defer closeAll()
+	// Written once the data folder is ours: a second instance refused must
+	// not replace the first one's token.
+	removeToken, err := writeToken(c.data, c.token)
+	if err != nil {
+		fmt.Fprintln(env.Stderr, "verge: writing the admin token:", err)
+		return exitFail
+	}
+	defer removeToken()
 
 	res, err := eng.Apply(ctx, plan)
 	if err != nil {
@@ -180,6 +202,27 @@ func (c *runConfig) run(ctx context.Context, env *Env) int {
 		fmt.Fprintln(env.Stderr, "verge:", err)
 		return exitFail
 	}
+}
+
+// writeToken writes the admin token to DATA/admin-token, mode 0600, where
+// the client commands find it. The file is created anew (a temporary file
+// renamed over it), so an old file's laxer mode is not kept. remove deletes
+// it: the token must not outlive the server.
+func writeToken(data, token string) (remove func(), err error) {
+	f, err := os.CreateTemp(data, tokenFile+".*")
+	if err != nil {
+		return nil, err
+	}
+	defer os.Remove(f.Name()) // after a failure; fails harmlessly after the rename
+	_, err = f.WriteString(token + "\n")
+	if err = errors.Join(err, f.Chmod(0o600), f.Close()); err != nil {
+		return nil, err
+	}
+	path := filepath.Join(data, tokenFile)
+	if err := os.Rename(f.Name(), path); err != nil {
+		return nil, err
+	}
+	return func() { os.Remove(path) }, nil
 }
 
 // open opens the engine with what the flags give it; closeAll closes it
@@ -291,6 +334,7 @@ func (c *runConfig) printURLs(env *Env, eng *engine.Engine, listen, adminAddr st
 		fmt.Fprintf(env.Stdout, "  %-16s %s\n", n, url)
 	}
 	fmt.Fprintf(env.Stdout, "  %-16s http://%s/ (health, cache stats, invalidations, metrics)\n", "admin", adminAddr)
+	fmt.Fprintf(env.Stdout, "  %-16s %s\n", "admin-token", filepath.Join(c.data, tokenFile))
 	doors := eng.Doors()
 	for _, n := range slices.Sorted(maps.Keys(doors)) {
 		fmt.Fprintf(env.Stdout, "  %-16s http://%s/\n", n, doors[n])

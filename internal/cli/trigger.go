@@ -12,10 +12,10 @@ import (
 	"github.com/verge-edge/verge/internal/admin"
 )
 
-// runTrigger: verge trigger [--admin ADDR] FUNCTION fires the function's
+// runTrigger: verge trigger [--admin ADDR] [--data DIR] FUNCTION fires the function's
 // schedules now, each with the Scheduled Event of this instant.
 func runTrigger(ctx context.Context, env *Env, args []string) int {
-	fs := newFlagSet(env, "trigger", "trigger [--admin ADDR] FUNCTION")
+	fs := newFlagSet(env, "trigger", "trigger [--admin ADDR] [--data DIR] FUNCTION")
 	server := adminFlags(fs)
 	rest, err := parse(fs, args)
 	if err != nil {
@@ -30,7 +30,10 @@ func runTrigger(ctx context.Context, env *Env, args []string) int {
 	defer cancel()
 	path := strings.Replace(admin.PathTrigger, "{function}", fn, 1)
 	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, server.url(env, path), nil)
-	server.authorize(env, req)
+	if err := server.authorize(env, req); err != nil {
+		fmt.Fprintf(env.Stderr, "verge trigger: %v\n", err)
+		return exitFail
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "verge trigger: %v (is verge running with --admin %s?)\n", err, server.addr)

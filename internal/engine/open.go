@@ -31,6 +31,7 @@ import (
 	"github.com/verge-edge/verge/internal/lambdaedge"
 	"github.com/verge-edge/verge/internal/logs"
 	"github.com/verge-edge/verge/internal/stack"
+	"github.com/verge-edge/verge/internal/triggers/eventbus"
 )
 
 // Options configure an Engine; the zero value of each field is its default.
@@ -58,7 +59,9 @@ type Options struct {
 	NATSURL string
 	// Retry are the delays before an asynchronous event's retries.
 	Retry []time.Duration
-	// Token, when set, guards the admin listener.
+	// Token guards the admin listener: a bearer token, or the secret
+	// access key of a SigV4 signature. Empty refuses every request but the
+	// health check.
 	Token string
 	// NoFastPath serves every viewer through net/http (for comparison).
 	NoFastPath bool
@@ -142,9 +145,15 @@ func Open(o Options) (e *Engine, err error) {
 			awsapi.Register(mux, lambdas, e.events)
 			mux.Handle("GET "+logs.Path, logs.Handler(e.logs))
 			e.events.routes(mux)
-		}})
+		}, Refuse: refuseAWS})
 	e.listeners.viewerHandler = gw.Front(e.edge)
 	return e, nil
+}
+
+// refuseAWS writes a refusal of the admin listener's AWS APIs in their own
+// error shape, which the SDKs read.
+func refuseAWS(w http.ResponseWriter, r *http.Request, f admin.Refusal) bool {
+	return awsapi.Refuse(w, r, f.BadSignature, f.Message) || eventbus.Refuse(w, r, f.BadSignature, f.Message)
 }
 
 // Apply makes plan the one every part runs, or, when any part cannot take

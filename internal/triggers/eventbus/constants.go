@@ -4,7 +4,8 @@ package eventbus
 const (
 	// HeaderTarget names the operation: "AWSEvents.PutEvents".
 	HeaderTarget    = "X-Amz-Target"
-	TargetPutEvents = "AWSEvents.PutEvents"
+	TargetPutEvents = targetPrefix + "PutEvents"
+	targetPrefix    = "AWSEvents."
 
 	// ContentType is AWS JSON 1.1's media type, for requests and responses.
 	ContentType = "application/x-amz-json-1.1"
@@ -36,6 +37,9 @@ const (
 	errValidation       = "ValidationException"
 	errSerialization    = "SerializationException"
 	errUnknownOperation = "UnknownOperationException"
+	// Refused credentials: missing or unknown, or a bad signature.
+	errUnrecognizedClient = "UnrecognizedClientException"
+	errInvalidSignature   = "InvalidSignatureException"
 )
 
 // Per-entry error codes (PutEventsResultEntry.ErrorCode).
