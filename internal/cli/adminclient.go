@@ -49,12 +49,33 @@ func (a *adminClient) adminToken(env *Env) (string, error) {
 	path := filepath.Join(a.data, tokenFile)
 	b, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
-		return "", fmt.Errorf("no admin token in %s: run this in the folder of a running verge dev or serve, or give --data or --token", path)
+		if dir, derr := userTokenDir(); derr == nil {
+			b, err = os.ReadFile(filepath.Join(dir, userTokenName(a.addr)))
+		}
+	}
+	if errors.Is(err, os.ErrNotExist) {
+		return "", fmt.Errorf("no admin token in %s, nor for %s in your own folder: is verge dev or serve running? else give --data or --token", path, a.addr)
 	}
 	if err != nil {
 		return "", fmt.Errorf("reading the admin token: %v", err)
 	}
 	return strings.TrimSpace(string(b)), nil
+}
+
+// userTokenDir is the user's own folder of admin tokens (mode 0700), where
+// a running server also leaves its token under its admin address.
+func userTokenDir() (string, error) {
+	base, err := os.UserCacheDir()
+	if err != nil {
+		return "", err
+	}
+	dir := filepath.Join(base, "verge")
+	return dir, os.MkdirAll(dir, 0o700)
+}
+
+// userTokenName names the token file of the server at addr.
+func userTokenName(addr string) string {
+	return "admin-token-" + strings.NewReplacer(":", "_", "/", "_", "[", "", "]", "").Replace(addr)
 }
 
 // authorize adds the admin token as a bearer token.

@@ -310,7 +310,12 @@ func TestAdminToken(t *testing.T) {
 	if code, _, stderr := run(t, "invoke", "nope", "--admin", v.admin, "--token", "wrong"); code != 1 || !strings.Contains(stderr, "UnrecognizedClientException") {
 		t.Errorf("invoke with a wrong --token: %d %q", code, stderr)
 	}
-	if code, _, stderr := run(t, "invoke", "nope", "--admin", v.admin, "--data", t.TempDir()); code != 1 || !strings.Contains(stderr, "no admin token") {
+	// From any other folder the token is found by the server's address in
+	// the user's own folder (the README runs invoke from the repository).
+	if code, _, stderr := run(t, "invoke", "nope", "--admin", v.admin, "--data", t.TempDir()); code != 2 || !strings.Contains(stderr, "ResourceNotFoundException") {
+		t.Errorf("invoke from another folder: %d %q; want the token found and the function unknown", code, stderr)
+	}
+	if code, _, stderr := run(t, "invoke", "nope", "--admin", "127.0.0.1:1", "--data", t.TempDir()); code != 1 || !strings.Contains(stderr, "no admin token") {
 		t.Errorf("invoke with no token file: %d %q", code, stderr)
 	}
 

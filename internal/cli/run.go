@@ -156,7 +156,7 @@ func (c *runConfig) run(ctx context.Context, env *Env) int {
 	defer closeAll()
 	// Written once the data folder is ours: a second instance refused must
 	// not replace the first one's token.
-	removeToken, err := writeToken(c.data, c.token)
+	removeToken, err := writeToken(c.data, tokenFile, c.token)
 	if err != nil {
 		fmt.Fprintln(env.Stderr, "verge: writing the admin token:", err)
 		return exitFail
@@ -190,6 +190,14 @@ func (c *runConfig) run(ctx context.Context, env *Env) int {
 		}
 	}
 	listen, adminAddr := eng.Addrs()
+	// Also under the user's own folder, by admin address, so the client
+	// commands find it from any folder (the README's run them from the
+	// repository's root while the stack is examples/quickstart).
+	if dir, err := userTokenDir(); err == nil {
+		if remove, err := writeToken(dir, userTokenName(adminAddr), c.token); err == nil {
+			defer remove()
+		}
+	}
 	c.printURLs(env, eng, listen, adminAddr)
 	if env.Ready != nil {
 		env.Ready(listen, adminAddr)
@@ -204,12 +212,12 @@ func (c *runConfig) run(ctx context.Context, env *Env) int {
 	}
 }
 
-// writeToken writes the admin token to DATA/admin-token, mode 0600, where
-// the client commands find it. The file is created anew (a temporary file
+// writeToken writes the admin token to DIR/NAME, mode 0600, where the
+// client commands find it. The file is created anew (a temporary file
 // renamed over it), so an old file's laxer mode is not kept. remove deletes
 // it: the token must not outlive the server.
-func writeToken(data, token string) (remove func(), err error) {
-	f, err := os.CreateTemp(data, tokenFile+".*")
+func writeToken(dir, name, token string) (remove func(), err error) {
+	f, err := os.CreateTemp(dir, name+".*")
 	if err != nil {
 		return nil, err
 	}
@@ -218,7 +226,7 @@ func writeToken(data, token string) (remove func(), err error) {
 	if err = errors.Join(err, f.Chmod(0o600), f.Close()); err != nil {
 		return nil, err
 	}
-	path := filepath.Join(data, tokenFile)
+	path := filepath.Join(dir, name)
 	if err := os.Rename(f.Name(), path); err != nil {
 		return nil, err
 	}
