@@ -38,7 +38,7 @@ func (r Report) Memory() string {
 	if r.Cgroup {
 		return "cgroup v2 memory.max + runtime flags + RLIMIT_AS"
 	}
-	return "runtime flags + RLIMIT_AS (" + r.CgroupError + ")"
+	return "watchdog on the process tree's RSS while running + runtime flags + RLIMIT_AS (no cgroup: " + r.CgroupError + ")"
 }
 
 // Tmp describes the sandbox's /tmp.
