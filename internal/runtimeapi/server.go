@@ -2,6 +2,8 @@ package runtimeapi
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -73,9 +75,10 @@ type result struct {
 
 // Server is one sandbox's Runtime API endpoint.
 type Server struct {
-	ln   net.Listener
-	http *http.Server
-	wg   sync.WaitGroup // Serve and every handler
+	ln     net.Listener
+	prefix string // "/" + the secret token every path starts with
+	http   *http.Server
+	wg     sync.WaitGroup // Serve and every handler
 
 	calls   chan *call    // an Invoke offers its call to the pending /next
 	closing chan struct{} // closed by Close
@@ -95,14 +98,20 @@ type Server struct {
 	closed bool
 }
 
-// Start listens on 127.0.0.1:0 and serves the Runtime API.
+// Start listens on 127.0.0.1:0 and serves the Runtime API under a new
+// secret path prefix (see Addr).
 func Start() (*Server, error) {
+	token := make([]byte, tokenBytes)
+	if _, err := rand.Read(token); err != nil {
+		return nil, fmt.Errorf("runtimeapi: secret: %w", err)
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, fmt.Errorf("runtimeapi: listen on 127.0.0.1: %w", err)
 	}
 	s := &Server{
 		ln:      ln,
+		prefix:  "/" + hex.EncodeToString(token),
 		calls:   make(chan *call),
 		closing: make(chan struct{}),
 		state:   stateStarted,
@@ -123,8 +132,15 @@ func Start() (*Server, error) {
 	return s, nil
 }
 
-// Addr is the host:port to put in AWS_LAMBDA_RUNTIME_API.
-func (s *Server) Addr() string { return s.ln.Addr().String() }
+// Addr is the value of AWS_LAMBDA_RUNTIME_API: host:port and the secret
+// path prefix, "127.0.0.1:PORT/TOKEN". Runtime clients that build their URLs
+// as "http://" + Addr + "/2018-06-01/..." (aws-lambda-go, aws-lambda-cpp,
+// curl scripts, Verge's bootstraps) carry the secret without knowing it;
+// requests without it get 403.
+func (s *Server) Addr() string { return s.ln.Addr().String() + s.prefix }
+
+// HostPort is the listening address without the secret.
+func (s *Server) HostPort() string { return s.ln.Addr().String() }
 
 // track counts running handlers so that Close can wait for them.
 func (s *Server) track(h http.Handler) http.Handler {
