@@ -22,6 +22,12 @@ const (
 	// LogTailBytes is how much of an invocation's log X-Amz-Log-Type: Tail
 	// returns.
 	LogTailBytes = 4096
+	// FreezeDelay is how long a runtime waits for an event before its
+	// sandbox is frozen (Lambda freezes at once). The grace lets what the
+	// function started as it answered (a short timer, a crash in one) run
+	// while the sandbox is idle, not in the next invocation; back-to-back
+	// invocations then cost no freeze at all.
+	FreezeDelay = 50 * time.Millisecond
 	// DefaultIdleTimeout is how long an idle sandbox is kept warm.
 	DefaultIdleTimeout = 5 * time.Minute
 	// Region and Account are what ARNs and the environment say.

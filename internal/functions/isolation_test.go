@@ -4,9 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
 )
 
 // victimCode answers slowly when asked, so that another function can try
@@ -106,4 +110,76 @@ func TestRuntimeAPIIsolation(t *testing.T) {
 	if r := invoke(t, s, "victim", `{}`); string(r.Payload) != `{"real":true,"calls":3}` {
 		t.Errorf("victim after the attack: %s (a new sandbox, or an error)", r.Payload)
 	}
+}
+
+// TestFrozenWhileIdle: an interval timer makes no progress while its
+// sandbox waits for an event, beyond FreezeDelay.
+func TestFrozenWhileIdle(t *testing.T) {
+	s, _ := newService(t, Options{})
+	deploy(t, s, fnSpec{name: "ticker", file: "index.js", code: `const fs = require('node:fs');
+const file = require('node:path').join(require('node:os').tmpdir(), 'ticks');
+fs.writeFileSync(file, '');
+setInterval(() => fs.appendFileSync(file, 'x'), 5);
+exports.handler = async () => fs.statSync(file).size;`})
+	ticks := func() int {
+		n, err := strconv.Atoi(string(invoke(t, s, "ticker", `{}`).Payload))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	// Unfrozen, 500 ms are about 100 ticks; frozen after FreezeDelay, about 10.
+	limit := int(FreezeDelay/(5*time.Millisecond)) + 20
+	before := ticks()
+	for i := range 2 {
+		time.Sleep(500 * time.Millisecond)
+		after := ticks()
+		t.Logf("idle %d: %d ticks in 500 ms", i, after-before)
+		if after-before > limit {
+			t.Errorf("idle %d: %d ticks in 500 ms, want at most %d (frozen after %v)", i, after-before, limit, FreezeDelay)
+		}
+		before = after
+	}
+}
+
+// TestDeadIdleSandbox: a runtime that crashes in a timer after answering
+// dies while idle; the next invocation runs on a new sandbox, and the dead
+// one is counted.
+func TestDeadIdleSandbox(t *testing.T) {
+	s, _ := newService(t, Options{})
+	deploy(t, s, fnSpec{name: "crasher", file: "index.js", code: `const id = Math.random();
+exports.handler = async () => {
+  setTimeout(() => { throw new Error('crash after answering'); }, 10);
+  return id;
+};`})
+	first := invoke(t, s, "crasher", `{}`)
+	if first.FunctionError != "" {
+		t.Fatalf("first invocation: %s", first.Payload)
+	}
+	v, _ := s.lookup("crasher", "")
+	waitFor(t, "the idle runtime to crash", func() bool {
+		v.mu.Lock()
+		defer v.mu.Unlock()
+		return len(v.idle) == 1 && v.idle[0].proc.Exited()
+	})
+	second := invoke(t, s, "crasher", `{}`)
+	if second.FunctionError != "" || string(second.Payload) == string(first.Payload) {
+		t.Fatalf("second invocation: %s %s (first ran on %s), want success on a new sandbox", second.FunctionError, second.Payload, first.Payload)
+	}
+	if n := counterValue(s.metrics.idleDeaths.WithLabelValues("crasher")); n != 1 {
+		t.Errorf("idle deaths = %v, want 1", n)
+	}
+	if n := counterValue(s.metrics.coldStarts.WithLabelValues("crasher")); n != 2 {
+		t.Errorf("cold starts = %v, want 2", n)
+	}
+	if _, alive := v.counts(); alive != 1 {
+		t.Errorf("%d sandboxes alive, want 1 (the dead one closed)", alive)
+	}
+}
+
+// counterValue reads a counter.
+func counterValue(c prometheus.Counter) float64 {
+	var m dto.Metric
+	_ = c.Write(&m)
+	return m.GetCounter().GetValue()
 }

@@ -22,6 +22,7 @@ func (s *Server) handleNext(w http.ResponseWriter, r *http.Request) {
 	}
 	s.state = stateReady
 	s.current = nil
+	s.armFreeze()
 	s.mu.Unlock()
 
 	select {

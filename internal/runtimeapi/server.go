@@ -73,6 +73,12 @@ type result struct {
 	err error
 }
 
+// A Freezer stops a runtime's processes and resumes them (a sandbox).
+type Freezer interface {
+	Freeze()
+	Thaw()
+}
+
 // Server is one sandbox's Runtime API endpoint.
 type Server struct {
 	ln     net.Listener
@@ -93,6 +99,11 @@ type Server struct {
 	gone      chan struct{} // closed when the runtime is seen to exit
 	goneErr   error
 	closeOnce sync.Once
+
+	freezer     Freezer // nil: never frozen
+	freezeAfter time.Duration
+	freezeTimer *time.Timer // fires freezeAfter into a wait in /next
+	frozen      bool
 
 	hmu    sync.Mutex // orders handler starts against Close's wait
 	closed bool
@@ -197,6 +208,7 @@ func (s *Server) Invoke(ctx context.Context, inv *Invocation) (*Outcome, error) 
 		return nil, ErrBusy
 	}
 	defer s.busy.Store(false)
+	s.thaw()
 	c := &call{inv: inv, result: make(chan result, 1)}
 	if err := s.deliver(ctx, c); err != nil {
 		return nil, err
@@ -226,6 +238,70 @@ func (s *Server) deliver(ctx context.Context, c *call) error {
 		return ErrClosed
 	case <-ctx.Done():
 		return ctx.Err()
+	}
+}
+
+// FreezeIdle has the server freeze f once the runtime has waited in
+// GET /next for after without an invocation (at once when after is 0), and
+// thaw it before handing it the next one: as on Lambda, nothing in the
+// sandbox runs between invocations. The grace lets work the runtime
+// finishes just after answering (a short timer, a crash) happen while it is
+// idle rather than in the next invocation.
+func (s *Server) FreezeIdle(f Freezer, after time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.freezer, s.freezeAfter = f, after
+	s.freezeTimer = time.AfterFunc(time.Hour, s.freezeIfIdle)
+	s.freezeTimer.Stop()
+	if s.state == stateReady {
+		s.armFreeze() // the runtime polled before we were told how to freeze it
+	}
+}
+
+// armFreeze starts the freeze grace of a runtime that just polled /next;
+// s.mu is held.
+func (s *Server) armFreeze() {
+	switch {
+	case s.freezer == nil || s.busy.Load():
+	case s.freezeAfter <= 0:
+		s.freezeLocked()
+	default:
+		s.freezeTimer.Reset(s.freezeAfter)
+	}
+}
+
+func (s *Server) freezeIfIdle() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.freezeLocked()
+}
+
+// freezeLocked freezes the runtime when it still waits in /next and no
+// Invoke has started: an Invoke sets busy before it thaws, under s.mu, so
+// it never hands an event to a frozen runtime.
+func (s *Server) freezeLocked() {
+	if s.state == stateReady && !s.frozen && !s.busy.Load() && !s.isClosing() {
+		s.freezer.Freeze()
+		s.frozen = true
+	}
+}
+
+// thaw resumes a frozen runtime before an Invoke hands it its event.
+func (s *Server) thaw() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.frozen {
+		s.freezer.Thaw()
+		s.frozen = false
+	}
+}
+
+func (s *Server) isClosing() bool {
+	select {
+	case <-s.closing:
+		return true
+	default:
+		return false
 	}
 }
 
@@ -272,6 +348,11 @@ func (s *Server) Close() error {
 	var err error
 	s.closeOnce.Do(func() {
 		close(s.closing)
+		s.mu.Lock()
+		if s.freezeTimer != nil {
+			s.freezeTimer.Stop()
+		}
+		s.mu.Unlock()
 		err = s.http.Close()
 		s.hmu.Lock()
 		s.closed = true
