@@ -11,6 +11,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
+	"github.com/verge-edge/verge/internal/sandbox"
 )
 
 // victimCode answers slowly when asked, so that another function can try
@@ -43,11 +44,24 @@ function request(port, method, path, body) {
     req.end(body);
   });
 }
+// secrets are the Runtime API addresses of other processes it can read.
+function secrets() {
+  const own = process.env.AWS_LAMBDA_RUNTIME_API;
+  const found = [];
+  for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const v = fs.readFileSync('/proc/' + pid + '/environ', 'latin1').split('\0').find((kv) => kv.startsWith('AWS_LAMBDA_RUNTIME_API='));
+      if (v && v !== 'AWS_LAMBDA_RUNTIME_API=' + own) found.push(v);
+    } catch {}
+  }
+  return found;
+}
 exports.handler = async (e) => {
   if (e.warm) return {};
   const base = '/2018-06-01/runtime/invocation/';
   return {
     found: listening().includes(e.port),
+    secrets: secrets(),
     response: await request(e.port, 'POST', base + e.id + '/response', '{"forged":true}'),
     error: await request(e.port, 'POST', base + e.id + '/error', '{"errorType":"Forged"}'),
     initError: await request(e.port, 'POST', '/2018-06-01/runtime/init/error', '{"errorType":"Forged"}'),
@@ -88,6 +102,11 @@ func TestRuntimeAPIIsolation(t *testing.T) {
 	}
 	if string(got["found"]) != "true" {
 		t.Errorf("the intruder did not find port %d in /proc/net/tcp", who.Port)
+	}
+	// Another user namespace's environ is closed to it (commoncap's ptrace
+	// check); without namespaces, a process of the same user reads it.
+	if sandbox.Mechanisms().Namespaces && string(got["secrets"]) != "[]" {
+		t.Errorf("the intruder read other sandboxes' secrets in /proc/*/environ: %s", got["secrets"])
 	}
 	for _, route := range []string{"response", "error", "initError", "next", "guessed"} {
 		var r struct {
