@@ -3,6 +3,7 @@ package functions
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -201,4 +202,28 @@ func counterValue(c prometheus.Counter) float64 {
 	var m dto.Metric
 	_ = c.Write(&m)
 	return m.GetCounter().GetValue()
+}
+
+// TestUndeliveredRetried: a runtime that dies after the idle check but
+// before it gets the event (here: its endpoint learns of an exit first)
+// costs the caller nothing: the event runs on a new sandbox.
+func TestUndeliveredRetried(t *testing.T) {
+	s, _ := newService(t, Options{})
+	deploy(t, s, fnSpec{name: "f", file: "index.js", code: `const id = Math.random();
+exports.handler = async () => id;`})
+	first := invoke(t, s, "f", `{}`)
+	v, _ := s.lookup("f", "")
+	v.mu.Lock()
+	v.idle[0].api.Exited(errors.New("gone between the check and the event"))
+	v.mu.Unlock()
+	second := invoke(t, s, "f", `{}`)
+	if second.FunctionError != "" || string(second.Payload) == string(first.Payload) {
+		t.Fatalf("second invocation: %s %s (first ran on %s), want success on a new sandbox", second.FunctionError, second.Payload, first.Payload)
+	}
+	if n := counterValue(s.metrics.idleDeaths.WithLabelValues("f")); n != 1 {
+		t.Errorf("idle deaths = %v, want 1", n)
+	}
+	if n := counterValue(s.metrics.invocations.WithLabelValues("f")); n != 2 {
+		t.Errorf("invocations = %v, want 2 (the undelivered attempt is not one)", n)
+	}
 }

@@ -1,6 +1,7 @@
 package runtimeapi
 
 import (
+	"errors"
 	"strings"
 	"sync"
 	"testing"
@@ -83,5 +84,21 @@ func TestFreezeIdle(t *testing.T) {
 			_ = s.Close()
 			<-polled
 		})
+	}
+}
+
+// TestNotDelivered: an Invoke that finds the runtime gone before it took
+// the event says so, so that the event may run elsewhere.
+func TestNotDelivered(t *testing.T) {
+	s := startServer(t)
+	rt := newRuntime(t, s)
+	ch := invokeAsync(testContext(t), s, &Invocation{RequestID: "req-1"})
+	rt.next()
+	rt.post("/runtime/invocation/req-1/response", nil, nil)
+	await(t, ch)
+	s.Exited(errors.New("killed"))
+	_, err := s.Invoke(testContext(t), &Invocation{RequestID: "req-2"})
+	if !errors.Is(err, ErrNotDelivered) || !errors.Is(err, ErrRuntimeExited) {
+		t.Errorf("Invoke after the exit = %v, want ErrNotDelivered and ErrRuntimeExited", err)
 	}
 }

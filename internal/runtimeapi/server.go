@@ -58,6 +58,9 @@ var (
 	// ErrRuntimeExited: the runtime went away (its /next connection closed,
 	// or Exited was called) without answering.
 	ErrRuntimeExited = errors.New("runtimeapi: runtime exited")
+	// ErrNotDelivered wraps the ErrRuntimeExited of an Invoke whose event
+	// the runtime never received: it may run again elsewhere.
+	ErrNotDelivered = errors.New("runtimeapi: event not delivered")
 	// ErrRequestTooLarge: the event exceeds MaxRequestSize.
 	ErrRequestTooLarge = errors.New("runtimeapi: request payload too large")
 )
@@ -199,7 +202,8 @@ func (s *Server) WaitInit(ctx context.Context) error {
 // for its /response or /error. ctx ending returns ctx.Err(); the caller
 // then kills the sandbox. A second concurrent Invoke gets ErrBusy. An init
 // error, at init or during the invocation, returns the *InitError; a
-// runtime that went away returns an error wrapping ErrRuntimeExited.
+// runtime that went away returns an error wrapping ErrRuntimeExited, and
+// ErrNotDelivered as well when it went before it received the event.
 func (s *Server) Invoke(ctx context.Context, inv *Invocation) (*Outcome, error) {
 	if len(inv.Payload) > MaxRequestSize {
 		return nil, fmt.Errorf("%w: %d bytes, limit %d", ErrRequestTooLarge, len(inv.Payload), MaxRequestSize)
@@ -233,7 +237,7 @@ func (s *Server) deliver(ctx context.Context, c *call) error {
 	case <-s.failed:
 		return s.initError()
 	case <-s.gone:
-		return s.exitError()
+		return fmt.Errorf("%w: %w", ErrNotDelivered, s.exitError())
 	case <-s.closing:
 		return ErrClosed
 	case <-ctx.Done():
