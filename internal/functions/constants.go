@@ -31,6 +31,12 @@ const (
 	// LogFunctionBytesPerMinute is the most all of a function's sandboxes
 	// may log in a minute.
 	LogFunctionBytesPerMinute = 64 << 20
+	// FreezeDelay is how long a runtime waits for an event before its
+	// sandbox is frozen (Lambda freezes at once). The grace lets what the
+	// function started as it answered (a short timer, a crash in one) run
+	// while the sandbox is idle, not in the next invocation; back-to-back
+	// invocations then cost no freeze at all.
+	FreezeDelay = 50 * time.Millisecond
 	// DefaultIdleTimeout is how long an idle sandbox is kept warm.
 	DefaultIdleTimeout = 5 * time.Minute
 	// Region and Account are what ARNs and the environment say.

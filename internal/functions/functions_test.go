@@ -508,10 +508,11 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 const bashBootstrap = `#!/bin/bash
 set -euo pipefail
 export LC_ALL=C
-api=$AWS_LAMBDA_RUNTIME_API
+api=${AWS_LAMBDA_RUNTIME_API%%/*}     # host:port
+prefix=${AWS_LAMBDA_RUNTIME_API#"$api"} # the sandbox's secret path prefix
 request() { # METHOD PATH BODY: sets BODY and REQID from the answer
   exec 3<>"/dev/tcp/${api%:*}/${api#*:}"
-  printf '%s %s HTTP/1.1\r\nHost: %s\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s' "$1" "$2" "$api" "${#3}" "$3" >&3
+  printf '%s %s HTTP/1.1\r\nHost: %s\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s' "$1" "$prefix$2" "$api" "${#3}" "$3" >&3
   local len=0 line
   REQID=
   while IFS= read -r line <&3; do

@@ -77,6 +77,7 @@ func startInstance(ctx context.Context, v *version, initType string) (*instance,
 		return nil, errs.E(op, errs.Unavailable, v.fn.name, err)
 	}
 	in.proc = proc
+	api.FreezeIdle(proc, FreezeDelay)
 	v.svc.track(in, true)
 	go func() { // the Runtime API learns of a death that posts nothing
 		<-proc.Done()
@@ -175,3 +176,6 @@ func randomHex(n int) string {
 func ms(d time.Duration) string {
 	return fmt.Sprintf("%.2f ms", float64(d)/float64(time.Millisecond))
 }
+
+// A sandbox's runtime is frozen between invocations.
+var _ runtimeapi.Freezer = (*sandbox.Process)(nil)

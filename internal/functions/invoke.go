@@ -91,33 +91,22 @@ func (s *Service) Invoke(ctx context.Context, req *Request) (*Response, error) {
 		return resp, nil
 	}
 	name := v.fn.name
-	in, err := s.acquire(ctx, v)
-	if err != nil {
-		var init *initFailure
-		if !errors.As(err, &init) {
-			if errs.Is(errs.Throttled, err) {
-				s.metrics.throttles.WithLabelValues(name).Inc()
-			}
-			return nil, err
-		}
-		s.metrics.invocations.WithLabelValues(name).Inc()
-		s.metrics.errors.WithLabelValues(name).Inc()
-		resp.Payload, resp.FunctionError, resp.ErrorType = init.payload(id), lambda.FunctionErrorUnhandled, init.errType
-		if req.Tail {
-			resp.LogTail = init.tail
-		}
-		return resp, nil
-	}
 	timeout := time.Duration(v.cfg.TimeoutSeconds) * time.Second
-	r := in.invoke(ctx, &runtimeapi.Invocation{
+	inv := &runtimeapi.Invocation{
 		RequestID:     id,
 		Payload:       payload,
-		Deadline:      time.Now().Add(timeout),
 		FunctionARN:   functionARN(name, req.Qualifier),
 		TraceID:       traceID(time.Now()),
 		ClientContext: req.ClientContext,
-	}, timeout)
-	s.release(v, in)
+	}
+	r, err := s.runOn(ctx, v, inv, timeout)
+	if err == nil && r.undelivered { // the runtime died after its check, before it got the event
+		s.metrics.idleDeaths.WithLabelValues(name).Inc()
+		r, err = s.runOn(ctx, v, inv, timeout)
+	}
+	if err != nil {
+		return s.acquireFailed(err, name, req, resp)
+	}
 	s.metrics.observe(name, v.cfg.MemoryMB, r)
 	resp.Payload = r.payload
 	if r.fnErrored {
@@ -125,6 +114,37 @@ func (s *Service) Invoke(ctx context.Context, req *Request) (*Response, error) {
 	}
 	if req.Tail {
 		resp.LogTail = r.tail
+	}
+	return resp, nil
+}
+
+// runOn runs inv on a sandbox of v, warm or new, and releases it.
+func (s *Service) runOn(ctx context.Context, v *version, inv *runtimeapi.Invocation, timeout time.Duration) (*run, error) {
+	in, err := s.acquire(ctx, v)
+	if err != nil {
+		return nil, err
+	}
+	inv.Deadline = time.Now().Add(timeout)
+	r := in.invoke(ctx, inv, timeout)
+	s.release(v, in)
+	return r, nil
+}
+
+// acquireFailed answers an invocation that got no sandbox: a service error,
+// or the init failure of the sandbox started for it.
+func (s *Service) acquireFailed(err error, name string, req *Request, resp *Response) (*Response, error) {
+	var init *initFailure
+	if !errors.As(err, &init) {
+		if errs.Is(errs.Throttled, err) {
+			s.metrics.throttles.WithLabelValues(name).Inc()
+		}
+		return nil, err
+	}
+	s.metrics.invocations.WithLabelValues(name).Inc()
+	s.metrics.errors.WithLabelValues(name).Inc()
+	resp.Payload, resp.FunctionError, resp.ErrorType = init.payload(resp.RequestID), lambda.FunctionErrorUnhandled, init.errType
+	if req.Tail {
+		resp.LogTail = init.tail
 	}
 	return resp, nil
 }

@@ -9,6 +9,7 @@ type metrics struct {
 	throttles   *prometheus.CounterVec
 	coldStarts  *prometheus.CounterVec
 	timeouts    *prometheus.CounterVec
+	idleDeaths  *prometheus.CounterVec
 	duration    *prometheus.HistogramVec
 	concurrent  *prometheus.GaugeVec
 	gbSeconds   *prometheus.CounterVec
@@ -25,6 +26,7 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		throttles:   counter("throttles_total", "Invocations refused at the concurrency limit, as Lambda's Throttles."),
 		coldStarts:  counter("cold_starts_total", "Sandboxes started for an invocation."),
 		timeouts:    counter("timeouts_total", "Invocations that ran out of time."),
+		idleDeaths:  counter("idle_deaths_total", "Sandboxes found dead between invocations (the runtime exited while idle: a crash in a timer, a kill) and replaced instead of reused."),
 		gbSeconds:   counter("billed_gb_seconds_total", "Billed duration times configured memory, in GB-seconds, as Lambda bills."),
 		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Namespace: "verge", Subsystem: "function", Name: "duration_seconds",
@@ -37,7 +39,7 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		}, label),
 	}
 	if reg != nil {
-		reg.MustRegister(m.invocations, m.errors, m.throttles, m.coldStarts, m.timeouts, m.gbSeconds, m.duration, m.concurrent)
+		reg.MustRegister(m.invocations, m.errors, m.throttles, m.coldStarts, m.timeouts, m.idleDeaths, m.gbSeconds, m.duration, m.concurrent)
 	}
 	return m
 }

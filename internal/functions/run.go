@@ -13,15 +13,18 @@ import (
 
 // A run is what one invocation on an instance produced.
 type run struct {
-	payload   []byte
-	errType   string // "" on success
-	duration  time.Duration
-	billed    time.Duration
-	maxMemMB  int
-	initDur   time.Duration // the cold start's, else 0
-	timedOut  bool
-	tail      []byte
-	fnErrored bool
+	payload  []byte
+	errType  string // "" on success
+	duration time.Duration
+	billed   time.Duration
+	maxMemMB int
+	initDur  time.Duration // the cold start's, else 0
+	timedOut bool
+	// undelivered: the runtime died before it received the event, which
+	// may run on another sandbox.
+	undelivered bool
+	tail        []byte
+	fnErrored   bool
 }
 
 // invoke runs one invocation on in, writing START, END and REPORT around
@@ -62,6 +65,7 @@ func (in *instance) invoke(ctx context.Context, inv *runtimeapi.Invocation, time
 		in.out.Line(fmt.Sprintf("%s %s %s", time.Now().UTC().Format("2006-01-02T15:04:05.000Z"), inv.RequestID, timeoutMessage(timeout)))
 	default: // the runtime died, or its endpoint failed
 		in.broken = true
+		r.undelivered = errors.Is(err, runtimeapi.ErrNotDelivered)
 		in.proc.Kill()
 		<-in.proc.Done()
 		in.out.Flush()

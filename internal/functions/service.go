@@ -374,7 +374,12 @@ func (s *Service) acquire(ctx context.Context, v *version) (*instance, error) {
 	if err := s.takeSlot(v.fn); err != nil {
 		return nil, err
 	}
-	if in := v.popIdle(); in != nil {
+	in, dead := v.popIdle()
+	for _, d := range dead {
+		s.metrics.idleDeaths.WithLabelValues(v.fn.name).Inc()
+		s.closeLater(d)
+	}
+	if in != nil {
 		return in, nil
 	}
 	v.mu.Lock()
@@ -460,7 +465,9 @@ func (s *Service) reap() {
 				if v.name == lambda.Latest {
 					keep = v.cfg.ProvisionedConcurrency
 				}
-				v.reap(now.Add(-s.opts.IdleTimeout), keep)
+				if n := v.reap(now.Add(-s.opts.IdleTimeout), keep); n > 0 {
+					s.metrics.idleDeaths.WithLabelValues(v.fn.name).Add(float64(n))
+				}
 			}
 		}
 	}

@@ -45,17 +45,23 @@ type version struct {
 	retired bool        // replaced: sandboxes are closed when released
 }
 
-// popIdle takes the warmest idle sandbox, or nil.
-func (v *version) popIdle() *instance {
+// popIdle takes the warmest idle sandbox whose runtime is alive, or nil.
+// It also takes out the dead ones it meets (their runtime exited while
+// idle: a crash in a timer, a kill), for the caller to close: a dead
+// sandbox is never handed out.
+func (v *version) popIdle() (in *instance, dead []*instance) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	n := len(v.idle)
-	if n == 0 {
-		return nil
+	for n := len(v.idle); n > 0; n = len(v.idle) {
+		in = v.idle[n-1]
+		v.idle = v.idle[:n-1]
+		if !in.proc.Exited() {
+			return in, dead
+		}
+		v.alive--
+		dead = append(dead, in)
 	}
-	in := v.idle[n-1]
-	v.idle = v.idle[:n-1]
-	return in
+	return nil, dead
 }
 
 // put returns a sandbox after an invocation: to the idle pool, or closed
@@ -73,25 +79,32 @@ func (v *version) put(in *instance) {
 	v.mu.Unlock()
 }
 
-// reap closes sandboxes idle since before cutoff, keeping the keep warmest.
-func (v *version) reap(cutoff time.Time, keep int) {
+// reap closes sandboxes idle since before cutoff, keeping the keep warmest,
+// and those whose runtime exited while idle, which it counts.
+func (v *version) reap(cutoff time.Time, keep int) (dead int) {
 	v.mu.Lock()
 	var old []*instance
 	kept := v.idle[:0]
 	for i, in := range v.idle {
 		// The idle list is in release order: the oldest come first.
-		if in.idle.Before(cutoff) && len(v.idle)-i > keep {
-			old = append(old, in)
+		switch {
+		case in.proc.Exited():
+			dead++
+		case in.idle.Before(cutoff) && len(v.idle)-i > keep:
+		default:
+			kept = append(kept, in)
 			continue
 		}
-		kept = append(kept, in)
+		old = append(old, in)
 	}
+	clear(v.idle[len(kept):])
 	v.idle = kept
 	v.alive -= len(old)
 	v.mu.Unlock()
 	for _, in := range old {
 		v.svc.closeLater(in)
 	}
+	return dead
 }
 
 // retire closes the idle sandboxes now and the busy ones when released.

@@ -55,6 +55,7 @@ const (
 	ErrTypeInvalidResponseMode    = "InvalidFunctionResponseMode"
 	ErrTypeInternalServerError    = "InternalServerError"
 	ErrTypeNotFound               = "NotFound"
+	ErrTypeAccessDenied           = "AccessDenied"
 )
 
 // Function error types reported in an Outcome (RIE fatalerror).
@@ -73,7 +74,12 @@ const (
 	msgInvalidMode     = "Invalid function response mode"
 	msgResponseTooBig  = "Response payload size (%d bytes) exceeded maximum allowed payload size (%d bytes)."
 	msgTruncated       = "HTTP request detected as truncated"
+	msgAccessDenied    = "This is not your sandbox's Runtime API"
 )
+
+// tokenBytes is the size of a server's secret path prefix: 96 random bits,
+// 24 hex digits (a 25-byte prefix compares without allocating).
+const tokenBytes = 12
 
 // Runtime state names, as RIE's core names them in its messages.
 const (

@@ -12,4 +12,11 @@
 // when it polls /next again; InitError ends it. Requests that do not fit
 // the state get RIE's 403 InvalidStateTransition; a result for another
 // request id gets 400 InvalidRequestID.
+//
+// Every sandbox's server listens on a loopback port that any local process
+// can find (/proc/net/tcp), so it serves only under a random secret path
+// prefix, which Addr includes in AWS_LAMBDA_RUNTIME_API
+// ("127.0.0.1:PORT/TOKEN"): clients that append "/2018-06-01/..." to the
+// variable carry it unchanged; any other request gets 403 AccessDenied and
+// never touches the runtime's state.
 package runtimeapi

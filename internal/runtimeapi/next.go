@@ -1,6 +1,7 @@
 package runtimeapi
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 )
@@ -22,12 +23,13 @@ func (s *Server) handleNext(w http.ResponseWriter, r *http.Request) {
 	}
 	s.state = stateReady
 	s.current = nil
+	s.armFreeze()
 	s.mu.Unlock()
 
 	select {
 	case c := <-s.calls:
 		if r.Context().Err() != nil { // it died as the event arrived
-			c.result <- result{err: ErrRuntimeExited}
+			c.result <- result{err: fmt.Errorf("%w: %w", ErrNotDelivered, ErrRuntimeExited)}
 			s.markGone(nil)
 			return
 		}

@@ -1,6 +1,7 @@
 package runtimeapi
 
 import (
+	"crypto/subtle"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -9,18 +10,43 @@ import (
 	"strings"
 )
 
-// router maps the Runtime API's paths to their handlers.
+// router maps the Runtime API's paths, under the server's secret prefix, to
+// their handlers; a request without the prefix gets 403 and never reaches
+// the runtime's state.
 func (s *Server) router() http.Handler {
+	p := s.prefix
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET "+pathNext, s.handleNext)
-	mux.HandleFunc("POST "+pathInitErr, s.handleInitError)
-	mux.HandleFunc("POST "+pathInvoke+"{id}"+suffixResult, s.handleResponse)
-	mux.HandleFunc("POST "+pathInvoke+"{id}"+suffixError, s.handleError)
-	mux.HandleFunc("GET /ping", func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "pong") })
+	mux.HandleFunc("GET "+p+pathNext, s.handleNext)
+	mux.HandleFunc("POST "+p+pathInitErr, s.handleInitError)
+	mux.HandleFunc("POST "+p+pathInvoke+"{id}"+suffixResult, s.handleResponse)
+	mux.HandleFunc("POST "+p+pathInvoke+"{id}"+suffixError, s.handleError)
+	mux.HandleFunc("GET "+p+"/ping", func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "pong") })
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		renderError(w, http.StatusNotFound, ErrTypeNotFound, fmt.Sprintf("no route for %s %s", r.Method, r.URL.Path))
 	})
-	return mux
+	return s.guard(mux)
+}
+
+// guard answers 403 to a request whose path does not start with the secret
+// prefix: another sandbox that found the port cannot take this runtime's
+// events or answer for it.
+func (s *Server) guard(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !hasSecretPrefix(r.URL.Path, s.prefix) {
+			renderError(w, http.StatusForbidden, ErrTypeAccessDenied, msgAccessDenied)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// hasSecretPrefix reports whether path is prefix followed by "/", comparing
+// in constant time so that the answer's timing does not leak the secret.
+func hasSecretPrefix(path, prefix string) bool {
+	if len(path) <= len(prefix) || path[len(prefix)] != '/' {
+		return false
+	}
+	return subtle.ConstantTimeCompare([]byte(path[:len(prefix)]), []byte(prefix)) == 1
 }
 
 // errorResponse is the body of the Runtime API's own error answers.

@@ -2,6 +2,8 @@ package runtimeapi
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -56,6 +58,9 @@ var (
 	// ErrRuntimeExited: the runtime went away (its /next connection closed,
 	// or Exited was called) without answering.
 	ErrRuntimeExited = errors.New("runtimeapi: runtime exited")
+	// ErrNotDelivered wraps the ErrRuntimeExited of an Invoke whose event
+	// the runtime never received: it may run again elsewhere.
+	ErrNotDelivered = errors.New("runtimeapi: event not delivered")
 	// ErrRequestTooLarge: the event exceeds MaxRequestSize.
 	ErrRequestTooLarge = errors.New("runtimeapi: request payload too large")
 )
@@ -71,11 +76,18 @@ type result struct {
 	err error
 }
 
+// A Freezer stops a runtime's processes and resumes them (a sandbox).
+type Freezer interface {
+	Freeze()
+	Thaw()
+}
+
 // Server is one sandbox's Runtime API endpoint.
 type Server struct {
-	ln   net.Listener
-	http *http.Server
-	wg   sync.WaitGroup // Serve and every handler
+	ln     net.Listener
+	prefix string // "/" + the secret token every path starts with
+	http   *http.Server
+	wg     sync.WaitGroup // Serve and every handler
 
 	calls   chan *call    // an Invoke offers its call to the pending /next
 	closing chan struct{} // closed by Close
@@ -91,18 +103,29 @@ type Server struct {
 	goneErr   error
 	closeOnce sync.Once
 
+	freezer     Freezer // nil: never frozen
+	freezeAfter time.Duration
+	freezeTimer *time.Timer // fires freezeAfter into a wait in /next
+	frozen      bool
+
 	hmu    sync.Mutex // orders handler starts against Close's wait
 	closed bool
 }
 
-// Start listens on 127.0.0.1:0 and serves the Runtime API.
+// Start listens on 127.0.0.1:0 and serves the Runtime API under a new
+// secret path prefix (see Addr).
 func Start() (*Server, error) {
+	token := make([]byte, tokenBytes)
+	if _, err := rand.Read(token); err != nil {
+		return nil, fmt.Errorf("runtimeapi: secret: %w", err)
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, fmt.Errorf("runtimeapi: listen on 127.0.0.1: %w", err)
 	}
 	s := &Server{
 		ln:      ln,
+		prefix:  "/" + hex.EncodeToString(token),
 		calls:   make(chan *call),
 		closing: make(chan struct{}),
 		state:   stateStarted,
@@ -123,8 +146,15 @@ func Start() (*Server, error) {
 	return s, nil
 }
 
-// Addr is the host:port to put in AWS_LAMBDA_RUNTIME_API.
-func (s *Server) Addr() string { return s.ln.Addr().String() }
+// Addr is the value of AWS_LAMBDA_RUNTIME_API: host:port and the secret
+// path prefix, "127.0.0.1:PORT/TOKEN". Runtime clients that build their URLs
+// as "http://" + Addr + "/2018-06-01/..." (aws-lambda-go, aws-lambda-cpp,
+// curl scripts, Verge's bootstraps) carry the secret without knowing it;
+// requests without it get 403.
+func (s *Server) Addr() string { return s.ln.Addr().String() + s.prefix }
+
+// HostPort is the listening address without the secret.
+func (s *Server) HostPort() string { return s.ln.Addr().String() }
 
 // track counts running handlers so that Close can wait for them.
 func (s *Server) track(h http.Handler) http.Handler {
@@ -172,7 +202,8 @@ func (s *Server) WaitInit(ctx context.Context) error {
 // for its /response or /error. ctx ending returns ctx.Err(); the caller
 // then kills the sandbox. A second concurrent Invoke gets ErrBusy. An init
 // error, at init or during the invocation, returns the *InitError; a
-// runtime that went away returns an error wrapping ErrRuntimeExited.
+// runtime that went away returns an error wrapping ErrRuntimeExited, and
+// ErrNotDelivered as well when it went before it received the event.
 func (s *Server) Invoke(ctx context.Context, inv *Invocation) (*Outcome, error) {
 	if len(inv.Payload) > MaxRequestSize {
 		return nil, fmt.Errorf("%w: %d bytes, limit %d", ErrRequestTooLarge, len(inv.Payload), MaxRequestSize)
@@ -181,6 +212,7 @@ func (s *Server) Invoke(ctx context.Context, inv *Invocation) (*Outcome, error) 
 		return nil, ErrBusy
 	}
 	defer s.busy.Store(false)
+	s.thaw()
 	c := &call{inv: inv, result: make(chan result, 1)}
 	if err := s.deliver(ctx, c); err != nil {
 		return nil, err
@@ -205,11 +237,75 @@ func (s *Server) deliver(ctx context.Context, c *call) error {
 	case <-s.failed:
 		return s.initError()
 	case <-s.gone:
-		return s.exitError()
+		return fmt.Errorf("%w: %w", ErrNotDelivered, s.exitError())
 	case <-s.closing:
 		return ErrClosed
 	case <-ctx.Done():
 		return ctx.Err()
+	}
+}
+
+// FreezeIdle has the server freeze f once the runtime has waited in
+// GET /next for after without an invocation (at once when after is 0), and
+// thaw it before handing it the next one: as on Lambda, nothing in the
+// sandbox runs between invocations. The grace lets work the runtime
+// finishes just after answering (a short timer, a crash) happen while it is
+// idle rather than in the next invocation.
+func (s *Server) FreezeIdle(f Freezer, after time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.freezer, s.freezeAfter = f, after
+	s.freezeTimer = time.AfterFunc(time.Hour, s.freezeIfIdle)
+	s.freezeTimer.Stop()
+	if s.state == stateReady {
+		s.armFreeze() // the runtime polled before we were told how to freeze it
+	}
+}
+
+// armFreeze starts the freeze grace of a runtime that just polled /next;
+// s.mu is held.
+func (s *Server) armFreeze() {
+	switch {
+	case s.freezer == nil || s.busy.Load():
+	case s.freezeAfter <= 0:
+		s.freezeLocked()
+	default:
+		s.freezeTimer.Reset(s.freezeAfter)
+	}
+}
+
+func (s *Server) freezeIfIdle() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.freezeLocked()
+}
+
+// freezeLocked freezes the runtime when it still waits in /next and no
+// Invoke has started: an Invoke sets busy before it thaws, under s.mu, so
+// it never hands an event to a frozen runtime.
+func (s *Server) freezeLocked() {
+	if s.state == stateReady && !s.frozen && !s.busy.Load() && !s.isClosing() {
+		s.freezer.Freeze()
+		s.frozen = true
+	}
+}
+
+// thaw resumes a frozen runtime before an Invoke hands it its event.
+func (s *Server) thaw() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.frozen {
+		s.freezer.Thaw()
+		s.frozen = false
+	}
+}
+
+func (s *Server) isClosing() bool {
+	select {
+	case <-s.closing:
+		return true
+	default:
+		return false
 	}
 }
 
@@ -256,6 +352,11 @@ func (s *Server) Close() error {
 	var err error
 	s.closeOnce.Do(func() {
 		close(s.closing)
+		s.mu.Lock()
+		if s.freezeTimer != nil {
+			s.freezeTimer.Stop()
+		}
+		s.mu.Unlock()
 		err = s.http.Close()
 		s.hmu.Lock()
 		s.closed = true

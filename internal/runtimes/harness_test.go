@@ -78,9 +78,9 @@ func startFunction(t testing.TB, id, handler string, files map[string]string) *s
 	return startFunctionVia(t, id, handler, files, nil)
 }
 
-// startFunctionVia is startFunction with the runtime given via(api.Addr())
-// as its Runtime API address (a proxy in front of the Server), unless via
-// is nil.
+// startFunctionVia is startFunction with the runtime given via(host:port)
+// as its Runtime API address (a proxy in front of the Server), with the
+// Server's secret prefix, unless via is nil.
 func startFunctionVia(t testing.TB, id, handler string, files map[string]string, via func(addr string) string) *sandbox {
 	t.Helper()
 	api, err := runtimeapi.Start()
@@ -90,7 +90,7 @@ func startFunctionVia(t testing.TB, id, handler string, files map[string]string,
 	t.Cleanup(func() { _ = api.Close() }) // runs after the process's cleanup
 	addr := api.Addr()
 	if via != nil {
-		addr = via(addr)
+		addr = via(api.HostPort()) + strings.TrimPrefix(addr, api.HostPort())
 	}
 	return &sandbox{api: api, process: startProcess(t, id, handler, files, addr, api.Exited)}
 }

@@ -121,6 +121,15 @@ func (cg *cgroup) started() {
 // kill kills every process in the cgroup (Linux 5.14+).
 func (cg *cgroup) kill() { _ = writeFile(filepath.Join(cg.dir, "cgroup.kill"), "1") }
 
+// freeze freezes or thaws every process in the cgroup (cgroup v2 freezer).
+func (cg *cgroup) freeze(on bool) {
+	v := "0"
+	if on {
+		v = "1"
+	}
+	_ = writeFile(filepath.Join(cg.dir, "cgroup.freeze"), v)
+}
+
 // oomKilled reports whether the kernel killed a process of the cgroup for memory.
 func (cg *cgroup) oomKilled() bool {
 	data, err := os.ReadFile(filepath.Join(cg.dir, "memory.events"))

@@ -16,6 +16,12 @@
 // scan of its descendants; cgroup v2 memory limits apply only where the
 // controllers are delegated.
 //
+// Freeze and Thaw stop and resume a sandbox between invocations, as Lambda
+// does: the cgroup v2 freezer where the sandbox has a cgroup, else SIGSTOP
+// and SIGCONT to the runtime's process group (in a PID namespace too: its
+// init takes them from Verge's namespace). A descendant that left the group
+// with setsid is not stopped without a cgroup.
+//
 // Init must run before anything else in the process (first in main and in
 // TestMain); the package's own init function calls it as well. Go
 // initialises packages in import-path order, so a re-executed Verge still

@@ -401,6 +401,48 @@ func (p *Process) OOM() bool {
 	return p.oom
 }
 
+// Exited reports whether the runtime has exited. It is known as soon as the
+// runtime is a zombie, before Done, which also waits for its output.
+func (p *Process) Exited() bool {
+	select {
+	case <-p.done:
+		return true
+	default:
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.exited
+}
+
+// Freeze stops the sandbox's processes until Thaw, as Lambda freezes an
+// idle sandbox: with its cgroup's freezer when it has one, else with SIGSTOP
+// to its process group, which holds the runtime and the children that kept
+// its group (one that left it with setsid keeps running). It costs one
+// system call and does nothing once the runtime has exited.
+func (p *Process) Freeze() { p.freeze(true) }
+
+// Thaw resumes what Freeze stopped.
+func (p *Process) Thaw() { p.freeze(false) }
+
+func (p *Process) freeze(stop bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.exited || p.pid <= 0 {
+		return // the pid may be reaped and reused
+	}
+	if p.cg != nil {
+		p.cg.freeze(stop)
+		return
+	}
+	sig := unix.SIGCONT
+	if stop {
+		sig = unix.SIGSTOP
+	}
+	// A pid namespace's init takes SIGSTOP from an ancestor namespace, and
+	// SIGCONT resumes it even though it ignores the signal.
+	_ = unix.Kill(-p.pid, sig)
+}
+
 // Kill sends SIGKILL to the whole process tree. It is idempotent and does
 // not wait.
 func (p *Process) Kill() {

@@ -11,8 +11,12 @@ const { format } = require('node:util');
 const { pathToFileURL } = require('node:url');
 
 const env = process.env;
-const [host, port] = (env.AWS_LAMBDA_RUNTIME_API || '127.0.0.1:9001').split(/:(?=\d+$)/);
-const base = '/2018-06-01/runtime';
+// AWS_LAMBDA_RUNTIME_API is host:port, then Verge's secret path prefix
+// ("127.0.0.1:PORT/TOKEN"), which every path must start with.
+const api = env.AWS_LAMBDA_RUNTIME_API || '127.0.0.1:9001';
+const slash = api.indexOf('/');
+const [host, port] = (slash < 0 ? api : api.slice(0, slash)).split(/:(?=\d+$)/);
+const base = (slash < 0 ? '' : api.slice(slash)) + '/2018-06-01/runtime';
 let requestId; // printed as "undefined" during init, as AWS does
 
 // --- logging: "<ISO time>\t<request id>\t<LEVEL>\t<message>", newlines as \r (one record)

@@ -10,7 +10,7 @@ import sys
 import time
 import traceback
 
-BASE = "/2018-06-01/runtime"
+API_VERSION = "/2018-06-01/runtime"
 _request_id = None
 
 
@@ -18,8 +18,12 @@ class _Client:
     """A keep-alive connection to the Runtime API; /next never times out."""
 
     def __init__(self, address):
-        host, _, port = address.rpartition(":")
+        # host:port, then Verge's secret path prefix ("127.0.0.1:PORT/TOKEN"),
+        # which every path must start with.
+        hostport, slash, prefix = address.partition("/")
+        host, _, port = hostport.rpartition(":")
         self.host, self.port = host, int(port)
+        self.base = slash + prefix + API_VERSION
         self.conn = None
 
     def call(self, method, path, body=None, headers=None):
@@ -27,7 +31,7 @@ class _Client:
             if self.conn is None:
                 self.conn = http.client.HTTPConnection(self.host, self.port)
             try:
-                self.conn.request(method, BASE + path, body=body, headers=headers or {})
+                self.conn.request(method, self.base + path, body=body, headers=headers or {})
                 res = self.conn.getresponse()
                 return res.status, res.headers, res.read()
             except (ConnectionError, http.client.HTTPException):
