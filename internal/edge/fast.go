@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"errors"
 	"net"
 	"net/http"
 	"strconv"
@@ -74,22 +73,20 @@ func (f *Frontend) Serve(ln net.Listener) error {
 	f.mu.Unlock()
 	hsDone := make(chan error, 1)
 	go func() { hsDone <- f.hs.Serve(f.handoff) }()
-	var delay time.Duration
+	var backoff acceptBackoff
 	for {
 		c, err := ln.Accept()
 		if err != nil {
 			if f.closing.Load() {
 				return http.ErrServerClosed
 			}
-			var ne net.Error
-			if errors.As(err, &ne) && ne.Timeout() {
-				delay = min(max(2*delay, 5*time.Millisecond), time.Second)
-				time.Sleep(delay)
+			if backoff.retry(err) {
+				f.s.log.Warn("accept failed; retried after a pause", "err", err, "pause", backoff.delay)
 				continue
 			}
 			return err
 		}
-		delay = 0
+		backoff.reset()
 		f.wg.Add(1)
 		go f.serveConn(c)
 	}
@@ -205,8 +202,8 @@ func readHead(c net.Conn, br *bufio.Reader) (int, error) {
 	extended := false
 	for {
 		buf, _ := br.Peek(br.Buffered())
-		if i := bytes.Index(buf, crlfcrlf); i >= 0 {
-			return i + len(crlfcrlf), nil
+		if n := headEnd(buf); n > 0 {
+			return n, nil
 		}
 		if len(buf) >= br.Size() {
 			return 0, nil
@@ -222,7 +219,27 @@ func readHead(c net.Conn, br *bufio.Reader) (int, error) {
 	}
 }
 
-var crlfcrlf = []byte("\r\n\r\n")
+// headEnd returns the length of the request head at the start of buf, 0
+// while it is incomplete. The head ends at its first empty line; a line
+// may end in a bare LF, as net/http's reader allows, so such a head is
+// handed off at once instead of waiting out the header timeout.
+func headEnd(buf []byte) int {
+	for i := 0; ; {
+		j := bytes.IndexByte(buf[i:], '\n')
+		if j < 0 {
+			return 0
+		}
+		i += j + 1
+		switch {
+		case bytes.HasPrefix(buf[i:], lf):
+			return i + 1
+		case bytes.HasPrefix(buf[i:], crlf):
+			return i + 2
+		}
+	}
+}
+
+var crlf, lf = []byte("\r\n"), []byte("\n")
 
 // fastHit answers the request head if it is a fresh hit the fast path can
 // serve; ok is false when it wrote nothing and the pipeline must answer.
