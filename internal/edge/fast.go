@@ -62,6 +62,7 @@ type Frontend struct {
 // Handler is s or passes s every host s answers (the fast path never
 // answers the hosts of other front doors: see state.claimed).
 func (s *Server) NewFrontend(hs *http.Server) *Frontend {
+	followHijacks(hs)
 	return &Frontend{s: s, hs: hs, conns: map[net.Conn]bool{}}
 }
 
@@ -187,11 +188,12 @@ func (f *Frontend) serveConn(c net.Conn) {
 	if bw.Flush() != nil || f.closing.Load() {
 		return
 	}
-	// Hand off: net/http reads the buffered bytes first, then the socket.
+	// Hand off: net/http reads the buffered bytes first, then the socket,
+	// through the framing guard (framing.go).
 	buffered, _ := br.Peek(br.Buffered())
 	pc := &prefixConn{Conn: c, prefix: bytes.Clone(buffered)}
 	c.SetReadDeadline(time.Time{})
-	if f.handoff.push(pc) {
+	if f.handoff.push(newFramingConn(pc)) {
 		handedOff = true
 	}
 }

@@ -1,11 +1,13 @@
 package edge
 
 import (
+	"cmp"
 	"errors"
 	"io"
 	"net"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -153,4 +155,158 @@ func listen(t *testing.T) net.Listener {
 		t.Fatal(err)
 	}
 	return ln
+}
+
+// smuggle is a request with both Content-Length and Transfer-Encoding
+// whose chunked body ends where a second request starts.
+const smuggle = "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n" +
+	"GET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n"
+
+// TestFramingRefused checks that a request with both Content-Length and
+// Transfer-Encoding gets one answer, 400, and a closed connection, on the
+// fast path (as its first request or after a hand-off) and on net/http.
+func TestFramingRefused(t *testing.T) {
+	o := newOrigin(t, func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok "+r.URL.Path) })
+	plan := planOf(distOf("site", httpBehavior("*", o.URL, defaultPolicy)))
+	for _, fast := range []bool{true, false} {
+		e := startEdgeOn(t, Options{}, plan, nil, listen(t), fast)
+		for _, c := range []struct{ name, first string }{{"first", ""}, {"after a request", "GET /first HTTP/1.1\r\nHost: x\r\n\r\n"}} {
+			first := c.first
+			t.Run(pathName(fast)+"/"+c.name, func(t *testing.T) {
+				got, closed := rawRoundTrip(t, strings.TrimPrefix(e.url, "http://"), first+smuggle, 3*time.Second)
+				answers := strings.Count(got, "HTTP/1.1 ")
+				if wantAnswers := 1 + strings.Count(first, "HTTP/1.1"); answers != wantAnswers {
+					t.Errorf("%d answers, want %d: %q", answers, wantAnswers, got)
+				}
+				if i := strings.LastIndex(got, "HTTP/1.1 "); i < 0 || !strings.HasPrefix(got[i:], "HTTP/1.1 400 ") {
+					t.Errorf("last answer is not 400: %q", got)
+				}
+				if !closed || strings.Contains(got, "smuggled") {
+					t.Errorf("closed %v, answer %q", closed, got)
+				}
+			})
+		}
+	}
+}
+
+// TestFramingFollowed checks that the guard follows bodies: pipelined
+// requests with Content-Length and chunked bodies that look like heads
+// with both headers are all answered.
+func TestFramingFollowed(t *testing.T) {
+	o := newOrigin(t, func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		io.WriteString(w, r.URL.Path+" "+strconv.Itoa(len(b)))
+	})
+	plan := planOf(distOf("site", httpBehavior("*", o.URL, policy(0, 0, 0))))
+	inner := "GET /x HTTP/1.1\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n"
+	stream := "POST /cl HTTP/1.1\r\nHost: x\r\nContent-Length: " + strconv.Itoa(len(inner)) + "\r\n\r\n" + inner +
+		"POST /chunked HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" +
+		strconv.FormatInt(int64(len(inner)), 16) + ";ext=1\r\n" + inner + "\r\n0\r\nTrailer-Field: y\r\n\r\n" +
+		"GET /last HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+	for _, fast := range []bool{true, false} {
+		t.Run(pathName(fast), func(t *testing.T) {
+			e := startEdgeOn(t, Options{}, plan, nil, listen(t), fast)
+			got, _ := rawRoundTrip(t, strings.TrimPrefix(e.url, "http://"), stream, 3*time.Second)
+			n := strconv.Itoa(len(inner))
+			for _, want := range []string{"/cl " + n, "/chunked " + n, "/last 0"} {
+				if !strings.Contains(got, want) {
+					t.Errorf("no answer %q in %q", want, got)
+				}
+			}
+			if c := strings.Count(got, "HTTP/1.1 200 "); c != 3 {
+				t.Errorf("%d answers 200, want 3: %q", c, got)
+			}
+		})
+	}
+}
+
+// chunkedConn reads from r at most n bytes at a time.
+type chunkedConn struct {
+	net.Conn
+	r io.Reader
+	n int
+}
+
+func (c *chunkedConn) Read(p []byte) (int, error) { return c.r.Read(p[:min(len(p), c.n)]) }
+
+// TestFramingConn checks the guard's output for streams read in pieces of
+// any size: only heads with both headers change.
+func TestFramingConn(t *testing.T) {
+	refusedHead := func(line, rest string) string { return line + string(refusal) + rest }
+	body := "GET / HTTP/1.1\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n"
+	for _, tt := range []struct{ name, in, want string }{
+		{"plain", "GET / HTTP/1.1\r\nHost: x\r\n\r\n", ""},
+		{"both", "POST / HTTP/1.1\r\nHost: x\r\nContent-length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+			refusedHead("POST / HTTP/1.1\r\n", "Host: x\r\nContent-length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n")},
+		{"bare LF", "POST / HTTP/1.1\nTransfer-Encoding: chunked\nContent-Length: 5\n\n",
+			refusedHead("POST / HTTP/1.1\n", "Transfer-Encoding: chunked\nContent-Length: 5\n\n")},
+		{"in a body", "POST / HTTP/1.1\r\nContent-Length: " + strconv.Itoa(len(body)) + "\r\n\r\n" + body, ""},
+		{"in a chunk", "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n" + strconv.FormatInt(int64(len(body)), 16) +
+			"\r\n" + body + "\r\n0\r\nX: " + body[:10] + "\r\n\r\n", ""},
+		{"HTTP/1.0", "POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n" + body, ""}, // no body: the next head is refused
+		{"after bodies", "POST / HTTP/1.1\r\nContent-Length: 2\r\n\r\nab" + "GET / HTTP/1.1\r\nContent-Length: 0\r\nTransfer-Encoding: chunked\r\n\r\n",
+			"POST / HTTP/1.1\r\nContent-Length: 2\r\n\r\nab" + refusedHead("GET / HTTP/1.1\r\n", "Content-Length: 0\r\nTransfer-Encoding: chunked\r\n\r\n")},
+	} {
+		want := cmp.Or(tt.want, tt.in)
+		if tt.name == "HTTP/1.0" {
+			want = "POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n" + refusedHead("GET / HTTP/1.1\r\n", body[len("GET / HTTP/1.1\r\n"):])
+		}
+		for _, n := range []int{1, 2, 3, 7, 4096} {
+			t.Run(tt.name+"/"+strconv.Itoa(n), func(t *testing.T) {
+				c := newFramingConn(&chunkedConn{r: strings.NewReader(tt.in), n: n})
+				got, err := io.ReadAll(c)
+				if err != nil || string(got) != want {
+					t.Errorf("got %q, %v\nwant %q", got, err, want)
+				}
+			})
+		}
+	}
+}
+
+// FuzzFramingConn checks that the guard only ever adds its refusal line,
+// whatever the stream and however it is split.
+func FuzzFramingConn(f *testing.F) {
+	f.Add(smuggle, 3)
+	f.Add("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n"+smuggle, 1)
+	f.Fuzz(func(t *testing.T, in string, n int) {
+		n = 1 + int(uint(n)%64)
+		got, err := io.ReadAll(newFramingConn(&chunkedConn{r: strings.NewReader(in), n: n}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r := string(refusal); strings.ReplaceAll(string(got), r, "") != strings.ReplaceAll(in, r, "") {
+			t.Errorf("%q became %q", in, got)
+		}
+	})
+}
+
+// TestFramingHijacked checks that a hijacked connection's bytes pass at
+// once: after an upgrade they are not HTTP, and no head may be waited for.
+func TestFramingHijacked(t *testing.T) {
+	client, server := net.Pipe()
+	defer client.Close()
+	fc := newFramingConn(server)
+	defer fc.Close()
+	head := "GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n"
+	go func() {
+		io.WriteString(client, head)
+		io.WriteString(client, "\x81\x05hello")
+	}()
+	if got := readN(t, fc, len(head)); got != head {
+		t.Fatalf("head %q", got)
+	}
+	fc.hijacked.Store(true) // as followHijacks on http.StateHijacked
+	if got := readN(t, fc, 7); got != "\x81\x05hello" {
+		t.Errorf("after the hijack: %q", got)
+	}
+}
+
+func readN(t *testing.T, c net.Conn, n int) string {
+	t.Helper()
+	c.SetReadDeadline(time.Now().Add(2 * time.Second))
+	b := make([]byte, n)
+	if _, err := io.ReadFull(c, b); err != nil {
+		t.Fatalf("read: %v", err)
+	}
+	return string(b)
 }

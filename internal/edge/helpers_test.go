@@ -107,6 +107,9 @@ func startEdgeOn(t *testing.T, opts Options, plan *stack.Plan, runner Runner, ln
 	}
 	hs := &http.Server{Handler: LimitBodyIdle(s), MaxHeaderBytes: MaxHeaderBytes, ErrorLog: log.New(io.Discard, "", 0)}
 	serve, shutdown := hs.Serve, hs.Shutdown
+	if !fast {
+		ln = GuardFraming(hs, ln)
+	}
 	if fast {
 		fe := s.NewFrontend(hs)
 		serve, shutdown = fe.Serve, fe.Shutdown

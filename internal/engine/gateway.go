@@ -74,9 +74,9 @@ func (p *gatewayPart) openDoors(plan *stack.Plan) (opened map[door]*doorServer, 
 			}
 			return nil, nil, fmt.Errorf("%s: listen %s: %w", d.name, d.addr, err)
 		}
-		ln = p.metrics.Listener("door/"+d.name, ln)
-		opened[d] = &doorServer{ln: ln, srv: &http.Server{Handler: edge.LimitBodyIdle(p.gw.Handler(d.name)), ReadHeaderTimeout: 10 * time.Second,
-			IdleTimeout: 120 * time.Second, ErrorLog: p.errLog}}
+		srv := &http.Server{Handler: edge.LimitBodyIdle(p.gw.Handler(d.name)), ReadHeaderTimeout: 10 * time.Second,
+			IdleTimeout: 120 * time.Second, ErrorLog: p.errLog}
+		opened[d] = &doorServer{ln: edge.GuardFraming(srv, p.metrics.Listener("door/"+d.name, ln)), srv: srv}
 	}
 	return opened, keep, nil
 }

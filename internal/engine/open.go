@@ -258,12 +258,14 @@ func (e *Engine) Listen(viewerAddr, adminAddr string) error {
 	adminSrv := &http.Server{Handler: edge.LimitBodyIdle(l.adminHandler), ReadHeaderTimeout: 10 * time.Second, ErrorLog: e.errLog}
 	// Both servers retry failed Accepts (out of descriptors) and count them.
 	viewerLn, adminLn = e.metrics.Listener("viewer", viewerLn), e.metrics.Listener("admin", adminLn)
+	adminLn = edge.GuardFraming(adminSrv, adminLn)
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.errc = make(chan error, 2)
 	l.viewerAddr, l.adminAddr, l.admin = viewerLn.Addr().String(), adminLn.Addr().String(), adminSrv
 	if e.opts.NoFastPath {
 		l.shutdownViewer = viewer.Shutdown
+		viewerLn = edge.GuardFraming(viewer, viewerLn)
 		l.serve(func() error { return viewer.Serve(viewerLn) })
 	} else {
 		fe := e.edge.NewFrontend(viewer)
