@@ -85,14 +85,16 @@ type framingConn struct {
 	state int
 	left  int64  // bytes left in a body or a chunk (and its CRLF)
 	held  []byte // a head or a chunk-size or trailer line, incomplete
-	out   []byte // bytes ready for the reader
+	out   []byte // bytes ready for the reader from off on
+	off   int
 	buf   [4096]byte
 }
 
 func newFramingConn(c net.Conn) *framingConn { return &framingConn{Conn: c} }
 
 func (c *framingConn) Read(p []byte) (int, error) {
-	for len(c.out) == 0 {
+	for c.off == len(c.out) {
+		c.out, c.off = c.out[:0], 0
 		if c.hijacked.Load() && c.state != passing {
 			// The connection is a tunnel now: release what was held.
 			c.state, c.out, c.held = passing, append(c.out, c.held...), nil
@@ -109,8 +111,8 @@ func (c *framingConn) Read(p []byte) (int, error) {
 		}
 		c.follow(c.buf[:n])
 	}
-	n := copy(p, c.out)
-	c.out = c.out[n:]
+	n := copy(p, c.out[c.off:])
+	c.off += n
 	return n, nil
 }
 
@@ -173,7 +175,8 @@ func (c *framingConn) followHead(b []byte) []byte {
 // refuses itself (it then closes the connection) lets the rest pass.
 func (c *framingConn) bodyOf(head []byte) (state int, left int64) {
 	line, rest, _ := bytes.Cut(head, lf)
-	http11 := bytes.HasSuffix(bytes.TrimSuffix(line, cr), []byte("HTTP/1.1"))
+	// Any version but HTTP/1.0 is at least 1.1 to net/http, or refused.
+	http10 := bytes.HasSuffix(bytes.TrimSuffix(line, cr), []byte(" HTTP/1.0"))
 	var cl, te [][]byte
 	for len(rest) > 0 {
 		line, rest, _ = bytes.Cut(rest, lf)
@@ -189,7 +192,7 @@ func (c *framingConn) bodyOf(head []byte) (state int, left int64) {
 	switch {
 	case len(cl) > 0 && len(te) > 0:
 		return refusedHead, 0
-	case len(te) > 0 && !http11:
+	case len(te) > 0 && http10:
 		return inHead, 0 // net/http ignores Transfer-Encoding before HTTP/1.1
 	case len(te) > 0:
 		if len(te) == 1 && bytes.EqualFold(te[0], []byte("chunked")) {

@@ -1,6 +1,7 @@
 package edge
 
 import (
+	"bufio"
 	"cmp"
 	"errors"
 	"io"
@@ -310,3 +311,59 @@ func readN(t *testing.T, c net.Conn, n int) string {
 	}
 	return string(b)
 }
+
+// FuzzFramingAgrees reads a request stream with net/http's parser, through
+// the guard and without it: the requests must be the same until the guard
+// refuses one, and that one must be chunked to net/http, which then drops
+// its Content-Length (or HTTP/1.0, whose Transfer-Encoding it ignores). A guard that lost the framing would refuse inside a
+// body, or let a head with both headers through.
+func FuzzFramingAgrees(f *testing.F) {
+	f.Add(smuggle)
+	f.Add("POST / HTTP/1.0\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\nx")
+	f.Add("POST /a HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabcGET /b HTTP/1.1\r\nHost: x\r\n\r\n")
+	f.Add("POST /a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3;x\r\nabc\r\n0\r\nT: 1\r\n\r\n" + smuggle)
+	f.Fuzz(func(t *testing.T, in string) {
+		if strings.Contains(in, string(refusal)) {
+			return
+		}
+		plain := bufio.NewReader(strings.NewReader(in))
+		guarded := bufio.NewReader(newFramingConn(&chunkedConn{r: strings.NewReader(in), n: 4096}))
+		for {
+			want, werr := readWhole(plain)
+			got, gerr := readWhole(guarded)
+			switch {
+			case werr != nil && gerr != nil:
+				return
+			case gerr != nil && want.TransferEncoding == nil && want.ProtoAtLeast(1, 1):
+				t.Fatalf("refused %s %s, which is not chunked: %v", want.Method, want.URL, gerr)
+			case gerr != nil:
+				return
+			case werr != nil:
+				t.Fatalf("the guard let %s %s through; net/http: %v", got.Method, got.URL, werr)
+			case got.Method != want.Method || got.URL.String() != want.URL.String() || got.Body.(*wholeBody).s != want.Body.(*wholeBody).s:
+				t.Fatalf("guarded %s %s %q, plain %s %s %q", got.Method, got.URL, got.Body.(*wholeBody).s,
+					want.Method, want.URL, want.Body.(*wholeBody).s)
+			}
+		}
+	})
+}
+
+// readWhole reads a request and its body, as a server that goes on to the
+// next request.
+func readWhole(br *bufio.Reader) (*http.Request, error) {
+	r, err := http.ReadRequest(br)
+	if err != nil {
+		return nil, err
+	}
+	b, err := io.ReadAll(r.Body)
+	if err != nil {
+		return nil, err
+	}
+	r.Body = &wholeBody{s: string(b)}
+	return r, nil
+}
+
+type wholeBody struct{ s string }
+
+func (*wholeBody) Read([]byte) (int, error) { return 0, io.EOF }
+func (*wholeBody) Close() error             { return nil }
