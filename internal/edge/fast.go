@@ -60,7 +60,9 @@ type Frontend struct {
 
 // NewFrontend returns a Frontend for s that hands connections to hs, whose
 // Handler is s or passes s every host s answers (the fast path never
-// answers the hosts of other front doors: see state.claimed).
+// answers the hosts of other front doors: see state.claimed). Handed-off
+// connections go through the framing guard, so it sets hs.ConnState as
+// GuardFraming does.
 func (s *Server) NewFrontend(hs *http.Server) *Frontend {
 	followHijacks(hs)
 	return &Frontend{s: s, hs: hs, conns: map[net.Conn]bool{}}
