@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"errors"
 	"net"
 	"net/http"
 	"strconv"
@@ -61,8 +60,11 @@ type Frontend struct {
 
 // NewFrontend returns a Frontend for s that hands connections to hs, whose
 // Handler is s or passes s every host s answers (the fast path never
-// answers the hosts of other front doors: see state.claimed).
+// answers the hosts of other front doors: see state.claimed). Handed-off
+// connections go through the framing guard, so it sets hs.ConnState as
+// GuardFraming does.
 func (s *Server) NewFrontend(hs *http.Server) *Frontend {
+	followHijacks(hs)
 	return &Frontend{s: s, hs: hs, conns: map[net.Conn]bool{}}
 }
 
@@ -74,22 +76,20 @@ func (f *Frontend) Serve(ln net.Listener) error {
 	f.mu.Unlock()
 	hsDone := make(chan error, 1)
 	go func() { hsDone <- f.hs.Serve(f.handoff) }()
-	var delay time.Duration
+	var backoff acceptBackoff
 	for {
 		c, err := ln.Accept()
 		if err != nil {
 			if f.closing.Load() {
 				return http.ErrServerClosed
 			}
-			var ne net.Error
-			if errors.As(err, &ne) && ne.Timeout() {
-				delay = min(max(2*delay, 5*time.Millisecond), time.Second)
-				time.Sleep(delay)
+			if backoff.retry(err) {
+				f.s.log.Warn("accept failed; retried after a pause", "err", err, "pause", backoff.delay)
 				continue
 			}
 			return err
 		}
-		delay = 0
+		backoff.reset()
 		f.wg.Add(1)
 		go f.serveConn(c)
 	}
@@ -190,11 +190,12 @@ func (f *Frontend) serveConn(c net.Conn) {
 	if bw.Flush() != nil || f.closing.Load() {
 		return
 	}
-	// Hand off: net/http reads the buffered bytes first, then the socket.
+	// Hand off: net/http reads the buffered bytes first, then the socket,
+	// through the framing guard (framing.go).
 	buffered, _ := br.Peek(br.Buffered())
 	pc := &prefixConn{Conn: c, prefix: bytes.Clone(buffered)}
 	c.SetReadDeadline(time.Time{})
-	if f.handoff.push(pc) {
+	if f.handoff.push(newFramingConn(pc)) {
 		handedOff = true
 	}
 }
@@ -205,8 +206,8 @@ func readHead(c net.Conn, br *bufio.Reader) (int, error) {
 	extended := false
 	for {
 		buf, _ := br.Peek(br.Buffered())
-		if i := bytes.Index(buf, crlfcrlf); i >= 0 {
-			return i + len(crlfcrlf), nil
+		if n := headEnd(buf); n > 0 {
+			return n, nil
 		}
 		if len(buf) >= br.Size() {
 			return 0, nil
@@ -222,7 +223,27 @@ func readHead(c net.Conn, br *bufio.Reader) (int, error) {
 	}
 }
 
-var crlfcrlf = []byte("\r\n\r\n")
+// headEnd returns the length of the request head at the start of buf, 0
+// while it is incomplete. The head ends at its first empty line; a line
+// may end in a bare LF, as net/http's reader allows, so such a head is
+// handed off at once instead of waiting out the header timeout.
+func headEnd(buf []byte) int {
+	for i := 0; ; {
+		j := bytes.IndexByte(buf[i:], '\n')
+		if j < 0 {
+			return 0
+		}
+		i += j + 1
+		switch {
+		case bytes.HasPrefix(buf[i:], lf):
+			return i + 1
+		case bytes.HasPrefix(buf[i:], crlf):
+			return i + 2
+		}
+	}
+}
+
+var crlf, lf = []byte("\r\n"), []byte("\n")
 
 // fastHit answers the request head if it is a fresh hit the fast path can
 // serve; ok is false when it wrote nothing and the pipeline must answer.

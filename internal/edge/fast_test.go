@@ -234,3 +234,23 @@ func TestFastPathHead(t *testing.T) {
 		t.Errorf("fast path answered %d of 2", got)
 	}
 }
+
+func TestHeadEnd(t *testing.T) {
+	for _, tt := range []struct {
+		buf  string
+		want int
+	}{
+		{"", 0},
+		{"GET / HTTP/1.1\r\nHost: x\r\n\r\n", 27},
+		{"GET / HTTP/1.1\nHost: x\n\n", 24},
+		{"GET / HTTP/1.1\r\nHost: x\n\r\n", 26},
+		{"GET / HTTP/1.1\r\nHost: x\r\n\r\nGET /next", 27},
+		{"GET / HTTP/1.1\r\nHost: x\r\n", 0},
+		{"GET / HTTP/1.1\r\nHost: x\r\n\r", 0},
+		{"GET / HTTP/1.1\r\nHost: x\r\rn\r\n", 0},
+	} {
+		if got := headEnd([]byte(tt.buf)); got != tt.want {
+			t.Errorf("headEnd(%q) = %d, want %d", tt.buf, got, tt.want)
+		}
+	}
+}

@@ -87,6 +87,17 @@ func startEdge(t *testing.T, plan *stack.Plan, runner Runner) *edgeServer {
 // logger are the test's.
 func startEdgeWith(t *testing.T, opts Options, plan *stack.Plan, runner Runner) *edgeServer {
 	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return startEdgeOn(t, opts, plan, runner, ln, true)
+}
+
+// startEdgeOn is startEdgeWith on the listener ln, behind the fast path or,
+// when fast is false, net/http alone as the engine's NoFastPath.
+func startEdgeOn(t *testing.T, opts Options, plan *stack.Plan, runner Runner, ln net.Listener, fast bool) *edgeServer {
+	t.Helper()
 	store := &cache.Tiered{Mem: cache.NewMemory(64 << 20)}
 	alog := &syncBuffer{}
 	opts.Name, opts.Store, opts.AccessLog, opts.Logger = "verge", store, alog, slog.New(slog.DiscardHandler)
@@ -94,18 +105,21 @@ func startEdgeWith(t *testing.T, opts Options, plan *stack.Plan, runner Runner) 
 	if err := s.Load(plan, runner); err != nil {
 		t.Fatal(err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	hs := &http.Server{Handler: LimitBodyIdle(s), MaxHeaderBytes: MaxHeaderBytes, ErrorLog: log.New(io.Discard, "", 0)}
+	serve, shutdown := hs.Serve, hs.Shutdown
+	if !fast {
+		ln = GuardFraming(hs, ln)
 	}
-	hs := &http.Server{Handler: s, MaxHeaderBytes: MaxHeaderBytes, ErrorLog: log.New(io.Discard, "", 0)}
-	fe := s.NewFrontend(hs)
+	if fast {
+		fe := s.NewFrontend(hs)
+		serve, shutdown = fe.Serve, fe.Shutdown
+	}
 	served := make(chan error, 1)
-	go func() { served <- fe.Serve(ln) }()
+	go func() { served <- serve(ln) }()
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
-		if err := fe.Shutdown(ctx); err != nil {
+		if err := shutdown(ctx); err != nil {
 			t.Errorf("frontend shutdown: %v", err)
 		}
 		if err := <-served; err != http.ErrServerClosed {
@@ -166,7 +180,7 @@ func (s *syncBuffer) String() string {
 	return string(s.b)
 }
 
-func writeFile(t *testing.T, dir, name, content string) {
+func writeFile(t testing.TB, dir, name, content string) {
 	t.Helper()
 	p := filepath.Join(dir, name)
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {

@@ -14,6 +14,8 @@ type Metrics struct {
 	byResult map[string]prometheus.Counter
 	bytes    prometheus.Counter
 	duration prometheus.Histogram
+	// acceptErrors counts failed Accepts by listener (accept.go).
+	acceptErrors *prometheus.CounterVec
 }
 
 // NewMetrics registers the edge's collectors on reg.
@@ -30,12 +32,15 @@ func NewMetrics(reg *prometheus.Registry) *Metrics {
 			Name: "verge_edge_request_duration_seconds", Help: "Time to answer a viewer request.",
 			Buckets: []float64{.0001, .0005, .001, .005, .01, .05, .1, .5, 1, 5, 30},
 		}),
+		acceptErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "verge_accept_errors_total", Help: "Failed Accepts (out of file descriptors, aborted connections), retried after a pause.",
+		}, []string{"listener"}),
 		byResult: map[string]prometheus.Counter{},
 	}
 	for _, r := range []string{resultHit, resultMiss, resultRefreshHit, resultError, resultGenerated} {
 		m.byResult[r] = m.requests.WithLabelValues(r)
 	}
-	reg.MustRegister(m.requests, m.bytes, m.duration)
+	reg.MustRegister(m.requests, m.bytes, m.duration, m.acceptErrors)
 	return m
 }
 

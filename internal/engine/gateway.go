@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/verge-edge/verge/internal/edge"
 	"github.com/verge-edge/verge/internal/gateway"
 	"github.com/verge-edge/verge/internal/stack"
 )
@@ -18,9 +19,10 @@ import (
 // gatewayPart is the http-api-gateways and application-load-balancers,
 // with the listeners of those that have a listen address of their own.
 type gatewayPart struct {
-	gw     *gateway.Server
-	log    *slog.Logger
-	errLog *log.Logger
+	gw      *gateway.Server
+	log     *slog.Logger
+	errLog  *log.Logger
+	metrics *edge.Metrics // counts the doors' failed Accepts
 
 	mu    sync.Mutex
 	doors map[door]*doorServer // the live ones
@@ -72,8 +74,9 @@ func (p *gatewayPart) openDoors(plan *stack.Plan) (opened map[door]*doorServer, 
 			}
 			return nil, nil, fmt.Errorf("%s: listen %s: %w", d.name, d.addr, err)
 		}
-		opened[d] = &doorServer{ln: ln, srv: &http.Server{Handler: p.gw.Handler(d.name), ReadHeaderTimeout: 10 * time.Second,
-			IdleTimeout: 120 * time.Second, ErrorLog: p.errLog}}
+		srv := &http.Server{Handler: edge.LimitBodyIdle(p.gw.Handler(d.name)), ReadHeaderTimeout: 10 * time.Second,
+			IdleTimeout: 120 * time.Second, ErrorLog: p.errLog}
+		opened[d] = &doorServer{ln: edge.GuardFraming(srv, p.metrics.Listener("door/"+d.name, ln)), srv: srv}
 	}
 	return opened, keep, nil
 }

@@ -126,7 +126,7 @@ func Open(o Options) (e *Engine, err error) {
 	gw := gateway.New(gateway.Options{Functions: lambdas, Logger: o.Logger})
 	e.edge = edge.New(edge.Options{Name: o.Name, Store: e.store, AccessLog: o.AccessLog, Logger: o.Logger,
 		Metrics: e.metrics, Country: o.Country, Gateway: gw.Handler})
-	e.gateway = &gatewayPart{gw: gw, log: o.Logger, errLog: e.errLog}
+	e.gateway = &gatewayPart{gw: gw, log: o.Logger, errLog: e.errLog, metrics: e.metrics}
 	e.events = &eventSide{dir: filepath.Join(o.Data, "nats"), natsURL: o.NATSURL, lambdas: lambdas, logger: o.Logger,
 		reg: e.reg, retry: o.Retry, accountConc: cmp.Or(o.Concurrency, functions.DefaultAccountConcurrency)}
 	fnOpts := edgeFuncsOptions{
@@ -262,15 +262,19 @@ func (e *Engine) Listen(viewerAddr, adminAddr string) error {
 		viewerLn.Close()
 		return errs.E(op, errs.IO, err)
 	}
-	viewer := &http.Server{Handler: l.viewerHandler, MaxHeaderBytes: edge.MaxHeaderBytes, ReadHeaderTimeout: 10 * time.Second,
+	viewer := &http.Server{Handler: edge.LimitBodyIdle(l.viewerHandler), MaxHeaderBytes: edge.MaxHeaderBytes, ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout: 120 * time.Second, ErrorLog: e.errLog}
-	adminSrv := &http.Server{Handler: l.adminHandler, ReadHeaderTimeout: 10 * time.Second, ErrorLog: e.errLog}
+	adminSrv := &http.Server{Handler: edge.LimitBodyIdle(l.adminHandler), ReadHeaderTimeout: 10 * time.Second, ErrorLog: e.errLog}
+	// Both servers retry failed Accepts (out of descriptors) and count them.
+	viewerLn, adminLn = e.metrics.Listener("viewer", viewerLn), e.metrics.Listener("admin", adminLn)
+	adminLn = edge.GuardFraming(adminSrv, adminLn)
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.errc = make(chan error, 2)
 	l.viewerAddr, l.adminAddr, l.admin = viewerLn.Addr().String(), adminLn.Addr().String(), adminSrv
 	if e.opts.NoFastPath {
 		l.shutdownViewer = viewer.Shutdown
+		viewerLn = edge.GuardFraming(viewer, viewerLn)
 		l.serve(func() error { return viewer.Serve(viewerLn) })
 	} else {
 		fe := e.edge.NewFrontend(viewer)

@@ -19,7 +19,8 @@ import (
 //
 // Status codes: a path Clean refuses, or a symbolic link leading out of the
 // folder, is 403 (S3 answers AccessDenied for keys it won't show); a missing
-// object is 404, or the SPA index with 200, or the error document with 404.
+// object, or a path with an empty segment ("a//b", a key no file has), is
+// 404, or the SPA index with 200, or the error document with 404.
 type bucket struct {
 	dir      string // absolute
 	index    string // IndexDocument, a single name
@@ -72,7 +73,8 @@ func (b *bucket) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		plainError(w, r, http.StatusMethodNotAllowed)
 		return
 	}
-	p, ok := Clean(r.URL.EscapedPath())
+	raw := r.URL.EscapedPath()
+	p, ok := Clean(raw)
 	if !ok {
 		plainError(w, r, http.StatusForbidden)
 		return
@@ -85,6 +87,14 @@ func (b *bucket) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer root.Close()
+	if strings.Contains(raw, "//") {
+		// S3 keys are literal: "//private/x" is the key "/private/x", not
+		// "private/x", and no file has an empty name. Serving the file
+		// would let a path skip the behaviour (and its functions) that
+		// "/private/*" gives the object.
+		b.missing(w, r, root)
+		return
+	}
 
 	name, folder := p, p == "" || strings.HasSuffix(p, "/")
 	if folder {

@@ -12,7 +12,9 @@ import (
 //
 // The path must start with "/" (an empty one means "/"). Each segment is
 // percent-decoded exactly once, so "/a%20b" is "a b" and "/%252e" is the
-// literal name "%2e". Empty segments collapse ("//a" is "a"). A path is
+// literal name "%2e". Empty segments collapse ("//a" is "a"): the bucket
+// answers such a request path as a missing key before it opens anything,
+// and Clean serves names from the configuration too. A path is
 // refused when a segment is malformed ("%zz"), decodes to "." or "..", or
 // contains "/" ("%2f"), a backslash, a NUL or bytes that are not UTF-8:
 // every one of those is either an escape attempt or a name no bucket key can

@@ -74,7 +74,11 @@ var escapeTests = []escapeTest{
 	{"/inside-dir/b.txt", 200, "inside b"},
 	{"/a%20b.txt", 200, "spaced"},
 	{"/.hidden", 200, "dotfile"},
-	{"//a//b.txt", 200, "inside b"},
+	{"//a//b.txt", 404, ""}, // S3 keys are literal: "/a//b.txt" is not "a/b.txt"
+	{"//a/b.txt", 404, ""},
+	{"/a//b.txt", 404, ""},
+	{"/a/b.txt//", 404, ""},
+	{"//", 404, ""},
 	{"/a/b.txt", 200, "inside b"},
 }
 
