@@ -229,8 +229,15 @@ func (s *Server) Invoke(ctx context.Context, inv *Invocation) (*Outcome, error) 
 	}
 }
 
-// deliver waits until a /next handler takes c.
+// deliver waits until a /next handler takes c. A runtime known to be gone
+// is never handed the event, even when its last /next handler still waits
+// (a select picks among ready cases at random).
 func (s *Server) deliver(ctx context.Context, c *call) error {
+	select {
+	case <-s.gone:
+		return fmt.Errorf("%w: %w", ErrNotDelivered, s.exitError())
+	default:
+	}
 	select {
 	case s.calls <- c:
 		return nil
