@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"strconv"
+	"sync"
 	"time"
 )
 
@@ -11,30 +12,54 @@ import (
 // tree every interval and kills the tree once it exceeds limit bytes,
 // marking the process OOM. It is the memory limit where no cgroup enforces
 // one: the runtimes' own flags cap only their heaps (a Node function's
-// Buffers live outside V8's heap). stop ends the watch.
+// Buffers live outside V8's heap). stop ends the watch. A timer, not a
+// goroutine, waits between samples: most invocations end before the first.
 func (p *Process) WatchMemory(limit int64, interval time.Duration) (stop func()) {
-	done := make(chan struct{})
-	exited := make(chan struct{})
-	go func() {
-		defer close(exited)
-		t := time.NewTicker(interval)
-		defer t.Stop()
-		buf := make([]byte, 512)
-		for {
-			select {
-			case <-done:
-				return
-			case <-p.done:
-				return
-			case <-t.C:
-				if rss := treeRSS(p.pid, buf); rss > limit {
-					p.killForMemory(rss)
-					return
-				}
-			}
-		}
-	}()
-	return func() { close(done); <-exited }
+	w := &watch{p: p, limit: limit, interval: interval}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.t = time.AfterFunc(interval, w.sample)
+	return w.stop
+}
+
+// A watch is one WatchMemory.
+type watch struct {
+	p        *Process
+	limit    int64
+	interval time.Duration
+
+	mu      sync.Mutex // held by a sample; stop waits for one in progress
+	t       *time.Timer
+	stopped bool
+	buf     []byte
+}
+
+func (w *watch) sample() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	select {
+	case <-w.p.done:
+		return
+	default:
+	}
+	if w.stopped {
+		return
+	}
+	if w.buf == nil {
+		w.buf = make([]byte, 512)
+	}
+	if rss := treeRSS(w.p.pid, w.buf); rss > w.limit {
+		w.p.killForMemory(rss)
+		return
+	}
+	w.t.Reset(w.interval)
+}
+
+func (w *watch) stop() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.stopped = true
+	w.t.Stop()
 }
 
 // killForMemory kills the tree and remembers why.
