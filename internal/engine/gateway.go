@@ -74,9 +74,8 @@ func (p *gatewayPart) openDoors(plan *stack.Plan) (opened map[door]*doorServer, 
 			}
 			return nil, nil, fmt.Errorf("%s: listen %s: %w", d.name, d.addr, err)
 		}
-		srv := &http.Server{Handler: edge.LimitBodyIdle(p.gw.Handler(d.name)), ReadHeaderTimeout: 10 * time.Second,
-			IdleTimeout: 120 * time.Second, ErrorLog: p.errLog}
-		opened[d] = &doorServer{ln: edge.GuardFraming(srv, p.metrics.Listener("door/"+d.name, ln)), srv: srv}
+		srv := newServer(p.gw.Handler(d.name), p.errLog)
+		opened[d] = &doorServer{ln: guard(srv, "door/"+d.name, ln, p.metrics), srv: srv}
 	}
 	return opened, keep, nil
 }

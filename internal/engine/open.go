@@ -262,21 +262,22 @@ func (e *Engine) Listen(viewerAddr, adminAddr string) error {
 		viewerLn.Close()
 		return errs.E(op, errs.IO, err)
 	}
-	viewer := &http.Server{Handler: edge.LimitBodyIdle(l.viewerHandler), MaxHeaderBytes: edge.MaxHeaderBytes, ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout: 120 * time.Second, ErrorLog: e.errLog}
-	adminSrv := &http.Server{Handler: edge.LimitBodyIdle(l.adminHandler), ReadHeaderTimeout: 10 * time.Second, ErrorLog: e.errLog}
-	// Both servers retry failed Accepts (out of descriptors) and count them.
-	viewerLn, adminLn = e.metrics.Listener("viewer", viewerLn), e.metrics.Listener("admin", adminLn)
-	adminLn = edge.GuardFraming(adminSrv, adminLn)
+	viewer := newServer(l.viewerHandler, e.errLog)
+	viewer.MaxHeaderBytes = edge.MaxHeaderBytes // CloudFront's limits
+	adminSrv := newServer(l.adminHandler, e.errLog)
+	adminLn = guard(adminSrv, "admin", adminLn, e.metrics)
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.errc = make(chan error, 2)
 	l.viewerAddr, l.adminAddr, l.admin = viewerLn.Addr().String(), adminLn.Addr().String(), adminSrv
 	if e.opts.NoFastPath {
+		viewerLn = guard(viewer, "viewer", viewerLn, e.metrics)
 		l.shutdownViewer = viewer.Shutdown
-		viewerLn = edge.GuardFraming(viewer, viewerLn)
 		l.serve(func() error { return viewer.Serve(viewerLn) })
 	} else {
+		// The fast path reads its connections itself and guards those it
+		// hands to net/http.
+		viewerLn = e.metrics.Listener("viewer", viewerLn)
 		fe := e.edge.NewFrontend(viewer)
 		l.shutdownViewer = fe.Shutdown
 		l.serve(func() error { return fe.Serve(viewerLn) })
