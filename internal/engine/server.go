@@ -1,0 +1,32 @@
+package engine
+
+import (
+	"log"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/verge-edge/verge/internal/edge"
+)
+
+// Timeouts of every listener Verge serves.
+const (
+	readHeaderTimeout = 10 * time.Second
+	idleTimeout       = 120 * time.Second
+)
+
+// newServer returns a net/http server for one of Verge's listeners: each
+// request body's reads under an idle deadline, and the timeouts above.
+// Every server the engine starts comes from here and serves a listener
+// from guard, so a new listener cannot miss a defence.
+func newServer(h http.Handler, errLog *log.Logger) *http.Server {
+	return &http.Server{Handler: edge.LimitBodyIdle(h), ReadHeaderTimeout: readHeaderTimeout,
+		IdleTimeout: idleTimeout, ErrorLog: errLog}
+}
+
+// guard returns ln for srv with failed Accepts counted under name (srv
+// retries them) and requests with both Content-Length and
+// Transfer-Encoding refused.
+func guard(srv *http.Server, name string, ln net.Listener, m *edge.Metrics) net.Listener {
+	return edge.GuardFraming(srv, m.Listener(name, ln))
+}
