@@ -42,7 +42,10 @@ func TestMissThenHit(t *testing.T) {
 	}
 	wantHeader(t, resp, "X-Cache", "Hit from verge")
 	wantHeader(t, resp, "Cache-Status", "verge; hit")
-	wantHeader(t, resp, "Age", "0")
+	// Stored just now: 0, or 1 when a loaded machine crossed a second.
+	if age := resp.Header.Get("Age"); age != "0" && age != "1" {
+		t.Errorf("Age = %q, want 0 (or 1 under load)", age)
+	}
 	if n := o.hits.Load(); n != 1 {
 		t.Errorf("origin saw %d requests, want 1", n)
 	}
