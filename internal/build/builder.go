@@ -227,8 +227,12 @@ func (b *Builder) metaPath(hash string) string   { return filepath.Join(b.dir, h
 
 // lookup returns the version hash when it is complete, or nil.
 func (b *Builder) lookup(hash string) *Artifact {
-	if st, err := os.Stat(b.versionDir(hash)); err != nil || !st.IsDir() {
+	st, err := os.Stat(b.versionDir(hash))
+	if err != nil || !st.IsDir() {
 		return nil
+	}
+	if st.Mode().Perm() != taskRootMode { // built by a Verge that kept it private
+		_ = os.Chmod(b.versionDir(hash), taskRootMode)
 	}
 	data, err := os.ReadFile(b.metaPath(hash))
 	if err != nil {
@@ -263,6 +267,12 @@ func (b *Builder) commit(tmp string, a *Artifact) (*Artifact, error) {
 	if err := writeFileAtomic(b.metaPath(a.Hash), data); err != nil {
 		os.RemoveAll(tmp)
 		return nil, err
+	}
+	// A sandbox runs as a user of its own: it reads the task root as
+	// "others", as Lambda's sbx_user1051 reads /var/task.
+	if err := os.Chmod(tmp, taskRootMode); err != nil {
+		os.RemoveAll(tmp)
+		return nil, errs.E(errs.IO, err)
 	}
 	if err := os.Rename(tmp, b.versionDir(a.Hash)); err != nil {
 		os.RemoveAll(tmp)

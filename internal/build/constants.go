@@ -26,6 +26,8 @@ const (
 	tmpPrefix    = ".tmp-"   // build folders not yet renamed into place
 	trashPrefix  = ".trash-" // versions being removed by Prune
 	manifestsDir = ".inputs" // DIR/.inputs/<recipe>.json: inputs of a tool's build
+	// taskRootMode is a version folder's mode: readable by every sandbox's user.
+	taskRootMode = 0o755
 )
 
 // skipDirs are folders never copied into a task root.

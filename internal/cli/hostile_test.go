@@ -2,10 +2,14 @@ package cli
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/verge-edge/verge/internal/sandbox"
 )
 
 // hostileStack runs functions that attack the node, beside a site and a
@@ -47,6 +51,15 @@ const hostileStack = `resources:
     type: function
     properties:
       packaging: {type: stacktape-lambda-buildpack, properties: {entryfilePath: py/mounts.py}}
+  snoop:
+    type: function
+    properties:
+      packaging: {type: stacktape-lambda-buildpack, properties: {entryfilePath: snoop/snoop.py}}
+  forks:
+    type: function
+    properties:
+      timeout: 60
+      packaging: {type: stacktape-lambda-buildpack, properties: {entryfilePath: forks/forks.py}}
 `
 
 var hostileFiles = map[string]string{
@@ -98,6 +111,54 @@ def rc(r):
 def handler(event, context):
     return {"umount": rc(libc.umount2(b"/tmp", 2)), "unshare": rc(libc.unshare(0x10000000 | 0x00020000)),
             "ptrace": rc(libc.ptrace(0, 0, None, None))}
+`,
+	// Looks for what the issue's attacker read and wrote: the stack's
+	// secrets, Verge's data folder and token, the host's /proc and Verge's
+	// process, a root-owned 0400 file, its own task root.
+	"snoop/snoop.py": `import errno, os
+def attempt(f):
+    try:
+        f()
+        return "ok"
+    except OSError as e:
+        return errno.errorcode.get(e.errno, str(e.errno))
+def write(p):
+    with open(p, "w") as f:
+        f.write("pwned")
+def handler(e, context):
+    pids = [p for p in os.listdir("/proc") if p.isdigit()]
+    return {
+        "uid": os.getuid(), "euid": os.geteuid(),
+        "secrets": attempt(lambda: open(e["stack"] + "/secrets.yaml").read()),
+        "stackdir": sorted(os.listdir(e["stack"])) if os.path.isdir(e["stack"]) else [],
+        "token": attempt(lambda: open(e["data"] + "/admin-token").read()),
+        "rootfile": attempt(lambda: write(e["rootfile"])),
+        "taskroot": attempt(lambda: write(os.environ["LAMBDA_TASK_ROOT"] + "/index.py")),
+        "bootstrap": attempt(lambda: write(os.environ["LAMBDA_RUNTIME_DIR"] + "/bootstrap.py")),
+        "verge": attempt(lambda: os.kill(e["verge"], 0)),
+        "hostproc": str(e["verge"]) in pids,
+        "procs": len(pids),
+        "etcshadow": attempt(lambda: open("/etc/shadow").read()),
+        "tmp": attempt(lambda: write("/tmp/mine")),
+        "root": attempt(lambda: write("/evil")),
+    }
+`,
+	// Starts processes until the kernel says no: Lambda allows 1,024.
+	// posix_spawn (vfork) rather than fork: a fork of Python takes 18 ms here.
+	"forks/forks.py": `import os, signal
+def handler(e, context):
+    kids, err = [], ""
+    for _ in range(1500):
+        try:
+            kids.append(os.posix_spawn("/bin/sleep", ["sleep", "60"], {}))
+        except OSError as ex:
+            err = ex.strerror
+            break
+    for pid in kids:
+        os.kill(pid, signal.SIGKILL)
+    for pid in kids:
+        os.waitpid(pid, 0)
+    return {"forked": len(kids), "error": err}
 `,
 }
 
@@ -162,11 +223,71 @@ func TestHostileFunctions(t *testing.T) {
 				t.Errorf("%d %q %q; want EPERM (1) for each", code, out, stderr)
 			}
 		}},
+		{"the host's files, processes and Verge", "snoop", snoopEvent(t, dir, data), checkSnoop},
+		{"1,500 processes", "forks", `{}`, func(t *testing.T, code int, out, stderr string) {
+			var got struct {
+				Forked int
+				Error  string
+			}
+			if err := json.Unmarshal([]byte(out), &got); err != nil || code != 0 {
+				t.Fatalf("%d %q %q", code, out, stderr)
+			}
+			if got.Forked >= 1024 || got.Forked < 900 || got.Error == "" {
+				t.Errorf("forked %d (%q), want the 1,024-process limit to stop it", got.Forked, got.Error)
+			}
+		}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			code, out, stderr := invoke(c.fn, c.payload)
 			c.check(t, code, out, stderr)
 			healthy(t)
 		})
+	}
+}
+
+// snoopEvent tells the snoop function where the secrets are: a stack's
+// secrets file, the data folder, a root-owned 0400 file and Verge's pid.
+func snoopEvent(t *testing.T, dir, data string) string {
+	if err := os.WriteFile(filepath.Join(dir, "secrets.yaml"), []byte("key: s3cr3t\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	rootFile := filepath.Join(t.TempDir(), "root-only")
+	if err := os.WriteFile(rootFile, []byte("mine"), 0o400); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := json.Marshal(map[string]any{"stack": dir, "data": data, "rootfile": rootFile, "verge": os.Getpid()})
+	return string(b)
+}
+
+// checkSnoop asserts that nothing of the host was in reach.
+func checkSnoop(t *testing.T, code int, out, stderr string) {
+	var got map[string]any
+	if err := json.Unmarshal([]byte(out), &got); err != nil || code != 0 {
+		t.Fatalf("%d %q %q", code, out, stderr)
+	}
+	t.Logf("snoop: %s", out)
+	m := sandbox.Mechanisms()
+	want := map[string]any{"tmp": "ok", "verge": "ESRCH", "hostproc": false}
+	if m.Root {
+		// The stack folder is only the path to the data folder's builds.
+		for k, v := range map[string]any{"secrets": "ENOENT", "stackdir": []any{".verge"}, "token": "ENOENT", "rootfile": "ENOENT", "root": "EROFS"} {
+			want[k] = v
+		}
+	}
+	if m.OwnUIDs {
+		want["uid"], want["euid"], want["etcshadow"] = 993.0, 993.0, "EACCES"
+	}
+	for k, v := range want {
+		if fmt.Sprint(got[k]) != fmt.Sprint(v) {
+			t.Errorf("%s: %v, want %v", k, got[k], v)
+		}
+	}
+	for _, k := range []string{"taskroot", "bootstrap"} {
+		if got[k] == "ok" {
+			t.Errorf("%s: the function wrote into it", k)
+		}
+	}
+	if n, _ := got["procs"].(float64); n > 10 {
+		t.Errorf("the function sees %v processes, want its own few", n)
 	}
 }

@@ -213,6 +213,11 @@ func TestUndeliveredRetried(t *testing.T) {
 exports.handler = async () => id;`})
 	first := invoke(t, s, "f", `{}`)
 	v, _ := s.lookup("f", "")
+	waitFor(t, "the sandbox to be idle", func() bool { // it goes back once its runtime asks for the next event
+		v.mu.Lock()
+		defer v.mu.Unlock()
+		return len(v.idle) == 1
+	})
 	v.mu.Lock()
 	v.idle[0].api.Exited(errors.New("gone between the check and the event"))
 	v.mu.Unlock()

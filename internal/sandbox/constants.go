@@ -24,6 +24,9 @@ const (
 	DefaultTmpLimitMB = 512
 	// noFileLimit is RLIMIT_NOFILE in the sandbox, Lambda's value.
 	noFileLimit = 1024
+	// procLimit is RLIMIT_NPROC in the sandbox: Lambda's 1,024 processes
+	// and threads.
+	procLimit = 1024
 
 	// waitDelay bounds how long Wait waits for the output pipes after the
 	// runtime exited, when an escaped descendant still holds them.

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -29,7 +30,22 @@ type Report struct {
 	Seccomp bool
 	// SeccompError is why the filter is unavailable, when it is.
 	SeccompError string
-	// ProbeTime is how long the namespace probe took (one shim start).
+	// Root is true when a sandbox's root is a minimal read-only tree
+	// (pivot_root) with a /proc of its own; RootError is why it is not.
+	Root      bool
+	RootError string
+	// OwnUIDs is true when each sandbox runs as a host uid and gid of its
+	// own (from IDs); else it runs as Verge's user with no capabilities.
+	OwnUIDs bool
+	// UserError is why sandboxes have no uid of their own, when they do not.
+	UserError string
+	// IDs is the host uid range sandboxes take their uid from.
+	IDs idRange
+	// Landlock is the Landlock ABI enforced in sandboxes, 0 for none;
+	// LandlockError is why it is not.
+	Landlock      int
+	LandlockError string
+	// ProbeTime is how long the probes took (a few shim starts).
 	ProbeTime time.Duration
 }
 
@@ -71,15 +87,45 @@ func (r Report) Syscalls() string {
 	return "no_new_privs only (no seccomp: " + r.SeccompError + ")"
 }
 
+// FileSystem describes what a sandbox sees of the host's files.
+func (r Report) FileSystem() string {
+	var s string
+	switch {
+	case r.Root:
+		s = "minimal read-only root (pivot_root): system folders, runtime, bootstrap, task root; own /proc"
+	case r.Namespaces:
+		s = "the host's files as Verge's user sees them, private /tmp only (no minimal root: " + r.RootError + ")"
+	default:
+		s = "the host's files as Verge's user sees them (no namespaces)"
+	}
+	if r.Landlock > 0 {
+		return s + " + Landlock ABI " + strconv.Itoa(r.Landlock)
+	}
+	return s + " (no Landlock: " + r.LandlockError + ")"
+}
+
+// User describes whom a sandbox runs as.
+func (r Report) User() string {
+	switch {
+	case r.OwnUIDs:
+		return fmt.Sprintf("a uid of its own from %d-%d, no capabilities, RLIMIT_NPROC %d", r.IDs.Base, r.IDs.Base+r.IDs.Count-1, procLimit)
+	case r.Namespaces:
+		return fmt.Sprintf("Verge's uid %d with every capability dropped, RLIMIT_NPROC %d in its user namespace (no own uid: %s)", os.Getuid(), procLimit, r.UserError)
+	}
+	return fmt.Sprintf("Verge's uid %d (no namespaces)", os.Getuid())
+}
+
 // String is the one-line summary the server logs at start.
 func (r Report) String() string {
-	return "memory: " + r.Memory() + "; /tmp: " + r.Tmp() + "; tree kill: " + r.TreeKill() + "; system calls: " + r.Syscalls()
+	return "user: " + r.User() + "; files: " + r.FileSystem() + "; memory: " + r.Memory() + "; /tmp: " + r.Tmp() +
+		"; tree kill: " + r.TreeKill() + "; system calls: " + r.Syscalls()
 }
 
 var (
 	detectOnce sync.Once
 	detected   Report
 	cgroups    cgroupParent
+	ids        *idPool // sandboxes' own uids, when OwnUIDs
 )
 
 // Mechanisms reports what is in force on this machine; it is detected once,
@@ -94,31 +140,95 @@ func Mechanisms() Report {
 		} else {
 			detected.Namespaces = true
 		}
-		detected.ProbeTime = time.Since(start)
 		if err := probe(shimConfig{Probe: true, Seccomp: true}, nil); err != nil {
 			detected.SeccompError = err.Error()
 		} else {
 			detected.Seccomp = true
 		}
+		detectBoundary(&detected)
+		detected.ProbeTime = time.Since(start)
 		cgroups, detected.CgroupError = detectCgroup()
 		detected.Cgroup = cgroups != ""
 	})
 	return detected
 }
 
-// namespaceAttr returns the clone attributes of a namespaced sandbox: root
-// inside maps to this process's uid, so nothing gains privilege outside.
-func namespaceAttr() *syscall.SysProcAttr {
-	return &syscall.SysProcAttr{
+// detectBoundary finds, where namespaces work, whether a sandbox can have
+// its own uid, a minimal root and Landlock, by starting probe shims.
+func detectBoundary(r *Report) {
+	if r.Landlock = landlockABI(); r.Landlock == 0 {
+		r.LandlockError = "the kernel has no Landlock"
+	}
+	if !r.Namespaces {
+		r.UserError, r.RootError = "no namespaces", "no namespaces"
+		return
+	}
+	if os.Geteuid() != 0 {
+		r.UserError = "Verge is not root, and maps only its own uid"
+	} else {
+		r.IDs = subIDs(subUIDFile)
+		pool := newIDPool(r.IDs, subIDs(subGIDFile))
+		if err := probeBoundary(pool, nil, 0); err != nil {
+			r.UserError = err.Error()
+		} else {
+			r.OwnUIDs, ids = true, pool
+		}
+	}
+	if err := probeBoundary(ids, rootPlan(Spec{Path: selfExe}), 0); err != nil {
+		r.RootError = err.Error()
+	} else {
+		r.Root = true
+	}
+	if r.Landlock > 0 {
+		if err := probeBoundary(ids, nil, r.Landlock); err != nil {
+			r.Landlock, r.LandlockError = 0, err.Error()
+		}
+	}
+}
+
+// probeBoundary starts a shim that sets up a sandbox's user (from pool),
+// root plan and Landlock, and exits.
+func probeBoundary(pool *idPool, plan []rootMount, landlock int) error {
+	cfg := shimConfig{Probe: true, TmpMB: 1, Root: plan, Landlock: landlock, DropCaps: true}
+	attr, release, err := namespaceAttr(pool, &cfg)
+	if err != nil {
+		return err
+	}
+	defer release()
+	return probe(cfg, attr)
+}
+
+// namespaceAttr returns the clone attributes of a namespaced sandbox and
+// sets cfg's user: with a pool, uid 0 inside maps to root for the shim's
+// setup and the runtime becomes sandboxUID, mapped to a host uid of its
+// own; without, uid 0 inside maps to this process's uid and the shim drops
+// every capability. release returns the uid to the pool.
+func namespaceAttr(pool *idPool, cfg *shimConfig) (attr *syscall.SysProcAttr, release func(), err error) {
+	attr = &syscall.SysProcAttr{
 		Cloneflags:  syscall.CLONE_NEWUSER | syscall.CLONE_NEWNS | syscall.CLONE_NEWPID | syscall.CLONE_NEWIPC,
 		UidMappings: []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Getuid(), Size: 1}},
 		GidMappings: []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Getgid(), Size: 1}},
 	}
+	cfg.DropCaps = true
+	if pool == nil {
+		return attr, func() {}, nil
+	}
+	slot, uid, gid, err := pool.take()
+	if err != nil {
+		return nil, nil, err
+	}
+	attr.UidMappings = append(attr.UidMappings, syscall.SysProcIDMap{ContainerID: sandboxUID, HostID: uid, Size: 1})
+	attr.GidMappings = append(attr.GidMappings, syscall.SysProcIDMap{ContainerID: sandboxGID, HostID: gid, Size: 1})
+	attr.GidMappingsEnableSetgroups = true // the shim clears the supplementary groups
+	cfg.UID, cfg.GID = sandboxUID, sandboxGID
+	return attr, func() { pool.give(slot) }, nil
 }
 
 // probeNamespaces starts a shim in new namespaces that mounts its tmpfs and exits.
 func probeNamespaces() error {
-	return probe(shimConfig{TmpMB: 1, Probe: true}, namespaceAttr())
+	cfg := shimConfig{TmpMB: 1, Probe: true}
+	attr, _, _ := namespaceAttr(nil, &cfg)
+	return probe(cfg, attr)
 }
 
 // probe starts a shim that sets cfg up and exits.

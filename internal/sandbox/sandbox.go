@@ -57,8 +57,9 @@ type Spec struct {
 	// package initialisation on every start. See ShimBeside.
 	Shim string
 
-	// noNamespaces forces the fallback without namespaces (tests).
-	noNamespaces bool
+	// noNamespaces forces the fallback without namespaces (tests); noRoot
+	// and noLandlock leave those walls out (tests).
+	noNamespaces, noRoot, noLandlock bool
 }
 
 // Process is a running sandbox.
@@ -70,7 +71,9 @@ type Process struct {
 	mark string // the sandbox's unique TMPDIR entry, without namespaces
 	cg   *cgroup
 	out  *output
-	done chan struct{}
+	// release gives the sandbox's uid back once its processes are gone.
+	release func()
+	done    chan struct{}
 	// childFiles are the child's ends of the output pipes, until it starts.
 	childFiles []*os.File
 
@@ -162,13 +165,23 @@ func (s *Spec) check() error {
 // command builds the shim's command: its environment is the runtime's plus
 // the shim marker, its argv[1:] the runtime's argv.
 func (p *Process) command(s Spec) (*exec.Cmd, error) {
+	m := Mechanisms()
 	cfg := shimConfig{Dir: s.Dir, Keep: s.Paths, FSize: uint64(s.TmpLimitMB) << 20, AS: uint64(s.AddressSpace),
-		Seccomp: Mechanisms().Seccomp}
+		Seccomp: m.Seccomp}
 	tmp, home := privateTmp, privateTmp
 	attr := &syscall.SysProcAttr{}
 	if p.ns {
-		cfg.TmpMB = s.TmpLimitMB
-		attr = namespaceAttr()
+		cfg.TmpMB, cfg.NProc = s.TmpLimitMB, procLimit
+		if !s.noLandlock {
+			cfg.Landlock = m.Landlock
+		}
+		if m.Root && !s.noRoot {
+			cfg.Root = rootPlan(s)
+		}
+		var err error
+		if attr, p.release, err = namespaceAttr(ids, &cfg); err != nil {
+			return nil, errs.E(opStart, errs.Unavailable, s.Path, err)
+		}
 	} else {
 		dir, err := os.MkdirTemp(s.StateDir, "sandbox-")
 		if err != nil {
@@ -497,8 +510,12 @@ func (p *Process) Close() error {
 	return p.closeErr
 }
 
-// cleanup removes the sandbox's folder and cgroup.
+// cleanup removes the sandbox's folder and cgroup and frees its uid.
 func (p *Process) cleanup() error {
+	if p.release != nil {
+		p.release()
+		p.release = nil
+	}
 	var err error
 	if p.dir != "" {
 		if e := os.RemoveAll(p.dir); e != nil {

@@ -84,11 +84,8 @@ func seccompFilter() []unix.SockFilter {
 	)
 }
 
-// installSeccomp sets no_new_privs and installs prog on every thread.
+// installSeccomp installs prog on every thread; no_new_privs must be set.
 func installSeccomp(prog []unix.SockFilter) error {
-	if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {
-		return fmt.Errorf("sandbox shim: no_new_privs: %v", err)
-	}
 	if prog == nil {
 		return nil
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"unsafe"
@@ -25,6 +26,13 @@ type shimConfig struct {
 	Subreaper bool     `json:"subreaper,omitempty"` // keep orphans in the runtime's tree (no PID namespace)
 	Seccomp   bool     `json:"seccomp,omitempty"`   // install the seccomp filter before the exec
 	Probe     bool     `json:"probe,omitempty"`     // only check that the setup works, then exit 0
+
+	Root     []rootMount `json:"root,omitempty"`     // build a minimal root of these and pivot into it
+	UID      int         `json:"uid,omitempty"`      // become this uid and GID (in the namespace) before the exec
+	GID      int         `json:"gid,omitempty"`      //
+	DropCaps bool        `json:"dropCaps,omitempty"` // else drop every capability (staying uid 0 in the namespace)
+	NProc    uint64      `json:"nproc,omitempty"`    // RLIMIT_NPROC when > 0
+	Landlock int         `json:"landlock,omitempty"` // the Landlock ABI to enforce, 0 for none
 }
 
 func encodeConfig(c shimConfig) string {
@@ -71,22 +79,24 @@ func Init() {
 }
 
 // runShim sets the sandbox up and execs argv; it returns only on failure.
+// The thread is locked: credentials, Landlock and seccomp are set on the
+// thread that execs.
 func runShim(cfg shimConfig, argv []string) error {
+	runtime.LockOSThread()
 	closeInherited()
-	if cfg.TmpMB > 0 {
+	switch {
+	case len(cfg.Root) > 0:
+		if err := enterRoot(cfg); err != nil {
+			return err
+		}
+	case cfg.TmpMB > 0:
 		if err := mountPrivateTmp(cfg, argv); err != nil {
 			return err
 		}
 	}
 	if cfg.Probe {
-		if cfg.Seccomp {
-			if err := installSeccomp(seccompFilter()); err != nil {
-				return err
-			}
-		}
-		os.Exit(0)
-	}
-	if len(argv) == 0 {
+		argv = nil // everything but the exec
+	} else if len(argv) == 0 {
 		return errors.New("sandbox shim: no executable")
 	}
 	if cfg.Subreaper {
@@ -95,7 +105,11 @@ func runShim(cfg shimConfig, argv []string) error {
 			return fmt.Errorf("sandbox shim: PR_SET_CHILD_SUBREAPER: %v", err)
 		}
 	}
-	return execWithLimits(cfg, argv, runtimeEnv(os.Environ()))
+	err := execWithLimits(cfg, argv, runtimeEnv(os.Environ()))
+	if err == nil && cfg.Probe {
+		os.Exit(0)
+	}
+	return err
 }
 
 // closeInherited marks every descriptor from statusFD up close-on-exec, so
@@ -205,28 +219,70 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// execWithLimits sets the rlimits, no_new_privs and the seccomp filter, and
-// execs argv with env. RLIMIT_AS may be
-// below the shim's own (Go) address space, so everything exec needs is
-// allocated first, and only raw system calls follow the limits.
+// execWithLimits sets the rlimits, the sandbox's user (or drops every
+// capability), no_new_privs, Landlock and the seccomp filter, and execs
+// argv with env; with argv nil (a probe) it returns nil instead of the
+// exec. RLIMIT_AS may be below the shim's own (Go) address space, so
+// everything is allocated first, and only raw system calls follow the
+// limits, on this (locked) thread: the exec carries its credentials.
 func execWithLimits(cfg shimConfig, argv, env []string) error {
-	path, err := unix.BytePtrFromString(argv[0])
-	if err != nil {
-		return fmt.Errorf("sandbox shim: executable %q: %v", argv[0], err)
-	}
-	argvp, err := cStrings(argv)
-	if err != nil {
-		return fmt.Errorf("sandbox shim: arguments: %v", err)
-	}
-	envp, err := cStrings(env)
-	if err != nil {
-		return fmt.Errorf("sandbox shim: environment: %v", err)
+	var path *byte
+	var argvp, envp []*byte
+	if argv != nil {
+		var err error
+		if path, err = unix.BytePtrFromString(argv[0]); err != nil {
+			return fmt.Errorf("sandbox shim: executable %q: %v", argv[0], err)
+		}
+		if argvp, err = cStrings(argv); err != nil {
+			return fmt.Errorf("sandbox shim: arguments: %v", err)
+		}
+		if envp, err = cStrings(env); err != nil {
+			return fmt.Errorf("sandbox shim: environment: %v", err)
+		}
 	}
 	var filter []unix.SockFilter // no_new_privs only, without seccomp
 	if cfg.Seccomp {
 		filter = seccompFilter()
 	}
-	limits := []struct {
+	ruleset := -1
+	if cfg.Landlock > 0 {
+		fd, err := landlockRuleset(cfg.Landlock, deviceNodes)
+		if err != nil {
+			return err
+		}
+		ruleset = fd
+	}
+	if err := setLimits(cfg); err != nil {
+		return err
+	}
+	if err := dropPrivileges(cfg); err != nil {
+		return err
+	}
+	if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {
+		return fmt.Errorf("sandbox shim: no_new_privs: %v", err)
+	}
+	if ruleset >= 0 {
+		if errno := landlockRestrict(ruleset); errno != 0 {
+			return fmt.Errorf("sandbox shim: landlock: %v", errno)
+		}
+	}
+	if err := installSeccomp(filter); err != nil {
+		return err
+	}
+	if argv == nil {
+		return nil
+	}
+	_, _, errno := unix.RawSyscall(unix.SYS_EXECVE,
+		uintptr(unsafe.Pointer(path)),
+		uintptr(unsafe.Pointer(&argvp[0])),
+		uintptr(unsafe.Pointer(&envp[0])))
+	return fmt.Errorf("sandbox shim: exec %s: %v", argv[0], errno)
+}
+
+// setLimits sets the sandbox's rlimits; 0 leaves one as it is, but for
+// core dumps, which are always off.
+func setLimits(cfg shimConfig) error {
+	limits := [...]struct {
 		res int
 		val uint64
 	}{
@@ -234,6 +290,7 @@ func execWithLimits(cfg shimConfig, argv, env []string) error {
 		{unix.RLIMIT_NOFILE, noFileLimit},
 		{unix.RLIMIT_FSIZE, cfg.FSize},
 		{unix.RLIMIT_AS, cfg.AS},
+		{unix.RLIMIT_NPROC, cfg.NProc},
 	}
 	for _, l := range limits {
 		if l.val == 0 && l.res != unix.RLIMIT_CORE {
@@ -244,14 +301,44 @@ func execWithLimits(cfg shimConfig, argv, env []string) error {
 			return fmt.Errorf("sandbox shim: setrlimit %d=%d: %v", l.res, l.val, err)
 		}
 	}
-	if err := installSeccomp(filter); err != nil {
-		return err
+	return nil
+}
+
+// dropPrivileges makes the thread the sandbox's user, which clears every
+// capability, or, with no uid of its own to become, clears them in place.
+// Raw system calls: Go's wrappers change every thread, which a process
+// under RLIMIT_AS may not be able to do, and only this thread execs.
+func dropPrivileges(cfg shimConfig) error {
+	if cfg.UID > 0 {
+		for _, c := range []struct {
+			name string
+			nr   uintptr
+			args [3]uintptr
+		}{
+			{"setgroups", unix.SYS_SETGROUPS, [3]uintptr{0, 0, 0}},
+			{"setresgid", unix.SYS_SETRESGID, [3]uintptr{uintptr(cfg.GID), uintptr(cfg.GID), uintptr(cfg.GID)}},
+			{"setresuid", unix.SYS_SETRESUID, [3]uintptr{uintptr(cfg.UID), uintptr(cfg.UID), uintptr(cfg.UID)}},
+		} {
+			if _, _, errno := unix.RawSyscall(c.nr, c.args[0], c.args[1], c.args[2]); errno != 0 {
+				return fmt.Errorf("sandbox shim: %s: %v", c.name, errno)
+			}
+		}
+		// A change of credentials clears the parent-death signal; the
+		// sandbox must still die with Verge.
+		if _, _, errno := unix.RawSyscall(unix.SYS_PRCTL, unix.PR_SET_PDEATHSIG, uintptr(unix.SIGKILL), 0); errno != 0 {
+			return fmt.Errorf("sandbox shim: parent-death signal: %v", errno)
+		}
+		return nil
 	}
-	_, _, errno := unix.RawSyscall(unix.SYS_EXECVE,
-		uintptr(unsafe.Pointer(path)),
-		uintptr(unsafe.Pointer(&argvp[0])),
-		uintptr(unsafe.Pointer(&envp[0])))
-	return fmt.Errorf("sandbox shim: exec %s: %v", argv[0], errno)
+	if !cfg.DropCaps {
+		return nil
+	}
+	hdr := unix.CapUserHeader{Version: unix.LINUX_CAPABILITY_VERSION_3}
+	var data [2]unix.CapUserData
+	if _, _, errno := unix.RawSyscall(unix.SYS_CAPSET, uintptr(unsafe.Pointer(&hdr)), uintptr(unsafe.Pointer(&data[0])), 0); errno != 0 {
+		return fmt.Errorf("sandbox shim: drop capabilities: %v", errno)
+	}
+	return nil
 }
 
 // cStrings returns ss as a NULL-terminated array of C strings.

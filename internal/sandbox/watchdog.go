@@ -46,11 +46,16 @@ func (w *watch) sample() {
 		return
 	}
 	if w.buf == nil {
-		w.buf = make([]byte, 512)
+		w.buf = make([]byte, 2048) // smaps_rollup is about 1 KiB
 	}
-	if rss := treeRSS(w.p.pid, w.buf); rss > w.limit {
-		w.p.killForMemory(rss)
-		return
+	// Resident sizes count a page shared since a fork once per process;
+	// proportional sizes count it once in all, as a cgroup would, but cost
+	// a page-table walk: they only confirm.
+	if rss := treeMemory(w.p.pid, w.buf, rss); rss > w.limit {
+		if pss := treeMemory(w.p.pid, w.buf, pss); pss > w.limit {
+			w.p.killForMemory(pss)
+			return
+		}
 	}
 	w.t.Reset(w.interval)
 }
@@ -77,17 +82,24 @@ func (p *Process) killForMemory(rss int64) {
 // pageSize converts statm's pages to bytes.
 var pageSize = int64(os.Getpagesize())
 
-// treeRSS sums the resident memory of pid and its descendants, found
+// treeMemory sums size (rss or pss) over pid and its descendants, found
 // through /proc/PID/task/TID/children (no scan of every process).
-func treeRSS(pid int, buf []byte) int64 {
+func treeMemory(pid int, buf []byte, size func(pid int, buf []byte) int64) int64 {
 	var total int64
 	stack := []int{pid}
 	for len(stack) > 0 {
 		pid, stack = stack[len(stack)-1], stack[:len(stack)-1]
-		total += rss(pid, buf)
+		total += size(pid, buf)
 		stack = appendChildren(stack, pid, buf)
 	}
 	return total
+}
+
+// pss is the proportional set size of one process, from
+// /proc/PID/smaps_rollup: its private pages plus its share of shared ones.
+func pss(pid int, buf []byte) int64 {
+	n, _ := parseStatusKB(readProc(pid, "smaps_rollup", buf), "Pss")
+	return n
 }
 
 // rss is the resident memory of one process, from /proc/PID/statm.
