@@ -253,11 +253,14 @@ func TestFailures(t *testing.T) {
 func TestConcurrencyLimit(t *testing.T) {
 	s, _ := newService(t, Options{})
 	limit := 20
-	deploy(t, s, fnSpec{name: "slow", file: "index.js", reserved: &limit,
-		code: `exports.handler = async () => { await new Promise(r => setTimeout(r, 300)); return process.pid; }`})
+	// A sandbox's pid is 1 in its own PID namespace: it names itself. The
+	// timeout leaves room for 20 cold starts on a loaded machine.
+	deploy(t, s, fnSpec{name: "slow", file: "index.js", reserved: &limit, timeout: 15,
+		code: `const id = require('crypto').randomUUID();
+exports.handler = async () => { await new Promise(r => setTimeout(r, 300)); return id; }`})
 	var ok, throttled atomic.Int64
 	var mu sync.Mutex
-	pids := map[string]bool{}
+	pids := map[string]bool{} // sandbox ids
 	var wg sync.WaitGroup
 	start := make(chan struct{})
 	for range 100 {

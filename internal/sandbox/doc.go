@@ -4,11 +4,16 @@
 //
 // A sandbox is started through a shim: the Verge binary re-executes itself
 // (/proc/self/exe, the runc/nsjail pattern, since Go cannot run code between
-// fork and exec) with a marker in its environment. The shim, running in the
-// new process, mounts a private size-capped tmpfs on /tmp when user and mount
-// namespaces are available, sets the resource limits, and then execs the
-// runtime, which thereby becomes PID 1 of its own PID namespace: killing it
-// makes the kernel kill and reap everything it started, daemons included.
+// fork and exec) with a marker in its environment. The shim starts in new
+// user, mount, PID and IPC namespaces as root of its user namespace only;
+// it builds a minimal read-only root (root.go: the system folders, the
+// runtime, the bootstrap and the task root bound read-only at their host
+// paths, a few devices, a private size-capped /tmp, its own /proc),
+// pivots into it, becomes the sandbox's own unprivileged user (ids.go; a
+// host uid of its own where Verge is root), sets the rlimits, no_new_privs,
+// Landlock (landlock.go) and the seccomp filter, and execs the runtime,
+// which thereby becomes PID 1 of its own PID namespace: killing it makes
+// the kernel kill and reap everything it started, daemons included.
 //
 // Every layer is optional and detected once (see Mechanisms): without
 // namespaces the runtime gets a private TMPDIR under the state folder, a
