@@ -111,6 +111,9 @@ func (s *Service) Invoke(ctx context.Context, req *Request) (*Response, error) {
 	resp.Payload = r.payload
 	if r.fnErrored {
 		resp.FunctionError, resp.ErrorType = lambda.FunctionErrorUnhandled, r.errType
+		if !r.timedOut { // the log already says it timed out
+			s.tapFailed(name, r.errType, r.payload)
+		}
 	}
 	if req.Tail {
 		resp.LogTail = r.tail
@@ -143,6 +146,7 @@ func (s *Service) acquireFailed(err error, name string, req *Request, resp *Resp
 	s.metrics.invocations.WithLabelValues(name).Inc()
 	s.metrics.errors.WithLabelValues(name).Inc()
 	resp.Payload, resp.FunctionError, resp.ErrorType = init.payload(resp.RequestID), lambda.FunctionErrorUnhandled, init.errType
+	s.tapFailed(name, init.errType, resp.Payload)
 	if req.Tail {
 		resp.LogTail = init.tail
 	}
