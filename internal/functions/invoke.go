@@ -111,9 +111,6 @@ func (s *Service) Invoke(ctx context.Context, req *Request) (*Response, error) {
 	resp.Payload = r.payload
 	if r.fnErrored {
 		resp.FunctionError, resp.ErrorType = lambda.FunctionErrorUnhandled, r.errType
-		if !r.timedOut { // the log already says it timed out
-			s.tapFailed(name, r.errType, r.payload)
-		}
 	}
 	if req.Tail {
 		resp.LogTail = r.tail

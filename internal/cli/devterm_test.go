@@ -1,0 +1,132 @@
+package cli
+
+import (
+	"bufio"
+	"encoding/json"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+const devtermStack = `resources:
+  api:
+    type: http-api-gateway
+  shouty:
+    type: function
+    properties:
+      packaging: {type: stacktape-lambda-buildpack, properties: {entryfilePath: fn/shouty.js}}
+      events:
+        - type: http-api-gateway
+          properties: {httpApiGatewayName: api, path: /shout, method: GET}
+        - type: schedule
+          properties: {scheduleRate: 'rate(1 day)'}
+`
+
+const shoutyJS = `exports.handler = async (event) => {
+  console.log('hello from shouty');
+  console.warn('two\nlines');
+  if ((event.rawQueryString || '').includes('fail')) throw new TypeError('shouty broke');
+  return { statusCode: 200, body: 'ok' };
+};
+`
+
+// devtermDir writes a stack whose function logs and, asked to, throws.
+func devtermDir(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	must(t, os.MkdirAll(filepath.Join(dir, "fn"), 0o755))
+	must(t, os.WriteFile(filepath.Join(dir, "fn", "shouty.js"), []byte(shoutyJS), 0o644))
+	must(t, os.WriteFile(filepath.Join(dir, "verge.yaml"), []byte(devtermStack), 0o644))
+	return dir
+}
+
+// TestDevTerminal runs a real node function under verge dev and checks
+// what the terminal shows: the summary, the function's lines prefixed
+// with its name, the thrown error's message and stack, and a line per
+// request.
+func TestDevTerminal(t *testing.T) {
+	dir := devtermDir(t)
+	v := start(t, "dev", dir)
+	out := v.stdout.String
+	until(t, 5*time.Second, func() bool { return strings.Contains(out(), "schedules") })
+	for _, want := range []string{"routes", "api  GET", "/shout", "-> shouty", "schedules", "rate(1 day)"} {
+		if !strings.Contains(out(), want) {
+			t.Errorf("the startup output lacks %q:\n%s", want, out())
+		}
+	}
+	host := "http://" + v.listen + "/shout"
+	get := func(query string) int {
+		req, _ := http.NewRequest("GET", host+query, nil)
+		req.Host = "api.localhost"
+		resp, err := http.DefaultClient.Do(req)
+		must(t, err)
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if code := get(""); code != 200 {
+		t.Fatalf("GET /shout: %d", code)
+	}
+	if code := get("?fail=1"); code != http.StatusBadGateway { // Verge's answer to a function error
+		t.Fatalf("GET /shout?fail=1: %d", code)
+	}
+	until(t, 5*time.Second, func() bool { return strings.Contains(out(), "shouty broke") && strings.Count(out(), "GET api.localhost/shout") >= 2 })
+	for _, want := range []string{
+		"shouty | hello from shouty",
+		"shouty | WARN two\n",
+		"shouty | lines\n",
+		"shouty | ERROR TypeError: shouty broke\n",
+		"shouty |   at ", // the stack, one frame a line
+		"shouty.js:4",
+		"api    > GET api.localhost/shout 200 - ",
+		"api    > GET api.localhost/shout?fail=1 502 - ",
+		"shouty | REPORT ",
+	} {
+		if !strings.Contains(out(), want) {
+			t.Errorf("the dev output lacks %q:\n%s", want, out())
+		}
+	}
+	for _, unwanted := range []string{"START RequestId", "END RequestId", "Invoke Error"} {
+		if strings.Contains(out(), unwanted) {
+			t.Errorf("the dev output has %q:\n%s", unwanted, out())
+		}
+	}
+}
+
+// TestDevTerminalJSON checks that --log-format json writes only JSON
+// objects, one a line, and that --quiet keeps the error but not the
+// function's lines.
+func TestDevTerminalJSON(t *testing.T) {
+	dir := devtermDir(t)
+	v := start(t, "dev", dir, "--log-format", "json", "--quiet")
+	req, _ := http.NewRequest("GET", "http://"+v.listen+"/shout?fail=1", nil)
+	req.Host = "api.localhost"
+	resp, err := http.DefaultClient.Do(req)
+	must(t, err)
+	resp.Body.Close()
+	until(t, 5*time.Second, func() bool { return strings.Contains(v.stdout.String(), "shouty broke") })
+	v.stop()
+	types := map[string]int{}
+	sc := bufio.NewScanner(strings.NewReader(v.stdout.String()))
+	for sc.Scan() {
+		var m map[string]any
+		if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
+			t.Fatalf("not a JSON line: %q (%v)", sc.Text(), err)
+		}
+		typ, _ := m["type"].(string)
+		types[typ]++
+		if typ == "error" {
+			if m["errorType"] != "TypeError" || m["errorMessage"] != "shouty broke" || m["function"] != "shouty" {
+				t.Errorf("error line %s", sc.Text())
+			}
+			if st, _ := m["stackTrace"].([]any); len(st) < 2 {
+				t.Errorf("error line without a stack: %s", sc.Text())
+			}
+		}
+	}
+	if types["error"] != 1 || types["summary"] != 1 || types["endpoint"] == 0 || types["request"] != 1 || types["output"] != 0 {
+		t.Errorf("line types %v; want an error, a summary, endpoints, the failed request, no output (quiet):\n%s", types, v.stdout.String())
+	}
+}
