@@ -72,7 +72,9 @@ func TestDevTerminal(t *testing.T) {
 	if code := get("?fail=1"); code != http.StatusBadGateway { // Verge's answer to a function error
 		t.Fatalf("GET /shout?fail=1: %d", code)
 	}
-	until(t, 5*time.Second, func() bool { return strings.Contains(out(), "shouty broke") && strings.Count(out(), "GET api.localhost/shout") >= 2 })
+	until(t, 5*time.Second, func() bool {
+		return strings.Contains(out(), "shouty broke") && strings.Count(out(), "GET api.localhost/shout") >= 2
+	})
 	for _, want := range []string{
 		"shouty | hello from shouty",
 		"shouty | WARN two\n",
@@ -128,5 +130,19 @@ func TestDevTerminalJSON(t *testing.T) {
 	}
 	if types["error"] != 1 || types["summary"] != 1 || types["endpoint"] == 0 || types["request"] != 1 || types["output"] != 0 {
 		t.Errorf("line types %v; want an error, a summary, endpoints, the failed request, no output (quiet):\n%s", types, v.stdout.String())
+	}
+}
+
+// TestDevTerminalBuildError checks that a function that does not compile
+// is reported as the compiler wrote it: FILE:LINE:COL at the start of a
+// line, not quoted in logfmt.
+func TestDevTerminalBuildError(t *testing.T) {
+	dir := devtermDir(t)
+	must(t, os.WriteFile(filepath.Join(dir, "fn", "shouty.js"), []byte("exports.handler = async () => {\n  return {;\n};\n"), 0o644))
+	v := start(t, "dev", dir)
+	until(t, 5*time.Second, func() bool { return strings.Contains(v.stderr.String(), "could not be built") })
+	want := "\n" + filepath.Join(dir, "fn", "shouty.js") + `:2:11: Expected identifier but found ";"` + "\n"
+	if got := v.stderr.String(); !strings.Contains(got, want) || strings.Contains(got, `problems="`) {
+		t.Errorf("stderr %q; want the compiler's line %q as is", got, want)
 	}
 }

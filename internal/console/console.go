@@ -94,6 +94,9 @@ func (c *Console) Close() {
 	c.mu.Unlock()
 	close(c.q)
 	<-c.done
+	if c.dropped > 0 { // no line came after the drops to say so
+		c.o.Out.Write(c.droppedNote())
+	}
 }
 
 // send queues b for w, or counts it dropped when the queue is full. The

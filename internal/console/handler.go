@@ -36,10 +36,7 @@ func (h *handler) Handle(_ context.Context, r slog.Record) error {
 		attrs = append(attrs, h.flatten(h.prefix, a)...)
 		return true
 	})
-	t := r.Time
-	if t.IsZero() {
-		t = h.c.o.Now()
-	}
+	t := h.c.o.Now() // Options.Now rather than the record's, as every line
 	if h.c.o.Format == FormatJSON {
 		h.c.send(h.c.o.Log, h.c.jsonLog(t, r.Level.String(), r.Message, attrs))
 		return nil

@@ -76,6 +76,8 @@ func (c *Console) jsonRequest(r Request) []byte {
 
 func (c *Console) jsonSummary(t time.Time, s Summary) []byte {
 	b := jsonStart(t, typeSummary)
+	// Every list is written, empty ones as [].
+	s.Routes, s.Schedules, s.BusRules, s.Queues = nonNil(s.Routes), nonNil(s.Schedules), nonNil(s.BusRules), nonNil(s.Queues)
 	body, _ := json.Marshal(s)
 	b = append(b, ',')
 	b = append(b, body[1:len(body)-1]...)
@@ -112,4 +114,12 @@ func appendJSONValue(b []byte, v slog.Value) []byte {
 		return strconv.AppendBool(b, v.Bool())
 	}
 	return jsonx.AppendString(b, v.String())
+}
+
+// nonNil is s, or an empty slice for nil (which JSON writes as null).
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
 }
