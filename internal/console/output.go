@@ -72,8 +72,12 @@ func stackLines(stack []string, head string) []string {
 			continue
 		}
 		for l := range strings.SplitSeq(f, "\n") {
-			if strings.TrimSpace(l) != "" {
-				out = append(out, "  "+strings.TrimLeft(l, " "))
+			switch t := strings.TrimSpace(l); {
+			case t == "":
+			case strings.HasPrefix(t, "at "): // Node's, indented four
+				out = append(out, "  "+t)
+			default: // Python's, indented as the traceback shows them
+				out = append(out, l)
 			}
 		}
 	}
