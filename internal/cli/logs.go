@@ -19,10 +19,10 @@ func runLogs(ctx context.Context, env *Env, args []string) int {
 	follow := fs.Bool("follow", false, "keep printing new events until interrupted")
 	since := fs.String("since", "10m", "the oldest events to print: a duration (10m, 2h) or an RFC 3339 time")
 	filter := fs.String("filter", "", "only events matching this filter pattern (terms that must all appear)")
-	server := adminFlags(fs)
+	server := adminFlags(env, fs)
 	pos, err := parse(fs, args)
 	if err != nil {
-		return exitUsage
+		return flagExit(err)
 	}
 	if len(pos) != 1 {
 		fmt.Fprintln(env.Stderr, "verge logs: give exactly one function or log group name")

@@ -96,7 +96,7 @@ func (c *runConfig) devFlags(fs *flag.FlagSet) {
 func (c *runConfig) setup(env *Env, fs *flag.FlagSet, args []string) int {
 	pos, err := parse(fs, args)
 	if err != nil {
-		return exitUsage
+		return flagExit(err)
 	}
 	switch {
 	case len(pos) > 1:
