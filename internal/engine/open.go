@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -153,9 +154,20 @@ func Open(o Options) (e *Engine, err error) {
 			awsapi.Register(mux, lambdas, e.events)
 			mux.Handle("GET "+logs.Path, logs.Handler(e.logs))
 			e.events.routes(mux)
-		}, Refuse: refuseAWS})
+		}, Endpoints: routedEndpoints(), Refuse: refuseAWS})
 	e.listeners.viewerHandler = gw.Front(e.edge)
 	return e, nil
+}
+
+// routedEndpoints describe what Routes adds to the admin listener, for its
+// index.
+func routedEndpoints() []admin.Endpoint {
+	method, path, _ := strings.Cut(awsapi.PathInvoke, " ")
+	return []admin.Endpoint{
+		{Method: method, Path: path, About: "AWS Lambda Invoke (verge invoke, aws lambda invoke, the AWS SDKs)"},
+		{Method: "GET", Path: logs.Path, About: "a log group's events, newline-delimited JSON (verge logs)"},
+		{Method: "POST", Path: "/", About: "Amazon EventBridge PutEvents, X-Amz-Target: AWSEvents.PutEvents (verge put-events, aws events put-events)"},
+	}
 }
 
 // refuseAWS writes a refusal of the admin listener's AWS APIs in their own
