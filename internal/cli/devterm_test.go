@@ -146,3 +146,56 @@ func TestDevTerminalBuildError(t *testing.T) {
 		t.Errorf("stderr %q; want the compiler's line %q as is", got, want)
 	}
 }
+
+// TestExitCodes checks the exit codes and messages of help, version and
+// mistyped commands.
+func TestExitCodes(t *testing.T) {
+	type tc struct {
+		name   string
+		args   []string
+		code   int
+		stdout string
+		stderr string
+	}
+	for _, c := range []tc{
+		{"--version", []string{"--version"}, 0, "verge dev", ""},
+		{"version", []string{"version"}, 0, "verge dev", ""},
+		{"help", []string{"help"}, 0, "Commands:", ""},
+		{"--help", []string{"--help"}, 0, "Commands:", ""},
+		{"help COMMAND", []string{"help", "invoke"}, 0, "", "Usage: verge invoke"},
+		{"help of an unknown command", []string{"help", "invok"}, 2, "", `did you mean "invoke"?`},
+		{"COMMAND -h", []string{"logs", "-h"}, 0, "", "-format string"},
+		{"COMMAND --help", []string{"dev", "--help"}, 0, "", "-log-format string"},
+		{"put-events --help", []string{"put-events", "--help"}, 0, "", "Usage: verge put-events"},
+		{"serve has no dev flags", []string{"serve", "--quiet"}, 2, "", "flag provided but not defined: -quiet"},
+		{"bad log format", []string{"dev", "--log-format", "xml"}, 2, "", `--log-format "xml"`},
+		{"typo", []string{"devv"}, 2, "", `unknown command "devv"; did you mean "dev"?`},
+		{"transposition", []string{"ivnoke"}, 2, "", `did you mean "invoke"?`},
+		{"far off", []string{"deploy"}, 2, "", "unknown command \"deploy\"\n"},
+	} {
+		code, stdout, stderr := run(t, c.args...)
+		if code != c.code || !strings.Contains(stdout, c.stdout) || !strings.Contains(stderr, c.stderr) {
+			t.Errorf("%s: exit %d, stdout %q, stderr %q; want %d, %q, %q", c.name, code, stdout, stderr, c.code, c.stdout, c.stderr)
+		}
+	}
+}
+
+// TestVergeAdmin checks that $VERGE_ADMIN is the client commands' default
+// admin address, as an address or a URL, and that --admin overrides it.
+func TestVergeAdmin(t *testing.T) {
+	v := start(t, "serve", stackDir(t, siteYAML))
+	for _, env := range []string{v.admin, "http://" + v.admin + "/"} {
+		var out, errb lockedBuffer
+		getenv := func(k string) string {
+			return map[string]string{"VERGE_ADMIN": env, "VERGE_ADMIN_TOKEN": v.token}[k]
+		}
+		code := Run(t.Context(), &Env{Stdout: &out, Stderr: &errb, Getenv: getenv}, []string{"invalidate", "/*"})
+		if code != 0 {
+			t.Errorf("VERGE_ADMIN=%s invalidate: %d %s", env, code, errb.String())
+		}
+		code = Run(t.Context(), &Env{Stdout: &out, Stderr: &errb, Getenv: getenv}, []string{"invalidate", "/*", "--admin", "127.0.0.1:1"})
+		if code != 1 {
+			t.Errorf("--admin over VERGE_ADMIN: %d %s; want 1 (nothing listens)", code, errb.String())
+		}
+	}
+}
