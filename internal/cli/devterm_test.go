@@ -199,3 +199,14 @@ func TestVergeAdmin(t *testing.T) {
 		}
 	}
 }
+
+func TestDialable(t *testing.T) {
+	for in, want := range map[string]string{
+		":9000": "127.0.0.1:9000", "0.0.0.0:9000": "127.0.0.1:9000", "[::]:9000": "127.0.0.1:9000",
+		"127.0.0.1:9000": "127.0.0.1:9000", "10.1.2.3:80": "10.1.2.3:80", "nonsense": "nonsense",
+	} {
+		if got := dialable(in); got != want {
+			t.Errorf("dialable(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
