@@ -99,7 +99,9 @@ func run(n int, gap time.Duration) error {
 	done := make(chan int, 1)
 	env := &cli.Env{Stdout: term, Stderr: io.Discard, Getenv: func(string) string { return "" },
 		Ready: func(listen, _ string) { ready <- listen }}
-	go func() { done <- cli.Run(ctx, env, []string{"dev", dir, "--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0"}) }()
+	go func() {
+		done <- cli.Run(ctx, env, []string{"dev", dir, "--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0"})
+	}()
 	var listen string
 	select {
 	case listen = <-ready:

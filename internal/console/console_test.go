@@ -197,7 +197,6 @@ func openPTY(t *testing.T) *os.File {
 	return s
 }
 
-
 // TestDrops checks that a Console whose writer is stuck drops lines
 // rather than block, and says how many.
 func TestDrops(t *testing.T) {

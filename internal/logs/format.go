@@ -2,8 +2,8 @@ package logs
 
 import (
 	"crypto/rand"
-	"encoding/json"
 	"encoding/hex"
+	"encoding/json"
 	"strings"
 	"time"
 )
