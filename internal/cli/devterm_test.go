@@ -95,6 +95,14 @@ func TestDevTerminal(t *testing.T) {
 			t.Errorf("the dev output has %q:\n%s", unwanted, out())
 		}
 	}
+
+	// A reload that changes the routes prints the table again.
+	stack := strings.Replace(devtermStack, "path: /shout, method: GET}", "path: /shout, method: GET}\n        - type: http-api-gateway\n          properties: {httpApiGatewayName: api, path: /yell, method: POST}", 1)
+	must(t, os.WriteFile(filepath.Join(dir, "verge.yaml"), []byte(stack), 0o644))
+	until(t, 10*time.Second, func() bool { return strings.Contains(out(), "api  POST  /yell   -> shouty") })
+	if n := strings.Count(out(), "schedules\n"); n != 2 {
+		t.Errorf("the table was printed %d times; want 2 (start, changed routes):\n%s", n, out())
+	}
 }
 
 // TestDevTerminalJSON checks that --log-format json writes only JSON
