@@ -51,7 +51,7 @@ func TestDevTerminal(t *testing.T) {
 	dir := devtermDir(t)
 	v := start(t, "dev", dir)
 	out := v.stdout.String
-	until(t, 5*time.Second, func() bool { return strings.Contains(out(), "schedules") })
+	until(t, 15*time.Second, func() bool { return strings.Contains(out(), "schedules") })
 	for _, want := range []string{"routes", "api  GET", "/shout", "-> shouty", "schedules", "rate(1 day)"} {
 		if !strings.Contains(out(), want) {
 			t.Errorf("the startup output lacks %q:\n%s", want, out())
@@ -72,7 +72,7 @@ func TestDevTerminal(t *testing.T) {
 	if code := get("?fail=1"); code != http.StatusBadGateway { // Verge's answer to a function error
 		t.Fatalf("GET /shout?fail=1: %d", code)
 	}
-	until(t, 5*time.Second, func() bool {
+	until(t, 15*time.Second, func() bool {
 		return strings.Contains(out(), "shouty broke") && strings.Count(out(), "GET api.localhost/shout") >= 2
 	})
 	for _, want := range []string{
@@ -116,7 +116,7 @@ func TestDevTerminalJSON(t *testing.T) {
 	resp, err := http.DefaultClient.Do(req)
 	must(t, err)
 	resp.Body.Close()
-	until(t, 5*time.Second, func() bool { return strings.Contains(v.stdout.String(), "shouty broke") })
+	until(t, 15*time.Second, func() bool { return strings.Contains(v.stdout.String(), "shouty broke") })
 	v.stop()
 	types := map[string]int{}
 	sc := bufio.NewScanner(strings.NewReader(v.stdout.String()))
@@ -148,7 +148,7 @@ func TestDevTerminalBuildError(t *testing.T) {
 	dir := devtermDir(t)
 	must(t, os.WriteFile(filepath.Join(dir, "fn", "shouty.js"), []byte("exports.handler = async () => {\n  return {;\n};\n"), 0o644))
 	v := start(t, "dev", dir)
-	until(t, 5*time.Second, func() bool { return strings.Contains(v.stderr.String(), "could not be built") })
+	until(t, 15*time.Second, func() bool { return strings.Contains(v.stderr.String(), "could not be built") })
 	want := "\n" + filepath.Join(dir, "fn", "shouty.js") + `:2:11: Expected identifier but found ";"` + "\n"
 	if got := v.stderr.String(); !strings.Contains(got, want) || strings.Contains(got, `problems="`) {
 		t.Errorf("stderr %q; want the compiler's line %q as is", got, want)
