@@ -42,6 +42,8 @@ type Config struct {
 	// Routes, when set, adds more endpoints (the Lambda API, logs) to the
 	// admin listener, behind the same token check.
 	Routes func(mux *http.ServeMux)
+	// Endpoints describe what Routes adds, for the index at /.
+	Endpoints []Endpoint
 	// Refuse, when set, writes a refusal in the error shape of the protocol
 	// r speaks (the AWS APIs, whose SDKs read their own) and reports
 	// whether r spoke one; otherwise the admin API's error is written.
@@ -67,6 +69,7 @@ func New(c Config) http.Handler {
 	if c.Routes != nil {
 		c.Routes(mux)
 	}
+	mux.Handle("GET "+PathIndex, indexHandler(c))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { writeError(w, errNotFound, r.URL.Path) })
 	return authenticate(c, mux)
 }

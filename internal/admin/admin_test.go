@@ -46,6 +46,7 @@ func newAdmin(t *testing.T, token string) http.Handler {
 		Routes: func(mux *http.ServeMux) {
 			mux.HandleFunc("POST /2015-03-31/functions/{name}/invocations", func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("{}")) })
 		},
+		Endpoints: []Endpoint{{Method: "GET", Path: "/logs", About: "logs"}},
 		Refuse: func(w http.ResponseWriter, r *http.Request, f Refusal) bool {
 			if !strings.HasPrefix(r.URL.Path, "/2015-03-31/") {
 				return false
@@ -196,5 +197,33 @@ func TestAdminEmptyTokenRefusesAll(t *testing.T) {
 		if rec.Code != http.StatusUnauthorized {
 			t.Errorf("%q: %d, want 401", auth, rec.Code)
 		}
+	}
+}
+
+// TestAdminIndex: GET / lists the endpoints, the admin API's own and those
+// Config.Endpoints describe, without a token (it tells only paths); a
+// query-protocol call to / is not the index.
+func TestAdminIndex(t *testing.T) {
+	h := newAdmin(t, testToken)
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+	var ix index
+	if err := json.Unmarshal(rec.Body.Bytes(), &ix); rec.Code != 200 || err != nil {
+		t.Fatalf("GET /: %d %s (%v)", rec.Code, rec.Body.String(), err)
+	}
+	paths := map[string]bool{}
+	for _, e := range ix.Endpoints {
+		paths[e.Method+" "+e.Path] = true
+	}
+	for _, want := range []string{"GET /healthz", "GET /cache/stats", "POST /invalidations", "GET /metrics", "GET /async",
+		"POST /schedules/{function}/trigger", "GET /logs"} {
+		if !paths[want] {
+			t.Errorf("the index lacks %s: %s", want, rec.Body.String())
+		}
+	}
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/?Action=ListQueues", nil))
+	if rec.Code != http.StatusUnauthorized {
+		t.Errorf("GET /?Action=… without a token: %d; want 401", rec.Code)
 	}
 }

@@ -26,11 +26,12 @@ const (
 
 // authenticate lets through requests that carry the token, as a bearer
 // token or as the secret of a SigV4 signature. GET /healthz needs none:
-// load balancers and supervisors probe it, and it tells only "ok".
+// load balancers and supervisors probe it, and it tells only "ok"; nor
+// does the index at /, which lists paths only.
 // An empty token lets nothing through.
 func authenticate(c Config, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == PathHealth && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+		if r.URL.Path == PathHealth && (r.Method == http.MethodGet || r.Method == http.MethodHead) || isIndex(r) {
 			next.ServeHTTP(w, r)
 			return
 		}

@@ -17,6 +17,10 @@ const tokenFile = "admin-token"
 // defaultData is the data folder of a stack in the current folder.
 const defaultData = ".verge"
 
+// envAdmin names the variable that gives client commands the admin API's
+// address.
+const envAdmin = "VERGE_ADMIN"
+
 // adminClient is how client commands (invalidate, invoke, logs, trigger,
 // put-events) reach a running server: its admin address and token.
 type adminClient struct {
@@ -25,10 +29,16 @@ type adminClient struct {
 	token string
 }
 
-// adminFlags registers --admin, --data and --token on fs.
-func adminFlags(fs *flag.FlagSet) *adminClient {
+// adminFlags registers --admin, --data and --token on fs; $VERGE_ADMIN
+// is --admin's default, so a shell pointed at one server once needs no
+// flags.
+func adminFlags(env *Env, fs *flag.FlagSet) *adminClient {
 	a := &adminClient{}
-	fs.StringVar(&a.addr, "admin", defaultAdmin, "the running server's admin API address")
+	addr := strings.TrimSuffix(strings.TrimPrefix(env.Getenv(envAdmin), "http://"), "/") // an address or its URL
+	if addr == "" {
+		addr = defaultAdmin
+	}
+	fs.StringVar(&a.addr, "admin", addr, "the running server's admin API address; $"+envAdmin+" sets the default")
 	fs.StringVar(&a.data, "data", defaultData, "the running server's data folder, where it writes the admin token")
 	fs.StringVar(&a.token, "token", "", "the admin token (default $VERGE_ADMIN_TOKEN, else DATA/"+tokenFile+")")
 	return a

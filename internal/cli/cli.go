@@ -5,15 +5,19 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/signal"
+	"slices"
 	"sort"
 	"syscall"
 
 	"github.com/verge-edge/verge/internal/sandbox"
+	"github.com/verge-edge/verge/internal/suggest"
 )
 
 // Exit codes.
@@ -66,20 +70,49 @@ func Main() {
 // Run runs one command line and returns its exit code. Cancelling ctx stops
 // a running server gracefully.
 func Run(ctx context.Context, env *Env, args []string) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+	switch {
+	case len(args) == 0:
 		usage(env.Stderr)
-		if len(args) == 0 {
-			return exitUsage
-		}
+		return exitUsage
+	case args[0] == "-h" || args[0] == "-help" || args[0] == "--help":
+		usage(env.Stdout)
 		return exitOK
+	case args[0] == "help" && len(args) > 1: // verge help COMMAND: its flags
+		if _, ok := commands[args[1]]; ok {
+			return Run(ctx, env, []string{args[1], "-h"})
+		}
+		return unknown(env, args[1])
+	case args[0] == "help":
+		usage(env.Stdout)
+		return exitOK
+	case args[0] == "-version" || args[0] == "--version" || args[0] == "-v":
+		return runVersion(ctx, env, nil)
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {
-		fmt.Fprintf(env.Stderr, "verge: unknown command %q\n\n", args[0])
-		usage(env.Stderr)
-		return exitUsage
+		return unknown(env, args[0])
 	}
 	return cmd.run(ctx, env, args[1:])
+}
+
+// unknown reports an unknown command and the nearest known one.
+func unknown(env *Env, name string) int {
+	fmt.Fprintf(env.Stderr, "verge: unknown command %q", name)
+	if near := suggest.Nearest(name, slices.Collect(maps.Keys(commands))); near != "" {
+		fmt.Fprintf(env.Stderr, "; did you mean %q?", near)
+	}
+	fmt.Fprint(env.Stderr, "\n\n")
+	usage(env.Stderr)
+	return exitUsage
+}
+
+// flagExit is the exit code of a command line that did not parse: 0 for
+// -h or --help, which asked for the usage printed.
+func flagExit(err error) int {
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	return exitUsage
 }
 
 func usage(w io.Writer) {
@@ -92,7 +125,7 @@ func usage(w io.Writer) {
 	for _, n := range names {
 		fmt.Fprintf(w, "  %-14s %s\n", n, commands[n].summary)
 	}
-	fmt.Fprintln(w, "\nRun 'verge COMMAND -h' for a command's flags.")
+	fmt.Fprintln(w, "\nRun 'verge COMMAND -h' (or 'verge help COMMAND') for a command's flags, 'verge --version' for the version.")
 }
 
 // parse parses flags that may come before or after positional arguments

@@ -460,6 +460,9 @@ func TestQuickstart(t *testing.T) {
 		{"logs filtered", []string{"logs", "hello", "--filter", "REPORT"}, 0, "Billed Duration", ""},
 		{"logs of nothing", []string{"logs", "nope"}, 2, "", "nope"},
 		{"logs bad since", []string{"logs", "hello", "--since", "yesterday-ish"}, 2, "", "--since"},
+		{"logs detailed", []string{"logs", "hello", "--format", "detailed", "--filter", "START"}, 0, "/[$LATEST]", ""},
+		{"logs json", []string{"logs", "hello", "--format", "json", "--filter", "START"}, 0, `"stream":"20`, ""},
+		{"logs bad format", []string{"logs", "hello", "--format", "long"}, 2, "", "want short, detailed or json"},
 	} {
 		code, stdout, stderr := v.run(t, c.args...)
 		if code != c.code || !strings.Contains(stdout, c.stdout) || !strings.Contains(stderr, c.stderr) {

@@ -21,10 +21,15 @@ func runEngine(ctx context.Context, env *Env, name string, args []string, watch 
 	var c runConfig
 	fs := newFlagSet(env, name, name+" [DIR] [flags]")
 	c.flags(fs)
+	if watch {
+		c.devFlags(fs)
+	}
 	if code := c.setup(env, fs, args); code >= 0 {
 		return code
 	}
 	c.watch = watch
-	fmt.Fprintf(env.Stdout, "verge %s: %s\n", name, c.path)
+	if c.logFormat != "json" { // JSON output is JSON lines only
+		fmt.Fprintf(env.Stdout, "verge %s: %s\n", name, c.path)
+	}
 	return c.run(ctx, env)
 }

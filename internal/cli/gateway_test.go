@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 )
@@ -434,5 +435,18 @@ func TestGatewayBehindCDN(t *testing.T) {
 	}
 	if strings.Join(a.MultiValueQueryStringParameters["k"], ",") != "1,2" || len(a.MultiValueHeaders["host"]) != 1 || a.Headers != nil {
 		t.Errorf("multi-value event: query %v, headers %v / %v", a.MultiValueQueryStringParameters, a.MultiValueHeaders, a.Headers)
+	}
+
+	// The dev terminal: the *.localhost note, and a line per request from
+	// the one access log, CDN and own-address door alike.
+	until(t, 5*time.Second, func() bool { return strings.Contains(v.stdout.String(), "GET "+lbAddr+"/p?k=1&k=2 200 - ") })
+	for _, want := range []string{"Python, Node's fetch and wget do not", "api   > GET api.localhost/users/7?a=1&b=2 200 Miss ",
+		"site  > GET site.localhost/api/x 200 Miss ", "site  > GET site.localhost/ 200 "} {
+		if !strings.Contains(v.stdout.String(), want) {
+			t.Errorf("the dev output lacks %q:\n%s", want, v.stdout.String())
+		}
+	}
+	if strings.Count(v.stdout.String(), "/api/x") != 1 {
+		t.Errorf("a CDN's request to its gateway origin was logged twice:\n%s", v.stdout.String())
 	}
 }

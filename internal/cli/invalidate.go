@@ -16,10 +16,10 @@ import (
 func runInvalidate(ctx context.Context, env *Env, args []string) int {
 	fs := newFlagSet(env, "invalidate", "invalidate [--stack NAME] [--admin ADDR] [--data DIR] PATH...")
 	dist := fs.String("stack", "", "the distribution (CDN resource name); all when empty")
-	server := adminFlags(fs)
+	server := adminFlags(env, fs)
 	paths, err := parse(fs, args)
 	if err != nil {
-		return exitUsage
+		return flagExit(err)
 	}
 	if len(paths) == 0 {
 		fs.Usage()

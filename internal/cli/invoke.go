@@ -27,10 +27,10 @@ func runInvoke(ctx context.Context, env *Env, args []string) int {
 	payloadFile := fs.String("payload-file", "", `a file holding the event ("-" for standard input)`)
 	qualifier := fs.String("qualifier", "", "the version to run ($LATEST or a number)")
 	showLog := fs.Bool("log", false, "print the end of the invocation's log (4 KB) on standard error")
-	server := adminFlags(fs)
+	server := adminFlags(env, fs)
 	pos, err := parse(fs, args)
 	if err != nil {
-		return exitUsage
+		return flagExit(err)
 	}
 	if len(pos) != 1 {
 		fmt.Fprintln(env.Stderr, "verge invoke: give exactly one function name")

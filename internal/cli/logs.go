@@ -12,17 +12,19 @@ import (
 	"github.com/verge-edge/verge/internal/logs"
 )
 
-// runLogs: verge logs NAME [--follow] [--since 10m] [--filter TEXT]. NAME is
-// a function (its group /aws/lambda/NAME) or a whole group name.
+// runLogs: verge logs NAME [--follow] [--since 10m] [--filter TEXT]
+// [--format short|detailed|json]. NAME is a function (its group
+// /aws/lambda/NAME) or a whole group name.
 func runLogs(ctx context.Context, env *Env, args []string) int {
-	fs := newFlagSet(env, "logs", "logs NAME [--follow] [--since 10m] [--filter TEXT] [--admin ADDR] [--data DIR]")
+	fs := newFlagSet(env, "logs", "logs NAME [--follow] [--since 10m] [--filter TEXT] [--format short|detailed|json] [--admin ADDR] [--data DIR]")
+	format := fs.String("format", logs.FormatShort, "short (time and message), detailed (time, log stream and message) or json, as aws logs tail --format")
 	follow := fs.Bool("follow", false, "keep printing new events until interrupted")
 	since := fs.String("since", "10m", "the oldest events to print: a duration (10m, 2h) or an RFC 3339 time")
 	filter := fs.String("filter", "", "only events matching this filter pattern (terms that must all appear)")
-	server := adminFlags(fs)
+	server := adminFlags(env, fs)
 	pos, err := parse(fs, args)
 	if err != nil {
-		return exitUsage
+		return flagExit(err)
 	}
 	if len(pos) != 1 {
 		fmt.Fprintln(env.Stderr, "verge logs: give exactly one function or log group name")
@@ -31,6 +33,10 @@ func runLogs(ctx context.Context, env *Env, args []string) int {
 	from, err := logs.ParseTime(*since, time.Now())
 	if err != nil {
 		fmt.Fprintln(env.Stderr, "verge logs: --since:", err)
+		return exitUsage
+	}
+	if _, ok := logs.FormatAs(*format, logs.Event{}); !ok {
+		fmt.Fprintf(env.Stderr, "verge logs: --format %q: want short, detailed or json\n", *format)
 		return exitUsage
 	}
 	if _, err := logs.ParseFilter(*filter); err != nil {
@@ -48,7 +54,8 @@ func runLogs(ctx context.Context, env *Env, args []string) int {
 	}
 	err = logs.Fetch(ctx, http.DefaultClient, server.url(env, logs.Path), token, logs.Query{Since: from, Filter: *filter}, group, *follow,
 		func(ev logs.Event) error {
-			_, err := fmt.Fprintln(env.Stdout, logs.Format(ev))
+			line, _ := logs.FormatAs(*format, ev)
+			_, err := fmt.Fprintln(env.Stdout, line)
 			return err
 		})
 	switch {

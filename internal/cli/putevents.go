@@ -24,11 +24,11 @@ func runPutEvents(ctx context.Context, env *Env, args []string) int {
 	fs.StringVar(&e.DetailType, "detail-type", "", "the event's detail-type")
 	fs.StringVar(&e.Detail, "detail", "", "the event's detail, a JSON object")
 	fs.StringVar(&e.EventBusName, "bus", "", "the event bus (default: the default bus)")
-	server := adminFlags(fs)
-	if rest, err := parse(fs, args); err != nil || len(rest) > 0 {
-		if err == nil {
-			fs.Usage()
-		}
+	server := adminFlags(env, fs)
+	if rest, err := parse(fs, args); err != nil {
+		return flagExit(err)
+	} else if len(rest) > 0 {
+		fs.Usage()
 		return exitUsage
 	}
 	entries, err := putEntries(*file, e)

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/verge-edge/verge/internal/cfheader"
+	"github.com/verge-edge/verge/internal/console"
 	"github.com/verge-edge/verge/internal/engine"
 	"github.com/verge-edge/verge/internal/errs"
 	"github.com/verge-edge/verge/internal/functions"
@@ -55,6 +56,10 @@ type runConfig struct {
 	geoip         string
 	natsURL       string
 	asyncRetry    string
+	quiet         bool
+	logFormat     string
+	// con is dev's terminal; nil for serve, which logs as slog's text.
+	con *console.Console
 }
 
 func (c *runConfig) flags(fs *flag.FlagSet) {
@@ -81,11 +86,17 @@ func (c *runConfig) flags(fs *flag.FlagSet) {
 	fs.DurationVar(&c.shutdownIn, "shutdown-timeout", 10*time.Second, "how long a graceful shutdown waits for requests in flight")
 }
 
+// devFlags registers the flags of dev's terminal.
+func (c *runConfig) devFlags(fs *flag.FlagSet) {
+	fs.BoolVar(&c.quiet, "quiet", false, "print only errors and the startup summary, not every log line and request")
+	fs.StringVar(&c.logFormat, "log-format", string(console.FormatText), "text, or json: one JSON object per line")
+}
+
 // setup parses args into c; a non-negative code means stop with it.
 func (c *runConfig) setup(env *Env, fs *flag.FlagSet, args []string) int {
 	pos, err := parse(fs, args)
 	if err != nil {
-		return exitUsage
+		return flagExit(err)
 	}
 	switch {
 	case len(pos) > 1:
@@ -105,6 +116,10 @@ func (c *runConfig) setup(env *Env, fs *flag.FlagSet, args []string) int {
 	}
 	if _, err := c.retryDelays(); err != nil {
 		fmt.Fprintf(env.Stderr, "verge %s: %v\n", fs.Name(), err)
+		return exitUsage
+	}
+	if f := console.Format(c.logFormat); f != "" && f != console.FormatText && f != console.FormatJSON {
+		fmt.Fprintf(env.Stderr, "verge %s: --log-format %q: want text or json\n", fs.Name(), c.logFormat)
 		return exitUsage
 	}
 	return -1
@@ -136,6 +151,17 @@ func (c *runConfig) givenToken(env *Env, cmd string) error {
 // run runs the stack until ctx ends.
 func (c *runConfig) run(ctx context.Context, env *Env) int {
 	logger := slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	if c.watch {
+		// Text keeps Verge's own messages on stderr; JSON is one stream.
+		logw := env.Stderr
+		if c.logFormat == string(console.FormatJSON) {
+			logw = env.Stdout
+		}
+		c.con = console.New(console.Options{Out: env.Stdout, Log: logw, Format: console.Format(c.logFormat),
+			Color: console.Colorful(env.Stdout, env.Getenv), Quiet: c.quiet})
+		defer c.con.Close() // after the engine's, deferred below: its last lines
+		logger = slog.New(c.con.Handler(slog.LevelInfo))
+	}
 	plan, err := stack.Load(c.path)
 	if err != nil {
 		return reportStackError(env, err)
@@ -182,7 +208,7 @@ func (c *runConfig) run(ctx context.Context, env *Env) int {
 	}
 	// Watch before saying we are ready: a change saved right after must not be missed.
 	if c.watch {
-		w, err := newWatcher(eng, logger, c.data)
+		w, err := newWatcher(eng, logger, c.con, c.data)
 		if err != nil {
 			logger.Warn("file watching is off", "err", err)
 		} else {
@@ -199,6 +225,9 @@ func (c *runConfig) run(ctx context.Context, env *Env) int {
 		}
 	}
 	c.printURLs(env, eng, listen, adminAddr)
+	if c.con != nil {
+		c.con.Summary(summarize(eng.Plan(), eng.Hosts()))
+	}
 	if env.Ready != nil {
 		env.Ready(listen, adminAddr)
 	}
@@ -254,10 +283,14 @@ func (c *runConfig) open(env *Env, logger *slog.Logger) (eng *engine.Engine, clo
 		return nil, nil, exitFail
 	}
 	c.limitMemory(env)
-	eng, err = engine.Open(engine.Options{Data: c.data, Name: c.name, CacheMemory: int64(c.memory), CacheDisk: int64(c.disk),
+	o := engine.Options{Data: c.data, Name: c.name, CacheMemory: int64(c.memory), CacheDisk: int64(c.disk),
 		AccessLog: alog, Country: country, Logger: logger, IdleTimeout: c.fnIdle, Concurrency: c.fnConc,
 		FunctionLimits: jsfn.Limits{Compute: c.fnCompute, Memory: int64(c.fnMemory)},
-		NATSURL:        c.natsURL, Retry: retry, Token: c.token, NoFastPath: c.noFastPath})
+		NATSURL:        c.natsURL, Retry: retry, Token: c.token, NoFastPath: c.noFastPath}
+	if c.con != nil {
+		o.Tap, o.Requests = c.con, requestLine(c.con)
+	}
+	eng, err = engine.Open(o)
 	if err != nil {
 		closeLog()
 		closeGeo()
@@ -331,22 +364,60 @@ func (c *runConfig) openAccessLog(env *Env) (io.Writer, func(), error) {
 	return f, func() { f.Close() }, nil
 }
 
+// printURLs says where the stack answers: each CDN and front door, the
+// admin API and its token file, and the front doors' own listen addresses.
 func (c *runConfig) printURLs(env *Env, eng *engine.Engine, listen, adminAddr string) {
 	_, port, _ := net.SplitHostPort(listen)
 	hosts := eng.Hosts()
+	type line struct{ name, url, about string }
+	var lines []line
+	named := false // a URL names a *.localhost host
 	for _, n := range slices.Sorted(maps.Keys(hosts)) {
 		url := "http://" + listen + "/"
 		if h := hosts[n]; h != "" {
-			url = "http://" + h + ":" + port + "/"
+			url, named = "http://"+h+":"+port+"/", true
 		}
-		fmt.Fprintf(env.Stdout, "  %-16s %s\n", n, url)
+		lines = append(lines, line{n, url, ""})
 	}
-	fmt.Fprintf(env.Stdout, "  %-16s http://%s/ (health, cache stats, invalidations, metrics)\n", "admin", adminAddr)
-	fmt.Fprintf(env.Stdout, "  %-16s %s\n", "admin-token", filepath.Join(c.data, tokenFile))
+	lines = append(lines, line{"admin", "http://" + adminAddr + "/", " (health, cache stats, invalidations, metrics: / lists them)"},
+		line{"admin-token", filepath.Join(c.data, tokenFile), ""})
 	doors := eng.Doors()
 	for _, n := range slices.Sorted(maps.Keys(doors)) {
-		fmt.Fprintf(env.Stdout, "  %-16s http://%s/\n", n, doors[n])
+		lines = append(lines, line{n, "http://" + dialable(doors[n]) + "/", ""})
 	}
+	if c.con != nil && c.logFormat == string(console.FormatJSON) {
+		for _, l := range lines {
+			c.con.Endpoint(l.name, l.url)
+		}
+		return
+	}
+	for _, l := range lines {
+		fmt.Fprintf(env.Stdout, "  %-16s %s%s\n", l.name, l.url, l.about)
+	}
+	if named {
+		fmt.Fprintln(env.Stdout, localhostNote(listen))
+	}
+}
+
+// localhostNote explains *.localhost names to those whose client cannot
+// resolve them.
+func localhostNote(listen string) string {
+	return "  note: browsers and curl resolve *.localhost to this machine; Python, Node's fetch and wget do not:\n" +
+		"        call http://" + dialable(listen) + "/ with the Host header, or give the front door its own\n" +
+		"        address (listen: 127.0.0.1:PORT in its properties)"
+}
+
+// dialable is addr with an unspecified host (":9000", "0.0.0.0:9000")
+// replaced by the loopback address, which a client can dial.
+func dialable(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return addr
+	}
+	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+		return net.JoinHostPort("127.0.0.1", port)
+	}
+	return addr
 }
 
 // devRetry are the delays before an asynchronous event's retries in dev:

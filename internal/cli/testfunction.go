@@ -14,7 +14,8 @@ import (
 
 // runTestFunction: verge test-function FILE --event EVENT.json [flags]: runs
 // one event through a cdn-function offline and prints what
-// `aws cloudfront test-function` prints.
+// `aws cloudfront test-function` prints. It exits 1 when the function
+// throws, runs out of budget or does not compile.
 func runTestFunction(ctx context.Context, env *Env, args []string) int {
 	fs := newFlagSet(env, "test-function", "test-function FILE --event EVENT.json [flags]")
 	eventFile := fs.String("event", "", "the test event (CloudFront Functions event 1.0, JSON)")
@@ -25,7 +26,7 @@ func runTestFunction(ctx context.Context, env *Env, args []string) int {
 	compute := fs.Duration("compute", 0, "the compute budget ComputeUtilization is measured against (default 5ms)")
 	pos, err := parse(fs, args)
 	if err != nil {
-		return exitUsage
+		return flagExit(err)
 	}
 	bad := func(format string, a ...any) int {
 		fmt.Fprintf(env.Stderr, "verge test-function: "+format+"\n", a...)
@@ -66,6 +67,11 @@ func runTestFunction(ctx context.Context, env *Env, args []string) int {
 	res := testRun(ctx, src, jsfn.Runtime(*runtime), jsfn.Limits{Compute: *compute}, event, eventType, opts)
 	out, _ := json.MarshalIndent(map[string]cff.TestResult{"TestResult": res}, "", "  ")
 	fmt.Fprintln(env.Stdout, string(out))
+	if res.FunctionErrorMessage != "" {
+		// The output is TestFunction's, error included; the exit code
+		// lets a script or CI step notice.
+		return exitFail
+	}
 	return exitOK
 }
 

@@ -50,11 +50,11 @@ async function handler(event) {
 	}
 	for _, c := range []tc{
 		{"adds a header", []string{clientIP, "--event", event}, 0, `"true-client-ip":{"value":"0.0.0.0"}`, "", "ip 0.0.0.0"},
-		{"throw is reported, not an exit code", []string{throws, "--event", event}, 0, "", "Error: nope", ""},
+		{"a throw is reported, and exits 1", []string{throws, "--event", event}, 1, "", "Error: nope", ""},
 		{"frozen clock", []string{clock, "--event", event, "--now", "2030-01-02T03:04:05Z"}, 0, `2030-01-02T03:04:05.000Z`, "", ""},
 		{"key-value store", []string{kvs, "--event", event, "--kvs", data}, 0, `"uri":"/moved.html"`, "", ""},
-		{"runtime 1.0 has no cloudfront module", []string{kvs, "--event", event, "--kvs", data, "--runtime", "cloudfront-js-1.0"}, 0, "", "", ""},
-		{"syntax error", []string{syntax, "--event", event}, 0, "", "SyntaxError", ""},
+		{"runtime 1.0 has no cloudfront module", []string{kvs, "--event", event, "--kvs", data, "--runtime", "cloudfront-js-1.0"}, 1, "", "", ""},
+		{"syntax error", []string{syntax, "--event", event}, 1, "", "SyntaxError", ""},
 		{"missing file", []string{filepath.Join(dir, "none.js"), "--event", event}, 2, "", "", ""},
 		{"invalid event", []string{clientIP, "--event", notJSON}, 2, "", "", ""},
 		{"viewer-response stage needs a response", []string{clientIP, "--event", event, "--stage", "viewer-response"}, 2, "", "", ""},
@@ -66,7 +66,7 @@ async function handler(event) {
 			t.Errorf("%s: exit %d, want %d (%s)", c.name, code, c.code, stderr)
 			continue
 		}
-		if code != 0 {
+		if code == exitUsage {
 			if strings.Count(strings.TrimSpace(stderr), "\n") > 0 || stderr == "" {
 				t.Errorf("%s: want a short reason, got %q", c.name, stderr)
 			}

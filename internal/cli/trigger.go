@@ -16,10 +16,10 @@ import (
 // schedules now, each with the Scheduled Event of this instant.
 func runTrigger(ctx context.Context, env *Env, args []string) int {
 	fs := newFlagSet(env, "trigger", "trigger [--admin ADDR] [--data DIR] FUNCTION")
-	server := adminFlags(fs)
+	server := adminFlags(env, fs)
 	rest, err := parse(fs, args)
 	if err != nil {
-		return exitUsage
+		return flagExit(err)
 	}
 	if len(rest) != 1 {
 		fs.Usage()

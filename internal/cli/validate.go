@@ -21,7 +21,7 @@ func runValidate(ctx context.Context, env *Env, args []string) int {
 	fs := newFlagSet(env, "validate", "validate [DIR|FILE]")
 	pos, err := parse(fs, args)
 	if err != nil {
-		return exitUsage
+		return flagExit(err)
 	}
 	if len(pos) > 1 {
 		fmt.Fprintln(env.Stderr, "verge validate: at most one stack folder or file")

@@ -12,6 +12,7 @@ import (
 
 	"github.com/fsnotify/fsnotify"
 
+	"github.com/verge-edge/verge/internal/console"
 	"github.com/verge-edge/verge/internal/engine"
 	"github.com/verge-edge/verge/internal/stack"
 )
@@ -28,6 +29,7 @@ type watcher struct {
 	fsw  *fsnotify.Watcher
 	eng  *engine.Engine
 	log  *slog.Logger
+	con  *console.Console // the summary after a reload; nil for none
 	data string
 	// applyMu is held while a burst is applied; stop takes it to wait for
 	// one in progress, and stopped keeps a late timer from applying more.
@@ -39,12 +41,12 @@ type watcher struct {
 	timer   *time.Timer
 }
 
-func newWatcher(eng *engine.Engine, log *slog.Logger, data string) (*watcher, error) {
+func newWatcher(eng *engine.Engine, log *slog.Logger, con *console.Console, data string) (*watcher, error) {
 	fsw, err := fsnotify.NewWatcher()
 	if err != nil {
 		return nil, err
 	}
-	w := &watcher{fsw: fsw, eng: eng, log: log, data: data, pending: map[string]struct{}{}}
+	w := &watcher{fsw: fsw, eng: eng, log: log, con: con, data: data, pending: map[string]struct{}{}}
 	w.watchRoots(eng.Plan())
 	return w, nil
 }
@@ -199,6 +201,9 @@ func (w *watcher) applyPlan(plan *stack.Plan, done string, start time.Time) bool
 		w.log.Error("some functions could not be built; they still run their previous version", "problems", res.Problems.Error())
 	}
 	w.log.Info(done, "file", plan.File, "took", time.Since(start).Round(time.Microsecond))
+	if w.con != nil {
+		w.con.Summary(summarize(plan, w.eng.Hosts()))
+	}
 	return true
 }
 

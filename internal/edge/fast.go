@@ -284,7 +284,7 @@ func (s *Server) fastHit(bw *bufio.Writer, head, remote string) (ok, closeAfter 
 		return true, q.closeConn
 	}
 	n := s.writeFastResponse(bw, e, &q, id, start)
-	if s.alog != nil || s.m != nil {
+	if s.logging() {
 		host, _, _ := net.SplitHostPort(remote)
 		s.record(&logRecord{start: start, elapsed: time.Since(start), clientIP: host, method: q.method,
 			host: q.host, path: q.path, query: q.query, status: e.Status, bytes: n,

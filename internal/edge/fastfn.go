@@ -53,7 +53,7 @@ func (s *Server) fastFunctionHit(bw *bufio.Writer, head string, q *fastRequest, 
 	}
 	rec.result, rec.status, rec.detail = fh.result, fh.status, fh.detail
 	rec.bytes = fh.write(bw, q, c.id, e.Body)
-	if s.alog != nil || s.m != nil {
+	if s.logging() {
 		rec.elapsed = time.Since(c.start)
 		s.record(&rec)
 	}

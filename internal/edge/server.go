@@ -36,6 +36,9 @@ type Options struct {
 	// Gateway returns the handler of a front door for functions that a
 	// behaviour's origin names; nil answers those origins 502.
 	Gateway func(name string) http.Handler
+	// Requests sees every request the access log records, as it ends
+	// (the dev terminal); nil for none. It must not block.
+	Requests func(*LogLine)
 }
 
 // A Server is the CDN: an http.Handler for the viewer-facing listener.
@@ -170,7 +173,7 @@ func (s *Server) finish(ex *exchange) {
 	if !ex.wroteHeader && ex.r.Context().Err() == nil {
 		ex.WriteHeader(http.StatusOK)
 	}
-	if s.alog != nil || s.m != nil {
+	if s.logging() {
 		r := ex.r
 		rec := logRecord{start: ex.start, elapsed: time.Since(ex.start), clientIP: clientIP(r),
 			method: r.Method, host: r.Host, path: r.URL.Path, query: r.URL.RawQuery, status: ex.status,
@@ -183,13 +186,24 @@ func (s *Server) finish(ex *exchange) {
 	ex.release()
 }
 
+// logging reports whether a request's record goes anywhere.
+func (s *Server) logging() bool { return s.alog != nil || s.m != nil || s.opts.Requests != nil }
+
 // record logs and counts one request.
 func (s *Server) record(rec *logRecord) {
+	s.log1(rec)
+	if s.m != nil {
+		s.m.observe(rec)
+	}
+}
+
+// log1 writes one request to the access log and hands it to Requests.
+func (s *Server) log1(rec *logRecord) {
 	if s.alog != nil {
 		s.alog.write(rec)
 	}
-	if s.m != nil {
-		s.m.observe(rec)
+	if s.opts.Requests != nil {
+		s.opts.Requests(rec.export())
 	}
 }
 

@@ -23,6 +23,8 @@ type gatewayPart struct {
 	log     *slog.Logger
 	errLog  *log.Logger
 	metrics *edge.Metrics // counts the doors' failed Accepts
+	// logged wraps a door's handler for the access log.
+	logged func(name string, h http.Handler) http.Handler
 
 	mu    sync.Mutex
 	doors map[door]*doorServer // the live ones
@@ -74,7 +76,7 @@ func (p *gatewayPart) openDoors(plan *stack.Plan) (opened map[door]*doorServer, 
 			}
 			return nil, nil, fmt.Errorf("%s: listen %s: %w", d.name, d.addr, err)
 		}
-		srv := newServer(p.gw.Handler(d.name), p.errLog)
+		srv := newServer(p.logged(d.name, p.gw.Handler(d.name)), p.errLog)
 		opened[d] = &doorServer{ln: guard(srv, "door/"+d.name, ln, p.metrics), srv: srv}
 	}
 	return opened, keep, nil

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -65,6 +66,12 @@ type Options struct {
 	Token string
 	// NoFastPath serves every viewer through net/http (for comparison).
 	NoFastPath bool
+	// Tap sees the functions' output and errors as they happen; nil for
+	// none.
+	Tap functions.Tap
+	// Requests sees each request to the CDNs and front doors, as the access
+	// log records it; nil for none.
+	Requests func(*edge.LogLine)
 }
 
 // An Engine is a running Verge: its stores, its parts and its listeners.
@@ -117,16 +124,18 @@ func Open(o Options) (e *Engine, err error) {
 	e.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	e.metrics = edge.NewMetrics(e.reg)
 	lambdas, err := functions.New(functions.Options{DataDir: o.Data, Logs: e.logs, Logger: o.Logger, Registry: e.reg,
-		IdleTimeout: o.IdleTimeout, Concurrency: o.Concurrency})
+		IdleTimeout: o.IdleTimeout, Concurrency: o.Concurrency, Tap: o.Tap})
 	if err != nil {
 		return nil, err
 	}
 	// The gateway comes first: the edge's gateway origins call it, and it
 	// hands the viewer listener's other hosts to the edge (Front).
-	gw := gateway.New(gateway.Options{Functions: lambdas, Logger: o.Logger})
+	// Its doors log through the edge's access log, made just after.
+	logged := func(name string, h http.Handler) http.Handler { return e.edge.Logged(name, h) }
+	gw := gateway.New(gateway.Options{Functions: lambdas, Logger: o.Logger, Log: logged})
 	e.edge = edge.New(edge.Options{Name: o.Name, Store: e.store, AccessLog: o.AccessLog, Logger: o.Logger,
-		Metrics: e.metrics, Country: o.Country, Gateway: gw.Handler})
-	e.gateway = &gatewayPart{gw: gw, log: o.Logger, errLog: e.errLog, metrics: e.metrics}
+		Metrics: e.metrics, Country: o.Country, Gateway: gw.Handler, Requests: o.Requests})
+	e.gateway = &gatewayPart{gw: gw, log: o.Logger, errLog: e.errLog, metrics: e.metrics, logged: logged}
 	e.events = &eventSide{dir: filepath.Join(o.Data, "nats"), natsURL: o.NATSURL, lambdas: lambdas, logger: o.Logger,
 		reg: e.reg, retry: o.Retry, accountConc: cmp.Or(o.Concurrency, functions.DefaultAccountConcurrency)}
 	fnOpts := edgeFuncsOptions{
@@ -145,9 +154,20 @@ func Open(o Options) (e *Engine, err error) {
 			awsapi.Register(mux, lambdas, e.events)
 			mux.Handle("GET "+logs.Path, logs.Handler(e.logs))
 			e.events.routes(mux)
-		}, Refuse: refuseAWS})
+		}, Endpoints: routedEndpoints(), Refuse: refuseAWS})
 	e.listeners.viewerHandler = gw.Front(e.edge)
 	return e, nil
+}
+
+// routedEndpoints describe what Routes adds to the admin listener, for its
+// index.
+func routedEndpoints() []admin.Endpoint {
+	method, path, _ := strings.Cut(awsapi.PathInvoke, " ")
+	return []admin.Endpoint{
+		{Method: method, Path: path, About: "AWS Lambda Invoke (verge invoke, aws lambda invoke, the AWS SDKs)"},
+		{Method: "GET", Path: logs.Path, About: "a log group's events, newline-delimited JSON (verge logs)"},
+		{Method: "POST", Path: "/", About: "Amazon EventBridge PutEvents, X-Amz-Target: AWSEvents.PutEvents (verge put-events, aws events put-events)"},
+	}
 }
 
 // refuseAWS writes a refusal of the admin listener's AWS APIs in their own

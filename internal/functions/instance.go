@@ -46,7 +46,8 @@ func startInstance(ctx context.Context, v *version, initType string) (*instance,
 		return nil, errs.E(op, errs.Internal, v.fn.name, err)
 	}
 	id := randomHex(16)
-	in := &instance{v: v, out: &output{group: v.fn.logs, budget: &v.fn.logBudget, stream: streamName(time.Now(), v.name, id)}}
+	in := &instance{v: v, out: &output{group: v.fn.logs, budget: &v.fn.logBudget, stream: streamName(time.Now(), v.name, id),
+		tap: v.svc.opts.Tap, fn: v.fn.name}}
 	api, err := runtimeapi.Start()
 	if err != nil {
 		return nil, errs.E(op, errs.Unavailable, v.fn.name, err)

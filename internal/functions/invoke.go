@@ -143,6 +143,7 @@ func (s *Service) acquireFailed(err error, name string, req *Request, resp *Resp
 	s.metrics.invocations.WithLabelValues(name).Inc()
 	s.metrics.errors.WithLabelValues(name).Inc()
 	resp.Payload, resp.FunctionError, resp.ErrorType = init.payload(resp.RequestID), lambda.FunctionErrorUnhandled, init.errType
+	s.tapFailed(name, init.errType, resp.Payload)
 	if req.Tail {
 		resp.LogTail = init.tail
 	}

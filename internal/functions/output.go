@@ -22,6 +22,8 @@ type output struct {
 	group  *logs.Group // nil when logging is disabled
 	stream string
 	budget *logBudget // the function's, shared by its sandboxes; nil for none
+	tap    Tap        // nil for none
+	fn     string     // the function's name, for tap
 
 	mu      sync.Mutex
 	partial []byte // an unfinished line
@@ -130,8 +132,15 @@ func (o *output) emitLocked(line []byte) {
 		o.oom = true // node's own report before it aborts
 	}
 	o.tail = appendTail(o.tail, line)
+	if o.group == nil && o.tap == nil {
+		return
+	}
+	msg := string(line)
 	if o.group != nil {
-		o.group.Append(logs.Event{Time: time.Now(), Stream: o.stream, Message: string(line)})
+		o.group.Append(logs.Event{Time: time.Now(), Stream: o.stream, Message: msg})
+	}
+	if o.tap != nil {
+		o.tap.Line(o.fn, msg)
 	}
 }
 

@@ -55,6 +55,7 @@ func (in *instance) invoke(ctx context.Context, inv *runtimeapi.Invocation, time
 			if r.errType == "" {
 				r.errType = ErrTypeUnknown
 			}
+			in.v.svc.tapFailed(in.v.fn.name, r.errType, r.payload) // before END and REPORT, as its log line
 		}
 	case errors.Is(err, context.DeadlineExceeded) && !in.exited():
 		in.broken = true
@@ -75,6 +76,7 @@ func (in *instance) invoke(ctx context.Context, inv *runtimeapi.Invocation, time
 		if oom {
 			r.errType = ErrTypeOutOfMemory
 		}
+		in.v.svc.tapFailed(in.v.fn.name, r.errType, r.payload)
 	}
 	r.billed = time.Duration(math.Ceil(float64(r.duration)/float64(time.Millisecond))) * time.Millisecond
 	r.maxMemMB = int((in.proc.PeakMemory() + 1<<20 - 1) >> 20)

@@ -39,6 +39,9 @@ type Options struct {
 	Logger *slog.Logger
 	// Registry gets the per-function metrics; nil for none.
 	Registry prometheus.Registerer
+	// Tap sees every function's output and errors as they happen (the
+	// dev terminal); nil for none.
+	Tap Tap
 }
 
 // A Service runs the function resources of the active plan.

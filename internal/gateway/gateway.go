@@ -32,6 +32,10 @@ type Options struct {
 	// Client fetches JWKS and OpenID discovery documents; nil uses a client
 	// with a 10 s timeout.
 	Client *http.Client
+	// Log, when set, wraps a front door's handler where it answers viewers
+	// on their own host, so those requests reach the access log. A CDN's
+	// gateway origin (Handler) is not wrapped: the CDN logs its request.
+	Log func(name string, h http.Handler) http.Handler
 }
 
 // A Server answers the front doors of the loaded plan.
@@ -132,6 +136,9 @@ func (s *Server) Prepare(plan *stack.Plan) (*Staged, error) {
 			return // NAME.localhost is the distribution's
 		}
 		host := strings.ToLower(name) + hostSuffix
+		if s.opts.Log != nil {
+			h = s.opts.Log(name, h)
+		}
 		st.byHost[host] = h
 		st.names[name] = host
 	}

@@ -3,6 +3,7 @@ package logs
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"strings"
 	"time"
 )
@@ -10,9 +11,37 @@ import (
 // timeFmt is how Format writes times: UTC, milliseconds, RFC 3339.
 const timeFmt = "2006-01-02T15:04:05.000Z07:00"
 
-// Format renders an event as `verge logs` prints it, in the shape of
-// `aws logs tail`: "2026-11-22T10:00:00.123Z  STREAM  MESSAGE". The message
-// is printed as is (tabs, embedded newlines), less a trailing "\r".
+// The formats of `verge logs --format`, those of `aws logs tail --format`.
+const (
+	FormatShort    = "short"    // time and message
+	FormatDetailed = "detailed" // time, stream and message
+	FormatJSON     = "json"     // one JSON object per line, as the admin API sends them
+)
+
+// FormatAs renders an event in one of the formats above; ok is false for
+// an unknown format.
+func FormatAs(format string, ev Event) (line string, ok bool) {
+	switch format {
+	case FormatShort:
+		return FormatShortLine(ev), true
+	case FormatDetailed:
+		return Format(ev), true
+	case FormatJSON:
+		b, _ := json.Marshal(wireEvent{Time: ev.Time.UTC(), Stream: ev.Stream, Message: ev.Message})
+		return string(b), true
+	}
+	return "", false
+}
+
+// FormatShortLine renders an event as `aws logs tail --format short`
+// does: "2026-11-22T10:00:00.123Z MESSAGE", the message as is.
+func FormatShortLine(ev Event) string {
+	return ev.Time.UTC().Format(timeFmt) + " " + strings.TrimRight(ev.Message, "\r\n")
+}
+
+// Format renders an event as `aws logs tail --format detailed` does:
+// "2026-11-22T10:00:00.123Z  STREAM  MESSAGE". The message is printed as
+// is (tabs, embedded newlines), less a trailing "\r".
 func Format(ev Event) string {
 	var b strings.Builder
 	b.Grow(len(timeFmt) + len(ev.Stream) + len(ev.Message) + 4)

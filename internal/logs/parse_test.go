@@ -187,6 +187,19 @@ func TestFormat(t *testing.T) {
 			t.Errorf("Format = %q, want %q", got, c.want)
 		}
 	}
+	ev := Event{Time: t0.Add(5 * time.Millisecond), Stream: "s/[$LATEST]x", Message: "say \"hi\"\n"}
+	for _, c := range []struct{ format, want string }{
+		{FormatShort, `2026-11-22T10:00:00.005Z say "hi"`},
+		{FormatDetailed, `2026-11-22T10:00:00.005Z  s/[$LATEST]x  say "hi"`},
+		{FormatJSON, `{"time":"2026-11-22T10:00:00.005Z","stream":"s/[$LATEST]x","message":"say \"hi\"\n"}`},
+	} {
+		if got, ok := FormatAs(c.format, ev); !ok || got != c.want {
+			t.Errorf("FormatAs(%s) = %q, %v; want %q", c.format, got, ok, c.want)
+		}
+	}
+	if _, ok := FormatAs("long", ev); ok {
+		t.Error("FormatAs took an unknown format")
+	}
 	name := StreamName(t0, "$LATEST")
 	if !strings.HasPrefix(name, "2026/11/22/[$LATEST]") || len(name) != len("2026/11/22/[$LATEST]")+32 || name == StreamName(t0, "$LATEST") {
 		t.Errorf("StreamName = %q", name)

@@ -188,52 +188,6 @@ func TestCustomHeader(t *testing.T) {
 	}
 }
 
-func TestSuggest(t *testing.T) {
-	allowed := []string{"minTTL", "defaultTTL", "maxTTL", "cacheKeyParameters"}
-	tests := []struct {
-		in, want string
-	}{
-		{"defualtTTL", "defaultTTL"}, // transposition
-		{"defaultTtl", "defaultTTL"}, // case
-		{"defaultTT", "defaultTTL"},  // deletion
-		{"minTTLs", "minTTL"},
-		{"maxTL", "maxTTL"},
-		{"cacheKeyParams", "cacheKeyParameters"},
-		{"cachePolicy", ""}, // too far
-		{"ttl", ""},
-		{"", ""},
-	}
-	for _, tt := range tests {
-		if got := suggest(tt.in, allowed); got != tt.want {
-			t.Errorf("suggest(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
-}
-
-func TestEditDistance(t *testing.T) {
-	tests := []struct {
-		a, b string
-		want int
-	}{
-		{"", "", 0},
-		{"a", "", 1},
-		{"", "abc", 3},
-		{"kitten", "sitting", 3},
-		{"defualt", "default", 1},
-		{"ab", "ba", 1},
-		{"abc", "ca", 3},
-		{"héllo", "hello", 1},
-	}
-	for _, tt := range tests {
-		if got := editDistance(tt.a, tt.b); got != tt.want {
-			t.Errorf("editDistance(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.want)
-		}
-		if got := editDistance(tt.b, tt.a); got != tt.want {
-			t.Errorf("editDistance(%q, %q) = %d, want %d", tt.b, tt.a, got, tt.want)
-		}
-	}
-}
-
 func TestBlockErrorLine(t *testing.T) {
 	tests := []struct {
 		name, yaml string

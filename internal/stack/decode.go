@@ -10,6 +10,8 @@ import (
 	"sync"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/verge-edge/verge/internal/suggest"
 )
 
 // pos is a position in the stack file, 1-based.
@@ -391,7 +393,7 @@ func (d *decoder) wrongType(n *yaml.Node, name, want string) {
 // unknownKey reports key as not allowed in name, suggesting the nearest
 // allowed one, which it returns.
 func (d *decoder) unknownKey(p pos, key, name string, allowed []string) string {
-	s := suggest(key, allowed)
+	s := suggest.Nearest(key, allowed)
 	hint := ""
 	if s != "" {
 		hint = fmt.Sprintf("did you mean %q? ", s)
@@ -403,7 +405,7 @@ func (d *decoder) unknownKey(p pos, key, name string, allowed []string) string {
 // didYouMean returns `did you mean "x"? ` for the candidate nearest to s,
 // or "" when none is near.
 func didYouMean(s string, candidates []string) string {
-	if c := suggest(s, candidates); c != "" {
+	if c := suggest.Nearest(s, candidates); c != "" {
 		return fmt.Sprintf("did you mean %q? ", c)
 	}
 	return ""

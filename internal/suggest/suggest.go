@@ -1,14 +1,16 @@
-package stack
+// Package suggest finds the likely intended word for a mistyped one: a
+// stack file's property, a CLI command.
+package suggest
 
 import "strings"
 
-// suggest returns the candidate nearest to s, ignoring case, when it is near
+// Nearest returns the candidate nearest to s, ignoring case, when it is near
 // enough to be a likely typo; otherwise "".
-func suggest(s string, candidates []string) string {
+func Nearest(s string, candidates []string) string {
 	best, bestDist := "", -1
 	ls := strings.ToLower(s)
 	for _, c := range candidates {
-		dist := editDistance(ls, strings.ToLower(c))
+		dist := Distance(ls, strings.ToLower(c))
 		if dist <= max(1, len([]rune(c))/3) && (bestDist < 0 || dist < bestDist) {
 			best, bestDist = c, dist
 		}
@@ -16,10 +18,10 @@ func suggest(s string, candidates []string) string {
 	return best
 }
 
-// editDistance is the optimal string alignment distance between a and b:
+// Distance is the optimal string alignment distance between a and b:
 // insertions, deletions, substitutions and transpositions of adjacent
 // runes each cost one, so "defualt" is one edit from "default".
-func editDistance(a, b string) int {
+func Distance(a, b string) int {
 	ra, rb := []rune(a), []rune(b)
 	// Three rows suffice: the transposition looks two rows back.
 	prev2 := make([]int, len(rb)+1)

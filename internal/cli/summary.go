@@ -1,0 +1,67 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+
+	"github.com/verge-edge/verge/internal/console"
+	"github.com/verge-edge/verge/internal/edge"
+	"github.com/verge-edge/verge/internal/functions"
+	"github.com/verge-edge/verge/internal/stack"
+)
+
+// The dev terminal is fed by the function service and the edge.
+var _ functions.Tap = (*console.Console)(nil)
+
+// requestLine hands the edge's access-log records to the dev terminal.
+func requestLine(con *console.Console) func(*edge.LogLine) {
+	return func(l *edge.LogLine) {
+		con.Request(console.Request{Time: l.Start, Duration: l.Elapsed, Method: l.Method, Host: l.Host,
+			Path: l.Path, Query: l.Query, Status: l.Status, Result: l.Result, Target: l.Target})
+	}
+}
+
+// summarize lists what a plan serves besides URLs for the dev terminal;
+// hosts are the front doors' host names by resource name.
+func summarize(p *stack.Plan, hosts map[string]string) console.Summary {
+	var s console.Summary
+	if p == nil {
+		return s
+	}
+	door := func(name string) string {
+		if h := hosts[name]; h != "" {
+			return h
+		}
+		return name
+	}
+	for _, g := range p.HTTPAPIGateways {
+		for _, r := range g.Routes {
+			s.Routes = append(s.Routes, console.Route{Door: door(g.Name), Method: r.Method, Path: r.Path, Function: r.Function})
+		}
+	}
+	for _, lb := range p.LoadBalancers {
+		for _, r := range lb.Rules {
+			method, path := "ANY", "*"
+			if len(r.Methods) > 0 {
+				method = strings.Join(r.Methods, ",")
+			}
+			if len(r.Paths) > 0 {
+				path = strings.Join(r.Paths, ",")
+			}
+			s.Routes = append(s.Routes, console.Route{Door: door(lb.Name), Method: method, Path: path, Function: r.Function})
+		}
+	}
+	for _, sc := range p.Schedules {
+		s.Schedules = append(s.Schedules, console.Schedule{Expression: sc.Expression, Function: sc.Function})
+	}
+	for _, r := range p.BusRules {
+		var pattern bytes.Buffer
+		if json.Compact(&pattern, r.Pattern) != nil {
+			pattern.Reset()
+			pattern.Write(r.Pattern)
+		}
+		s.BusRules = append(s.BusRules, console.BusRule{Bus: r.Bus, Pattern: pattern.String(), Function: r.Function})
+	}
+	return s
+}

@@ -1,0 +1,104 @@
+package console
+
+import (
+	"bytes"
+	"text/tabwriter"
+	"time"
+)
+
+// A Summary is what a stack serves that is not a URL: its routes,
+// schedules, bus rules and queues.
+type Summary struct {
+	Routes    []Route    `json:"routes"`
+	Schedules []Schedule `json:"schedules"`
+	BusRules  []BusRule  `json:"busRules"`
+	Queues    []Queue    `json:"queues"`
+}
+
+// A Route sends a front door's requests to a function.
+type Route struct {
+	Door     string `json:"door"`
+	Method   string `json:"method"` // "ANY" for any
+	Path     string `json:"path"`   // a route path, a rule's path patterns, or "$default"
+	Function string `json:"function"`
+}
+
+// A Schedule invokes a function on a rate or cron expression.
+type Schedule struct {
+	Expression string `json:"expression"`
+	Function   string `json:"function"`
+}
+
+// A BusRule invokes a function for the events of a bus that match.
+type BusRule struct {
+	Bus      string `json:"bus"`
+	Pattern  string `json:"pattern"`
+	Function string `json:"function"`
+}
+
+// A Queue delivers its messages to a function.
+type Queue struct {
+	Name     string `json:"name"`
+	Function string `json:"function"`
+}
+
+// Summary writes s as a table, unless it is the one last written: a
+// reload that changes none of it writes nothing. Quiet mode writes it too.
+func (c *Console) Summary(s Summary) {
+	var b []byte
+	if c.o.Format == FormatJSON {
+		b = c.jsonSummary(c.o.Now(), s)
+	} else {
+		b = c.textSummary(s)
+	}
+	key := string(c.jsonSummary(time.Time{}, s))
+	c.mu.Lock()
+	same := key == c.summary
+	c.summary = key
+	c.mu.Unlock()
+	if !same {
+		c.send(c.o.Out, b)
+	}
+}
+
+// textSummary renders the non-empty sections as aligned tables.
+func (c *Console) textSummary(s Summary) []byte {
+	var buf bytes.Buffer
+	tw := tabwriter.NewWriter(&buf, 0, 4, 2, ' ', 0)
+	section := func(title string, n int, row func(i int) string) {
+		if n == 0 {
+			return
+		}
+		buf.WriteString(c.paint(ansiBold, title) + "\n")
+		for i := range n {
+			tw.Write([]byte("  " + row(i) + "\n"))
+		}
+		tw.Flush()
+	}
+	section("routes", len(s.Routes), func(i int) string {
+		r := s.Routes[i]
+		return r.Door + "\t" + r.Method + "\t" + r.Path + "\t-> " + c.paint(nameColor(r.Function), r.Function)
+	})
+	section("schedules", len(s.Schedules), func(i int) string {
+		r := s.Schedules[i]
+		return r.Expression + "\t-> " + c.paint(nameColor(r.Function), r.Function)
+	})
+	section("bus rules", len(s.BusRules), func(i int) string {
+		r := s.BusRules[i]
+		return r.Bus + "\t" + r.Pattern + "\t-> " + c.paint(nameColor(r.Function), r.Function)
+	})
+	section("queues", len(s.Queues), func(i int) string {
+		r := s.Queues[i]
+		return r.Name + "\t-> " + c.paint(nameColor(r.Function), r.Function)
+	})
+	return buf.Bytes()
+}
+
+// Endpoint writes where the stack answers (a CDN, a front door, the admin
+// API) as a JSON line; text output prints its own list at start.
+func (c *Console) Endpoint(name, url string) {
+	b := jsonStart(c.o.Now(), typeEndpoint)
+	b = field(b, "name", name)
+	b = field(b, "url", url)
+	c.send(c.o.Out, end(b))
+}
