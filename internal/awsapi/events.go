@@ -31,7 +31,9 @@ func busResources(r *http.Request) []string {
 	if err != nil {
 		return nil
 	}
-	var in struct{ Entries []struct{ EventBusName string } }
+	var in struct {
+		Entries []struct{ EventBusName string }
+	}
 	if json.Unmarshal(b, &in) != nil {
 		return nil
 	}

@@ -35,8 +35,19 @@ func newServer(t *testing.T, handlers map[string]string) *httptest.Server {
 
 func newServerQueue(t *testing.T, handlers map[string]string, q Enqueuer) *httptest.Server {
 	t.Helper()
+	svc := newFunctions(t, handlers)
+	srv := httptest.NewServer(New(Options{Identities: testIdentities}, Lambda(svc, q, testTriggers)))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// newFunctions is a real function service running the given Node.js
+// handlers (a name starting with "single" reserves a concurrency of 1),
+// with the test identities' credentials.
+func newFunctions(t *testing.T, handlers map[string]string) *functions.Service {
+	t.Helper()
 	dir := t.TempDir()
-	svc, err := functions.New(functions.Options{DataDir: filepath.Join(dir, "data")})
+	svc, err := functions.New(functions.Options{DataDir: filepath.Join(dir, "data"), Identities: testIdentities})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,15 +65,11 @@ func newServerQueue(t *testing.T, handlers map[string]string, q Enqueuer) *httpt
 			plan.Functions[name].ReservedConcurrency = &one
 		}
 	}
+	t.Cleanup(func() { svc.Close() })
 	if err := svc.Apply(context.Background(), plan); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(New(Options{Identities: testIdentities}, Lambda(svc, q, testTriggers)))
-	t.Cleanup(func() {
-		srv.Close()
-		svc.Close()
-	})
-	return srv
+	return svc
 }
 
 // newClient is the AWS SDK for Go v2's Lambda client pointed at srv, with

@@ -106,7 +106,13 @@ func (rt *Router) Register(s *Service) {
 		if op.Pattern == "" {
 			continue
 		}
-		s.mux.HandleFunc(op.Pattern, func(w http.ResponseWriter, r *http.Request) { rt.run(w, r, s, op) })
+		h := func(w http.ResponseWriter, r *http.Request) { rt.run(w, r, s, op) }
+		s.mux.HandleFunc(op.Pattern, h)
+		// The SDKs send a collection's path with or without its trailing
+		// slash; a redirect would break the signature.
+		if p, ok := strings.CutSuffix(op.Pattern, "/{$}"); ok {
+			s.mux.HandleFunc(p, h)
+		}
 		if p := firstSegment(op.Pattern); !seen[p] {
 			seen[p] = true
 			s.prefixes = append(s.prefixes, p)
