@@ -2,9 +2,6 @@ package awsapi
 
 // The Lambda REST API's paths, headers and values.
 const (
-	// pathPrefix starts most paths of the Lambda API version Verge serves.
-	pathPrefix = "/2015-03-31/"
-
 	HeaderInvocationType  = "X-Amz-Invocation-Type"
 	HeaderLogType         = "X-Amz-Log-Type"
 	HeaderClientContext   = "X-Amz-Client-Context"

@@ -110,7 +110,7 @@ func TestAWSEndpoint(t *testing.T) {
 		must(t, err)
 		resp.Body.Close()
 		if resp.StatusCode != c.status {
-			t.Errorf("/cache/stats with %q: %d, want %d", strings.Fields(c.auth+" none")[0], resp.StatusCode, c.status)
+			t.Errorf("/cache/stats with %q: %d, want %d", strings.Fields(c.auth + " none")[0], resp.StatusCode, c.status)
 		}
 	}
 }

@@ -34,8 +34,9 @@ const (
 	SecretFile = "aws-credentials-key"
 )
 
-// Errors of Lookup.
+// Errors of Lookup. ErrUnknownKey is worded as AWS words it.
 var (
+	//lint:ignore ST1005 AWS's own message
 	ErrUnknownKey = errors.New("The security token included in the request is invalid.")
 	ErrNoAdmin    = errors.New("admin credentials are disabled: the server has no admin token")
 )
