@@ -82,6 +82,9 @@ func lambdaReads(t *testing.T, c *lambda.Client) {
 	if err := lambda.NewFunctionActiveV2Waiter(c).Wait(ctx, &lambda.GetFunctionInput{FunctionName: aws.String("echo")}, 10*time.Second); err != nil {
 		t.Errorf("function-active-v2 waiter: %v", err)
 	}
+	if err := lambda.NewFunctionUpdatedV2Waiter(c).Wait(ctx, &lambda.GetFunctionInput{FunctionName: aws.String("echo")}, 10*time.Second); err != nil {
+		t.Errorf("function-updated-v2 waiter: %v", err)
+	}
 	cfg, err := c.GetFunctionConfiguration(ctx, &lambda.GetFunctionConfigurationInput{FunctionName: aws.String("arn:aws:lambda:us-east-1:000000000000:function:echo"), Qualifier: aws.String("1")})
 	if err != nil || aws.ToString(cfg.Version) != "1" || !strings.HasSuffix(aws.ToString(cfg.FunctionArn), ":echo:1") {
 		t.Errorf("GetFunctionConfiguration: %v %+v", err, cfg)
