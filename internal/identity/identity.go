@@ -97,13 +97,20 @@ type Store struct {
 	endpoint atomic.Pointer[string]
 
 	mu    sync.Mutex
-	byKey map[string]string // function access key id → function name
+	byKey map[string]minted // function access key id → its function's credentials
+}
+
+// minted are a function's credentials, kept so that a lookup derives
+// nothing.
+type minted struct {
+	name  string
+	creds Credentials
 }
 
 // New returns a Store deriving function credentials from key, with token
 // as the admin's secret ("" disables the admin credentials).
 func New(key []byte, token string) *Store {
-	return &Store{key: key, token: token, byKey: map[string]string{}}
+	return &Store{key: key, token: token, byKey: map[string]minted{}}
 }
 
 // Open returns a Store whose key is kept in dir's SecretFile, created with
@@ -142,7 +149,7 @@ func (s *Store) Function(name string) Credentials {
 		SessionToken:    base64.RawStdEncoding.EncodeToString(append(s.mac("session-token", name), s.mac("session-token-2", name)...)),
 	}
 	s.mu.Lock()
-	s.byKey[c.AccessKeyID] = name
+	s.byKey[c.AccessKeyID] = minted{name, c}
 	s.mu.Unlock()
 	return c
 }
@@ -164,13 +171,12 @@ func (s *Store) mac(purpose, name string) []byte {
 func (s *Store) Lookup(accessKeyID string) (id Identity, secret, token string, err error) {
 	if strings.HasPrefix(accessKeyID, functionKeyPrefix) {
 		s.mu.Lock()
-		name, ok := s.byKey[accessKeyID]
+		m, ok := s.byKey[accessKeyID]
 		s.mu.Unlock()
 		if !ok {
 			return id, "", "", ErrUnknownKey
 		}
-		c := s.Function(name)
-		return Identity{Function: name}, c.SecretAccessKey, c.SessionToken, nil
+		return Identity{Function: m.name}, m.creds.SecretAccessKey, m.creds.SessionToken, nil
 	}
 	if s.token == "" {
 		return id, "", "", ErrNoAdmin

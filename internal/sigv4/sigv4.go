@@ -63,6 +63,13 @@ var (
 	ErrSignature  = errors.New("the request signature we calculated does not match the signature you provided; check the secret access key and signing method")
 )
 
+// The signers: one each way of signing the path (S3 alone signs it as
+// sent). Shared, so that their caches keep the day's derived signing keys.
+var (
+	signer   = v4.NewSigner()
+	s3Signer = v4.NewSigner(func(o *v4.SignerOptions) { o.DisableURIPathEscaping = true })
+)
+
 // A Scope is a signature's credential scope: AKID/DATE/REGION/SERVICE/aws4_request.
 type Scope struct {
 	AccessKey, Date, Region, Service string
@@ -283,9 +290,10 @@ func (s *Signature) expected(r *http.Request, hash, secret string) (string, erro
 	if s.Presigned {
 		creds.SessionToken = s.Token // the signer puts it back in the query; a header is in c if it was signed
 	}
-	signer := v4.NewSigner(func(o *v4.SignerOptions) {
-		o.DisableURIPathEscaping = s.Service == "s3" // S3 alone signs the path as sent
-	})
+	signer := signer
+	if s.Service == "s3" {
+		signer = s3Signer
+	}
 	if s.Presigned {
 		signedURL, _, err := signer.PresignHTTP(r.Context(), creds, c, hash, s.Service, s.Region, s.At)
 		if err != nil {
