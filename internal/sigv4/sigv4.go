@@ -63,13 +63,6 @@ var (
 	ErrSignature  = errors.New("the request signature we calculated does not match the signature you provided; check the secret access key and signing method")
 )
 
-// The signers: one each way of signing the path (S3 alone signs it as
-// sent). Shared, so that their caches keep the day's derived signing keys.
-var (
-	signer   = v4.NewSigner()
-	s3Signer = v4.NewSigner(func(o *v4.SignerOptions) { o.DisableURIPathEscaping = true })
-)
-
 // A Scope is a signature's credential scope: AKID/DATE/REGION/SERVICE/aws4_request.
 type Scope struct {
 	AccessKey, Date, Region, Service string
@@ -290,10 +283,12 @@ func (s *Signature) expected(r *http.Request, hash, secret string) (string, erro
 	if s.Presigned {
 		creds.SessionToken = s.Token // the signer puts it back in the query; a header is in c if it was signed
 	}
-	signer := signer
-	if s.Service == "s3" {
-		signer = s3Signer
-	}
+	// A new signer each time: the SDK's signer caches derived keys by
+	// access key id, not by secret, so a shared one would verify a
+	// signature made with a wrong secret against the right one's key.
+	signer := v4.NewSigner(func(o *v4.SignerOptions) {
+		o.DisableURIPathEscaping = s.Service == "s3" // S3 alone signs the path as sent
+	})
 	if s.Presigned {
 		signedURL, _, err := signer.PresignHTTP(r.Context(), creds, c, hash, s.Service, s.Region, s.At)
 		if err != nil {
