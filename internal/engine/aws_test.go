@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"encoding/json"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -111,6 +112,24 @@ func TestAWSEndpoint(t *testing.T) {
 		resp.Body.Close()
 		if resp.StatusCode != c.status {
 			t.Errorf("/cache/stats with %q: %d, want %d", strings.Fields(c.auth + " none")[0], resp.StatusCode, c.status)
+		}
+	}
+}
+
+// TestEndpointURL: functions reach an unspecified listen address on
+// loopback.
+func TestEndpointURL(t *testing.T) {
+	for _, c := range []struct{ addr, want string }{
+		{"127.0.0.1:8081", "http://127.0.0.1:8081"},
+		{"0.0.0.0:8081", "http://127.0.0.1:8081"},
+		{"[::]:8081", "http://127.0.0.1:8081"},
+		{":8081", "http://127.0.0.1:8081"},
+		{"[::1]:8081", "http://[::1]:8081"},
+	} {
+		a, err := net.ResolveTCPAddr("tcp", c.addr)
+		must(t, err)
+		if got := endpointURL(a); got != c.want {
+			t.Errorf("%s: %s, want %s", c.addr, got, c.want)
 		}
 	}
 }

@@ -341,6 +341,16 @@ func (l *listeners) shutdown(ctx context.Context) error {
 	return err
 }
 
+// ExpectAdmin records the address Listen will open the admin listener on,
+// before it does: sandboxes Apply starts first (provisioned concurrency)
+// then name the AWS endpoint too. An address without a fixed port (":0")
+// is left to Listen.
+func (e *Engine) ExpectAdmin(addr string) {
+	if a, err := net.ResolveTCPAddr("tcp", addr); err == nil && a.Port != 0 {
+		e.ids.SetEndpoint(endpointURL(a))
+	}
+}
+
 // endpointURL is the URL functions reach the admin listener at: an
 // unspecified address (0.0.0.0, ::) is reached on loopback.
 func endpointURL(a net.Addr) string {
@@ -348,7 +358,7 @@ func endpointURL(a net.Addr) string {
 	if err != nil {
 		return "http://" + a.String()
 	}
-	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
 		host = "127.0.0.1"
 	}
 	return "http://" + net.JoinHostPort(host, port)
