@@ -205,6 +205,11 @@ func (s *Signature) Verify(r *http.Request, secret string, now time.Time) error 
 	if err != nil {
 		return err
 	}
+	if !s.Presigned {
+		if subtle.ConstantTimeCompare([]byte(s.fast(r, hashes[0], secret)), []byte(s.Signature)) == 1 {
+			return nil
+		}
+	}
 	for _, hash := range hashes {
 		want, err := s.expected(r, hash, secret)
 		if err != nil {
