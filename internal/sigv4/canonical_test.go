@@ -4,7 +4,11 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
+	"io"
+	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -19,7 +23,7 @@ func TestFast(t *testing.T) {
 	at := time.Date(2026, 12, 6, 14, 0, 0, 0, time.UTC)
 	for _, c := range []struct {
 		name, method, url, service, body string
-		hdr                                []string
+		hdr                              []string
 	}{
 		{"invoke", "POST", "/2015-03-31/functions/hello/invocations?Qualifier=%24LATEST", "lambda", `{"a":1}`, []string{"X-Amz-Invocation-Type", "Event"}},
 		{"ARN in the path", "GET", "/2015-03-31/functions/arn%3Aaws%3Alambda%3Aus-east-1%3A000000000000%3Afunction%3Ahello/configuration", "lambda", "", nil},
@@ -62,4 +66,49 @@ func TestFast(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzVerify: whatever the path, query, header value and body, what the
+// SDK signs verifies with its secret and not with another, and when the
+// fast path answers it agrees with the SDK.
+func FuzzVerify(f *testing.F) {
+	f.Add("/2015-03-31/functions/a/invocations", "Qualifier=1", "x  y", "{}")
+	f.Add("/a%20b/c", "a=1&a=0&b", "", "")
+	f.Fuzz(func(t *testing.T, path, query, value, body string) {
+		at := time.Date(2026, 12, 6, 14, 0, 0, 0, time.UTC)
+		r, err := http.NewRequest("POST", "http://127.0.0.1:8081/", strings.NewReader(body))
+		if err != nil {
+			return
+		}
+		u, err := url.Parse("http://127.0.0.1:8081" + "/" + strings.TrimPrefix(path, "/") + "?" + query)
+		if err != nil || u.Host != "127.0.0.1:8081" {
+			return
+		}
+		r.URL = u
+		if !strings.ContainsFunc(value, func(c rune) bool { return c < 0x20 && c != '\t' || c == 0x7f }) {
+			r.Header.Set("X-Amz-Meta", value)
+		}
+		sum := sha256.Sum256([]byte(body))
+		hash := hex.EncodeToString(sum[:])
+		if err := v4.NewSigner().SignHTTP(context.Background(), aws.Credentials{AccessKeyID: "AKID", SecretAccessKey: "s"}, r, hash, "lambda", "us-east-1", at); err != nil {
+			return
+		}
+		// As a server receives it.
+		raw := r.URL.RequestURI()
+		srv := httptest.NewRequest("POST", raw, strings.NewReader(body))
+		srv.Host = "127.0.0.1:8081"
+		srv.Header = r.Header.Clone()
+		if err := Verify(srv, "s", at); err != nil {
+			t.Fatalf("%s: %v", raw, err)
+		}
+		if sig, err := Parse(srv); err == nil && sig.fast(srv, hash, "s") == sig.Signature {
+			if want, _ := sig.expected(srv, hash, "s"); want != sig.Signature {
+				t.Fatalf("%s: the fast path accepted what the SDK's signer does not", raw)
+			}
+		}
+		srv.Body = io.NopCloser(strings.NewReader(body))
+		if err := Verify(srv, "t", at); !errors.Is(err, ErrSignature) {
+			t.Fatalf("%s with a wrong secret: %v", raw, err)
+		}
+	})
 }
