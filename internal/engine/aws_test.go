@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -131,5 +132,59 @@ func TestEndpointURL(t *testing.T) {
 		if got := endpointURL(a); got != c.want {
 			t.Errorf("%s: %s, want %s", c.addr, got, c.want)
 		}
+	}
+}
+
+// boto3YAML is a Python function that calls Lambda and EventBridge through
+// boto3, with no endpoint or credentials in its code.
+const boto3YAML = `resources:
+  caller:
+    type: function
+    properties:
+      packaging: {type: stacktape-lambda-buildpack, properties: {entryfilePath: caller.py}}
+      timeout: 30
+      memory: 512
+`
+
+const boto3Py = `import boto3
+
+def handler(event, context):
+    fns = boto3.client("lambda").list_functions()["Functions"]
+    out = boto3.client("events").put_events(Entries=[{"Source": "caller", "DetailType": "t", "Detail": "{}"}])
+    return {"functions": [f["FunctionName"] for f in fns], "failed": out["FailedEntryCount"]}
+`
+
+// TestFunctionCallsAWS: a handler's own SDK (boto3, the host's) reaches
+// Verge's AWS endpoint from inside its sandbox with the credentials and
+// endpoint of its environment.
+func TestFunctionCallsAWS(t *testing.T) {
+	if err := exec.Command("python3", "-c", "import boto3").Run(); err != nil {
+		t.Skip("no boto3 on this host (Debian: python3-boto3):", err)
+	}
+	dir := t.TempDir()
+	must(t, os.WriteFile(filepath.Join(dir, "verge.yaml"), []byte(boto3YAML), 0o644))
+	must(t, os.WriteFile(filepath.Join(dir, "caller.py"), []byte(boto3Py), 0o644))
+	plan, err := stack.Load(dir)
+	must(t, err)
+	e, err := Open(Options{Data: filepath.Join(dir, ".verge"), CacheMemory: 8 << 20, Token: "tok"})
+	must(t, err)
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		e.Close(ctx)
+	})
+	must(t, e.Listen("127.0.0.1:0", "127.0.0.1:0"))
+	res, err := e.Apply(context.Background(), plan)
+	must(t, err)
+	must(t, res.Problems)
+	_, adminAddr := e.Addrs()
+	tr := &http.Transport{}
+	t.Cleanup(tr.CloseIdleConnections)
+	c := lambda.New(lambda.Options{Region: "us-east-1", BaseEndpoint: aws.String("http://" + adminAddr), HTTPClient: &http.Client{Transport: tr},
+		Credentials: credentials.NewStaticCredentialsProvider(identity.AdminAccessKeyID, "tok", "")})
+	out, err := c.Invoke(context.Background(), &lambda.InvokeInput{FunctionName: aws.String("caller")})
+	must(t, err)
+	if out.FunctionError != nil || string(out.Payload) != `{"functions": ["caller"], "failed": 0}` {
+		t.Errorf("the function's boto3 calls: %s %s", aws.ToString(out.FunctionError), out.Payload)
 	}
 }
