@@ -18,14 +18,14 @@ import (
 // The hash covers every copied file's path, executable bit and content, so
 // the hash of a copy is the hash of exactly what was copied.
 type tree struct {
-	src      string
-	skip     map[string]bool // folder names left out
+	src  string
+	skip map[string]bool // folder names left out
 	// private is a folder left out by path: the data folder the builder
 	// lives in, when the copied folder holds it (the stack folder's
 	// .verge): its keys and tokens must not reach a sandbox, and copying
 	// the builds into themselves would never end.
-	private string
-	limit    int64           // the most bytes copied
+	private  string
+	limit    int64 // the most bytes copied
 	warnings []string
 	size     int64
 }
