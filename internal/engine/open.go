@@ -127,6 +127,7 @@ func Open(o Options) (e *Engine, err error) {
 	if err != nil {
 		return nil, err
 	}
+	e.ids.SetNames(lambdas.Names)
 	// The gateway comes first: the edge's gateway origins call it, and it
 	// hands the viewer listener's other hosts to the edge (Front).
 	gw := gateway.New(gateway.Options{Functions: lambdas, Logger: o.Logger})

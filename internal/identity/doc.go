@@ -11,6 +11,6 @@
 // token are HMAC-SHA256s of its name under a secret kept in the data folder
 // (SecretFile, created on first use, mode 0600), so they are stable across
 // restarts and never written anywhere but the sandbox's environment. A
-// function's access key id is learnt when its credentials are minted (a
-// sandbox starts), which is when it can first be used.
+// function's access key id resolves once its credentials are minted (a
+// sandbox starts) or, with SetNames, whenever the function exists.
 package identity

@@ -96,6 +96,8 @@ type Store struct {
 	token    string
 	endpoint atomic.Pointer[string]
 
+	names atomic.Pointer[func() []string]
+
 	mu    sync.Mutex
 	byKey map[string]minted // function access key id → its function's credentials
 }
@@ -164,15 +166,26 @@ func (s *Store) mac(purpose, name string) []byte {
 	return h.Sum(nil)
 }
 
+// SetNames gives the store the names of the functions that exist, so that
+// a function's access key id resolves before its credentials are first
+// minted (after a restart, before its sandbox starts again).
+func (s *Store) SetNames(names func() []string) { s.names.Store(&names) }
+
 // Lookup resolves an access key id to its identity, the secret to verify
 // its signature with and the session token it must carry ("" for none).
 // An id starting with ASIA that no function has is ErrUnknownKey; any
 // other id is the admin's.
 func (s *Store) Lookup(accessKeyID string) (id Identity, secret, token string, err error) {
 	if strings.HasPrefix(accessKeyID, functionKeyPrefix) {
-		s.mu.Lock()
-		m, ok := s.byKey[accessKeyID]
-		s.mu.Unlock()
+		m, ok := s.minted(accessKeyID)
+		if !ok {
+			if names := s.names.Load(); names != nil {
+				for _, n := range (*names)() {
+					s.Function(n)
+				}
+				m, ok = s.minted(accessKeyID)
+			}
+		}
 		if !ok {
 			return id, "", "", ErrUnknownKey
 		}
@@ -182,6 +195,14 @@ func (s *Store) Lookup(accessKeyID string) (id Identity, secret, token string, e
 		return id, "", "", ErrNoAdmin
 	}
 	return Admin, s.token, "", nil
+}
+
+// minted returns the credentials minted under an access key id.
+func (s *Store) minted(accessKeyID string) (minted, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m, ok := s.byKey[accessKeyID]
+	return m, ok
 }
 
 // Bearer reports whether token is the admin token.

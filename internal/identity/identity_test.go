@@ -96,3 +96,20 @@ func TestContext(t *testing.T) {
 		t.Errorf("names: %s %s %s", Admin, Admin.ARN(), id.ARN())
 	}
 }
+
+// TestSetNames: a function's key resolves before its credentials are
+// minted when the store knows the function exists.
+func TestSetNames(t *testing.T) {
+	want := New(key, "tok").Function("api")
+	s := New(key, "tok")
+	if _, _, _, err := s.Lookup(want.AccessKeyID); !errors.Is(err, ErrUnknownKey) {
+		t.Fatalf("before: %v", err)
+	}
+	s.SetNames(func() []string { return []string{"other", "api"} })
+	if id, secret, _, err := s.Lookup(want.AccessKeyID); err != nil || id.Function != "api" || secret != want.SecretAccessKey {
+		t.Errorf("after: %v %q %v", id, secret, err)
+	}
+	if _, _, _, err := s.Lookup("ASIAUNKNOWN000000000"); !errors.Is(err, ErrUnknownKey) {
+		t.Errorf("unknown: %v", err)
+	}
+}
