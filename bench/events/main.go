@@ -122,9 +122,7 @@ func run(dur time.Duration, conc, n, lat int) error {
 	if err := disp.Load(plan); err != nil {
 		return err
 	}
-	mux := http.NewServeMux()
-	awsapi.Register(mux, svc, q)
-	mux.Handle("POST /{$}", eventbus.NewHandler(disp, disp.HasBus))
+	mux := awsapi.New(awsapi.Options{NoAuth: true}, awsapi.Lambda(svc, q, nil), awsapi.Events(disp, disp.HasBus))
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err

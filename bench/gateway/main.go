@@ -73,8 +73,7 @@ func run(n, conc int, dur time.Duration) error {
 	if err := gw.Load(plan); err != nil {
 		return err
 	}
-	mux := http.NewServeMux()
-	awsapi.Register(mux, svc, nil)
+	mux := awsapi.New(awsapi.Options{NoAuth: true}, awsapi.Lambda(svc, nil, nil))
 	apiURL, stopAPI, err := serve(mux)
 	if err != nil {
 		return err

@@ -77,8 +77,7 @@ func run(n, conc int, dur time.Duration, cold int) error {
 	if err != nil {
 		return err
 	}
-	mux := http.NewServeMux()
-	awsapi.Register(mux, svc, nil)
+	mux := awsapi.New(awsapi.Options{NoAuth: true}, awsapi.Lambda(svc, nil, nil))
 	srv := &http.Server{Handler: mux}
 	go srv.Serve(ln)
 	defer srv.Close()

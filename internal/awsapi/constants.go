@@ -2,19 +2,12 @@ package awsapi
 
 // The Lambda REST API's paths, headers and values.
 const (
-	// PathInvoke is the Invoke operation's route pattern.
-	PathInvoke = "POST " + pathPrefix + "functions/{name}/invocations"
-	// pathPrefix starts every path of the API version Verge serves.
-	pathPrefix = "/2015-03-31/"
-
 	HeaderInvocationType  = "X-Amz-Invocation-Type"
 	HeaderLogType         = "X-Amz-Log-Type"
 	HeaderClientContext   = "X-Amz-Client-Context"
 	HeaderExecutedVersion = "X-Amz-Executed-Version"
 	HeaderFunctionError   = "X-Amz-Function-Error"
 	HeaderLogResult       = "X-Amz-Log-Result"
-	HeaderErrorType       = "X-Amzn-ErrorType"
-	HeaderRequestID       = "X-Amzn-RequestId"
 
 	InvocationRequestResponse = "RequestResponse"
 	InvocationEvent           = "Event"
@@ -26,3 +19,85 @@ const (
 	// QueryQualifier is the query parameter naming a version or alias.
 	QueryQualifier = "Qualifier"
 )
+
+// Headers and values every protocol shares.
+const (
+	HeaderErrorType = "X-Amzn-ErrorType"
+	HeaderRequestID = "X-Amzn-RequestId"
+	// HeaderAmzRequestID is the request id header of the XML protocols.
+	HeaderAmzRequestID = "X-Amz-Request-Id"
+	// HeaderTarget names a JSON protocol's operation: "PREFIX.Operation".
+	HeaderTarget = "X-Amz-Target"
+	// ParamAction names a query protocol's operation.
+	ParamAction = "Action"
+
+	contentJSON10 = "application/x-amz-json-1.0"
+	contentJSON11 = "application/x-amz-json-1.1"
+	contentJSON   = "application/json"
+	contentXML    = "text/xml"
+	contentForm   = "application/x-www-form-urlencoded"
+
+	// faultSender and faultReceiver are the XML protocols' error types:
+	// the caller's fault, or the service's.
+	faultSender   = "Sender"
+	faultReceiver = "Receiver"
+)
+
+// A Protocol is how a service frames requests and errors.
+type Protocol int
+
+// The AWS protocols.
+const (
+	JSON10 Protocol = iota + 1
+	JSON11
+	Query
+	RESTJSON
+	RESTXML
+	// S3 is REST-XML with S3's unwrapped <Error> document.
+	S3
+)
+
+// String is the protocol's name in AWS's service models.
+func (p Protocol) String() string {
+	switch p {
+	case JSON10:
+		return "json 1.0"
+	case JSON11:
+		return "json 1.1"
+	case Query:
+		return "query"
+	case RESTJSON:
+		return "rest-json"
+	case RESTXML:
+		return "rest-xml"
+	case S3:
+		return "rest-xml (s3)"
+	}
+	return "unknown"
+}
+
+// unserved are AWS services Verge knows by signing name but does not
+// serve (yet), with their protocol: a call to one gets an error naming it
+// in a shape its SDK reads, not the admin API's 404.
+var unserved = map[string]Protocol{
+	"s3":             S3,
+	"sqs":            JSON10,
+	"sns":            Query,
+	"sts":            Query,
+	"iam":            Query,
+	"dynamodb":       JSON10,
+	"kinesis":        JSON11,
+	"logs":           JSON11,
+	"cloudfront":     RESTXML,
+	"secretsmanager": JSON11,
+	"ssm":            JSON11,
+	"states":         JSON10,
+	"scheduler":      RESTJSON,
+	"apigateway":     RESTJSON,
+	"execute-api":    RESTJSON,
+	"monitoring":     Query,
+	"kms":            JSON11,
+	"cognito-idp":    JSON11,
+	"ses":            Query,
+	"firehose":       JSON11,
+}

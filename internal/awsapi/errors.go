@@ -1,64 +1,64 @@
 package awsapi
 
 import (
-	"encoding/json"
+	"fmt"
 	"net/http"
-	"strings"
-
-	"github.com/google/uuid"
 )
 
-// awsError is an entry of the catalog of Lambda's errors: the exception
-// name the SDKs match on and its HTTP status.
-type awsError struct {
+// An Error is a wire error: an entry of the catalog below with this
+// occurrence's message. Handlers return one; the Router writes it in the
+// service's protocol.
+type Error struct {
+	// Code is the exception name the SDKs match on (ErrorCode()).
 	Code   string
 	Status int
-	Type   string // "User" or "Service", as Lambda's bodies say
+	// Fault is faultSender or faultReceiver.
+	Fault   string
+	Message string
+	// Reason is Lambda's TooManyRequestsException reason, "" for none.
+	Reason string
 }
 
-// The catalog.
+func (e *Error) Error() string { return e.Code + ": " + e.Message }
+
+// With returns e with msg as its message.
+func (e Error) With(msg string) *Error {
+	e.Message = msg
+	return &e
+}
+
+// Withf returns e with a formatted message.
+func (e Error) Withf(format string, args ...any) *Error {
+	return e.With(fmt.Sprintf(format, args...))
+}
+
+// The catalog. Codes are AWS's; protocol.go renames the few whose name
+// differs by protocol (AccessDeniedException is AccessDenied in XML).
 var (
-	errNotFound       = awsError{"ResourceNotFoundException", http.StatusNotFound, "User"}
-	errTooLarge       = awsError{"RequestTooLargeException", http.StatusRequestEntityTooLarge, "User"}
-	errInvalidContent = awsError{"InvalidRequestContentException", http.StatusBadRequest, "User"}
-	errInvalidParam   = awsError{"InvalidParameterValueException", http.StatusBadRequest, "User"}
-	errThrottled      = awsError{"TooManyRequestsException", http.StatusTooManyRequests, "User"}
-	errRuntime        = awsError{"InvalidRuntimeException", http.StatusBadGateway, "User"}
-	errService        = awsError{"ServiceException", http.StatusInternalServerError, "Service"}
-	errUnrecognized   = awsError{"UnrecognizedClientException", http.StatusForbidden, "User"}
-	errSignature      = awsError{"InvalidSignatureException", http.StatusForbidden, "User"}
+	// Every service.
+	ErrUnknownOperation   = Error{Code: "UnknownOperationException", Status: http.StatusBadRequest, Fault: faultSender}
+	ErrUnrecognizedClient = Error{Code: "UnrecognizedClientException", Status: http.StatusForbidden, Fault: faultSender}
+	ErrInvalidSignature   = Error{Code: "InvalidSignatureException", Status: http.StatusForbidden, Fault: faultSender}
+	ErrAccessDenied       = Error{Code: "AccessDeniedException", Status: http.StatusForbidden, Fault: faultSender}
+	ErrValidation         = Error{Code: "ValidationException", Status: http.StatusBadRequest, Fault: faultSender}
+	ErrSerialization      = Error{Code: "SerializationException", Status: http.StatusBadRequest, Fault: faultSender}
+	ErrInternal           = Error{Code: "InternalFailure", Status: http.StatusInternalServerError, Fault: faultReceiver}
+
+	// Lambda.
+	errNotFound       = Error{Code: "ResourceNotFoundException", Status: http.StatusNotFound, Fault: faultSender}
+	errTooLarge       = Error{Code: "RequestTooLargeException", Status: http.StatusRequestEntityTooLarge, Fault: faultSender}
+	errInvalidContent = Error{Code: "InvalidRequestContentException", Status: http.StatusBadRequest, Fault: faultSender}
+	errInvalidParam   = Error{Code: "InvalidParameterValueException", Status: http.StatusBadRequest, Fault: faultSender}
+	errThrottled      = Error{Code: "TooManyRequestsException", Status: http.StatusTooManyRequests, Fault: faultSender}
+	errRuntime        = Error{Code: "InvalidRuntimeException", Status: http.StatusBadGateway, Fault: faultSender}
+	errService        = Error{Code: "ServiceException", Status: http.StatusInternalServerError, Fault: faultReceiver}
 )
 
-// Refuse writes Lambda's error for refused credentials when r is a Lambda
-// API request, and reports whether it was: badSignature for a signature
-// that does not verify, else the credentials are missing or unknown.
-func Refuse(w http.ResponseWriter, r *http.Request, badSignature bool, msg string) bool {
-	if !strings.HasPrefix(r.URL.Path, pathPrefix) {
-		return false
+// asError is err as a wire error: an *Error as it is, anything else an
+// internal failure carrying its text.
+func asError(err error) *Error {
+	if e, ok := err.(*Error); ok {
+		return e
 	}
-	e := errUnrecognized
-	if badSignature {
-		e = errSignature
-	}
-	writeError(w, e, msg, "")
-	return true
-}
-
-// errorBody is Lambda's error document. The SDKs read the exception name
-// from X-Amzn-ErrorType and the message from "message".
-type errorBody struct {
-	Type    string `json:"Type"`
-	Message string `json:"message"`
-	Reason  string `json:"Reason,omitempty"`
-}
-
-func writeError(w http.ResponseWriter, e awsError, msg, reason string) {
-	h := w.Header()
-	h.Set("Content-Type", "application/json")
-	h.Set(HeaderErrorType, e.Code)
-	if h.Get(HeaderRequestID) == "" {
-		h.Set(HeaderRequestID, uuid.NewString())
-	}
-	w.WriteHeader(e.Status)
-	json.NewEncoder(w).Encode(errorBody{Type: e.Type, Message: msg, Reason: reason})
+	return ErrInternal.With(err.Error())
 }

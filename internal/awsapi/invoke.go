@@ -28,22 +28,15 @@ type Enqueuer interface {
 // (1 MB since October 2025; 256 KB before).
 const MaxAsyncPayload = 1 << 20
 
-// invokeHandler is Lambda's Invoke operation.
-type invokeHandler struct {
-	fns   Invoker
-	queue Enqueuer
-}
-
-func (h invokeHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	name, qualifier, err := parseFunctionName(r.PathValue("name"))
+// invoke is Lambda's Invoke operation.
+func (l *lambdaAPI) invoke(w http.ResponseWriter, r *http.Request) error {
+	name, qualifier, err := parseFunctionName(r.PathValue(pathName))
 	if err != nil {
-		writeError(w, errInvalidParam, err.Error(), "")
-		return
+		return errInvalidParam.With(err.Error())
 	}
 	if q := r.URL.Query().Get(QueryQualifier); q != "" {
 		if qualifier != "" && q != qualifier {
-			writeError(w, errInvalidParam, "The derived qualifier from the function name does not match the specified qualifier.", "")
-			return
+			return errInvalidParam.With("The derived qualifier from the function name does not match the specified qualifier.")
 		}
 		qualifier = q
 	}
@@ -54,44 +47,38 @@ func (h invokeHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case InvocationDryRun:
 		req.DryRun = true
 	case InvocationEvent:
-		if h.queue == nil {
-			writeError(w, errInvalidParam, "Asynchronous invocation (X-Amz-Invocation-Type: Event) is not available on this node.", "")
-			return
+		if l.queue == nil {
+			return errInvalidParam.With("Asynchronous invocation (X-Amz-Invocation-Type: Event) is not available on this node.")
 		}
 		async = true
 	default:
-		writeError(w, errInvalidParam, "1 validation error detected: Value '"+t+"' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]", "")
-		return
+		return errInvalidParam.With("1 validation error detected: Value '" + t + "' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]")
 	}
 	switch lt := r.Header.Get(HeaderLogType); lt {
 	case "", LogTypeNone:
 	case LogTypeTail:
 		req.Tail = true
 	default:
-		writeError(w, errInvalidParam, "1 validation error detected: Value '"+lt+"' at 'logType' failed to satisfy constraint: Member must satisfy enum value set: [Tail, None]", "")
-		return
+		return errInvalidParam.With("1 validation error detected: Value '" + lt + "' at 'logType' failed to satisfy constraint: Member must satisfy enum value set: [Tail, None]")
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, functions.MaxPayload+1))
 	if err != nil {
-		writeError(w, errService, "reading the request body: "+err.Error(), "")
-		return
+		return errService.With("reading the request body: " + err.Error())
 	}
 	req.Payload = body
 	if async {
-		h.enqueue(w, r, req)
-		return
+		return l.enqueue(w, r, req)
 	}
-	resp, err := h.fns.Invoke(r.Context(), req)
+	resp, err := l.fns.Invoke(r.Context(), req)
 	if err != nil {
-		writeInvokeError(w, err)
-		return
+		return invokeError(err)
 	}
 	hd := w.Header()
 	hd.Set(HeaderRequestID, resp.RequestID)
 	hd.Set(HeaderExecutedVersion, resp.ExecutedVersion)
 	if req.DryRun {
 		w.WriteHeader(http.StatusNoContent)
-		return
+		return nil
 	}
 	hd.Set("Content-Type", "application/json")
 	if resp.FunctionError != "" {
@@ -102,39 +89,37 @@ func (h invokeHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	w.WriteHeader(http.StatusOK)
 	w.Write(resp.Payload)
+	return nil
 }
 
 // enqueue accepts an asynchronous invocation: 202 once it is stored. The
 // function and the payload are checked first, as Lambda does.
-func (h invokeHandler) enqueue(w http.ResponseWriter, r *http.Request, req *functions.Request) {
+func (l *lambdaAPI) enqueue(w http.ResponseWriter, r *http.Request, req *functions.Request) error {
 	if len(req.Payload) > MaxAsyncPayload {
-		writeError(w, errTooLarge, "Request must be smaller than 1048576 bytes for the InvokeAsync operation", "")
-		return
+		return errTooLarge.With("Request must be smaller than 1048576 bytes for the InvokeAsync operation")
 	}
 	if req.Qualifier != "" && req.Qualifier != lambda.Latest {
-		writeError(w, errInvalidParam, "Verge runs asynchronous invocations on $LATEST only.", "")
-		return
+		return errInvalidParam.With("Verge runs asynchronous invocations on $LATEST only.")
 	}
 	req.DryRun = true
-	if _, err := h.fns.Invoke(r.Context(), req); err != nil {
-		writeInvokeError(w, err)
-		return
+	if _, err := l.fns.Invoke(r.Context(), req); err != nil {
+		return invokeError(err)
 	}
 	payload := req.Payload
 	if len(payload) == 0 {
 		payload = []byte("{}")
 	}
-	id, err := h.queue.Enqueue(r.Context(), req.Function, payload)
+	id, err := l.queue.Enqueue(r.Context(), req.Function, payload)
 	if err != nil {
-		writeInvokeError(w, err)
-		return
+		return invokeError(err)
 	}
 	w.Header().Set(HeaderRequestID, id)
 	w.WriteHeader(http.StatusAccepted)
+	return nil
 }
 
-// writeInvokeError maps the service's errors to Lambda's.
-func writeInvokeError(w http.ResponseWriter, err error) {
+// invokeError maps the function service's errors to Lambda's.
+func invokeError(err error) *Error {
 	msg := err.Error()
 	var e *errs.Error
 	if errors.As(err, &e) && e.Err != nil {
@@ -142,22 +127,22 @@ func writeInvokeError(w http.ResponseWriter, err error) {
 	}
 	switch {
 	case errs.Is(errs.NotFound, err):
-		writeError(w, errNotFound, msg, "")
+		return errNotFound.With(msg)
 	case errs.Is(errs.TooLarge, err):
-		writeError(w, errTooLarge, msg, "")
+		return errTooLarge.With(msg)
 	case errs.Is(errs.Invalid, err):
-		writeError(w, errInvalidContent, msg, "")
+		return errInvalidContent.With(msg)
 	case errs.Is(errs.Throttled, err):
-		reason := "ConcurrentInvocationLimitExceeded"
+		t := errThrottled.With("Rate Exceeded.")
+		t.Reason = "ConcurrentInvocationLimitExceeded"
 		if strings.Contains(msg, "reserved") {
-			reason = "ReservedFunctionConcurrentInvocationLimitExceeded"
+			t.Reason = "ReservedFunctionConcurrentInvocationLimitExceeded"
 		}
-		writeError(w, errThrottled, "Rate Exceeded.", reason)
+		return t
 	case errs.Is(errs.Unavailable, err):
-		writeError(w, errRuntime, msg, "")
-	default:
-		writeError(w, errService, msg, "")
+		return errRuntime.With(msg)
 	}
+	return errService.With(msg)
 }
 
 // functionARN matches the forms Lambda accepts for FunctionName: a full

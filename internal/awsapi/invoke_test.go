@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
-	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -17,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	"github.com/verge-edge/verge/internal/functions"
+	"github.com/verge-edge/verge/internal/identity"
 	"github.com/verge-edge/verge/internal/sandbox"
 	"github.com/verge-edge/verge/internal/stack"
 	"go.uber.org/goleak"
@@ -35,8 +35,19 @@ func newServer(t *testing.T, handlers map[string]string) *httptest.Server {
 
 func newServerQueue(t *testing.T, handlers map[string]string, q Enqueuer) *httptest.Server {
 	t.Helper()
+	svc := newFunctions(t, handlers)
+	srv := httptest.NewServer(New(Options{Identities: testIdentities}, Lambda(svc, q, testTriggers)))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// newFunctions is a real function service running the given Node.js
+// handlers (a name starting with "single" reserves a concurrency of 1),
+// with the test identities' credentials.
+func newFunctions(t *testing.T, handlers map[string]string) *functions.Service {
+	t.Helper()
 	dir := t.TempDir()
-	svc, err := functions.New(functions.Options{DataDir: filepath.Join(dir, "data")})
+	svc, err := functions.New(functions.Options{DataDir: filepath.Join(dir, "data"), Identities: testIdentities})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,25 +65,25 @@ func newServerQueue(t *testing.T, handlers map[string]string, q Enqueuer) *httpt
 			plan.Functions[name].ReservedConcurrency = &one
 		}
 	}
+	t.Cleanup(func() { svc.Close() })
 	if err := svc.Apply(context.Background(), plan); err != nil {
 		t.Fatal(err)
 	}
-	mux := http.NewServeMux()
-	Register(mux, svc, q)
-	srv := httptest.NewServer(mux)
-	t.Cleanup(func() {
-		srv.Close()
-		svc.Close()
-	})
-	return srv
+	return svc
 }
 
-// newClient is the AWS SDK for Go v2's Lambda client pointed at srv.
+// newClient is the AWS SDK for Go v2's Lambda client pointed at srv, with
+// the admin credentials (any access key id, the token as the secret).
 func newClient(srv *httptest.Server) *lambda.Client {
+	return newClientAs(srv, identity.Credentials{AccessKeyID: "AKID", SecretAccessKey: testToken})
+}
+
+// newClientAs is the Lambda client signing with c.
+func newClientAs(srv *httptest.Server, c identity.Credentials) *lambda.Client {
 	return lambda.New(lambda.Options{
 		Region:       "us-east-1",
 		BaseEndpoint: aws.String(srv.URL),
-		Credentials:  credentials.NewStaticCredentialsProvider("AKID", "SECRET", ""),
+		Credentials:  credentials.NewStaticCredentialsProvider(c.AccessKeyID, c.SecretAccessKey, c.SessionToken),
 		HTTPClient:   srv.Client(),
 	})
 }

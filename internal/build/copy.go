@@ -18,9 +18,14 @@ import (
 // The hash covers every copied file's path, executable bit and content, so
 // the hash of a copy is the hash of exactly what was copied.
 type tree struct {
-	src      string
-	skip     map[string]bool // folder names left out
-	limit    int64           // the most bytes copied
+	src  string
+	skip map[string]bool // folder names left out
+	// private is a folder left out by path: the data folder the builder
+	// lives in, when the copied folder holds it (the stack folder's
+	// .verge): its keys and tokens must not reach a sandbox, and copying
+	// the builds into themselves would never end.
+	private  string
+	limit    int64 // the most bytes copied
 	warnings []string
 	size     int64
 }
@@ -39,7 +44,7 @@ func (t *tree) walk(ctx context.Context, recipe, dst string) (string, error) {
 		}
 		rel, _ := filepath.Rel(t.src, p)
 		if d.IsDir() {
-			if p != t.src && t.skip[d.Name()] {
+			if p != t.src && (t.skip[d.Name()] || p == t.private) {
 				return filepath.SkipDir
 			}
 			if dst != "" && p != t.src {
@@ -134,6 +139,16 @@ func (b *Builder) buildFolder(ctx context.Context, j *job) (*Artifact, error) {
 	if st, err := os.Stat(src); err != nil || !st.IsDir() {
 		return nil, errs.E(errs.Invalid, j.path, errors.New("packagePath must be a folder or a .zip file"))
 	}
-	t := &tree{src: src, limit: b.limit}
+	t := &tree{src: src, limit: b.limit, private: b.dataDir()}
 	return b.copyTree(ctx, t, j.recipe(), &Artifact{Handler: j.handler, Runtime: j.runtime})
+}
+
+// dataDir is the folder holding the builder's (DATA for DATA/builds), with
+// symbolic links resolved as the copied folders' are.
+func (b *Builder) dataDir() string {
+	d := filepath.Dir(b.dir)
+	if real, err := filepath.EvalSymlinks(d); err == nil {
+		return real
+	}
+	return d
 }

@@ -236,3 +236,17 @@ func TestSizeLimit(t *testing.T) {
 	}
 	noLeftovers(t, b.dir)
 }
+
+// TestDataFolderLeftOut: a Python entry in the stack folder, whose data
+// folder (.verge, where the builds go) is inside it: the task root holds
+// the code, never the data folder's keys and tokens, and the copy ends.
+func TestDataFolderLeftOut(t *testing.T) {
+	src := files{
+		"app.py": "def handler(e, c):\n    return 1\n", ".verge/admin-token": "secret", ".verge/aws-credentials-key": "key",
+	}.write(t, t.TempDir())
+	b := New(filepath.Join(src, ".verge", "builds"))
+	a := mustBuild(t, b, buildpack(filepath.Join(src, "app.py"), "", ""))
+	if got := listFiles(t, a.Dir); !slices.Equal(got, []string{"app.py"}) {
+		t.Errorf("task root %q, want only app.py", got)
+	}
+}

@@ -19,7 +19,7 @@ func (b *Builder) buildPython(ctx context.Context, j *job) (*Artifact, error) {
 	if err != nil {
 		return nil, errs.E(errs.IO, j.path, err)
 	}
-	t := &tree{src: src, skip: skipDirs, limit: b.limit}
+	t := &tree{src: src, skip: skipDirs, limit: b.limit, private: b.dataDir()}
 	return b.copyTree(ctx, t, j.recipe(t.src), &Artifact{Handler: j.handler, Runtime: j.runtime})
 }
 

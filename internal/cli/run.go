@@ -189,6 +189,7 @@ func (c *runConfig) run(ctx context.Context, env *Env) int {
 	}
 	defer removeToken()
 
+	eng.ExpectAdmin(c.admin) // functions started by Apply name the AWS endpoint
 	res, err := eng.Apply(ctx, plan)
 	if err != nil {
 		fmt.Fprintln(env.Stderr, "verge:", err)

@@ -96,7 +96,7 @@ func (d *Dispatcher) Prepare(plan *stack.Plan) (*Staged, error) {
 		if err != nil {
 			return nil, errs.E(op, errs.Invalid, br.Function, err)
 		}
-		rules = append(rules, &eventbus.Rule{Name: ruleName(br.Function, "event-bus", br.Index), Bus: br.Bus,
+		rules = append(rules, &eventbus.Rule{Name: RuleName(br.Function, "event-bus", br.Index), Bus: br.Bus,
 			Target: br.Function, Matcher: p, Input: input(br.Input)})
 	}
 	st.router = eventbus.NewRouter(rules)
@@ -106,7 +106,7 @@ func (d *Dispatcher) Prepare(plan *stack.Plan) (*Staged, error) {
 		if err != nil {
 			return nil, errs.E(op, errs.Invalid, s.Function, err)
 		}
-		name := ruleName(s.Function, "schedule", s.Index)
+		name := RuleName(s.Function, "schedule", s.Index)
 		st.schedules[name] = &scheduled{function: s.Function, rule: name, input: input(s.Input)}
 		entries = append(entries, schedule.Entry{Name: name, Schedule: sc})
 	}
@@ -138,9 +138,9 @@ func (p *Staged) Commit() {
 // Discard drops a staged plan (it holds nothing that needs closing).
 func (p *Staged) Discard() {}
 
-// ruleName names the EventBridge rule of a function's event, as a stack
+// RuleName names the EventBridge rule of a function's event, as a stack
 // deployment would: FUNCTION-TYPE-INDEX.
-func ruleName(function, typ string, index int) string {
+func RuleName(function, typ string, index int) string {
 	return function + "-" + typ + "-" + strconv.Itoa(index)
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"sync"
 	"time"
 
@@ -133,11 +132,6 @@ func (ev *eventSide) Trigger(fn string) int {
 		return d.Trigger(fn)
 	}
 	return 0
-}
-
-// routes adds the EventBridge PutEvents endpoint (AWS JSON 1.1 on POST /).
-func (ev *eventSide) routes(mux *http.ServeMux) {
-	mux.Handle("POST /{$}", eventbus.NewHandler(ev, ev.hasBus))
 }
 
 // Close stops the schedules, then the queue (running invocations go back

@@ -12,7 +12,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"time"
 
@@ -23,11 +22,13 @@ import (
 	"github.com/verge-edge/verge/internal/awsapi"
 	"github.com/verge-edge/verge/internal/cff"
 	"github.com/verge-edge/verge/internal/cfheader"
+	"github.com/verge-edge/verge/internal/dispatch"
 	"github.com/verge-edge/verge/internal/edge"
 	"github.com/verge-edge/verge/internal/edge/cache"
 	"github.com/verge-edge/verge/internal/errs"
 	"github.com/verge-edge/verge/internal/functions"
 	"github.com/verge-edge/verge/internal/gateway"
+	"github.com/verge-edge/verge/internal/identity"
 	"github.com/verge-edge/verge/internal/jsfn"
 	"github.com/verge-edge/verge/internal/lambdaedge"
 	"github.com/verge-edge/verge/internal/logs"
@@ -82,6 +83,7 @@ type Engine struct {
 	lock    *os.File
 	store   *cache.Tiered
 	logs    *logs.Store
+	ids     *identity.Store
 	reg     *prometheus.Registry
 	metrics *edge.Metrics
 
@@ -123,11 +125,15 @@ func Open(o Options) (e *Engine, err error) {
 	e.reg = prometheus.NewRegistry()
 	e.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	e.metrics = edge.NewMetrics(e.reg)
+	if e.ids, err = identity.Open(o.Data, o.Token); err != nil {
+		return nil, errs.E(op, errs.IO, err)
+	}
 	lambdas, err := functions.New(functions.Options{DataDir: o.Data, Logs: e.logs, Logger: o.Logger, Registry: e.reg,
-		IdleTimeout: o.IdleTimeout, Concurrency: o.Concurrency, Tap: o.Tap})
+		IdleTimeout: o.IdleTimeout, Concurrency: o.Concurrency, Tap: o.Tap, Identities: e.ids})
 	if err != nil {
 		return nil, err
 	}
+	e.ids.SetNames(lambdas.Names)
 	// The gateway comes first: the edge's gateway origins call it, and it
 	// hands the viewer listener's other hosts to the edge (Front).
 	// Its doors log through the edge's access log, made just after.
@@ -149,32 +155,51 @@ func Open(o Options) (e *Engine, err error) {
 		{"http-api-gateways and load balancers", e.gateway},
 		{"schedules and event rules", e.events},
 	}
-	e.listeners.adminHandler = admin.New(admin.Config{Edge: e.edge, Metrics: e.metrics, Registry: e.reg, Token: o.Token,
+	// The admin listener is Verge's AWS endpoint too: the router takes the
+	// AWS requests (by signature, X-Amz-Target or path) and hands the rest
+	// to the admin API.
+	adminAPI := admin.New(admin.Config{Edge: e.edge, Metrics: e.metrics, Registry: e.reg, Token: o.Token,
 		Async: e.events, Routes: func(mux *http.ServeMux) {
-			awsapi.Register(mux, lambdas, e.events)
 			mux.Handle("GET "+logs.Path, logs.Handler(e.logs))
-			e.events.routes(mux)
-		}, Endpoints: routedEndpoints(), Refuse: refuseAWS})
+		}, Endpoints: routedEndpoints()})
+	e.listeners.adminHandler = awsapi.New(awsapi.Options{Identities: e.ids, Fallback: adminAPI, Logger: o.Logger},
+		awsapi.Lambda(lambdas, e.events, e.triggers),
+		awsapi.Events(e.events, e.events.hasBus))
 	e.listeners.viewerHandler = gw.Front(e.edge)
 	return e, nil
 }
 
-// routedEndpoints describe what Routes adds to the admin listener, for its
-// index.
+// routedEndpoints describe what the admin listener serves besides the
+// admin API's own endpoints, for its index.
 func routedEndpoints() []admin.Endpoint {
-	method, path, _ := strings.Cut(awsapi.PathInvoke, " ")
 	return []admin.Endpoint{
-		{Method: method, Path: path, About: "AWS Lambda Invoke (verge invoke, aws lambda invoke, the AWS SDKs)"},
 		{Method: "GET", Path: logs.Path, About: "a log group's events, newline-delimited JSON (verge logs)"},
-		{Method: "POST", Path: "/", About: "Amazon EventBridge PutEvents, X-Amz-Target: AWSEvents.PutEvents (verge put-events, aws events put-events)"},
+		{Method: "POST", Path: "/", About: "the AWS endpoint: Lambda and EventBridge APIs, SigV4-signed (aws --endpoint-url, the AWS SDKs; docs/aws-api.md)"},
 	}
 }
 
-// refuseAWS writes a refusal of the admin listener's AWS APIs in their own
-// error shape, which the SDKs read.
-func refuseAWS(w http.ResponseWriter, r *http.Request, f admin.Refusal) bool {
-	return awsapi.Refuse(w, r, f.BadSignature, f.Message) || eventbus.Refuse(w, r, f.BadSignature, f.Message)
+// triggers lists the plan's schedules and event-bus rules as Lambda's
+// event source mappings.
+func (e *Engine) triggers() []awsapi.Trigger {
+	plan := e.Plan()
+	if plan == nil {
+		return nil
+	}
+	var out []awsapi.Trigger
+	for _, s := range plan.Schedules {
+		r := eventbus.Rule{Name: dispatch.RuleName(s.Function, "schedule", s.Index)}
+		out = append(out, awsapi.Trigger{Function: s.Function, Source: r.ARN()})
+	}
+	for _, b := range plan.BusRules {
+		r := eventbus.Rule{Name: dispatch.RuleName(b.Function, "event-bus", b.Index), Bus: b.Bus}
+		out = append(out, awsapi.Trigger{Function: b.Function, Source: r.ARN()})
+	}
+	return out
 }
+
+// Identities are the AWS endpoint's credentials: the admin's and the
+// functions'.
+func (e *Engine) Identities() *identity.Store { return e.ids }
 
 // Apply makes plan the one every part runs, or, when any part cannot take
 // it, leaves every part on the previous plan and says which part failed.
@@ -290,6 +315,7 @@ func (e *Engine) Listen(viewerAddr, adminAddr string) error {
 	defer l.mu.Unlock()
 	l.errc = make(chan error, 2)
 	l.viewerAddr, l.adminAddr, l.admin = viewerLn.Addr().String(), adminLn.Addr().String(), adminSrv
+	e.ids.SetEndpoint(endpointURL(adminLn.Addr()))
 	if e.opts.NoFastPath {
 		viewerLn = guard(viewer, "viewer", viewerLn, e.metrics)
 		l.shutdownViewer = viewer.Shutdown
@@ -331,4 +357,27 @@ func (l *listeners) shutdown(ctx context.Context) error {
 	l.wg.Wait()
 	l.admin = nil
 	return err
+}
+
+// ExpectAdmin records the address Listen will open the admin listener on,
+// before it does: sandboxes Apply starts first (provisioned concurrency)
+// then name the AWS endpoint too. An address without a fixed port (":0")
+// is left to Listen.
+func (e *Engine) ExpectAdmin(addr string) {
+	if a, err := net.ResolveTCPAddr("tcp", addr); err == nil && a.Port != 0 {
+		e.ids.SetEndpoint(endpointURL(a))
+	}
+}
+
+// endpointURL is the URL functions reach the admin listener at: an
+// unspecified address (0.0.0.0, ::) is reached on loopback.
+func endpointURL(a net.Addr) string {
+	host, port, err := net.SplitHostPort(a.String())
+	if err != nil {
+		return "http://" + a.String()
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, port)
 }

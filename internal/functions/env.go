@@ -19,6 +19,18 @@ type envSpec struct {
 	logStream   string
 	initType    string   // on-demand or provisioned-concurrency
 	runtimeVars []string // the runtime's own (AWS_EXECUTION_ENV, NODE_OPTIONS…)
+	// aws is the function's credentials and endpoint (AWS_ACCESS_KEY_ID…,
+	// AWS_ENDPOINT_URL); nil for placeholders that grant nothing.
+	aws []string
+}
+
+// placeholderAWS are credentials that grant nothing, for a service with
+// no identity store (tests of the runtime alone): the SDKs still find
+// credentials and configure themselves.
+var placeholderAWS = []string{
+	"AWS_ACCESS_KEY_ID=AKIAVERGELOCAL000000",
+	"AWS_SECRET_ACCESS_KEY=verge-local-secret-access-key",
+	"AWS_SESSION_TOKEN=verge-local-session-token",
 }
 
 // lambdaEnv is a sandbox's complete environment: Lambda's reserved and
@@ -38,17 +50,17 @@ func lambdaEnv(s envSpec) []string {
 		"AWS_LAMBDA_LOG_GROUP_NAME=" + s.logGroup,
 		"AWS_LAMBDA_LOG_STREAM_NAME=" + s.logStream,
 		"AWS_LAMBDA_RUNTIME_API=" + s.runtimeAPI,
-		// Local credentials, so that SDK clients configure themselves; they
-		// grant nothing.
-		"AWS_ACCESS_KEY_ID=AKIAVERGELOCAL000000",
-		"AWS_SECRET_ACCESS_KEY=verge-local-secret-access-key",
-		"AWS_SESSION_TOKEN=verge-local-session-token",
 		"LAMBDA_TASK_ROOT=" + s.taskRoot,
 		"LAMBDA_RUNTIME_DIR=" + s.runtimeDir,
 		"TZ=:UTC",
 		"LANG=en_US.UTF-8",
 		"PATH=/usr/local/bin:/usr/bin/:/bin:/opt/bin",
 		"LD_LIBRARY_PATH=/lib64:/usr/lib64:" + s.runtimeDir + ":" + s.runtimeDir + "/lib:" + s.taskRoot + ":" + s.taskRoot + "/lib:/opt/lib",
+	}
+	if s.aws != nil {
+		env = append(env, s.aws...)
+	} else {
+		env = append(env, placeholderAWS...)
 	}
 	env = append(env, s.runtimeVars...)
 	for _, v := range s.fn.Environment {

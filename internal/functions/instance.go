@@ -61,7 +61,7 @@ func startInstance(ctx context.Context, v *version, initType string) (*instance,
 		Env: lambdaEnv(envSpec{
 			fn: v.cfg, version: v.name, handler: v.art.Handler, taskRoot: v.art.Dir,
 			runtimeDir: v.svc.bootstrapDir, runtimeAPI: api.Addr(), logGroup: logGroupName(v.fn.name),
-			logStream: in.out.stream, initType: initType, runtimeVars: launch.Env,
+			logStream: in.out.stream, initType: initType, runtimeVars: launch.Env, aws: v.svc.awsEnv(v.fn.name),
 		}),
 		StateDir: v.svc.sandboxDir, TmpLimitMB: TmpLimitMB, MemoryMB: v.cfg.MemoryMB,
 		Paths:  []string{v.svc.bootstrapDir},

@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/verge-edge/verge/internal/build"
 	"github.com/verge-edge/verge/internal/errs"
+	"github.com/verge-edge/verge/internal/identity"
 	"github.com/verge-edge/verge/internal/lambda"
 	"github.com/verge-edge/verge/internal/logs"
 	"github.com/verge-edge/verge/internal/runtimes"
@@ -42,6 +43,9 @@ type Options struct {
 	// Tap sees every function's output and errors as they happen (the
 	// dev terminal); nil for none.
 	Tap Tap
+	// Identities gives each function its AWS credentials and Verge's AWS
+	// endpoint; nil gives placeholder credentials that grant nothing.
+	Identities *identity.Store
 }
 
 // A Service runs the function resources of the active plan.
@@ -263,8 +267,9 @@ func (s *Service) install(b *built) {
 		f.mu.Unlock()
 		return
 	}
+	now := time.Now()
 	newVersion := func(name string) *version {
-		return &version{svc: s, fn: f, name: name, key: key, cfg: cfg, art: art, rt: rt}
+		return &version{svc: s, fn: f, name: name, key: key, cfg: cfg, art: art, rt: rt, installed: now}
 	}
 	if _, ok := f.byKey[key]; !ok {
 		n := strconv.Itoa(f.next)
@@ -511,6 +516,15 @@ func (f *function) retireAll() {
 			v.retire()
 		}
 	}
+}
+
+// awsEnv is function name's AWS credentials and endpoint, nil without an
+// identity store.
+func (s *Service) awsEnv(name string) []string {
+	if s.opts.Identities == nil {
+		return nil
+	}
+	return s.opts.Identities.Env(name)
 }
 
 // Names returns the functions' names, sorted.

@@ -38,6 +38,8 @@ type version struct {
 	cfg  *stack.Function
 	art  *build.Artifact
 	rt   *runtimes.Runtime
+	// installed is when the version was made, Lambda's LastModified.
+	installed time.Time
 
 	mu      sync.Mutex
 	idle    []*instance // warm sandboxes, most recently used last

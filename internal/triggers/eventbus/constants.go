@@ -37,9 +37,6 @@ const (
 	errValidation       = "ValidationException"
 	errSerialization    = "SerializationException"
 	errUnknownOperation = "UnknownOperationException"
-	// Refused credentials: missing or unknown, or a bad signature.
-	errUnrecognizedClient = "UnrecognizedClientException"
-	errInvalidSignature   = "InvalidSignatureException"
 )
 
 // Per-entry error codes (PutEventsResultEntry.ErrorCode).

@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strings"
+
 	"time"
 
 	"github.com/google/uuid"
@@ -120,22 +120,6 @@ func (h *handler) put(ctx context.Context, e Entry, now time.Time) resultEntry {
 		return resultEntry{ErrorCode: CodeInternalFailure, ErrorMessage: "publishing to event bus " + bus + ": " + err.Error()}
 	}
 	return resultEntry{EventID: id}
-}
-
-// Refuse writes EventBridge's error for refused credentials when r is an
-// EventBridge request (X-Amz-Target AWSEvents.*), and reports whether it
-// was: badSignature for a signature that does not verify, else the
-// credentials are missing or unknown.
-func Refuse(w http.ResponseWriter, r *http.Request, badSignature bool, msg string) bool {
-	if !strings.HasPrefix(r.Header.Get(HeaderTarget), targetPrefix) {
-		return false
-	}
-	typ := errUnrecognizedClient
-	if badSignature {
-		typ = errInvalidSignature
-	}
-	writeError(w, http.StatusBadRequest, typ, msg)
-	return true
 }
 
 // writeError writes an AWS JSON 1.1 error: the type in X-Amzn-ErrorType and

@@ -1,0 +1,80 @@
+package awsapi
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/verge-edge/verge/internal/arn"
+)
+
+// mappingNamespace makes an event source mapping's UUID from its function
+// and source: the same trigger keeps its UUID across restarts.
+var mappingNamespace = uuid.MustParse("5b0c3a4e-9d1f-4c55-8a61-3f0e7d2b9c10")
+
+// started stands for the mappings' LastModified: they exist since Verge
+// applied the plan, which is near enough for what the field is used for.
+var started = time.Now()
+
+type eventSourceMapping struct {
+	UUID                  string  `json:"UUID"`
+	EventSourceArn        string  `json:"EventSourceArn"`
+	FunctionArn           string  `json:"FunctionArn"`
+	State                 string  `json:"State"`
+	StateTransitionReason string  `json:"StateTransitionReason"`
+	LastModified          float64 `json:"LastModified"`
+	LastProcessingResult  string  `json:"LastProcessingResult"`
+}
+
+type listMappingsOutput struct {
+	EventSourceMappings []eventSourceMapping `json:"EventSourceMappings"`
+	NextMarker          string               `json:"NextMarker,omitempty"`
+}
+
+// mapping is t as Lambda describes an event source mapping.
+func mapping(t Trigger) eventSourceMapping {
+	return eventSourceMapping{
+		UUID:           uuid.NewSHA1(mappingNamespace, []byte(t.Function+"\x00"+t.Source)).String(),
+		EventSourceArn: t.Source, FunctionArn: arn.Function(t.Function, ""),
+		State: "Enabled", StateTransitionReason: "USER_INITIATED", LastModified: epoch(started),
+		LastProcessingResult: "OK",
+	}
+}
+
+// listMappings is ListEventSourceMappings, filtered by FunctionName and
+// EventSourceArn when given.
+func (l *lambdaAPI) listMappings(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	fn := ""
+	if f := q.Get("FunctionName"); f != "" {
+		name, _, err := parseFunctionName(f)
+		if err != nil {
+			return errInvalidParam.With(err.Error())
+		}
+		fn = name
+	}
+	src := q.Get("EventSourceArn")
+	var all []eventSourceMapping
+	for _, t := range l.triggers() {
+		if (fn == "" || t.Function == fn) && (src == "" || t.Source == src) {
+			all = append(all, mapping(t))
+		}
+	}
+	page, next, err := paginate(len(all), q.Get("Marker"), q.Get("MaxItems"))
+	if err != nil {
+		return err
+	}
+	out := listMappingsOutput{EventSourceMappings: append([]eventSourceMapping{}, all[page[0]:page[1]]...), NextMarker: next}
+	return writeJSON(w, http.StatusOK, out)
+}
+
+// getMapping is GetEventSourceMapping.
+func (l *lambdaAPI) getMapping(w http.ResponseWriter, r *http.Request) error {
+	id := r.PathValue(pathUUID)
+	for _, t := range l.triggers() {
+		if m := mapping(t); m.UUID == id {
+			return writeJSON(w, http.StatusOK, m)
+		}
+	}
+	return errNotFound.With("The resource you requested does not exist. (Service: Lambda, Status Code: 404, Request ID: " + w.Header().Get(HeaderRequestID) + ")")
+}

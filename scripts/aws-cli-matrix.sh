@@ -1,0 +1,47 @@
+#!/bin/sh
+# aws-cli-matrix.sh runs the AWS CLI (Debian's awscli, or any aws on PATH)
+# against the quickstart under `verge dev` and checks each operation Verge
+# serves answers, and each it does not answers an error that names it.
+# Usage: scripts/aws-cli-matrix.sh [VERGE_BINARY]   (default: go build ./cmd/verge)
+set -eu
+cd "$(dirname "$0")/.."
+work=$(mktemp -d)
+trap 'kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; rm -rf "$work"' EXIT
+if [ $# -ge 1 ]; then verge=$1; else go build -o "$work/bin/" ./cmd/verge ./cmd/verge-sandbox; verge=$work/bin/verge; fi
+cp -r examples/quickstart "$work/qs"
+admin=127.0.0.1:${VERGE_TEST_ADMIN_PORT:-18081}
+VERGE_ADMIN_TOKEN=matrix-token "$verge" dev --listen 127.0.0.1:0 --admin "$admin" "$work/qs" >"$work/log" 2>&1 &
+pid=$!
+for _ in $(seq 50); do curl -fs "http://$admin/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
+
+export AWS_ACCESS_KEY_ID=AKIAVERGEADMIN000000 AWS_SECRET_ACCESS_KEY=matrix-token AWS_DEFAULT_REGION=us-east-1
+aws="aws --endpoint-url http://$admin"
+fail=0
+ok() { # ok DESCRIPTION CMD...: the command succeeds
+	d=$1; shift
+	if out=$("$@" 2>&1); then echo "ok    $d"; else echo "FAIL  $d: $out"; fail=1; fi
+}
+err() { # err DESCRIPTION CODE CMD...: the command fails with CODE
+	d=$1; code=$2; shift 2
+	if out=$("$@" 2>&1); then echo "FAIL  $d: succeeded"; fail=1
+	elif echo "$out" | grep -q "($code)"; then echo "ok    $d ($code)"
+	else echo "FAIL  $d: $out"; fail=1; fi
+}
+ok "lambda list-functions" $aws lambda list-functions
+ok "lambda get-function" $aws lambda get-function --function-name hello
+ok "lambda get-function-configuration" $aws lambda get-function-configuration --function-name hello
+ok "lambda get-account-settings" $aws lambda get-account-settings
+ok "lambda list-versions-by-function" $aws lambda list-versions-by-function --function-name hello
+ok "lambda list-aliases" $aws lambda list-aliases --function-name hello
+ok "lambda get-function-event-invoke-config" $aws lambda get-function-event-invoke-config --function-name hello
+ok "lambda list-event-source-mappings" $aws lambda list-event-source-mappings
+ok "lambda get-policy" $aws lambda get-policy --function-name hello
+ok "lambda wait function-active-v2" $aws lambda wait function-active-v2 --function-name hello
+ok "lambda invoke" $aws lambda invoke --function-name hello "$work/out.json"
+ok "events put-events" $aws events put-events --entries '[{"Source":"matrix","DetailType":"t","Detail":"{}"}]'
+err "lambda delete-function" InvalidParameterValueException $aws lambda delete-function --function-name hello
+err "lambda list-layers" UnknownOperationException $aws lambda list-layers
+err "sns list-topics" InvalidAction $aws sns list-topics
+err "wrong secret" InvalidSignatureException env AWS_SECRET_ACCESS_KEY=wrong $aws lambda list-functions
+err "unknown key" UnrecognizedClientException env AWS_ACCESS_KEY_ID=ASIAUNKNOWN000000000 AWS_SESSION_TOKEN=x $aws lambda list-functions
+exit $fail
