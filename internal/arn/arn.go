@@ -27,3 +27,22 @@ func EventBus(name string) string {
 func Rule(name string) string {
 	return "arn:aws:events:" + Region + ":" + Account + ":rule/" + name
 }
+
+// Bucket is an S3 bucket's ARN; its objects are Bucket(name)+"/KEY".
+func Bucket(name string) string { return "arn:aws:s3:::" + name }
+
+// Queue is an SQS queue's ARN.
+func Queue(name string) string { return "arn:aws:sqs:" + Region + ":" + Account + ":" + name }
+
+// Topic is an SNS topic's ARN.
+func Topic(name string) string { return "arn:aws:sns:" + Region + ":" + Account + ":" + name }
+
+// Stream is a Kinesis data stream's ARN.
+func Stream(name string) string {
+	return "arn:aws:kinesis:" + Region + ":" + Account + ":stream/" + name
+}
+
+// Table is a DynamoDB table's ARN; its indexes and streams are below it.
+func Table(name string) string {
+	return "arn:aws:dynamodb:" + Region + ":" + Account + ":table/" + name
+}

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net"
 	"net/http"
 	"os"
@@ -17,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/smithy-go"
 
 	"github.com/verge-edge/verge/internal/identity"
 	"github.com/verge-edge/verge/internal/stack"
@@ -32,6 +34,9 @@ const whoamiYAML = `resources:
       events:
         - type: schedule
           properties: {scheduleRate: rate(1 day)}
+      iamRoleStatements:
+        - {Effect: Allow, Action: ['lambda:ListFunctions'], Resource: ['*']}
+        - {Effect: Allow, Action: ['events:PutEvents'], Resource: ['arn:aws:events:us-east-1:000000000000:event-bus/default']}
 `
 
 const whoamiJS = `exports.handler = async () => {
@@ -98,6 +103,12 @@ func TestAWSEndpoint(t *testing.T) {
 	if err != nil || put.FailedEntryCount != 0 {
 		t.Errorf("PutEvents as the function: %v %+v", err, put)
 	}
+	// What no statement allows is denied, with the line to add.
+	_, err = lam(fn).GetFunction(ctx, &lambda.GetFunctionInput{FunctionName: aws.String("whoami")})
+	var apiErr smithy.APIError
+	if !errors.As(err, &apiErr) || apiErr.ErrorCode() != "AccessDeniedException" || !strings.Contains(apiErr.ErrorMessage(), "iamRoleStatements") {
+		t.Errorf("GetFunction as the function: %v, want AccessDeniedException naming iamRoleStatements", err)
+	}
 
 	// The admin API answers the admin only.
 	for _, c := range []struct {
@@ -135,10 +146,25 @@ func TestEndpointURL(t *testing.T) {
 	}
 }
 
-// boto3YAML is a Python function that calls Lambda and EventBridge through
-// boto3, with no endpoint or credentials in its code.
+// boto3YAML has two Python functions with the same code calling Lambda and
+// EventBridge through boto3, with no endpoint or credentials in their code:
+// caller is allowed by accessControl.allowAccessTo, stranger by nothing.
 const boto3YAML = `resources:
+  orders:
+    type: event-bus
+  worker:
+    type: function
+    properties:
+      packaging: {type: stacktape-lambda-buildpack, properties: {entryfilePath: worker.py}}
   caller:
+    type: function
+    properties:
+      packaging: {type: stacktape-lambda-buildpack, properties: {entryfilePath: caller.py}}
+      timeout: 30
+      memory: 512
+      accessControl:
+        allowAccessTo: [worker, orders]
+  stranger:
     type: function
     properties:
       packaging: {type: stacktape-lambda-buildpack, properties: {entryfilePath: caller.py}}
@@ -146,17 +172,29 @@ const boto3YAML = `resources:
       memory: 512
 `
 
-const boto3Py = `import boto3
+const workerPy = `def handler(event, context):
+    return "worked"
+`
+
+const boto3Py = `import boto3, botocore.exceptions
+
+def attempt(f):
+    try:
+        return f()
+    except botocore.exceptions.ClientError as e:
+        return e.response["Error"]["Code"]
 
 def handler(event, context):
-    fns = boto3.client("lambda").list_functions()["Functions"]
-    out = boto3.client("events").put_events(Entries=[{"Source": "caller", "DetailType": "t", "Detail": "{}"}])
-    return {"functions": [f["FunctionName"] for f in fns], "failed": out["FailedEntryCount"]}
+    invoked = attempt(lambda: boto3.client("lambda").invoke(FunctionName="worker")["Payload"].read().decode())
+    put = attempt(lambda: boto3.client("events").put_events(
+        Entries=[{"EventBusName": "orders", "Source": "caller", "DetailType": "t", "Detail": "{}"}])["FailedEntryCount"])
+    return {"invoke": invoked, "putEvents": put}
 `
 
 // TestFunctionCallsAWS: a handler's own SDK (boto3, the host's) reaches
 // Verge's AWS endpoint from inside its sandbox with the credentials and
-// endpoint of its environment.
+// endpoint of its environment; Invoke and PutEvents pass with
+// allowAccessTo and are denied without it.
 func TestFunctionCallsAWS(t *testing.T) {
 	if err := exec.Command("python3", "-c", "import boto3").Run(); err != nil {
 		t.Skip("no boto3 on this host (Debian: python3-boto3):", err)
@@ -164,6 +202,7 @@ func TestFunctionCallsAWS(t *testing.T) {
 	dir := t.TempDir()
 	must(t, os.WriteFile(filepath.Join(dir, "verge.yaml"), []byte(boto3YAML), 0o644))
 	must(t, os.WriteFile(filepath.Join(dir, "caller.py"), []byte(boto3Py), 0o644))
+	must(t, os.WriteFile(filepath.Join(dir, "worker.py"), []byte(workerPy), 0o644))
 	plan, err := stack.Load(dir)
 	must(t, err)
 	e, err := Open(Options{Data: filepath.Join(dir, ".verge"), CacheMemory: 8 << 20, Token: "tok"})
@@ -182,9 +221,14 @@ func TestFunctionCallsAWS(t *testing.T) {
 	t.Cleanup(tr.CloseIdleConnections)
 	c := lambda.New(lambda.Options{Region: "us-east-1", BaseEndpoint: aws.String("http://" + adminAddr), HTTPClient: &http.Client{Transport: tr},
 		Credentials: credentials.NewStaticCredentialsProvider(identity.AdminAccessKeyID, "tok", "")})
-	out, err := c.Invoke(context.Background(), &lambda.InvokeInput{FunctionName: aws.String("caller")})
-	must(t, err)
-	if out.FunctionError != nil || string(out.Payload) != `{"functions": ["caller"], "failed": 0}` {
-		t.Errorf("the function's boto3 calls: %s %s", aws.ToString(out.FunctionError), out.Payload)
+	for _, fn := range []struct{ name, want string }{
+		{"caller", `{"invoke": "\"worked\"", "putEvents": 0}`},
+		{"stranger", `{"invoke": "AccessDeniedException", "putEvents": "AccessDeniedException"}`},
+	} {
+		out, err := c.Invoke(context.Background(), &lambda.InvokeInput{FunctionName: aws.String(fn.name)})
+		must(t, err)
+		if out.FunctionError != nil || string(out.Payload) != fn.want {
+			t.Errorf("%s's boto3 calls: %s %s, want %s", fn.name, aws.ToString(out.FunctionError), out.Payload, fn.want)
+		}
 	}
 }

@@ -148,9 +148,11 @@ func Open(o Options) (e *Engine, err error) {
 		cdn:    cff.RunnerOptions{Logger: o.Logger, Metrics: cff.NewMetrics(e.reg), Limits: o.FunctionLimits},
 		lambda: lambdaedge.RunnerOptions{Functions: lambdas, Logger: o.Logger, Country: o.Country},
 	}
+	policies := awsapi.NewPolicies(o.Logger)
 	// Dependency order: functions are ready before anything routes to them.
 	e.parts.list = []named{
 		{"functions", &functionsPart{svc: lambdas, log: o.Logger}},
+		{"access control", &accessPart{policies: policies}},
 		{"edge", &edgePart{srv: e.edge, opts: fnOpts, retired: map[*time.Timer]func(){}}},
 		{"http-api-gateways and load balancers", e.gateway},
 		{"schedules and event rules", e.events},
@@ -162,7 +164,7 @@ func Open(o Options) (e *Engine, err error) {
 		Async: e.events, Routes: func(mux *http.ServeMux) {
 			mux.Handle("GET "+logs.Path, logs.Handler(e.logs))
 		}, Endpoints: routedEndpoints()})
-	e.listeners.adminHandler = awsapi.New(awsapi.Options{Identities: e.ids, Fallback: adminAPI, Logger: o.Logger},
+	e.listeners.adminHandler = awsapi.New(awsapi.Options{Identities: e.ids, Authorizer: policies, Fallback: adminAPI, Logger: o.Logger},
 		awsapi.Lambda(lambdas, e.events, e.triggers),
 		awsapi.Events(e.events, e.events.hasBus))
 	e.listeners.viewerHandler = gw.Front(e.edge)

@@ -28,6 +28,7 @@ func (r *resolver) function(name string, p *FunctionProps) *Function {
 	f.ReservedConcurrency, f.ProvisionedConcurrency = r.concurrency(p)
 	r.events(name, p.Events)
 	f.Async = r.async(p)
+	f.Policy = r.access(p)
 	return f
 }
 

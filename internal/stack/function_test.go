@@ -323,7 +323,7 @@ func TestNoSecretsNoFile(t *testing.T) {
 func TestIgnoredPropertiesDocumented(t *testing.T) {
 	ignored := reflect.TypeFor[Ignored]()
 	found := map[string]bool{}
-	for _, typ := range []reflect.Type{reflect.TypeFor[FunctionProps](), reflect.TypeFor[FunctionLogging](), reflect.TypeFor[EdgeLambdaFunctionProps](), reflect.TypeFor[HTTPAPIGatewayProps](), reflect.TypeFor[LoadBalancerProps](), reflect.TypeFor[EventBusProps]()} {
+	for _, typ := range []reflect.Type{reflect.TypeFor[FunctionProps](), reflect.TypeFor[FunctionLogging](), reflect.TypeFor[EdgeLambdaFunctionProps](), reflect.TypeFor[HTTPAPIGatewayProps](), reflect.TypeFor[LoadBalancerProps](), reflect.TypeFor[EventBusProps](), reflect.TypeFor[IamStatement]()} {
 		s := schemaOf(typ)
 		for _, f := range s.fields {
 			if typ.Field(f.index).Type != ignored {

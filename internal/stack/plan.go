@@ -1,6 +1,10 @@
 package stack
 
-import "slices"
+import (
+	"slices"
+
+	"github.com/verge-edge/verge/internal/iam"
+)
 
 // A Plan is a stack file decoded, defaulted, validated and resolved: what the
 // edge runs. It holds no references by name that could dangle, only absolute
@@ -18,6 +22,9 @@ type Plan struct {
 	CDNFunctions map[string]*CDNFunction `json:"cdnFunctions,omitempty"`
 	// Functions are the function resources by name.
 	Functions map[string]*Function `json:"functions,omitempty"`
+	// Grantable are the resources a function's allowAccessTo can name, for
+	// the hint a denied call prints.
+	Grantable []iam.Resource `json:"-"`
 	// EdgeLambdaFunctions are the edge-lambda-function resources by name,
 	// including those no distribution uses yet.
 	EdgeLambdaFunctions map[string]*EdgeLambdaFunction `json:"edgeLambdaFunctions,omitempty"`
@@ -270,6 +277,9 @@ type Function struct {
 	// Async is how asynchronous invocations are retried and where their
 	// outcomes go.
 	Async Async `json:"async"`
+	// Policy is what the function may do with the AWS API: its connectTo,
+	// allowAccessTo and iamRoleStatements. Empty denies everything.
+	Policy iam.Policy `json:"policy,omitempty"`
 }
 
 // An EdgeLambdaFunction is an edge-lambda-function resource (Lambda@Edge):

@@ -122,6 +122,7 @@ func resolve(d *decoder, s *Stack, dir string, opts Options) *Plan {
 	}
 	plan.HTTPAPIGateways, plan.LoadBalancers = r.finishFrontDoors()
 	plan.Schedules, plan.BusRules = r.finishEvents()
+	plan.Grantable = r.grantable()
 	if r.secrets != nil {
 		plan.SecretsFile = r.secrets.path
 	}

@@ -426,9 +426,15 @@ type FunctionProps struct {
 	CDN Planned `yaml:"cdn"`
 	// VolumeMounts would mount EFS volumes.
 	VolumeMounts Planned `yaml:"volumeMounts"`
-	// ConnectTo would grant access to resources and pass their parameters
-	// in STP_ environment variables.
-	ConnectTo Planned `yaml:"connectTo"`
+	// ConnectTo grants the function the basic permissions on each named
+	// resource (Stacktape's; it would also pass their parameters in STP_
+	// environment variables, which Verge does not yet).
+	ConnectTo []string `yaml:"connectTo"`
+	// IamRoleStatements grant the function IAM permissions on the AWS API.
+	IamRoleStatements []IamStatement `yaml:"iamRoleStatements"`
+	// AccessControl grants the function IAM permissions (older Stacktape):
+	// allowAccessTo and iamRoleStatements.
+	AccessControl *AccessControl `yaml:"accessControl"`
 
 	// Stacktape properties that mean nothing on one machine: accepted with
 	// a warning that says why (ignoredProperties).
@@ -451,10 +457,32 @@ type FunctionProps struct {
 	DisabledGlobalAlarms Ignored `yaml:"disabledGlobalAlarms"`
 	// Tags tag the function's AWS resources.
 	Tags Ignored `yaml:"tags"`
-	// IamRoleStatements grant the function IAM permissions.
-	IamRoleStatements Ignored `yaml:"iamRoleStatements"`
-	// AccessControl grants the function IAM permissions (older Stacktape).
-	AccessControl Ignored `yaml:"accessControl"`
+}
+
+// AccessControl is a function's access to other resources through the AWS
+// API, denied by default as on AWS.
+type AccessControl struct {
+	// AllowAccessTo names resources of the stack to grant Stacktape's basic
+	// permissions on (connectTo in newer Stacktape).
+	AllowAccessTo []string `yaml:"allowAccessTo"`
+	// IamRoleStatements grant IAM permissions.
+	IamRoleStatements []IamStatement `yaml:"iamRoleStatements"`
+}
+
+// IamStatement is an IAM policy statement.
+type IamStatement struct {
+	// Sid names the statement.
+	Sid string `yaml:"Sid"`
+	// Effect is Allow (the default) or Deny.
+	Effect string `yaml:"Effect"`
+	// Action are IAM actions, "service:Operation", with * and ? wildcards.
+	Action []string `yaml:"Action" verge:"required"`
+	// Resource are ARNs, with * and ? wildcards and $ResourceParam('name',
+	// 'arn') directives.
+	Resource []Template `yaml:"Resource" verge:"required"`
+	// Condition narrows when the statement applies; Verge does not
+	// evaluate it (ignoredProperties).
+	Condition Ignored `yaml:"Condition"`
 }
 
 // ignoredProperties say why each Ignored property is ignored; every
@@ -469,10 +497,10 @@ var ignoredProperties = map[string]string{
 	"alarms":               "there are no CloudWatch alarms locally",
 	"disabledGlobalAlarms": "there are no CloudWatch alarms locally",
 	"tags":                 "there are no AWS resources to tag locally",
-	"iamRoleStatements":    "there is no IAM locally; every function may reach everything",
-	"accessControl":        "there is no IAM locally; every function may reach everything",
+	"iamRoleStatements":    "edge-lambda-functions are not held to access control locally",
+	"Condition":            "IAM conditions are not evaluated locally: the statement applies as if they held",
 	"logForwarding":        "logs go to Verge's log, not to Kinesis Firehose",
-	"connectTo":            "there is no IAM locally; every function may reach everything",
+	"connectTo":            "edge-lambda-functions are not held to access control locally",
 	"customDomains":        "there is no DNS locally; the resource answers on NAME.localhost",
 	"logging":              "access logs go to Verge's log",
 	"interface":            "every load balancer is reachable on this machine's listener",

@@ -1,0 +1,94 @@
+package iam
+
+import (
+	"strings"
+
+	"github.com/verge-edge/verge/internal/glob"
+)
+
+// The effects of a statement.
+const (
+	Allow = "Allow"
+	Deny  = "Deny"
+)
+
+// A Statement allows or denies actions on resources.
+type Statement struct {
+	Sid       string   `json:"Sid,omitempty"`
+	Effect    string   `json:"Effect"`
+	Actions   []string `json:"Action"`
+	Resources []string `json:"Resource"`
+	// Origin says where the statement comes from, for messages:
+	// "allowAccessTo: orders" or "iamRoleStatements[2]".
+	Origin string `json:"-"`
+}
+
+// A Policy is the statements of one identity.
+type Policy []Statement
+
+// A Decision is the outcome of evaluating a request.
+type Decision struct {
+	Allowed bool
+	// Denied is the statement that explicitly denied it, if one did.
+	Denied *Statement
+	// Resource is the first resource not allowed, when not Allowed.
+	Resource string
+}
+
+// Decide evaluates action on every resource ("*" when there is none).
+func (p Policy) Decide(action string, resources []string) Decision {
+	if len(resources) == 0 {
+		resources = []string{"*"}
+	}
+	for _, res := range resources {
+		if d := p.decideOne(action, res); !d.Allowed {
+			return d
+		}
+	}
+	return Decision{Allowed: true}
+}
+
+func (p Policy) decideOne(action, resource string) Decision {
+	allowed := false
+	for i := range p {
+		s := &p[i]
+		if !s.matches(action, resource) {
+			continue
+		}
+		if s.Effect == Deny {
+			return Decision{Denied: s, Resource: resource}
+		}
+		allowed = true
+	}
+	return Decision{Allowed: allowed, Resource: resource}
+}
+
+// matches reports whether s names action and resource.
+func (s *Statement) matches(action, resource string) bool {
+	return anyMatch(s.Actions, action, actionGlob) && anyMatch(s.Resources, resource, resourceGlob)
+}
+
+// IAM's wildcards: '*' any run, '?' one character; actions fold case.
+var (
+	actionGlob   = glob.Options{Question: glob.QuestionChar, Fold: true}
+	resourceGlob = glob.Options{Question: glob.QuestionChar}
+)
+
+func anyMatch(patterns []string, s string, o glob.Options) bool {
+	for _, p := range patterns {
+		if p == "*" || glob.Compile(p, o).Match(s) {
+			return true
+		}
+	}
+	return false
+}
+
+// ValidAction reports whether a is an IAM action pattern: "*" or
+// "service:Action", either part possibly with wildcards.
+func ValidAction(a string) bool {
+	if a == "*" {
+		return true
+	}
+	svc, op, ok := strings.Cut(a, ":")
+	return ok && svc != "" && op != "" && !strings.ContainsAny(svc, " \t") && !strings.ContainsAny(op, ": \t")
+}
