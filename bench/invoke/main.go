@@ -11,6 +11,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"flag"
 	"fmt"
 	"io"
@@ -20,13 +22,18 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+
 	"github.com/verge-edge/verge/bench/internal/load"
 	"github.com/verge-edge/verge/internal/awsapi"
 	"github.com/verge-edge/verge/internal/functions"
+	"github.com/verge-edge/verge/internal/identity"
 	"github.com/verge-edge/verge/internal/runtimes"
 	"github.com/verge-edge/verge/internal/sandbox"
 	"github.com/verge-edge/verge/internal/stack"
@@ -120,6 +127,9 @@ func run(n, conc int, dur time.Duration, cold int) error {
 		fmt.Printf("| warm invoke %s, p99 | %s | node http: %s | %.2fx | < 5 ms (node) |\n", fn, load.Dur(p99), load.Dur(peer99), float64(p99)/float64(peer99))
 		fmt.Printf("| throughput %s, %d callers | %.0f/s | node http: %.0f/s | %.2fx | ≥ 3000/s (node) |\n", fn, conc, rps, peerRPS, rps/peerRPS)
 	}
+	if err := sigv4Cost(svc, client, n); err != nil {
+		return err
+	}
 	py, _, err := runtimes.Resolve(load.MustDefault(runtimes.Python))
 	if err != nil {
 		return err
@@ -154,10 +164,86 @@ func run(n, conc int, dur time.Duration, cold int) error {
 	return nil
 }
 
-// invokeOnce posts an empty event and checks for a 200 without a function
-// error.
-func invokeOnce(client *http.Client, url string) error {
-	resp, err := client.Post(url, "application/json", strings.NewReader(`{}`))
+// sigv4Cost measures what SigV4 verification adds to a warm Node invoke:
+// the same function behind two routers in one run, one verifying (the
+// admin's credentials) and one not, in alternating rounds. The request is
+// signed once and its headers reused, so the client's signing is not
+// counted (a signature stays valid for 15 minutes).
+func sigv4Cost(svc *functions.Service, client *http.Client, n int) error {
+	const token = "bench-token"
+	off, stopOff, err := serve(awsapi.New(awsapi.Options{NoAuth: true}, awsapi.Lambda(svc, nil, nil)))
+	if err != nil {
+		return err
+	}
+	defer stopOff()
+	ids := identity.New([]byte("bench-key"), token)
+	on, stopOn, err := serve(awsapi.New(awsapi.Options{Identities: ids}, awsapi.Lambda(svc, nil, nil)))
+	if err != nil {
+		return err
+	}
+	defer stopOn()
+	signed, err := signedHeaders(on+"/2015-03-31/functions/node/invocations", token)
+	if err != nil {
+		return err
+	}
+	var offLat, onLat []time.Duration
+	for range 4 {
+		for _, r := range []struct {
+			base string
+			h    http.Header
+			into *[]time.Duration
+		}{{off, nil, &offLat}, {on, signed, &onLat}} {
+			url := r.base + "/2015-03-31/functions/node/invocations"
+			lat, err := load.Latencies(func() error { return invokeWith(client, url, r.h) }, 50, n/4)
+			if err != nil {
+				return err
+			}
+			*r.into = append(*r.into, lat...)
+		}
+	}
+	slices.Sort(offLat)
+	slices.Sort(onLat)
+	a, b := load.Quantile(offLat, 0.5), load.Quantile(onLat, 0.5)
+	fmt.Printf("| warm invoke node, p50, SigV4 verified vs not (alternating) | %s | not verified: %s | +%s | added < 20 µs |\n",
+		load.Dur(b), load.Dur(a), load.Dur(b-a))
+	return nil
+}
+
+// serve serves h on a loopback port.
+func serve(h http.Handler) (base string, stop func(), err error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
+	srv := &http.Server{Handler: h}
+	go srv.Serve(ln)
+	return "http://" + ln.Addr().String(), func() { srv.Close() }, nil
+}
+
+// signedHeaders signs one Invoke of url with the admin's credentials.
+func signedHeaders(url, secret string) (http.Header, error) {
+	req, err := http.NewRequest(http.MethodPost, url, strings.NewReader(`{}`))
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256([]byte(`{}`))
+	req.Header.Set("X-Amz-Content-Sha256", hex.EncodeToString(sum[:]))
+	creds := aws.Credentials{AccessKeyID: identity.AdminAccessKeyID, SecretAccessKey: secret}
+	err = v4.NewSigner().SignHTTP(context.Background(), creds, req, hex.EncodeToString(sum[:]), "lambda", "us-east-1", time.Now())
+	return req.Header, err
+}
+
+// invokeWith posts an empty event with headers h (a signature, or none)
+// and checks for a 200 without a function error.
+func invokeWith(client *http.Client, url string, h http.Header) error {
+	req, err := http.NewRequest(http.MethodPost, url, strings.NewReader(`{}`))
+	if err != nil {
+		return err
+	}
+	for k, v := range h {
+		req.Header[k] = v
+	}
+	resp, err := client.Do(req)
 	if err != nil {
 		return err
 	}
@@ -168,6 +254,10 @@ func invokeOnce(client *http.Client, url string) error {
 	}
 	return nil
 }
+
+// invokeOnce posts an empty event and checks for a 200 without a function
+// error.
+func invokeOnce(client *http.Client, url string) error { return invokeWith(client, url, nil) }
 
 // coldStarts times the first invocation of n fresh versions of fn: each
 // Apply with a new environment value is a new version with no sandbox.
