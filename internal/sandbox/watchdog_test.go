@@ -1,8 +1,10 @@
 package sandbox
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
+	"strings"
 	"testing"
 )
 
@@ -19,6 +21,12 @@ func TestTreeMemory(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer func() { cmd.Process.Kill(); cmd.Wait() }()
+	// Measure once the child sleeps: before, it is exec'ing and loading
+	// its libraries, and its pages change between two readings.
+	poll(t, "the child to sleep", func() bool {
+		stat, _ := os.ReadFile(fmt.Sprintf("/proc/%d/stat", cmd.Process.Pid))
+		return strings.Contains(string(stat), "(sleep) S ")
+	})
 	child := rss(cmd.Process.Pid, buf)
 	if child <= 0 {
 		t.Fatalf("rss of the child = %d", child)
