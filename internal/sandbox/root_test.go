@@ -49,10 +49,6 @@ echo hi > /dev/null && echo devnull; touch /tmp/t && echo tmp; touch /x 2>/dev/n
 	}
 }
 
-func isNumber(s string) bool {
-	return s != "" && strings.Trim(s, "0123456789") == ""
-}
-
 // TestLandlock checks the third wall alone: without the minimal root, a
 // folder the sandbox's user could write to is still refused by Landlock.
 func TestLandlock(t *testing.T) {
