@@ -20,6 +20,7 @@ import (
 	"github.com/verge-edge/verge/internal/logs"
 	"github.com/verge-edge/verge/internal/runtimes"
 	"github.com/verge-edge/verge/internal/sandbox"
+	"github.com/verge-edge/verge/internal/sdks"
 	"github.com/verge-edge/verge/internal/stack"
 )
 
@@ -42,6 +43,10 @@ type Options struct {
 	// Tap sees every function's output and errors as they happen (the
 	// dev terminal); nil for none.
 	Tap Tap
+	// SDKDir is where the AWS SDKs functions get without bundling them
+	// (Lambda's runtimes include them) are kept; default the user's cache
+	// folder's verge/sdk, shared by every data folder.
+	SDKDir string
 }
 
 // A Service runs the function resources of the active plan.
@@ -51,6 +56,7 @@ type Service struct {
 	bootstrapDir string
 	sandboxDir   string
 	shim         string // verge-sandbox beside this binary, or "" for the binary itself
+	sdks         *sdks.Provider
 	metrics      *metrics
 	log          *slog.Logger
 
@@ -81,11 +87,17 @@ func New(o Options) (*Service, error) {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
+	if o.SDKDir == "" {
+		o.SDKDir = sdks.DefaultDir()
+	}
+	if o.SDKDir == "" {
+		o.SDKDir = filepath.Join(o.DataDir, "sdk")
+	}
 	s := &Service{
 		opts: o, builder: build.New(filepath.Join(o.DataDir, "builds")),
 		sandboxDir: filepath.Join(o.DataDir, "sandboxes"), log: o.Logger, shim: sandbox.ShimBeside(),
 		funcs: map[string]*function{}, stop: make(chan struct{}), live: map[*instance]struct{}{},
-		metrics: newMetrics(o.Registry),
+		metrics: newMetrics(o.Registry), sdks: sdks.New(o.SDKDir, o.Logger),
 	}
 	// Sandbox folders left by a crash are stale: nothing runs in them.
 	if err := os.RemoveAll(s.sandboxDir); err != nil {
@@ -278,6 +290,7 @@ func (s *Service) install(b *built) {
 	if old != nil {
 		old.retire()
 	}
+	s.prepareSDK(rt)
 	s.log.Info("function ready", "function", cfg.Name, "version", f.byKey[key], "runtime", rt.ID, "build", art.Hash[:min(12, len(art.Hash))])
 	s.provision(latest, cfg.ProvisionedConcurrency)
 }
@@ -549,6 +562,7 @@ func (s *Service) Close() error {
 	s.liveMu.Unlock()
 	s.inflight.Wait()
 	s.closers.Wait()
+	s.sdks.Close()
 	return nil
 }
 
