@@ -41,11 +41,13 @@ func TestSDKs(t *testing.T) {
 	deploy(t, s,
 		fnSpec{name: "nodesdk", file: "index.js", code: nodeRequiresSDK},
 		fnSpec{name: "nodesdkesm", file: "index.mjs", code: "import { LambdaClient } from '@aws-sdk/client-lambda';\nexport const handler = async () => typeof LambdaClient;\n"},
+		fnSpec{name: "nodesdktla", file: "index.mjs", code: "import { LambdaClient } from '@aws-sdk/client-lambda';\nawait Promise.resolve();\nexport const handler = async () => typeof LambdaClient;\n"},
 		fnSpec{name: "pyboto", file: "app.py", code: pythonImportsBoto3},
 		fnSpec{name: "pydebian", file: "app.py", code: pythonDebianBoto3})
 	for name, check := range map[string]func(string) bool{
 		"nodesdk":    func(v string) bool { return v == "function" },
 		"nodesdkesm": func(v string) bool { return v == "function" },
+		"nodesdktla": func(v string) bool { return v == "function" },
 		"pyboto":     func(v string) bool { return v != "" },
 		"pydebian": func(v string) bool {
 			return strings.HasPrefix(v, s.sdks.Dir()) && strings.HasSuffix(v, "boto3/__init__.py")
