@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"log/slog"
@@ -14,13 +15,17 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
-// How long an npm install may take, and how old a temporary folder must be
-// to be a crashed install's leftover.
+// How long an npm install may take, how old a temporary folder must be to
+// be a crashed install's leftover, how often a process waiting for
+// another's install looks.
 const (
 	installTimeout = 10 * time.Minute
 	staleTemp      = time.Hour
+	lockPoll       = 100 * time.Millisecond
 )
 
 // A Provider provides the SDKs from one cache folder. Its methods are safe
@@ -129,8 +134,16 @@ func (p *Provider) installNode(ctx context.Context) (string, error) {
 	if _, err := os.Stat(modules); err == nil {
 		return modules, nil
 	}
+	unlock, err := p.lock(ctx, "node")
+	if err != nil {
+		return "", err
+	}
+	defer unlock()
+	if _, err := os.Stat(modules); err == nil {
+		return modules, nil // another process installed it while we waited
+	}
 	t0 := time.Now()
-	err := p.npmInstall(ctx, manifest, dest)
+	err = p.npmInstall(ctx, manifest, dest)
 	if err != nil {
 		if p.ctx.Err() == nil {
 			p.log.Warn(fmt.Sprintf("AWS SDK for JavaScript v3 not available to functions: %v; bundle it with your function or install npm", err))
@@ -174,6 +187,35 @@ func (p *Provider) npmInstall(ctx context.Context, manifest []byte, dest string)
 		}
 	}
 	return nil
+}
+
+// lock takes DIR/.NAME.lock, so that processes sharing the cache (test
+// packages run in parallel, two Verge nodes) install once, not side by
+// side. The lock goes with the process; waiting for it ends with ctx.
+func (p *Provider) lock(ctx context.Context, name string) (func(), error) {
+	if err := os.MkdirAll(p.dir, 0o755); err != nil {
+		return nil, err
+	}
+	f, err := os.OpenFile(filepath.Join(p.dir, "."+name+".lock"), os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	for {
+		err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB)
+		if err == nil {
+			return func() { f.Close() }, nil
+		}
+		if !errors.Is(err, unix.EWOULDBLOCK) {
+			f.Close()
+			return nil, fmt.Errorf("lock %s: %w", f.Name(), err)
+		}
+		select {
+		case <-ctx.Done():
+			f.Close()
+			return nil, ctx.Err()
+		case <-time.After(lockPoll):
+		}
+	}
 }
 
 // nodeManifest is the package.json that pins nodePackages.
