@@ -1,11 +1,15 @@
 package functions
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"log/slog"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -141,4 +145,52 @@ func invokeString(t *testing.T, s *Service, name string) string {
 		t.Fatalf("%s: %v: %s", name, err, resp.Payload)
 	}
 	return got
+}
+
+// TestSDKUnavailable: without npm, Verge says once why functions have no
+// SDK and what to do, and a handler that requires it fails as on Lambda
+// when a module is missing; one that does not runs.
+func TestSDKUnavailable(t *testing.T) {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip(err)
+	}
+	bin := t.TempDir() // node, and no npm
+	if err := os.Symlink(node, filepath.Join(bin, "node")); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", bin)
+	var log lockedBuffer
+	s, _ := newService(t, Options{SDKDir: t.TempDir(), Logger: slog.New(slog.NewTextHandler(&log, nil))})
+	deploy(t, s,
+		fnSpec{name: "needssdk", file: "index.js", code: nodeRequiresSDK},
+		fnSpec{name: "nosdk", file: "index.js", code: "exports.handler = async () => 'fine';\n"})
+	resp := invoke(t, s, "needssdk", `{}`)
+	if resp.ErrorType != "Runtime.ImportModuleError" || !strings.Contains(string(resp.Payload), "Cannot find module '@aws-sdk/client-lambda'") {
+		t.Errorf("needssdk: %s %s", resp.ErrorType, resp.Payload)
+	}
+	if got := invokeString(t, s, "nosdk"); got != "fine" {
+		t.Errorf("nosdk returned %q", got)
+	}
+	if n := strings.Count(log.String(), "AWS SDK for JavaScript v3 not available to functions: npm not found on PATH; bundle it with your function or install npm"); n != 1 {
+		t.Errorf("the reason was logged %d times, want once:\n%s", n, log.String())
+	}
+}
+
+// lockedBuffer is a bytes.Buffer for a logger that goroutines share.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
