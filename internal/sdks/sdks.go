@@ -175,6 +175,7 @@ func (p *Provider) npmInstall(ctx context.Context, manifest []byte, dest string)
 	cmd := exec.CommandContext(ctx, npm, "install", "--prefix", tmp, "--no-audit", "--no-fund", "--omit=dev",
 		"--no-update-notifier", "--loglevel=error")
 	cmd.Dir = tmp
+	cmd.WaitDelay = time.Second // npm's children may hold the output open after it is killed
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("npm install: %v: %s", err, lastLines(out, 3))
 	}
