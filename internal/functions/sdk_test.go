@@ -22,7 +22,7 @@ const (
 	nodeRequiresSDK = `const { LambdaClient } = require('@aws-sdk/client-lambda');
 exports.handler = async () => typeof LambdaClient;
 `
-	pythonImportsBoto3 = "import boto3\ndef handler(e, c):\n    return boto3.__version__\n"
+	pythonImportsBoto3 = "import boto3, sys\ndef handler(e, c):\n    assert len(sys.argv) == 1, sys.argv\n    return boto3.__version__\n"
 	// pythonDebianBoto3 leaves out the interpreter's own packages, so that
 	// boto3 can only come from the folder Verge provides.
 	pythonDebianBoto3 = `import sys
