@@ -2,6 +2,7 @@ package functions
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/verge-edge/verge/internal/runtimes"
 )
@@ -35,7 +36,7 @@ func (s *Service) sdkFor(ctx context.Context, rt *runtimes.Runtime, out *output)
 		return ""
 	}
 	if err != nil && err == ctx.Err() {
-		out.Line("verge: the AWS SDK is still being installed; this sandbox starts without it (require/import of it fails)")
+		out.Line(fmt.Sprintf("[verge] the AWS SDK %s includes is still being installed after %s; this sandbox starts without it", rt.ID, SDKWait))
 	}
 	return dir
 }

@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -234,7 +235,7 @@ func (p *Provider) linkPython(ctx context.Context, interpreter string) (string, 
 			found = append(found, m)
 		}
 	}
-	if len(found) < 2 || found[0] != "boto3" || found[1] != "botocore" {
+	if !slices.Contains(found, "boto3") || !slices.Contains(found, "botocore") {
 		if interpreter != "" && hasBoto3(ctx, interpreter) {
 			return "", nil // the interpreter's own boto3 serves
 		}
