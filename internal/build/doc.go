@@ -36,6 +36,6 @@
 // @aws-sdk/* imports are bundled when the package is installed in a
 // node_modules folder the entry can reach (the user pinned a version and
 // tested with it), and left external otherwise, as AWS's Node.js runtimes
-// provide the SDK v3; Verge's own sandboxes do not, so such an import fails
-// at run time unless the user installs it.
+// provide the SDK v3; so do Verge's sandboxes (internal/sdks), for the
+// clients of the services Verge serves.
 package build

@@ -37,6 +37,10 @@ const (
 	// while the sandbox is idle, not in the next invocation; back-to-back
 	// invocations then cost no freeze at all.
 	FreezeDelay = 50 * time.Millisecond
+	// SDKWait is the longest a cold start waits for the AWS SDK its runtime
+	// includes to be installed (npm, once per machine) before it starts
+	// without it.
+	SDKWait = 2 * time.Minute
 	// DefaultIdleTimeout is how long an idle sandbox is kept warm.
 	DefaultIdleTimeout = 5 * time.Minute
 	// Region and Account are what ARNs and the environment say.

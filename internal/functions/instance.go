@@ -48,13 +48,14 @@ func startInstance(ctx context.Context, v *version, initType string) (*instance,
 	id := randomHex(16)
 	in := &instance{v: v, out: &output{group: v.fn.logs, budget: &v.fn.logBudget, stream: streamName(time.Now(), v.name, id),
 		tap: v.svc.opts.Tap, fn: v.fn.name}}
+	sdk := v.svc.sdkFor(ctx, v.rt, in.out)
 	api, err := runtimeapi.Start()
 	if err != nil {
 		return nil, errs.E(op, errs.Unavailable, v.fn.name, err)
 	}
 	in.api = api
 	launch := v.rt.Launch(runtimes.LaunchSpec{
-		TaskRoot: v.art.Dir, Handler: v.art.Handler, BootstrapDir: v.svc.bootstrapDir, MemoryMB: v.cfg.MemoryMB,
+		TaskRoot: v.art.Dir, Handler: v.art.Handler, BootstrapDir: v.svc.bootstrapDir, MemoryMB: v.cfg.MemoryMB, SDK: sdk,
 	})
 	spec := sandbox.Spec{
 		Path: launch.Path, Args: launch.Args, Dir: v.art.Dir,
@@ -64,7 +65,7 @@ func startInstance(ctx context.Context, v *version, initType string) (*instance,
 			logStream: in.out.stream, initType: initType, runtimeVars: launch.Env, aws: v.svc.awsEnv(v.fn.name),
 		}),
 		StateDir: v.svc.sandboxDir, TmpLimitMB: TmpLimitMB, MemoryMB: v.cfg.MemoryMB,
-		Paths:  []string{v.svc.bootstrapDir},
+		Paths:  sandboxPaths(v.svc.bootstrapDir, sdk),
 		Stdout: in.out, Stderr: in.out,
 	}
 	if launch.AddressSpaceLimit {
@@ -165,6 +166,15 @@ func (in *instance) close() {
 		in.v.svc.track(in, false)
 	}
 	in.api.Close()
+}
+
+// sandboxPaths are the folders a sandbox sees besides the system's, its
+// runtime's and its task root: the bootstraps and the SDK, if any.
+func sandboxPaths(bootstrapDir, sdk string) []string {
+	if sdk == "" {
+		return []string{bootstrapDir}
+	}
+	return []string{bootstrapDir, sdk}
 }
 
 func randomHex(n int) string {

@@ -21,6 +21,7 @@ import (
 	"github.com/verge-edge/verge/internal/logs"
 	"github.com/verge-edge/verge/internal/runtimes"
 	"github.com/verge-edge/verge/internal/sandbox"
+	"github.com/verge-edge/verge/internal/sdks"
 	"github.com/verge-edge/verge/internal/stack"
 )
 
@@ -46,6 +47,10 @@ type Options struct {
 	// Identities gives each function its AWS credentials and Verge's AWS
 	// endpoint; nil gives placeholder credentials that grant nothing.
 	Identities *identity.Store
+	// SDKDir is where the AWS SDKs functions get without bundling them
+	// (Lambda's runtimes include them) are kept; default the user's cache
+	// folder's verge/sdk, shared by every data folder.
+	SDKDir string
 }
 
 // A Service runs the function resources of the active plan.
@@ -55,6 +60,7 @@ type Service struct {
 	bootstrapDir string
 	sandboxDir   string
 	shim         string // verge-sandbox beside this binary, or "" for the binary itself
+	sdks         *sdks.Provider
 	metrics      *metrics
 	log          *slog.Logger
 
@@ -85,11 +91,17 @@ func New(o Options) (*Service, error) {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
+	if o.SDKDir == "" {
+		o.SDKDir = sdks.DefaultDir()
+	}
+	if o.SDKDir == "" {
+		o.SDKDir = filepath.Join(o.DataDir, "sdk")
+	}
 	s := &Service{
 		opts: o, builder: build.New(filepath.Join(o.DataDir, "builds")),
 		sandboxDir: filepath.Join(o.DataDir, "sandboxes"), log: o.Logger, shim: sandbox.ShimBeside(),
 		funcs: map[string]*function{}, stop: make(chan struct{}), live: map[*instance]struct{}{},
-		metrics: newMetrics(o.Registry),
+		metrics: newMetrics(o.Registry), sdks: sdks.New(o.SDKDir, o.Logger),
 	}
 	// Sandbox folders left by a crash are stale: nothing runs in them.
 	if err := os.RemoveAll(s.sandboxDir); err != nil {
@@ -283,6 +295,7 @@ func (s *Service) install(b *built) {
 	if old != nil {
 		old.retire()
 	}
+	s.prepareSDK(rt)
 	s.log.Info("function ready", "function", cfg.Name, "version", f.byKey[key], "runtime", rt.ID, "build", art.Hash[:min(12, len(art.Hash))])
 	s.provision(latest, cfg.ProvisionedConcurrency)
 }
@@ -563,6 +576,7 @@ func (s *Service) Close() error {
 	s.liveMu.Unlock()
 	s.inflight.Wait()
 	s.closers.Wait()
+	s.sdks.Close()
 	return nil
 }
 

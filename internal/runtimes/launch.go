@@ -20,6 +20,11 @@ type LaunchSpec struct {
 	Handler      string // _HANDLER
 	BootstrapDir string // from Install
 	MemoryMB     int    // the function's memory size
+	// SDK is the folder of the AWS SDK the runtime includes, as Lambda's
+	// do ("" for none): for Node.js a node_modules folder, for Python a
+	// folder of packages. It is searched last, so the function's own copy
+	// wins.
+	SDK string
 }
 
 // Launch says how to start one sandbox of r for s.
@@ -29,13 +34,13 @@ func (r *Runtime) Launch(s LaunchSpec) Launch {
 		return Launch{
 			Path:            r.Interpreter,
 			Args:            append(nodeMemoryArgs(s.MemoryMB), "--enable-source-maps", filepath.Join(s.BootstrapDir, nodeBootstrap)),
-			Env:             []string{"AWS_EXECUTION_ENV=" + execEnvPrefix + r.ID, "NODE_PATH=" + filepath.Join(s.TaskRoot, "node_modules") + ":" + s.TaskRoot},
+			Env:             []string{"AWS_EXECUTION_ENV=" + execEnvPrefix + r.ID, "NODE_PATH=" + nodePath(s)},
 			MemoryMechanism: MemoryNodeHeap,
 		}
 	case Python:
 		return Launch{
 			Path:              r.Interpreter,
-			Args:              []string{"-u", filepath.Join(s.BootstrapDir, pythonBootstrap)},
+			Args:              pythonArgs(s),
 			Env:               []string{"AWS_EXECUTION_ENV=" + execEnvPrefix + r.ID, "PYTHONUNBUFFERED=1"},
 			AddressSpaceLimit: true,
 			MemoryMechanism:   MemoryRlimitAS,
@@ -47,6 +52,28 @@ func (r *Runtime) Launch(s LaunchSpec) Launch {
 		l.Env = []string{"GOMEMLIMIT=" + strconv.Itoa(s.MemoryMB*9/10) + "MiB"}
 	}
 	return l
+}
+
+// nodePath is where require looks after the folders above the module: the
+// task root's node_modules, the task root, then the runtime's SDK (Lambda's
+// /var/runtime/node_modules comes last too).
+func nodePath(s LaunchSpec) string {
+	p := filepath.Join(s.TaskRoot, "node_modules") + ":" + s.TaskRoot
+	if s.SDK != "" {
+		p += ":" + s.SDK
+	}
+	return p
+}
+
+// pythonArgs runs the bootstrap, telling it the SDK's folder: it appends
+// it to sys.path, after the task root and the interpreter's own packages,
+// as Lambda's boto3 comes after /var/task. PYTHONPATH would put it first.
+func pythonArgs(s LaunchSpec) []string {
+	args := []string{"-u", filepath.Join(s.BootstrapDir, pythonBootstrap)}
+	if s.SDK != "" {
+		args = append(args, s.SDK)
+	}
+	return args
 }
 
 // nodeMemoryArgs sizes V8's heap as AWS's Node.js bootstrap does: a tenth of

@@ -164,8 +164,13 @@ func TestInstall(t *testing.T) {
 }
 
 func TestLaunch(t *testing.T) {
-	spec := LaunchSpec{TaskRoot: "/task", Handler: "index.handler", BootstrapDir: "/boot", MemoryMB: 1024}
+	plain := LaunchSpec{TaskRoot: "/task", Handler: "index.handler", BootstrapDir: "/boot", MemoryMB: 1024}
+	withSDK := plain
+	withSDK.SDK = "/cache/sdk/node-1/node_modules"
+	withBoto := plain
+	withBoto.SDK = "/cache/sdk/python-1"
 	tests := []struct {
+		spec      LaunchSpec
 		rt        Runtime
 		path      string
 		args      []string
@@ -173,15 +178,23 @@ func TestLaunch(t *testing.T) {
 		asLimit   bool
 		mechanism string
 	}{
-		{Runtime{ID: "nodejs20.x", Family: Node, Interpreter: "/usr/bin/node"}, "/usr/bin/node",
+		{plain, Runtime{ID: "nodejs20.x", Family: Node, Interpreter: "/usr/bin/node"}, "/usr/bin/node",
 			[]string{"--max-semi-space-size=51", "--max-old-space-size=922", "--enable-source-maps", "/boot/bootstrap.cjs"},
 			[]string{"AWS_EXECUTION_ENV=AWS_Lambda_nodejs20.x", "NODE_PATH=/task/node_modules:/task"}, false, MemoryNodeHeap},
-		{Runtime{ID: "python3.11", Family: Python, Interpreter: "/py/python3.11"}, "/py/python3.11",
+		// The SDK comes after the task root's own modules: a bundled copy wins.
+		{withSDK, Runtime{ID: "nodejs20.x", Family: Node, Interpreter: "/usr/bin/node"}, "/usr/bin/node",
+			[]string{"--max-semi-space-size=51", "--max-old-space-size=922", "--enable-source-maps", "/boot/bootstrap.cjs"},
+			[]string{"AWS_EXECUTION_ENV=AWS_Lambda_nodejs20.x", "NODE_PATH=/task/node_modules:/task:/cache/sdk/node-1/node_modules"}, false, MemoryNodeHeap},
+		{plain, Runtime{ID: "python3.11", Family: Python, Interpreter: "/py/python3.11"}, "/py/python3.11",
 			[]string{"-u", "/boot/bootstrap.py"}, []string{"AWS_EXECUTION_ENV=AWS_Lambda_python3.11", "PYTHONUNBUFFERED=1"}, true, MemoryRlimitAS},
-		{Runtime{ID: "provided.al2023", Family: Provided}, "/task/bootstrap", nil, []string{"GOMEMLIMIT=921MiB"}, false, MemoryGoMemLimit},
+		// boto3's folder is an argument the bootstrap appends to sys.path, not PYTHONPATH (which would come first).
+		{withBoto, Runtime{ID: "python3.11", Family: Python, Interpreter: "/py/python3.11"}, "/py/python3.11",
+			[]string{"-u", "/boot/bootstrap.py", "/cache/sdk/python-1"}, []string{"AWS_EXECUTION_ENV=AWS_Lambda_python3.11", "PYTHONUNBUFFERED=1"}, true, MemoryRlimitAS},
+		{plain, Runtime{ID: "provided.al2023", Family: Provided}, "/task/bootstrap", nil, []string{"GOMEMLIMIT=921MiB"}, false, MemoryGoMemLimit},
+		{withSDK, Runtime{ID: "provided.al2023", Family: Provided}, "/task/bootstrap", nil, []string{"GOMEMLIMIT=921MiB"}, false, MemoryGoMemLimit},
 	}
 	for _, tt := range tests {
-		l := tt.rt.Launch(spec)
+		l := tt.rt.Launch(tt.spec)
 		if l.Path != tt.path || !slices.Equal(l.Args, tt.args) || !slices.Equal(l.Env, tt.env) || l.AddressSpaceLimit != tt.asLimit || l.MemoryMechanism != tt.mechanism {
 			t.Errorf("%s: Launch = %+v\nwant path %s args %q env %q as %v %s", tt.rt.ID, l, tt.path, tt.args, tt.env, tt.asLimit, tt.mechanism)
 		}

@@ -300,8 +300,46 @@ async function load(file) {
       if (!e || e.code !== 'ERR_REQUIRE_ESM') throw e;
     }
   }
-  return import(pathToFileURL(file).href);
+  const url = pathToFileURL(file).href;
+  try {
+    return await import(url);
+  } catch (e) {
+    if (!e || e.code !== 'ERR_MODULE_NOT_FOUND' || !searchNodePath()) throw e;
+    // A new URL: the failed graph stays cached under the first.
+    return import(url + '?node-path');
+  }
 }
+
+// searchNodePath makes import search NODE_PATH's node_modules folders (the
+// AWS SDK Verge provides is the last), as Lambda's Node.js 18+ runtimes do:
+// Node's ES module resolution ignores NODE_PATH. A resolve hook retries a
+// bare specifier that was not found as if imported from beside each folder.
+// Its loader thread costs a cold start about 80 ms, so it is registered
+// only once an import has failed. It reports whether it registered.
+function searchNodePath() {
+  const { register } = require('node:module');
+  const parents = (env.NODE_PATH || '').split(':').filter((d) => path.basename(d) === 'node_modules')
+    .map((d) => pathToFileURL(path.join(path.dirname(d), 'noop.js')).href);
+  if (!parents.length || typeof register !== 'function') return false;
+  register('data:text/javascript,' + encodeURIComponent(nodePathHook), { data: parents });
+  return true;
+}
+
+// nodePathHook is the resolve hook searchNodePath registers (it runs in
+// Node's loader thread, given the parent URLs to retry from).
+const nodePathHook = `let parents = [];
+export function initialize(data) { parents = data; }
+export async function resolve(specifier, context, next) {
+  try {
+    return await next(specifier, context);
+  } catch (e) {
+    if (!e || e.code !== 'ERR_MODULE_NOT_FOUND' || /^(\\.|\\/|[a-z][a-z0-9+.-]*:)/i.test(specifier)) throw e;
+    for (const parentURL of parents) {
+      try { return await next(specifier, { ...context, parentURL }); } catch {}
+    }
+    throw e;
+  }
+}`;
 
 // --- one invocation
 function contextFor(h, id) {

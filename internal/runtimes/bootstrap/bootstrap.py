@@ -216,6 +216,8 @@ def main():
     client = _Client(os.environ["AWS_LAMBDA_RUNTIME_API"])
     root = os.environ.get("LAMBDA_TASK_ROOT") or os.getcwd()
     sys.path.insert(0, root)
+    if len(sys.argv) > 1:  # the runtime's AWS SDK (boto3), after everything else
+        sys.path.append(sys.argv.pop(1))  # argv as on Lambda: the bootstrap alone
     setup_logging()
     try:
         fn = load_handler(os.environ.get("_HANDLER", ""))
