@@ -71,6 +71,8 @@ const (
 	// bucketARNPrefix and functionARNPrefix are followed by the resource's name.
 	bucketARNPrefix   = "arn:aws:s3:::"
 	functionARNPrefix = "arn:aws:lambda:" + arnRegion + ":" + arnAccount + ":function:"
+	// cdnFunctionARNPrefix starts a CloudFront function's ARN (global: no region).
+	cdnFunctionARNPrefix = "arn:aws:cloudfront::" + arnAccount + ":function/"
 )
 
 // The directives a string value may hold, and how each is written.

@@ -3,6 +3,7 @@ package stack
 import (
 	"fmt"
 	"maps"
+	"net"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -271,10 +272,14 @@ func (r *resolver) resourceParam(at pos, dir, name, param string) (string, bool)
 	}
 	params := r.params(res)
 	if params == nil {
-		r.d.errorf(at, "%s: %q is %s, which has no parameters $ResourceParam can read (a bucket, event-bus, function or key-value-store has)", dir, name, article(res.Type))
+		r.d.errorf(at, "%s: %q is %s, which has no parameters $ResourceParam can read (a bucket, cdn-function, edge-lambda-function, event-bus, function, http-api-gateway, application-load-balancer or key-value-store has)", dir, name, article(res.Type))
 		return "", false
 	}
 	v, ok := params[param]
+	if !ok && param == "url" && (res.Type == TypeHTTPAPIGateway || res.Type == TypeLoadBalancer) {
+		r.d.errorf(at, "%s: %s %q has no fixed url: it answers on %s.localhost at the port of verge's --listen; give it its own listen address", dir, res.Type, name, name)
+		return "", false
+	}
 	if !ok {
 		names := slices.Sorted(maps.Keys(params))
 		r.d.errorf(at, "%s: %s %q has no parameter %q (%sparameters: %s)", dir, res.Type, name, param, didYouMean(param, names), strings.Join(names, ", "))
@@ -297,6 +302,40 @@ func (r *resolver) params(res *Resource) map[string]string {
 		return map[string]string{"name": res.Name}
 	case TypeEventBus:
 		return map[string]string{"name": res.Name, "arn": eventBusARNPrefix + res.Name}
+	case TypeEdgeLambdaFunction:
+		return map[string]string{"name": res.Name, "arn": functionARNPrefix + res.Name}
+	case TypeCDNFunction:
+		return map[string]string{"name": res.Name, "arn": cdnFunctionARNPrefix + res.Name}
+	case TypeHTTPAPIGateway, TypeLoadBalancer:
+		m := map[string]string{"name": res.Name}
+		if listen := frontDoorListen(res); listen != "" {
+			m["url"] = "http://" + dialable(listen)
+		}
+		return m
 	}
 	return nil
+}
+
+// frontDoorListen is a front door's own listen address, "" for none.
+func frontDoorListen(res *Resource) string {
+	switch p := res.Properties.(type) {
+	case *HTTPAPIGatewayProps:
+		return p.Listen
+	case *LoadBalancerProps:
+		return p.Listen
+	}
+	return ""
+}
+
+// dialable turns a listen address into one a client can dial: an
+// unspecified host is the loopback.
+func dialable(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return addr
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "127.0.0.1"
+	}
+	return net.JoinHostPort(host, port)
 }
