@@ -27,3 +27,14 @@ func EventBus(name string) string {
 func Rule(name string) string {
 	return "arn:aws:events:" + Region + ":" + Account + ":rule/" + name
 }
+
+// Distribution is a CloudFront distribution's ARN: CloudFront is global,
+// so its ARNs name no region.
+func Distribution(id string) string {
+	return "arn:aws:cloudfront::" + Account + ":distribution/" + id
+}
+
+// CloudFrontFunction is a CloudFront Function's ARN (a cdn-function).
+func CloudFrontFunction(name string) string {
+	return "arn:aws:cloudfront::" + Account + ":function/" + name
+}

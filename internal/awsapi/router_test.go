@@ -76,7 +76,7 @@ func newEndpoint(t *testing.T) *endpoint {
 		io.WriteString(w, "admin API")
 	})
 	rt := New(Options{Identities: testIdentities, Authorizer: e.auth, Fallback: fallback},
-		Lambda(newFunctions(t, handlers), nil, testTriggers), Events(e.bus, nil))
+		Lambda(newFunctions(t, handlers), nil, testTriggers), Events(e.bus, nil, nil))
 	e.srv = httptest.NewServer(rt)
 	t.Cleanup(e.srv.Close)
 	return e

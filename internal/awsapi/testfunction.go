@@ -1,0 +1,74 @@
+package awsapi
+
+import (
+	"encoding/base64"
+	"encoding/xml"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/verge-edge/verge/internal/errs"
+)
+
+// maxTestEvent caps TestFunction's body: CloudFront's 40 KB event, base64.
+const maxTestEvent = 64 << 10
+
+type xmlTestResult struct {
+	XMLName               xml.Name           `xml:"http://cloudfront.amazonaws.com/doc/2020-05-31/ TestResult"`
+	FunctionSummary       xmlFunctionSummary `xml:"FunctionSummary"`
+	ComputeUtilization    string             `xml:"ComputeUtilization"`
+	FunctionExecutionLogs []string           `xml:"FunctionExecutionLogs>member"`
+	FunctionErrorMessage  string             `xml:"FunctionErrorMessage"`
+	FunctionOutput        string             `xml:"FunctionOutput"`
+}
+
+// testFunction is TestFunction: the event through the cdn-function by
+// the runner of `verge test-function`, whose output this is, with the
+// function's summary. A function that throws is a result, not an error.
+func (c *cloudFront) testFunction(w http.ResponseWriter, r *http.Request) error {
+	f, err := c.function(r.PathValue(pathCFFunction))
+	if err != nil {
+		return err
+	}
+	if err := checkIfMatch(r, f); err != nil {
+		return err
+	}
+	b, err := io.ReadAll(io.LimitReader(r.Body, maxTestEvent+1))
+	if err != nil || len(b) > maxTestEvent {
+		return errMalformedInput.With("The TestFunctionRequest is missing or too large (the event object is at most 40 KB).")
+	}
+	var in struct {
+		EventObject []byte `xml:"EventObject"` // base64, which encoding/xml does not decode
+		Stage       string `xml:"Stage"`
+	}
+	if err := xml.Unmarshal(b, &in); err != nil {
+		return errMalformedInput.With("Could not parse the TestFunctionRequest XML: " + err.Error())
+	}
+	event, err := decodeBase64(in.EventObject)
+	if err != nil {
+		return errInvalidArgument.With("EventObject is not base64: " + err.Error())
+	}
+	stage, err := stageOf(in.Stage)
+	if err != nil {
+		return err
+	}
+	res, err := c.cdn.TestFunction(r.Context(), f.Name, event)
+	switch {
+	case errors.Is(err, errs.Invalid):
+		return errInvalidArgument.With("The event object is not a CloudFront Functions event: " + err.Error())
+	case errors.Is(err, errs.NotFound):
+		return errNoSuchFunction.With("The function does not exist: " + f.Name)
+	case err != nil:
+		return errTestFunctionFailed.With(err.Error())
+	}
+	out := xmlTestResult{FunctionSummary: functionSummary(f, stage), ComputeUtilization: res.ComputeUtilization,
+		FunctionExecutionLogs: res.FunctionExecutionLogs, FunctionErrorMessage: res.FunctionErrorMessage, FunctionOutput: res.FunctionOutput}
+	return writeCF(w, http.StatusOK, out)
+}
+
+// decodeBase64 decodes an XML blob, which may be wrapped.
+func decodeBase64(b []byte) ([]byte, error) {
+	s := strings.Join(strings.Fields(string(b)), "")
+	return base64.StdEncoding.DecodeString(s)
+}
