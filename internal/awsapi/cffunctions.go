@@ -55,12 +55,12 @@ func functionSummary(f CDNFunction, stage string) xmlFunctionSummary {
 	return s
 }
 
-// stageOf reads a Stage parameter: LIVE when none is given. Verge's
+// stageOf reads a Stage parameter, def when none is given. Verge's
 // functions are the stack's, one version in both stages.
-func stageOf(s string) (string, error) {
+func stageOf(s, def string) (string, error) {
 	switch s {
 	case "":
-		return stageLive, nil
+		return def, nil
 	case stageLive, stageDevelopment:
 		return s, nil
 	}

@@ -16,7 +16,7 @@ type xmlFunctionList struct {
 // listFunctions is CloudFront's ListFunctions: the cdn-functions, by
 // name, in pages.
 func (c *cloudFront) listFunctions(w http.ResponseWriter, r *http.Request) error {
-	stage, err := stageOf(r.URL.Query().Get("Stage"))
+	stage, err := stageOf(r.URL.Query().Get("Stage"), stageLive)
 	if err != nil {
 		return err
 	}

@@ -5,7 +5,7 @@ import "net/http"
 // describeFunction is DescribeFunction: a cdn-function's summary, and its
 // ETag, which TestFunction's If-Match names.
 func (c *cloudFront) describeFunction(w http.ResponseWriter, r *http.Request) error {
-	stage, err := stageOf(r.URL.Query().Get("Stage"))
+	stage, err := stageOf(r.URL.Query().Get("Stage"), stageDevelopment)
 	if err != nil {
 		return err
 	}

@@ -49,7 +49,7 @@ func (c *cloudFront) testFunction(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return errInvalidArgument.With("EventObject is not base64: " + err.Error())
 	}
-	stage, err := stageOf(in.Stage)
+	stage, err := stageOf(in.Stage, stageDevelopment)
 	if err != nil {
 		return err
 	}
