@@ -45,6 +45,10 @@ type fakeCDN struct {
 	invalidated []string
 }
 
+// testLimits give the functions a generous compute budget: the race
+// detector slows a first run past CloudFront's 5ms.
+var testLimits = jsfn.Limits{Compute: time.Second}
+
 var testModified = time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
 
 func (*fakeCDN) Distributions() []Distribution {
@@ -82,7 +86,7 @@ func (*fakeCDN) TestFunction(ctx context.Context, name string, event []byte) (Te
 	if !ok {
 		return TestResult{}, errs.E(errs.NotFound, name)
 	}
-	res, err := cff.Test(ctx, []byte(src), jsfn.Runtime20, jsfn.Limits{}, event, jsfn.RunOptions{Now: testModified})
+	res, err := cff.Test(ctx, []byte(src), jsfn.Runtime20, testLimits, event, jsfn.RunOptions{Now: testModified})
 	return TestResult(res), err
 }
 
@@ -233,7 +237,7 @@ func TestCloudFrontSDK(t *testing.T) {
 		if err != nil {
 			t.Fatalf("TestFunction(%s): %v", name, err)
 		}
-		want, err := cff.Test(ctx, []byte(testCDNFunctions[name]), jsfn.Runtime20, jsfn.Limits{}, []byte(testEvent), jsfn.RunOptions{Now: testModified})
+		want, err := cff.Test(ctx, []byte(testCDNFunctions[name]), jsfn.Runtime20, testLimits, []byte(testEvent), jsfn.RunOptions{Now: testModified})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -76,7 +76,9 @@ func cdnEngine(t *testing.T) (e *Engine, dir, viewer, endpoint string) {
 	}
 	plan, err := stack.Load(dir)
 	must(t, err)
-	e, err = Open(Options{Data: filepath.Join(dir, ".verge"), CacheMemory: 8 << 20, Token: "tok"})
+	// A generous compute budget: the race detector slows the first runs
+	// past CloudFront's 5ms.
+	e, err = Open(Options{Data: filepath.Join(dir, ".verge"), CacheMemory: 8 << 20, Token: "tok", FunctionLimits: jsfn.Limits{Compute: time.Second}})
 	must(t, err)
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -173,7 +175,7 @@ func TestCloudFrontAPI(t *testing.T) {
 	event := []byte(`{"version":"1.0","context":{"eventType":"viewer-request"},"viewer":{"ip":"1.2.3.4"},"request":{"method":"GET","uri":"/a","headers":{},"querystring":{},"cookies":{}}}`)
 	tf, err := c.TestFunction(ctx, &cloudfront.TestFunctionInput{Name: aws.String("tagRequest"), IfMatch: desc.ETag, EventObject: event})
 	must(t, err)
-	want, err := cff.Test(ctx, []byte(tagJS), jsfn.Runtime20, jsfn.Limits{}, event, jsfn.RunOptions{})
+	want, err := cff.Test(ctx, []byte(tagJS), jsfn.Runtime20, jsfn.Limits{Compute: time.Second}, event, jsfn.RunOptions{})
 	must(t, err)
 	r := tf.TestResult
 	if aws.ToString(r.FunctionOutput) != want.FunctionOutput || !slices.Equal(r.FunctionExecutionLogs, want.FunctionExecutionLogs) ||
