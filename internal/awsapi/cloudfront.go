@@ -95,7 +95,7 @@ type TestResult struct {
 // and cdn-functions.
 func CloudFront(cdn CDN) *Service {
 	c := &cloudFront{cdn: cdn, invalidations: map[string][]*invalidation{}}
-	dist, fn := distResource, cfFunctionResource
+	dist, fn := c.distResource, cfFunctionResource
 	ops := []Operation{
 		{Name: "ListDistributions", Pattern: "GET " + pathDistributions, Handle: c.listDistributions},
 		{Name: "GetDistribution", Pattern: "GET " + pathDistribution, Resources: dist(pathID), Handle: c.getDistribution},
@@ -146,12 +146,13 @@ func (c *cloudFront) distribution(id string) (Distribution, error) {
 	return Distribution{}, errNoSuchDistribution.With("The specified distribution does not exist.")
 }
 
-// distResource is the ARN of the distribution in the path's field.
-func distResource(field string) func(r *http.Request) []string {
+// distResource is the ARN of the distribution in the path's field, named
+// by its Id even when the request names it by resource name.
+func (c *cloudFront) distResource(field string) func(r *http.Request) []string {
 	return func(r *http.Request) []string {
 		id := r.PathValue(field)
-		if len(id) != 14 || id[0] != 'E' { // a resource name
-			id = DistributionID(id)
+		if d, err := c.distribution(id); err == nil {
+			id = DistributionID(d.Name)
 		}
 		return []string{arn.Distribution(id)}
 	}

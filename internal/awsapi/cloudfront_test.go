@@ -402,3 +402,48 @@ func indentXML(t *testing.T, b []byte) string {
 	enc.Flush()
 	return out.String() + "\n"
 }
+
+// TestCloudFrontAuthorization: each operation declares its IAM action and
+// the distribution's or function's ARN (by Id, whichever way the request
+// names it); a denial is CloudFront's AccessDenied.
+func TestCloudFrontAuthorization(t *testing.T) {
+	a := &authz{deny: func(r Request) bool { return r.Action == "cloudfront:CreateInvalidation" }}
+	srv := httptest.NewServer(New(Options{Identities: testIdentities, Authorizer: a}, CloudFront(&fakeCDN{})))
+	t.Cleanup(srv.Close)
+	fn := testIdentities.Function("echo")
+	c := cloudfront.New(cloudfront.Options{Region: "us-east-1", BaseEndpoint: aws.String(srv.URL), HTTPClient: srv.Client(), RetryMaxAttempts: 1,
+		Credentials: credentials.NewStaticCredentialsProvider(fn.AccessKeyID, fn.SecretAccessKey, fn.SessionToken)})
+	ctx := context.Background()
+	siteARN := "arn:aws:cloudfront::000000000000:distribution/" + DistributionID("site")
+	for _, call := range []struct {
+		do        func() error
+		action    string
+		resources string
+	}{
+		{func() error { _, err := c.ListDistributions(ctx, &cloudfront.ListDistributionsInput{}); return err }, "cloudfront:ListDistributions", ""},
+		{func() error {
+			_, err := c.GetDistribution(ctx, &cloudfront.GetDistributionInput{Id: aws.String("site")})
+			return err
+		}, "cloudfront:GetDistribution", siteARN},
+		{func() error {
+			_, err := c.ListInvalidations(ctx, &cloudfront.ListInvalidationsInput{DistributionId: aws.String(DistributionID("site"))})
+			return err
+		}, "cloudfront:ListInvalidations", siteARN},
+		{func() error {
+			_, err := c.DescribeFunction(ctx, &cloudfront.DescribeFunctionInput{Name: aws.String("throws")})
+			return err
+		}, "cloudfront:DescribeFunction", "arn:aws:cloudfront::000000000000:function/throws"},
+	} {
+		if err := call.do(); err != nil {
+			t.Errorf("%s: %v", call.action, err)
+		}
+		if r := a.last(); r.Action != call.action || strings.Join(r.Resources, " ") != call.resources || r.Identity.Function != "echo" {
+			t.Errorf("authorizer asked %+v, want %s on %q", r, call.action, call.resources)
+		}
+	}
+	_, err := c.CreateInvalidation(ctx, &cloudfront.CreateInvalidationInput{DistributionId: aws.String("site"), InvalidationBatch: &cftypes.InvalidationBatch{
+		CallerReference: aws.String("r"), Paths: &cftypes.Paths{Quantity: aws.Int32(1), Items: []string{"/a"}}}})
+	if errorCode(err) != "AccessDenied" || !strings.Contains(err.Error(), "cloudfront:CreateInvalidation on resource: "+siteARN) {
+		t.Errorf("denied CreateInvalidation: %v (code %q)", err, errorCode(err))
+	}
+}
