@@ -38,18 +38,7 @@ func (c *cloudFront) testFunction(w http.ResponseWriter, r *http.Request) error 
 	if err != nil || len(b) > maxTestEvent {
 		return errMalformedInput.With("The TestFunctionRequest is missing or too large (the event object is at most 40 KB).")
 	}
-	var in struct {
-		EventObject []byte `xml:"EventObject"` // base64, which encoding/xml does not decode
-		Stage       string `xml:"Stage"`
-	}
-	if err := xml.Unmarshal(b, &in); err != nil {
-		return errMalformedInput.With("Could not parse the TestFunctionRequest XML: " + err.Error())
-	}
-	event, err := decodeBase64(in.EventObject)
-	if err != nil {
-		return errInvalidArgument.With("EventObject is not base64: " + err.Error())
-	}
-	stage, err := stageOf(in.Stage, stageDevelopment)
+	event, stage, err := parseTestFunctionRequest(b)
 	if err != nil {
 		return err
 	}
@@ -65,6 +54,27 @@ func (c *cloudFront) testFunction(w http.ResponseWriter, r *http.Request) error 
 	out := xmlTestResult{FunctionSummary: functionSummary(f, stage), ComputeUtilization: res.ComputeUtilization,
 		FunctionExecutionLogs: res.FunctionExecutionLogs, FunctionErrorMessage: res.FunctionErrorMessage, FunctionOutput: res.FunctionOutput}
 	return writeCF(w, http.StatusOK, out)
+}
+
+// parseTestFunctionRequest reads a TestFunctionRequest document: the
+// event (base64 in the XML) and the stage, DEVELOPMENT when none is given.
+func parseTestFunctionRequest(b []byte) (event []byte, stage string, err error) {
+	var in struct {
+		XMLName     xml.Name `xml:"TestFunctionRequest"`
+		EventObject []byte   `xml:"EventObject"` // base64, which encoding/xml does not decode
+		Stage       string   `xml:"Stage"`
+	}
+	if err := xml.Unmarshal(b, &in); err != nil {
+		return nil, "", errMalformedInput.With("Could not parse the TestFunctionRequest XML: " + err.Error())
+	}
+	if event, err = decodeBase64(in.EventObject); err != nil {
+		return nil, "", errInvalidArgument.With("EventObject is not base64: " + err.Error())
+	}
+	if len(event) == 0 {
+		return nil, "", errInvalidArgument.With("EventObject is required.")
+	}
+	stage, err = stageOf(in.Stage, stageDevelopment)
+	return event, stage, err
 }
 
 // decodeBase64 decodes an XML blob, which may be wrapped.
