@@ -29,9 +29,6 @@ type xmlFunctionSummary struct {
 	} `xml:"FunctionMetadata"`
 }
 
-// functionStatus is every cdn-function's: deployed with the plan.
-const functionStatus = "DEPLOYED"
-
 // keyValueStoreARN is a key-value-store's ARN: CloudFront KeyValueStore
 // ids are uuids, Verge's stores are named.
 func keyValueStoreARN(name string) string {

@@ -135,3 +135,24 @@ const (
 	// remembered for GetInvalidation and ListInvalidations.
 	keptInvalidations = 1000
 )
+
+// EventBridge's values.
+const (
+	// eventsDefaultLimit and eventsMaxLimit are a list's page sizes.
+	eventsDefaultLimit = 100
+	eventsMaxLimit     = 100
+	// ruleStateEnabled is every rule's state: the stack file's rules run.
+	ruleStateEnabled = "ENABLED"
+)
+
+// CloudFront's limits and values.
+const (
+	// maxInvalidationBody caps an InvalidationBatch document: 3000 paths
+	// of CloudFront's longest.
+	maxInvalidationBody = 8 << 20
+	// maxTestEvent caps TestFunction's body: CloudFront's 40 KB event,
+	// base64.
+	maxTestEvent = 64 << 10
+	// functionStatus is every cdn-function's: deployed with the plan.
+	functionStatus = "DEPLOYED"
+)

@@ -121,12 +121,6 @@ func writeJSON11(w http.ResponseWriter, v any) error {
 	return nil
 }
 
-// EventBridge's page sizes.
-const (
-	eventsDefaultLimit = 100
-	eventsMaxLimit     = 100
-)
-
 // eventsPage reads NextToken (an offset Verge gave) and Limit, and returns
 // the page's bounds in a list of n and the next page's token.
 func eventsPage(n int, token string, limit int) (from, to int, next string, err error) {

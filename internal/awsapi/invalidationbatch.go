@@ -10,10 +10,6 @@ import (
 	"time"
 )
 
-// maxInvalidationBody caps an InvalidationBatch document: 3000 paths of
-// CloudFront's longest.
-const maxInvalidationBody = 8 << 20
-
 // xmlInvalidationBatch is CreateInvalidation's body and part of its answer.
 type xmlInvalidationBatch struct {
 	XMLName xml.Name `xml:"InvalidationBatch"`

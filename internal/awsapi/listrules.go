@@ -8,9 +8,6 @@ import (
 	"github.com/verge-edge/verge/internal/triggers/eventbus"
 )
 
-// ruleStateEnabled is every rule's state: the stack file's rules run.
-const ruleStateEnabled = "ENABLED"
-
 // rule is a rule as ListRules and DescribeRule write it.
 type rule struct {
 	Name               string `json:"Name"`

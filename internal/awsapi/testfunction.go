@@ -11,9 +11,6 @@ import (
 	"github.com/verge-edge/verge/internal/errs"
 )
 
-// maxTestEvent caps TestFunction's body: CloudFront's 40 KB event, base64.
-const maxTestEvent = 64 << 10
-
 type xmlTestResult struct {
 	XMLName               xml.Name           `xml:"http://cloudfront.amazonaws.com/doc/2020-05-31/ TestResult"`
 	FunctionSummary       xmlFunctionSummary `xml:"FunctionSummary"`

@@ -57,6 +57,8 @@ func target(fn string, in stack.TargetInput) awsapi.EventTarget {
 // and cdn-functions, and the edge's cache.
 type cdnSide struct{ e *Engine }
 
+var _ awsapi.CDN = cdnSide{}
+
 func (c cdnSide) Distributions() []awsapi.Distribution {
 	plan, at := c.e.parts.currentAt()
 	if plan == nil {
