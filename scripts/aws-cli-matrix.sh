@@ -39,6 +39,26 @@ ok "lambda get-policy" $aws lambda get-policy --function-name hello
 ok "lambda wait function-active-v2" $aws lambda wait function-active-v2 --function-name hello
 ok "lambda invoke" $aws lambda invoke --function-name hello "$work/out.json"
 ok "events put-events" $aws events put-events --entries '[{"Source":"matrix","DetailType":"t","Detail":"{}"}]'
+ok "events list-event-buses" $aws events list-event-buses
+ok "events describe-event-bus" $aws events describe-event-bus --name default
+ok "events list-rules" $aws events list-rules
+ok "events describe-rule" $aws events describe-rule --name hello-schedule-1
+ok "events list-targets-by-rule" $aws events list-targets-by-rule --rule hello-schedule-1
+ok "events test-event-pattern" $aws events test-event-pattern --event-pattern '{"source":["matrix"]}' \
+	--event '{"id":"1","account":"000000000000","source":"matrix","time":"2026-01-01T00:00:00Z","region":"us-east-1","resources":[],"detail-type":"t","detail":{}}'
+err "events describe-rule of none" ResourceNotFoundException $aws events describe-rule --name nope
+ok "cloudfront list-distributions" $aws cloudfront list-distributions
+ok "cloudfront get-distribution" $aws cloudfront get-distribution --id site
+ok "cloudfront create-invalidation" $aws cloudfront create-invalidation --distribution-id site --paths '/*'
+inv=$($aws cloudfront list-invalidations --distribution-id site --query 'InvalidationList.Items[0].Id' --output text 2>&1 || true)
+ok "cloudfront get-invalidation" $aws cloudfront get-invalidation --distribution-id site --id "$inv"
+ok "cloudfront list-invalidations" $aws cloudfront list-invalidations --distribution-id site
+ok "cloudfront list-functions" $aws cloudfront list-functions
+ok "cloudfront describe-function" $aws cloudfront describe-function --name securityHeaders
+etag=$($aws cloudfront describe-function --name securityHeaders --query ETag --output text 2>&1 || true)
+printf '%s' '{"version":"1.0","context":{"eventType":"viewer-response"},"viewer":{"ip":"1.2.3.4"},"request":{"method":"GET","uri":"/","headers":{},"querystring":{},"cookies":{}},"response":{"statusCode":200,"headers":{},"cookies":{}}}' >"$work/event.json"
+ok "cloudfront test-function" $aws cloudfront test-function --name securityHeaders --if-match "$etag" --event-object "fileb://$work/event.json"
+err "cloudfront get-distribution of none" NoSuchDistribution $aws cloudfront get-distribution --id ENOPE
 err "lambda delete-function" InvalidParameterValueException $aws lambda delete-function --function-name hello
 err "lambda list-layers" UnknownOperationException $aws lambda list-layers
 err "sns list-topics" InvalidAction $aws sns list-topics

@@ -122,7 +122,7 @@ func run(dur time.Duration, conc, n, lat int) error {
 	if err := disp.Load(plan); err != nil {
 		return err
 	}
-	mux := awsapi.New(awsapi.Options{NoAuth: true}, awsapi.Lambda(svc, q, nil), awsapi.Events(disp, disp.HasBus))
+	mux := awsapi.New(awsapi.Options{NoAuth: true}, awsapi.Lambda(svc, q, nil), awsapi.Events(disp, disp.HasBus, nil))
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err

@@ -46,3 +46,14 @@ func Stream(name string) string {
 func Table(name string) string {
 	return "arn:aws:dynamodb:" + Region + ":" + Account + ":table/" + name
 }
+
+// Distribution is a CloudFront distribution's ARN: CloudFront is global,
+// so its ARNs name no region.
+func Distribution(id string) string {
+	return "arn:aws:cloudfront::" + Account + ":distribution/" + id
+}
+
+// CloudFrontFunction is a CloudFront Function's ARN (a cdn-function).
+func CloudFrontFunction(name string) string {
+	return "arn:aws:cloudfront::" + Account + ":function/" + name
+}

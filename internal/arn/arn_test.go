@@ -8,6 +8,8 @@ func TestARNs(t *testing.T) {
 		{Function("f", "$LATEST"), "arn:aws:lambda:us-east-1:000000000000:function:f:$LATEST"},
 		{EventBus("orders"), "arn:aws:events:us-east-1:000000000000:event-bus/orders"},
 		{Rule("fn-schedule-0"), "arn:aws:events:us-east-1:000000000000:rule/fn-schedule-0"},
+		{Distribution("E1234567890ABC"), "arn:aws:cloudfront::000000000000:distribution/E1234567890ABC"},
+		{CloudFrontFunction("rewrite"), "arn:aws:cloudfront::000000000000:function/rewrite"},
 	} {
 		if c.got != c.want {
 			t.Errorf("%s, want %s", c.got, c.want)

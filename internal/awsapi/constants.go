@@ -88,7 +88,6 @@ var unserved = map[string]Protocol{
 	"dynamodb":       JSON10,
 	"kinesis":        JSON11,
 	"logs":           JSON11,
-	"cloudfront":     RESTXML,
 	"secretsmanager": JSON11,
 	"ssm":            JSON11,
 	"states":         JSON10,
@@ -101,3 +100,59 @@ var unserved = map[string]Protocol{
 	"ses":            Query,
 	"firehose":       JSON11,
 }
+
+// CloudFront's REST-XML API: its version's paths, namespace and values.
+const (
+	cfVersion      = "/2020-05-31/"
+	cfNamespace    = "http://cloudfront.amazonaws.com/doc/2020-05-31/"
+	pathDistID     = "DistributionId"
+	pathID         = "Id"
+	pathCFFunction = "Name"
+
+	pathDistributions = cfVersion + "distribution"
+	pathDistribution  = pathDistributions + "/{" + pathID + "}"
+	pathInvalidations = pathDistributions + "/{" + pathDistID + "}/invalidation"
+	pathInvalidation  = pathInvalidations + "/{" + pathID + "}"
+	pathCFFunctions   = cfVersion + "function"
+	pathCFFunctionOf  = pathCFFunctions + "/{" + pathCFFunction + "}"
+
+	// HeaderETag and HeaderIfMatch carry a resource's version.
+	HeaderETag    = "ETag"
+	HeaderIfMatch = "If-Match"
+
+	// The states of what Verge serves: deployed, and done at once.
+	statusDeployed  = "Deployed"
+	statusCompleted = "Completed"
+	// CloudFront Functions' stages; Verge's functions are the stack's,
+	// live and in development at once.
+	stageLive        = "LIVE"
+	stageDevelopment = "DEVELOPMENT"
+	// cfDefaultMaxItems is a list's page size when MaxItems is not given.
+	cfDefaultMaxItems = 100
+	// maxInvalidationPaths is CloudFront's limit on one batch's paths.
+	maxInvalidationPaths = 3000
+	// keptInvalidations is how many invalidations per distribution are
+	// remembered for GetInvalidation and ListInvalidations.
+	keptInvalidations = 1000
+)
+
+// EventBridge's values.
+const (
+	// eventsDefaultLimit and eventsMaxLimit are a list's page sizes.
+	eventsDefaultLimit = 100
+	eventsMaxLimit     = 100
+	// ruleStateEnabled is every rule's state: the stack file's rules run.
+	ruleStateEnabled = "ENABLED"
+)
+
+// CloudFront's limits and values.
+const (
+	// maxInvalidationBody caps an InvalidationBatch document: 3000 paths
+	// of CloudFront's longest.
+	maxInvalidationBody = 8 << 20
+	// maxTestEvent caps TestFunction's body: CloudFront's 40 KB event,
+	// base64.
+	maxTestEvent = 64 << 10
+	// functionStatus is every cdn-function's: deployed with the plan.
+	functionStatus = "DEPLOYED"
+)

@@ -15,6 +15,8 @@
 //
 // A service is a Service value: its protocol and a table of Operations,
 // each with its IAM action and a function computing the resource's ARN,
-// which the Authorizer evaluates. Lambda (lambda.go) and EventBridge
-// (events.go) are served here.
+// which the Authorizer evaluates. Lambda (lambda.go), EventBridge
+// (events.go) and CloudFront (cloudfront.go) are served here; they read
+// the running plan through small interfaces and plain structs the engine
+// fills, never the stack file's types.
 package awsapi

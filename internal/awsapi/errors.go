@@ -52,6 +52,20 @@ var (
 	errThrottled      = Error{Code: "TooManyRequestsException", Status: http.StatusTooManyRequests, Fault: faultSender}
 	errRuntime        = Error{Code: "InvalidRuntimeException", Status: http.StatusBadGateway, Fault: faultSender}
 	errService        = Error{Code: "ServiceException", Status: http.StatusInternalServerError, Fault: faultReceiver}
+
+	// EventBridge (and errNotFound).
+	errInvalidPattern = Error{Code: "InvalidEventPatternException", Status: http.StatusBadRequest, Fault: faultSender}
+
+	// CloudFront.
+	errNoSuchDistribution     = Error{Code: "NoSuchDistribution", Status: http.StatusNotFound, Fault: faultSender}
+	errNoSuchInvalidation     = Error{Code: "NoSuchInvalidation", Status: http.StatusNotFound, Fault: faultSender}
+	errNoSuchFunction         = Error{Code: "NoSuchFunctionExists", Status: http.StatusNotFound, Fault: faultSender}
+	errInvalidArgument        = Error{Code: "InvalidArgument", Status: http.StatusBadRequest, Fault: faultSender}
+	errMalformedInput         = Error{Code: "MalformedInput", Status: http.StatusBadRequest, Fault: faultSender}
+	errInconsistentQuantities = Error{Code: "InconsistentQuantities", Status: http.StatusBadRequest, Fault: faultSender}
+	errBatchExists            = Error{Code: "InvalidationBatchAlreadyExists", Status: http.StatusBadRequest, Fault: faultSender}
+	errPreconditionFailed     = Error{Code: "PreconditionFailed", Status: http.StatusPreconditionFailed, Fault: faultSender}
+	errTestFunctionFailed     = Error{Code: "TestFunctionFailed", Status: http.StatusInternalServerError, Fault: faultReceiver}
 )
 
 // asError is err as a wire error: an *Error as it is, anything else an

@@ -76,7 +76,7 @@ func newEndpoint(t *testing.T) *endpoint {
 		io.WriteString(w, "admin API")
 	})
 	rt := New(Options{Identities: testIdentities, Authorizer: e.auth, Fallback: fallback},
-		Lambda(newFunctions(t, handlers), nil, testTriggers), Events(e.bus, nil))
+		Lambda(newFunctions(t, handlers), nil, testTriggers), Events(e.bus, nil, nil), CloudFront(&fakeCDN{}))
 	e.srv = httptest.NewServer(rt)
 	t.Cleanup(e.srv.Close)
 	return e
@@ -242,7 +242,7 @@ func TestRouterHTTP(t *testing.T) {
 		{"wrong bearer", plain("GET", "/2015-03-31/functions/echo", "", "Authorization", "Bearer nope"), 403, []string{"UnrecognizedClientException"}},
 		{"no credentials, Lambda", plain("GET", "/2015-03-31/functions/echo", ""), 403, []string{"UnrecognizedClientException", "Missing Authentication Token"}},
 		{"no credentials, EventBridge", plain("POST", "/", "{}", "X-Amz-Target", "AWSEvents.PutEvents"), 400, []string{`"__type":"UnrecognizedClientException"`}},
-		{"bearer, unknown target", plain("POST", "/", "{}", "X-Amz-Target", "AWSEvents.ListRules", "Authorization", "Bearer "+testToken), 400, []string{`"__type":"UnknownOperationException"`, "events operation ListRules"}},
+		{"bearer, unknown target", plain("POST", "/", "{}", "X-Amz-Target", "AWSEvents.PutRule", "Authorization", "Bearer "+testToken), 400, []string{`"__type":"UnknownOperationException"`, "events operation PutRule"}},
 		{"malformed signature", plain("GET", "/2015-03-31/functions/echo", "", "Authorization", "AWS4-HMAC-SHA256 Credential=x"), 403, []string{"InvalidSignatureException"}},
 		{"SNS (query)", signed("POST", "/", "sns", "Action=Publish&Version=2010-03-31", fn, "Content-Type", "application/x-www-form-urlencoded"), 400,
 			[]string{"<Code>InvalidAction</Code>", "<Type>Sender</Type>", "sns API (operation Publish)", "<RequestId>"}},
@@ -251,7 +251,7 @@ func TestRouterHTTP(t *testing.T) {
 		{"SQS (query)", signed("POST", "/", "sqs", "Action=SendMessage", fn, "Content-Type", "application/x-www-form-urlencoded"), 400, []string{"<Code>InvalidAction</Code>"}},
 		{"S3", signed("GET", "/bucket/key", "s3", "", fn), 400, []string{"<Error><Code>NotImplemented</Code>", "s3 API"}},
 		{"S3, wrong secret", signed("GET", "/bucket/key", "s3", "", identity.Credentials{AccessKeyID: "AKID", SecretAccessKey: "no"}), 403, []string{"<Code>SignatureDoesNotMatch</Code>"}},
-		{"CloudFront", signed("GET", "/2020-05-31/distribution", "cloudfront", "", admin), 400, []string{"<ErrorResponse><Error><Type>Sender</Type><Code>InvalidAction</Code>"}},
+		{"CloudFront, an operation not served", signed("GET", "/2020-05-31/cache-policy", "cloudfront", "", admin), 400, []string{"<ErrorResponse><Error><Type>Sender</Type><Code>InvalidAction</Code>", "cloudfront operation GET /2020-05-31/cache-policy"}},
 		{"Lambda, unknown path", signed("GET", "/2015-03-31/nothing", "lambda", "", admin), 400, []string{"UnknownOperationException", "lambda operation GET /2015-03-31/nothing"}},
 		{"Lambda, wrong method", signed("PATCH", "/2015-03-31/functions/echo", "lambda", "", admin), 400, []string{"UnknownOperationException", "PATCH"}},
 		{"admin API", plain("GET", "/cache/stats", "", "Authorization", "Bearer "+testToken), 418, []string{"admin API"}},

@@ -40,5 +40,7 @@
 //
 // For `verge test-function`, ParseEvent and NormalizeEvent read test events
 // as TestFunction does, and FormatOutput and FormatUtilization produce its
-// FunctionOutput and ComputeUtilization.
+// FunctionOutput and ComputeUtilization. Test runs one event with them; both
+// `verge test-function` and the CloudFront API's TestFunction call it, so
+// the two agree.
 package cff

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"time"
@@ -42,7 +41,7 @@ func runTestFunction(ctx context.Context, env *Env, args []string) int {
 	if err != nil {
 		return bad("%v", err)
 	}
-	event, eventType, err := readTestEvent(*eventFile, *stage)
+	event, err := readTestEvent(*eventFile, *stage)
 	if err != nil {
 		return bad("%v", err)
 	}
@@ -59,12 +58,10 @@ func runTestFunction(ctx context.Context, env *Env, args []string) int {
 		}
 		opts.Host = kvs
 	}
-	if ev, err := cff.ParseEvent(event); err == nil && eventType == cff.ViewerRequest {
-		if q := rawQuery(ev); q != nil {
-			opts.RawQueryString = q
-		}
+	res, err := cff.Test(ctx, src, jsfn.Runtime(*runtime), jsfn.Limits{Compute: *compute}, event, opts)
+	if err != nil {
+		return bad("%s: %v", *eventFile, err)
 	}
-	res := testRun(ctx, src, jsfn.Runtime(*runtime), jsfn.Limits{Compute: *compute}, event, eventType, opts)
 	out, _ := json.MarshalIndent(map[string]cff.TestResult{"TestResult": res}, "", "  ")
 	fmt.Fprintln(env.Stdout, string(out))
 	if res.FunctionErrorMessage != "" {
@@ -75,98 +72,28 @@ func runTestFunction(ctx context.Context, env *Env, args []string) int {
 	return exitOK
 }
 
-// readTestEvent reads and normalises the event, with the stage overriding
-// its context.eventType.
-func readTestEvent(file, stage string) ([]byte, string, error) {
+// readTestEvent reads the event, with the stage overriding its
+// context.eventType.
+func readTestEvent(file, stage string) ([]byte, error) {
 	data, err := os.ReadFile(file)
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
-	if stage != "" {
-		var ev map[string]any
-		if err := json.Unmarshal(data, &ev); err != nil {
-			return nil, "", fmt.Errorf("%s: not valid JSON: %v", file, err)
-		}
-		c, _ := ev["context"].(map[string]any)
-		if c == nil {
-			c = map[string]any{}
-			ev["context"] = c
-		}
-		if c["eventType"] != stage {
-			c["eventType"] = stage
-			data, _ = json.Marshal(ev)
-		}
+	if stage == "" {
+		return data, nil
 	}
-	ev, err := cff.ParseEvent(data)
-	if err != nil {
-		return nil, "", fmt.Errorf("%s: %v", file, err)
+	var ev map[string]any
+	if err := json.Unmarshal(data, &ev); err != nil {
+		return nil, fmt.Errorf("%s: not valid JSON: %v", file, err)
 	}
-	norm, err := cff.NormalizeEvent(data)
-	if err != nil {
-		return nil, "", fmt.Errorf("%s: %v", file, err)
+	c, _ := ev["context"].(map[string]any)
+	if c == nil {
+		c = map[string]any{}
+		ev["context"] = c
 	}
-	return norm, ev.Context.EventType, nil
-}
-
-// rawQuery rebuilds the query a test event's querystring stands for, for
-// request.rawQueryString(); nil when it has none.
-func rawQuery(ev *cff.Event) *string {
-	if len(ev.Request.Querystring) == 0 {
-		return nil
+	if c["eventType"] != stage {
+		c["eventType"] = stage
+		data, _ = json.Marshal(ev)
 	}
-	q := ""
-	for name, v := range ev.Request.Querystring {
-		vals := v.MultiValue
-		if len(vals) == 0 {
-			vals = []cff.Value{v}
-		}
-		for _, one := range vals {
-			if q != "" {
-				q += "&"
-			}
-			q += name + "=" + one.Value
-		}
-	}
-	return &q
-}
-
-// testRun compiles and runs the function once, reporting a failure the way
-// TestFunction does: in FunctionErrorMessage, not as an exit code.
-func testRun(ctx context.Context, src []byte, rt jsfn.Runtime, lim jsfn.Limits, event []byte, eventType string, opts jsfn.RunOptions) cff.TestResult {
-	var res cff.TestResult
-	prog, err := jsfn.Compile(src, rt, lim)
-	if err != nil {
-		res.FunctionErrorMessage = runErrorMessage(err)
-		res.ComputeUtilization = "0"
-		return res
-	}
-	pool := jsfn.NewPool(prog, 1)
-	defer pool.Close()
-	out, err := pool.Run(ctx, event, opts)
-	if out != nil {
-		res.FunctionExecutionLogs = out.Logs
-		res.ComputeUtilization = cff.FormatUtilization(out.Compute, prog.Limits().Compute)
-	}
-	if err != nil {
-		res.FunctionErrorMessage = runErrorMessage(err)
-		if res.ComputeUtilization == "" {
-			res.ComputeUtilization = "100"
-		}
-		return res
-	}
-	formatted, err := cff.FormatOutput(eventType, out.Output)
-	if err != nil {
-		res.FunctionErrorMessage = err.Error()
-		return res
-	}
-	res.FunctionOutput = formatted
-	return res
-}
-
-func runErrorMessage(err error) string {
-	var re *jsfn.RunError
-	if errors.As(err, &re) {
-		return re.Message
-	}
-	return err.Error()
+	return data, nil
 }

@@ -60,10 +60,12 @@ type named struct {
 
 // parts applies plans to its parts, in order, as one transaction.
 type parts struct {
-	mu     sync.Mutex // serialises apply and close
-	list   []named
-	plan   *stack.Plan
-	closed bool
+	mu   sync.Mutex // serialises apply and close
+	list []named
+	plan *stack.Plan
+	// applied is when plan was committed.
+	applied time.Time
+	closed  bool
 }
 
 // A Result says how an apply went when it was committed.
@@ -104,7 +106,7 @@ func (ps *parts) apply(ctx context.Context, plan *stack.Plan) (Result, error) {
 			probs = append(probs, p.Problems())
 		}
 	}
-	ps.plan = plan
+	ps.plan, ps.applied = plan, time.Now()
 	return Result{Problems: probs.Err(), Took: time.Since(start)}, nil
 }
 
@@ -113,6 +115,13 @@ func (ps *parts) current() *stack.Plan {
 	ps.mu.Lock()
 	defer ps.mu.Unlock()
 	return ps.plan
+}
+
+// currentAt is the plan last committed and when it was.
+func (ps *parts) currentAt() (*stack.Plan, time.Time) {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	return ps.plan, ps.applied
 }
 
 // close closes the parts in reverse order; each gets what is left of ctx.

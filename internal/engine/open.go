@@ -166,7 +166,8 @@ func Open(o Options) (e *Engine, err error) {
 		}, Endpoints: routedEndpoints()})
 	e.listeners.adminHandler = awsapi.New(awsapi.Options{Identities: e.ids, Authorizer: policies, Fallback: adminAPI, Logger: o.Logger},
 		awsapi.Lambda(lambdas, e.events, e.triggers),
-		awsapi.Events(e.events, e.events.hasBus))
+		awsapi.Events(e.events, e.events.hasBus, e.eventPlan),
+		awsapi.CloudFront(cdnSide{e}))
 	e.listeners.viewerHandler = gw.Front(e.edge)
 	return e, nil
 }
@@ -176,7 +177,7 @@ func Open(o Options) (e *Engine, err error) {
 func routedEndpoints() []admin.Endpoint {
 	return []admin.Endpoint{
 		{Method: "GET", Path: logs.Path, About: "a log group's events, newline-delimited JSON (verge logs)"},
-		{Method: "POST", Path: "/", About: "the AWS endpoint: Lambda and EventBridge APIs, SigV4-signed (aws --endpoint-url, the AWS SDKs; docs/aws-api.md)"},
+		{Method: "POST", Path: "/", About: "the AWS endpoint: Lambda, EventBridge and CloudFront APIs, SigV4-signed (aws --endpoint-url, the AWS SDKs; docs/aws-api.md)"},
 	}
 }
 
