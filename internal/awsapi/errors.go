@@ -44,7 +44,7 @@ var (
 	ErrSerialization      = Error{Code: "SerializationException", Status: http.StatusBadRequest, Fault: faultSender}
 	ErrInternal           = Error{Code: "InternalFailure", Status: http.StatusInternalServerError, Fault: faultReceiver}
 
-	// Lambda.
+	// Lambda (errNotFound: CloudWatch Logs too).
 	errNotFound       = Error{Code: "ResourceNotFoundException", Status: http.StatusNotFound, Fault: faultSender}
 	errTooLarge       = Error{Code: "RequestTooLargeException", Status: http.StatusRequestEntityTooLarge, Fault: faultSender}
 	errInvalidContent = Error{Code: "InvalidRequestContentException", Status: http.StatusBadRequest, Fault: faultSender}
@@ -52,6 +52,12 @@ var (
 	errThrottled      = Error{Code: "TooManyRequestsException", Status: http.StatusTooManyRequests, Fault: faultSender}
 	errRuntime        = Error{Code: "InvalidRuntimeException", Status: http.StatusBadGateway, Fault: faultSender}
 	errService        = Error{Code: "ServiceException", Status: http.StatusInternalServerError, Fault: faultReceiver}
+
+	// CloudWatch Logs (and errNotFound). The session errors end a
+	// StartLiveTail stream, as exception messages.
+	errInvalidParameter = Error{Code: "InvalidParameterException", Status: http.StatusBadRequest, Fault: faultSender}
+	errSessionTimeout   = Error{Code: "SessionTimeoutException", Status: http.StatusBadRequest, Fault: faultSender}
+	errSessionStreaming = Error{Code: "SessionStreamingException", Status: http.StatusBadRequest, Fault: faultSender}
 )
 
 // asError is err as a wire error: an *Error as it is, anything else an

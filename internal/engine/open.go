@@ -164,7 +164,8 @@ func Open(o Options) (e *Engine, err error) {
 		}, Endpoints: routedEndpoints()})
 	e.listeners.adminHandler = awsapi.New(awsapi.Options{Identities: e.ids, Fallback: adminAPI, Logger: o.Logger},
 		awsapi.Lambda(lambdas, e.events, e.triggers),
-		awsapi.Events(e.events, e.events.hasBus))
+		awsapi.Events(e.events, e.events.hasBus),
+		awsapi.Logs(e.logs, awsapi.LogsOptions{}))
 	e.listeners.viewerHandler = gw.Front(e.edge)
 	return e, nil
 }
