@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"math/rand/v2"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -167,7 +168,11 @@ func run(n int, gap, poll time.Duration) error {
 		case <-time.After(wait):
 			return fmt.Errorf("invocation %d: no mark after %v", i, wait)
 		}
-		time.Sleep(gap)
+		pause := gap
+		if poll > 0 { // so that lines land anywhere in the poll interval
+			pause += rand.N(poll)
+		}
+		time.Sleep(pause)
 	}
 	slices.Sort(d)
 	q := func(p float64) time.Duration { return d[int(p*float64(len(d)-1))] }
