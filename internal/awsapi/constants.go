@@ -66,6 +66,13 @@ const (
 	// StartLiveTail's events.
 	eventSessionStart  = "sessionStart"
 	eventSessionUpdate = "sessionUpdate"
+
+	// DescribeLogStreams' orders.
+	orderByName          = "LogStreamName"
+	orderByLastEventTime = "LastEventTime"
+
+	// logGroupClassStandard is the class of every group Verge keeps.
+	logGroupClassStandard = "STANDARD"
 )
 
 // A Protocol is how a service frames requests and errors.

@@ -85,7 +85,7 @@ func (l *logsAPI) describeLogGroups(w http.ResponseWriter, r *http.Request) erro
 			LogGroupArn:     arn.LogGroupBare(name),
 			RetentionInDays: int64(info.Retention / (24 * time.Hour)),
 			StoredBytes:     info.StoredBytes,
-			LogGroupClass:   "STANDARD",
+			LogGroupClass:   logGroupClassStandard,
 		})
 	}
 	return writeJSON(w, http.StatusOK, out)

@@ -9,12 +9,6 @@ import (
 	"github.com/verge-edge/verge/internal/logs"
 )
 
-// DescribeLogStreams' orders.
-const (
-	orderByName          = "LogStreamName"
-	orderByLastEventTime = "LastEventTime"
-)
-
 type describeLogStreamsInput struct {
 	groupRef
 	LogStreamNamePrefix string  `json:"logStreamNamePrefix"`
