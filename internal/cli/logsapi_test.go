@@ -10,6 +10,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
+	"github.com/aws/smithy-go/middleware"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
+
 	"github.com/verge-edge/verge/internal/identity"
 )
 
@@ -137,5 +144,66 @@ func isDone(ch <-chan struct{}) bool {
 		return true
 	default:
 		return false
+	}
+}
+
+// TestLogsSDKEndToEnd: the AWS SDK for Go v2 against a running Verge
+// reads a function's lines (FilterLogEvents) and receives one printed
+// after its StartLiveTail session began.
+func TestLogsSDKEndToEnd(t *testing.T) {
+	dir := stackDir(t, talkStack)
+	must(t, os.MkdirAll(filepath.Join(dir, "fn"), 0o755))
+	must(t, os.WriteFile(filepath.Join(dir, "fn", "talk.js"), []byte(talkJS), 0o644))
+	v := start(t, "dev", dir)
+	invoke := func(say string) {
+		t.Helper()
+		if code, _, stderr := v.run(t, "invoke", "talk", "--payload", `{"say":"`+say+`"}`); code != 0 {
+			t.Fatalf("invoke: %d %s", code, stderr)
+		}
+	}
+	invoke("first")
+	cl := cloudwatchlogs.New(cloudwatchlogs.Options{Region: "us-east-1", BaseEndpoint: aws.String("http://" + v.admin),
+		Credentials: credentials.NewStaticCredentialsProvider(identity.AdminAccessKeyID, v.token, ""), RetryMaxAttempts: 1},
+		func(o *cloudwatchlogs.Options) {
+			o.APIOptions = append(o.APIOptions, func(s *middleware.Stack) error {
+				return s.Initialize.Add(middleware.InitializeMiddlewareFunc("NoHostPrefix",
+					func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+						return next.HandleInitialize(smithyhttp.DisableEndpointHostPrefix(ctx, true), in)
+					}), middleware.Before)
+			})
+		})
+	ctx := context.Background()
+	out, err := cl.FilterLogEvents(ctx, &cloudwatchlogs.FilterLogEventsInput{LogGroupName: aws.String("/aws/lambda/talk"), FilterPattern: aws.String(`"said first"`)})
+	if err != nil || len(out.Events) != 1 {
+		t.Fatalf("FilterLogEvents: %+v %v", out, err)
+	}
+
+	lt, err := cl.StartLiveTail(ctx, &cloudwatchlogs.StartLiveTailInput{LogGroupIdentifiers: []string{"arn:aws:logs:us-east-1:000000000000:log-group:/aws/lambda/talk"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stream := lt.GetStream()
+	defer stream.Close()
+	if _, ok := (<-stream.Events()).(*cwtypes.StartLiveTailResponseStreamMemberSessionStart); !ok {
+		t.Fatalf("no sessionStart: %v", stream.Err())
+	}
+	invoke("live")
+	deadline := time.After(30 * time.Second)
+	for {
+		select {
+		case ev, ok := <-stream.Events():
+			if !ok {
+				t.Fatalf("stream ended: %v", stream.Err())
+			}
+			if up, ok := ev.(*cwtypes.StartLiveTailResponseStreamMemberSessionUpdate); ok {
+				for _, r := range up.Value.SessionResults {
+					if strings.Contains(aws.ToString(r.Message), "said live") {
+						return
+					}
+				}
+			}
+		case <-deadline:
+			t.Fatal(`no "said live" in the session`)
+		}
 	}
 }
