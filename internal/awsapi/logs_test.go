@@ -494,3 +494,36 @@ func TestLogsHostPrefix(t *testing.T) {
 		t.Errorf("sent to %q: %v", host, err)
 	}
 }
+
+// TestLogsStartLiveTailStoreClosed: a session whose store closes (Verge
+// stopping) ends with SessionStreamingException.
+func TestLogsStartLiveTailStoreClosed(t *testing.T) {
+	e := newLogsEndpoint(t, LogsOptions{})
+	e.fill(t)
+	out, err := e.client().StartLiveTail(context.Background(), &cloudwatchlogs.StartLiveTailInput{LogGroupIdentifiers: []string{echoGroup}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stream := out.GetStream()
+	defer stream.Close()
+	if _, ok := (<-stream.Events()).(*cwtypes.StartLiveTailResponseStreamMemberSessionStart); !ok {
+		t.Fatalf("no sessionStart: %v", stream.Err())
+	}
+	e.store.Close()
+	timeout := time.After(10 * time.Second)
+	for {
+		select {
+		case _, ok := <-stream.Events():
+			if ok {
+				continue
+			}
+			var se *cwtypes.SessionStreamingException
+			if err := stream.Err(); !errors.As(err, &se) {
+				t.Errorf("stream ended with %v, want SessionStreamingException", err)
+			}
+			return
+		case <-timeout:
+			t.Fatal("the session did not end")
+		}
+	}
+}
