@@ -13,6 +13,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"flag"
 	"fmt"
@@ -114,7 +115,8 @@ func run(n int, gap, poll time.Duration) error {
 		return err
 	}
 	client := cloudwatchlogs.New(cloudwatchlogs.Options{Region: "us-east-1", BaseEndpoint: aws.String("http://" + a.admin),
-		Credentials: credentials.NewStaticCredentialsProvider(identity.AdminAccessKeyID, strings.TrimSpace(string(token)), "")},
+		Credentials: credentials.NewStaticCredentialsProvider(identity.AdminAccessKeyID, strings.TrimSpace(string(token)), ""),
+		HTTPClient:  ownBodies{&http.Client{}}},
 		noHostPrefix)
 	url := "http://" + a.listen + "/mark"
 	invoke := func() error {
@@ -221,4 +223,22 @@ func noHostPrefix(o *cloudwatchlogs.Options) {
 				return next.HandleInitialize(smithyhttp.DisableEndpointHostPrefix(ctx, true), in)
 			}), middleware.Before)
 	})
+}
+
+// ownBodies sends a copy of each request body, so that the SDK closing
+// its own as soon as the response headers arrive cannot fail net/http's
+// write and close a live tail's connection (see docs/aws-api.md).
+type ownBodies struct{ c *http.Client }
+
+func (o ownBodies) Do(r *http.Request) (*http.Response, error) {
+	if r.Body != nil && r.Body != http.NoBody {
+		b, err := io.ReadAll(r.Body)
+		r.Body.Close()
+		if err != nil {
+			return nil, err
+		}
+		r.Body = io.NopCloser(bytes.NewReader(b))
+		r.ContentLength = int64(len(b))
+	}
+	return o.c.Do(r)
 }

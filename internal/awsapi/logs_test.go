@@ -1,8 +1,10 @@
 package awsapi
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -67,7 +69,30 @@ func (e *logsEndpoint) client() *cloudwatchlogs.Client {
 	c := testIdentities.Admin()
 	return cloudwatchlogs.New(cloudwatchlogs.Options{Region: "us-east-1", BaseEndpoint: aws.String(e.srv.URL),
 		Credentials: credentials.NewStaticCredentialsProvider(c.AccessKeyID, c.SecretAccessKey, c.SessionToken),
-		HTTPClient:  e.srv.Client(), RetryMaxAttempts: 1}, noHostPrefix)
+		HTTPClient:  ownBodies{e.srv.Client()}, RetryMaxAttempts: 1}, noHostPrefix)
+}
+
+// ownBodies sends a copy of each request body. The SDK closes the body it
+// gave net/http as soon as the response headers arrive; when the server
+// answers before net/http has finished with the body (it checks for bytes
+// past Content-Length after writing them straight to the socket), that
+// close fails the write and net/http closes the connection, which kills a
+// live tail's stream under it (about 1 StartLiveTail in 20 on this
+// machine). An in-memory copy is written with the headers and never closed
+// early. docs/aws-api.md shows it to users.
+type ownBodies struct{ c *http.Client }
+
+func (o ownBodies) Do(r *http.Request) (*http.Response, error) {
+	if r.Body != nil && r.Body != http.NoBody {
+		b, err := io.ReadAll(r.Body)
+		r.Body.Close()
+		if err != nil {
+			return nil, err
+		}
+		r.Body = io.NopCloser(bytes.NewReader(b))
+		r.ContentLength = int64(len(b))
+	}
+	return o.c.Do(r)
 }
 
 // fill writes the test events: in streamA one a second from t0, and in

@@ -1,7 +1,10 @@
 package cli
 
 import (
+	"bytes"
 	"context"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -163,7 +166,8 @@ func TestLogsSDKEndToEnd(t *testing.T) {
 	}
 	invoke("first")
 	cl := cloudwatchlogs.New(cloudwatchlogs.Options{Region: "us-east-1", BaseEndpoint: aws.String("http://" + v.admin),
-		Credentials: credentials.NewStaticCredentialsProvider(identity.AdminAccessKeyID, v.token, ""), RetryMaxAttempts: 1},
+		Credentials: credentials.NewStaticCredentialsProvider(identity.AdminAccessKeyID, v.token, ""), RetryMaxAttempts: 1,
+		HTTPClient: ownBodies{&http.Client{}}},
 		func(o *cloudwatchlogs.Options) {
 			o.APIOptions = append(o.APIOptions, func(s *middleware.Stack) error {
 				return s.Initialize.Add(middleware.InitializeMiddlewareFunc("NoHostPrefix",
@@ -206,4 +210,22 @@ func TestLogsSDKEndToEnd(t *testing.T) {
 			t.Fatal(`no "said live" in the session`)
 		}
 	}
+}
+
+// ownBodies sends a copy of each request body, so that the SDK closing
+// its own as soon as the response headers arrive cannot fail net/http's
+// write and close a live tail's connection (see docs/aws-api.md).
+type ownBodies struct{ c *http.Client }
+
+func (o ownBodies) Do(r *http.Request) (*http.Response, error) {
+	if r.Body != nil && r.Body != http.NoBody {
+		b, err := io.ReadAll(r.Body)
+		r.Body.Close()
+		if err != nil {
+			return nil, err
+		}
+		r.Body = io.NopCloser(bytes.NewReader(b))
+		r.ContentLength = int64(len(b))
+	}
+	return o.c.Do(r)
 }
