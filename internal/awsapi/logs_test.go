@@ -552,3 +552,22 @@ func TestLogsStartLiveTailStoreClosed(t *testing.T) {
 		}
 	}
 }
+
+// TestLogsDenied: a function denied logs:FilterLogEvents on a group gets
+// AccessDeniedException naming the action and the group's ARN.
+func TestLogsDenied(t *testing.T) {
+	e := newLogsEndpoint(t, LogsOptions{})
+	e.fill(t)
+	e.auth.deny = func(r Request) bool { return !r.Identity.IsAdmin() }
+	c := testIdentities.Function("echo")
+	cl := cloudwatchlogs.New(cloudwatchlogs.Options{Region: "us-east-1", BaseEndpoint: aws.String(e.srv.URL),
+		Credentials: credentials.NewStaticCredentialsProvider(c.AccessKeyID, c.SecretAccessKey, c.SessionToken),
+		HTTPClient:  ownBodies{e.srv.Client()}, RetryMaxAttempts: 1})
+	_, err := cl.FilterLogEvents(context.Background(), &cloudwatchlogs.FilterLogEventsInput{LogGroupName: aws.String(echoGroup)})
+	if errorCode(err) != "AccessDeniedException" || !strings.Contains(err.Error(), "logs:FilterLogEvents on resource: arn:aws:logs:us-east-1:000000000000:log-group:/aws/lambda/echo:*") {
+		t.Errorf("FilterLogEvents as a function: %v", err)
+	}
+	if _, err := e.client().FilterLogEvents(context.Background(), &cloudwatchlogs.FilterLogEventsInput{LogGroupName: aws.String(echoGroup)}); err != nil {
+		t.Errorf("as the admin: %v", err)
+	}
+}
