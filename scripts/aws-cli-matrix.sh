@@ -38,6 +38,12 @@ ok "lambda list-event-source-mappings" $aws lambda list-event-source-mappings
 ok "lambda get-policy" $aws lambda get-policy --function-name hello
 ok "lambda wait function-active-v2" $aws lambda wait function-active-v2 --function-name hello
 ok "lambda invoke" $aws lambda invoke --function-name hello "$work/out.json"
+ok "logs describe-log-groups" $aws logs describe-log-groups --log-group-name-prefix /aws/lambda/
+ok "logs describe-log-streams" $aws logs describe-log-streams --log-group-name /aws/lambda/hello --order-by LastEventTime --descending
+stream=$($aws logs describe-log-streams --log-group-name /aws/lambda/hello --query 'logStreams[0].logStreamName' --output text 2>/dev/null || true)
+ok "logs get-log-events" $aws logs get-log-events --log-group-name /aws/lambda/hello --log-stream-name "$stream" --start-from-head
+ok "logs filter-log-events" $aws logs filter-log-events --log-group-name /aws/lambda/hello --filter-pattern '"hello invoked"'
+err "logs filter-log-events, unknown group" ResourceNotFoundException $aws logs filter-log-events --log-group-name /aws/lambda/nope
 ok "events put-events" $aws events put-events --entries '[{"Source":"matrix","DetailType":"t","Detail":"{}"}]'
 ok "events list-event-buses" $aws events list-event-buses
 ok "events describe-event-bus" $aws events describe-event-bus --name default

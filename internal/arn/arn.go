@@ -57,3 +57,18 @@ func Distribution(id string) string {
 func CloudFrontFunction(name string) string {
 	return "arn:aws:cloudfront::" + Account + ":function/" + name
 }
+
+// LogGroup is a CloudWatch Logs log group's ARN as IAM and the ARN fields
+// of DescribeLogGroups name it, ending ":*" (the group and its streams).
+func LogGroup(name string) string { return LogGroupBare(name) + ":*" }
+
+// LogGroupBare is a log group's ARN without the trailing ":*", as
+// logGroupArn and StartLiveTail's logGroupIdentifiers take it.
+func LogGroupBare(name string) string {
+	return "arn:aws:logs:" + Region + ":" + Account + ":log-group:" + name
+}
+
+// LogStream is a log stream's ARN.
+func LogStream(group, stream string) string {
+	return LogGroupBare(group) + ":log-stream:" + stream
+}

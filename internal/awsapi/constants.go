@@ -43,6 +43,38 @@ const (
 	faultReceiver = "Receiver"
 )
 
+// CloudWatch Logs' protocol values.
+const (
+	// logsTarget is CloudWatch Logs' X-Amz-Target prefix (JSON 1.1).
+	logsTarget = "Logs_20140328."
+
+	// contentEventStream is the type of an event stream response
+	// (StartLiveTail's).
+	contentEventStream = "application/vnd.amazon.eventstream"
+
+	// An event stream message's headers, and their values.
+	esMessageType   = ":message-type"
+	esEventType     = ":event-type"
+	esExceptionType = ":exception-type"
+	esContentType   = ":content-type"
+	esEvent         = "event"
+	esException     = "exception"
+	// esInitialResponse is the first event of a JSON protocol's event
+	// stream: the operation's output (the SDKs read it before the events).
+	esInitialResponse = "initial-response"
+
+	// StartLiveTail's events.
+	eventSessionStart  = "sessionStart"
+	eventSessionUpdate = "sessionUpdate"
+
+	// DescribeLogStreams' orders.
+	orderByName          = "LogStreamName"
+	orderByLastEventTime = "LastEventTime"
+
+	// logGroupClassStandard is the class of every group Verge keeps.
+	logGroupClassStandard = "STANDARD"
+)
+
 // A Protocol is how a service frames requests and errors.
 type Protocol int
 
@@ -87,7 +119,6 @@ var unserved = map[string]Protocol{
 	"iam":            Query,
 	"dynamodb":       JSON10,
 	"kinesis":        JSON11,
-	"logs":           JSON11,
 	"secretsmanager": JSON11,
 	"ssm":            JSON11,
 	"states":         JSON10,

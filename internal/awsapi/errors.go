@@ -44,7 +44,7 @@ var (
 	ErrSerialization      = Error{Code: "SerializationException", Status: http.StatusBadRequest, Fault: faultSender}
 	ErrInternal           = Error{Code: "InternalFailure", Status: http.StatusInternalServerError, Fault: faultReceiver}
 
-	// Lambda.
+	// Lambda (errNotFound: CloudWatch Logs too).
 	errNotFound       = Error{Code: "ResourceNotFoundException", Status: http.StatusNotFound, Fault: faultSender}
 	errTooLarge       = Error{Code: "RequestTooLargeException", Status: http.StatusRequestEntityTooLarge, Fault: faultSender}
 	errInvalidContent = Error{Code: "InvalidRequestContentException", Status: http.StatusBadRequest, Fault: faultSender}
@@ -66,6 +66,12 @@ var (
 	errBatchExists            = Error{Code: "InvalidationBatchAlreadyExists", Status: http.StatusBadRequest, Fault: faultSender}
 	errPreconditionFailed     = Error{Code: "PreconditionFailed", Status: http.StatusPreconditionFailed, Fault: faultSender}
 	errTestFunctionFailed     = Error{Code: "TestFunctionFailed", Status: http.StatusInternalServerError, Fault: faultReceiver}
+
+	// CloudWatch Logs (and errNotFound). The session errors end a
+	// StartLiveTail stream, as exception messages.
+	errInvalidParameter = Error{Code: "InvalidParameterException", Status: http.StatusBadRequest, Fault: faultSender}
+	errSessionTimeout   = Error{Code: "SessionTimeoutException", Status: http.StatusBadRequest, Fault: faultSender}
+	errSessionStreaming = Error{Code: "SessionStreamingException", Status: http.StatusBadRequest, Fault: faultSender}
 )
 
 // asError is err as a wire error: an *Error as it is, anything else an

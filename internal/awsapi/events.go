@@ -1,9 +1,7 @@
 package awsapi
 
 import (
-	"bytes"
 	"encoding/json"
-	"io"
 	"net/http"
 	"slices"
 	"strconv"
@@ -85,29 +83,6 @@ func busResources(r *http.Request) []string {
 		}
 	}
 	return out
-}
-
-// peekJSON decodes r's JSON body into v and puts the body back for the
-// handler; false when it cannot.
-func peekJSON(r *http.Request, v any) bool {
-	b, err := io.ReadAll(io.LimitReader(r.Body, eventbus.MaxRequestSize*5))
-	r.Body = io.NopCloser(bytes.NewReader(b))
-	return err == nil && json.Unmarshal(b, v) == nil
-}
-
-// readJSON decodes an operation's JSON body; an empty body is {}.
-func readJSON(r *http.Request, v any) error {
-	b, err := io.ReadAll(io.LimitReader(r.Body, eventbus.MaxRequestSize*5))
-	if err != nil {
-		return ErrSerialization.With(err.Error())
-	}
-	if len(bytes.TrimSpace(b)) == 0 {
-		return nil
-	}
-	if err := json.Unmarshal(b, v); err != nil {
-		return ErrSerialization.With(err.Error())
-	}
-	return nil
 }
 
 // writeJSON11 writes a successful AWS JSON 1.1 response.

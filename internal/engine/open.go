@@ -167,7 +167,8 @@ func Open(o Options) (e *Engine, err error) {
 	e.listeners.adminHandler = awsapi.New(awsapi.Options{Identities: e.ids, Authorizer: policies, Fallback: adminAPI, Logger: o.Logger},
 		awsapi.Lambda(lambdas, e.events, e.triggers),
 		awsapi.Events(e.events, e.events.hasBus, e.eventPlan),
-		awsapi.CloudFront(cdnSide{e}))
+		awsapi.CloudFront(cdnSide{e}),
+		awsapi.Logs(e.logs, awsapi.LogsOptions{}))
 	e.listeners.viewerHandler = gw.Front(e.edge)
 	return e, nil
 }

@@ -112,7 +112,7 @@ func (h *handler) follow(w http.ResponseWriter, r *http.Request, group string, q
 		return
 	}
 	enc := json.NewEncoder(w)
-	err := h.s.follow(r.Context(), group, q,
+	err := h.s.follow(r.Context(), group, q, true,
 		func(ev Event) error {
 			return enc.Encode(wireEvent{Time: ev.Time, Stream: ev.Stream, Message: ev.Message})
 		},

@@ -79,12 +79,37 @@ func (s *Store) prepare(op errs.Op, group string, q Query) (*Group, *Filter, err
 // behind by more than MaxFollowBytes is handed a "[verge] N log events
 // skipped" event in place of the events it missed.
 func (s *Store) Follow(ctx context.Context, group string, q Query, fn func(Event) error) error {
-	return s.follow(ctx, group, q, fn, nil)
+	return s.follow(ctx, group, q, true, fn, nil)
 }
 
-// follow is Follow; batchEnd, if set, is called after each batch of events
-// handed to fn, so that an HTTP response can be flushed once per batch.
-func (s *Store) follow(ctx context.Context, group string, q Query, fn func(Event) error, batchEnd func() error) error {
+// Tail is Follow without the past: fn gets the matching events appended
+// after Tail starts, a batch at a time (as Append hands them over), so that
+// a stream can send one message per batch. fn is first called with no
+// events once Tail follows the group, so that a caller can tell its own
+// client it is live. Since and Until still apply to the new events.
+func (s *Store) Tail(ctx context.Context, group string, q Query, fn func([]Event) error) error {
+	var batch []Event
+	started := false
+	add := func(ev Event) error {
+		batch = append(batch, ev)
+		return nil
+	}
+	end := func() error {
+		if len(batch) == 0 && started {
+			return nil
+		}
+		started = true
+		err := fn(batch)
+		batch = nil
+		return err
+	}
+	return s.follow(ctx, group, q, false, add, end)
+}
+
+// follow is Follow, with the past events when withPast is set; batchEnd,
+// if set, is called after each batch of events handed to fn, so that an
+// HTTP response can be flushed once per batch.
+func (s *Store) follow(ctx context.Context, group string, q Query, withPast bool, fn func(Event) error, batchEnd func() error) error {
 	const op errs.Op = "logs.Follow"
 	g, f, err := s.prepare(op, group, q)
 	if err != nil {
@@ -92,7 +117,12 @@ func (s *Store) follow(ctx context.Context, group string, q Query, fn func(Event
 	}
 	fl := newFollower()
 	defer g.unfollow(fl)
-	past, err := g.collect(q, f, fl)
+	var past []Event
+	if withPast {
+		past, err = g.collect(q, f, fl)
+	} else {
+		_, _, err = g.snapshot(fl)
+	}
 	if err != nil {
 		return errs.E(op, group, err)
 	}
