@@ -16,34 +16,17 @@ import (
 	"log"
 	"net/http"
 	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/verge-edge/verge/bench/internal/load"
 	"github.com/verge-edge/verge/internal/cli"
 	"github.com/verge-edge/verge/internal/sandbox"
 )
 
-const stackFile = `resources:
-  api:
-    type: http-api-gateway
-  marker:
-    type: function
-    properties:
-      packaging: {type: stacktape-lambda-buildpack, properties: {entryfilePath: index.js}}
-      events:
-        - type: http-api-gateway
-          properties: {httpApiGatewayName: api, path: /mark, method: GET}
-`
-
-const handler = `exports.handler = async () => {
-  console.log('MARK ' + Math.round((performance.timeOrigin + performance.now()) * 1000));
-  return { statusCode: 200, body: 'ok' };
-};
-`
 
 func main() {
 	sandbox.Init()
@@ -87,10 +70,7 @@ func run(n int, gap time.Duration) error {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	if err := os.WriteFile(filepath.Join(dir, "verge.yaml"), []byte(stackFile), 0o644); err != nil {
-		return err
-	}
-	if err := os.WriteFile(filepath.Join(dir, "index.js"), []byte(handler), 0o644); err != nil {
+	if err := load.WriteMarkerStack(dir); err != nil {
 		return err
 	}
 	term := &terminal{got: make(chan struct{}, n+10)}

@@ -15,7 +15,6 @@ import (
 	"fmt"
 	"io"
 	"log"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -74,12 +73,12 @@ func run(n, conc int, dur time.Duration) error {
 		return err
 	}
 	mux := awsapi.New(awsapi.Options{NoAuth: true}, awsapi.Lambda(svc, nil, nil))
-	apiURL, stopAPI, err := serve(mux)
+	apiURL, stopAPI, err := load.Serve(mux)
 	if err != nil {
 		return err
 	}
 	defer stopAPI()
-	gwURL, stopGW, err := serve(gw)
+	gwURL, stopGW, err := load.Serve(gw)
 	if err != nil {
 		return err
 	}
@@ -152,16 +151,6 @@ func run(n, conc int, dur time.Duration) error {
 	return nil
 }
 
-// serve runs h on a loopback port.
-func serve(h http.Handler) (url string, stop func(), err error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", nil, err
-	}
-	srv := &http.Server{Handler: h}
-	go srv.Serve(ln)
-	return "http://" + ln.Addr().String(), func() { srv.Close() }, nil
-}
 
 // captureEvent builds the payload 2.0 event of GET /hello as the gateway
 // does, for the direct invocations.

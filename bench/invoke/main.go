@@ -171,13 +171,13 @@ func run(n, conc int, dur time.Duration, cold int) error {
 // counted (a signature stays valid for 15 minutes).
 func sigv4Cost(svc *functions.Service, client *http.Client, n int) error {
 	const token = "bench-token"
-	off, stopOff, err := serve(awsapi.New(awsapi.Options{NoAuth: true}, awsapi.Lambda(svc, nil, nil)))
+	off, stopOff, err := load.Serve(awsapi.New(awsapi.Options{NoAuth: true}, awsapi.Lambda(svc, nil, nil)))
 	if err != nil {
 		return err
 	}
 	defer stopOff()
 	ids := identity.New([]byte("bench-key"), token)
-	on, stopOn, err := serve(awsapi.New(awsapi.Options{Identities: ids}, awsapi.Lambda(svc, nil, nil)))
+	on, stopOn, err := load.Serve(awsapi.New(awsapi.Options{Identities: ids}, awsapi.Lambda(svc, nil, nil)))
 	if err != nil {
 		return err
 	}
@@ -209,16 +209,6 @@ func sigv4Cost(svc *functions.Service, client *http.Client, n int) error {
 	return nil
 }
 
-// serve serves h on a loopback port.
-func serve(h http.Handler) (base string, stop func(), err error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", nil, err
-	}
-	srv := &http.Server{Handler: h}
-	go srv.Serve(ln)
-	return "http://" + ln.Addr().String(), func() { srv.Close() }, nil
-}
 
 // signedHeaders signs one Invoke of url with the admin's credentials.
 func signedHeaders(url, secret string) (http.Header, error) {

@@ -35,28 +35,12 @@ import (
 	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
+	"github.com/verge-edge/verge/bench/internal/load"
 	"github.com/verge-edge/verge/internal/cli"
 	"github.com/verge-edge/verge/internal/identity"
 	"github.com/verge-edge/verge/internal/sandbox"
 )
 
-const stackFile = `resources:
-  api:
-    type: http-api-gateway
-  marker:
-    type: function
-    properties:
-      packaging: {type: stacktape-lambda-buildpack, properties: {entryfilePath: index.js}}
-      events:
-        - type: http-api-gateway
-          properties: {httpApiGatewayName: api, path: /mark, method: GET}
-`
-
-const handler = `exports.handler = async () => {
-  console.log('MARK ' + Math.round((performance.timeOrigin + performance.now()) * 1000));
-  return { statusCode: 200, body: 'ok' };
-};
-`
 
 const group = "/aws/lambda/marker"
 
@@ -87,10 +71,7 @@ func run(n int, gap, poll time.Duration) error {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	if err := os.WriteFile(filepath.Join(dir, "verge.yaml"), []byte(stackFile), 0o644); err != nil {
-		return err
-	}
-	if err := os.WriteFile(filepath.Join(dir, "index.js"), []byte(handler), 0o644); err != nil {
+	if err := load.WriteMarkerStack(dir); err != nil {
 		return err
 	}
 	ctx, cancel := context.WithCancel(context.Background())
