@@ -27,7 +27,6 @@ import (
 	"github.com/verge-edge/verge/internal/sandbox"
 )
 
-
 func main() {
 	sandbox.Init()
 	n := flag.Int("n", 500, "invocations, one at a time")

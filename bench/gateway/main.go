@@ -151,7 +151,6 @@ func run(n, conc int, dur time.Duration) error {
 	return nil
 }
 
-
 // captureEvent builds the payload 2.0 event of GET /hello as the gateway
 // does, for the direct invocations.
 func captureEvent(gwURL string) ([]byte, error) {

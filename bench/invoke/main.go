@@ -209,7 +209,6 @@ func sigv4Cost(svc *functions.Service, client *http.Client, n int) error {
 	return nil
 }
 
-
 // signedHeaders signs one Invoke of url with the admin's credentials.
 func signedHeaders(url, secret string) (http.Header, error) {
 	req, err := http.NewRequest(http.MethodPost, url, strings.NewReader(`{}`))

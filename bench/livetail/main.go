@@ -41,7 +41,6 @@ import (
 	"github.com/verge-edge/verge/internal/sandbox"
 )
 
-
 const group = "/aws/lambda/marker"
 
 func main() {
