@@ -17,8 +17,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
-	"github.com/aws/smithy-go/middleware"
-	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/verge-edge/verge/internal/identity"
 )
@@ -167,15 +165,7 @@ func TestLogsSDKEndToEnd(t *testing.T) {
 	invoke("first")
 	cl := cloudwatchlogs.New(cloudwatchlogs.Options{Region: "us-east-1", BaseEndpoint: aws.String("http://" + v.admin),
 		Credentials: credentials.NewStaticCredentialsProvider(identity.AdminAccessKeyID, v.token, ""), RetryMaxAttempts: 1,
-		HTTPClient: ownBodies{&http.Client{}}},
-		func(o *cloudwatchlogs.Options) {
-			o.APIOptions = append(o.APIOptions, func(s *middleware.Stack) error {
-				return s.Initialize.Add(middleware.InitializeMiddlewareFunc("NoHostPrefix",
-					func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
-						return next.HandleInitialize(smithyhttp.DisableEndpointHostPrefix(ctx, true), in)
-					}), middleware.Before)
-			})
-		})
+		HTTPClient: ownBodies{&http.Client{}}}, noHostPrefix)
 	ctx := context.Background()
 	out, err := cl.FilterLogEvents(ctx, &cloudwatchlogs.FilterLogEventsInput{LogGroupName: aws.String("/aws/lambda/talk"), FilterPattern: aws.String(`"said first"`)})
 	if err != nil || len(out.Events) != 1 {
