@@ -122,7 +122,10 @@ func TestQuickstartAWS(t *testing.T) {
 			}
 			return err
 		}},
-		{"cloudfront GetDistribution", func() error { _, err := cf.GetDistribution(ctx, &cloudfront.GetDistributionInput{Id: aws.String(distID)}); return err }},
+		{"cloudfront GetDistribution", func() error {
+			_, err := cf.GetDistribution(ctx, &cloudfront.GetDistributionInput{Id: aws.String(distID)})
+			return err
+		}},
 		{"cloudfront CreateInvalidation", func() error {
 			out, err := cf.CreateInvalidation(ctx, &cloudfront.CreateInvalidationInput{DistributionId: aws.String(distID),
 				InvalidationBatch: &cftypes.InvalidationBatch{CallerReference: aws.String("qs-1"),
@@ -158,7 +161,10 @@ func TestQuickstartAWS(t *testing.T) {
 			}
 			return err
 		}},
-		{"logs DescribeLogGroups", func() error { _, err := cw.DescribeLogGroups(ctx, &cloudwatchlogs.DescribeLogGroupsInput{}); return err }},
+		{"logs DescribeLogGroups", func() error {
+			_, err := cw.DescribeLogGroups(ctx, &cloudwatchlogs.DescribeLogGroupsInput{})
+			return err
+		}},
 		{"logs DescribeLogStreams", func() error {
 			out, err := cw.DescribeLogStreams(ctx, &cloudwatchlogs.DescribeLogStreamsInput{LogGroupName: group})
 			if err == nil && len(out.LogStreams) > 0 {
