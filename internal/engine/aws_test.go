@@ -6,12 +6,9 @@ import (
 	"errors"
 	"net"
 	"net/http"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -21,7 +18,6 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/verge-edge/verge/internal/identity"
-	"github.com/verge-edge/verge/internal/stack"
 )
 
 // whoamiYAML is a function that returns its AWS environment, on a
@@ -50,21 +46,7 @@ const whoamiJS = `exports.handler = async () => {
 // environment carries its own credentials and that endpoint, and with
 // them it can call the AWS APIs (not the admin API).
 func TestAWSEndpoint(t *testing.T) {
-	dir := t.TempDir()
-	must(t, os.WriteFile(filepath.Join(dir, "verge.yaml"), []byte(whoamiYAML), 0o644))
-	must(t, os.WriteFile(filepath.Join(dir, "whoami.js"), []byte(whoamiJS), 0o644))
-	plan, err := stack.Load(dir)
-	must(t, err)
-	e, err := Open(Options{Data: filepath.Join(dir, ".verge"), CacheMemory: 8 << 20, Token: "tok"})
-	must(t, err)
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		e.Close(ctx)
-	})
-	must(t, e.Listen("127.0.0.1:0", "127.0.0.1:0"))
-	_, err = e.Apply(context.Background(), plan)
-	must(t, err)
+	e, _ := serveStack(t, map[string]string{"verge.yaml": whoamiYAML, "whoami.js": whoamiJS}, Options{})
 	_, adminAddr := e.Addrs()
 	endpoint := "http://" + adminAddr
 	tr := &http.Transport{}
@@ -199,23 +181,7 @@ func TestFunctionCallsAWS(t *testing.T) {
 	if err := exec.Command("python3", "-c", "import boto3").Run(); err != nil {
 		t.Skip("no boto3 on this host (Debian: python3-boto3):", err)
 	}
-	dir := t.TempDir()
-	must(t, os.WriteFile(filepath.Join(dir, "verge.yaml"), []byte(boto3YAML), 0o644))
-	must(t, os.WriteFile(filepath.Join(dir, "caller.py"), []byte(boto3Py), 0o644))
-	must(t, os.WriteFile(filepath.Join(dir, "worker.py"), []byte(workerPy), 0o644))
-	plan, err := stack.Load(dir)
-	must(t, err)
-	e, err := Open(Options{Data: filepath.Join(dir, ".verge"), CacheMemory: 8 << 20, Token: "tok"})
-	must(t, err)
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		e.Close(ctx)
-	})
-	must(t, e.Listen("127.0.0.1:0", "127.0.0.1:0"))
-	res, err := e.Apply(context.Background(), plan)
-	must(t, err)
-	must(t, res.Problems)
+	e, _ := serveStack(t, map[string]string{"verge.yaml": boto3YAML, "caller.py": boto3Py, "worker.py": workerPy}, Options{})
 	_, adminAddr := e.Addrs()
 	tr := &http.Transport{}
 	t.Cleanup(tr.CloseIdleConnections)

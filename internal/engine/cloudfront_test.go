@@ -22,7 +22,6 @@ import (
 	"github.com/verge-edge/verge/internal/cff"
 	"github.com/verge-edge/verge/internal/identity"
 	"github.com/verge-edge/verge/internal/jsfn"
-	"github.com/verge-edge/verge/internal/stack"
 )
 
 // cdnYAML is a CDN with a cdn-function at viewer-request, and a function
@@ -63,32 +62,14 @@ const tagJS = `function handler(event) {
 // the AWS endpoint's URL.
 func cdnEngine(t *testing.T) (e *Engine, dir, viewer, endpoint string) {
 	t.Helper()
-	dir = t.TempDir()
-	for name, body := range map[string]string{
+	// A generous compute budget: the race detector slows the first runs
+	// past CloudFront's 5ms.
+	e, dir = serveStack(t, map[string]string{
 		"verge.yaml":        cdnYAML,
 		"public/index.html": "v1",
 		"edge/tag.js":       tagJS,
 		"on-order.js":       "exports.handler = async () => 1;\n",
-	} {
-		p := filepath.Join(dir, name)
-		must(t, os.MkdirAll(filepath.Dir(p), 0o755))
-		must(t, os.WriteFile(p, []byte(body), 0o644))
-	}
-	plan, err := stack.Load(dir)
-	must(t, err)
-	// A generous compute budget: the race detector slows the first runs
-	// past CloudFront's 5ms.
-	e, err = Open(Options{Data: filepath.Join(dir, ".verge"), CacheMemory: 8 << 20, Token: "tok", FunctionLimits: jsfn.Limits{Compute: time.Second}})
-	must(t, err)
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		e.Close(ctx)
-	})
-	must(t, e.Listen("127.0.0.1:0", "127.0.0.1:0"))
-	res, err := e.Apply(context.Background(), plan)
-	must(t, err)
-	must(t, res.Problems)
+	}, Options{FunctionLimits: jsfn.Limits{Compute: time.Second}})
 	viewer, admin := e.Addrs()
 	return e, dir, viewer, "http://" + admin
 }

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -82,6 +83,35 @@ func open(t *testing.T, data string) *Engine {
 	must(t, err)
 	must(t, e.Listen("127.0.0.1:0", "127.0.0.1:0"))
 	return e
+}
+
+// serveStack writes files (verge.yaml among them) into a new folder, and
+// runs that stack on an engine with the admin token "tok" on loopback
+// ports until the test ends; o's Data and Token are set here.
+func serveStack(t *testing.T, files map[string]string, o Options) (e *Engine, dir string) {
+	t.Helper()
+	dir = t.TempDir()
+	for name, body := range files {
+		p := filepath.Join(dir, name)
+		must(t, os.MkdirAll(filepath.Dir(p), 0o755))
+		must(t, os.WriteFile(p, []byte(body), 0o644))
+	}
+	plan, err := stack.Load(dir)
+	must(t, err)
+	o.Data, o.Token = filepath.Join(dir, ".verge"), "tok"
+	o.CacheMemory = cmp.Or(o.CacheMemory, 8<<20)
+	e, err = Open(o)
+	must(t, err)
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		e.Close(ctx)
+	})
+	must(t, e.Listen("127.0.0.1:0", "127.0.0.1:0"))
+	res, err := e.Apply(context.Background(), plan)
+	must(t, err)
+	must(t, res.Problems)
+	return e, dir
 }
 
 func get(t *testing.T, url, host string) (int, string) {
