@@ -13,7 +13,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"flag"
 	"fmt"
@@ -32,10 +31,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
-	"github.com/aws/smithy-go/middleware"
-	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/verge-edge/verge/bench/internal/load"
+	"github.com/verge-edge/verge/internal/awsclient"
 	"github.com/verge-edge/verge/internal/cli"
 	"github.com/verge-edge/verge/internal/identity"
 	"github.com/verge-edge/verge/internal/sandbox"
@@ -96,8 +94,8 @@ func run(n int, gap, poll time.Duration) error {
 	}
 	client := cloudwatchlogs.New(cloudwatchlogs.Options{Region: "us-east-1", BaseEndpoint: aws.String("http://" + a.admin),
 		Credentials: credentials.NewStaticCredentialsProvider(identity.AdminAccessKeyID, strings.TrimSpace(string(token)), ""),
-		HTTPClient:  ownBodies{&http.Client{}}},
-		noHostPrefix)
+		HTTPClient:  awsclient.OwnBodies{Client: &http.Client{}}},
+		awsclient.NoHostPrefix)
 	url := "http://" + a.listen + "/mark"
 	invoke := func() error {
 		resp, err := http.Get(url)
@@ -192,33 +190,4 @@ func pollMarks(ctx context.Context, client *cloudwatchlogs.Client, every time.Du
 		case <-time.After(every):
 		}
 	}
-}
-
-// noHostPrefix keeps StartLiveTail on the endpoint's host: the SDK would
-// send it to "stream-127.0.0.1", which does not resolve.
-func noHostPrefix(o *cloudwatchlogs.Options) {
-	o.APIOptions = append(o.APIOptions, func(s *middleware.Stack) error {
-		return s.Initialize.Add(middleware.InitializeMiddlewareFunc("NoHostPrefix",
-			func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
-				return next.HandleInitialize(smithyhttp.DisableEndpointHostPrefix(ctx, true), in)
-			}), middleware.Before)
-	})
-}
-
-// ownBodies sends a copy of each request body, so that the SDK closing
-// its own as soon as the response headers arrive cannot fail net/http's
-// write and close a live tail's connection (see docs/aws-api.md).
-type ownBodies struct{ c *http.Client }
-
-func (o ownBodies) Do(r *http.Request) (*http.Response, error) {
-	if r.Body != nil && r.Body != http.NoBody {
-		b, err := io.ReadAll(r.Body)
-		r.Body.Close()
-		if err != nil {
-			return nil, err
-		}
-		r.Body = io.NopCloser(bytes.NewReader(b))
-		r.ContentLength = int64(len(b))
-	}
-	return o.c.Do(r)
 }

@@ -1,10 +1,8 @@
 package awsapi
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -16,8 +14,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
-	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
+	"github.com/verge-edge/verge/internal/awsclient"
 	"github.com/verge-edge/verge/internal/logs"
 )
 
@@ -53,46 +51,11 @@ func newLogsEndpoint(t *testing.T, o LogsOptions) *logsEndpoint {
 	return e
 }
 
-// NoHostPrefix is the SDK option a client of Verge sets for StartLiveTail:
-// without it the SDK sends StartLiveTail to "stream-" + the endpoint's host
-// (stream-127.0.0.1), which does not resolve.
-func noHostPrefix(o *cloudwatchlogs.Options) {
-	o.APIOptions = append(o.APIOptions, func(s *middleware.Stack) error {
-		return s.Initialize.Add(middleware.InitializeMiddlewareFunc("NoHostPrefix",
-			func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
-				return next.HandleInitialize(smithyhttp.DisableEndpointHostPrefix(ctx, true), in)
-			}), middleware.Before)
-	})
-}
-
 func (e *logsEndpoint) client() *cloudwatchlogs.Client {
 	c := testIdentities.Admin()
 	return cloudwatchlogs.New(cloudwatchlogs.Options{Region: "us-east-1", BaseEndpoint: aws.String(e.srv.URL),
 		Credentials: credentials.NewStaticCredentialsProvider(c.AccessKeyID, c.SecretAccessKey, c.SessionToken),
-		HTTPClient:  ownBodies{e.srv.Client()}, RetryMaxAttempts: 1}, noHostPrefix)
-}
-
-// ownBodies sends a copy of each request body. The SDK closes the body it
-// gave net/http as soon as the response headers arrive; when the server
-// answers before net/http has finished with the body (it checks for bytes
-// past Content-Length after writing them straight to the socket), that
-// close fails the write and net/http closes the connection, which kills a
-// live tail's stream under it (about 1 StartLiveTail in 20 on this
-// machine). An in-memory copy is written with the headers and never closed
-// early. docs/aws-api.md shows it to users.
-type ownBodies struct{ c *http.Client }
-
-func (o ownBodies) Do(r *http.Request) (*http.Response, error) {
-	if r.Body != nil && r.Body != http.NoBody {
-		b, err := io.ReadAll(r.Body)
-		r.Body.Close()
-		if err != nil {
-			return nil, err
-		}
-		r.Body = io.NopCloser(bytes.NewReader(b))
-		r.ContentLength = int64(len(b))
-	}
-	return o.c.Do(r)
+		HTTPClient:  awsclient.OwnBodies{Client: e.srv.Client()}, RetryMaxAttempts: 1}, awsclient.NoHostPrefix)
 }
 
 // fill writes the test events: in streamA one a second from t0, and in
@@ -501,7 +464,7 @@ func TestLogsStartLiveTailErrors(t *testing.T) {
 }
 
 // TestLogsHostPrefix: without the option, the SDK sends StartLiveTail to
-// "stream-" + the endpoint's host, which is why noHostPrefix exists (and
+// "stream-" + the endpoint's host, which is why awsclient.NoHostPrefix exists (and
 // docs/aws-api.md tells users to set it).
 func TestLogsHostPrefix(t *testing.T) {
 	e := newLogsEndpoint(t, LogsOptions{})
@@ -562,7 +525,7 @@ func TestLogsDenied(t *testing.T) {
 	c := testIdentities.Function("echo")
 	cl := cloudwatchlogs.New(cloudwatchlogs.Options{Region: "us-east-1", BaseEndpoint: aws.String(e.srv.URL),
 		Credentials: credentials.NewStaticCredentialsProvider(c.AccessKeyID, c.SecretAccessKey, c.SessionToken),
-		HTTPClient:  ownBodies{e.srv.Client()}, RetryMaxAttempts: 1})
+		HTTPClient:  awsclient.OwnBodies{Client: e.srv.Client()}, RetryMaxAttempts: 1})
 	_, err := cl.FilterLogEvents(context.Background(), &cloudwatchlogs.FilterLogEventsInput{LogGroupName: aws.String(echoGroup)})
 	if errorCode(err) != "AccessDeniedException" || !strings.Contains(err.Error(), "logs:FilterLogEvents on resource: arn:aws:logs:us-east-1:000000000000:log-group:/aws/lambda/echo:*") {
 		t.Errorf("FilterLogEvents as a function: %v", err)

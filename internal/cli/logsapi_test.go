@@ -1,9 +1,7 @@
 package cli
 
 import (
-	"bytes"
 	"context"
-	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -18,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
 
+	"github.com/verge-edge/verge/internal/awsclient"
 	"github.com/verge-edge/verge/internal/identity"
 )
 
@@ -165,7 +164,7 @@ func TestLogsSDKEndToEnd(t *testing.T) {
 	invoke("first")
 	cl := cloudwatchlogs.New(cloudwatchlogs.Options{Region: "us-east-1", BaseEndpoint: aws.String("http://" + v.admin),
 		Credentials: credentials.NewStaticCredentialsProvider(identity.AdminAccessKeyID, v.token, ""), RetryMaxAttempts: 1,
-		HTTPClient: ownBodies{&http.Client{}}}, noHostPrefix)
+		HTTPClient: awsclient.OwnBodies{Client: &http.Client{}}}, awsclient.NoHostPrefix)
 	ctx := context.Background()
 	out, err := cl.FilterLogEvents(ctx, &cloudwatchlogs.FilterLogEventsInput{LogGroupName: aws.String("/aws/lambda/talk"), FilterPattern: aws.String(`"said first"`)})
 	if err != nil || len(out.Events) != 1 {
@@ -200,22 +199,4 @@ func TestLogsSDKEndToEnd(t *testing.T) {
 			t.Fatal(`no "said live" in the session`)
 		}
 	}
-}
-
-// ownBodies sends a copy of each request body, so that the SDK closing
-// its own as soon as the response headers arrive cannot fail net/http's
-// write and close a live tail's connection (see docs/aws-api.md).
-type ownBodies struct{ c *http.Client }
-
-func (o ownBodies) Do(r *http.Request) (*http.Response, error) {
-	if r.Body != nil && r.Body != http.NoBody {
-		b, err := io.ReadAll(r.Body)
-		r.Body.Close()
-		if err != nil {
-			return nil, err
-		}
-		r.Body = io.NopCloser(bytes.NewReader(b))
-		r.ContentLength = int64(len(b))
-	}
-	return o.c.Do(r)
 }

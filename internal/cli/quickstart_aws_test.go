@@ -16,9 +16,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
-	"github.com/aws/smithy-go/middleware"
-	smithyhttp "github.com/aws/smithy-go/transport/http"
 
+	"github.com/verge-edge/verge/internal/awsclient"
 	"github.com/verge-edge/verge/internal/identity"
 )
 
@@ -38,7 +37,7 @@ func TestQuickstartAWS(t *testing.T) {
 	eb := eventbridge.New(eventbridge.Options{Region: "us-east-1", BaseEndpoint: endpoint, Credentials: creds, HTTPClient: hc})
 	cf := cloudfront.New(cloudfront.Options{Region: "us-east-1", BaseEndpoint: endpoint, Credentials: creds, HTTPClient: hc})
 	cw := cloudwatchlogs.New(cloudwatchlogs.Options{Region: "us-east-1", BaseEndpoint: endpoint, Credentials: creds,
-		HTTPClient: ownBodies{hc}}, noHostPrefix)
+		HTTPClient: awsclient.OwnBodies{Client: hc}}, awsclient.NoHostPrefix)
 	fn := aws.String("hello")
 	group := aws.String("/aws/lambda/hello")
 
@@ -201,15 +200,4 @@ func TestQuickstartAWS(t *testing.T) {
 			t.Errorf("%s: %v", s.name, err)
 		}
 	}
-}
-
-// noHostPrefix keeps StartLiveTail on the endpoint's host: the SDK would
-// call stream-HOST, which a local endpoint does not resolve.
-func noHostPrefix(o *cloudwatchlogs.Options) {
-	o.APIOptions = append(o.APIOptions, func(s *middleware.Stack) error {
-		return s.Initialize.Add(middleware.InitializeMiddlewareFunc("NoHostPrefix",
-			func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
-				return next.HandleInitialize(smithyhttp.DisableEndpointHostPrefix(ctx, true), in)
-			}), middleware.Before)
-	})
 }
