@@ -13,6 +13,9 @@ import (
 // that are no grantable resource and malformed statements.
 func (r *resolver) access(p *FunctionProps) iam.Policy {
 	var pol iam.Policy
+	if at, ok := r.d.key(&p.ConnectTo); ok && len(p.ConnectTo) > 0 {
+		r.d.warnf(at, "connectTo grants access; the STP_ environment variables Stacktape also sets are not set yet: pass what the code needs with $ResourceParam in environment")
+	}
 	lists := [][]string{p.ConnectTo}
 	statements := [][]IamStatement{p.IamRoleStatements}
 	if ac := p.AccessControl; ac != nil {
