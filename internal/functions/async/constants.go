@@ -49,6 +49,8 @@ var DefaultRetry = []time.Duration{time.Minute, 2 * time.Minute}
 const (
 	KindFunction = "function"
 	KindEventBus = "event-bus"
+	KindQueue    = "sqs-queue" // the record is the message body
+	KindTopic    = "sns-topic" // the record is the message
 )
 
 // Conditions of an invocation record.

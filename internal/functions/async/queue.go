@@ -74,6 +74,11 @@ type Options struct {
 	// the invocation record as detail) on the named bus, for event-bus
 	// destinations. Nil: such records are logged and dropped.
 	Publish func(ctx context.Context, bus string, event []byte) error
+	// Send delivers an invocation record to an SQS queue (KindQueue: the
+	// record is the message body) or publishes it to an SNS topic
+	// (KindTopic: the record is the message), for those destinations.
+	// Nil: such records are logged and dropped.
+	Send func(ctx context.Context, kind, name string, record []byte) error
 	// ThrottleDelay is the first delay after a throttled invocation; it
 	// doubles up to MaxThrottleDelay. Default DefaultThrottleDelay.
 	ThrottleDelay time.Duration

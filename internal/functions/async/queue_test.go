@@ -409,3 +409,42 @@ func TestNormalize(t *testing.T) {
 		}
 	}
 }
+
+// TestFailureToQueueAndTopic: a failed event's record goes to a queue or
+// a topic named by ARN, as the record itself (the message body).
+func TestFailureToQueueAndTopic(t *testing.T) {
+	for _, c := range []struct{ kind, arn, name string }{
+		{KindQueue, "arn:aws:sqs:us-east-1:000000000000:dlq.fifo", "dlq.fifo"},
+		{KindTopic, "arn:aws:sns:us-east-1:000000000000:alerts", "alerts"},
+	} {
+		t.Run(c.kind, func(t *testing.T) {
+			b := openBroker(t, t.TempDir())
+			inv := newInvoker(map[string]behaviour{"bad": fail("boom")})
+			type sent struct {
+				kind, name string
+				record     []byte
+			}
+			got := make(chan sent, 1)
+			q := newQueue(t, b, Options{Invoker: inv, Send: func(_ context.Context, kind, name string, rec []byte) error {
+				got <- sent{kind, name, rec}
+				return nil
+			}})
+			q.Configure(map[string]Config{"bad": {MaxRetryAttempts: 0, MaxEventAge: time.Hour,
+				OnFailure: &Destination{Kind: c.kind, ARN: c.arn}}})
+			id := enqueue(t, q, "bad", `{"n":1}`)
+			var s sent
+			select {
+			case s = <-got:
+			case <-time.After(10 * time.Second):
+				t.Fatal("no record sent")
+			}
+			var r record
+			if err := json.Unmarshal(s.record, &r); err != nil {
+				t.Fatal(err)
+			}
+			if s.kind != c.kind || s.name != c.name || r.RequestContext.RequestID != id || r.RequestContext.Condition != ConditionRetriesExhausted {
+				t.Errorf("sent %s %s %+v", s.kind, s.name, r.RequestContext)
+			}
+		})
+	}
+}

@@ -87,9 +87,10 @@ func asJSON(b []byte) json.RawMessage {
 	return s
 }
 
-// target is the function or bus a Destination names: Name, or else the
-// name inside ARN ("arn:aws:lambda:…:function:NAME[:QUALIFIER]" or
-// "arn:aws:events:…:event-bus/NAME"). It is "" when neither says.
+// target is the function, bus, queue or topic a Destination names: Name,
+// or else the name inside ARN ("arn:aws:lambda:…:function:NAME[:QUALIFIER]",
+// "arn:aws:events:…:event-bus/NAME", "arn:aws:sqs:…:NAME",
+// "arn:aws:sns:…:NAME"). It is "" when neither says.
 func (d *Destination) target() string {
 	if d.Name != "" {
 		return d.Name
@@ -119,9 +120,17 @@ func nameFromARN(arn string) string {
 			return ""
 		}
 		return name
+	case "sqs", "sns":
+		if !queueOrTopic.MatchString(res) {
+			return ""
+		}
+		return res
 	}
 	return ""
 }
+
+// queueOrTopic is SQS's and SNS's rule for names (".fifo" included).
+var queueOrTopic = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}(\.fifo)?$`)
 
 // busName is EventBridge's rule for event bus names, less the "/" of
 // partner buses.

@@ -19,7 +19,9 @@ func TestNameFromARN(t *testing.T) {
 		{"arn:aws:events:us-east-1:000000000000:rule/x", ""},
 		{"arn:aws:events:us-east-1:000000000000:event-bus/a/b", ""},
 		{"arn:aws:lambda:us-east-1:000000000000:layer:x:1", ""},
-		{"arn:aws:sqs:us-east-1:000000000000:q", ""},
+		{"arn:aws:sqs:us-east-1:000000000000:q", "q"},
+		{"arn:aws:sns:us-east-1:000000000000:t.fifo", "t.fifo"},
+		{"arn:aws:sqs:us-east-1:000000000000:a:b", ""},
 		{"sink", ""},
 		{"", ""},
 	} {

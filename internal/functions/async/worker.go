@@ -471,7 +471,7 @@ func (w *worker) deliver(ctx context.Context, dest *Destination, payload []byte,
 	}
 	target := dest.target()
 	if target == "" {
-		return errors.New("destination names no function or event bus")
+		return errors.New("destination names no function, event bus, queue or topic")
 	}
 	switch dest.Kind {
 	case KindFunction:
@@ -486,6 +486,11 @@ func (w *worker) deliver(ctx context.Context, dest *Destination, payload []byte,
 			return err
 		}
 		return w.q.o.Publish(ctx, target, event)
+	case KindQueue, KindTopic:
+		if w.q.o.Send == nil {
+			return errors.New("no queues or topics are wired")
+		}
+		return w.q.o.Send(ctx, dest.Kind, target, rec)
 	}
 	return fmt.Errorf("unknown destination kind %q", dest.Kind)
 }
