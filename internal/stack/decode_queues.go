@@ -40,7 +40,8 @@ func (c *CfResource) newProperties(d *decoder) (any, string) {
 		return nil, ""
 	}
 	name := fmt.Sprintf("Properties of %s %q", c.Type, c.Name)
-	if _, ok := cfTypes.supported[c.Type]; ok || !strings.HasPrefix(c.Type, "AWS::") || slices.Contains(cfTypes.planned, c.Type) {
+	if _, ok := cfTypes.supported[c.Type]; ok || !strings.HasPrefix(c.Type, "AWS::") || slices.Contains(cfTypes.planned, c.Type) ||
+		didYouMean(c.Type, cfTypes.names()) != "" {
 		return cfTypes.newProperties(d, c.Type, p), name
 	}
 	// A real CloudFormation type is not a typo: say that Verge does not

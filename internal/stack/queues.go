@@ -19,7 +19,8 @@ type queueInfo struct {
 	q          *Queue
 	fifo       bool
 	visibility int // seconds, SQS's default applied
-	at         pos // where it is declared
+	at         pos    // where it is declared
+	what       string // how messages name its declaration: sqs-queue "jobs"
 	// allow is the RedriveAllowPolicy's redrivePermission ("" for
 	// allowAll) and sources its sourceQueueArns.
 	allow   string
@@ -31,6 +32,7 @@ type topicInfo struct {
 	t    *Topic
 	fifo bool
 	at   pos
+	what string
 }
 
 // queueState is what the resolver collects about queues and topics.
@@ -114,7 +116,7 @@ func (r *resolver) sqsQueue(res *Resource, p *SQSQueueProps) {
 	if p.FifoEnabled {
 		name += fifoSuffix
 	}
-	info := &queueInfo{q: &Queue{Resource: res.Name, Name: name, Attributes: map[string]string{}}, fifo: p.FifoEnabled, visibility: defaultVisibility, at: at}
+	info := &queueInfo{q: &Queue{Resource: res.Name, Name: name, Attributes: map[string]string{}}, fifo: p.FifoEnabled, visibility: defaultVisibility, at: at, what: fmt.Sprintf("%s %q", res.Type, res.Name)}
 	a := info.q.Attributes
 	delay, delayKey := p.DelayMessagesSecond, "delayMessagesSecond"
 	first, firstOK := r.d.key(&p.DelayMessagesSecond)
@@ -172,7 +174,7 @@ func (r *resolver) attrInt(attrs map[string]string, attr string, v *int, prop st
 // name taken.
 func (r *resolver) addQueue(info *queueInfo) {
 	if prev, dup := r.qs.queues[info.q.Name]; dup {
-		r.d.errorf(info.at, "queue name %q is taken by %q (line %d): SQS queue names are unique in an account", info.q.Name, prev.q.Resource, prev.at.line)
+		r.d.errorf(info.at, "queue name %q is taken by %s (line %d): SQS queue names are unique in an account", info.q.Name, prev.what, prev.at.line)
 		return
 	}
 	r.qs.queues[info.q.Name] = info
@@ -180,7 +182,7 @@ func (r *resolver) addQueue(info *queueInfo) {
 
 func (r *resolver) addTopic(info *topicInfo) {
 	if prev, dup := r.qs.topics[info.t.Name]; dup {
-		r.d.errorf(info.at, "topic name %q is taken by %q (line %d): SNS topic names are unique in an account", info.t.Name, prev.t.Resource, prev.at.line)
+		r.d.errorf(info.at, "topic name %q is taken by %s (line %d): SNS topic names are unique in an account", info.t.Name, prev.what, prev.at.line)
 		return
 	}
 	r.qs.topics[info.t.Name] = info
@@ -193,7 +195,7 @@ func (r *resolver) snsTopic(res *Resource, p *SNSTopicProps) {
 	if p.FifoEnabled {
 		name += fifoSuffix
 	}
-	info := &topicInfo{t: &Topic{Resource: res.Name, Name: name, Attributes: map[string]string{}}, fifo: p.FifoEnabled, at: at}
+	info := &topicInfo{t: &Topic{Resource: res.Name, Name: name, Attributes: map[string]string{}}, fifo: p.FifoEnabled, at: at, what: fmt.Sprintf("%s %q", res.Type, res.Name)}
 	r.displayName(info.t.Attributes, &p.SmsDisplayName, "smsDisplayName")
 	r.fifoOnly(p.FifoEnabled, "fifoEnabled", &p.ContentBasedDeduplication, p.ContentBasedDeduplication, "contentBasedDeduplication")
 	if p.FifoEnabled {
@@ -232,7 +234,7 @@ func (r *resolver) cfQueue(c *CfResource, p *CfQueueProps) {
 			name = p.QueueName
 		}
 	}
-	info := &queueInfo{q: &Queue{Resource: c.Name, Name: name, Attributes: map[string]string{}}, fifo: p.FifoQueue, visibility: defaultVisibility, at: at}
+	info := &queueInfo{q: &Queue{Resource: c.Name, Name: name, Attributes: map[string]string{}}, fifo: p.FifoQueue, visibility: defaultVisibility, at: at, what: fmt.Sprintf("%s %q", c.Type, c.Name)}
 	a := info.q.Attributes
 	r.attrInt(a, attrDelaySeconds, p.DelaySeconds, "DelaySeconds", 0, maxDelaySeconds, "seconds")
 	r.attrInt(a, attrMaximumMessageSize, p.MaximumMessageSize, "MaximumMessageSize", minMessageSize, maxMessageSize, "bytes")
@@ -394,7 +396,7 @@ func (r *resolver) cfTopic(c *CfResource, p *CfTopicProps) {
 			name = p.TopicName
 		}
 	}
-	info := &topicInfo{t: &Topic{Resource: c.Name, Name: name, Attributes: map[string]string{}}, fifo: p.FifoTopic, at: at}
+	info := &topicInfo{t: &Topic{Resource: c.Name, Name: name, Attributes: map[string]string{}}, fifo: p.FifoTopic, at: at, what: fmt.Sprintf("%s %q", c.Type, c.Name)}
 	r.displayName(info.t.Attributes, &p.DisplayName, "DisplayName")
 	r.fifoOnly(p.FifoTopic, "FifoTopic", &p.ContentBasedDeduplication, p.ContentBasedDeduplication, "ContentBasedDeduplication")
 	if p.FifoTopic {
