@@ -18,7 +18,7 @@ import (
 type queueInfo struct {
 	q          *Queue
 	fifo       bool
-	visibility int // seconds, SQS's default applied
+	visibility int    // seconds, SQS's default applied
 	at         pos    // where it is declared
 	what       string // how messages name its declaration: sqs-queue "jobs"
 	// allow is the RedriveAllowPolicy's redrivePermission ("" for
