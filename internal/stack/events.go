@@ -263,12 +263,22 @@ func (r *resolver) arnRef(t *Template, key string) *Destination {
 	case kind == DestinationEventBus && name == DefaultEventBus:
 		return &Destination{Kind: kind, Name: name}
 	case kind == DestinationQueue:
-		if r.queueTarget(t, key) == nil {
+		q := r.queueTarget(t, key)
+		if q == nil {
+			return nil
+		}
+		if q.fifo {
+			r.d.errorf(at, "%s names FIFO queue %q; Lambda sends invocation records only to standard queues and topics", key, name)
 			return nil
 		}
 		return &Destination{Kind: kind, Name: name}
 	case kind == DestinationTopic:
-		if r.topicTarget(t, key) == nil {
+		tp := r.topicTarget(t, key)
+		if tp == nil {
+			return nil
+		}
+		if tp.fifo {
+			r.d.errorf(at, "%s names FIFO topic %q; Lambda sends invocation records only to standard queues and topics", key, name)
 			return nil
 		}
 		return &Destination{Kind: kind, Name: name}

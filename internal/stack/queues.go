@@ -596,7 +596,11 @@ func (r *resolver) arnTarget(t *Template, key string, kind DestinationKind, want
 func (r *resolver) undeclared(at pos, key, shown, what, name string, names []string) {
 	list := "the stack declares none"
 	if len(names) > 0 {
-		list = didYouMean(name, names) + what + "s: " + strings.Join(names, ", ")
+		hint := didYouMean(name, names)
+		if slices.Contains(names, name+fifoSuffix) { // a FIFO name without its suffix
+			hint = fmt.Sprintf("did you mean %q? ", name+fifoSuffix)
+		}
+		list = hint + what + "s: " + strings.Join(names, ", ")
 	}
 	r.d.errorf(at, "%s %s names %s %q, which the stack does not declare (%s); a %s created through the API cannot be named in the stack", key, shown, what, name, list, what)
 }
