@@ -65,12 +65,8 @@ func newQueueState() queueState {
 	}
 }
 
-// queueName and topicName are SQS's and SNS's rules for names, ".fifo"
-// removed.
-var (
-	queueName = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
-	topicName = queueName
-)
+// queueName is SQS's and SNS's rule for names, ".fifo" removed.
+var queueName = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 
 // declareQueues declares the stack's queues and topics, then resolves
 // the redrive policies, which may name any queue.
@@ -560,7 +556,7 @@ func (r *resolver) arnTarget(t *Template, key string, kind DestinationKind, want
 	var name string
 	var err error
 	if kind == DestinationQueue && (strings.HasPrefix(v, "http://") || strings.HasPrefix(v, "https://")) {
-		got, name, err = DestinationQueue, "", nil
+		got = DestinationQueue
 		name, err = queueFromURL(v)
 	} else {
 		got, name, err = parseARN(v, want)
