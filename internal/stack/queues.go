@@ -847,19 +847,35 @@ func (r *resolver) deliveryFailure(df *DeliveryFailure) (*queueInfo, bool) {
 		q := r.queueTarget(&df.SqsQueueUrl, "sqsQueueUrl")
 		return q, q != nil
 	case "sqsQueueArn":
+		if hasURL {
+			return r.arnAndURL(df)
+		}
 		q := r.queueTarget(&df.SqsQueueArn, "sqsQueueArn")
-		if q == nil || !hasURL {
-			return q, q != nil
-		}
-		// The seed writes both; they must agree.
-		if byURL := r.queueTarget(&df.SqsQueueUrl, "sqsQueueUrl"); byURL != nil && byURL != q {
-			at, _ := r.d.pos(&df.SqsQueueUrl)
-			r.d.errorf(at, "sqsQueueUrl names queue %q but sqsQueueArn names %q: give one of them", byURL.q.Name, q.q.Name)
-			return nil, false
-		}
-		return q, true
+		return q, q != nil
 	}
 	return nil, false
+}
+
+// arnAndURL resolves an onDeliveryFailure written, as seed 001 writes it,
+// with both sqsQueueArn and sqsQueueUrl: they must name the same queue,
+// except that an sqsQueueArn naming a topic (the mistake of Stacktape's
+// documented example) yields to the URL, with a warning.
+func (r *resolver) arnAndURL(df *DeliveryFailure) (*queueInfo, bool) {
+	byURL := r.queueTarget(&df.SqsQueueUrl, "sqsQueueUrl")
+	arnAt, _ := r.d.pos(&df.SqsQueueArn)
+	if v, ok := r.expand(&df.SqsQueueArn); ok && byURL != nil {
+		if kind, name, err := parseARN(v, queueWant); err == nil && kind == DestinationTopic {
+			r.d.warnf(arnAt, "sqsQueueArn names topic %q, not a queue; the failed messages go to sqsQueueUrl's queue %q", name, byURL.q.Name)
+			return byURL, true
+		}
+	}
+	q := r.queueTarget(&df.SqsQueueArn, "sqsQueueArn")
+	if q != nil && byURL != nil && q != byURL {
+		at, _ := r.d.pos(&df.SqsQueueUrl)
+		r.d.errorf(at, "sqsQueueUrl names queue %q but sqsQueueArn names %q: give one of them", byURL.q.Name, q.q.Name)
+		return nil, false
+	}
+	return q, q != nil && byURL != nil
 }
 
 // filter resolves a filter policy and its scope.
