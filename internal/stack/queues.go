@@ -548,10 +548,6 @@ func (r *resolver) arnTarget(t *Template, key string, kind DestinationKind, want
 	if !ok {
 		return "", "", false
 	}
-	shown := fmt.Sprintf("%q", v)
-	if strings.Contains(string(*t), "$"+directiveSecret+"(") {
-		shown = fmt.Sprintf("%q (the value is a secret, not shown)", string(*t))
-	}
 	var got DestinationKind
 	var name string
 	var err error
@@ -561,30 +557,32 @@ func (r *resolver) arnTarget(t *Template, key string, kind DestinationKind, want
 	} else {
 		got, name, err = parseARN(v, want)
 	}
+	declared := got != kind ||
+		kind == DestinationQueue && r.qs.queues[name] != nil ||
+		kind == DestinationTopic && r.qs.topics[name] != nil ||
+		kind != DestinationQueue && kind != DestinationTopic
+	if strings.Contains(string(*t), "$"+directiveSecret+"(") {
+		// Messages never show a secret's value, not even part of it.
+		if err != nil || got != kind || !declared {
+			r.d.errorf(at, "%s %q does not resolve to %s of this stack (the value is a secret, not shown)", key, string(*t), want)
+			return "", "", false
+		}
+		return got, name, true
+	}
+	shown := fmt.Sprintf("%q", v)
 	switch {
-	case err != nil && shown != fmt.Sprintf("%q", v):
-		r.d.errorf(at, "%s %s does not resolve to %s", key, shown, want)
-		return "", "", false
 	case err != nil:
 		r.d.errorf(at, "%s %s %v", key, shown, err)
-		return "", "", false
 	case got != kind:
 		r.d.errorf(at, "%s %s names %s %q; it takes %s", key, shown, kindNoun[got], name, want)
-		return "", "", false
+	case !declared && kind == DestinationQueue:
+		r.undeclared(at, key, shown, "queue", name, slices.Sorted(maps.Keys(r.qs.queues)))
+	case !declared:
+		r.undeclared(at, key, shown, "topic", name, slices.Sorted(maps.Keys(r.qs.topics)))
+	default:
+		return got, name, true
 	}
-	switch kind {
-	case DestinationQueue:
-		if r.qs.queues[name] == nil {
-			r.undeclared(at, key, shown, "queue", name, slices.Sorted(maps.Keys(r.qs.queues)))
-			return "", "", false
-		}
-	case DestinationTopic:
-		if r.qs.topics[name] == nil {
-			r.undeclared(at, key, shown, "topic", name, slices.Sorted(maps.Keys(r.qs.topics)))
-			return "", "", false
-		}
-	}
-	return got, name, true
+	return "", "", false
 }
 
 // undeclared reports a queue or topic named by ARN that the stack does
