@@ -45,6 +45,11 @@ func (r *resolver) access(p *FunctionProps) iam.Policy {
 func (r *resolver) grant(name *string) (iam.Statement, bool) {
 	at, _ := r.d.pos(name)
 	res := r.byName[*name]
+	if c := r.qs.cf[*name]; res == nil && c != nil {
+		// As in Stacktape: allowAccessTo names the stack's own resources.
+		r.d.errorf(at, "%q is a cloudformationResources entry, which connectTo and allowAccessTo cannot name: grant access with iamRoleStatements, Resource: [\"$CfResourceParam('%s', 'Arn')\"]", *name, *name)
+		return iam.Statement{}, false
+	}
 	if res == nil {
 		r.d.errorf(at, "no resource named %q to grant access to (%sresources: %s)", *name, didYouMean(*name, r.names), strings.Join(r.names, ", "))
 		return iam.Statement{}, false
