@@ -168,7 +168,7 @@ const (
 const (
 	// DefaultEndpoint is the URL of Verge's AWS endpoint that queue URLs
 	// name when Options.Endpoint is empty: verge's default --admin.
-	DefaultEndpoint = "http://localhost:8081"
+	DefaultEndpoint = "http://127.0.0.1:8081"
 
 	maxDelaySeconds       = 900
 	minMessageSize        = 1024
