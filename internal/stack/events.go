@@ -299,15 +299,16 @@ var destinationTypes = map[DestinationKind]string{
 }
 
 // isDestination reports whether the stack has a resource of kind called
-// name, or name is the default bus.
+// name that can be a destination (a queue or topic that is not FIFO), or
+// name is the default bus.
 func (r *resolver) isDestination(kind DestinationKind, name string) bool {
 	switch {
 	case kind == DestinationEventBus && name == DefaultEventBus:
 		return true
 	case kind == DestinationQueue:
-		return r.qs.queues[name] != nil
+		return r.qs.queues[name] != nil && !r.qs.queues[name].fifo
 	case kind == DestinationTopic:
-		return r.qs.topics[name] != nil
+		return r.qs.topics[name] != nil && !r.qs.topics[name].fifo
 	}
 	res := r.byName[name]
 	return res != nil && res.Type == destinationTypes[kind]
