@@ -114,15 +114,13 @@ func (r *resolver) sqsQueue(res *Resource, p *SQSQueueProps) {
 	}
 	info := &queueInfo{q: &Queue{Resource: res.Name, Name: name, Attributes: map[string]string{}}, fifo: p.FifoEnabled, visibility: defaultVisibility, at: at, what: fmt.Sprintf("%s %q", res.Type, res.Name)}
 	a := info.q.Attributes
-	delay, delayKey := p.DelayMessagesSecond, "delayMessagesSecond"
-	first, firstOK := r.d.key(&p.DelayMessagesSecond)
+	r.attrInt(a, attrDelaySeconds, p.DelayMessagesSecond, "delayMessagesSecond", 0, maxDelaySeconds, "seconds")
 	if second, ok := r.d.key(&p.DelayMessagesSeconds); ok {
-		if firstOK {
+		if first, ok := r.d.key(&p.DelayMessagesSecond); ok {
 			r.d.errorf(second, "delayMessagesSeconds cannot be used with delayMessagesSecond (line %d): they are one property", first.line)
 		}
-		delay, delayKey = p.DelayMessagesSeconds, "delayMessagesSeconds"
+		r.attrInt(a, attrDelaySeconds, p.DelayMessagesSeconds, "delayMessagesSeconds", 0, maxDelaySeconds, "seconds")
 	}
-	r.attrInt(a, attrDelaySeconds, delay, delayKey, 0, maxDelaySeconds, "seconds")
 	r.attrInt(a, attrMaximumMessageSize, p.MaxMessageSizeBytes, "maxMessageSizeBytes", minMessageSize, maxMessageSize, "bytes")
 	r.attrInt(a, attrMessageRetentionPeriod, p.MessageRetentionPeriodSeconds, "messageRetentionPeriodSeconds", minRetentionSeconds, maxRetentionSeconds, "seconds")
 	r.attrInt(a, attrReceiveMessageWaitTime, p.LongPollingSeconds, "longPollingSeconds", 0, maxWaitTimeSeconds, "seconds")
