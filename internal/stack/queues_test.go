@@ -2,8 +2,13 @@ package stack
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
+
+	"golang.org/x/tools/txtar"
+
+	"github.com/verge-edge/verge/internal/golden"
 )
 
 func TestCheckName(t *testing.T) {
@@ -140,5 +145,80 @@ func TestRedriveAllow(t *testing.T) {
 		if tt.problem == "" && err != nil || tt.problem != "" && (err == nil || !strings.Contains(err.Error(), tt.problem)) {
 			t.Errorf("redriveAllow(%s) = %v, want %q", tt.policy, err, tt.problem)
 		}
+	}
+}
+
+// TestQueueReferences checks, over every golden plan, what the engine
+// relies on: triggers, subscriptions and destinations name queues and
+// topics the plan lists, (Function, Index) is unique among subscriptions
+// and among triggers, and the lists are sorted.
+func TestQueueReferences(t *testing.T) {
+	files, stacks, wants := goldenParts(t, "*.txtar")
+	checked := 0
+	for i, file := range files {
+		if !strings.HasPrefix(strings.TrimSpace(wants[i]), "{") {
+			continue // an error golden
+		}
+		a, err := txtar.ParseFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dir := t.TempDir()
+		if err := golden.WriteFiles(dir, a); err != nil {
+			t.Fatal(err)
+		}
+		plan, err := Parse(FileName, []byte(stacks[i]), dir)
+		if err != nil {
+			t.Fatalf("%s: %v", file, err)
+		}
+		queues, topics := map[string]bool{}, map[string]bool{}
+		for j, q := range plan.Queues {
+			queues[q.Name] = true
+			if j > 0 && plan.Queues[j-1].Name >= q.Name {
+				t.Errorf("%s: queues not sorted by name at %q", file, q.Name)
+			}
+		}
+		for j, tp := range plan.Topics {
+			topics[tp.Name] = true
+			if j > 0 && plan.Topics[j-1].Name >= tp.Name {
+				t.Errorf("%s: topics not sorted by name at %q", file, tp.Name)
+			}
+		}
+		seen := map[string]bool{}
+		for j, tr := range plan.QueueTriggers {
+			key := fmt.Sprint(tr.Function, "/", tr.Index)
+			if !queues[tr.Queue] || plan.Functions[tr.Function] == nil || seen[key] {
+				t.Errorf("%s: trigger %+v names an unknown queue or function, or repeats", file, tr)
+			}
+			if j > 0 && cmpEvent(plan.QueueTriggers[j-1].Function, tr.Function, plan.QueueTriggers[j-1].Index, tr.Index) >= 0 {
+				t.Errorf("%s: triggers not sorted at %+v", file, tr)
+			}
+			seen[key] = true
+		}
+		seen = map[string]bool{}
+		for j, s := range plan.TopicSubscriptions {
+			key := fmt.Sprint(s.Function, "/", s.Index)
+			switch {
+			case !topics[s.Topic], seen[key], (s.Function == "") == (s.Queue == ""),
+				s.Queue != "" && !queues[s.Queue], s.Function != "" && plan.Functions[s.Function] == nil,
+				s.OnDeliveryFailureQueue != "" && !queues[s.OnDeliveryFailureQueue]:
+				t.Errorf("%s: subscription %+v names an unknown topic, queue or function, or repeats", file, s)
+			}
+			if j > 0 && cmpEvent(plan.TopicSubscriptions[j-1].Function, s.Function, plan.TopicSubscriptions[j-1].Index, s.Index) >= 0 {
+				t.Errorf("%s: subscriptions not sorted at %+v", file, s)
+			}
+			seen[key] = true
+		}
+		for _, fn := range plan.Functions {
+			for _, d := range []*Destination{fn.Async.OnSuccess, fn.Async.OnFailure} {
+				if d != nil && (d.Kind == DestinationQueue && !queues[d.Name] || d.Kind == DestinationTopic && !topics[d.Name]) {
+					t.Errorf("%s: function %s's destination %+v is not in the plan", file, fn.Name, d)
+				}
+			}
+		}
+		checked += len(plan.Queues) + len(plan.Topics)
+	}
+	if checked < 20 {
+		t.Errorf("the goldens hold only %d queues and topics; the check is missing them", checked)
 	}
 }
