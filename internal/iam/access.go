@@ -16,6 +16,9 @@ type Access struct {
 // A Resource is a stack resource allowAccessTo can name.
 type Resource struct {
 	Name, Kind string
+	// ARNName is the name in the resource's ARNs when it differs from
+	// Name (a FIFO queue's "jobs.fifo"); "" when it is Name.
+	ARNName string
 }
 
 // A Denial says why a function may not make a request, and what to add.
@@ -60,7 +63,11 @@ func (a *Access) Check(fn, action string, resources []string) error {
 func (a *Access) fix(fn, action, resource string) string {
 	if a != nil {
 		for _, r := range a.Resources {
-			g, err := Grant(r.Kind, r.Name)
+			arnName := r.ARNName
+			if arnName == "" {
+				arnName = r.Name
+			}
+			g, err := Grant(r.Kind, arnName)
 			if err == nil && (Policy{g}).Decide(action, []string{resource}).Allowed {
 				return fmt.Sprintf("add %s to function %s's connectTo (or accessControl.allowAccessTo)", r.Name, fn)
 			}

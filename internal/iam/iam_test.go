@@ -49,13 +49,14 @@ func TestDecide(t *testing.T) {
 func TestCheckFix(t *testing.T) {
 	a := &Access{
 		Policies:  map[string]Policy{"api": {{Effect: Deny, Actions: []string{"lambda:*"}, Resources: []string{"*"}, Origin: "iamRoleStatements[0]"}}},
-		Resources: []Resource{{"orders", "event-bus"}, {"worker", "function"}},
+		Resources: []Resource{{Name: "orders", Kind: "event-bus"}, {Name: "worker", Kind: "function"}, {Name: "jobs", Kind: "sqs-queue", ARNName: "jobs.fifo"}},
 	}
 	for _, c := range []struct {
 		fn, action, resource, want string
 	}{
 		{"web", "events:PutEvents", "arn:aws:events:us-east-1:000000000000:event-bus/orders", "add orders to function web's connectTo (or accessControl.allowAccessTo)"},
 		{"web", "lambda:InvokeFunction", "arn:aws:lambda:us-east-1:000000000000:function:worker", "add worker to function web's connectTo"},
+		{"web", "sqs:SendMessage", "arn:aws:sqs:us-east-1:000000000000:jobs.fifo", "add jobs to function web's connectTo"},
 		{"web", "lambda:ListFunctions", "*", "add to function web's iamRoleStatements: {Effect: Allow, Action: [lambda:ListFunctions], Resource: ['*']}"},
 		{"api", "lambda:InvokeFunction", "arn:aws:lambda:us-east-1:000000000000:function:worker", "denied explicitly by iamRoleStatements[0]"},
 	} {

@@ -45,15 +45,21 @@ func (r *resolver) access(p *FunctionProps) iam.Policy {
 func (r *resolver) grant(name *string) (iam.Statement, bool) {
 	at, _ := r.d.pos(name)
 	res := r.byName[*name]
+	if c := r.qs.cf[*name]; res == nil && c != nil {
+		// As in Stacktape: allowAccessTo names the stack's own resources.
+		r.d.errorf(at, "%q is a cloudformationResources entry, which connectTo and allowAccessTo cannot name: grant access with iamRoleStatements, Resource: [\"$CfResourceParam('%s', 'Arn')\"]", *name, *name)
+		return iam.Statement{}, false
+	}
 	if res == nil {
 		r.d.errorf(at, "no resource named %q to grant access to (%sresources: %s)", *name, didYouMean(*name, r.names), strings.Join(r.names, ", "))
 		return iam.Statement{}, false
 	}
-	g, err := iam.Grant(res.Type, res.Name)
+	g, err := iam.Grant(res.Type, r.arnName(res))
 	if err != nil {
 		r.d.errorf(at, "%q: %v", *name, err)
 		return iam.Statement{}, false
 	}
+	g.Origin = "allowAccessTo: " + res.Name
 	return g, true
 }
 
@@ -98,8 +104,20 @@ func (r *resolver) grantable() []iam.Resource {
 	var out []iam.Resource
 	for _, name := range r.names {
 		if res := r.byName[name]; res != nil && slices.Contains(kinds, res.Type) {
-			out = append(out, iam.Resource{Name: name, Kind: res.Type})
+			out = append(out, iam.Resource{Name: name, Kind: res.Type, ARNName: r.arnName(res)})
 		}
 	}
 	return out
+}
+
+// arnName is the name a resource's ARN holds: a FIFO queue's or topic's
+// ends in .fifo.
+func (r *resolver) arnName(res *Resource) string {
+	if q := r.qs.stackQueues[res.Name]; q != nil && res.Type == TypeSQSQueue {
+		return q.q.Name
+	}
+	if t := r.qs.stackTopics[res.Name]; t != nil && res.Type == TypeSNSTopic {
+		return t.t.Name
+	}
+	return res.Name
 }

@@ -153,12 +153,13 @@ func checkJSONPath(p string) error {
 	return nil
 }
 
-// parseARN reads the ARN of a function or an event bus of Verge's one
-// local account, returning its kind and name.
-func parseARN(arn string) (DestinationKind, string, error) {
-	parts := strings.SplitN(arn, ":", 6)
+// parseARN reads the ARN of a function, an event bus, a queue or a topic
+// of Verge's one local account, returning its kind and name; want says
+// what the property takes, for messages.
+func parseARN(s, want string) (DestinationKind, string, error) {
+	parts := strings.SplitN(s, ":", 6)
 	if len(parts) < 6 || parts[0] != "arn" {
-		return "", "", fmt.Errorf("is not an ARN; write $ResourceParam('name', 'arn'), %sNAME or %sNAME", functionARNPrefix, eventBusARNPrefix)
+		return "", "", fmt.Errorf("is not an ARN; write $ResourceParam('name', 'arn') or %s", want)
 	}
 	partition, service, region, account, resource := parts[1], parts[2], parts[3], parts[4], parts[5]
 	var kind DestinationKind
@@ -181,10 +182,21 @@ func parseARN(arn string) (DestinationKind, string, error) {
 			return "", "", errors.New("is an EventBridge ARN but not an event bus's (…:event-bus/NAME)")
 		}
 		name = rest
-	case "sqs", "sns":
-		return "", "", fmt.Errorf("names an %s %s; queues and topics are not supported yet: use a function or an event bus", strings.ToUpper(service), map[string]string{"sqs": "queue", "sns": "topic"}[service])
+	case "sqs":
+		kind, name = DestinationQueue, resource
+		if name == "" || strings.ContainsAny(name, ":/") {
+			return "", "", errors.New("is an SQS ARN but not a queue's (…:NAME)")
+		}
+	case "sns":
+		kind, name = DestinationTopic, resource
+		if topic, _, ok := strings.Cut(resource, ":"); ok {
+			return "", "", fmt.Errorf("is a subscription's ARN; name topic %q (…:%s)", topic, topic)
+		}
+		if name == "" || strings.Contains(name, "/") {
+			return "", "", errors.New("is an SNS ARN but not a topic's (…:NAME)")
+		}
 	default:
-		return "", "", fmt.Errorf("is an ARN of service %q; only functions and event buses can be named here", service)
+		return "", "", fmt.Errorf("is an ARN of service %q; it takes %s", service, want)
 	}
 	switch {
 	case partition != "aws":

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"go.yaml.in/yaml/v3"
+
+	arnpkg "github.com/verge-edge/verge/internal/arn"
 )
 
 type arnTest struct {
@@ -30,8 +32,14 @@ var arnTests = []arnTest{
 	{"arn:aws:lambda:us-east-1:000000000000:layer:x", "", "", "not a function's"},
 	{eventBusARNPrefix, "", "", "not an event bus's"},
 	{"arn:aws:events:us-east-1:000000000000:rule/x", "", "", "not an event bus's"},
-	{"arn:aws:sqs:us-east-1:000000000000:jobs", "", "", "SQS queue"},
-	{"arn:aws:sns:us-east-1:000000000000:topic", "", "", "SNS topic"},
+	{"arn:aws:sqs:us-east-1:000000000000:jobs", DestinationQueue, "jobs", ""},
+	{"arn:aws:sqs:us-east-1:000000000000:jobs.fifo", DestinationQueue, "jobs.fifo", ""},
+	{"arn:aws:sqs:us-east-1:000000000000:", "", "", "not a queue's"},
+	{"arn:aws:sqs:us-east-1:000000000000:a/b", "", "", "not a queue's"},
+	{"arn:aws:sqs:eu-west-1:000000000000:jobs", "", "", `region "eu-west-1"`},
+	{"arn:aws:sns:us-east-1:000000000000:topic", DestinationTopic, "topic", ""},
+	{"arn:aws:sns:us-east-1:000000000000:topic:0b3c", "", "", `subscription's ARN; name topic "topic"`},
+	{"arn:aws:sns:us-east-1:000000000000:", "", "", "not a topic's"},
 	{"arn:aws:s3:::bucket", "", "", `service "s3"`},
 	{"arn:aws-cn:lambda:us-east-1:000000000000:function:fn", "", "", `partition "aws-cn"`},
 	{"arn:aws:lambda:eu-west-1:000000000000:function:fn", "", "", `region "eu-west-1"`},
@@ -40,7 +48,7 @@ var arnTests = []arnTest{
 
 func TestParseARN(t *testing.T) {
 	for _, tt := range arnTests {
-		kind, name, err := parseARN(tt.arn)
+		kind, name, err := parseARN(tt.arn, "x")
 		switch {
 		case tt.problem == "" && (err != nil || kind != tt.kind || name != tt.name):
 			t.Errorf("parseARN(%q) = %q, %q, %v; want %q, %q", tt.arn, kind, name, err, tt.kind, tt.name)
@@ -57,7 +65,7 @@ func FuzzParseARN(f *testing.F) {
 		f.Add(tt.arn)
 	}
 	f.Fuzz(func(t *testing.T, arn string) {
-		kind, name, err := parseARN(arn)
+		kind, name, err := parseARN(arn, "x")
 		if err != nil {
 			return
 		}
@@ -67,6 +75,10 @@ func FuzzParseARN(f *testing.F) {
 			want = functionARNPrefix + name
 		case DestinationEventBus:
 			want = eventBusARNPrefix + name
+		case DestinationQueue:
+			want = arnpkg.Queue(name)
+		case DestinationTopic:
+			want = arnpkg.Topic(name)
 		default:
 			t.Fatalf("parseARN(%q) kind %q", arn, kind)
 		}

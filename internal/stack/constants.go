@@ -79,13 +79,17 @@ const (
 const (
 	directiveSecret        = "Secret"
 	directiveResourceParam = "ResourceParam"
+	// directiveCfResourceParam reads an attribute of a
+	// cloudformationResources entry, as Fn::GetAtt (or Ref) would.
+	directiveCfResourceParam = "CfResourceParam"
 )
 
 // directiveUsage shows each supported directive written out, for messages;
 // its keys are the supported directives.
 var directiveUsage = map[string]string{
-	directiveSecret:        "$Secret('name')",
-	directiveResourceParam: "$ResourceParam('resource', 'param')",
+	directiveSecret:          "$Secret('name')",
+	directiveResourceParam:   "$ResourceParam('resource', 'param')",
+	directiveCfResourceParam: "$CfResourceParam('logicalId', 'attribute')",
 }
 
 // SecretsFileName is the secrets file read by $Secret('name') when no other
@@ -155,4 +159,61 @@ const (
 	maxRetryAttempts     = 2
 	minEventAgeSeconds   = 60
 	maxEventAgeSeconds   = 21600 // six hours, also the default
+)
+
+// SQS's, SNS's and Lambda's values and limits for queues, topics and their
+// triggers (the SQS API reference: CreateQueue, SetQueueAttributes; the
+// SNS API reference: CreateTopic, Subscribe; the Lambda API reference:
+// CreateEventSourceMapping).
+const (
+	// DefaultEndpoint is the URL of Verge's AWS endpoint that queue URLs
+	// name when Options.Endpoint is empty: verge's default --admin.
+	DefaultEndpoint = "http://127.0.0.1:8081"
+
+	maxDelaySeconds       = 900
+	minMessageSize        = 1024
+	maxMessageSize        = 262144
+	minRetentionSeconds   = 60
+	maxRetentionSeconds   = 1209600 // 14 days
+	maxWaitTimeSeconds    = 20
+	maxVisibilitySeconds  = 43200 // 12 hours
+	defaultVisibility     = 30
+	minMaxReceiveCount    = 1
+	maxMaxReceiveCount    = 1000
+	maxQueueNameLength    = 80
+	maxTopicNameLength    = 256
+	maxDisplayNameLength  = 100
+	maxQueueTags          = 50
+	maxTagKeyLength       = 128
+	maxTagValueLength     = 256
+	maxFilterPolicyBytes  = 256 * 1024
+	fifoSuffix            = ".fifo"
+	defaultSQSBatchSize   = 10
+	maxSQSBatchSize       = 10000
+	maxFIFOBatchSize      = 10
+	maxSQSBatchWindow     = 300
+	minMaximumConcurrency = 2
+	maxMaximumConcurrency = 1000
+
+	// The SQS attribute names a Queue's Attributes use.
+	attrDelaySeconds              = "DelaySeconds"
+	attrMaximumMessageSize        = "MaximumMessageSize"
+	attrMessageRetentionPeriod    = "MessageRetentionPeriod"
+	attrReceiveMessageWaitTime    = "ReceiveMessageWaitTimeSeconds"
+	attrVisibilityTimeout         = "VisibilityTimeout"
+	attrRedrivePolicy             = "RedrivePolicy"
+	attrRedriveAllowPolicy        = "RedriveAllowPolicy"
+	attrFifoQueue                 = "FifoQueue"
+	attrContentBasedDeduplication = "ContentBasedDeduplication"
+	attrDeduplicationScope        = "DeduplicationScope"
+	attrFifoThroughputLimit       = "FifoThroughputLimit"
+	// The SNS topic attribute names a Topic's Attributes use.
+	attrFifoTopic   = "FifoTopic"
+	attrDisplayName = "DisplayName"
+
+	// Filter policy scopes.
+	ScopeAttributes = "MessageAttributes"
+	ScopeBody       = "MessageBody"
+	// reportBatchItemFailures is Lambda's FunctionResponseTypes value.
+	reportBatchItemFailures = "ReportBatchItemFailures"
 )

@@ -330,7 +330,7 @@ func (d *decoder) scalar(n *yaml.Node, name, want string) bool {
 	}
 	if m := directive.FindStringSubmatch(n.Value); m != nil && n.ShortTag() == "!!str" {
 		if _, ok := directiveUsage[m[1]]; ok {
-			d.errorf(at(n), "%s uses the directive $%s(...), which works only in function environment values, customHeaders values, destinations and eventBusArn", name, m[1])
+			d.errorf(at(n), "%s uses the directive $%s(...), which works only in function environment values, customHeaders values, iamRoleStatements Resource and ARN properties (destinations, eventBusArn, sqsQueueArn, snsTopicArn, ...)", name, m[1])
 		} else {
 			d.errorf(at(n), "%s uses the directive $%s(...), which is not supported yet", name, m[1])
 		}

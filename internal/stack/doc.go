@@ -27,10 +27,13 @@
 // The resource types are bucket (a folder of objects, optionally behind a
 // CDN), cdn-function (a CloudFront Function), edge-lambda-function
 // (Lambda@Edge), function (a regional Lambda function, with events from an
-// http-api-gateway or an application-load-balancer, schedules and
-// event-bus rules, and destinations for its asynchronous invocations),
-// http-api-gateway, application-load-balancer, event-bus and
-// key-value-store. A route rewrite sends a path pattern to a custom-origin
+// http-api-gateway or an application-load-balancer, schedules, event-bus
+// rules, queues and topics, and destinations for its asynchronous
+// invocations), http-api-gateway, application-load-balancer, event-bus,
+// key-value-store, sqs-queue and sns-topic. Beside resources,
+// cloudformationResources declares queues, topics and subscriptions in
+// CloudFormation's terms (AWS::SQS::Queue, AWS::SNS::Topic,
+// AWS::SNS::Subscription). A route rewrite sends a path pattern to a custom-origin
 // (an HTTP server), another bucket, or an origin-group that fails over
 // between two of those. docs/stack-file.md is the reference.
 //
@@ -47,10 +50,12 @@
 // documents in one file are errors.
 //
 // String values of type Template (function environment values,
-// customHeaders values, destinations, eventBusArn) may hold the directives $Secret('name'), read from
-// the secrets file (secrets.yaml beside the stack file unless
-// Options.SecretsFile names another), and $ResourceParam('resource',
-// 'param'). A directive anywhere else, or another directive, is an error.
+// customHeaders values, iamRoleStatements Resources and ARN properties)
+// may hold the directives $Secret('name'), read from the secrets file
+// (secrets.yaml beside the stack file unless Options.SecretsFile names
+// another), $ResourceParam('resource', 'param') and
+// $CfResourceParam('logicalId', 'attribute'). A directive anywhere else,
+// or another directive, is an error.
 // Messages never quote a secret's value.
 //
 // Stacktape properties that mean nothing on one machine (joinDefaultVpc,

@@ -137,7 +137,7 @@ func (r *resolver) bus(p *EventBusEventProps) (string, bool) {
 		}
 		if d.Kind != DestinationEventBus {
 			at, _ := r.d.pos(&p.EventBusArn)
-			r.d.errorf(at, "eventBusArn names function %q; it takes an event bus's ARN (%sNAME)", d.Name, eventBusARNPrefix)
+			r.d.errorf(at, "eventBusArn names %s %q; it takes an event bus's ARN (%sNAME)", kindNoun[d.Kind], d.Name, eventBusARNPrefix)
 			return "", false
 		}
 		return d.Name, true
@@ -233,9 +233,10 @@ func (r *resolver) async(p *FunctionProps) Async {
 	return a
 }
 
-// arnRef resolves a Template written under key that names a function or
-// an event bus of the stack by ARN, or the default bus; nil when it is
-// absent or wrong (reported).
+// arnRef resolves a Template written under key that names a function, an
+// event bus, a queue or a topic of the stack by ARN, or the default bus;
+// nil when it is absent or wrong (reported). A queue or topic is named by
+// its AWS name.
 func (r *resolver) arnRef(t *Template, key string) *Destination {
 	at, ok := r.d.pos(t)
 	if !ok {
@@ -245,11 +246,11 @@ func (r *resolver) arnRef(t *Template, key string) *Destination {
 	if !ok {
 		return nil
 	}
-	kind, name, err := parseARN(arn)
+	kind, name, err := parseARN(arn, destinationWant)
 	if strings.Contains(string(*t), "$"+directiveSecret+"(") {
 		// Messages never show a secret's value, not even part of it.
 		if err != nil || !r.isDestination(kind, name) {
-			r.d.errorf(at, "%s %q does not resolve to the ARN of a function or event bus of this stack (the value is a secret, not shown)", key, string(*t))
+			r.d.errorf(at, "%s %q does not resolve to the ARN of a function, event bus, queue or topic of this stack (the value is a secret, not shown)", key, string(*t))
 			return nil
 		}
 		return &Destination{Kind: kind, Name: name}
@@ -258,7 +259,28 @@ func (r *resolver) arnRef(t *Template, key string) *Destination {
 		r.d.errorf(at, "%s %q %v", key, arn, err)
 		return nil
 	}
-	if kind == DestinationEventBus && name == DefaultEventBus {
+	switch {
+	case kind == DestinationEventBus && name == DefaultEventBus:
+		return &Destination{Kind: kind, Name: name}
+	case kind == DestinationQueue:
+		q := r.queueTarget(t, key)
+		if q == nil {
+			return nil
+		}
+		if q.fifo {
+			r.d.errorf(at, "%s names FIFO queue %q; Lambda sends invocation records only to standard queues and topics", key, name)
+			return nil
+		}
+		return &Destination{Kind: kind, Name: name}
+	case kind == DestinationTopic:
+		tp := r.topicTarget(t, key)
+		if tp == nil {
+			return nil
+		}
+		if tp.fifo {
+			r.d.errorf(at, "%s names FIFO topic %q; Lambda sends invocation records only to standard queues and topics", key, name)
+			return nil
+		}
 		return &Destination{Kind: kind, Name: name}
 	}
 	if r.ref(at, key, name, destinationTypes[kind]) == nil {
@@ -267,6 +289,9 @@ func (r *resolver) arnRef(t *Template, key string) *Destination {
 	return &Destination{Kind: kind, Name: name}
 }
 
+// destinationWant says what a destination may be, for messages.
+const destinationWant = "the ARN of a function, event bus, queue or topic of the stack"
+
 // destinationTypes are the resource types of the destination kinds.
 var destinationTypes = map[DestinationKind]string{
 	DestinationFunction: TypeFunction,
@@ -274,10 +299,16 @@ var destinationTypes = map[DestinationKind]string{
 }
 
 // isDestination reports whether the stack has a resource of kind called
-// name, or name is the default bus.
+// name that can be a destination (a queue or topic that is not FIFO), or
+// name is the default bus.
 func (r *resolver) isDestination(kind DestinationKind, name string) bool {
-	if kind == DestinationEventBus && name == DefaultEventBus {
+	switch {
+	case kind == DestinationEventBus && name == DefaultEventBus:
 		return true
+	case kind == DestinationQueue:
+		return r.qs.queues[name] != nil && !r.qs.queues[name].fifo
+	case kind == DestinationTopic:
+		return r.qs.topics[name] != nil && !r.qs.topics[name].fifo
 	}
 	res := r.byName[name]
 	return res != nil && res.Type == destinationTypes[kind]

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/verge-edge/verge/internal/arn"
 	"github.com/verge-edge/verge/internal/runtimes"
 )
 
@@ -27,7 +28,8 @@ func (r *resolver) function(name string, p *FunctionProps) *Function {
 	f.Package, family = r.packaging(p.Packaging)
 	f.Runtime = r.runtime(p.Runtime, p.Packaging, family)
 	f.ReservedConcurrency, f.ProvisionedConcurrency = r.concurrency(p)
-	r.events(name, p.Events)
+	r.qs.eventCount[name] = len(p.Events)
+	r.events(name, f.TimeoutSeconds, p.Events)
 	f.Async = r.async(p)
 	f.Policy = r.access(p)
 	return f
@@ -254,6 +256,8 @@ func (r *resolver) expand(t *Template) (string, bool) {
 			v, found = r.secret(at, seg.directive, seg.args[0])
 		case directiveResourceParam:
 			v, found = r.resourceParam(at, seg.directive, seg.args[0], seg.args[1])
+		case directiveCfResourceParam:
+			v, found = r.cfParam(at, seg.directive, seg.args[0], seg.args[1])
 		}
 		ok = ok && found
 		b.WriteString(v)
@@ -272,7 +276,7 @@ func (r *resolver) resourceParam(at pos, dir, name, param string) (string, bool)
 	}
 	params := r.params(res)
 	if params == nil {
-		r.d.errorf(at, "%s: %q is %s, which has no parameters $ResourceParam can read (a bucket, cdn-function, edge-lambda-function, event-bus, function, http-api-gateway, application-load-balancer or key-value-store has)", dir, name, article(res.Type))
+		r.d.errorf(at, "%s: %q is %s, which has no parameters $ResourceParam can read (a bucket, cdn-function, edge-lambda-function, event-bus, function, http-api-gateway, application-load-balancer, key-value-store, sns-topic or sqs-queue has)", dir, name, article(res.Type))
 		return "", false
 	}
 	v, ok := params[param]
@@ -306,6 +310,14 @@ func (r *resolver) params(res *Resource) map[string]string {
 		return map[string]string{"name": res.Name, "arn": functionARNPrefix + res.Name}
 	case TypeCDNFunction:
 		return map[string]string{"name": res.Name, "arn": cdnFunctionARNPrefix + res.Name}
+	case TypeSQSQueue:
+		if info := r.qs.stackQueues[res.Name]; info != nil {
+			return map[string]string{"name": info.q.Name, "arn": arn.Queue(info.q.Name), "url": queueURL(r.opts.Endpoint, info.q.Name)}
+		}
+	case TypeSNSTopic:
+		if info := r.qs.stackTopics[res.Name]; info != nil {
+			return map[string]string{"name": info.t.Name, "arn": arn.Topic(info.t.Name)}
+		}
 	case TypeHTTPAPIGateway, TypeLoadBalancer:
 		m := map[string]string{"name": res.Name}
 		if listen := frontDoorListen(res); listen != "" {

@@ -66,7 +66,9 @@ var directiveTests = []directiveTest{
 	{"$Secret('a', 'b')", "takes 1 argument, found 2"},
 	{"$ResourceParam('r')", "takes 2 arguments, found 1"},
 	{"$Secret(' ')", "has an empty argument"},
-	{"$Env('HOME')", "$Env(...) is not supported yet (supported: $ResourceParam, $Secret)"},
+	{"$CfResourceParam('q', 'Arn')", ""},
+	{"$CfResourceParam('q')", "takes 2 arguments, found 1"},
+	{"$Env('HOME')", "$Env(...) is not supported yet (supported: $CfResourceParam, $ResourceParam, $Secret)"},
 }
 
 func TestCheckDirective(t *testing.T) {
@@ -323,7 +325,8 @@ func TestNoSecretsNoFile(t *testing.T) {
 func TestIgnoredPropertiesDocumented(t *testing.T) {
 	ignored := reflect.TypeFor[Ignored]()
 	found := map[string]bool{}
-	for _, typ := range []reflect.Type{reflect.TypeFor[FunctionProps](), reflect.TypeFor[FunctionLogging](), reflect.TypeFor[EdgeLambdaFunctionProps](), reflect.TypeFor[HTTPAPIGatewayProps](), reflect.TypeFor[LoadBalancerProps](), reflect.TypeFor[EventBusProps](), reflect.TypeFor[IamStatement]()} {
+	for _, typ := range []reflect.Type{reflect.TypeFor[FunctionProps](), reflect.TypeFor[FunctionLogging](), reflect.TypeFor[EdgeLambdaFunctionProps](), reflect.TypeFor[HTTPAPIGatewayProps](), reflect.TypeFor[LoadBalancerProps](), reflect.TypeFor[EventBusProps](), reflect.TypeFor[IamStatement](),
+		reflect.TypeFor[SQSQueueProps](), reflect.TypeFor[SNSTopicProps](), reflect.TypeFor[CfResource](), reflect.TypeFor[CfQueueProps](), reflect.TypeFor[CfTopicProps]()} {
 		s := schemaOf(typ)
 		for _, f := range s.fields {
 			if typ.Field(f.index).Type != ignored {

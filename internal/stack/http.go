@@ -105,8 +105,9 @@ func cmpPair(a1, b1, a2, b2 string) int {
 	return strings.Compare(a2, b2)
 }
 
-// events adds the routes, rules and schedules of function fn's events.
-func (r *resolver) events(fn string, evs []FunctionEvent) {
+// events adds the routes, rules, schedules, queue triggers and topic
+// subscriptions of function fn's events; timeout is the function's.
+func (r *resolver) events(fn string, timeout int, evs []FunctionEvent) {
 	for i := range evs {
 		switch p := evs[i].Properties.(type) {
 		case *HTTPAPIEventProps:
@@ -117,6 +118,10 @@ func (r *resolver) events(fn string, evs []FunctionEvent) {
 			r.schedule(fn, i, p)
 		case *EventBusEventProps:
 			r.busRule(fn, i, p)
+		case *SQSEventProps:
+			r.sqsTrigger(fn, i, timeout, p)
+		case *SNSEventProps:
+			r.snsSubscription(fn, i, p)
 		}
 	}
 }

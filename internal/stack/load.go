@@ -40,6 +40,10 @@ type Options struct {
 	// names to strings; a relative path starts from the stack folder.
 	// Default: secrets.yaml in the stack folder.
 	SecretsFile string
+	// Endpoint is the URL of Verge's AWS endpoint, which queue URLs name
+	// (a queue's $ResourceParam url, $CfResourceParam QueueURL): ENDPOINT/
+	// 000000000000/NAME. Default DefaultEndpoint.
+	Endpoint string
 }
 
 // LoadWith is Load with options.

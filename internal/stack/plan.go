@@ -42,6 +42,19 @@ type Plan struct {
 	// BusRules are the functions' event-bus events, sorted by function,
 	// then index.
 	BusRules []BusRule `json:"busRules,omitempty"`
+	// Queues are the sqs-queue resources and the cloudformationResources
+	// queues, sorted by Name.
+	Queues []Queue `json:"queues,omitempty"`
+	// Topics are the sns-topic resources and the cloudformationResources
+	// topics, sorted by Name.
+	Topics []Topic `json:"topics,omitempty"`
+	// QueueTriggers are the functions' sqs events, sorted by function,
+	// then index.
+	QueueTriggers []QueueTrigger `json:"queueTriggers,omitempty"`
+	// TopicSubscriptions are the functions' sns events and the
+	// subscriptions of cloudformationResources, sorted by function, then
+	// index.
+	TopicSubscriptions []TopicSubscription `json:"topicSubscriptions,omitempty"`
 	// SecretsFile is the absolute path of the secrets file that $Secret
 	// directives read, or "" when the stack has none: a change to it
 	// changes the plan.

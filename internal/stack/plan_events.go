@@ -36,14 +36,18 @@ type DestinationKind string
 const (
 	DestinationFunction DestinationKind = "function"  // invoked asynchronously with the record
 	DestinationEventBus DestinationKind = "event-bus" // the record is put as an event
+	DestinationQueue    DestinationKind = "sqs-queue" // the record is sent as a message
+	DestinationTopic    DestinationKind = "sns-topic" // the record is published
 )
 
-// A Destination is a function or an event bus of the stack, or the
-// default bus.
+// A Destination is a function, an event bus, a queue or a topic of the
+// stack, or the default bus.
 type Destination struct {
-	// Kind is DestinationFunction or DestinationEventBus.
+	// Kind is DestinationFunction, DestinationEventBus, DestinationQueue
+	// or DestinationTopic.
 	Kind DestinationKind `json:"kind"`
-	// Name is the function's or bus's resource name, or DefaultEventBus.
+	// Name is the function's or bus's resource name, DefaultEventBus, or
+	// the queue's or topic's AWS name ("jobs.fifo").
 	Name string `json:"name"`
 }
 

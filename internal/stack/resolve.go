@@ -57,10 +57,12 @@ type resolver struct {
 	// event-bus events.
 	schedules []Schedule
 	busRules  []BusRule
+	// qs collects the queues, topics, triggers and subscriptions.
+	qs queueState
 }
 
 func resolve(d *decoder, s *Stack, dir string, opts Options) *Plan {
-	r := &resolver{d: d, dir: dir, byName: map[string]*Resource{}, bucketDirs: map[string]string{}, opts: opts, edgeUses: map[string][]edgeUse{}}
+	r := &resolver{d: d, dir: dir, byName: map[string]*Resource{}, bucketDirs: map[string]string{}, opts: opts, edgeUses: map[string][]edgeUse{}, qs: newQueueState()}
 	for _, res := range s.Resources {
 		r.byName[res.Name] = res
 		r.names = append(r.names, res.Name)
@@ -105,6 +107,7 @@ func resolve(d *decoder, s *Stack, dir string, opts Options) *Plan {
 	}
 	r.frontDoors(s)
 	plan.EventBuses = r.eventBuses(s)
+	r.declareQueues(s) // before the functions, whose events and destinations name them
 	for _, res := range s.Resources {
 		switch p := res.Properties.(type) {
 		case *FunctionProps:
@@ -122,6 +125,8 @@ func resolve(d *decoder, s *Stack, dir string, opts Options) *Plan {
 	}
 	plan.HTTPAPIGateways, plan.LoadBalancers = r.finishFrontDoors()
 	plan.Schedules, plan.BusRules = r.finishEvents()
+	r.cfSubscriptions(s)
+	plan.Queues, plan.Topics, plan.QueueTriggers, plan.TopicSubscriptions = r.finishQueues()
 	plan.Grantable = r.grantable()
 	if r.secrets != nil {
 		plan.SecretsFile = r.secrets.path

@@ -14,6 +14,11 @@ type Stack struct {
 	// digits starting with a letter; names must differ in more than case,
 	// because a distribution answers on NAME.localhost.
 	Resources Resources `yaml:"resources" verge:"required"`
+	// CloudformationResources are CloudFormation resources by logical id,
+	// of the types Verge runs (AWS::SQS::Queue, AWS::SNS::Topic,
+	// AWS::SNS::Subscription); other resources name them with
+	// $CfResourceParam('id', 'attribute').
+	CloudformationResources CfResources `yaml:"cloudformationResources"`
 }
 
 // Resources are the resources in the order written; decoded from a mapping
@@ -26,12 +31,13 @@ type Resource struct {
 	Name string `yaml:"-"`
 	// Type selects the kind of resource: application-load-balancer,
 	// bucket, cdn-function, edge-lambda-function, event-bus, function,
-	// http-api-gateway or key-value-store.
+	// http-api-gateway, key-value-store, sns-topic or sqs-queue.
 	Type string `yaml:"type" verge:"required"`
 	// Properties configure the resource; their schema depends on Type
 	// (*BucketProps, *CDNFunctionProps, *EdgeLambdaFunctionProps,
 	// *EventBusProps, *FunctionProps, *HTTPAPIGatewayProps,
-	// *KeyValueStoreProps, *LoadBalancerProps). Nil when Type is not supported.
+	// *KeyValueStoreProps, *LoadBalancerProps, *SNSTopicProps,
+	// *SQSQueueProps). Nil when Type is not supported.
 	Properties any `yaml:"properties"`
 }
 
@@ -45,6 +51,8 @@ const (
 	TypeHTTPAPIGateway     = "http-api-gateway"
 	TypeKeyValueStore      = "key-value-store"
 	TypeLoadBalancer       = "application-load-balancer"
+	TypeSQSQueue           = "sqs-queue"
+	TypeSNSTopic           = "sns-topic"
 )
 
 var resourceTypes = typeSet{
@@ -58,10 +66,12 @@ var resourceTypes = typeSet{
 		TypeKeyValueStore:      func() any { return new(KeyValueStoreProps) },
 		TypeHTTPAPIGateway:     func() any { return new(HTTPAPIGatewayProps) },
 		TypeLoadBalancer:       func() any { return new(LoadBalancerProps) },
+		TypeSQSQueue:           func() any { return new(SQSQueueProps) },
+		TypeSNSTopic:           func() any { return new(SNSTopicProps) },
 	},
 	// Stacktape types on the roadmap: named so users learn they are coming
 	// rather than that they misspelled something.
-	planned: []string{"queue", "sqs-queue", "sns-topic", "user-auth-pool"},
+	planned: []string{"kinesis-stream", "dynamo-db-table", "user-auth-pool"},
 }
 
 // BucketProps are the properties of a bucket: a local folder of objects,
@@ -406,12 +416,12 @@ type FunctionProps struct {
 	// 1000 and at most reservedConcurrency. Default 0.
 	ProvisionedConcurrency *int `yaml:"provisionedConcurrency"`
 	// Events invoke the function from other resources: http-api-gateway
-	// and application-load-balancer routes, schedules and event buses.
-	// Other event types are not supported yet.
+	// and application-load-balancer routes, schedules, event buses, queues
+	// (sqs) and topics (sns). Other event types are not supported yet.
 	Events []FunctionEvent `yaml:"events"`
 	// Destinations receive the outcomes of asynchronous invocations: each
-	// a function's or event bus's ARN, usually written
-	// $ResourceParam('name', 'arn').
+	// the ARN of a function, event bus, queue or topic of the stack,
+	// usually written $ResourceParam('name', 'arn').
 	Destinations *Destinations `yaml:"destinations"`
 	// AsyncInvocation configures the retries and the longest wait of
 	// asynchronous invocations (a Verge property: Lambda's
@@ -507,6 +517,18 @@ var ignoredProperties = map[string]string{
 	"useFirewall":          "there is no web application firewall locally",
 	"eventSourceName":      "there are no SaaS partner event sources locally; publish events with PutEvents",
 	"archivation":          "events are not archived locally, so there is nothing to replay",
+	"policyStatements":     "queue policies are not evaluated locally: a caller's own policy (allowAccessTo, iamRoleStatements) decides",
+	// CloudFormation's.
+	"KmsMasterKeyId":               "there is no KMS locally: messages are kept unencrypted in Verge's data folder",
+	"KmsDataKeyReusePeriodSeconds": "there is no KMS locally: messages are kept unencrypted in Verge's data folder",
+	"SqsManagedSseEnabled":         "messages are kept unencrypted in Verge's data folder",
+	"DataProtectionPolicy":         "data protection policies are not applied locally: messages are delivered as published",
+	"DeliveryStatusLogging":        "delivery status is not logged to CloudWatch locally; Verge's log shows failed deliveries",
+	"TracingConfig":                "there is no X-Ray locally",
+	"ArchivePolicy":                "topic messages are not archived locally, so there is nothing to replay",
+	"DependsOn":                    "Verge creates the stack's resources together; references order nothing",
+	"DeletionPolicy":               "a queue or topic the stack drops is deleted with its messages locally, whatever the policy",
+	"UpdateReplacePolicy":          "resources are updated in place locally, never replaced",
 }
 
 // rejectedProperties say why each Rejected property is an error; every

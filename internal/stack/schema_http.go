@@ -108,11 +108,12 @@ type LoadBalancerProps struct {
 // A FunctionEvent is one entry of a function's events: a type and its
 // properties.
 type FunctionEvent struct {
-	// Type is http-api-gateway, application-load-balancer, schedule or
-	// event-bus.
+	// Type is http-api-gateway, application-load-balancer, schedule,
+	// event-bus, sqs or sns.
 	Type string `yaml:"type" verge:"required"`
 	// Properties depend on Type (*HTTPAPIEventProps,
-	// *LoadBalancerEventProps, *ScheduleEventProps, *EventBusEventProps).
+	// *LoadBalancerEventProps, *ScheduleEventProps, *EventBusEventProps,
+	// *SQSEventProps, *SNSEventProps).
 	// Nil when Type is not supported.
 	Properties any `yaml:"properties"`
 }
@@ -123,6 +124,8 @@ const (
 	EventLoadBalancer   = TypeLoadBalancer
 	EventSchedule       = "schedule"
 	EventEventBus       = TypeEventBus
+	EventSQS            = "sqs"
+	EventSNS            = "sns"
 )
 
 var eventTypes = typeSet{
@@ -132,10 +135,12 @@ var eventTypes = typeSet{
 		EventLoadBalancer:   func() any { return new(LoadBalancerEventProps) },
 		EventSchedule:       func() any { return new(ScheduleEventProps) },
 		EventEventBus:       func() any { return new(EventBusEventProps) },
+		EventSQS:            func() any { return new(SQSEventProps) },
+		EventSNS:            func() any { return new(SNSEventProps) },
 	},
 	// Stacktape's other integrations: issue #6.
 	planned: []string{
-		"sqs", "sns", "s3", "kinesis-stream", "dynamo-db-stream",
+		"s3", "kinesis-stream", "dynamo-db-stream",
 		"kafka-topic", "cloudwatch-log", "cloudwatch-alarm", "iot", "user-auth-pool",
 	},
 }
