@@ -169,13 +169,21 @@ func config(fn *stack.Function) async.Config {
 	return c
 }
 
+// destinationKinds are the queue's names for the stack's destination kinds.
+var destinationKinds = map[stack.DestinationKind]string{
+	stack.DestinationFunction: async.KindFunction,
+	stack.DestinationEventBus: async.KindEventBus,
+	stack.DestinationQueue:    async.KindQueue,
+	stack.DestinationTopic:    async.KindTopic,
+}
+
 func destination(d *stack.Destination) *async.Destination {
 	if d == nil {
 		return nil
 	}
-	kind := async.KindFunction
-	if d.Kind == stack.DestinationEventBus {
-		kind = async.KindEventBus
+	kind, ok := destinationKinds[d.Kind]
+	if !ok {
+		kind = async.KindFunction
 	}
 	return &async.Destination{Kind: kind, Name: d.Name}
 }

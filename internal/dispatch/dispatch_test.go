@@ -233,3 +233,21 @@ func TestConcurrency(t *testing.T) {
 		})
 	}
 }
+
+func TestDestination(t *testing.T) {
+	for _, c := range []struct {
+		in   *stack.Destination
+		want *async.Destination
+	}{
+		{nil, nil},
+		{&stack.Destination{Kind: stack.DestinationFunction, Name: "f"}, &async.Destination{Kind: async.KindFunction, Name: "f"}},
+		{&stack.Destination{Kind: stack.DestinationEventBus, Name: "b"}, &async.Destination{Kind: async.KindEventBus, Name: "b"}},
+		{&stack.Destination{Kind: stack.DestinationQueue, Name: "q"}, &async.Destination{Kind: async.KindQueue, Name: "q"}},
+		{&stack.Destination{Kind: stack.DestinationTopic, Name: "t"}, &async.Destination{Kind: async.KindTopic, Name: "t"}},
+	} {
+		got := destination(c.in)
+		if (got == nil) != (c.want == nil) || got != nil && *got != *c.want {
+			t.Errorf("destination(%+v) = %+v, want %+v", c.in, got, c.want)
+		}
+	}
+}

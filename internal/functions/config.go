@@ -126,6 +126,10 @@ func destinationARN(d *stack.Destination) string {
 		return ""
 	case d.Kind == stack.DestinationEventBus:
 		return arn.EventBus(d.Name)
+	case d.Kind == stack.DestinationQueue:
+		return arn.Queue(d.Name)
+	case d.Kind == stack.DestinationTopic:
+		return arn.Topic(d.Name)
 	}
 	return arn.Function(d.Name, "")
 }
