@@ -67,7 +67,40 @@ ok "cloudfront test-function" $aws cloudfront test-function --name securityHeade
 err "cloudfront get-distribution of none" NoSuchDistribution $aws cloudfront get-distribution --id ENOPE
 err "lambda delete-function" InvalidParameterValueException $aws lambda delete-function --function-name hello
 err "lambda list-layers" UnknownOperationException $aws lambda list-layers
-err "sns list-topics" InvalidAction $aws sns list-topics
+q=http://$admin/000000000000/jobs
+ok "sqs list-queues" $aws sqs list-queues
+ok "sqs get-queue-url" $aws sqs get-queue-url --queue-name jobs
+ok "sqs get-queue-attributes" $aws sqs get-queue-attributes --queue-url "$q" --attribute-names All
+ok "sqs create-queue" $aws sqs create-queue --queue-name matrix --attributes VisibilityTimeout=5
+ok "sqs send-message" $aws sqs send-message --queue-url "http://$admin/000000000000/matrix" --message-body hi \
+	--message-attributes '{"k":{"DataType":"String","StringValue":"v"}}'
+ok "sqs send-message-batch" $aws sqs send-message-batch --queue-url "http://$admin/000000000000/matrix" \
+	--entries '[{"Id":"a","MessageBody":"1"},{"Id":"b","MessageBody":"2","DelaySeconds":1}]'
+rh=$($aws sqs receive-message --queue-url "http://$admin/000000000000/matrix" --message-attribute-names All \
+	--query 'Messages[0].ReceiptHandle' --output text 2>&1 || true)
+ok "sqs change-message-visibility" $aws sqs change-message-visibility --queue-url "http://$admin/000000000000/matrix" --receipt-handle "$rh" --visibility-timeout 10
+ok "sqs delete-message" $aws sqs delete-message --queue-url "http://$admin/000000000000/matrix" --receipt-handle "$rh"
+ok "sqs tag-queue" $aws sqs tag-queue --queue-url "http://$admin/000000000000/matrix" --tags team=web
+ok "sqs list-queue-tags" $aws sqs list-queue-tags --queue-url "http://$admin/000000000000/matrix"
+ok "sqs list-dead-letter-source-queues" $aws sqs list-dead-letter-source-queues --queue-url "http://$admin/000000000000/jobsDlq"
+ok "sqs list-message-move-tasks" $aws sqs list-message-move-tasks --source-arn arn:aws:sqs:us-east-1:000000000000:jobsDlq
+ok "sqs purge-queue" $aws sqs purge-queue --queue-url "http://$admin/000000000000/matrix"
+ok "sqs delete-queue" $aws sqs delete-queue --queue-url "http://$admin/000000000000/matrix"
+err "sqs get-queue-url of none" QueueDoesNotExist $aws sqs get-queue-url --queue-name nope
+err "sqs delete-message, bad handle" ReceiptHandleIsInvalid $aws sqs delete-message --queue-url "$q" --receipt-handle nonsense
+ok "sns list-topics" $aws sns list-topics
+ok "sns get-topic-attributes" $aws sns get-topic-attributes --topic-arn arn:aws:sns:us-east-1:000000000000:news
+ok "sns list-subscriptions-by-topic" $aws sns list-subscriptions-by-topic --topic-arn arn:aws:sns:us-east-1:000000000000:news
+ok "sns create-topic" $aws sns create-topic --name matrix
+ok "sns subscribe" $aws sns subscribe --topic-arn arn:aws:sns:us-east-1:000000000000:matrix --protocol sqs \
+	--notification-endpoint arn:aws:sqs:us-east-1:000000000000:jobsDlq --attributes RawMessageDelivery=true
+ok "sns publish" $aws sns publish --topic-arn arn:aws:sns:us-east-1:000000000000:news --message hi \
+	--message-attributes '{"kind":{"DataType":"String","StringValue":"order.created"}}'
+ok "sns publish-batch" $aws sns publish-batch --topic-arn arn:aws:sns:us-east-1:000000000000:matrix \
+	--publish-batch-request-entries '[{"Id":"1","Message":"a"},{"Id":"2","Message":"b"}]'
+ok "sns list-subscriptions" $aws sns list-subscriptions
+ok "sns delete-topic" $aws sns delete-topic --topic-arn arn:aws:sns:us-east-1:000000000000:matrix
+err "sns publish to none" NotFound $aws sns publish --topic-arn arn:aws:sns:us-east-1:000000000000:nope --message x
 err "wrong secret" InvalidSignatureException env AWS_SECRET_ACCESS_KEY=wrong $aws lambda list-functions
 err "unknown key" UnrecognizedClientException env AWS_ACCESS_KEY_ID=ASIAUNKNOWN000000000 AWS_SESSION_TOKEN=x $aws lambda list-functions
 exit $fail

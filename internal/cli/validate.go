@@ -43,8 +43,9 @@ func runValidate(ctx context.Context, env *Env, args []string) int {
 	if len(problems) > 0 {
 		return reportStackError(env, problems)
 	}
-	fmt.Fprintf(env.Stdout, "%s: ok, %d distribution(s), %d cdn-function(s), %d function(s), %d edge-lambda-function(s)\n",
-		plan.File, len(plan.Distributions), len(plan.CDNFunctions), len(plan.Functions), len(plan.EdgeLambdaFunctions))
+	fmt.Fprintf(env.Stdout, "%s: ok, %d distribution(s), %d cdn-function(s), %d function(s), %d edge-lambda-function(s), %d queue(s), %d topic(s)\n",
+		plan.File, len(plan.Distributions), len(plan.CDNFunctions), len(plan.Functions), len(plan.EdgeLambdaFunctions),
+		len(plan.Queues), len(plan.Topics))
 	return exitOK
 }
 
