@@ -1,0 +1,97 @@
+package sqs
+
+import (
+	"encoding/base64"
+	"slices"
+	"strings"
+
+	"github.com/verge-edge/verge/internal/arn"
+	"github.com/verge-edge/verge/internal/jsonx"
+	"github.com/verge-edge/verge/internal/sqs"
+)
+
+// Event is Lambda's SQS event for msgs from the queue queueARN.
+func Event(queueARN string, msgs []sqs.Message) []byte {
+	b := append(make([]byte, 0, 512*len(msgs)), eventStart...)
+	for i := range msgs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendRecord(b, queueARN, &msgs[i])
+	}
+	return append(b, eventEnd...)
+}
+
+const (
+	eventStart = `{"Records":[`
+	eventEnd   = `]}`
+)
+
+// appendRecord appends m as one record of the event, in the field order
+// of AWS's examples. md5OfMessageAttributes is there only when the message
+// has attributes, as in AWS's examples.
+func appendRecord(b []byte, queueARN string, m *sqs.Message) []byte {
+	b = append(b, `{"messageId":`...)
+	b = jsonx.AppendString(b, m.MessageID)
+	b = append(b, `,"receiptHandle":`...)
+	b = jsonx.AppendString(b, m.ReceiptHandle)
+	b = append(b, `,"body":`...)
+	b = jsonx.AppendString(b, m.Body)
+	b = append(b, `,"attributes":{`...)
+	first := true
+	for _, name := range recordAttributes {
+		v, ok := m.Attributes[name]
+		if !ok {
+			continue
+		}
+		if !first {
+			b = append(b, ',')
+		}
+		first = false
+		b = jsonx.AppendString(b, name)
+		b = append(b, ':')
+		b = jsonx.AppendString(b, v)
+	}
+	b = append(b, `},"messageAttributes":{`...)
+	b = appendMessageAttributes(b, m.MessageAttributes)
+	b = append(b, `},"md5OfBody":`...)
+	b = jsonx.AppendString(b, m.MD5OfBody)
+	if len(m.MessageAttributes) > 0 && m.MD5OfMessageAttributes != "" {
+		b = append(b, `,"md5OfMessageAttributes":`...)
+		b = jsonx.AppendString(b, m.MD5OfMessageAttributes)
+	}
+	b = append(b, `,"eventSource":"`+eventSource+`","eventSourceARN":`...)
+	b = jsonx.AppendString(b, queueARN)
+	return append(b, `,"awsRegion":"`+arn.Region+`"}`...)
+}
+
+// appendMessageAttributes appends the attributes by name, in name order.
+// Binary types ("Binary", "Binary.x") carry binaryValue in base64, the
+// others stringValue; the list values SQS reserves are always empty.
+func appendMessageAttributes(b []byte, attrs map[string]sqs.MessageAttribute) []byte {
+	var buf [16]string
+	names := buf[:0]
+	for name := range attrs {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for i, name := range names {
+		a := attrs[name]
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = jsonx.AppendString(b, name)
+		if strings.HasPrefix(a.DataType, "Binary") {
+			b = append(b, `:{"binaryValue":"`...)
+			b = base64.StdEncoding.AppendEncode(b, a.BinaryValue)
+			b = append(b, '"')
+		} else {
+			b = append(b, `:{"stringValue":`...)
+			b = jsonx.AppendString(b, a.StringValue)
+		}
+		b = append(b, `,"stringListValues":[],"binaryListValues":[],"dataType":`...)
+		b = jsonx.AppendString(b, a.DataType)
+		b = append(b, '}')
+	}
+	return b
+}
