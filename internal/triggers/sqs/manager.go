@@ -44,6 +44,7 @@ type Manager struct {
 	log  *slog.Logger
 	hard context.Context // invocations and deletes; ended when Close gives up
 	stop context.CancelFunc
+	wait time.Duration // long-poll wait (shorter in tests)
 
 	mu      sync.Mutex
 	runners map[string]*runner
@@ -60,7 +61,7 @@ func New(o Options) *Manager {
 		o.Now = time.Now
 	}
 	hard, stop := context.WithCancel(context.Background())
-	return &Manager{o: o, log: o.Logger, hard: hard, stop: stop, runners: map[string]*runner{}}
+	return &Manager{o: o, log: o.Logger, hard: hard, stop: stop, wait: longPoll, runners: map[string]*runner{}}
 }
 
 // Apply makes mappings the running set (a stack reload). A new mapping

@@ -264,7 +264,7 @@ func (r *runner) gather(ctx context.Context, cfg *Mapping, carry []sqs.Message) 
 	}
 	var err error
 	for len(b.msgs) < cfg.BatchSize && ctx.Err() == nil {
-		wait := longPoll
+		wait := r.m.wait
 		if len(b.msgs) > 0 {
 			if cfg.MaxBatchWindow == 0 {
 				break
@@ -279,7 +279,10 @@ func (r *runner) gather(ctx context.Context, cfg *Mapping, carry []sqs.Message) 
 		if err != nil {
 			break
 		}
-		if len(b.msgs) == 0 && len(msgs) > 0 {
+		if len(b.msgs) == 0 {
+			if len(msgs) == 0 {
+				break // an idle long poll: the poller may retire
+			}
 			b.received = r.m.o.Now()
 		}
 		b.full = len(msgs) == n
