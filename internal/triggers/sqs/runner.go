@@ -182,9 +182,13 @@ func (r *runner) poll(g *generation) {
 			r.setResult(ResultQueueFailed)
 			r.m.log.Warn("sqs: receive failed", "function", cfg.Function, "queue", cfg.Queue, "err", err)
 		}
+		if b.full {
+			// A backlog: another poller receives while this one invokes.
+			r.grow(g, limit)
+		}
 		done := processed
 		if len(b.msgs) > 0 {
-			done = r.process(cfg, b)
+			done = r.process(g.ctx, cfg, b)
 		}
 		switch {
 		case err != nil || done == missing:
@@ -204,9 +208,6 @@ func (r *runner) poll(g *generation) {
 			}
 		default:
 			problem = 0
-			if b.full {
-				r.grow(g, limit)
-			}
 		}
 	}
 }
@@ -296,8 +297,9 @@ func (r *runner) gather(ctx context.Context, cfg *Mapping, carry []sqs.Message) 
 }
 
 // process invokes the function with a batch and deletes what it
-// processed.
-func (r *runner) process(cfg *Mapping, b batch) outcome {
+// processed. A throttled batch is retried until its visibility timeout
+// ends or, once the generation ends (a removal, Close), not at all.
+func (r *runner) process(gen context.Context, cfg *Mapping, b batch) outcome {
 	log := r.m.log
 	ctx := r.m.hard
 	backoff := throttleFirst
@@ -312,7 +314,7 @@ func (r *runner) process(cfg *Mapping, b batch) outcome {
 			if deadline.IsZero() {
 				deadline = b.received.Add(r.visibility(ctx, cfg.Queue))
 			}
-			if r.m.o.Now().Add(backoff).After(deadline) || !sleep(ctx, backoff) {
+			if r.m.o.Now().Add(backoff).After(deadline) || !sleep(gen, backoff) || ctx.Err() != nil {
 				r.setResult(ResultThrottled)
 				log.Warn("sqs: invocation throttled until the visibility timeout", "function", cfg.Function, "queue", cfg.Queue, "count", len(b.msgs))
 				return failed
