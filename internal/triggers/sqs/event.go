@@ -12,7 +12,11 @@ import (
 
 // Event is Lambda's SQS event for msgs from the queue queueARN.
 func Event(queueARN string, msgs []sqs.Message) []byte {
-	b := append(make([]byte, 0, 512*len(msgs)), eventStart...)
+	n := len(eventStart) + len(eventEnd)
+	for i := range msgs {
+		n += recordSize(queueARN, &msgs[i]) + 1
+	}
+	b := append(make([]byte, 0, n), eventStart...)
 	for i := range msgs {
 		if i > 0 {
 			b = append(b, ',')
@@ -26,6 +30,19 @@ const (
 	eventStart = `{"Records":[`
 	eventEnd   = `]}`
 )
+
+// recordSize is about the size of m's record, escapes aside, so that an
+// event is built in one allocation.
+func recordSize(queueARN string, m *sqs.Message) int {
+	n := 320 + len(queueARN) + len(m.MessageID) + len(m.ReceiptHandle) + len(m.Body) + len(m.MD5OfBody) + len(m.MD5OfMessageAttributes)
+	for k, v := range m.Attributes {
+		n += len(k) + len(v) + 6
+	}
+	for k, a := range m.MessageAttributes {
+		n += 90 + len(k) + len(a.DataType) + len(a.StringValue) + base64.StdEncoding.EncodedLen(len(a.BinaryValue))
+	}
+	return n
+}
 
 // appendRecord appends m as one record of the event, in the field order
 // of AWS's examples. md5OfMessageAttributes is there only when the message

@@ -237,7 +237,11 @@ const (
 // next message would take the event over maxPayload. When ctx ends it
 // returns what it holds.
 func (r *runner) gather(ctx context.Context, cfg *Mapping, carry []sqs.Message) (batch, error) {
-	b := batch{payload: append(make([]byte, 0, 4096), eventStart...)}
+	size := len(eventStart) + len(eventEnd)
+	for i := range carry {
+		size += recordSize(cfg.QueueARN, &carry[i])
+	}
+	b := batch{payload: append(make([]byte, 0, max(size, 4096)), eventStart...)}
 	add := func(msgs []sqs.Message) []sqs.Message {
 		for i := range msgs {
 			if len(b.msgs) == cfg.BatchSize {
