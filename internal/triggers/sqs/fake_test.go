@@ -135,6 +135,9 @@ func (f *fake) Receive(ctx context.Context, queue string, in sqs.ReceiveInput) (
 		deadline = deadline.Add(*in.WaitTime)
 	}
 	for {
+		if err := ctx.Err(); err != nil {
+			return nil, err // a receive cut short takes nothing
+		}
 		f.mu.Lock()
 		q, err := f.queue(queue)
 		if err != nil {
