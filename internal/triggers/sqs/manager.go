@@ -27,13 +27,16 @@ type Options struct {
 	// Invoke invokes a function synchronously. An error of kind
 	// errs.Throttled is retried with backoff while the batch's visibility
 	// timeout lasts; errs.NotFound and other errors fail the batch.
-	// Invoke must not keep payload after it returns.
+	// Invoke must not keep payload after it returns. Its ctx ends only
+	// when Close gives up waiting.
 	Invoke func(ctx context.Context, function string, payload []byte) (Result, error)
 	Logger *slog.Logger     // slog.Default() when nil
 	Now    func() time.Time // time.Now when nil
 	// Concurrency is how many invocations of a function may run at once
 	// (its reserved concurrency, else the account's); nil for no limit
-	// but Lambda's 1,000 batches per mapping.
+	// but Lambda's 1,000 batches per mapping. It is called before every
+	// batch, so a change applies at once; it should be cheap. At 0 the
+	// mapping holds back (a function with reserved concurrency 0).
 	Concurrency func(function string) int
 }
 

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -527,4 +528,21 @@ func BenchmarkSendToInvoke(b *testing.B) {
 	slices.Sort(lat)
 	b.ReportMetric(float64(lat[len(lat)/2].Microseconds()), "p50-µs")
 	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds()), "p99-µs")
+}
+
+func TestConcurrencyZeroParks(t *testing.T) {
+	var allowed atomic.Int32
+	h := newHarness(t, []sqs.QueueConfig{standard("jobs", 30)}, nil,
+		func(o *Options) { o.Concurrency = func(string) int { return int(allowed.Load()) } })
+	h.send("jobs", "", "m1")
+	h.apply(mapping("jobs"))
+	time.Sleep(100 * time.Millisecond)
+	if batches, _ := h.snapshot(); len(batches) != 0 {
+		t.Fatalf("invoked %q with a concurrency of 0", batches)
+	}
+	if s := h.m.States(); s[0].Pollers != 1 {
+		t.Errorf("%d pollers parked, want 1", s[0].Pollers)
+	}
+	allowed.Store(1)
+	h.deletedAll(1)
 }

@@ -158,7 +158,8 @@ func (r *runner) grow(g *generation, limit int) {
 // has ended.
 func (r *runner) poll(g *generation) {
 	defer r.m.wg.Done()
-	var carry []sqs.Message
+	var carry []sqs.Message // with when they were received, at the latest
+	var carried time.Time
 	problem := time.Duration(0) // backoff after a problem, 0 when none
 	for {
 		cfg := r.cfg.Load()
@@ -176,8 +177,8 @@ func (r *runner) poll(g *generation) {
 				continue
 			}
 		}
-		b, err := r.gather(g.ctx, cfg, carry)
-		carry = b.carry
+		b, err := r.gather(g.ctx, cfg, carry, carried)
+		carry, carried = b.carry, b.received
 		if err != nil && g.ctx.Err() == nil {
 			r.setResult(ResultQueueFailed)
 			r.m.log.Warn("sqs: receive failed", "function", cfg.Function, "queue", cfg.Queue, "err", err)
@@ -235,8 +236,9 @@ const (
 // gather receives one batch: until it holds BatchSize messages, the window
 // has passed since its first message (at once without a window), or the
 // next message would take the event over maxPayload. When ctx ends it
-// returns what it holds.
-func (r *runner) gather(ctx context.Context, cfg *Mapping, carry []sqs.Message) (batch, error) {
+// returns what it holds. The carried messages, received at carried, come
+// first.
+func (r *runner) gather(ctx context.Context, cfg *Mapping, carry []sqs.Message, carried time.Time) (batch, error) {
 	size := len(eventStart) + len(eventEnd)
 	for i := range carry {
 		size += recordSize(cfg.QueueARN, &carry[i])
@@ -261,7 +263,9 @@ func (r *runner) gather(ctx context.Context, cfg *Mapping, carry []sqs.Message) 
 		return nil
 	}
 	if len(carry) > 0 {
-		b.received = r.m.o.Now()
+		// Their visibility timeout runs from then: the throttling
+		// retries and the window count from there too.
+		b.received = carried
 		if b.carry = add(carry); b.carry != nil {
 			b.payload = append(b.payload, eventEnd...)
 			return b, nil
