@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"strconv"
@@ -120,11 +121,18 @@ func (h *harness) send(queue, group string, bodies ...string) {
 	h.t.Helper()
 	in := make([]sqs.SendInput, len(bodies))
 	for i, b := range bodies {
-		in[i] = sqs.SendInput{Body: b, GroupID: group, DeduplicationID: b}
+		in[i] = sqs.SendInput{ID: strconv.Itoa(i), Body: b}
+		if group != "" {
+			in[i].GroupID, in[i].DeduplicationID = group, b
+		}
 	}
 	for len(in) > 0 {
 		n := min(len(in), 10)
-		if _, _, err := h.q.Send(context.Background(), queue, in[:n]); err != nil {
+		_, failed, err := h.q.Send(context.Background(), queue, in[:n])
+		if err == nil {
+			err = errors.Join(failed...)
+		}
+		if err != nil {
 			h.t.Fatal(err)
 		}
 		in = in[n:]
