@@ -30,11 +30,19 @@
 // MaximumConcurrency. An idle queue costs two goroutines blocked in a long
 // poll.
 //
+// The Manager needs Receive, Delete and Attributes of the queue service
+// ([Queue], which sqs.Backend satisfies): it deletes processed messages one
+// by one, and reads the visibility timeout only when throttled. Receives
+// are long polls of 20 s, cut short when a mapping is removed or closed.
+//
 // Choices where AWS is silent: keys of the batch response are matched
 // case-sensitively ("itemidentifier" is a bad key name); a response that is
 // valid JSON but not an object or null (a string, a number, an array) is a
 // complete failure, as AWS cannot read it as an EventResponse; an object
 // without batchItemFailures is a complete success (a null list); a removed
 // or disabled mapping invokes the messages it has already received, rather
-// than leave them to wait out their visibility timeout.
+// than leave them to wait out their visibility timeout, but does not retry
+// them when throttled; a function that does not exist (errs.NotFound) makes
+// the mapping back off (0.5 s doubling to 30 s) rather than raise the
+// messages' receive counts towards the redrive.
 package sqs
