@@ -163,17 +163,22 @@ func (q *queue) arm() {
 func (q *queue) tick() {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	now := time.Now()
+	if q.settleDue(time.Now()) {
+		q.wake()
+	}
+	q.arm()
+}
+
+// settleDue makes every message due by now visible (locked); receives
+// call it too, so a late timer never hides a due message.
+func (q *queue) settleDue(now time.Time) bool {
 	woke := false
 	for len(q.pending) > 0 && !q.pending[0].due.After(now) {
 		m := heap.Pop(&q.pending).(*msg)
 		q.settle(m)
 		woke = true
 	}
-	if woke {
-		q.wake()
-	}
-	q.arm()
+	return woke
 }
 
 // settle makes a due message visible (locked, out of the heap).
@@ -241,6 +246,7 @@ func (q *queue) remove(m *msg) {
 // (locked). Messages past their retention are dropped; those past the
 // redrive policy's receive count go to moves instead.
 func (q *queue) take(n int, vis time.Duration, now time.Time) (got, moves, expired []*msg) {
+	q.settleDue(now)
 	retention := int64(q.cfg.retention) * 1000
 	nowMs := now.UnixMilli()
 	maxRecv := 0
