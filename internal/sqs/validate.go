@@ -280,11 +280,11 @@ func checkAttributes(attrs map[string]MessageAttribute) (int, error) {
 		if err := checkAttrName(name); err != nil {
 			return 0, err
 		}
-		base, custom, _ := strings.Cut(a.DataType, ".")
+		base, custom, dotted := strings.Cut(a.DataType, ".")
 		if a.DataType == "" {
 			return 0, fail(CodeInvalidParameterValue, "The message attribute '%s' must contain non-empty message attribute type.", name)
 		}
-		if len(a.DataType) > 256 || !validChars(custom, true) {
+		if len(a.DataType) > 256 || !validChars(custom, true) || dotted && custom == "" {
 			return 0, fail(CodeInvalidParameterValue, "The message attribute '%s' has an invalid message attribute type, the set of supported type prefixes is Binary, Number, and String.", name)
 		}
 		switch base {
