@@ -396,7 +396,7 @@ func checkBatch(ids []string, entry string) error {
 	}
 	seen := map[string]bool{}
 	for _, id := range ids {
-		if !validBatchID(id) {
+		if !sqs.ValidBatchID(id) {
 			return &sqs.Error{Code: sqs.CodeInvalidBatchEntryID, Message: "A batch entry id can only contain alphanumeric characters, hyphens and underscores. It can be at most 80 letters long."}
 		}
 		if seen[id] {
@@ -405,19 +405,6 @@ func checkBatch(ids []string, entry string) error {
 		seen[id] = true
 	}
 	return nil
-}
-
-func validBatchID(id string) bool {
-	if id == "" || len(id) > sqs.MaxBatchIDLen {
-		return false
-	}
-	for i := 0; i < len(id); i++ {
-		c := id[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-') {
-			return false
-		}
-	}
-	return true
 }
 
 // formInt reads an optional integer parameter; a malformed one is -1,

@@ -39,7 +39,7 @@ func (a *sqsAPI) listDeadLetterSourceQueues(w http.ResponseWriter, r *http.Reque
 	if err != nil {
 		return err
 	}
-	out := sourcesOut{QueueURLs: p.QueueURLs, NextToken: p.NextToken}
+	out := sourcesOut(p)
 	if out.QueueURLs == nil {
 		out.QueueURLs = []string{}
 	}

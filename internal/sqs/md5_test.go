@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"sort"
 	"testing"
+	"unicode/utf8"
 )
 
 // Vectors computed by other implementations checked against AWS
@@ -116,11 +117,9 @@ func FuzzValidBody(f *testing.F) {
 
 // decodeRune is utf8.DecodeRuneInString with -1 for an invalid byte.
 func decodeRune(s string) (rune, int) {
-	for _, r := range s[:min(len(s), 4)] {
-		if r == 0xFFFD && !(len(s) >= 3 && s[:3] == "\uFFFD") {
-			return -1, 1
-		}
-		return r, len(string(r))
+	r, n := utf8.DecodeRuneInString(s)
+	if r == utf8.RuneError && n <= 1 {
+		return -1, 1
 	}
-	return -1, 1
+	return r, n
 }

@@ -336,8 +336,8 @@ func checkAttrName(name string) error {
 	return nil
 }
 
-// validBatchID checks a batch entry id: [A-Za-z0-9_-]{1,80}.
-func validBatchID(id string) bool {
+// ValidBatchID checks a batch entry id: [A-Za-z0-9_-]{1,80}.
+func ValidBatchID(id string) bool {
 	return id != "" && len(id) <= MaxBatchIDLen && validChars(id, false)
 }
 
