@@ -348,7 +348,7 @@ func (s *Service) ChangeVisibility(ctx context.Context, name, handle string, sec
 		return invalidValue("ReceiptHandle", handle, "Message does not exist or is not available for visibility timeout change.")
 	}
 	due := now.Add(time.Duration(seconds) * time.Second)
-	if due.Sub(m.received) > totalVisibilityCap {
+	if due.Sub(m.received).Truncate(time.Second) > totalVisibilityCap { // SQS counts whole seconds
 		q.mu.Unlock()
 		return invalidValue("VisibilityTimeout", strconv.Itoa(seconds), "Total VisibilityTimeout for the message is beyond the limit [43200 seconds]")
 	}
