@@ -374,3 +374,23 @@ func heapRemove(q *queue, m *msg) {
 		removeAt(&q.pending, m.heapIdx)
 	}
 }
+
+// DeleteBatch deletes the messages of several receipt handles; the error
+// of each is at its index (nil when deleted).
+func (s *Service) DeleteBatch(ctx context.Context, name string, handles []string) []error {
+	out := make([]error, len(handles))
+	for i, h := range handles {
+		out[i] = s.Delete(ctx, name, h)
+	}
+	return out
+}
+
+// ChangeVisibilityBatch changes the visibility of several messages; the
+// error of each is at its index.
+func (s *Service) ChangeVisibilityBatch(ctx context.Context, name string, handles []string, seconds []int) []error {
+	out := make([]error, len(handles))
+	for i, h := range handles {
+		out[i] = s.ChangeVisibility(ctx, name, h, seconds[i])
+	}
+	return out
+}
