@@ -42,22 +42,25 @@ const (
 
 // Limits, as AWS documents them.
 const (
-	MaxBatch            = 10
-	MaxMessageSize      = 262144
-	MaxAttributes       = 10
-	MaxDelay            = 900
-	MaxVisibility       = 43200
-	MaxWait             = 20
-	MinRetention        = 60
-	MaxRetention        = 1209600
-	MinMessageSize      = 1024
-	MaxQueueNameLen     = 80
-	MaxBatchIDLen       = 80
-	MaxDedupIDLen       = 128
-	MaxGroupIDLen       = 128
-	MaxMaxReceiveCount  = 1000
-	MaxRedriveSources   = 10
-	MaxTags             = 50
+	MaxBatch           = 10
+	MaxMessageSize     = 262144
+	MaxAttributes      = 10
+	MaxDelay           = 900
+	MaxVisibility      = 43200
+	MaxWait            = 20
+	MinRetention       = 60
+	MaxRetention       = 1209600
+	MinMessageSize     = 1024
+	MaxQueueNameLen    = 80
+	MaxBatchIDLen      = 80
+	MaxDedupIDLen      = 128
+	MaxGroupIDLen      = 128
+	MaxMaxReceiveCount = 1000
+	MaxRedriveSources  = 10
+	MaxTags            = 50
+	// maxInflight is SQS's quota of in-flight messages per queue
+	// (standard and, since 2024, FIFO).
+	maxInflight         = 120000
 	FifoSuffix          = ".fifo"
 	dedupWindow         = 5 * time.Minute
 	deletedRecently     = 60 * time.Second

@@ -2,7 +2,6 @@ package sqs
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -55,6 +54,10 @@ func (s *Service) Receive(ctx context.Context, name string, in ReceiveInput) ([]
 		if q.deleted {
 			q.mu.Unlock()
 			return nil, errNoQueue()
+		}
+		if q.inflight >= maxInflight {
+			q.mu.Unlock()
+			return nil, fail(CodeOverLimit, "The maximum number of in-flight messages (%d) is reached.", maxInflight)
 		}
 		got, moves, expired := q.take(n, time.Duration(vis)*time.Second, now)
 		states := make(map[uint64][]byte, len(got))
@@ -267,7 +270,7 @@ func (s *Service) transfer(ctx context.Context, q, dst *queue, m *msg, source st
 	} else if c.Group == "" {
 		c.Group = "default"
 	}
-	raw, _ := json.Marshal(&c)
+	raw := c.encode()
 	ack, err := s.js.Publish(ctx, dst.subject, raw)
 	if err != nil {
 		return err

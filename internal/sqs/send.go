@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -57,7 +56,7 @@ func (s *Service) Send(ctx context.Context, name string, in []SendInput) ([]Send
 				continue
 			}
 		}
-		p.raw, _ = json.Marshal(rec)
+		p.raw = rec.encode()
 		todo = append(todo, p)
 	}
 	// Publish together, then wait for every acknowledgement.

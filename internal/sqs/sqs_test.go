@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -179,6 +180,11 @@ func TestValidation(t *testing.T) {
 		if err != nil || code(errs[0]) != c.code {
 			t.Errorf("Send(%.40q) = %v %v, want %s", c.in.Body, err, errs, c.code)
 		}
+	}
+	// The largest message, of the characters JSON would escape most.
+	lt := strings.Repeat("<", MaxMessageSize-26) + strings.Repeat("\n", 10)
+	if _, errs, err := e.s.Send(ctx, "q", []SendInput{{Body: lt, Attributes: map[string]MessageAttribute{"a": {DataType: "String", StringValue: "<<<<<<<<<"}}}}); err != nil || errs[0] != nil {
+		t.Errorf("largest message: %v %v", err, errs)
 	}
 	if _, _, err := e.s.Send(ctx, "none", []SendInput{{Body: "a"}}); code(err) != CodeQueueDoesNotExist {
 		t.Errorf("no queue: %v", err)
