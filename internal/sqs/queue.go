@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -19,7 +20,7 @@ type msg struct {
 	group string
 	sent  int64 // ms
 	size  int
-	rec   *record
+	rec   atomic.Pointer[record]
 	// receives is the receive count; it is also the nonce in the receipt
 	// handles of the current receive.
 	receives int
@@ -45,6 +46,7 @@ type group struct {
 // A queue is one queue's index. mu guards everything below it.
 type queue struct {
 	name, id, arn string
+	fifo          bool // fixed at creation
 	subject       string
 	stream        jetstream.Stream
 	key           []byte // receipt handle MAC key
@@ -87,7 +89,7 @@ type meta struct {
 }
 
 func newQueue(name string, cfg *config, m *meta) *queue {
-	q := &queue{name: name, id: queueID(name), cfg: cfg, meta: m, msgs: map[uint64]*msg{},
+	q := &queue{name: name, id: queueID(name), fifo: cfg.fifo, cfg: cfg, meta: m, msgs: map[uint64]*msg{},
 		groups: map[string]*group{}, notify: make(chan struct{}), attempts: map[string]*attempt{}}
 	q.subject = "sqs." + q.id + ".m"
 	return q
@@ -106,7 +108,7 @@ func queueID(name string) string {
 func (q *queue) add(m *msg, now time.Time) {
 	m.heapIdx = -1
 	q.msgs[m.seq] = m
-	if q.cfg.fifo {
+	if q.fifo {
 		g := q.groups[m.group]
 		if g == nil {
 			g = &group{name: m.group}
@@ -186,7 +188,7 @@ func (q *queue) settle(m *msg) {
 	if m.inflight {
 		m.inflight = false
 		q.inflight--
-		if q.cfg.fifo {
+		if q.fifo {
 			q.groups[m.group].inflight--
 		}
 	} else {
@@ -197,7 +199,7 @@ func (q *queue) settle(m *msg) {
 }
 
 func (q *queue) makeReady(m *msg) {
-	if !q.cfg.fifo && !m.inReady {
+	if !q.fifo && !m.inReady {
 		m.inReady = true
 		q.ready = append(q.ready, m)
 	}
@@ -226,7 +228,7 @@ func (q *queue) remove(m *msg) {
 	} else if !m.due.IsZero() {
 		q.delayed--
 	}
-	if q.cfg.fifo {
+	if q.fifo {
 		g := q.groups[m.group]
 		if i := slices.Index(g.msgs, m); i >= 0 {
 			g.msgs = slices.Delete(g.msgs, i, i+1)
@@ -276,7 +278,7 @@ func (q *queue) take(n int, vis time.Duration, now time.Time) (got, moves, expir
 		got = append(got, m)
 		return true
 	}
-	if !q.cfg.fifo {
+	if !q.fifo {
 		i := 0
 		for ; i < len(q.ready) && len(got) < n; i++ {
 			m := q.ready[i]

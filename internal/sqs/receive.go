@@ -144,7 +144,7 @@ func (s *Service) message(q *queue, m *msg, r *record, recv int) Message {
 		SysApproximateReceiveCount:          strconv.Itoa(recv),
 		SysApproximateFirstReceiveTimestamp: strconv.FormatInt(m.first, 10),
 	}
-	if q.cfg.fifo {
+	if q.fifo {
 		attrs[SysMessageGroupID] = r.Group
 		attrs[SysMessageDeduplicationID] = r.Dedup
 		attrs[SysSequenceNumber] = sequenceNumber(m.seq)
@@ -265,7 +265,7 @@ func (s *Service) transfer(ctx context.Context, q, dst *queue, m *msg, source st
 		c.Source = ""
 	}
 	c.Sent = s.now().UnixMilli()
-	if !dst.cfg.fifo {
+	if !dst.fifo {
 		c.Dedup = ""
 	} else if c.Group == "" {
 		c.Group = "default"
@@ -312,7 +312,7 @@ func (s *Service) Delete(ctx context.Context, name, handle string) error {
 		return nil
 	}
 	q.remove(m)
-	wake := q.cfg.fifo
+	wake := q.fifo
 	if wake {
 		q.wake() // its group may be served now
 	}

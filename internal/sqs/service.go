@@ -158,7 +158,7 @@ func (s *Service) Exists(name string) bool {
 // IsFIFO says whether the queue exists and is a FIFO queue.
 func (s *Service) IsFIFO(name string) bool {
 	q, err := s.get(name)
-	return err == nil && q.cfg.fifo
+	return err == nil && q.fifo
 }
 
 // handleKey derives a queue's receipt handle key: a queue recreated under
@@ -248,7 +248,7 @@ func (s *Service) open(ctx context.Context, m *meta, cfg *config) (*queue, error
 	q := newQueue(m.Name, cfg, m)
 	q.arn = arn.Queue(m.Name)
 	q.key = s.handleKey(m)
-	st, err := s.js.CreateOrUpdateStream(ctx, q.streamConfig())
+	st, err := s.js.CreateOrUpdateStream(ctx, q.streamConfig(cfg.retention))
 	if err != nil {
 		return nil, fail(CodeInternal, "creating the queue's stream: %v", err)
 	}
@@ -256,12 +256,12 @@ func (s *Service) open(ctx context.Context, m *meta, cfg *config) (*queue, error
 	return q, nil
 }
 
-func (q *queue) streamConfig() jetstream.StreamConfig {
+func (q *queue) streamConfig(retention int) jetstream.StreamConfig {
 	return jetstream.StreamConfig{
 		Name:     streamPrefix + q.id,
 		Subjects: []string{q.subject},
 		Storage:  jetstream.FileStorage,
-		MaxAge:   time.Duration(q.cfg.retention) * time.Second,
+		MaxAge:   time.Duration(retention) * time.Second,
 		// A record holds the body, its attributes and some bookkeeping.
 		MaxMsgSize: 2*MaxMessageSize + 64<<10,
 	}
@@ -275,6 +275,14 @@ func (s *Service) saveMeta(ctx context.Context, q *queue) error {
 	return nil
 }
 
+// allows says whether the queue, as a dead-letter queue, takes messages
+// from source.
+func (q *queue) allows(source string) bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.cfg.allow.allows(source)
+}
+
 // checkRedrive checks a redrive policy's dead-letter queue: it exists, is
 // of the same type and allows the source.
 func (s *Service) checkRedrive(name string, cfg *config) error {
@@ -286,10 +294,10 @@ func (s *Service) checkRedrive(name string, cfg *config) error {
 	if err != nil && dname != name {
 		return invalidValue(AttrRedrivePolicy, cfg.raw[AttrRedrivePolicy], "Dead letter target does not exist.")
 	}
-	if err == nil && dlq.cfg.fifo != cfg.fifo {
+	if err == nil && dlq.fifo != cfg.fifo {
 		return invalidValue(AttrRedrivePolicy, cfg.raw[AttrRedrivePolicy], "Dead-letter queue must be same type of queue as the source.")
 	}
-	if err == nil && !dlq.cfg.allow.allows(arn.Queue(name)) {
+	if err == nil && !dlq.allows(arn.Queue(name)) {
 		return invalidValue(AttrRedrivePolicy, cfg.raw[AttrRedrivePolicy], "Dead-letter target owner does not allow the source queue to redrive to it.")
 	}
 	return nil
@@ -390,7 +398,7 @@ func (s *Service) setConfig(ctx context.Context, q *queue, cfg *config) error {
 	q.meta.Modified = s.now().Unix()
 	q.mu.Unlock()
 	if retention {
-		if _, err := s.js.UpdateStream(ctx, q.streamConfig()); err != nil {
+		if _, err := s.js.UpdateStream(ctx, q.streamConfig(cfg.retention)); err != nil {
 			return fail(CodeInternal, "updating the queue's stream: %v", err)
 		}
 	}
@@ -522,11 +530,11 @@ func (s *Service) Apply(ctx context.Context, queues []QueueConfig) error {
 			}
 			continue
 		}
-		cfg, err := parseConfig(defaults(q.cfg.fifo), c.Attributes, true)
+		cfg, err := parseConfig(defaults(q.fifo), c.Attributes, true)
 		if err == nil {
 			err = s.checkRedrive(c.Name, cfg)
 		}
-		if err == nil && cfg.fifo != q.cfg.fifo {
+		if err == nil && cfg.fifo != q.fifo {
 			err = fail(CodeInvalidAttributeValue, "FifoQueue cannot change")
 		}
 		if err != nil {

@@ -100,21 +100,20 @@ func (s *Service) saveStates(ctx context.Context, q *queue, states map[uint64][]
 func (s *Service) hold(m *msg, r *record) {
 	if s.mem.Load()+int64(m.size) <= s.o.MemoryBudget {
 		s.mem.Add(int64(m.size))
-		m.rec = r
+		m.rec.Store(r)
 	}
 }
 
 // release forgets a message's in-memory record.
 func (s *Service) release(m *msg) {
-	if m.rec != nil {
+	if m.rec.Swap(nil) != nil {
 		s.mem.Add(-int64(m.size))
-		m.rec = nil
 	}
 }
 
 // recordOf is m's record, from memory or the stream.
 func (s *Service) recordOf(ctx context.Context, q *queue, m *msg) (*record, error) {
-	if r := m.rec; r != nil {
+	if r := m.rec.Load(); r != nil {
 		return r, nil
 	}
 	raw, err := q.stream.GetMsg(ctx, m.seq)
