@@ -30,6 +30,9 @@ const (
 	HeaderTarget = "X-Amz-Target"
 	// ParamAction names a query protocol's operation.
 	ParamAction = "Action"
+	// HeaderQueryError carries a query-compatible JSON service's error
+	// code and fault for the SDKs: "CODE;Sender".
+	HeaderQueryError = "X-Amzn-Query-Error"
 
 	contentJSON10 = "application/x-amz-json-1.0"
 	contentJSON11 = "application/x-amz-json-1.1"
@@ -186,4 +189,16 @@ const (
 	maxTestEvent = 64 << 10
 	// functionStatus is every cdn-function's: deployed with the plan.
 	functionStatus = "DEPLOYED"
+)
+
+// SQS's protocol values.
+const (
+	// sqsTarget is SQS's X-Amz-Target prefix (JSON 1.0).
+	sqsTarget = "AmazonSQS."
+	// sqsNamespace is the query protocol's XML namespace.
+	sqsNamespace = "http://queue.amazonaws.com/doc/2012-11-05/"
+	// sqsErrorNS prefixes the JSON protocol's __type, as SQS sends it.
+	sqsErrorNS = "com.amazonaws.sqs#"
+	// sqsListMax is ListQueues' and ListDeadLetterSourceQueues' page limit.
+	sqsListMax = 1000
 )

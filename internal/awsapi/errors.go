@@ -17,6 +17,12 @@ type Error struct {
 	Message string
 	// Reason is Lambda's TooManyRequestsException reason, "" for none.
 	Reason string
+	// QueryCode is the code in the query protocol when it differs (SQS:
+	// AWS.SimpleQueueService.NonExistentQueue); the JSON protocol sends it
+	// in X-Amzn-Query-Error for query-compatible SDKs.
+	QueryCode string
+	// Namespace prefixes the JSON protocol's __type ("com.amazonaws.sqs#").
+	Namespace string
 }
 
 func (e *Error) Error() string { return e.Code + ": " + e.Message }

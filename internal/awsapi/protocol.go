@@ -36,6 +36,9 @@ func writeError(w http.ResponseWriter, p Protocol, e *Error) {
 	if c, ok := renamed[p][code]; ok {
 		code = c
 	}
+	if p == Query && e.QueryCode != "" {
+		code = e.QueryCode
+	}
 	h := w.Header()
 	id := h.Get(HeaderRequestID)
 	switch p {
@@ -73,8 +76,15 @@ func writeJSONError(w http.ResponseWriter, p Protocol, e *Error, code string) {
 	h := w.Header()
 	h.Set("Content-Type", ct)
 	h.Set(HeaderErrorType, code)
+	if e.QueryCode != "" {
+		fault := e.Fault
+		if fault == "" {
+			fault = faultSender
+		}
+		h.Set(HeaderQueryError, e.QueryCode+";"+fault)
+	}
 	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(jsonError{Type: code, Message: e.Message})
+	json.NewEncoder(w).Encode(jsonError{Type: e.Namespace + code, Message: e.Message})
 }
 
 type jsonError struct {

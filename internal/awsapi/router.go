@@ -17,6 +17,9 @@ type Service struct {
 	// Name is the SigV4 signing name: "lambda", "events".
 	Name     string
 	Protocol Protocol
+	// AlsoQuery makes a JSON service answer the query protocol too, for
+	// requests in its shape (a form or an Action, no X-Amz-Target): SQS.
+	AlsoQuery bool
 	// Target is a JSON protocol's X-Amz-Target prefix, dot included
 	// ("AWSEvents.").
 	Target string
@@ -106,7 +109,7 @@ func (rt *Router) Register(s *Service) {
 		if op.Pattern == "" {
 			continue
 		}
-		h := func(w http.ResponseWriter, r *http.Request) { rt.run(w, r, s, op) }
+		h := func(w http.ResponseWriter, r *http.Request) { rt.run(w, r, s, s.Protocol, op) }
 		s.mux.HandleFunc(op.Pattern, h)
 		// The SDKs send a collection's path with or without its trailing
 		// slash; a redirect would break the signature.
@@ -159,28 +162,28 @@ func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case RESTJSON, RESTXML, S3:
 		svc.mux.ServeHTTP(w, r) // sets the path values, then run
 	default:
-		name := operationName(r, svc.Protocol)
-		if op := svc.byName[name]; op != nil && (svc.Protocol == Query || strings.HasPrefix(r.Header.Get(HeaderTarget), svc.Target)) {
-			rt.run(w, r, svc, op)
+		name := operationName(r, proto)
+		if op := svc.byName[name]; op != nil && (proto == Query || strings.HasPrefix(r.Header.Get(HeaderTarget), svc.Target)) {
+			rt.run(w, r, svc, proto, op)
 			return
 		}
-		writeError(w, svc.Protocol, unknownOperation(svc.Name, name))
+		writeError(w, proto, unknownOperation(svc.Name, name))
 	}
 }
 
 // run authorizes and serves one operation.
-func (rt *Router) run(w http.ResponseWriter, r *http.Request, s *Service, op *Operation) {
+func (rt *Router) run(w http.ResponseWriter, r *http.Request, s *Service, proto Protocol, op *Operation) {
 	id, _ := identity.FromContext(r.Context())
 	req := Request{Identity: id, Service: s.Name, Operation: op.Name, Action: op.Action}
 	if op.Resources != nil {
 		req.Resources = op.Resources(r)
 	}
 	if err := rt.opts.Authorizer.Authorize(r.Context(), req); err != nil {
-		writeError(w, s.Protocol, ErrAccessDenied.With(err.Error()))
+		writeError(w, proto, ErrAccessDenied.With(err.Error()))
 		return
 	}
 	if err := op.Handle(w, r); err != nil {
-		writeError(w, s.Protocol, asError(err))
+		writeError(w, proto, asError(err))
 	}
 }
 
@@ -191,7 +194,7 @@ func (rt *Router) run(w http.ResponseWriter, r *http.Request, s *Service, op *Op
 func (rt *Router) route(r *http.Request, sig *sigv4.Signature) (svc *Service, p Protocol, ok bool) {
 	if sig != nil {
 		if s := rt.services[sig.Service]; s != nil {
-			return s, s.Protocol, true
+			return s, s.protocolFor(r), true
 		}
 		if p, known := unserved[sig.Service]; known {
 			return nil, guessProtocol(r, p), true
@@ -217,6 +220,20 @@ func (rt *Router) route(r *http.Request, sig *sigv4.Signature) (svc *Service, p 
 		}
 	}
 	return nil, 0, false
+}
+
+// protocolFor is the protocol s answers r in.
+func (s *Service) protocolFor(r *http.Request) Protocol {
+	if s.AlsoQuery && isQueryRequest(r) {
+		return Query
+	}
+	return s.Protocol
+}
+
+// isQueryRequest says whether r is in the query protocol's shape: no
+// target, and a form body or an Action in the URL.
+func isQueryRequest(r *http.Request) bool {
+	return r.Header.Get(HeaderTarget) == "" && (strings.HasPrefix(r.Header.Get("Content-Type"), contentForm) || r.URL.Query().Has(ParamAction))
 }
 
 // looksAWS says whether an unsigned-for-us request is shaped like an AWS

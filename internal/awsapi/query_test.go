@@ -1,0 +1,76 @@
+package awsapi
+
+import (
+	"net/url"
+	"reflect"
+	"strconv"
+	"testing"
+)
+
+func TestQueryForm(t *testing.T) {
+	f, _ := url.ParseQuery("AttributeName.2=b&AttributeName.1=a&AttributeName.10=c&AttributeName.x=no&AttributeName.01=no" +
+		"&Attribute.1.Name=VisibilityTimeout&Attribute.1.Value=5&Attribute.2.Value=orphan" +
+		"&E.2.Id=two&E.1.Id=one&E.1.MessageAttribute.1.Name=k&E.1.MessageAttribute.1.Value.StringValue=v&E.1.MessageAttribute.1.Value.DataType=String")
+	for _, c := range []struct {
+		name      string
+		got, want any
+	}{
+		{"list", queryList(f, "AttributeName"), []string{"a", "b", "c"}},
+		{"map", queryMap(f, "Attribute", "Name", "Value"), map[string]string{"VisibilityTimeout": "5"}},
+		{"entries", len(queryEntries(f, "E")), 2},
+		{"entry order", queryEntries(f, "E")[1].Get("Id"), "two"},
+		{"nested", formAttrs(queryEntries(f, "E")[0], "MessageAttribute"), map[string]wireAttr{"k": {DataType: "String", StringValue: "v"}}},
+		{"none", queryList(f, "Nope"), []string(nil)},
+	} {
+		if !reflect.DeepEqual(c.got, c.want) {
+			t.Errorf("%s: %#v, want %#v", c.name, c.got, c.want)
+		}
+	}
+}
+
+// FuzzQueryForm: whatever the form, the readers do not panic and return
+// only what is in it, in index order.
+func FuzzQueryForm(f *testing.F) {
+	f.Add("AttributeName.1=a&AttributeName.2=b")
+	f.Add("Attribute.1.Name=x&Attribute.1.Value=y&Tag.3.Key=k")
+	f.Add("E.1.MessageAttribute.1.Name=n&E.1.MessageAttribute.1.Value.BinaryValue=AAE%3D&E.1.MessageAttribute.1.Value.DataType=Binary")
+	f.Add("E.9999999999999999999.Id=x&E.-1.Id=y&E..Id=z&E.1=")
+	f.Fuzz(func(t *testing.T, q string) {
+		form, err := url.ParseQuery(q)
+		if err != nil {
+			return
+		}
+		for _, prefix := range []string{"AttributeName", "Attribute", "E", "Tag"} {
+			idx := queryIndexes(form, prefix)
+			for i := 1; i < len(idx); i++ {
+				if idx[i] <= idx[i-1] {
+					t.Fatalf("indexes out of order: %v", idx)
+				}
+			}
+			for _, v := range queryList(form, prefix) {
+				found := false
+				for _, n := range idx {
+					if form.Get(prefix+"."+strconv.Itoa(n)) == v {
+						found = true
+					}
+				}
+				if !found {
+					t.Fatalf("list value %q not in the form", v)
+				}
+			}
+			entries := queryEntries(form, prefix)
+			if len(entries) > len(idx) {
+				t.Fatalf("%d entries for %d indexes", len(entries), len(idx))
+			}
+			for i, e := range entries {
+				for k, v := range e {
+					if !reflect.DeepEqual(form[prefix+"."+strconv.Itoa(idx[i])+"."+k], v) {
+						t.Fatalf("entry %d's %s is not the form's", i, k)
+					}
+				}
+				formAttrs(e, "MessageAttribute")
+			}
+			queryMap(form, prefix, "Key", "Value")
+		}
+	})
+}

@@ -1,0 +1,28 @@
+package awsapi
+
+import "net/http"
+
+type tagsOut struct {
+	Tags xmlTags `json:"Tags,omitempty" xml:"Tag"`
+}
+
+// listQueueTags serves ListQueueTags.
+func (a *sqsAPI) listQueueTags(w http.ResponseWriter, r *http.Request) error {
+	var in queueIn
+	if err := a.read(r, &in); err != nil {
+		return err
+	}
+	name, err := a.queue(in.QueueURL)
+	if err != nil {
+		return err
+	}
+	tags, err := a.q.Tags(name)
+	if err != nil {
+		return err
+	}
+	out := tagsOut{}
+	if len(tags) > 0 {
+		out.Tags = tags
+	}
+	return a.write(w, r, "ListQueueTags", out)
+}
