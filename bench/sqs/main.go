@@ -66,7 +66,7 @@ func run(conc int, dur time.Duration) error {
 	}
 	defer q.Close()
 	ids := identity.New([]byte("0123456789abcdef0123456789abcdef"), token)
-	base, stop, err := load.Serve(awsapi.New(awsapi.Options{Identities: ids}, awsapi.SQS(q)))
+	base, stop, err := load.Serve(awsapi.New(awsapi.Options{Identities: ids}, awsapi.SQS(awsapi.Fixed(q))))
 	if err != nil {
 		return err
 	}

@@ -49,6 +49,8 @@ var (
 	ErrValidation         = Error{Code: "ValidationException", Status: http.StatusBadRequest, Fault: faultSender}
 	ErrSerialization      = Error{Code: "SerializationException", Status: http.StatusBadRequest, Fault: faultSender}
 	ErrInternal           = Error{Code: "InternalFailure", Status: http.StatusInternalServerError, Fault: faultReceiver}
+	// ErrServiceUnavailable is a backend that could not start (the broker).
+	ErrServiceUnavailable = Error{Code: "ServiceUnavailable", Status: http.StatusServiceUnavailable, Fault: faultReceiver}
 
 	// Lambda (errNotFound: CloudWatch Logs too).
 	errNotFound       = Error{Code: "ResourceNotFoundException", Status: http.StatusNotFound, Fault: faultSender}

@@ -18,8 +18,8 @@ import (
 // SQS returns the queue service's API on q: AWS JSON 1.0 (X-Amz-Target
 // AmazonSQS.*, today's SDKs) and the query protocol (Action=…, the older
 // SDKs), both signed for "sqs".
-func SQS(q *sqs.Service) *Service {
-	a := &sqsAPI{q: q}
+func SQS(q Opener[*sqs.Service]) *Service {
+	a := &sqsAPI{svc: lazy[*sqs.Service]{open: q}}
 	byURL := sqsResource(func(in *sqsRef) string { return queueName(in.QueueURL) })
 	byName := sqsResource(func(in *sqsRef) string { return in.QueueName })
 	bySource := func(r *http.Request) []string {
@@ -58,13 +58,21 @@ func SQS(q *sqs.Service) *Service {
 	for i := range ops {
 		ops[i].Action = "sqs:" + ops[i].Name
 		h := ops[i].Handle
-		ops[i].Handle = func(w http.ResponseWriter, r *http.Request) error { return sqsError(h(w, r)) }
+		ops[i].Handle = func(w http.ResponseWriter, r *http.Request) error {
+			if _, err := a.svc.get(r.Context()); err != nil {
+				return err
+			}
+			return sqsError(h(w, r))
+		}
 	}
 	return &Service{Name: "sqs", Protocol: JSON10, AlsoQuery: true, Target: sqsTarget, Ops: ops}
 }
 
 // sqsAPI serves SQS's operations.
-type sqsAPI struct{ q *sqs.Service }
+type sqsAPI struct{ svc lazy[*sqs.Service] }
+
+// q is the queue service, open once a handler runs.
+func (a *sqsAPI) q() *sqs.Service { return a.svc.v }
 
 // sqsRef is what the resource functions read of a request.
 type sqsRef struct {
@@ -172,7 +180,7 @@ func (a *sqsAPI) queue(u string) (string, error) {
 		return "", &sqs.Error{Code: sqs.CodeMissingParameter, Message: "The request must contain the parameter QueueUrl."}
 	}
 	n := queueName(u)
-	if n == "" || !a.q.Exists(n) {
+	if n == "" || !a.q().Exists(n) {
 		return "", &sqs.Error{Code: sqs.CodeQueueDoesNotExist, Message: "The specified queue does not exist."}
 	}
 	return n, nil

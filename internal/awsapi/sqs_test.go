@@ -30,7 +30,7 @@ func newSQS(t testing.TB) (*httptest.Server, *sqs.Service) {
 		b.Close()
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(New(Options{Identities: testIdentities}, SQS(q)))
+	srv := httptest.NewServer(New(Options{Identities: testIdentities}, SQS(Fixed(q))))
 	t.Cleanup(func() {
 		srv.Close()
 		q.Close()

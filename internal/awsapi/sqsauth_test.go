@@ -37,7 +37,7 @@ func (a *sqsAuthRecorder) Authorize(_ context.Context, r Request) error {
 func TestSQSAuthorization(t *testing.T) {
 	_, q := newSQS(t)
 	auth := &sqsAuthRecorder{}
-	srv := httptest.NewServer(New(Options{Identities: testIdentities, Authorizer: auth}, SQS(q)))
+	srv := httptest.NewServer(New(Options{Identities: testIdentities, Authorizer: auth}, SQS(Fixed(q))))
 	defer srv.Close()
 	c := newSQSClient(srv)
 	ctx := context.Background()

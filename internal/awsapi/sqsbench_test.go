@@ -20,7 +20,7 @@ import (
 func BenchmarkSQSSend(b *testing.B) {
 	_, q := newSQS(b)
 	q.CreateQueue(context.Background(), "b", nil, nil)
-	rt := New(Options{Identities: testIdentities}, SQS(q))
+	rt := New(Options{Identities: testIdentities}, SQS(Fixed(q)))
 	body := []byte(`{"QueueUrl":"http://127.0.0.1/000000000000/b","MessageBody":"hello"}`)
 	r := httptest.NewRequest("POST", "http://127.0.0.1/", bytes.NewReader(body))
 	r.Header.Set("Content-Type", "application/x-amz-json-1.0")

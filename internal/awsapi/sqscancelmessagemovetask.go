@@ -24,7 +24,7 @@ func (a *sqsAPI) cancelMessageMoveTask(w http.ResponseWriter, r *http.Request) e
 	if in.TaskHandle == "" {
 		return missing("TaskHandle")
 	}
-	moved, err := a.q.CancelMoveTask(in.TaskHandle)
+	moved, err := a.q().CancelMoveTask(in.TaskHandle)
 	if err != nil {
 		return err
 	}

@@ -32,7 +32,7 @@ func (a *sqsAPI) changeMessageVisibility(w http.ResponseWriter, r *http.Request)
 	case in.VisibilityTimeout == nil:
 		return missing("VisibilityTimeout")
 	}
-	if err := a.q.ChangeVisibility(r.Context(), name, in.ReceiptHandle, *in.VisibilityTimeout); err != nil {
+	if err := a.q().ChangeVisibility(r.Context(), name, in.ReceiptHandle, *in.VisibilityTimeout); err != nil {
 		return err
 	}
 	return a.write(w, r, "ChangeMessageVisibility", nil)

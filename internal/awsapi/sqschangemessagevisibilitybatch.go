@@ -17,7 +17,7 @@ func (a *sqsAPI) changeMessageVisibilityBatch(w http.ResponseWriter, r *http.Req
 		case e.VisibilityTimeout == nil:
 			return missing("VisibilityTimeout")
 		}
-		return a.q.ChangeVisibility(r.Context(), name, e.ReceiptHandle, *e.VisibilityTimeout)
+		return a.q().ChangeVisibility(r.Context(), name, e.ReceiptHandle, *e.VisibilityTimeout)
 	})
 	if err != nil {
 		return err

@@ -26,7 +26,7 @@ func (a *sqsAPI) createQueue(w http.ResponseWriter, r *http.Request) error {
 	if in.QueueName == "" {
 		return missing("QueueName")
 	}
-	if err := a.q.CreateQueue(r.Context(), in.QueueName, in.Attributes, in.Tags); err != nil {
+	if err := a.q().CreateQueue(r.Context(), in.QueueName, in.Attributes, in.Tags); err != nil {
 		return err
 	}
 	return a.write(w, r, "CreateQueue", queueURLOut{queueURL(r, in.QueueName)})

@@ -28,7 +28,7 @@ func (a *sqsAPI) deleteMessage(w http.ResponseWriter, r *http.Request) error {
 	if in.ReceiptHandle == "" {
 		return missing("ReceiptHandle")
 	}
-	if err := a.q.Delete(r.Context(), name, in.ReceiptHandle); err != nil {
+	if err := a.q().Delete(r.Context(), name, in.ReceiptHandle); err != nil {
 		return err
 	}
 	return a.write(w, r, "DeleteMessage", nil)

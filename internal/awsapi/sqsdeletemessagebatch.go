@@ -44,7 +44,7 @@ func (a *sqsAPI) deleteMessageBatch(w http.ResponseWriter, r *http.Request) erro
 		if e.ReceiptHandle == "" {
 			return missing("ReceiptHandle")
 		}
-		return a.q.Delete(r.Context(), name, e.ReceiptHandle)
+		return a.q().Delete(r.Context(), name, e.ReceiptHandle)
 	})
 	if err != nil {
 		return err

@@ -23,7 +23,7 @@ func (a *sqsAPI) deleteQueue(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := a.q.DeleteQueue(r.Context(), name); err != nil {
+	if err := a.q().DeleteQueue(r.Context(), name); err != nil {
 		return err
 	}
 	return a.write(w, r, "DeleteQueue", nil)

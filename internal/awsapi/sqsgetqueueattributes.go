@@ -46,7 +46,7 @@ func (a *sqsAPI) getQueueAttributes(w http.ResponseWriter, r *http.Request) erro
 			return &sqs.Error{Code: sqs.CodeInvalidAttributeName, Message: "Unknown Attribute " + n + "."}
 		}
 	}
-	all, err := a.q.Attributes(r.Context(), name)
+	all, err := a.q().Attributes(r.Context(), name)
 	if err != nil {
 		return err
 	}

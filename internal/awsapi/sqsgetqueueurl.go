@@ -26,7 +26,7 @@ func (a *sqsAPI) getQueueURL(w http.ResponseWriter, r *http.Request) error {
 	if in.QueueName == "" {
 		return missing("QueueName")
 	}
-	if !a.q.Exists(in.QueueName) {
+	if !a.q().Exists(in.QueueName) {
 		return &sqs.Error{Code: sqs.CodeQueueDoesNotExist, Message: "The specified queue does not exist."}
 	}
 	return a.write(w, r, "GetQueueUrl", queueURLOut{queueURL(r, in.QueueName)})

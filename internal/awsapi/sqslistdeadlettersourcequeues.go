@@ -31,7 +31,7 @@ func (a *sqsAPI) listDeadLetterSourceQueues(w http.ResponseWriter, r *http.Reque
 	if err != nil {
 		return err
 	}
-	names, err := a.q.DeadLetterSources(name)
+	names, err := a.q().DeadLetterSources(name)
 	if err != nil {
 		return err
 	}

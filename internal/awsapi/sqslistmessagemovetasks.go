@@ -48,7 +48,7 @@ func (a *sqsAPI) listMessageMoveTasks(w http.ResponseWriter, r *http.Request) er
 			max = -1
 		}
 	}
-	tasks, err := a.q.ListMoveTasks(in.SourceArn, max)
+	tasks, err := a.q().ListMoveTasks(in.SourceArn, max)
 	if err != nil {
 		return err
 	}

@@ -30,7 +30,7 @@ func (a *sqsAPI) listQueues(w http.ResponseWriter, r *http.Request) error {
 	if err := a.read(r, &in); err != nil {
 		return err
 	}
-	out, err := page(r, a.q.ListQueues(in.QueueNamePrefix), in.MaxResults, in.NextToken)
+	out, err := page(r, a.q().ListQueues(in.QueueNamePrefix), in.MaxResults, in.NextToken)
 	if err != nil {
 		return err
 	}

@@ -16,7 +16,7 @@ func (a *sqsAPI) listQueueTags(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	tags, err := a.q.Tags(name)
+	tags, err := a.q().Tags(name)
 	if err != nil {
 		return err
 	}

@@ -12,7 +12,7 @@ func (a *sqsAPI) purgeQueue(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := a.q.Purge(r.Context(), name); err != nil {
+	if err := a.q().Purge(r.Context(), name); err != nil {
 		return err
 	}
 	return a.write(w, r, "PurgeQueue", nil)

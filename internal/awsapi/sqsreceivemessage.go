@@ -68,7 +68,7 @@ func (a *sqsAPI) receiveMessage(w http.ResponseWriter, r *http.Request) error {
 		d := time.Duration(*in.WaitTimeSeconds) * time.Second
 		ri.WaitTime = &d
 	}
-	msgs, err := a.q.Receive(r.Context(), name, ri)
+	msgs, err := a.q().Receive(r.Context(), name, ri)
 	if err != nil {
 		return err
 	}

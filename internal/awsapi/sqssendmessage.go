@@ -69,7 +69,7 @@ func (a *sqsAPI) sendMessage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	in.ID = ""
-	res, errs, err := a.q.Send(r.Context(), name, []sqs.SendInput{in.input()})
+	res, errs, err := a.q().Send(r.Context(), name, []sqs.SendInput{in.input()})
 	if err != nil {
 		return err
 	}

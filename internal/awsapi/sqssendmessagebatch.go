@@ -55,7 +55,7 @@ func (a *sqsAPI) sendMessageBatch(w http.ResponseWriter, r *http.Request) error 
 	if size > sqs.MaxMessageSize {
 		return &sqs.Error{Code: sqs.CodeBatchRequestTooLong, Message: "Batch requests cannot be longer than 262144 bytes. You have sent " + strconv.Itoa(size) + " bytes."}
 	}
-	res, errs, err := a.q.Send(r.Context(), name, inputs)
+	res, errs, err := a.q().Send(r.Context(), name, inputs)
 	if err != nil {
 		return err
 	}

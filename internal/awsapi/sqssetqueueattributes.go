@@ -28,7 +28,7 @@ func (a *sqsAPI) setQueueAttributes(w http.ResponseWriter, r *http.Request) erro
 	if len(in.Attributes) == 0 {
 		return missing("Attribute.1.Name")
 	}
-	if err := a.q.SetAttributes(r.Context(), name, in.Attributes); err != nil {
+	if err := a.q().SetAttributes(r.Context(), name, in.Attributes); err != nil {
 		return err
 	}
 	return a.write(w, r, "SetQueueAttributes", nil)

@@ -38,7 +38,7 @@ func (a *sqsAPI) startMessageMoveTask(w http.ResponseWriter, r *http.Request) er
 			return &sqs.Error{Code: sqs.CodeInvalidParameterValue, Message: "Value for parameter MaxNumberOfMessagesPerSecond is invalid. Reason: Must be between 1 and 500."}
 		}
 	}
-	h, err := a.q.StartMoveTask(r.Context(), in.SourceArn, in.DestinationArn, rate)
+	h, err := a.q().StartMoveTask(r.Context(), in.SourceArn, in.DestinationArn, rate)
 	if err != nil {
 		return err
 	}

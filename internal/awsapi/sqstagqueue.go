@@ -28,7 +28,7 @@ func (a *sqsAPI) tagQueue(w http.ResponseWriter, r *http.Request) error {
 	if len(in.Tags) == 0 {
 		return missing("Tags")
 	}
-	if err := a.q.Tag(r.Context(), name, in.Tags); err != nil {
+	if err := a.q().Tag(r.Context(), name, in.Tags); err != nil {
 		return err
 	}
 	return a.write(w, r, "TagQueue", nil)

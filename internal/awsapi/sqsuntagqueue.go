@@ -28,7 +28,7 @@ func (a *sqsAPI) untagQueue(w http.ResponseWriter, r *http.Request) error {
 	if len(in.TagKeys) == 0 {
 		return missing("TagKeys")
 	}
-	if err := a.q.Untag(r.Context(), name, in.TagKeys); err != nil {
+	if err := a.q().Untag(r.Context(), name, in.TagKeys); err != nil {
 		return err
 	}
 	return a.write(w, r, "UntagQueue", nil)
