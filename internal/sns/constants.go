@@ -82,3 +82,56 @@ const (
 	keySub        = "sub."
 	keySigner     = "signer"
 )
+
+// Topic attributes.
+const (
+	attrTopicArn            = "TopicArn"
+	attrOwner               = "Owner"
+	attrPolicy              = "Policy"
+	attrDisplayName         = "DisplayName"
+	attrDeliveryPolicy      = "DeliveryPolicy"
+	attrFifoTopic           = "FifoTopic"
+	attrContentBasedDedup   = "ContentBasedDeduplication"
+	attrSignatureVersion    = "SignatureVersion"
+	attrTracingConfig       = "TracingConfig"
+	attrKmsMasterKeyID      = "KmsMasterKeyId"
+	attrArchivePolicy       = "ArchivePolicy"
+	attrFifoThroughputScope = "FifoThroughputScope"
+	attrDataProtection      = "DataProtectionPolicy"
+)
+
+// Subscription attributes.
+const (
+	attrFilterPolicy          = "FilterPolicy"
+	attrFilterPolicyScope     = "FilterPolicyScope"
+	attrRawMessageDelivery    = "RawMessageDelivery"
+	attrRedrivePolicy         = "RedrivePolicy"
+	attrSubscriptionRoleArn   = "SubscriptionRoleArn"
+	attrReplayPolicy          = "ReplayPolicy"
+	attrPendingConfirmation   = "PendingConfirmation"
+	attrConfirmationAuth      = "ConfirmationWasAuthenticated"
+	attrSubscriptionArn       = "SubscriptionArn"
+	attrProtocol              = "Protocol"
+	attrEndpoint              = "Endpoint"
+	attrEffectiveDelivery     = "EffectiveDeliveryPolicy"
+	attrSubscriptionPrincipal = "SubscriptionPrincipal"
+)
+
+// PendingConfirmation is the SubscriptionArn of a subscription not yet
+// confirmed, as Subscribe and the lists show it.
+const PendingConfirmation = "PendingConfirmation"
+
+// linkPath serves SubscribeURL and UnsubscribeURL.
+const linkPath = "/sns/link"
+
+// Page sizes of the lists (SNS's: 100).
+const pageSize = 100
+
+// Tag limits.
+const (
+	maxTags        = 50
+	maxTagKey      = 128
+	maxTagValue    = 256
+	maxTopicName   = 256
+	defaultVersion = "1"
+)

@@ -16,6 +16,7 @@ const (
 	CodeBatchTooLong          = "BatchRequestTooLong"
 	CodeTagPolicy             = "TagPolicy"
 	CodeKMSDisabled           = "KMSDisabled"
+	CodeResourceNotFound      = "ResourceNotFound"
 )
 
 // An Error is an SNS API error: its code and message.
