@@ -154,4 +154,3 @@ func stackSub(ss StackSubscription) (*subscription, error) {
 	}
 	return sub, nil
 }
-

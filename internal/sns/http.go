@@ -92,8 +92,8 @@ func (s *Service) postOnce(endpoint string, h http.Header, body []byte) error {
 func (s *Service) confirmLater(sub *subscription, version string) {
 	topicArn := topicArnOf(sub)
 	m := &Message{Type: TypeSubscriptionConfirmation, MessageID: uuid.NewString(), TopicArn: topicArn, Token: sub.Token,
-		Timestamp: s.o.Now().UTC().Format(timeLayout),
-		Message:   "You have chosen to subscribe to the topic " + topicArn + ".\nTo confirm the subscription, visit the SubscribeURL included in this message.",
+		Timestamp:    s.o.Now().UTC().Format(timeLayout),
+		Message:      "You have chosen to subscribe to the topic " + topicArn + ".\nTo confirm the subscription, visit the SubscribeURL included in this message.",
 		SubscribeURL: s.o.Endpoint + linkPath + "?Action=ConfirmSubscription&TopicArn=" + url.QueryEscape(topicArn) + "&Token=" + sub.Token}
 	s.confirmation(sub, version, m)
 }
@@ -102,8 +102,8 @@ func (s *Service) confirmLater(sub *subscription, version string) {
 func (s *Service) unsubscribedLater(sub *subscription, version string) {
 	topicArn := topicArnOf(sub)
 	m := &Message{Type: TypeUnsubscribeConfirmation, MessageID: uuid.NewString(), TopicArn: topicArn, Token: sub.Token,
-		Timestamp: s.o.Now().UTC().Format(timeLayout),
-		Message:   "You have chosen to deactivate subscription " + sub.arn() + ".\nTo cancel this operation and restore the subscription, visit the SubscribeURL included in this message.",
+		Timestamp:    s.o.Now().UTC().Format(timeLayout),
+		Message:      "You have chosen to deactivate subscription " + sub.arn() + ".\nTo cancel this operation and restore the subscription, visit the SubscribeURL included in this message.",
 		SubscribeURL: s.o.Endpoint + linkPath + "?Action=ConfirmSubscription&TopicArn=" + url.QueryEscape(topicArn) + "&Token=" + sub.Token}
 	s.confirmation(sub, version, m)
 }
@@ -187,7 +187,6 @@ func (s *Service) serveLink(w http.ResponseWriter, r *http.Request) {
 	xml.NewEncoder(w).Encode(result)
 }
 
-
 type linkArn struct {
 	Arn string `xml:"SubscriptionArn"`
 }
@@ -214,4 +213,3 @@ type linkError struct {
 	Error     linkErrorBody `xml:"Error"`
 	RequestID string        `xml:"RequestId"`
 }
-

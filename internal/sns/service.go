@@ -137,8 +137,8 @@ func (s *subscription) compile() error {
 }
 
 type dedupEntry struct {
-	at       time.Time
-	id, seq  string
+	at      time.Time
+	id, seq string
 }
 
 // Open loads the topics and subscriptions kept in the bucket.
