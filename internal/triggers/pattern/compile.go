@@ -13,8 +13,29 @@ import (
 // *Error values naming the JSON path and the rule broken, e.g.
 // `detail.total: numeric: expected [op, number] pairs`.
 func Compile(pattern []byte) (*Pattern, error) {
-	if len(pattern) > MaxPatternSize {
-		return nil, errorAt("", fmt.Sprintf("pattern is %d bytes, the limit is %d", len(pattern), MaxPatternSize))
+	return CompileOptions(pattern, Options{})
+}
+
+// Options adapt Compile to another service's dialect of patterns (SNS
+// filter policies); the zero value is EventBridge's.
+type Options struct {
+	// MaxSize is the largest pattern accepted, in bytes; 0 means
+	// MaxPatternSize.
+	MaxSize int
+	// AnythingButEvery makes anything-but hold only when every leaf of
+	// the field passes it (SNS on String.Array attributes: none of the
+	// elements may be listed); EventBridge's rule is any leaf.
+	AnythingButEvery bool
+}
+
+// CompileOptions is Compile with o's limits and semantics.
+func CompileOptions(pattern []byte, o Options) (*Pattern, error) {
+	max := o.MaxSize
+	if max <= 0 {
+		max = MaxPatternSize
+	}
+	if len(pattern) > max {
+		return nil, errorAt("", fmt.Sprintf("pattern is %d bytes, the limit is %d", len(pattern), max))
 	}
 	root, err := parseJSON(pattern, MaxPatternDepth)
 	if err != nil {
@@ -27,7 +48,28 @@ func Compile(pattern []byte) (*Pattern, error) {
 	if err := compileObject(root, "", "", &p.root); err != nil {
 		return nil, err
 	}
+	if o.AnythingButEvery {
+		p.root.setEvery()
+	}
 	return p, nil
+}
+
+// setEvery marks g's anything-but conditions as every-leaf ones.
+func (g *group) setEvery() {
+	for i := range g.fields {
+		for j := range g.fields[i].conds {
+			c := &g.fields[i].conds[j]
+			switch c.kind {
+			case condButValues, condButPrefix, condButSuffix, condButFold, condButWildcard:
+				c.every = true
+			}
+		}
+	}
+	for _, alts := range g.ors {
+		for i := range alts {
+			alts[i].setEvery()
+		}
+	}
 }
 
 // compileObject adds the members of obj to g. path is the event field path

@@ -129,3 +129,33 @@ func join(path, key string) string {
 	}
 	return path + pathSep + key
 }
+
+// NewEvent returns an empty event for callers that hold values rather than
+// JSON (SNS message attributes); fill it with the Add methods before
+// matching.
+func NewEvent() *Event { return &Event{fields: make(map[string][]leaf, 8)} }
+
+// AddString adds a string leaf at path.
+func (e *Event) AddString(path, s string) {
+	e.fields[path] = append(e.fields[path], leaf{kind: kindString, str: s})
+}
+
+// AddNumber adds a number leaf at path: literal is its text (which exact
+// number conditions compare) and v its value.
+func (e *Event) AddNumber(path, literal string, v float64) {
+	e.fields[path] = append(e.fields[path], leaf{kind: kindNumber, str: literal, num: v})
+}
+
+// AddJSON adds the leaves of the JSON value at path, as Flatten would
+// had the value been found there.
+func (e *Event) AddJSON(path string, value []byte) error {
+	p := parser{data: value, maxDepth: MaxEventDepth}
+	if err := p.flatten(path, e); err != nil {
+		return err
+	}
+	p.skipSpace()
+	if p.pos != len(p.data) {
+		return p.errorf("unexpected data after the value")
+	}
+	return nil
+}

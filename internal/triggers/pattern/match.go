@@ -62,6 +62,9 @@ type cond struct {
 	loIncl bool
 	hiIncl bool
 	exists bool
+	// every: the condition must hold for every leaf (and there must be
+	// one), not for any (Options.AnythingButEvery).
+	every  bool
 	prefix netip.Prefix
 }
 
@@ -114,6 +117,12 @@ func (f *field) match(leaves []leaf) bool {
 			}
 			continue
 		}
+		if c.every {
+			if len(leaves) > 0 && c.matchAll(leaves) {
+				return true
+			}
+			continue
+		}
 		for j := range leaves {
 			if c.match(&leaves[j]) {
 				return true
@@ -121,6 +130,15 @@ func (f *field) match(leaves []leaf) bool {
 		}
 	}
 	return false
+}
+
+func (c *cond) matchAll(leaves []leaf) bool {
+	for j := range leaves {
+		if !c.match(&leaves[j]) {
+			return false
+		}
+	}
+	return true
 }
 
 // match tests one leaf. Conditions on strings never match other kinds,
