@@ -162,7 +162,7 @@ func (c *runConfig) run(ctx context.Context, env *Env) int {
 		defer c.con.Close() // after the engine's, deferred below: its last lines
 		logger = slog.New(c.con.Handler(slog.LevelInfo))
 	}
-	plan, err := stack.Load(c.path)
+	plan, err := stack.LoadWith(c.path, stack.Options{Endpoint: engine.EndpointURL(c.admin)})
 	if err != nil {
 		return reportStackError(env, err)
 	}

@@ -176,7 +176,8 @@ func (w *watcher) apply() {
 // reload reads the stack file again and applies it.
 func (w *watcher) reload(file string) {
 	start := time.Now()
-	plan, err := stack.Load(file)
+	_, admin := w.eng.Addrs()
+	plan, err := stack.LoadWith(file, stack.Options{Endpoint: engine.EndpointURL(admin)})
 	if err != nil {
 		w.log.Error("stack file has problems; still running the previous version", "file", file, "problems", err.Error())
 		return

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -14,8 +15,12 @@ import (
 	"github.com/verge-edge/verge/internal/errs"
 	"github.com/verge-edge/verge/internal/functions"
 	"github.com/verge-edge/verge/internal/functions/async"
+	"github.com/verge-edge/verge/internal/identity"
+	"github.com/verge-edge/verge/internal/sns"
+	"github.com/verge-edge/verge/internal/sqs"
 	"github.com/verge-edge/verge/internal/stack"
 	"github.com/verge-edge/verge/internal/triggers/eventbus"
+	sqstrigger "github.com/verge-edge/verge/internal/triggers/sqs"
 )
 
 // eventSide is the event-driven half of a running Verge: the broker, the
@@ -32,31 +37,58 @@ type eventSide struct {
 	// accountConc is the account's concurrency (--function-concurrency).
 	accountConc int
 
+	ids *identity.Store // the AWS endpoint's URL, for SNS's links
+
 	mu     sync.Mutex
 	broker *broker.Broker
 	queue  *async.Queue
 	disp   *dispatch.Dispatcher
+	queues *sqs.Service
+	topics *sns.Service
+	esm    *sqstrigger.Manager
+	closed bool // Close ran: the APIs may not start the event side again
+	// plan is the plan committed last, for the queue triggers' concurrency.
+	plan atomic.Pointer[stack.Plan]
 }
 
-// Prepare compiles the plan's buses, rules and schedules. The first plan
-// with functions opens the broker (embedded under DATA/nats, or --nats)
-// and the queue, which serve nothing until a commit routes events to them.
+// Prepare compiles the plan's buses, rules, schedules and queue triggers.
+// The first plan with functions, queues or topics (or the first call to
+// the SQS or SNS API) opens the broker (embedded under DATA/nats, or
+// --nats) and the services on it, which serve nothing of the stack until a
+// commit routes events to them.
 func (ev *eventSide) Prepare(ctx context.Context, plan *stack.Plan) (Change, error) {
 	ev.mu.Lock()
 	defer ev.mu.Unlock()
 	if ev.disp == nil {
-		if len(plan.Functions) == 0 {
+		if len(plan.Functions) == 0 && len(plan.Queues) == 0 && len(plan.Topics) == 0 {
 			return change{}, nil
 		}
 		if err := ev.start(ctx); err != nil {
 			return nil, err
 		}
 	}
+	ms := mappings(plan)
+	if err := checkMappings(ms); err != nil {
+		return nil, err
+	}
 	st, err := ev.disp.Prepare(plan)
 	if err != nil {
 		return nil, err
 	}
-	return st, nil
+	return change{commit: func() { st.Commit(); ev.applyMessaging(plan, ms) }, discard: st.Discard}, nil
+}
+
+// ensure starts the event side if no plan has.
+func (ev *eventSide) ensure(ctx context.Context) error {
+	ev.mu.Lock()
+	defer ev.mu.Unlock()
+	if ev.disp != nil {
+		return nil
+	}
+	if ev.closed {
+		return errs.E(errs.Unavailable, "Verge is stopping")
+	}
+	return ev.start(ctx)
 }
 
 func (ev *eventSide) start(ctx context.Context) error {
@@ -67,14 +99,36 @@ func (ev *eventSide) start(ctx context.Context) error {
 	// A function without reserved concurrency runs no more events at once
 	// than the account (--function-concurrency) allows.
 	q, err := async.New(ctx, async.Options{JetStream: b.JetStream(), Invoker: dispatch.Invoker(ev.lambdas), Retry: ev.retry,
-		Publish: ev.Publish, Logger: ev.logger, Registry: ev.reg, Concurrency: min(async.DefaultConcurrency, ev.accountConc)})
+		Publish: ev.Publish, Send: ev.send, Logger: ev.logger, Registry: ev.reg, Concurrency: min(async.DefaultConcurrency, ev.accountConc)})
 	if err != nil {
 		b.Close()
 		return fmt.Errorf("the asynchronous queue: %w", err)
 	}
-	ev.broker, ev.queue = b, q
+	qs, err := sqs.New(ctx, sqs.Options{JetStream: b.JetStream(), Logger: ev.logger})
+	if err != nil {
+		q.Close()
+		b.Close()
+		return fmt.Errorf("the queue service: %w", err)
+	}
+	topics, err := sns.Open(ctx, sns.Options{JetStream: b.JetStream(), Queues: qs, Lambda: q, Endpoint: ev.ids.Endpoint(), Logger: ev.logger})
+	if err != nil {
+		qs.Close()
+		q.Close()
+		b.Close()
+		return fmt.Errorf("the topic service: %w", err)
+	}
+	ev.broker, ev.queue, ev.queues, ev.topics = b, q, qs, topics
+	ev.esm = sqstrigger.New(sqstrigger.Options{Queues: qs, Invoke: ev.invoke, Logger: ev.logger, Concurrency: ev.concurrency})
 	ev.disp = dispatch.New(dispatch.Options{Queue: q, Logger: ev.logger})
 	return nil
+}
+
+// messaging returns the queue and topic services and the queue triggers'
+// manager, nil before the event side starts.
+func (ev *eventSide) messaging() (*sqs.Service, *sns.Service, *sqstrigger.Manager) {
+	ev.mu.Lock()
+	defer ev.mu.Unlock()
+	return ev.queues, ev.topics, ev.esm
 }
 
 // parts returns the queue and dispatcher, nil before the first plan with
@@ -134,17 +188,27 @@ func (ev *eventSide) Trigger(fn string) int {
 	return 0
 }
 
-// Close stops the schedules, then the queue (running invocations go back
-// to the queue), then the broker.
-func (ev *eventSide) Close(context.Context) error {
+// Close stops the queue triggers (their batches in flight finish), the
+// schedules, the topics, then the asynchronous queue (running invocations
+// go back to it), the queues and the broker.
+func (ev *eventSide) Close(ctx context.Context) error {
+	// Not under mu: the queue's workers deliver records to queues and
+	// topics (send) until it has closed.
 	ev.mu.Lock()
-	defer ev.mu.Unlock()
-	if ev.disp == nil {
+	ev.closed = true
+	b, q, disp, qs, topics, esm := ev.broker, ev.queue, ev.disp, ev.queues, ev.topics, ev.esm
+	ev.mu.Unlock()
+	if disp == nil {
 		return nil
 	}
-	ev.disp.Close()
-	ev.queue.Close()
-	ev.broker.Close()
-	ev.disp = nil
-	return nil
+	err := esm.Close(ctx)
+	disp.Close()
+	q.Close()
+	topics.Close()
+	qs.Close()
+	b.Close()
+	ev.mu.Lock()
+	ev.disp, ev.queues, ev.topics, ev.esm = nil, nil, nil, nil
+	ev.mu.Unlock()
+	return err
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/verge-edge/verge/internal/admin"
+	"github.com/verge-edge/verge/internal/arn"
 	"github.com/verge-edge/verge/internal/awsapi"
 	"github.com/verge-edge/verge/internal/cff"
 	"github.com/verge-edge/verge/internal/cfheader"
@@ -143,7 +144,7 @@ func Open(o Options) (e *Engine, err error) {
 		Metrics: e.metrics, Country: o.Country, Gateway: gw.Handler, Requests: o.Requests})
 	e.gateway = &gatewayPart{gw: gw, log: o.Logger, errLog: e.errLog, metrics: e.metrics, logged: logged}
 	e.events = &eventSide{dir: filepath.Join(o.Data, "nats"), natsURL: o.NATSURL, lambdas: lambdas, logger: o.Logger,
-		reg: e.reg, retry: o.Retry, accountConc: cmp.Or(o.Concurrency, functions.DefaultAccountConcurrency)}
+		reg: e.reg, retry: o.Retry, ids: e.ids, accountConc: cmp.Or(o.Concurrency, functions.DefaultAccountConcurrency)}
 	fnOpts := edgeFuncsOptions{
 		cdn:    cff.RunnerOptions{Logger: o.Logger, Metrics: cff.NewMetrics(e.reg), Limits: o.FunctionLimits},
 		lambda: lambdaedge.RunnerOptions{Functions: lambdas, Logger: o.Logger, Country: o.Country},
@@ -168,7 +169,8 @@ func Open(o Options) (e *Engine, err error) {
 		awsapi.Lambda(lambdas, e.events, e.triggers),
 		awsapi.Events(e.events, e.events.hasBus, e.eventPlan),
 		awsapi.CloudFront(cdnSide{e}),
-		awsapi.Logs(e.logs, awsapi.LogsOptions{}))
+		awsapi.Logs(e.logs, awsapi.LogsOptions{}),
+		awsapi.SQS(e.events.openQueues))
 	e.listeners.viewerHandler = gw.Front(e.edge)
 	return e, nil
 }
@@ -197,6 +199,9 @@ func (e *Engine) triggers() []awsapi.Trigger {
 	for _, b := range plan.BusRules {
 		r := eventbus.Rule{Name: dispatch.RuleName(b.Function, "event-bus", b.Index), Bus: b.Bus}
 		out = append(out, awsapi.Trigger{Function: b.Function, Source: r.ARN()})
+	}
+	for _, q := range plan.QueueTriggers {
+		out = append(out, awsapi.Trigger{Function: q.Function, Source: arn.Queue(q.Queue)})
 	}
 	return out
 }
@@ -368,9 +373,20 @@ func (l *listeners) shutdown(ctx context.Context) error {
 // then name the AWS endpoint too. An address without a fixed port (":0")
 // is left to Listen.
 func (e *Engine) ExpectAdmin(addr string) {
-	if a, err := net.ResolveTCPAddr("tcp", addr); err == nil && a.Port != 0 {
-		e.ids.SetEndpoint(endpointURL(a))
+	if u := EndpointURL(addr); u != "" {
+		e.ids.SetEndpoint(u)
 	}
+}
+
+// EndpointURL is the URL of the AWS endpoint on the admin address addr
+// ("127.0.0.1:8081", ":8081"), as functions and queue URLs name it; "" when
+// addr has no fixed port.
+func EndpointURL(addr string) string {
+	a, err := net.ResolveTCPAddr("tcp", addr)
+	if err != nil || a.Port == 0 {
+		return ""
+	}
+	return endpointURL(a)
 }
 
 // endpointURL is the URL functions reach the admin listener at: an
