@@ -287,7 +287,7 @@ func (s *Service) SetTopicAttribute(ctx context.Context, topicArn, name, value s
 
 func checkTags(tags map[string]string) error {
 	if len(tags) > maxTags {
-		return errorf(CodeTagPolicy, "Could not complete request: tag quota of per resource exceeded")
+		return errorf(CodeTagLimit, "Could not complete request: tag quota of per resource exceeded")
 	}
 	for k, v := range tags {
 		if k == "" || len(k) > maxTagKey || len(v) > maxTagValue || strings.HasPrefix(k, "aws:") {
