@@ -72,8 +72,10 @@ type Service struct {
 	// or read them: the watcher skips what it already has.
 	revs map[string]uint64
 
-	dedupMu sync.Mutex
-	dedup   map[string]dedupEntry // FIFO: topic name + "\n" + deduplication id
+	// dedup holds FIFO deduplication ids for five minutes (the bucket's
+	// TTL), shared by the nodes and kept across restarts.
+	dedup jetstream.KeyValue
+	seqMu sync.Mutex // guards the topics' seq
 
 	ctx    context.Context // ends at Close: background deliveries stop
 	cancel context.CancelFunc
@@ -170,7 +172,12 @@ func Open(ctx context.Context, o Options) (*Service, error) {
 	if err != nil {
 		return nil, errs.E(op, errs.Unavailable, err)
 	}
-	s := &Service{o: o, kv: kv, signer: o.Signer, topics: map[string]*topic{}, subs: map[string]*subscription{}, revs: map[string]uint64{}, dedup: map[string]dedupEntry{}}
+	dedup, err := o.JetStream.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{Bucket: o.Bucket + dedupSuffix, History: 1, TTL: dedupWindow,
+		Description: "Verge SNS FIFO deduplication ids"})
+	if err != nil {
+		return nil, errs.E(op, errs.Unavailable, err)
+	}
+	s := &Service{o: o, dedup: dedup, kv: kv, signer: o.Signer, topics: map[string]*topic{}, subs: map[string]*subscription{}, revs: map[string]uint64{}}
 	if s.signer == nil {
 		if s.signer, err = loadSigner(ctx, kv); err != nil {
 			return nil, errs.E(op, err)
