@@ -321,6 +321,9 @@ func (p *publication) signature(sg *Signer, m *Message) (string, error) {
 // it: sqs and lambda concurrently, returning once they are done; http(s)
 // in the background.
 func (s *Service) fanout(ctx context.Context, subs []*subscription, p *publication) {
+	// A caller that goes away mid-way must not leave some subscribers
+	// without the message: the deliveries finish regardless.
+	ctx = context.WithoutCancel(ctx)
 	subj := &subject{attrs: p.msg.Attributes, body: p.msg.Message}
 	var wg sync.WaitGroup
 	for _, sub := range subs {
