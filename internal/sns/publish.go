@@ -278,9 +278,10 @@ type publication struct {
 	groupID   string
 	dedupID   string
 
-	mu   sync.Mutex
-	sigs map[string]string // by message text
-	msgs map[string]string // MessageStructure json: by protocol
+	mu        sync.Mutex
+	sigs      map[string]string    // by message text
+	envelopes map[string][2][]byte // by message text: see envelope
+	msgs      map[string]string    // MessageStructure json: by protocol
 }
 
 // text is the message a protocol gets.
