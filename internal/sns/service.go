@@ -141,11 +141,6 @@ func (s *subscription) compile() error {
 	return nil
 }
 
-type dedupEntry struct {
-	at      time.Time
-	id, seq string
-}
-
 // Open loads the topics and subscriptions kept in the bucket.
 func Open(ctx context.Context, o Options) (*Service, error) {
 	const op errs.Op = "sns.Open"
