@@ -3,6 +3,8 @@ package sns
 import (
 	"context"
 	"fmt"
+	"io"
+	"net/http"
 	"sort"
 	"strings"
 	"testing"
@@ -236,4 +238,43 @@ func TestTwoNodes(t *testing.T) {
 		_, err2 := b.SubscriptionAttributes(sub)
 		return code(err1) == CodeNotFound && code(err2) == CodeNotFound
 	})
+}
+
+// TestUnsubscribeURL follows an envelope's UnsubscribeURL: the
+// subscription goes; a stack subscription's link is refused.
+func TestUnsubscribeURL(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	if err := e.svc.Apply(ctx, []TopicConfig{{Name: "s"}}, []StackSubscription{{Topic: "s", Protocol: "sqs", Endpoint: "stackq"}}); err != nil {
+		t.Fatal(err)
+	}
+	topic := "arn:aws:sns:us-east-1:000000000000:s"
+	sub := mustSub(t, e.svc, topic, "sqs", queueArn+"apiq", nil)
+	if _, err := e.svc.Publish(ctx, topic, PublishInput{Message: "m"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		queue  string
+		status int
+	}{{"stackq", 403}, {"apiq", 200}} {
+		got := e.q.get(c.queue)
+		if len(got) != 1 {
+			t.Fatalf("%s got %d messages", c.queue, len(got))
+		}
+		resp, err := http.Get(stringFields(t, []byte(got[0].Body))["UnsubscribeURL"])
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != c.status || !strings.Contains(string(body), "<RequestId>") {
+			t.Errorf("%s: UnsubscribeURL answered %s %s", c.queue, resp.Status, body)
+		}
+	}
+	if _, err := e.svc.SubscriptionAttributes(sub); code(err) != CodeNotFound {
+		t.Errorf("after its UnsubscribeURL, the subscription: %v", err)
+	}
+	if subs, _, _ := e.svc.ListSubscriptionsByTopic(topic, ""); len(subs) != 1 {
+		t.Errorf("subscriptions left: %+v", subs)
+	}
 }
