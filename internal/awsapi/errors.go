@@ -82,6 +82,34 @@ var (
 	errSessionStreaming = Error{Code: "SessionStreamingException", Status: http.StatusBadRequest, Fault: faultSender}
 )
 
+// SNS (query protocol); snsErrors finds them by code (sns.Error's are
+// the wire's).
+var (
+	errSNSInvalidParameter      = Error{Code: "InvalidParameter", Status: http.StatusBadRequest, Fault: faultSender}
+	errSNSInvalidParameterValue = Error{Code: "ParameterValueInvalid", Status: http.StatusBadRequest, Fault: faultSender}
+	errSNSNotFound              = Error{Code: "NotFound", Status: http.StatusNotFound, Fault: faultSender}
+	errSNSResourceNotFound      = Error{Code: "ResourceNotFound", Status: http.StatusNotFound, Fault: faultSender}
+	errSNSAuthorization         = Error{Code: "AuthorizationError", Status: http.StatusForbidden, Fault: faultSender}
+	errSNSInternal              = Error{Code: "InternalError", Status: http.StatusInternalServerError, Fault: faultReceiver}
+	errSNSBatchEmpty            = Error{Code: "EmptyBatchRequest", Status: http.StatusBadRequest, Fault: faultSender}
+	errSNSBatchTooMany          = Error{Code: "TooManyEntriesInBatchRequest", Status: http.StatusBadRequest, Fault: faultSender}
+	errSNSBatchDistinct         = Error{Code: "BatchEntryIdsNotDistinct", Status: http.StatusBadRequest, Fault: faultSender}
+	errSNSBatchInvalidID        = Error{Code: "InvalidBatchEntryId", Status: http.StatusBadRequest, Fault: faultSender}
+	errSNSBatchTooLong          = Error{Code: "BatchRequestTooLong", Status: http.StatusBadRequest, Fault: faultSender}
+	errSNSTagPolicy             = Error{Code: "TagPolicy", Status: http.StatusBadRequest, Fault: faultSender}
+	errSNSTagLimit              = Error{Code: "TagLimitExceeded", Status: http.StatusBadRequest, Fault: faultSender}
+
+	snsErrors = map[string]Error{}
+)
+
+func init() {
+	for _, e := range []Error{errSNSInvalidParameter, errSNSInvalidParameterValue, errSNSNotFound, errSNSResourceNotFound,
+		errSNSAuthorization, errSNSInternal, errSNSBatchEmpty, errSNSBatchTooMany, errSNSBatchDistinct, errSNSBatchInvalidID,
+		errSNSBatchTooLong, errSNSTagPolicy, errSNSTagLimit} {
+		snsErrors[e.Code] = e
+	}
+}
+
 // asError is err as a wire error: an *Error as it is, anything else an
 // internal failure carrying its text.
 func asError(err error) *Error {

@@ -3,6 +3,8 @@ package sns
 import (
 	"context"
 	"fmt"
+	"io"
+	"net/http"
 	"sort"
 	"strings"
 	"testing"
@@ -191,4 +193,88 @@ func BenchmarkPublish100(b *testing.B) {
 	e.q.mu.Lock()
 	e.q.sent = nil // the queues' memory, not the benchmark's
 	e.q.mu.Unlock()
+}
+
+// TestTwoNodes runs two services on one bucket, as two nodes would: what
+// one creates, changes or deletes, the other sees.
+func TestTwoNodes(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	a, b := e.svc, e.open(t)
+	eventually := func(what string, cond func() bool) {
+		t.Helper()
+		for deadline := time.Now().Add(10 * time.Second); !cond(); time.Sleep(5 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("node b never saw %s", what)
+			}
+		}
+	}
+	topic := mustTopic(t, a, "shared", nil)
+	eventually("the topic", func() bool { _, err := b.TopicAttributes(topic); return err == nil })
+	sub := mustSub(t, b, topic, "lambda", lambdaArn+"fn", map[string]string{"FilterPolicy": `{"k":["v"]}`})
+	for _, n := range []*Service{a, b} {
+		eventually("the subscription", func() bool { _, err := n.SubscriptionAttributes(sub); return err == nil })
+	}
+	msg := PublishInput{Message: "m", Attributes: map[string]MessageAttribute{"k": {DataType: "String", StringValue: "v"}}}
+	if _, err := a.Publish(ctx, topic, msg); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(e.l.get("fn")); n != 1 {
+		t.Fatalf("published on a, the function got %d messages", n)
+	}
+	if err := a.SetSubscriptionAttribute(ctx, sub, "FilterPolicy", `{"k":["w"]}`); err != nil {
+		t.Fatal(err)
+	}
+	eventually("the new filter", func() bool { at, _ := b.SubscriptionAttributes(sub); return at["FilterPolicy"] == `{"k":["w"]}` })
+	b.Publish(ctx, topic, msg) // filtered out now
+	if n := len(e.l.get("fn")); n != 1 {
+		t.Errorf("after the filter change on a, b delivered: %d messages", n)
+	}
+	if err := a.DeleteTopic(ctx, topic); err != nil {
+		t.Fatal(err)
+	}
+	eventually("the deletion", func() bool {
+		_, err1 := b.TopicAttributes(topic)
+		_, err2 := b.SubscriptionAttributes(sub)
+		return code(err1) == CodeNotFound && code(err2) == CodeNotFound
+	})
+}
+
+// TestUnsubscribeURL follows an envelope's UnsubscribeURL: the
+// subscription goes; a stack subscription's link is refused.
+func TestUnsubscribeURL(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	if err := e.svc.Apply(ctx, []TopicConfig{{Name: "s"}}, []StackSubscription{{Topic: "s", Protocol: "sqs", Endpoint: "stackq"}}); err != nil {
+		t.Fatal(err)
+	}
+	topic := "arn:aws:sns:us-east-1:000000000000:s"
+	sub := mustSub(t, e.svc, topic, "sqs", queueArn+"apiq", nil)
+	if _, err := e.svc.Publish(ctx, topic, PublishInput{Message: "m"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		queue  string
+		status int
+	}{{"stackq", 403}, {"apiq", 200}} {
+		got := e.q.get(c.queue)
+		if len(got) != 1 {
+			t.Fatalf("%s got %d messages", c.queue, len(got))
+		}
+		resp, err := http.Get(stringFields(t, []byte(got[0].Body))["UnsubscribeURL"])
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != c.status || !strings.Contains(string(body), "<RequestId>") {
+			t.Errorf("%s: UnsubscribeURL answered %s %s", c.queue, resp.Status, body)
+		}
+	}
+	if _, err := e.svc.SubscriptionAttributes(sub); code(err) != CodeNotFound {
+		t.Errorf("after its UnsubscribeURL, the subscription: %v", err)
+	}
+	if subs, _, _ := e.svc.ListSubscriptionsByTopic(topic, ""); len(subs) != 1 {
+		t.Errorf("subscriptions left: %+v", subs)
+	}
 }

@@ -81,6 +81,8 @@ const (
 	keyTopic      = "topic."
 	keySub        = "sub."
 	keySigner     = "signer"
+	// dedupSuffix names the FIFO deduplication bucket after the state's.
+	dedupSuffix = "-dedup"
 )
 
 // Topic attributes.

@@ -129,12 +129,38 @@ func (s *Service) unsubscribeURL(sub *subscription) string {
 
 // envelope is the JSON document SNS delivers to SQS and HTTP(S)
 // subscriptions (and lets fall in dead-letter queues), fields in AWS's
-// order.
+// order. Only UnsubscribeURL differs between subscriptions: the rest is
+// built once per message text.
 func (s *Service) envelope(sub *subscription, p *publication, protocol string) ([]byte, error) {
+	text := p.text(protocol)
+	p.mu.Lock()
+	parts, ok := p.envelopes[text]
+	p.mu.Unlock()
+	if !ok {
+		var err error
+		if parts, err = s.envelopeParts(p, protocol); err != nil {
+			return nil, err
+		}
+		p.mu.Lock()
+		if p.envelopes == nil {
+			p.envelopes = map[string][2][]byte{}
+		}
+		p.envelopes[text] = parts
+		p.mu.Unlock()
+	}
+	u := s.unsubscribeURL(sub)
+	b := make([]byte, 0, len(parts[0])+len(u)+len(parts[1])+2)
+	b = append(b, parts[0]...)
+	b = jsonx.AppendString(b, u)
+	return append(b, parts[1]...), nil
+}
+
+// envelopeParts is an envelope before and after UnsubscribeURL's value.
+func (s *Service) envelopeParts(p *publication, protocol string) ([2][]byte, error) {
 	m := s.notification(p, protocol)
 	sig, err := p.signature(s.signer, m)
 	if err != nil {
-		return nil, err
+		return [2][]byte{}, err
 	}
 	b := make([]byte, 0, 512+len(m.Message))
 	field := func(k, v string, first bool) {
@@ -160,26 +186,28 @@ func (s *Service) envelope(sub *subscription, p *publication, protocol string) (
 	field("SignatureVersion", p.version, false)
 	field("Signature", sig, false)
 	field("SigningCertURL", s.SigningCertURL(), false)
-	field("UnsubscribeURL", s.unsubscribeURL(sub), false)
+	b = append(b, ",\n  \"UnsubscribeURL\" : "...)
+	head := b
+	var t []byte
 	if len(m.Attributes) > 0 {
-		b = append(b, ",\n  \"MessageAttributes\" : {"...)
+		t = append(t, ",\n  \"MessageAttributes\" : {"...)
 		for i, k := range slices.Sorted(maps.Keys(m.Attributes)) {
 			if i > 0 {
-				b = append(b, ',')
+				t = append(t, ',')
 			}
 			a := m.Attributes[k]
-			b = append(b, "\n    "...)
-			b = jsonx.AppendString(b, k)
-			b = append(b, ` : {"Type":`...)
-			b = jsonx.AppendString(b, a.DataType)
-			b = append(b, `,"Value":`...)
-			b = jsonx.AppendString(b, attributeValue(a))
-			b = append(b, '}')
+			t = append(t, "\n    "...)
+			t = jsonx.AppendString(t, k)
+			t = append(t, ` : {"Type":`...)
+			t = jsonx.AppendString(t, a.DataType)
+			t = append(t, `,"Value":`...)
+			t = jsonx.AppendString(t, attributeValue(a))
+			t = append(t, '}')
 		}
-		b = append(b, "\n  }"...)
+		t = append(t, "\n  }"...)
 	}
-	b = append(b, "\n}"...)
-	return b, nil
+	t = append(t, "\n}"...)
+	return [2][]byte{head, t}, nil
 }
 
 // attributeValue is an attribute's value as envelopes carry it: Binary in

@@ -4,8 +4,10 @@ import "fmt"
 
 // SNS's error codes, as its API answers them.
 const (
-	CodeInvalidParameter      = "InvalidParameter"
-	CodeInvalidParameterValue = "InvalidParameterValue"
+	CodeInvalidParameter = "InvalidParameter"
+	// CodeInvalidParameterValue is InvalidParameterValueException on the
+	// wire: SNS names it ParameterValueInvalid.
+	CodeInvalidParameterValue = "ParameterValueInvalid"
 	CodeNotFound              = "NotFound"
 	CodeAuthorizationError    = "AuthorizationError"
 	CodeInternal              = "InternalError"
@@ -15,6 +17,7 @@ const (
 	CodeBatchInvalidID        = "InvalidBatchEntryId"
 	CodeBatchTooLong          = "BatchRequestTooLong"
 	CodeTagPolicy             = "TagPolicy"
+	CodeTagLimit              = "TagLimitExceeded"
 	CodeKMSDisabled           = "KMSDisabled"
 	CodeResourceNotFound      = "ResourceNotFound"
 )

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/uuid"
+	"github.com/nats-io/nats.go/jetstream"
 	"github.com/verge-edge/verge/internal/arn"
 )
 
@@ -222,7 +224,11 @@ func (s *Service) PublishBatch(ctx context.Context, topicArn string, in []Publis
 				h := sha256.Sum256([]byte(e.Message))
 				dedupID = hex.EncodeToString(h[:])
 			}
-			id, seq, dup := s.sequence(t, dedupID, m.MessageID)
+			id, seq, dup, err := s.sequence(ctx, t, dedupID, m.MessageID)
+			if err != nil {
+				errs[i] = err
+				continue
+			}
 			results[i].MessageID, results[i].SequenceNumber = id, seq
 			if dup {
 				continue
@@ -238,26 +244,29 @@ func (s *Service) PublishBatch(ctx context.Context, topicArn string, in []Publis
 }
 
 // sequence gives a FIFO message its sequence number, or the earlier
-// message's id and number when dedupID was seen in the last five minutes.
-func (s *Service) sequence(t *topic, dedupID, id string) (string, string, bool) {
-	now := s.o.Now()
-	key := t.Name + "\n" + dedupID
-	s.dedupMu.Lock()
-	defer s.dedupMu.Unlock()
-	if e, ok := s.dedup[key]; ok && now.Sub(e.at) < dedupWindow {
-		return e.id, e.seq, true
-	}
-	if len(s.dedup) > 10000 {
-		for k, e := range s.dedup {
-			if now.Sub(e.at) >= dedupWindow {
-				delete(s.dedup, k)
+// message's id and number when dedupID was seen in the last five minutes
+// (on any node, before a restart too).
+func (s *Service) sequence(ctx context.Context, t *topic, dedupID, id string) (string, string, bool, error) {
+	h := sha256.Sum256([]byte(dedupID))
+	key := t.Name + "." + hex.EncodeToString(h[:16])
+	s.seqMu.Lock()
+	t.seq++
+	seq := fmt.Sprintf("%020d", uint64(s.o.Now().UnixMilli())*1000+t.seq%1000)
+	s.seqMu.Unlock()
+	_, err := s.dedup.Create(ctx, key, []byte(id+"\n"+seq))
+	if errors.Is(err, jetstream.ErrKeyExists) {
+		e, gerr := s.dedup.Get(ctx, key)
+		if gerr == nil {
+			if prevID, prevSeq, ok := strings.Cut(string(e.Value()), "\n"); ok {
+				return prevID, prevSeq, true, nil
 			}
 		}
+		err = gerr
 	}
-	t.seq++
-	seq := fmt.Sprintf("%020d", uint64(now.UnixMilli())*1000+t.seq%1000)
-	s.dedup[key] = dedupEntry{at: now, id: id, seq: seq}
-	return id, seq, false
+	if err != nil {
+		return "", "", false, errorf(CodeInternal, "deduplication: %v", err)
+	}
+	return id, seq, false, nil
 }
 
 // A publication is one published message on its way to the subscribers:
@@ -269,9 +278,10 @@ type publication struct {
 	groupID   string
 	dedupID   string
 
-	mu   sync.Mutex
-	sigs map[string]string // by message text
-	msgs map[string]string // MessageStructure json: by protocol
+	mu        sync.Mutex
+	sigs      map[string]string    // by message text
+	envelopes map[string][2][]byte // by message text: see envelope
+	msgs      map[string]string    // MessageStructure json: by protocol
 }
 
 // text is the message a protocol gets.
@@ -312,6 +322,9 @@ func (p *publication) signature(sg *Signer, m *Message) (string, error) {
 // it: sqs and lambda concurrently, returning once they are done; http(s)
 // in the background.
 func (s *Service) fanout(ctx context.Context, subs []*subscription, p *publication) {
+	// A caller that goes away mid-way must not leave some subscribers
+	// without the message: the deliveries finish regardless.
+	ctx = context.WithoutCancel(ctx)
 	subj := &subject{attrs: p.msg.Attributes, body: p.msg.Message}
 	var wg sync.WaitGroup
 	for _, sub := range subs {

@@ -68,9 +68,14 @@ type Service struct {
 	mu     sync.RWMutex
 	topics map[string]*topic        // by name
 	subs   map[string]*subscription // by ARN
+	// revs are the bucket revisions of the keys as this node last wrote
+	// or read them: the watcher skips what it already has.
+	revs map[string]uint64
 
-	dedupMu sync.Mutex
-	dedup   map[string]dedupEntry // FIFO: topic name + "\n" + deduplication id
+	// dedup holds FIFO deduplication ids for five minutes (the bucket's
+	// TTL), shared by the nodes and kept across restarts.
+	dedup jetstream.KeyValue
+	seqMu sync.Mutex // guards the topics' seq
 
 	ctx    context.Context // ends at Close: background deliveries stop
 	cancel context.CancelFunc
@@ -136,11 +141,6 @@ func (s *subscription) compile() error {
 	return nil
 }
 
-type dedupEntry struct {
-	at      time.Time
-	id, seq string
-}
-
 // Open loads the topics and subscriptions kept in the bucket.
 func Open(ctx context.Context, o Options) (*Service, error) {
 	const op errs.Op = "sns.Open"
@@ -167,16 +167,32 @@ func Open(ctx context.Context, o Options) (*Service, error) {
 	if err != nil {
 		return nil, errs.E(op, errs.Unavailable, err)
 	}
-	s := &Service{o: o, kv: kv, signer: o.Signer, topics: map[string]*topic{}, subs: map[string]*subscription{}, dedup: map[string]dedupEntry{}}
+	dedup, err := o.JetStream.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{Bucket: o.Bucket + dedupSuffix, History: 1, TTL: dedupWindow,
+		Description: "Verge SNS FIFO deduplication ids"})
+	if err != nil {
+		return nil, errs.E(op, errs.Unavailable, err)
+	}
+	s := &Service{o: o, dedup: dedup, kv: kv, signer: o.Signer, topics: map[string]*topic{}, subs: map[string]*subscription{}, revs: map[string]uint64{}}
 	if s.signer == nil {
 		if s.signer, err = loadSigner(ctx, kv); err != nil {
 			return nil, errs.E(op, err)
 		}
 	}
-	if err := s.load(ctx); err != nil {
+	s.ctx, s.cancel = context.WithCancel(context.Background())
+	// Watch before loading, so nothing written meanwhile is missed; the
+	// watcher applies changes once the load is done.
+	w, err := kv.WatchAll(s.ctx, jetstream.UpdatesOnly())
+	if err != nil {
+		s.cancel()
 		return nil, errs.E(op, errs.Unavailable, err)
 	}
-	s.ctx, s.cancel = context.WithCancel(context.Background())
+	if err := s.load(ctx); err != nil {
+		w.Stop()
+		s.cancel()
+		return nil, errs.E(op, errs.Unavailable, err)
+	}
+	s.wg.Add(1)
+	go s.watch(w)
 	return s, nil
 }
 
@@ -215,6 +231,7 @@ func (s *Service) load(ctx context.Context) error {
 				return err
 			}
 			s.topics[t.Name] = t
+			s.revs[k] = e.Revision()
 		case strings.HasPrefix(k, keySub):
 			sub := &subscription{}
 			if err := json.Unmarshal(e.Value(), sub); err != nil {
@@ -224,6 +241,7 @@ func (s *Service) load(ctx context.Context) error {
 				s.o.Logger.Warn("SNS subscription with a bad filter policy, kept without it", "subscription", sub.arn(), "error", err)
 			}
 			subs = append(subs, sub)
+			s.revs[k] = e.Revision()
 		}
 	}
 	for _, sub := range subs {
@@ -240,17 +258,21 @@ func (s *Service) load(ctx context.Context) error {
 // saveTopic and saveSub write through to the bucket; callers hold s.mu.
 func (s *Service) saveTopic(ctx context.Context, t *topic) error {
 	b, _ := json.Marshal(t)
-	if _, err := s.kv.Put(ctx, keyTopic+t.Name, b); err != nil {
+	rev, err := s.kv.Put(ctx, keyTopic+t.Name, b)
+	if err != nil {
 		return errorf(CodeInternal, "storing the topic: %v", err)
 	}
+	s.revs[keyTopic+t.Name] = rev
 	return nil
 }
 
 func (s *Service) saveSub(ctx context.Context, sub *subscription) error {
 	b, _ := json.Marshal(sub)
-	if _, err := s.kv.Put(ctx, keySub+sub.ID, b); err != nil {
+	rev, err := s.kv.Put(ctx, keySub+sub.ID, b)
+	if err != nil {
 		return errorf(CodeInternal, "storing the subscription: %v", err)
 	}
+	s.revs[keySub+sub.ID] = rev
 	return nil
 }
 
@@ -258,6 +280,7 @@ func (s *Service) deleteKey(ctx context.Context, key string) error {
 	if err := s.kv.Delete(ctx, key); err != nil && !errors.Is(err, jetstream.ErrKeyNotFound) {
 		return errorf(CodeInternal, "deleting %s: %v", key, err)
 	}
+	delete(s.revs, key)
 	return nil
 }
 

@@ -402,6 +402,16 @@ func TestFIFO(t *testing.T) {
 	if _, err := e.svc.Publish(ctx, std, PublishInput{Message: "a", DeduplicationID: "x"}); code(err) != CodeInvalidParameter {
 		t.Errorf("dedup id on a standard topic: %v", err)
 	}
+
+	// Deduplication holds across a restart (and between nodes).
+	e.svc.Close()
+	again := e.open(t)
+	if r5, err := again.Publish(ctx, topic, PublishInput{Message: "d", GroupID: "g", DeduplicationID: "d1"}); err != nil || r5 != r3 {
+		t.Errorf("after a restart: %+v %v, want %+v", r5, err, r3)
+	}
+	if n := len(e.q.get("q.fifo")); n != 2 {
+		t.Errorf("a duplicate was delivered after the restart: %d messages", n)
+	}
 }
 
 // TestHTTPSubscription runs the confirmation handshake against an HTTP

@@ -89,6 +89,9 @@ func ParseSigner(data []byte) (*Signer, error) {
 	if s.key == nil || s.certPEM == nil {
 		return nil, errors.New("the signer needs an RSA private key and a certificate")
 	}
+	if s.key.N.BitLen() < 2048 {
+		return nil, errors.New("the signing key must have at least 2048 bits")
+	}
 	return s, nil
 }
 

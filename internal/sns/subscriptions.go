@@ -380,7 +380,8 @@ func (s *Service) SubscriptionAttributes(subArn string) (map[string]string, erro
 	if err != nil {
 		return nil, err
 	}
-	out := maps.Clone(sub.Attributes)
+	out := map[string]string{}
+	maps.Copy(out, sub.Attributes)
 	out[attrSubscriptionArn] = sub.arn()
 	out[attrTopicArn] = arn.Topic(sub.Topic)
 	out[attrOwner] = arn.Account

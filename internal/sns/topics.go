@@ -216,7 +216,8 @@ func (s *Service) TopicAttributes(topicArn string) (map[string]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := maps.Clone(t.Attributes)
+	out := map[string]string{}
+	maps.Copy(out, t.Attributes)
 	var confirmed, pending int
 	for _, sub := range t.subs {
 		if sub.Pending {
@@ -272,7 +273,8 @@ func (s *Service) SetTopicAttribute(ctx context.Context, topicArn, name, value s
 		return invalid("ContentBasedDeduplication Reason: Content-based deduplication can only be set for FIFO topics")
 	}
 	nt := *t
-	nt.Attributes = maps.Clone(t.Attributes)
+	nt.Attributes = map[string]string{}
+	maps.Copy(nt.Attributes, t.Attributes)
 	if value == "" {
 		delete(nt.Attributes, name)
 	} else {
@@ -287,7 +289,7 @@ func (s *Service) SetTopicAttribute(ctx context.Context, topicArn, name, value s
 
 func checkTags(tags map[string]string) error {
 	if len(tags) > maxTags {
-		return errorf(CodeTagPolicy, "Could not complete request: tag quota of per resource exceeded")
+		return errorf(CodeTagLimit, "Could not complete request: tag quota of per resource exceeded")
 	}
 	for k, v := range tags {
 		if k == "" || len(k) > maxTagKey || len(v) > maxTagValue || strings.HasPrefix(k, "aws:") {

@@ -7,6 +7,10 @@
 // exact-string condition on a path (source, detail-type) so that a bus can
 // index its rules and test only the candidates.
 //
+// CompileOptions adapts the limits and one rule for SNS filter policies
+// (internal/sns): a larger size, and anything-but holding over every leaf
+// of a field; NewEvent builds an event from values rather than JSON.
+//
 // Semantics (AWS eb-event-patterns*.md, the event-ruler README, quamina
 // PATTERNS.md):
 //   - A pattern is a JSON object whose leaf values are arrays; fields are
