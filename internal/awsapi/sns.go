@@ -18,8 +18,8 @@ const snsNamespace = "http://sns.amazonaws.com/doc/2010-03-31/"
 
 // SNS returns the SNS service (the query protocol, Version 2010-03-31;
 // the SDKs speak nothing else to SNS) on svc.
-func SNS(svc *sns.Service) *Service {
-	a := &snsAPI{svc: svc}
+func SNS(svc Opener[*sns.Service]) *Service {
+	a := &snsAPI{open: lazy[*sns.Service]{open: svc}}
 	topicParam := snsResource("TopicArn")
 	ops := []Operation{
 		{Name: "Publish", Resources: publishResource, Handle: a.publish},
@@ -42,12 +42,22 @@ func SNS(svc *sns.Service) *Service {
 	}
 	for i := range ops {
 		ops[i].Action = "sns:" + ops[i].Name
+		h := ops[i].Handle
+		ops[i].Handle = func(w http.ResponseWriter, r *http.Request) error {
+			if _, err := a.open.get(r.Context()); err != nil {
+				return err
+			}
+			return h(w, r)
+		}
 	}
 	return &Service{Name: "sns", Protocol: Query, Ops: ops}
 }
 
 // snsAPI serves SNS's operations.
-type snsAPI struct{ svc *sns.Service }
+type snsAPI struct{ open lazy[*sns.Service] }
+
+// svc is the topic service, open once a handler runs.
+func (a *snsAPI) svc() *sns.Service { return a.open.v }
 
 // snsResource is an operation's resource: the topic ARN in a parameter.
 func snsResource(param string) func(r *http.Request) []string {

@@ -60,7 +60,7 @@ func newSNSClient(t testing.TB) (*awssns.Client, *snsQueues, *authz) {
 	}
 	t.Cleanup(func() { svc.Close() })
 	a := &authz{}
-	srv := httptest.NewServer(New(Options{Identities: testIdentities, Authorizer: a}, SNS(svc)))
+	srv := httptest.NewServer(New(Options{Identities: testIdentities, Authorizer: a}, SNS(Fixed(svc))))
 	t.Cleanup(srv.Close)
 	c := testIdentities.Admin()
 	return awssns.New(awssns.Options{Region: "us-east-1", BaseEndpoint: aws.String(srv.URL), HTTPClient: srv.Client(),

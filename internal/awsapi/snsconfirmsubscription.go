@@ -12,7 +12,7 @@ func (a *snsAPI) confirmSubscription(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	auth := strings.EqualFold(f.get("AuthenticateOnUnsubscribe"), "true")
-	subArn, err := a.svc.ConfirmSubscription(r.Context(), f.get("TopicArn"), f.get("Token"), auth)
+	subArn, err := a.svc().ConfirmSubscription(r.Context(), f.get("TopicArn"), f.get("Token"), auth)
 	if err != nil {
 		return snsErr(err)
 	}

@@ -25,7 +25,7 @@ func (a *snsAPI) createTopic(w http.ResponseWriter, r *http.Request) error {
 	if f.get("Name") == "" {
 		return snsInvalid("Topic Name")
 	}
-	topicArn, err := a.svc.CreateTopic(r.Context(), f.get("Name"), attrs, tags)
+	topicArn, err := a.svc().CreateTopic(r.Context(), f.get("Name"), attrs, tags)
 	if err != nil {
 		return snsErr(err)
 	}

@@ -8,7 +8,7 @@ func (a *snsAPI) deleteTopic(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := a.svc.DeleteTopic(r.Context(), f.get("TopicArn")); err != nil {
+	if err := a.svc().DeleteTopic(r.Context(), f.get("TopicArn")); err != nil {
 		return snsErr(err)
 	}
 	return writeSNS(w, "DeleteTopic", nil)

@@ -8,7 +8,7 @@ func (a *snsAPI) getSubscriptionAttributes(w http.ResponseWriter, r *http.Reques
 	if err != nil {
 		return err
 	}
-	attrs, err := a.svc.SubscriptionAttributes(f.get("SubscriptionArn"))
+	attrs, err := a.svc().SubscriptionAttributes(f.get("SubscriptionArn"))
 	if err != nil {
 		return snsErr(err)
 	}

@@ -8,7 +8,7 @@ func (a *snsAPI) getTopicAttributes(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	attrs, err := a.svc.TopicAttributes(f.get("TopicArn"))
+	attrs, err := a.svc().TopicAttributes(f.get("TopicArn"))
 	if err != nil {
 		return snsErr(err)
 	}

@@ -12,7 +12,7 @@ func (a *snsAPI) listSubscriptions(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	subs, next, err := a.svc.ListSubscriptions(f.get("NextToken"))
+	subs, next, err := a.svc().ListSubscriptions(f.get("NextToken"))
 	if err != nil {
 		return snsErr(err)
 	}

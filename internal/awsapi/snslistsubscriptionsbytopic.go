@@ -8,7 +8,7 @@ func (a *snsAPI) listSubscriptionsByTopic(w http.ResponseWriter, r *http.Request
 	if err != nil {
 		return err
 	}
-	subs, next, err := a.svc.ListSubscriptionsByTopic(f.get("TopicArn"), f.get("NextToken"))
+	subs, next, err := a.svc().ListSubscriptionsByTopic(f.get("TopicArn"), f.get("NextToken"))
 	if err != nil {
 		return snsErr(err)
 	}

@@ -12,7 +12,7 @@ func (a *snsAPI) listTagsForResource(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	tags, err := a.svc.Tags(f.get("ResourceArn"))
+	tags, err := a.svc().Tags(f.get("ResourceArn"))
 	if err != nil {
 		return snsErr(err)
 	}

@@ -8,7 +8,7 @@ func (a *snsAPI) listTopics(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	arns, next, err := a.svc.ListTopics(f.get("NextToken"))
+	arns, next, err := a.svc().ListTopics(f.get("NextToken"))
 	if err != nil {
 		return snsErr(err)
 	}

@@ -30,7 +30,7 @@ func (a *snsAPI) publish(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	in.ID = ""
-	res, err := a.svc.Publish(r.Context(), topicArn, in)
+	res, err := a.svc().Publish(r.Context(), topicArn, in)
 	if err != nil {
 		return snsErr(err)
 	}

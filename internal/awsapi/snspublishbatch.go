@@ -53,7 +53,7 @@ func (a *snsAPI) publishBatch(w http.ResponseWriter, r *http.Request) error {
 	if size > sns.MaxMessageSize {
 		return errSNSBatchTooLong.With("The length of all the messages put together is more than the limit.")
 	}
-	results, errs, err := a.svc.PublishBatch(r.Context(), topicArn, entries)
+	results, errs, err := a.svc().PublishBatch(r.Context(), topicArn, entries)
 	if err != nil {
 		return snsErr(err)
 	}

@@ -13,7 +13,7 @@ func (a *snsAPI) setSubscriptionAttributes(w http.ResponseWriter, r *http.Reques
 	if f.get("AttributeName") == "" {
 		return snsInvalid("AttributeName")
 	}
-	if err := a.svc.SetSubscriptionAttribute(r.Context(), f.get("SubscriptionArn"), f.get("AttributeName"), f.get("AttributeValue")); err != nil {
+	if err := a.svc().SetSubscriptionAttribute(r.Context(), f.get("SubscriptionArn"), f.get("AttributeName"), f.get("AttributeValue")); err != nil {
 		return snsErr(err)
 	}
 	return writeSNS(w, "SetSubscriptionAttributes", nil)

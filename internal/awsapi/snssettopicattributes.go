@@ -11,7 +11,7 @@ func (a *snsAPI) setTopicAttributes(w http.ResponseWriter, r *http.Request) erro
 	if f.get("AttributeName") == "" {
 		return snsInvalid("AttributeName")
 	}
-	if err := a.svc.SetTopicAttribute(r.Context(), f.get("TopicArn"), f.get("AttributeName"), f.get("AttributeValue")); err != nil {
+	if err := a.svc().SetTopicAttribute(r.Context(), f.get("TopicArn"), f.get("AttributeName"), f.get("AttributeValue")); err != nil {
 		return snsErr(err)
 	}
 	return writeSNS(w, "SetTopicAttributes", nil)

@@ -19,7 +19,7 @@ func (a *snsAPI) subscribe(w http.ResponseWriter, r *http.Request) error {
 		return snsInvalid("Protocol")
 	}
 	returnArn := strings.EqualFold(f.get("ReturnSubscriptionArn"), "true")
-	subArn, err := a.svc.Subscribe(r.Context(), f.get("TopicArn"), f.get("Protocol"), f.get("Endpoint"), attrs, returnArn)
+	subArn, err := a.svc().Subscribe(r.Context(), f.get("TopicArn"), f.get("Protocol"), f.get("Endpoint"), attrs, returnArn)
 	if err != nil {
 		return snsErr(err)
 	}

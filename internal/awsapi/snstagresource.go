@@ -12,7 +12,7 @@ func (a *snsAPI) tagResource(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := a.svc.Tag(r.Context(), f.get("ResourceArn"), tags); err != nil {
+	if err := a.svc().Tag(r.Context(), f.get("ResourceArn"), tags); err != nil {
 		return snsErr(err)
 	}
 	return writeSNS(w, "TagResource", struct{}{})

@@ -8,7 +8,7 @@ func (a *snsAPI) unsubscribe(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := a.svc.Unsubscribe(r.Context(), f.get("SubscriptionArn")); err != nil {
+	if err := a.svc().Unsubscribe(r.Context(), f.get("SubscriptionArn")); err != nil {
 		return snsErr(err)
 	}
 	return writeSNS(w, "Unsubscribe", nil)

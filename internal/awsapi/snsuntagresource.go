@@ -12,7 +12,7 @@ func (a *snsAPI) untagResource(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := a.svc.Untag(r.Context(), f.get("ResourceArn"), keys); err != nil {
+	if err := a.svc().Untag(r.Context(), f.get("ResourceArn"), keys); err != nil {
 		return snsErr(err)
 	}
 	return writeSNS(w, "UntagResource", struct{}{})

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"net/http"
 	"time"
 
 	"github.com/verge-edge/verge/internal/arn"
@@ -155,4 +156,15 @@ func (ev *eventSide) openTopics(ctx context.Context) (*sns.Service, error) {
 	}
 	_, topics, _ := ev.messaging()
 	return topics, nil
+}
+
+// serveSNS serves what SNS subscribers fetch from the endpoint: the
+// signing certificate and the subscription links.
+func (ev *eventSide) serveSNS(w http.ResponseWriter, r *http.Request) {
+	topics, err := ev.openTopics(r.Context())
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusServiceUnavailable)
+		return
+	}
+	topics.Handler().ServeHTTP(w, r)
 }

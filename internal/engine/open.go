@@ -33,6 +33,7 @@ import (
 	"github.com/verge-edge/verge/internal/jsfn"
 	"github.com/verge-edge/verge/internal/lambdaedge"
 	"github.com/verge-edge/verge/internal/logs"
+	"github.com/verge-edge/verge/internal/sns"
 	"github.com/verge-edge/verge/internal/stack"
 	"github.com/verge-edge/verge/internal/triggers/eventbus"
 )
@@ -165,12 +166,18 @@ func Open(o Options) (e *Engine, err error) {
 		Async: e.events, Routes: func(mux *http.ServeMux) {
 			mux.Handle("GET "+logs.Path, logs.Handler(e.logs))
 		}, Endpoints: routedEndpoints()})
-	e.listeners.adminHandler = awsapi.New(awsapi.Options{Identities: e.ids, Authorizer: policies, Fallback: adminAPI, Logger: o.Logger},
+	// SNS's signing certificate and subscription links are fetched by
+	// subscribers, unsigned, as from AWS.
+	adminMux := http.NewServeMux()
+	adminMux.HandleFunc(sns.Prefix, e.events.serveSNS)
+	adminMux.Handle("/", awsapi.New(awsapi.Options{Identities: e.ids, Authorizer: policies, Fallback: adminAPI, Logger: o.Logger},
 		awsapi.Lambda(lambdas, e.events, e.triggers),
 		awsapi.Events(e.events, e.events.hasBus, e.eventPlan),
 		awsapi.CloudFront(cdnSide{e}),
 		awsapi.Logs(e.logs, awsapi.LogsOptions{}),
-		awsapi.SQS(e.events.openQueues))
+		awsapi.SQS(e.events.openQueues),
+		awsapi.SNS(e.events.openTopics)))
+	e.listeners.adminHandler = adminMux
 	e.listeners.viewerHandler = gw.Front(e.edge)
 	return e, nil
 }

@@ -72,6 +72,9 @@ const (
 	HeaderSubscriptionArn = "X-Amz-Sns-Subscription-Arn"
 )
 
+// Prefix is the path Handler serves under on the endpoint's listener.
+const Prefix = "/sns/"
+
 // CertPath is where Handler serves the signing certificate.
 const CertPath = "/sns/SimpleNotificationService-verge.pem"
 
