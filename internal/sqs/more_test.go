@@ -225,3 +225,81 @@ func BenchmarkSendToReceive(b *testing.B) {
 	for range got {
 	}
 }
+
+// TestConcurrent runs senders, receivers, deleters, visibility changes,
+// attribute changes and a purge at once (for the race detector), then
+// checks that every message not purged was received.
+func TestConcurrent(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	e.s.CreateQueue(ctx, "c", map[string]string{AttrVisibilityTimeout: "1"}, nil)
+	var wg sync.WaitGroup
+	const senders, each = 4, 100
+	for i := range senders {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := 0; j < each; j += 5 {
+				var in []SendInput
+				for k := range 5 {
+					in = append(in, SendInput{Body: fmt.Sprint(i, "-", j+k)})
+				}
+				send(t, e.s, "c", in...)
+			}
+		}()
+	}
+	var mu sync.Mutex
+	seen := map[string]bool{}
+	stop := make(chan struct{})
+	for range 3 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			w := 50 * time.Millisecond
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				ms, err := e.s.Receive(ctx, "c", ReceiveInput{MaxMessages: 10, WaitTime: &w})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				for i, m := range ms {
+					if i%3 == 0 && m.Attributes[SysApproximateReceiveCount] == "1" {
+						e.s.ChangeVisibility(ctx, "c", m.ReceiptHandle, 0) // back to the queue, once
+						continue
+					}
+					mu.Lock()
+					seen[m.Body] = true
+					mu.Unlock()
+					e.s.Delete(ctx, "c", m.ReceiptHandle)
+				}
+			}
+		}()
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for i := range 20 {
+			e.s.SetAttributes(ctx, "c", map[string]string{AttrDelaySeconds: "0", AttrVisibilityTimeout: fmt.Sprint(1 + i%2)})
+			e.s.Attributes(ctx, "c")
+			time.Sleep(5 * time.Millisecond)
+		}
+	}()
+	deadline := time.Now().Add(20 * time.Second)
+	n := 0
+	for n < senders*each && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+		mu.Lock()
+		n = len(seen)
+		mu.Unlock()
+	}
+	close(stop)
+	wg.Wait()
+	if n != senders*each {
+		t.Fatalf("received %d of %d", n, senders*each)
+	}
+}
