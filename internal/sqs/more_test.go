@@ -303,3 +303,26 @@ func TestConcurrent(t *testing.T) {
 		t.Fatalf("received %d of %d", n, senders*each)
 	}
 }
+
+// TestDeleteBatch: deletes are durable, bad handles fail alone.
+func TestDeleteBatch(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	e := open(t, dir)
+	e.s.CreateQueue(ctx, "d", nil, nil)
+	for i := range 5 {
+		send(t, e.s, "d", SendInput{Body: fmt.Sprint(i)})
+	}
+	got := recv(t, e.s, "d", 3, 600)
+	errs := e.s.DeleteBatch(ctx, "d", []string{got[0].ReceiptHandle, "garbage", got[1].ReceiptHandle, got[0].ReceiptHandle})
+	if errs[0] != nil || code(errs[1]) != CodeReceiptHandleIsInvalid || errs[2] != nil || errs[3] != nil {
+		t.Errorf("DeleteBatch: %v", errs)
+	}
+	e.close()
+	e = open(t, dir)
+	defer e.close()
+	a, _ := e.s.Attributes(ctx, "d")
+	if a[AttrApproximateNumberOfMessages] != "2" || a[AttrApproximateNumberOfMessagesNotVisible] != "1" {
+		t.Errorf("after restart: %v", a)
+	}
+}
