@@ -116,6 +116,13 @@ func TestStandard(t *testing.T) {
 	if err := e.s.Delete(ctx, "jobs", got2[0].ReceiptHandle); err != nil {
 		t.Errorf("deleting again: %v", err)
 	}
+	// Another queue's handle is invalid here.
+	e.s.CreateQueue(ctx, "other", nil, nil)
+	send(t, e.s, "other", SendInput{Body: "o"})
+	o := recv(t, e.s, "other", 1, 30)
+	if err := e.s.Delete(ctx, "jobs", o[0].ReceiptHandle); code(err) != CodeReceiptHandleIsInvalid {
+		t.Errorf("another queue's handle: %v", err)
+	}
 	if err := e.s.Delete(ctx, "jobs", "garbage"); code(err) != CodeReceiptHandleIsInvalid {
 		t.Errorf("garbage handle: %v", err)
 	}
