@@ -326,3 +326,20 @@ func TestDeleteBatch(t *testing.T) {
 		t.Errorf("after restart: %v", a)
 	}
 }
+
+// TestSweep: messages past their retention leave the counts.
+func TestSweep(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	e.s.CreateQueue(ctx, "old", map[string]string{AttrMessageRetentionPeriod: "60"}, nil)
+	send(t, e.s, "old", SendInput{Body: "a"}, SendInput{Body: "b"})
+	e.s.sweep(ctx)
+	if a, _ := e.s.Attributes(ctx, "old"); a[AttrApproximateNumberOfMessages] != "2" {
+		t.Fatalf("swept too soon: %v", a)
+	}
+	e.s.o.Now = func() time.Time { return time.Now().Add(61 * time.Second) }
+	e.s.sweep(ctx)
+	if a, _ := e.s.Attributes(ctx, "old"); a[AttrApproximateNumberOfMessages] != "0" {
+		t.Errorf("not swept: %v", a)
+	}
+}
