@@ -107,6 +107,16 @@ func run(conc int, dur time.Duration) error {
 	if err != nil {
 		return fmt.Errorf("query SendMessage: %w", err)
 	}
+	// Without the SDK's client-side cost: raw signed JSON posts, to Verge
+	// and to the fixed handler.
+	rawRate, err := rate(conc, dur, jsonSend(hc, base, base+"/000000000000/send"))
+	if err != nil {
+		return fmt.Errorf("raw SendMessage: %w", err)
+	}
+	rawFloor, err := rate(conc, dur, jsonSend(hc, floor, base+"/000000000000/send"))
+	if err != nil {
+		return fmt.Errorf("raw floor: %w", err)
+	}
 	// Fill the drain queue with more than the run can take.
 	need := int(sendRate*dur.Seconds()) * 2
 	if err := fill(ctx, c, base+"/000000000000/drain", need, conc); err != nil {
@@ -134,6 +144,7 @@ func run(conc int, dur time.Duration) error {
 	fmt.Printf("| what (%d callers, SDK for Go v2, loopback) | Verge | floor: net/http fixed SendMessage | ratio | target |\n|---|---|---|---|---|\n", conc)
 	fmt.Printf("| SendMessage (JSON 1.0) | %.0f/s | %.0f/s | %.2fx | ≥ 10,000/s |\n", sendRate, floorRate, floorRate/sendRate)
 	fmt.Printf("| SendMessage (query, signed form posts) | %.0f/s | %.0f/s | %.2fx | |\n", queryRate, floorRate, floorRate/queryRate)
+	fmt.Printf("| SendMessage (JSON 1.0, raw signed posts, no SDK) | %.0f/s | %.0f/s (raw posts) | %.2fx | |\n", rawRate, rawFloor, rawFloor/rawRate)
 	fmt.Printf("| ReceiveMessage(10) + DeleteMessageBatch | %.0f msg/s | | | ≥ 5,000 msg/s |\n", drainRate)
 	return nil
 }
@@ -213,6 +224,34 @@ func querySend(hc *http.Client, queueURL string) func() (int, error) {
 		resp.Body.Close()
 		if resp.StatusCode != 200 {
 			return 0, fmt.Errorf("query SendMessage: %s", resp.Status)
+		}
+		return 1, nil
+	}
+}
+
+// jsonSend is a SendMessage as a signed JSON 1.0 post to base, without
+// the SDK.
+func jsonSend(hc *http.Client, base, queueURL string) func() (int, error) {
+	body := `{"QueueUrl":"` + queueURL + `","MessageBody":"hello"}`
+	sum := sha256.Sum256([]byte(body))
+	hash := hex.EncodeToString(sum[:])
+	signer := v4.NewSigner()
+	creds := aws.Credentials{AccessKeyID: "AKID", SecretAccessKey: token}
+	return func() (int, error) {
+		r, _ := http.NewRequest("POST", base+"/", strings.NewReader(body))
+		r.Header.Set("Content-Type", "application/x-amz-json-1.0")
+		r.Header.Set("X-Amz-Target", "AmazonSQS.SendMessage")
+		if err := signer.SignHTTP(context.Background(), creds, r, hash, "sqs", "us-east-1", time.Now()); err != nil {
+			return 0, err
+		}
+		resp, err := hc.Do(r)
+		if err != nil {
+			return 0, err
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			return 0, fmt.Errorf("SendMessage: %s", resp.Status)
 		}
 		return 1, nil
 	}

@@ -179,7 +179,12 @@ func (rt *Router) run(w http.ResponseWriter, r *http.Request, s *Service, proto 
 		req.Resources = op.Resources(r)
 	}
 	if err := rt.opts.Authorizer.Authorize(r.Context(), req); err != nil {
-		writeError(w, proto, ErrAccessDenied.With(err.Error()))
+		e := ErrAccessDenied.With(err.Error())
+		if s.AlsoQuery {
+			// A query-compatible SDK reads the query protocol's code.
+			e.QueryCode = renamed[Query][e.Code]
+		}
+		writeError(w, proto, e)
 		return
 	}
 	if err := op.Handle(w, r); err != nil {

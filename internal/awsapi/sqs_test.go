@@ -141,6 +141,20 @@ func TestSQSSDK(t *testing.T) {
 		t.Errorf("duplicate ids: %v", err)
 	}
 
+	var big []types.SendMessageBatchRequestEntry
+	for i := range 10 {
+		big = append(big, types.SendMessageBatchRequestEntry{Id: aws.String(fmt.Sprint(i)), MessageBody: aws.String(strings.Repeat("x", 30<<10))})
+	}
+	_, err = c.SendMessageBatch(ctx, &awssqs.SendMessageBatchInput{QueueUrl: &url, Entries: big})
+	var tooLong *types.BatchRequestTooLong
+	if !errorAs(err, &tooLong) {
+		t.Errorf("300 KiB batch: %v", err)
+	}
+	_, err = c.SendMessageBatch(ctx, &awssqs.SendMessageBatchInput{QueueUrl: &url, Entries: append(big[:10:10], big[0])})
+	var tooMany *types.TooManyEntriesInBatchRequest
+	if !errorAs(err, &tooMany) {
+		t.Errorf("11 entries: %v", err)
+	}
 	ga, err := c.GetQueueAttributes(ctx, &awssqs.GetQueueAttributesInput{QueueUrl: &url, AttributeNames: []types.QueueAttributeName{"All"}})
 	if err != nil || ga.Attributes["VisibilityTimeout"] != "5" || ga.Attributes["QueueArn"] != "arn:aws:sqs:us-east-1:000000000000:jobs" ||
 		ga.Attributes["ApproximateNumberOfMessages"] != "0" || ga.Attributes["ApproximateNumberOfMessagesNotVisible"] != "0" {

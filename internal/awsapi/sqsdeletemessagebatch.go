@@ -40,11 +40,22 @@ type deleteBatchOut struct {
 // deleteMessageBatch serves DeleteMessageBatch.
 func (a *sqsAPI) deleteMessageBatch(w http.ResponseWriter, r *http.Request) error {
 	in := handleBatchIn{entry: "DeleteMessageBatchRequestEntry"}
-	succeeded, failed, err := a.handleBatch(r, &in, func(name string, e handleEntry) error {
-		if e.ReceiptHandle == "" {
-			return missing("ReceiptHandle")
+	succeeded, failed, err := a.handleBatch(r, &in, func(name string, es []handleEntry) []error {
+		errs := make([]error, len(es))
+		var handles []string
+		var at []int
+		for i, e := range es {
+			if e.ReceiptHandle == "" {
+				errs[i] = missing("ReceiptHandle")
+				continue
+			}
+			handles = append(handles, e.ReceiptHandle)
+			at = append(at, i)
 		}
-		return a.q().Delete(r.Context(), name, e.ReceiptHandle)
+		for j, err := range a.q().DeleteBatch(r.Context(), name, handles) {
+			errs[at[j]] = err
+		}
+		return errs
 	})
 	if err != nil {
 		return err
@@ -52,8 +63,9 @@ func (a *sqsAPI) deleteMessageBatch(w http.ResponseWriter, r *http.Request) erro
 	return a.write(w, r, "DeleteMessageBatch", deleteBatchOut{succeeded, failed})
 }
 
-// handleBatch runs do for each entry of a receipt handle batch.
-func (a *sqsAPI) handleBatch(r *http.Request, in *handleBatchIn, do func(name string, e handleEntry) error) ([]idOut, []batchError, error) {
+// handleBatch runs do on the entries of a receipt handle batch; do
+// returns each entry's error at its index.
+func (a *sqsAPI) handleBatch(r *http.Request, in *handleBatchIn, do func(name string, es []handleEntry) []error) ([]idOut, []batchError, error) {
 	if err := a.read(r, in); err != nil {
 		return nil, nil, err
 	}
@@ -70,12 +82,12 @@ func (a *sqsAPI) handleBatch(r *http.Request, in *handleBatchIn, do func(name st
 	}
 	ok, failed := []idOut{}, []batchError{}
 	query := isQueryRequest(r)
-	for _, e := range in.Entries {
-		if err := do(name, e); err != nil {
-			failed = append(failed, entryError(e.ID, err, query))
+	for i, err := range do(name, in.Entries) {
+		if err != nil {
+			failed = append(failed, entryError(in.Entries[i].ID, err, query))
 			continue
 		}
-		ok = append(ok, idOut{e.ID})
+		ok = append(ok, idOut{in.Entries[i].ID})
 	}
 	return ok, failed, nil
 }

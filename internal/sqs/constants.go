@@ -85,4 +85,6 @@ const (
 	keyNodeKey   = "node-key"
 	metaQueue    = "q."
 	metaTask     = "t."
+	// headerKVOperation marks a KV delete published directly.
+	headerKVOperation = "KV-Operation"
 )

@@ -23,7 +23,9 @@
 // as soon as messages become visible. Message records stay in memory up to
 // Options.MemoryBudget bytes (64 MiB) for the whole service; past it a
 // message keeps only its index entry and its record is read back from the
-// stream by sequence when received.
+// stream by sequence when received. Once a minute a sweep drops messages
+// past their retention period from the index (the stream's MaxAge has
+// removed them already) so the counts stay true.
 //
 // Redrive happens at receive time: a message that would exceed
 // maxReceiveCount is stored in the dead-letter queue (same MessageId, with

@@ -225,3 +225,121 @@ func BenchmarkSendToReceive(b *testing.B) {
 	for range got {
 	}
 }
+
+// TestConcurrent runs senders, receivers, deleters, visibility changes,
+// attribute changes and a purge at once (for the race detector), then
+// checks that every message not purged was received.
+func TestConcurrent(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	e.s.CreateQueue(ctx, "c", map[string]string{AttrVisibilityTimeout: "1"}, nil)
+	var wg sync.WaitGroup
+	const senders, each = 4, 100
+	for i := range senders {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := 0; j < each; j += 5 {
+				var in []SendInput
+				for k := range 5 {
+					in = append(in, SendInput{Body: fmt.Sprint(i, "-", j+k)})
+				}
+				send(t, e.s, "c", in...)
+			}
+		}()
+	}
+	var mu sync.Mutex
+	seen := map[string]bool{}
+	stop := make(chan struct{})
+	for range 3 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			w := 50 * time.Millisecond
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				ms, err := e.s.Receive(ctx, "c", ReceiveInput{MaxMessages: 10, WaitTime: &w})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				for i, m := range ms {
+					if i%3 == 0 && m.Attributes[SysApproximateReceiveCount] == "1" {
+						e.s.ChangeVisibility(ctx, "c", m.ReceiptHandle, 0) // back to the queue, once
+						continue
+					}
+					mu.Lock()
+					seen[m.Body] = true
+					mu.Unlock()
+					e.s.Delete(ctx, "c", m.ReceiptHandle)
+				}
+			}
+		}()
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for i := range 20 {
+			e.s.SetAttributes(ctx, "c", map[string]string{AttrDelaySeconds: "0", AttrVisibilityTimeout: fmt.Sprint(1 + i%2)})
+			e.s.Attributes(ctx, "c")
+			time.Sleep(5 * time.Millisecond)
+		}
+	}()
+	deadline := time.Now().Add(20 * time.Second)
+	n := 0
+	for n < senders*each && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+		mu.Lock()
+		n = len(seen)
+		mu.Unlock()
+	}
+	close(stop)
+	wg.Wait()
+	if n != senders*each {
+		t.Fatalf("received %d of %d", n, senders*each)
+	}
+}
+
+// TestDeleteBatch: deletes are durable, bad handles fail alone.
+func TestDeleteBatch(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	e := open(t, dir)
+	e.s.CreateQueue(ctx, "d", nil, nil)
+	for i := range 5 {
+		send(t, e.s, "d", SendInput{Body: fmt.Sprint(i)})
+	}
+	got := recv(t, e.s, "d", 3, 600)
+	errs := e.s.DeleteBatch(ctx, "d", []string{got[0].ReceiptHandle, "garbage", got[1].ReceiptHandle, got[0].ReceiptHandle})
+	if errs[0] != nil || code(errs[1]) != CodeReceiptHandleIsInvalid || errs[2] != nil || errs[3] != nil {
+		t.Errorf("DeleteBatch: %v", errs)
+	}
+	e.close()
+	e = open(t, dir)
+	defer e.close()
+	a, _ := e.s.Attributes(ctx, "d")
+	if a[AttrApproximateNumberOfMessages] != "2" || a[AttrApproximateNumberOfMessagesNotVisible] != "1" {
+		t.Errorf("after restart: %v", a)
+	}
+}
+
+// TestSweep: messages past their retention leave the counts.
+func TestSweep(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	e.s.CreateQueue(ctx, "old", map[string]string{AttrMessageRetentionPeriod: "60"}, nil)
+	send(t, e.s, "old", SendInput{Body: "a"}, SendInput{Body: "b"})
+	e.s.sweep(ctx)
+	if a, _ := e.s.Attributes(ctx, "old"); a[AttrApproximateNumberOfMessages] != "2" {
+		t.Fatalf("swept too soon: %v", a)
+	}
+	e.s.o.Now = func() time.Time { return time.Now().Add(61 * time.Second) }
+	e.s.sweep(ctx)
+	if a, _ := e.s.Attributes(ctx, "old"); a[AttrApproximateNumberOfMessages] != "0" {
+		t.Errorf("not swept: %v", a)
+	}
+}

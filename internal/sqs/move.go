@@ -83,8 +83,9 @@ func (s *Service) StartMoveTask(ctx context.Context, source, destination string,
 	t := &moveTask{MoveTask: MoveTask{Handle: base64.StdEncoding.EncodeToString(h), Status: TaskRunning, Source: source,
 		Destination: destination, Rate: rate, ToMove: toMove, Started: s.now().UnixMilli()}, cancel: cancel}
 	s.tasks[t.Handle] = t
+	mt := t.MoveTask
 	s.mu.Unlock()
-	s.saveTask(t.MoveTask)
+	s.saveTask(mt)
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()

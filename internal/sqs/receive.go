@@ -1,9 +1,12 @@
 package sqs
 
 import (
+	"sync"
+
 	"context"
 	"errors"
 	"fmt"
+	"github.com/nats-io/nats.go"
 	"strconv"
 	"time"
 
@@ -378,12 +381,78 @@ func heapRemove(q *queue, m *msg) {
 	}
 }
 
-// DeleteBatch deletes the messages of several receipt handles; the error
-// of each is at its index (nil when deleted).
+// DeleteBatch deletes the messages of several receipt handles at once:
+// the stream deletes run side by side and the state deletes are published
+// together. The error of each handle is at its index (nil when deleted).
 func (s *Service) DeleteBatch(ctx context.Context, name string, handles []string) []error {
 	out := make([]error, len(handles))
+	q, err := s.get(name)
+	if err != nil {
+		for i := range out {
+			out[i] = err
+		}
+		return out
+	}
+	seqs := make([]uint64, len(handles))
+	var gone []*msg
+	q.mu.Lock()
 	for i, h := range handles {
-		out[i] = s.Delete(ctx, name, h)
+		seq, _, ok := parseHandle(q.key, h)
+		if !ok {
+			out[i] = errBadHandle(h)
+			continue
+		}
+		seqs[i] = seq
+		if m := q.msgs[seq]; m != nil {
+			q.remove(m)
+			gone = append(gone, m)
+		}
+	}
+	if q.fifo && len(gone) > 0 {
+		q.wake()
+	}
+	q.mu.Unlock()
+	var wg sync.WaitGroup
+	errs := make([]error, len(gone))
+	for i, m := range gone {
+		s.release(m)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := q.stream.DeleteMsg(ctx, m.seq); err != nil && !errors.Is(err, jetstream.ErrMsgNotFound) {
+				errs[i] = fail(CodeInternal, "deleting the message: %v", err)
+			}
+		}()
+	}
+	var futures []jetstream.PubAckFuture
+	for _, m := range gone {
+		if m.receives == 0 {
+			continue
+		}
+		nm := nats.NewMsg("$KV." + bucketState + "." + stateKey(q, m.seq))
+		nm.Header.Set(headerKVOperation, "DEL")
+		if f, err := s.js.PublishMsgAsync(nm); err == nil {
+			futures = append(futures, f)
+		}
+	}
+	for _, f := range futures {
+		select {
+		case <-f.Ok():
+		case <-f.Err():
+		case <-ctx.Done():
+		}
+	}
+	wg.Wait()
+	bySeq := map[uint64]error{}
+	for i, m := range gone {
+		if errs[i] != nil {
+			bySeq[m.seq] = errs[i]
+		}
+	}
+	for i := range handles {
+		if out[i] == nil {
+			out[i] = bySeq[seqs[i]]
+		}
 	}
 	return out
 }

@@ -88,6 +88,8 @@ func New(ctx context.Context, o Options) (*Service, error) {
 		s.Close()
 		return nil, errs.E(op, err)
 	}
+	s.wg.Add(1)
+	go s.sweeper()
 	return s, nil
 }
 

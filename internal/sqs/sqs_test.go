@@ -116,6 +116,13 @@ func TestStandard(t *testing.T) {
 	if err := e.s.Delete(ctx, "jobs", got2[0].ReceiptHandle); err != nil {
 		t.Errorf("deleting again: %v", err)
 	}
+	// Another queue's handle is invalid here.
+	e.s.CreateQueue(ctx, "other", nil, nil)
+	send(t, e.s, "other", SendInput{Body: "o"})
+	o := recv(t, e.s, "other", 1, 30)
+	if err := e.s.Delete(ctx, "jobs", o[0].ReceiptHandle); code(err) != CodeReceiptHandleIsInvalid {
+		t.Errorf("another queue's handle: %v", err)
+	}
 	if err := e.s.Delete(ctx, "jobs", "garbage"); code(err) != CodeReceiptHandleIsInvalid {
 		t.Errorf("garbage handle: %v", err)
 	}
@@ -349,7 +356,11 @@ func TestRestart(t *testing.T) {
 		send(t, e.s, "r", SendInput{Body: fmt.Sprint(i)})
 	}
 	send(t, e.s, "r.fifo", SendInput{Body: "f", GroupID: "g", DeduplicationID: "d1"})
+	send(t, e.s, "r.fifo", SendInput{Body: "h1", GroupID: "h", DeduplicationID: "h1"}, SendInput{Body: "h2", GroupID: "h", DeduplicationID: "h2"})
 	got := recv(t, e.s, "r", 2, 600)
+	if h := recv(t, e.s, "r.fifo", 1, 600); len(h) != 1 || h[0].Body != "f" {
+		t.Fatalf("fifo before restart: %v", bodies(h))
+	}
 	e.close()
 
 	e = open(t, dir)
@@ -373,8 +384,14 @@ func TestRestart(t *testing.T) {
 			t.Errorf("receive count lost: %v", m.Attributes)
 		}
 	}
+	// Group g is still in flight: only h is served, in order; the
+	// duplicate of f is not stored.
 	dup := send(t, e.s, "r.fifo", SendInput{Body: "f2", GroupID: "g", DeduplicationID: "d1"})
-	if f := recv(t, e.s, "r.fifo", 10, 30); len(f) != 1 || f[0].MessageID != dup[0].MessageID {
-		t.Errorf("dedup across restart: %v %v", bodies(f), dup)
+	if f := recv(t, e.s, "r.fifo", 10, 30); len(f) != 2 || f[0].Body != "h1" || f[1].Body != "h2" {
+		t.Errorf("fifo after restart: %v", bodies(f))
+	}
+	a, _ = e.s.Attributes(ctx, "r.fifo")
+	if a[AttrApproximateNumberOfMessagesNotVisible] != "3" || a[AttrApproximateNumberOfMessages] != "0" || dup[0].MessageID == "" {
+		t.Errorf("dedup across restart: %v %v", a, dup)
 	}
 }
