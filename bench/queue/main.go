@@ -3,7 +3,8 @@
 // batch window) against the same function's synchronous Invoke rate with
 // the same callers, and the time from SendMessage to the handler's start.
 // It runs a real engine (queue service, event source mapping, sandboxes)
-// with the AWS SDK for Go v2 as the client, over loopback.
+// with the AWS SDK for Go v2 as the client, over loopback. The backlog is
+// sent first with the trigger disabled; the rate is the drain's.
 //
 //	go run ./bench/queue [-n 20000] [-c 8] [-d 5s] [-lat 300]
 package main
@@ -150,7 +151,18 @@ func run(n, conc int, dur time.Duration, latN int) error {
 	if err != nil {
 		return err
 	}
-	rate, err := drain(ctx, q, url, tp, n, conc)
+	// The backlog is sent with the trigger disabled, then drained.
+	plan.QueueTriggers[0].Enabled = false
+	if _, err := e.Apply(ctx, plan); err != nil {
+		return err
+	}
+	if err := fill(ctx, q, url, n, conc); err != nil {
+		return err
+	}
+	enabled := *plan
+	enabled.QueueTriggers = slices.Clone(plan.QueueTriggers)
+	enabled.QueueTriggers[0].Enabled = true
+	rate, err := drain(ctx, e, &enabled, tp, n)
 	if err != nil {
 		return err
 	}
@@ -165,11 +177,8 @@ func run(n, conc int, dur time.Duration, latN int) error {
 	return nil
 }
 
-// drain sends n messages with conc callers in batches of ten, then times
-// from the first send until the function has reported every one.
-func drain(ctx context.Context, q *sqs.Client, url string, tp *tap, n, conc int) (float64, error) {
-	base := tp.messages.Load()
-	start := time.Now()
+// fill sends n messages with conc callers in batches of ten.
+func fill(ctx context.Context, q *sqs.Client, url string, n, conc int) error {
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	errc := make(chan error, conc)
@@ -191,17 +200,26 @@ func drain(ctx context.Context, q *sqs.Client, url string, tp *tap, n, conc int)
 	}
 	wg.Wait()
 	close(errc)
-	if err := <-errc; err != nil {
+	return <-errc
+}
+
+// drain enables the trigger and times until the function has reported
+// the n messages of the backlog.
+func drain(ctx context.Context, e *engine.Engine, plan *stack.Plan, tp *tap, n int) (float64, error) {
+	base := tp.messages.Load()
+	start := time.Now()
+	if _, err := e.Apply(ctx, plan); err != nil {
 		return 0, err
 	}
+	want := int64(n / 10 * 10)
 	deadline := time.Now().Add(5 * time.Minute)
-	for tp.messages.Load()-base < int64(n/10*10) {
+	for tp.messages.Load()-base < want {
 		if time.Now().After(deadline) {
-			return 0, fmt.Errorf("only %d of %d messages processed", tp.messages.Load()-base, n)
+			return 0, fmt.Errorf("only %d of %d messages processed", tp.messages.Load()-base, want)
 		}
 		time.Sleep(time.Millisecond)
 	}
-	return float64(n/10*10) / time.Since(start).Seconds(), nil
+	return float64(want) / time.Since(start).Seconds(), nil
 }
 
 // latencies sends one message at a time, its body the send's start in µs,

@@ -41,6 +41,9 @@ const (
 	// maxPollers bounds pollers when the function's concurrency is not
 	// known (Lambda's 1,000 batches per mapping).
 	maxPollers = 1000
+	// growEvery is how often a mapping may add a poller while receives
+	// come back full: 300 a minute, Lambda's scale-up rate for SQS.
+	growEvery = 200 * time.Millisecond
 	// defaultVisibility is SQS's default, used when the queue's
 	// attributes cannot be read.
 	defaultVisibility = 30 * time.Second

@@ -55,6 +55,7 @@ func newHarness(t *testing.T, queues []sqs.QueueConfig, fn func(ctx context.Cont
 		f(&o)
 	}
 	h.m = New(o)
+	h.m.growEvery = 0 // scaling as fast as receives allow; TestGrowthRate checks the pace
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()

@@ -21,6 +21,14 @@ type Queue interface {
 
 var _ Queue = sqs.Backend(nil)
 
+// A BatchDeleter deletes several messages of a queue at once, each
+// with its own outcome; a Queue that is one deletes processed batches so.
+type BatchDeleter interface {
+	DeleteBatch(ctx context.Context, queue string, receiptHandles []string) []error
+}
+
+var _ BatchDeleter = (*sqs.Service)(nil)
+
 // Options configure a Manager.
 type Options struct {
 	Queues Queue
@@ -48,6 +56,8 @@ type Manager struct {
 	hard context.Context // invocations and deletes; ended when Close gives up
 	stop context.CancelFunc
 	wait time.Duration // long-poll wait (shorter in tests)
+	// growEvery is how often a mapping may add a poller (0 in tests).
+	growEvery time.Duration
 
 	mu      sync.Mutex
 	runners map[string]*runner
@@ -64,7 +74,7 @@ func New(o Options) *Manager {
 		o.Now = time.Now
 	}
 	hard, stop := context.WithCancel(context.Background())
-	return &Manager{o: o, log: o.Logger, hard: hard, stop: stop, wait: longPoll, runners: map[string]*runner{}}
+	return &Manager{o: o, log: o.Logger, hard: hard, stop: stop, wait: longPoll, growEvery: growEvery, runners: map[string]*runner{}}
 }
 
 // Apply makes mappings the running set (a stack reload). A new mapping

@@ -556,3 +556,28 @@ func TestConcurrencyZeroParks(t *testing.T) {
 	allowed.Store(1)
 	h.deletedAll(1)
 }
+
+// TestGrowthRate: a backlog adds pollers at most one every growEvery, so
+// a burst does not cold-start a sandbox per message batch at once.
+func TestGrowthRate(t *testing.T) {
+	slow := func(ctx context.Context, ev events.SQSEvent) (Result, error) {
+		time.Sleep(20 * time.Millisecond)
+		return Result{}, nil
+	}
+	h := newHarness(t, []sqs.QueueConfig{standard("jobs", 30)}, slow)
+	h.m.growEvery = 100 * time.Millisecond
+	h.send("jobs", "", bodies("m", 300)...)
+	start := time.Now()
+	h.apply(mapping("jobs"))
+	h.deletedAll(300)
+	elapsed := time.Since(start)
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	// One poller to start with, then one more per 100 ms at most.
+	if most := minPollers + int(elapsed/(100*time.Millisecond)) + 1; h.peak > most {
+		t.Errorf("%d invocations at once within %v, want at most %d", h.peak, elapsed, most)
+	}
+	if h.peak < 2 {
+		t.Errorf("%d invocations at once: no growth", h.peak)
+	}
+}

@@ -31,6 +31,7 @@ type generation struct {
 
 	mu      sync.Mutex
 	pollers int
+	grown   time.Time // when grow last added a poller
 }
 
 func newRunner(m *Manager, mp Mapping) *runner {
@@ -140,13 +141,17 @@ func (g *generation) leave() {
 	g.mu.Unlock()
 }
 
-// grow starts one more poller when the generation has fewer than limit.
+// grow starts one more poller when the generation has fewer than limit,
+// at most one every growEvery: Lambda adds up to 300 concurrent batches a
+// minute to an SQS mapping, and each new one may be a cold start.
 func (r *runner) grow(g *generation, limit int) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	if g.pollers >= limit || g.ctx.Err() != nil {
+	now := r.m.o.Now()
+	if g.pollers >= limit || g.ctx.Err() != nil || now.Sub(g.grown) < r.m.growEvery {
 		return
 	}
+	g.grown = now
 	g.pollers++
 	r.m.wg.Add(1)
 	go r.poll(g)
@@ -339,17 +344,7 @@ func (r *runner) process(gen context.Context, cfg *Mapping, b batch) outcome {
 			return failed
 		}
 		del, why := settle(b.msgs, res, cfg.ReportBatchItemFailures, cfg.fifo())
-		deleted := 0
-		for i, d := range del {
-			if !d {
-				continue
-			}
-			if err := r.m.o.Queues.Delete(ctx, cfg.Queue, b.msgs[i].ReceiptHandle); err != nil {
-				log.Warn("sqs: delete failed", "function", cfg.Function, "queue", cfg.Queue, "messageId", b.msgs[i].MessageID, "err", err)
-				continue
-			}
-			deleted++
-		}
+		deleted := r.delete(ctx, cfg, b.msgs, del)
 		switch {
 		case why != nil && deleted == 0:
 			r.setResult(ResultFailed)
@@ -374,4 +369,35 @@ func (r *runner) visibility(ctx context.Context, queue string) time.Duration {
 		return defaultVisibility
 	}
 	return time.Duration(s) * time.Second
+}
+
+// delete deletes the messages del marks and returns how many it deleted:
+// in one DeleteBatch when the queue service has it, else one by one.
+func (r *runner) delete(ctx context.Context, cfg *Mapping, msgs []sqs.Message, del []bool) int {
+	var handles []string
+	var ids []string
+	for i, d := range del {
+		if d {
+			handles = append(handles, msgs[i].ReceiptHandle)
+			ids = append(ids, msgs[i].MessageID)
+		}
+	}
+	var failed []error
+	if bq, ok := r.m.o.Queues.(BatchDeleter); ok {
+		failed = bq.DeleteBatch(ctx, cfg.Queue, handles)
+	} else {
+		failed = make([]error, len(handles))
+		for i, h := range handles {
+			failed[i] = r.m.o.Queues.Delete(ctx, cfg.Queue, h)
+		}
+	}
+	deleted := 0
+	for i, err := range failed {
+		if err != nil {
+			r.m.log.Warn("sqs: delete failed", "function", cfg.Function, "queue", cfg.Queue, "messageId", ids[i], "err", err)
+			continue
+		}
+		deleted++
+	}
+	return deleted
 }
