@@ -112,7 +112,9 @@ func TestQueueWorker(t *testing.T) {
 	var record struct {
 		RequestContext struct{ Condition string } `json:"requestContext"`
 		RequestPayload struct {
-			Records []struct{ Sns struct{ Message, TopicArn string } }
+			Records []struct {
+				Sns struct{ Message, TopicArn string }
+			}
 		} `json:"requestPayload"`
 	}
 	must(t, json.Unmarshal([]byte(aws.ToString(rec.Body)), &record))
