@@ -86,7 +86,7 @@ ok "sqs list-dead-letter-source-queues" $aws sqs list-dead-letter-source-queues 
 ok "sqs list-message-move-tasks" $aws sqs list-message-move-tasks --source-arn arn:aws:sqs:us-east-1:000000000000:jobsDlq
 ok "sqs purge-queue" $aws sqs purge-queue --queue-url "http://$admin/000000000000/matrix"
 ok "sqs delete-queue" $aws sqs delete-queue --queue-url "http://$admin/000000000000/matrix"
-err "sqs get-queue-url of none" QueueDoesNotExist $aws sqs get-queue-url --queue-name nope
+err "sqs get-queue-url of none" AWS.SimpleQueueService.NonExistentQueue $aws sqs get-queue-url --queue-name nope
 err "sqs delete-message, bad handle" ReceiptHandleIsInvalid $aws sqs delete-message --queue-url "$q" --receipt-handle nonsense
 ok "sns list-topics" $aws sns list-topics
 ok "sns get-topic-attributes" $aws sns get-topic-attributes --topic-arn arn:aws:sns:us-east-1:000000000000:news
