@@ -63,5 +63,15 @@ func summarize(p *stack.Plan, hosts map[string]string) console.Summary {
 		}
 		s.BusRules = append(s.BusRules, console.BusRule{Bus: r.Bus, Pattern: pattern.String(), Function: r.Function})
 	}
+	for _, q := range p.QueueTriggers {
+		s.Queues = append(s.Queues, console.Queue{Name: q.Queue, Function: q.Function})
+	}
+	for _, t := range p.TopicSubscriptions {
+		target := t.Function
+		if target == "" {
+			target = "queue " + t.Queue
+		}
+		s.Topics = append(s.Topics, console.Topic{Name: t.Topic, Filter: t.FilterPolicy, Target: target})
+	}
 	return s
 }

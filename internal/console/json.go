@@ -77,7 +77,7 @@ func (c *Console) jsonRequest(r Request) []byte {
 func (c *Console) jsonSummary(t time.Time, s Summary) []byte {
 	b := jsonStart(t, typeSummary)
 	// Every list is written, empty ones as [].
-	s.Routes, s.Schedules, s.BusRules, s.Queues = nonNil(s.Routes), nonNil(s.Schedules), nonNil(s.BusRules), nonNil(s.Queues)
+	s.Routes, s.Schedules, s.BusRules, s.Queues, s.Topics = nonNil(s.Routes), nonNil(s.Schedules), nonNil(s.BusRules), nonNil(s.Queues), nonNil(s.Topics)
 	body, _ := json.Marshal(s)
 	b = append(b, ',')
 	b = append(b, body[1:len(body)-1]...)

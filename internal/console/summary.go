@@ -2,6 +2,7 @@ package console
 
 import (
 	"bytes"
+	"strings"
 	"text/tabwriter"
 	"time"
 )
@@ -13,6 +14,7 @@ type Summary struct {
 	Schedules []Schedule `json:"schedules"`
 	BusRules  []BusRule  `json:"busRules"`
 	Queues    []Queue    `json:"queues"`
+	Topics    []Topic    `json:"topics"`
 }
 
 // A Route sends a front door's requests to a function.
@@ -40,6 +42,14 @@ type BusRule struct {
 type Queue struct {
 	Name     string `json:"name"`
 	Function string `json:"function"`
+}
+
+// A Topic delivers its messages (those its filter policy passes) to a
+// function or a queue.
+type Topic struct {
+	Name   string `json:"name"`
+	Filter string `json:"filter,omitempty"` // the filter policy, compact JSON
+	Target string `json:"target"`           // a function, or "queue NAME"
 }
 
 // Summary writes s as a table, unless it is the one last written: a
@@ -90,6 +100,14 @@ func (c *Console) textSummary(s Summary) []byte {
 	section("queues", len(s.Queues), func(i int) string {
 		r := s.Queues[i]
 		return r.Name + "\t-> " + c.paint(nameColor(r.Function), r.Function)
+	})
+	section("topics", len(s.Topics), func(i int) string {
+		r := s.Topics[i]
+		target := r.Target
+		if !strings.HasPrefix(target, "queue ") {
+			target = c.paint(nameColor(target), target)
+		}
+		return r.Name + "\t" + r.Filter + "\t-> " + target
 	})
 	return buf.Bytes()
 }
