@@ -2,6 +2,7 @@ package awsapi
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/verge-edge/verge/internal/arn"
 	"github.com/verge-edge/verge/internal/functions"
@@ -36,6 +37,16 @@ type Trigger struct {
 	Function string
 	// Source is the source's ARN (the rule's, the queue's).
 	Source string
+	// A queue's mapping also has its settings and state; the zero values
+	// leave them out (a rule's).
+	BatchSize             int
+	MaxBatchingWindow     int // seconds
+	FunctionResponseTypes []string
+	MaximumConcurrency    int
+	// State is "Enabled" or "Disabled"; "" is "Enabled".
+	State                string
+	LastProcessingResult string
+	LastModified         time.Time
 }
 
 // Triggers lists the triggers of the running plan.

@@ -1,6 +1,7 @@
 package awsapi
 
 import (
+	"cmp"
 	"net/http"
 	"time"
 
@@ -17,13 +18,21 @@ var mappingNamespace = uuid.MustParse("5b0c3a4e-9d1f-4c55-8a61-3f0e7d2b9c10")
 var started = time.Now()
 
 type eventSourceMapping struct {
-	UUID                  string  `json:"UUID"`
-	EventSourceArn        string  `json:"EventSourceArn"`
-	FunctionArn           string  `json:"FunctionArn"`
-	State                 string  `json:"State"`
-	StateTransitionReason string  `json:"StateTransitionReason"`
-	LastModified          float64 `json:"LastModified"`
-	LastProcessingResult  string  `json:"LastProcessingResult"`
+	UUID                           string         `json:"UUID"`
+	EventSourceArn                 string         `json:"EventSourceArn"`
+	FunctionArn                    string         `json:"FunctionArn"`
+	State                          string         `json:"State"`
+	StateTransitionReason          string         `json:"StateTransitionReason"`
+	LastModified                   float64        `json:"LastModified"`
+	LastProcessingResult           string         `json:"LastProcessingResult"`
+	BatchSize                      int            `json:"BatchSize,omitempty"`
+	MaximumBatchingWindowInSeconds *int           `json:"MaximumBatchingWindowInSeconds,omitempty"`
+	FunctionResponseTypes          []string       `json:"FunctionResponseTypes,omitempty"`
+	ScalingConfig                  *scalingConfig `json:"ScalingConfig,omitempty"`
+}
+
+type scalingConfig struct {
+	MaximumConcurrency int `json:"MaximumConcurrency"`
 }
 
 type listMappingsOutput struct {
@@ -33,12 +42,23 @@ type listMappingsOutput struct {
 
 // mapping is t as Lambda describes an event source mapping.
 func mapping(t Trigger) eventSourceMapping {
-	return eventSourceMapping{
+	m := eventSourceMapping{
 		UUID:           uuid.NewSHA1(mappingNamespace, []byte(t.Function+"\x00"+t.Source)).String(),
 		EventSourceArn: t.Source, FunctionArn: arn.Function(t.Function, ""),
-		State: "Enabled", StateTransitionReason: "USER_INITIATED", LastModified: epoch(started),
-		LastProcessingResult: "OK",
+		State: cmp.Or(t.State, "Enabled"), StateTransitionReason: "USER_INITIATED", LastModified: epoch(started),
+		LastProcessingResult: cmp.Or(t.LastProcessingResult, "OK"),
+		BatchSize:            t.BatchSize, FunctionResponseTypes: t.FunctionResponseTypes,
 	}
+	if !t.LastModified.IsZero() {
+		m.LastModified = epoch(t.LastModified)
+	}
+	if t.BatchSize > 0 {
+		m.MaximumBatchingWindowInSeconds = &t.MaxBatchingWindow
+	}
+	if t.MaximumConcurrency > 0 {
+		m.ScalingConfig = &scalingConfig{MaximumConcurrency: t.MaximumConcurrency}
+	}
+	return m
 }
 
 // listMappings is ListEventSourceMappings, filtered by FunctionName and

@@ -168,3 +168,17 @@ func (ev *eventSide) serveSNS(w http.ResponseWriter, r *http.Request) {
 	}
 	topics.Handler().ServeHTTP(w, r)
 }
+
+// mappingStates are the running queue triggers' states by function and
+// queue ("FUNCTION\x00QUEUE").
+func (ev *eventSide) mappingStates() map[string]sqstrigger.State {
+	_, _, esm := ev.messaging()
+	out := map[string]sqstrigger.State{}
+	if esm == nil {
+		return out
+	}
+	for _, st := range esm.States() {
+		out[st.Function+"\x00"+st.Queue] = st
+	}
+	return out
+}

@@ -207,8 +207,17 @@ func (e *Engine) triggers() []awsapi.Trigger {
 		r := eventbus.Rule{Name: dispatch.RuleName(b.Function, "event-bus", b.Index), Bus: b.Bus}
 		out = append(out, awsapi.Trigger{Function: b.Function, Source: r.ARN()})
 	}
+	states := e.events.mappingStates()
 	for _, q := range plan.QueueTriggers {
-		out = append(out, awsapi.Trigger{Function: q.Function, Source: arn.Queue(q.Queue)})
+		t := awsapi.Trigger{Function: q.Function, Source: arn.Queue(q.Queue), BatchSize: q.BatchSize,
+			MaxBatchingWindow: q.MaxBatchWindowSeconds, MaximumConcurrency: q.MaximumConcurrency}
+		if q.ReportBatchItemFailures {
+			t.FunctionResponseTypes = []string{"ReportBatchItemFailures"}
+		}
+		if st, ok := states[q.Function+"\x00"+q.Queue]; ok {
+			t.State, t.LastProcessingResult, t.LastModified = st.State, st.LastProcessingResult, st.LastModified
+		}
+		out = append(out, t)
 	}
 	return out
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
@@ -85,6 +86,14 @@ func TestQueueWorker(t *testing.T) {
 		return out.QueueUrl
 	}
 	jobs, dlq, failures := url("jobs"), url("jobsDlq"), url("failures")
+	lam := lambda.New(lambda.Options{Region: "us-east-1", BaseEndpoint: aws.String("http://" + adminAddr), HTTPClient: &http.Client{Transport: tr},
+		Credentials: credentials.NewStaticCredentialsProvider(identity.AdminAccessKeyID, "tok", "")})
+	ms, err := lam.ListEventSourceMappings(ctx, &lambda.ListEventSourceMappingsInput{EventSourceArn: aws.String(arn.Queue("jobs"))})
+	must(t, err)
+	if len(ms.EventSourceMappings) != 1 || aws.ToInt32(ms.EventSourceMappings[0].BatchSize) != 10 ||
+		len(ms.EventSourceMappings[0].FunctionResponseTypes) != 1 || aws.ToString(ms.EventSourceMappings[0].State) != "Enabled" {
+		t.Errorf("the queue's event source mapping: %+v", ms.EventSourceMappings)
+	}
 
 	// Ten good messages and one bad: the good ones are processed and
 	// deleted, the bad one is received twice, then dead-lettered.
@@ -92,7 +101,7 @@ func TestQueueWorker(t *testing.T) {
 		_, err := client.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: jobs, MessageBody: aws.String("job" + strconv.Itoa(i))})
 		must(t, err)
 	}
-	_, err := client.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: jobs, MessageBody: aws.String("fail")})
+	_, err = client.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: jobs, MessageBody: aws.String("fail")})
 	must(t, err)
 	got := receiveOne(t, client, dlq)
 	if aws.ToString(got.Body) != "fail" || got.Attributes["DeadLetterQueueSourceArn"] != arn.Queue("jobs") {
