@@ -73,7 +73,6 @@ func main() {
 // lines.
 type tap struct {
 	messages atomic.Int64
-	mu       sync.Mutex
 	starts   chan [2]int64 // handler start µs, body µs
 }
 
