@@ -103,7 +103,9 @@ async function handler(event) {
 	if resp.StatusCode != 503 || !strings.Contains(body, "could not run") {
 		t.Errorf("endless loop: %d %q", resp.StatusCode, body)
 	}
-	if took := time.Since(begin); took > 2*time.Second {
+	// The budget is a few ms of compute; 5 s leaves room for a loaded
+	// machine while still catching a loop that is never stopped.
+	if took := time.Since(begin); took > 5*time.Second {
 		t.Errorf("the endless loop ran %v", took)
 	}
 	if _, body := fetch(t, "GET", site+"/docs/", nil); body != "docs home" {
