@@ -284,7 +284,9 @@ func TestLongPoll(t *testing.T) {
 	sent := time.Now()
 	send(t, e.s, "lp", SendInput{Body: "x"})
 	d := <-done
-	if d < 0 || time.Since(sent) > 50*time.Millisecond {
+	// Woken by the send, not by the 5 s wait's end (the bound leaves room
+	// for a loaded machine; bench's SendToReceive measures the real delay).
+	if d < 0 || time.Since(sent) > 2*time.Second {
 		t.Errorf("long poll woke late or empty: %v", d)
 	}
 	// Delayed messages appear when due.

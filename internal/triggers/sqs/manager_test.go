@@ -95,7 +95,8 @@ func TestBatching(t *testing.T) {
 			bodies: bodies("m", 2), later: bodies("n", 2), want: "m1 m2 n1 n2", minWait: time.Second},
 		{name: "size before the window", mapping: mapping("jobs", func(m *Mapping) { m.BatchSize = 15; m.MaxBatchWindow = time.Second }),
 			bodies: bodies("m", 17), want: "m1 m2 m3 m4 m5 m6 m7 m8 m9 m10 m11 m12 m13 m14 m15|m16 m17"},
-		{name: "6 MB cut", mapping: mapping("jobs", func(m *Mapping) { m.BatchSize = 30; m.MaxBatchWindow = time.Second }),
+		// A window long enough that a loaded machine gathers all 25 before it ends.
+		{name: "6 MB cut", mapping: mapping("jobs", func(m *Mapping) { m.BatchSize = 30; m.MaxBatchWindow = 3 * time.Second }),
 			bodies: func() (out []string) {
 				for i := range 30 {
 					out = append(out, big("b"+strconv.Itoa(i+1)+":"))
