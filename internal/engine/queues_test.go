@@ -2,7 +2,14 @@ package engine
 
 import (
 	"context"
+	"crypto"
+	"crypto/rsa"
+	"crypto/sha1"
+	"crypto/x509"
+	"encoding/base64"
 	"encoding/json"
+	"encoding/pem"
+	"io"
 	"net/http"
 	"strconv"
 	"testing"
@@ -11,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
@@ -130,6 +138,55 @@ func TestQueueWorker(t *testing.T) {
 	if record.RequestContext.Condition != "RetriesExhausted" || len(record.RequestPayload.Records) != 1 ||
 		record.RequestPayload.Records[0].Sns.Message != "boom" || record.RequestPayload.Records[0].Sns.TopicArn != arn.Topic("news") {
 		t.Errorf("failure record: %s", aws.ToString(rec.Body))
+	}
+
+	// A queue subscribed through the SNS API gets the JSON envelope, signed
+	// with the certificate the endpoint serves at SigningCertURL.
+	topicsAPI := sns.New(sns.Options{Region: "us-east-1", BaseEndpoint: aws.String("http://" + adminAddr), HTTPClient: &http.Client{Transport: tr},
+		Credentials: credentials.NewStaticCredentialsProvider(identity.AdminAccessKeyID, "tok", "")})
+	_, err = client.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("audit")})
+	must(t, err)
+	_, err = topicsAPI.Subscribe(ctx, &sns.SubscribeInput{TopicArn: aws.String(arn.Topic("news")), Protocol: aws.String("sqs"), Endpoint: aws.String(arn.Queue("audit"))})
+	must(t, err)
+	_, err = topicsAPI.Publish(ctx, &sns.PublishInput{TopicArn: aws.String(arn.Topic("news")), Message: aws.String("for the audit"), Subject: aws.String("s")})
+	must(t, err)
+	verifyEnvelope(t, aws.ToString(receiveOne(t, client, url("audit")).Body), "for the audit")
+}
+
+// verifyEnvelope checks an SNS notification as AWS documents a receiver
+// should: fetch the certificate at SigningCertURL, build the canonical
+// string of the notification's fields, and verify SHA1withRSA.
+func verifyEnvelope(t *testing.T, body, message string) {
+	t.Helper()
+	var n struct {
+		Type, MessageId, TopicArn, Subject, Message, Timestamp string
+		SignatureVersion, Signature, SigningCertURL            string
+	}
+	must(t, json.Unmarshal([]byte(body), &n))
+	if n.Type != "Notification" || n.Message != message || n.TopicArn != arn.Topic("news") || n.SignatureVersion != "1" {
+		t.Fatalf("envelope: %s", body)
+	}
+	resp, err := http.Get(n.SigningCertURL)
+	must(t, err)
+	pemBytes, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	must(t, err)
+	block, _ := pem.Decode(pemBytes)
+	if block == nil {
+		t.Fatalf("no certificate at %s: %q", n.SigningCertURL, pemBytes)
+	}
+	cert, err := x509.ParseCertificate(block.Bytes)
+	must(t, err)
+	canonical := "Message\n" + n.Message + "\nMessageId\n" + n.MessageId + "\n"
+	if n.Subject != "" {
+		canonical += "Subject\n" + n.Subject + "\n"
+	}
+	canonical += "Timestamp\n" + n.Timestamp + "\nTopicArn\n" + n.TopicArn + "\nType\n" + n.Type + "\n"
+	sig, err := base64.StdEncoding.DecodeString(n.Signature)
+	must(t, err)
+	h := sha1.Sum([]byte(canonical))
+	if err := rsa.VerifyPKCS1v15(cert.PublicKey.(*rsa.PublicKey), crypto.SHA1, h[:], sig); err != nil {
+		t.Errorf("signature: %v", err)
 	}
 }
 
