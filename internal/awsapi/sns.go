@@ -1,7 +1,6 @@
 package awsapi
 
 import (
-	"bytes"
 	"encoding/xml"
 	"errors"
 	"maps"
@@ -103,7 +102,7 @@ func params(r *http.Request) (snsForm, error) {
 	if err := r.ParseForm(); err != nil {
 		return nil, errSNSInvalidParameter.With("Invalid parameter: the request's form does not parse: " + err.Error())
 	}
-	return snsParams(r.Form), nil
+	return snsForm(r.Form), nil
 }
 
 // snsErr is an error of the sns package as SNS answers it.
@@ -138,17 +137,5 @@ func (m snsAttributes) MarshalXML(e *xml.Encoder, start xml.StartElement) error 
 // writeSNS writes an operation's response: <OpResponse> with the result
 // (nil for none) in <OpResult>, then the request id.
 func writeSNS(w http.ResponseWriter, op string, result any) error {
-	var b bytes.Buffer
-	b.WriteString(`<` + op + `Response xmlns="` + snsNamespace + `">`)
-	if result != nil {
-		if err := xml.NewEncoder(&b).EncodeElement(result, xml.StartElement{Name: xml.Name{Local: op + "Result"}}); err != nil {
-			return ErrInternal.With("encoding the response: " + err.Error())
-		}
-	}
-	b.WriteString(`<ResponseMetadata><RequestId>`)
-	xml.EscapeText(&b, []byte(w.Header().Get(HeaderRequestID)))
-	b.WriteString(`</RequestId></ResponseMetadata></` + op + `Response>`)
-	w.Header().Set("Content-Type", contentXML)
-	w.Write(b.Bytes())
-	return nil
+	return writeQuery(w, op, snsNamespace, result)
 }

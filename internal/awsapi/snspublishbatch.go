@@ -3,7 +3,6 @@ package awsapi
 import (
 	"errors"
 	"net/http"
-	"strconv"
 
 	"github.com/verge-edge/verge/internal/sns"
 )
@@ -19,21 +18,20 @@ func (a *snsAPI) publishBatch(w http.ResponseWriter, r *http.Request) error {
 	if sns.TopicName(topicArn) == "" {
 		return errSNSInvalidParameter.With("Invalid parameter: TopicArn")
 	}
-	const prefix = "PublishBatchRequestEntries.member"
-	idx, valid := f.indices(prefix)
+	batch, err := f.entries("PublishBatchRequestEntries", "member")
 	switch {
-	case !valid:
-		return snsInvalid("PublishBatchRequestEntries")
-	case len(idx) == 0:
+	case err != nil:
+		return err
+	case len(batch) == 0:
 		return errSNSBatchEmpty.With("The batch request doesn't contain any entries.")
-	case len(idx) > sns.MaxBatch:
+	case len(batch) > sns.MaxBatch:
 		return errSNSBatchTooMany.With("The batch request contains more entries than permissible.")
 	}
-	entries := make([]sns.PublishInput, 0, len(idx))
+	entries := make([]sns.PublishInput, 0, len(batch))
 	seen := map[string]bool{}
 	size := 0
-	for _, i := range idx {
-		in, err := f.publishInput(prefix + "." + strconv.Itoa(i) + ".")
+	for _, e := range batch {
+		in, err := snsForm(e).publishInput()
 		if err != nil {
 			return err
 		}

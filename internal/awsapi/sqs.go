@@ -291,12 +291,9 @@ func formAttrs(f url.Values, prefix string) map[string]wireAttr {
 		if !ok {
 			continue
 		}
-		a := wireAttr{DataType: e.Get("Value.DataType"), StringValue: e.Get("Value.StringValue")}
-		if b := e.Get("Value.BinaryValue"); b != "" {
-			a.BinaryValue, _ = base64.StdEncoding.DecodeString(b)
-			if a.BinaryValue == nil {
-				a.BinaryValue = []byte{} // invalid base64: refused as empty
-			}
+		a, err := queryAttr(e)
+		if err != nil && a.BinaryValue == nil {
+			a.BinaryValue = []byte{} // invalid base64: refused as empty
 		}
 		if out == nil {
 			out = map[string]wireAttr{}
