@@ -41,14 +41,8 @@ func SNS(svc Opener[*sns.Service]) *Service {
 	}
 	for i := range ops {
 		ops[i].Action = "sns:" + ops[i].Name
-		h := ops[i].Handle
-		ops[i].Handle = func(w http.ResponseWriter, r *http.Request) error {
-			if _, err := a.open.get(r.Context()); err != nil {
-				return err
-			}
-			return h(w, r)
-		}
 	}
+	a.open.guard(ops)
 	return &Service{Name: "sns", Protocol: Query, Ops: ops}
 }
 
@@ -103,6 +97,17 @@ func params(r *http.Request) (snsForm, error) {
 		return nil, errSNSInvalidParameter.With("Invalid parameter: the request's form does not parse: " + err.Error())
 	}
 	return snsForm(r.Form), nil
+}
+
+// paramsAttrs are the request's parameters and their Attributes map
+// (CreateTopic's, Subscribe's).
+func paramsAttrs(r *http.Request) (snsForm, map[string]string, error) {
+	f, err := params(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	attrs, err := f.stringMap("Attributes")
+	return f, attrs, err
 }
 
 // snsErr is an error of the sns package as SNS answers it.

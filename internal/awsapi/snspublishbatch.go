@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/verge-edge/verge/internal/sns"
+	"github.com/verge-edge/verge/internal/sqs"
 )
 
 // publishBatch serves PublishBatch: up to ten entries with distinct ids,
@@ -35,7 +36,7 @@ func (a *snsAPI) publishBatch(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		if !validBatchID(in.ID) {
+		if !sqs.ValidBatchID(in.ID) { // SNS's rule is SQS's
 			return errSNSBatchInvalidID.With("A batch entry id can only contain alphanumeric characters, hyphens and underscores. It can be at most 80 letters long.")
 		}
 		if seen[in.ID] {
@@ -83,17 +84,4 @@ func (a *snsAPI) publishBatch(w http.ResponseWriter, r *http.Request) error {
 		out.Successful = append(out.Successful, done{res.ID, res.MessageID, res.SequenceNumber})
 	}
 	return writeSNS(w, "PublishBatch", out)
-}
-
-// validBatchID: 1-80 letters, digits, hyphens and underscores.
-func validBatchID(id string) bool {
-	if id == "" || len(id) > 80 {
-		return false
-	}
-	for _, c := range id {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
-			return false
-		}
-	}
-	return true
 }

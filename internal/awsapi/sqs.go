@@ -58,13 +58,9 @@ func SQS(q Opener[*sqs.Service]) *Service {
 	for i := range ops {
 		ops[i].Action = "sqs:" + ops[i].Name
 		h := ops[i].Handle
-		ops[i].Handle = func(w http.ResponseWriter, r *http.Request) error {
-			if _, err := a.svc.get(r.Context()); err != nil {
-				return err
-			}
-			return sqsError(h(w, r))
-		}
+		ops[i].Handle = func(w http.ResponseWriter, r *http.Request) error { return sqsError(h(w, r)) }
 	}
+	a.svc.guard(ops)
 	return &Service{Name: "sqs", Protocol: JSON10, AlsoQuery: true, Target: sqsTarget, Ops: ops}
 }
 
@@ -184,6 +180,23 @@ func (a *sqsAPI) queue(u string) (string, error) {
 		return "", &sqs.Error{Code: sqs.CodeQueueDoesNotExist, Message: "The specified queue does not exist."}
 	}
 	return n, nil
+}
+
+// queueIn is the input of the operations that take a queue only.
+type queueIn struct {
+	QueueURL string `json:"QueueUrl"`
+}
+
+func (in *queueIn) fromForm(f url.Values) { in.QueueURL = f.Get("QueueUrl") }
+func (in *queueIn) setURL(u string)       { in.QueueURL = u }
+
+// readQueue is the queue of an operation that takes only a queue.
+func (a *sqsAPI) readQueue(r *http.Request) (string, error) {
+	var in queueIn
+	if err := a.read(r, &in); err != nil {
+		return "", err
+	}
+	return a.queue(in.QueueURL)
 }
 
 // write writes an operation's result in r's protocol; out nil is an

@@ -126,14 +126,7 @@ func (s *Service) Close() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, q := range s.queues {
-		q.mu.Lock()
-		q.deleted = true
-		if q.timer != nil {
-			q.timer.Stop()
-		}
-		close(q.notify)
-		q.notify = make(chan struct{})
-		q.mu.Unlock()
+		q.shut()
 	}
 	return nil
 }
@@ -316,14 +309,7 @@ func (s *Service) DeleteQueue(ctx context.Context, name string) error {
 	delete(s.queues, name)
 	s.gone[name] = s.now()
 	s.mu.Unlock()
-	q.mu.Lock()
-	q.deleted = true
-	if q.timer != nil {
-		q.timer.Stop()
-	}
-	close(q.notify)
-	q.notify = make(chan struct{})
-	q.mu.Unlock()
+	q.shut()
 	s.meta.Delete(ctx, metaQueue+q.id)
 	if err := s.js.DeleteStream(ctx, streamPrefix+q.id); err != nil && !errors.Is(err, jetstream.ErrStreamNotFound) {
 		return fail(CodeInternal, "deleting the queue's stream: %v", err)
