@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/xml"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -121,6 +122,22 @@ func queryMap(f url.Values, prefix, key, value string) map[string]string {
 		out[k[0]] = e.Get(value)
 	}
 	return out
+}
+
+// encodePairs writes m as one element start a pair, sorted by key: the
+// key in an element named key, the value in one named value.
+func encodePairs(e *xml.Encoder, start xml.StartElement, m map[string]string, key, value string) error {
+	type text struct {
+		XMLName xml.Name // named by its value: key or value
+		Text    string   `xml:",chardata"`
+	}
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		pair := struct{ K, V text }{text{xml.Name{Local: key}, k}, text{xml.Name{Local: value}, m[k]}}
+		if err := e.EncodeElement(pair, start); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // queryAttr is the message attribute in an entry's "Value.DataType",

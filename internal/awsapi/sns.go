@@ -3,9 +3,7 @@ package awsapi
 import (
 	"encoding/xml"
 	"errors"
-	"maps"
 	"net/http"
-	"slices"
 	"strings"
 
 	"github.com/verge-edge/verge/internal/arn"
@@ -126,15 +124,9 @@ func snsErr(err error) error {
 type snsAttributes map[string]string
 
 func (m snsAttributes) MarshalXML(e *xml.Encoder, start xml.StartElement) error {
-	type entry struct {
-		Key   string `xml:"key"`
-		Value string `xml:"value"`
-	}
 	e.EncodeToken(start)
-	for _, k := range slices.Sorted(maps.Keys(m)) {
-		if err := e.EncodeElement(entry{k, m[k]}, xml.StartElement{Name: xml.Name{Local: "entry"}}); err != nil {
-			return err
-		}
+	if err := encodePairs(e, xml.StartElement{Name: xml.Name{Local: "entry"}}, m, "key", "value"); err != nil {
+		return err
 	}
 	return e.EncodeToken(start.End())
 }

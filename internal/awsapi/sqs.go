@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"errors"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -321,30 +322,14 @@ func formAttrs(f url.Values, prefix string) map[string]wireAttr {
 type xmlAttrs map[string]string
 
 func (m xmlAttrs) MarshalXML(e *xml.Encoder, start xml.StartElement) error {
-	for _, k := range slices.Sorted(mapKeysOf(m)) {
-		if err := e.EncodeElement(struct {
-			Name  string `xml:"Name"`
-			Value string `xml:"Value"`
-		}{k, m[k]}, start); err != nil {
-			return err
-		}
-	}
-	return nil
+	return encodePairs(e, start, m, "Name", "Value")
 }
 
 // xmlTags is a string map written as <Tag><Key/><Value/></Tag> entries.
 type xmlTags map[string]string
 
 func (m xmlTags) MarshalXML(e *xml.Encoder, start xml.StartElement) error {
-	for _, k := range slices.Sorted(mapKeysOf(m)) {
-		if err := e.EncodeElement(struct {
-			Key   string `xml:"Key"`
-			Value string `xml:"Value"`
-		}{k, m[k]}, start); err != nil {
-			return err
-		}
-	}
-	return nil
+	return encodePairs(e, start, m, "Key", "Value")
 }
 
 // xmlMessageAttrs are message attributes written as <MessageAttribute>
@@ -357,7 +342,7 @@ func (m xmlMessageAttrs) MarshalXML(e *xml.Encoder, start xml.StartElement) erro
 		BinaryValue string `xml:"BinaryValue,omitempty"`
 		DataType    string `xml:"DataType"`
 	}
-	for _, k := range slices.Sorted(mapKeysOf(m)) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		a := m[k]
 		v := value{StringValue: a.StringValue, DataType: a.DataType}
 		if len(a.BinaryValue) > 0 {
@@ -371,16 +356,6 @@ func (m xmlMessageAttrs) MarshalXML(e *xml.Encoder, start xml.StartElement) erro
 		}
 	}
 	return nil
-}
-
-func mapKeysOf[V any](m map[string]V) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }
 
 // batchError is a failed batch entry.
