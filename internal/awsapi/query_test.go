@@ -21,12 +21,17 @@ func TestQueryForm(t *testing.T) {
 		{"entry order", queryEntries(f, "E")[1].Get("Id"), "two"},
 		{"nested", formAttrs(queryEntries(f, "E")[0], "MessageAttribute"), map[string]wireAttr{"k": {DataType: "String", StringValue: "v"}}},
 		{"none", queryList(f, "Nope"), []string(nil)},
+		{"malformed index", okOf(queryIndexes(f, "AttributeName")), false},
+		{"well-formed", okOf(queryIndexes(f, "E")), true},
+		{"above the bound", okOf(queryIndexes(url.Values{"E.1001": {""}}, "E")), false},
 	} {
 		if !reflect.DeepEqual(c.got, c.want) {
 			t.Errorf("%s: %#v, want %#v", c.name, c.got, c.want)
 		}
 	}
 }
+
+func okOf(_ []int, ok bool) bool { return ok }
 
 // FuzzQueryForm: whatever the form, the readers do not panic and return
 // only what is in it, in index order; SNS's views refuse what queryIndexes
