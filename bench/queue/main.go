@@ -27,7 +27,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
-	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
 	"github.com/verge-edge/verge/bench/internal/load"
 	"github.com/verge-edge/verge/internal/engine"
@@ -104,10 +103,7 @@ func run(n, conc int, dur time.Duration, latN int) error {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	if err := os.WriteFile(filepath.Join(dir, "verge.yaml"), []byte(stackFile), 0o644); err != nil {
-		return err
-	}
-	if err := os.WriteFile(filepath.Join(dir, "index.js"), []byte(handler), 0o644); err != nil {
+	if err := load.WriteStack(dir, stackFile, handler); err != nil {
 		return err
 	}
 	plan, err := stack.Load(dir)
@@ -155,7 +151,7 @@ func run(n, conc int, dur time.Duration, latN int) error {
 	if _, err := e.Apply(ctx, plan); err != nil {
 		return err
 	}
-	if err := fill(ctx, q, url, n, conc); err != nil {
+	if err := load.FillQueue(ctx, q, url, n, conc); err != nil {
 		return err
 	}
 	enabled := *plan
@@ -174,32 +170,6 @@ func run(n, conc int, dur time.Duration, latN int) error {
 	fmt.Printf("| SendMessage → handler start, p50 | %s | | | < 5 ms |\n", load.Dur(load.Quantile(lats, 0.5)))
 	fmt.Printf("| SendMessage → handler start, p99 | %s | | | |\n", load.Dur(load.Quantile(lats, 0.99)))
 	return nil
-}
-
-// fill sends n messages with conc callers in batches of ten.
-func fill(ctx context.Context, q *sqs.Client, url string, n, conc int) error {
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	errc := make(chan error, conc)
-	for range conc {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for next.Add(10) <= int64(n) {
-				entries := make([]sqstypes.SendMessageBatchRequestEntry, 10)
-				for i := range entries {
-					entries[i] = sqstypes.SendMessageBatchRequestEntry{Id: aws.String(strconv.Itoa(i)), MessageBody: aws.String("x")}
-				}
-				if _, err := q.SendMessageBatch(ctx, &sqs.SendMessageBatchInput{QueueUrl: &url, Entries: entries}); err != nil {
-					errc <- err
-					return
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	close(errc)
-	return <-errc
 }
 
 // drain enables the trigger and times until the function has reported

@@ -16,12 +16,11 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"maps"
 	"net/http"
 	"net/url"
 	"os"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -95,35 +94,35 @@ func run(conc int, dur time.Duration) error {
 			return 1, err
 		}
 	}
-	floorRate, err := rate(conc, dur, sendTo(client(floor), "send"))
+	floorRate, err := load.Rate(sendTo(client(floor), "send"), conc, dur)
 	if err != nil {
 		return fmt.Errorf("floor: %w", err)
 	}
-	sendRate, err := rate(conc, dur, sendTo(c, "send"))
+	sendRate, err := load.Rate(sendTo(c, "send"), conc, dur)
 	if err != nil {
 		return fmt.Errorf("SendMessage: %w", err)
 	}
-	queryRate, err := rate(conc, dur, querySend(hc, base+"/000000000000/query"))
+	queryRate, err := load.Rate(querySend(hc, base+"/000000000000/query"), conc, dur)
 	if err != nil {
 		return fmt.Errorf("query SendMessage: %w", err)
 	}
 	// Without the SDK's client-side cost: raw signed JSON posts, to Verge
 	// and to the fixed handler.
-	rawRate, err := rate(conc, dur, jsonSend(hc, base, base+"/000000000000/send"))
+	rawRate, err := load.Rate(jsonSend(hc, base, base+"/000000000000/send"), conc, dur)
 	if err != nil {
 		return fmt.Errorf("raw SendMessage: %w", err)
 	}
-	rawFloor, err := rate(conc, dur, jsonSend(hc, floor, base+"/000000000000/send"))
+	rawFloor, err := load.Rate(jsonSend(hc, floor, base+"/000000000000/send"), conc, dur)
 	if err != nil {
 		return fmt.Errorf("raw floor: %w", err)
 	}
 	// Fill the drain queue with more than the run can take.
 	need := int(sendRate*dur.Seconds()) * 2
-	if err := fill(ctx, c, base+"/000000000000/drain", need, conc); err != nil {
+	if err := load.FillQueue(ctx, c, base+"/000000000000/drain", need, conc); err != nil {
 		return err
 	}
 	drainURL := aws.String(base + "/000000000000/drain")
-	drainRate, err := rate(conc, dur, func() (int, error) {
+	drainRate, err := load.Rate(func() (int, error) {
 		r, err := c.ReceiveMessage(ctx, &awssqs.ReceiveMessageInput{QueueUrl: drainURL, MaxNumberOfMessages: 10})
 		if err != nil || len(r.Messages) == 0 {
 			return 0, err
@@ -137,7 +136,7 @@ func run(conc int, dur time.Duration) error {
 			err = fmt.Errorf("delete failed: %s", aws.ToString(out.Failed[0].Message))
 		}
 		return len(r.Messages), err
-	})
+	}, conc, dur)
 	if err != nil {
 		return fmt.Errorf("receive+delete: %w", err)
 	}
@@ -149,98 +148,31 @@ func run(conc int, dur time.Duration) error {
 	return nil
 }
 
-// rate runs conc callers of do for d and returns the units (do's count)
-// done per second.
-func rate(conc int, d time.Duration, do func() (int, error)) (float64, error) {
-	var n atomic.Int64
-	var failed atomic.Value
-	var wg sync.WaitGroup
-	end := time.Now().Add(d)
-	start := time.Now()
-	for range conc {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for time.Now().Before(end) {
-				k, err := do()
-				if err != nil {
-					failed.Store(err)
-					return
-				}
-				n.Add(int64(k))
-			}
-		}()
-	}
-	wg.Wait()
-	if err, ok := failed.Load().(error); ok {
-		return 0, err
-	}
-	return float64(n.Load()) / time.Since(start).Seconds(), nil
-}
-
-// fill sends n messages in batches of ten.
-func fill(ctx context.Context, c *awssqs.Client, u string, n, conc int) error {
-	var left atomic.Int64
-	left.Store(int64(n))
-	_, err := rate(conc, time.Hour, func() (int, error) {
-		if left.Add(-10) < 0 {
-			return 0, errDone
-		}
-		var e []types.SendMessageBatchRequestEntry
-		for i := range 10 {
-			e = append(e, types.SendMessageBatchRequestEntry{Id: aws.String(fmt.Sprint(i)), MessageBody: aws.String("work")})
-		}
-		_, err := c.SendMessageBatch(ctx, &awssqs.SendMessageBatchInput{QueueUrl: aws.String(u), Entries: e})
-		return 10, err
-	})
-	if err == errDone {
-		return nil
-	}
-	return err
-}
-
-var errDone = fmt.Errorf("done")
-
 // querySend is a SendMessage through the query protocol: a signed form
 // post, as aws-sdk-go v1 sends it.
 func querySend(hc *http.Client, queueURL string) func() (int, error) {
 	form := url.Values{"Action": {"SendMessage"}, "Version": {"2012-11-05"}, "QueueUrl": {queueURL}, "MessageBody": {"hello"}}.Encode()
-	sum := sha256.Sum256([]byte(form))
-	hash := hex.EncodeToString(sum[:])
-	signer := v4.NewSigner()
-	creds := aws.Credentials{AccessKeyID: "AKID", SecretAccessKey: token}
 	base := queueURL[:strings.Index(queueURL[len("http://"):], "/")+len("http://")]
-	return func() (int, error) {
-		r, _ := http.NewRequest("POST", base+"/", strings.NewReader(form))
-		r.Header.Set("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
-		if err := signer.SignHTTP(context.Background(), creds, r, hash, "sqs", "us-east-1", time.Now()); err != nil {
-			return 0, err
-		}
-		resp, err := hc.Do(r)
-		if err != nil {
-			return 0, err
-		}
-		io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != 200 {
-			return 0, fmt.Errorf("query SendMessage: %s", resp.Status)
-		}
-		return 1, nil
-	}
+	return signedSend(hc, base, form, http.Header{"Content-Type": {"application/x-www-form-urlencoded; charset=utf-8"}})
 }
 
 // jsonSend is a SendMessage as a signed JSON 1.0 post to base, without
 // the SDK.
 func jsonSend(hc *http.Client, base, queueURL string) func() (int, error) {
 	body := `{"QueueUrl":"` + queueURL + `","MessageBody":"hello"}`
+	return signedSend(hc, base, body, http.Header{"Content-Type": {"application/x-amz-json-1.0"}, "X-Amz-Target": {"AmazonSQS.SendMessage"}})
+}
+
+// signedSend is a post of body with headers h to base, signed for sqs
+// afresh each call, that must be answered 200.
+func signedSend(hc *http.Client, base, body string, h http.Header) func() (int, error) {
 	sum := sha256.Sum256([]byte(body))
 	hash := hex.EncodeToString(sum[:])
 	signer := v4.NewSigner()
 	creds := aws.Credentials{AccessKeyID: "AKID", SecretAccessKey: token}
 	return func() (int, error) {
 		r, _ := http.NewRequest("POST", base+"/", strings.NewReader(body))
-		r.Header.Set("Content-Type", "application/x-amz-json-1.0")
-		r.Header.Set("X-Amz-Target", "AmazonSQS.SendMessage")
+		maps.Copy(r.Header, h)
 		if err := signer.SignHTTP(context.Background(), creds, r, hash, "sqs", "us-east-1", time.Now()); err != nil {
 			return 0, err
 		}

@@ -2,6 +2,7 @@ package awsapi
 
 import (
 	"context"
+	"net/http"
 	"sync"
 	"sync/atomic"
 )
@@ -36,6 +37,20 @@ func (l *lazy[T]) get(ctx context.Context) (T, error) {
 	l.v = v
 	l.done.Store(true)
 	return v, nil
+}
+
+// guard makes each of ops open l before its handler runs, so that a
+// backend that cannot start answers every operation ServiceUnavailable.
+func (l *lazy[T]) guard(ops []Operation) {
+	for i := range ops {
+		h := ops[i].Handle
+		ops[i].Handle = func(w http.ResponseWriter, r *http.Request) error {
+			if _, err := l.get(r.Context()); err != nil {
+				return err
+			}
+			return h(w, r)
+		}
+	}
 }
 
 // Fixed is an Opener of a backend already open.

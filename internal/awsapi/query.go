@@ -2,7 +2,9 @@ package awsapi
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/xml"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -12,7 +14,9 @@ import (
 
 // The query protocol flattens lists and maps into numbered parameters
 // (AttributeName.1, Attribute.1.Name, Entry.2.MessageAttribute.1.Value.
-// StringValue). These read them back; SQS and SNS share them.
+// StringValue; SNS's Attributes.entry.N.key, Tags.member.N.Key). These
+// read them back for SQS and SNS: leniently, as SQS does, with
+// queryIndexes's ok for SNS, which refuses a malformed index.
 
 // maxQueryRequest caps a query request's form: SQS's 256 KiB batches,
 // URL-encoded.
@@ -29,33 +33,42 @@ func readForm(r *http.Request) (url.Values, error) {
 	return r.Form, nil
 }
 
+// maxQueryIndex bounds the index a strict reader (SNS's) accepts: its
+// lists hold at most 50 tags, 10 batch entries, 10 attributes.
+const maxQueryIndex = 1000
+
 // queryIndexes are the numbers N of the parameters "prefix.N" and
-// "prefix.N.…" in f, ascending; N counts from 1.
-func queryIndexes(f url.Values, prefix string) []int {
+// "prefix.N.…" in f, ascending; N counts from 1, written as Itoa writes it.
+// ok is false when some parameter under prefix has no such N or one above
+// maxQueryIndex: SQS reads past it, SNS refuses the request.
+func queryIndexes(f url.Values, prefix string) (idx []int, ok bool) {
 	prefix += "."
-	var out []int
+	ok = true
 	for k := range f {
-		rest, ok := strings.CutPrefix(k, prefix)
-		if !ok {
+		rest, found := strings.CutPrefix(k, prefix)
+		if !found {
 			continue
 		}
 		num, _, _ := strings.Cut(rest, ".")
 		n, err := strconv.Atoi(num)
 		if err != nil || n < 1 || strconv.Itoa(n) != num {
+			ok = false
 			continue
 		}
-		if !slices.Contains(out, n) {
-			out = append(out, n)
-		}
+		ok = ok && n <= maxQueryIndex
+		idx = append(idx, n)
 	}
-	slices.Sort(out)
-	return out
+	// Sorted then compacted, not deduplicated as read: a 2 MiB form can
+	// hold 100,000 indexes.
+	slices.Sort(idx)
+	return slices.Compact(idx), ok
 }
 
 // queryList is the list "prefix.1", "prefix.2", … in order.
 func queryList(f url.Values, prefix string) []string {
 	var out []string
-	for _, n := range queryIndexes(f, prefix) {
+	idx, _ := queryIndexes(f, prefix)
+	for _, n := range idx {
 		if v, ok := f[prefix+"."+strconv.Itoa(n)]; ok {
 			out = append(out, v[0])
 		}
@@ -66,7 +79,7 @@ func queryList(f url.Values, prefix string) []string {
 // queryEntries are the members "prefix.N.…" of a list of structures, in
 // order, each with its parameters' names relative to "prefix.N.".
 func queryEntries(f url.Values, prefix string) []url.Values {
-	idx := queryIndexes(f, prefix)
+	idx, _ := queryIndexes(f, prefix)
 	if len(idx) == 0 {
 		return nil
 	}
@@ -111,6 +124,33 @@ func queryMap(f url.Values, prefix, key, value string) map[string]string {
 	return out
 }
 
+// encodePairs writes m as one element start a pair, sorted by key: the
+// key in an element named key, the value in one named value.
+func encodePairs(e *xml.Encoder, start xml.StartElement, m map[string]string, key, value string) error {
+	type text struct {
+		XMLName xml.Name // named by its value: key or value
+		Text    string   `xml:",chardata"`
+	}
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		pair := struct{ K, V text }{text{xml.Name{Local: key}, k}, text{xml.Name{Local: value}, m[k]}}
+		if err := e.EncodeElement(pair, start); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// queryAttr is the message attribute in an entry's "Value.DataType",
+// "Value.StringValue" and "Value.BinaryValue" (base64; err when it does
+// not decode, with what did).
+func queryAttr(e url.Values) (a wireAttr, err error) {
+	a = wireAttr{DataType: e.Get("Value.DataType"), StringValue: e.Get("Value.StringValue")}
+	if b := e.Get("Value.BinaryValue"); b != "" {
+		a.BinaryValue, err = base64.StdEncoding.DecodeString(b)
+	}
+	return a, err
+}
+
 // writeQuery writes a query protocol response: <ActionResponse> holding
 // <ActionResult> (result, when not nil) and the request id.
 func writeQuery(w http.ResponseWriter, action, namespace string, result any) error {
@@ -120,7 +160,7 @@ func writeQuery(w http.ResponseWriter, action, namespace string, result any) err
 	e.EncodeToken(start)
 	if result != nil {
 		if err := e.EncodeElement(result, xml.StartElement{Name: xml.Name{Local: action + "Result"}}); err != nil {
-			return err
+			return ErrInternal.With("encoding the response: " + err.Error())
 		}
 	}
 	h := w.Header()

@@ -1,12 +1,9 @@
 package awsapi
 
 import (
-	"bytes"
 	"encoding/xml"
 	"errors"
-	"maps"
 	"net/http"
-	"slices"
 	"strings"
 
 	"github.com/verge-edge/verge/internal/arn"
@@ -42,14 +39,8 @@ func SNS(svc Opener[*sns.Service]) *Service {
 	}
 	for i := range ops {
 		ops[i].Action = "sns:" + ops[i].Name
-		h := ops[i].Handle
-		ops[i].Handle = func(w http.ResponseWriter, r *http.Request) error {
-			if _, err := a.open.get(r.Context()); err != nil {
-				return err
-			}
-			return h(w, r)
-		}
 	}
+	a.open.guard(ops)
 	return &Service{Name: "sns", Protocol: Query, Ops: ops}
 }
 
@@ -103,7 +94,18 @@ func params(r *http.Request) (snsForm, error) {
 	if err := r.ParseForm(); err != nil {
 		return nil, errSNSInvalidParameter.With("Invalid parameter: the request's form does not parse: " + err.Error())
 	}
-	return snsParams(r.Form), nil
+	return snsForm(r.Form), nil
+}
+
+// paramsAttrs are the request's parameters and their Attributes map
+// (CreateTopic's, Subscribe's).
+func paramsAttrs(r *http.Request) (snsForm, map[string]string, error) {
+	f, err := params(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	attrs, err := f.stringMap("Attributes")
+	return f, attrs, err
 }
 
 // snsErr is an error of the sns package as SNS answers it.
@@ -122,15 +124,9 @@ func snsErr(err error) error {
 type snsAttributes map[string]string
 
 func (m snsAttributes) MarshalXML(e *xml.Encoder, start xml.StartElement) error {
-	type entry struct {
-		Key   string `xml:"key"`
-		Value string `xml:"value"`
-	}
 	e.EncodeToken(start)
-	for _, k := range slices.Sorted(maps.Keys(m)) {
-		if err := e.EncodeElement(entry{k, m[k]}, xml.StartElement{Name: xml.Name{Local: "entry"}}); err != nil {
-			return err
-		}
+	if err := encodePairs(e, xml.StartElement{Name: xml.Name{Local: "entry"}}, m, "key", "value"); err != nil {
+		return err
 	}
 	return e.EncodeToken(start.End())
 }
@@ -138,17 +134,5 @@ func (m snsAttributes) MarshalXML(e *xml.Encoder, start xml.StartElement) error 
 // writeSNS writes an operation's response: <OpResponse> with the result
 // (nil for none) in <OpResult>, then the request id.
 func writeSNS(w http.ResponseWriter, op string, result any) error {
-	var b bytes.Buffer
-	b.WriteString(`<` + op + `Response xmlns="` + snsNamespace + `">`)
-	if result != nil {
-		if err := xml.NewEncoder(&b).EncodeElement(result, xml.StartElement{Name: xml.Name{Local: op + "Result"}}); err != nil {
-			return ErrInternal.With("encoding the response: " + err.Error())
-		}
-	}
-	b.WriteString(`<ResponseMetadata><RequestId>`)
-	xml.EscapeText(&b, []byte(w.Header().Get(HeaderRequestID)))
-	b.WriteString(`</RequestId></ResponseMetadata></` + op + `Response>`)
-	w.Header().Set("Content-Type", contentXML)
-	w.Write(b.Bytes())
-	return nil
+	return writeQuery(w, op, snsNamespace, result)
 }

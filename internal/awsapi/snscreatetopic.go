@@ -4,11 +4,7 @@ import "net/http"
 
 // createTopic serves CreateTopic (idempotent for equal attributes).
 func (a *snsAPI) createTopic(w http.ResponseWriter, r *http.Request) error {
-	f, err := params(r)
-	if err != nil {
-		return err
-	}
-	attrs, err := f.stringMap("Attributes")
+	f, attrs, err := paramsAttrs(r)
 	if err != nil {
 		return err
 	}

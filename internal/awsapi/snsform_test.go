@@ -2,7 +2,6 @@ package awsapi
 
 import (
 	"net/url"
-	"strconv"
 	"testing"
 )
 
@@ -41,48 +40,4 @@ func TestSNSForm(t *testing.T) {
 			t.Errorf("%s: accepted", bad)
 		}
 	}
-}
-
-// FuzzSNSForm reads arbitrary forms without panicking, and every map it
-// returns round-trips through the SDKs' encoding.
-func FuzzSNSForm(f *testing.F) {
-	f.Add("Attributes.entry.1.key=A&Attributes.entry.1.value=1&TagKeys.member.1=x&Tags.member.1.Key=k")
-	f.Add("PublishBatchRequestEntries.member.1.Id=a&PublishBatchRequestEntries.member.1.MessageAttributes.entry.1.Name=n")
-	f.Add("MessageAttributes.entry.1.Name=b&MessageAttributes.entry.1.Value.BinaryValue=AQID")
-	f.Fuzz(func(t *testing.T, body string) {
-		v, err := url.ParseQuery(body)
-		if err != nil {
-			return
-		}
-		form := snsForm(v)
-		form.list("TagKeys")
-		form.tags("Tags")
-		form.messageAttributes("MessageAttributes")
-		if idx, ok := form.indices("PublishBatchRequestEntries.member"); ok {
-			for _, i := range idx {
-				form.publishInput("PublishBatchRequestEntries.member." + strconv.Itoa(i) + ".")
-			}
-		}
-		m, err := form.stringMap("Attributes")
-		if err != nil {
-			return
-		}
-		again := url.Values{}
-		i := 1
-		for k, val := range m {
-			p := "Attributes.entry." + strconv.Itoa(i) + "."
-			again.Set(p+"key", k)
-			again.Set(p+"value", val)
-			i++
-		}
-		m2, err := snsForm(again).stringMap("Attributes")
-		if err != nil || len(m2) != len(m) {
-			t.Fatalf("round trip: %v %v -> %v %v", m, body, m2, err)
-		}
-		for k := range m {
-			if m2[k] != m[k] {
-				t.Fatalf("round trip: %q: %q vs %q", k, m[k], m2[k])
-			}
-		}
-	})
 }

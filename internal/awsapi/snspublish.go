@@ -25,7 +25,7 @@ func (a *snsAPI) publish(w http.ResponseWriter, r *http.Request) error {
 	case sns.TopicName(topicArn) == "":
 		return errSNSInvalidParameter.With("Invalid parameter: TopicArn")
 	}
-	in, err := f.publishInput("")
+	in, err := f.publishInput()
 	if err != nil {
 		return err
 	}

@@ -3,9 +3,9 @@ package awsapi
 import (
 	"errors"
 	"net/http"
-	"strconv"
 
 	"github.com/verge-edge/verge/internal/sns"
+	"github.com/verge-edge/verge/internal/sqs"
 )
 
 // publishBatch serves PublishBatch: up to ten entries with distinct ids,
@@ -19,25 +19,24 @@ func (a *snsAPI) publishBatch(w http.ResponseWriter, r *http.Request) error {
 	if sns.TopicName(topicArn) == "" {
 		return errSNSInvalidParameter.With("Invalid parameter: TopicArn")
 	}
-	const prefix = "PublishBatchRequestEntries.member"
-	idx, valid := f.indices(prefix)
+	batch, err := f.entries("PublishBatchRequestEntries", "member")
 	switch {
-	case !valid:
-		return snsInvalid("PublishBatchRequestEntries")
-	case len(idx) == 0:
+	case err != nil:
+		return err
+	case len(batch) == 0:
 		return errSNSBatchEmpty.With("The batch request doesn't contain any entries.")
-	case len(idx) > sns.MaxBatch:
+	case len(batch) > sns.MaxBatch:
 		return errSNSBatchTooMany.With("The batch request contains more entries than permissible.")
 	}
-	entries := make([]sns.PublishInput, 0, len(idx))
+	entries := make([]sns.PublishInput, 0, len(batch))
 	seen := map[string]bool{}
 	size := 0
-	for _, i := range idx {
-		in, err := f.publishInput(prefix + "." + strconv.Itoa(i) + ".")
+	for _, e := range batch {
+		in, err := snsForm(e).publishInput()
 		if err != nil {
 			return err
 		}
-		if !validBatchID(in.ID) {
+		if !sqs.ValidBatchID(in.ID) { // SNS's rule is SQS's
 			return errSNSBatchInvalidID.With("A batch entry id can only contain alphanumeric characters, hyphens and underscores. It can be at most 80 letters long.")
 		}
 		if seen[in.ID] {
@@ -85,17 +84,4 @@ func (a *snsAPI) publishBatch(w http.ResponseWriter, r *http.Request) error {
 		out.Successful = append(out.Successful, done{res.ID, res.MessageID, res.SequenceNumber})
 	}
 	return writeSNS(w, "PublishBatch", out)
-}
-
-// validBatchID: 1-80 letters, digits, hyphens and underscores.
-func validBatchID(id string) bool {
-	if id == "" || len(id) > 80 {
-		return false
-	}
-	for _, c := range id {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
-			return false
-		}
-	}
-	return true
 }

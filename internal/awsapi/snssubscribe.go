@@ -7,11 +7,7 @@ import (
 
 // subscribe serves Subscribe.
 func (a *snsAPI) subscribe(w http.ResponseWriter, r *http.Request) error {
-	f, err := params(r)
-	if err != nil {
-		return err
-	}
-	attrs, err := f.stringMap("Attributes")
+	f, attrs, err := paramsAttrs(r)
 	if err != nil {
 		return err
 	}

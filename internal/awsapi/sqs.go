@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"errors"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -58,13 +59,9 @@ func SQS(q Opener[*sqs.Service]) *Service {
 	for i := range ops {
 		ops[i].Action = "sqs:" + ops[i].Name
 		h := ops[i].Handle
-		ops[i].Handle = func(w http.ResponseWriter, r *http.Request) error {
-			if _, err := a.svc.get(r.Context()); err != nil {
-				return err
-			}
-			return sqsError(h(w, r))
-		}
+		ops[i].Handle = func(w http.ResponseWriter, r *http.Request) error { return sqsError(h(w, r)) }
 	}
+	a.svc.guard(ops)
 	return &Service{Name: "sqs", Protocol: JSON10, AlsoQuery: true, Target: sqsTarget, Ops: ops}
 }
 
@@ -186,6 +183,23 @@ func (a *sqsAPI) queue(u string) (string, error) {
 	return n, nil
 }
 
+// queueIn is the input of the operations that take a queue only.
+type queueIn struct {
+	QueueURL string `json:"QueueUrl"`
+}
+
+func (in *queueIn) fromForm(f url.Values) { in.QueueURL = f.Get("QueueUrl") }
+func (in *queueIn) setURL(u string)       { in.QueueURL = u }
+
+// readQueue is the queue of an operation that takes only a queue.
+func (a *sqsAPI) readQueue(r *http.Request) (string, error) {
+	var in queueIn
+	if err := a.read(r, &in); err != nil {
+		return "", err
+	}
+	return a.queue(in.QueueURL)
+}
+
 // write writes an operation's result in r's protocol; out nil is an
 // empty result.
 func (a *sqsAPI) write(w http.ResponseWriter, r *http.Request, action string, out any) error {
@@ -291,12 +305,9 @@ func formAttrs(f url.Values, prefix string) map[string]wireAttr {
 		if !ok {
 			continue
 		}
-		a := wireAttr{DataType: e.Get("Value.DataType"), StringValue: e.Get("Value.StringValue")}
-		if b := e.Get("Value.BinaryValue"); b != "" {
-			a.BinaryValue, _ = base64.StdEncoding.DecodeString(b)
-			if a.BinaryValue == nil {
-				a.BinaryValue = []byte{} // invalid base64: refused as empty
-			}
+		a, err := queryAttr(e)
+		if err != nil && a.BinaryValue == nil {
+			a.BinaryValue = []byte{} // invalid base64: refused as empty
 		}
 		if out == nil {
 			out = map[string]wireAttr{}
@@ -311,30 +322,14 @@ func formAttrs(f url.Values, prefix string) map[string]wireAttr {
 type xmlAttrs map[string]string
 
 func (m xmlAttrs) MarshalXML(e *xml.Encoder, start xml.StartElement) error {
-	for _, k := range slices.Sorted(mapKeysOf(m)) {
-		if err := e.EncodeElement(struct {
-			Name  string `xml:"Name"`
-			Value string `xml:"Value"`
-		}{k, m[k]}, start); err != nil {
-			return err
-		}
-	}
-	return nil
+	return encodePairs(e, start, m, "Name", "Value")
 }
 
 // xmlTags is a string map written as <Tag><Key/><Value/></Tag> entries.
 type xmlTags map[string]string
 
 func (m xmlTags) MarshalXML(e *xml.Encoder, start xml.StartElement) error {
-	for _, k := range slices.Sorted(mapKeysOf(m)) {
-		if err := e.EncodeElement(struct {
-			Key   string `xml:"Key"`
-			Value string `xml:"Value"`
-		}{k, m[k]}, start); err != nil {
-			return err
-		}
-	}
-	return nil
+	return encodePairs(e, start, m, "Key", "Value")
 }
 
 // xmlMessageAttrs are message attributes written as <MessageAttribute>
@@ -347,7 +342,7 @@ func (m xmlMessageAttrs) MarshalXML(e *xml.Encoder, start xml.StartElement) erro
 		BinaryValue string `xml:"BinaryValue,omitempty"`
 		DataType    string `xml:"DataType"`
 	}
-	for _, k := range slices.Sorted(mapKeysOf(m)) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		a := m[k]
 		v := value{StringValue: a.StringValue, DataType: a.DataType}
 		if len(a.BinaryValue) > 0 {
@@ -361,16 +356,6 @@ func (m xmlMessageAttrs) MarshalXML(e *xml.Encoder, start xml.StartElement) erro
 		}
 	}
 	return nil
-}
-
-func mapKeysOf[V any](m map[string]V) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }
 
 // batchError is a failed batch entry.

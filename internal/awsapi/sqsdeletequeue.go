@@ -1,25 +1,10 @@
 package awsapi
 
-import (
-	"net/http"
-	"net/url"
-)
-
-// queueIn is the input of the operations that take a queue only.
-type queueIn struct {
-	QueueURL string `json:"QueueUrl"`
-}
-
-func (in *queueIn) fromForm(f url.Values) { in.QueueURL = f.Get("QueueUrl") }
-func (in *queueIn) setURL(u string)       { in.QueueURL = u }
+import "net/http"
 
 // deleteQueue serves DeleteQueue.
 func (a *sqsAPI) deleteQueue(w http.ResponseWriter, r *http.Request) error {
-	var in queueIn
-	if err := a.read(r, &in); err != nil {
-		return err
-	}
-	name, err := a.queue(in.QueueURL)
+	name, err := a.readQueue(r)
 	if err != nil {
 		return err
 	}

@@ -8,11 +8,7 @@ type tagsOut struct {
 
 // listQueueTags serves ListQueueTags.
 func (a *sqsAPI) listQueueTags(w http.ResponseWriter, r *http.Request) error {
-	var in queueIn
-	if err := a.read(r, &in); err != nil {
-		return err
-	}
-	name, err := a.queue(in.QueueURL)
+	name, err := a.readQueue(r)
 	if err != nil {
 		return err
 	}

@@ -4,11 +4,7 @@ import "net/http"
 
 // purgeQueue serves PurgeQueue.
 func (a *sqsAPI) purgeQueue(w http.ResponseWriter, r *http.Request) error {
-	var in queueIn
-	if err := a.read(r, &in); err != nil {
-		return err
-	}
-	name, err := a.queue(in.QueueURL)
+	name, err := a.readQueue(r)
 	if err != nil {
 		return err
 	}

@@ -257,22 +257,21 @@ func (s *Service) load(ctx context.Context) error {
 
 // saveTopic and saveSub write through to the bucket; callers hold s.mu.
 func (s *Service) saveTopic(ctx context.Context, t *topic) error {
-	b, _ := json.Marshal(t)
-	rev, err := s.kv.Put(ctx, keyTopic+t.Name, b)
-	if err != nil {
-		return errorf(CodeInternal, "storing the topic: %v", err)
-	}
-	s.revs[keyTopic+t.Name] = rev
-	return nil
+	return s.save(ctx, keyTopic+t.Name, "topic", t)
 }
 
 func (s *Service) saveSub(ctx context.Context, sub *subscription) error {
-	b, _ := json.Marshal(sub)
-	rev, err := s.kv.Put(ctx, keySub+sub.ID, b)
+	return s.save(ctx, keySub+sub.ID, "subscription", sub)
+}
+
+// save stores v, a what, under key and keeps its revision.
+func (s *Service) save(ctx context.Context, key, what string, v any) error {
+	b, _ := json.Marshal(v)
+	rev, err := s.kv.Put(ctx, key, b)
 	if err != nil {
-		return errorf(CodeInternal, "storing the subscription: %v", err)
+		return errorf(CodeInternal, "storing the %s: %v", what, err)
 	}
-	s.revs[keySub+sub.ID] = rev
+	s.revs[key] = rev
 	return nil
 }
 

@@ -213,6 +213,19 @@ func (q *queue) wake() {
 	}
 }
 
+// shut marks q deleted (as DeleteQueue and Close do) and wakes its
+// long-polling receivers, waiting or not, to see it.
+func (q *queue) shut() {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.deleted = true
+	if q.timer != nil {
+		q.timer.Stop()
+	}
+	close(q.notify)
+	q.notify = make(chan struct{})
+}
+
 // remove drops m from the index (locked).
 func (q *queue) remove(m *msg) {
 	if m.gone {

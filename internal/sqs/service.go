@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -126,14 +127,7 @@ func (s *Service) Close() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, q := range s.queues {
-		q.mu.Lock()
-		q.deleted = true
-		if q.timer != nil {
-			q.timer.Stop()
-		}
-		close(q.notify)
-		q.notify = make(chan struct{})
-		q.mu.Unlock()
+		q.shut()
 	}
 	return nil
 }
@@ -316,14 +310,7 @@ func (s *Service) DeleteQueue(ctx context.Context, name string) error {
 	delete(s.queues, name)
 	s.gone[name] = s.now()
 	s.mu.Unlock()
-	q.mu.Lock()
-	q.deleted = true
-	if q.timer != nil {
-		q.timer.Stop()
-	}
-	close(q.notify)
-	q.notify = make(chan struct{})
-	q.mu.Unlock()
+	q.shut()
 	s.meta.Delete(ctx, metaQueue+q.id)
 	if err := s.js.DeleteStream(ctx, streamPrefix+q.id); err != nil && !errors.Is(err, jetstream.ErrStreamNotFound) {
 		return fail(CodeInternal, "deleting the queue's stream: %v", err)
@@ -409,39 +396,38 @@ func (s *Service) setConfig(ctx context.Context, q *queue, cfg *config) error {
 
 // Tag sets tags on a queue.
 func (s *Service) Tag(ctx context.Context, name string, tags map[string]string) error {
-	q, err := s.get(name)
-	if err != nil {
-		return err
-	}
-	q.mu.Lock()
-	t := map[string]string{}
-	for k, v := range q.meta.Tags {
-		t[k] = v
-	}
-	for k, v := range tags {
-		t[k] = v
-	}
-	if len(t) > MaxTags {
-		q.mu.Unlock()
-		return fail(CodeInvalidParameterValue, "Too many tags added for queue %s.", name)
-	}
-	q.meta.Tags = t
-	q.mu.Unlock()
-	return s.saveMeta(ctx, q)
+	return s.retag(ctx, name, func(t map[string]string) error {
+		maps.Copy(t, tags)
+		if len(t) > MaxTags {
+			return fail(CodeInvalidParameterValue, "Too many tags added for queue %s.", name)
+		}
+		return nil
+	})
 }
 
 // Untag removes tags from a queue.
 func (s *Service) Untag(ctx context.Context, name string, keys []string) error {
+	return s.retag(ctx, name, func(t map[string]string) error {
+		for _, k := range keys {
+			delete(t, k)
+		}
+		return nil
+	})
+}
+
+// retag gives change a copy of a queue's tags to edit, then saves it,
+// unless change fails.
+func (s *Service) retag(ctx context.Context, name string, change func(map[string]string) error) error {
 	q, err := s.get(name)
 	if err != nil {
 		return err
 	}
 	q.mu.Lock()
-	t := map[string]string{}
-	for k, v := range q.meta.Tags {
-		if !slices.Contains(keys, k) {
-			t[k] = v
-		}
+	t := make(map[string]string, len(q.meta.Tags))
+	maps.Copy(t, q.meta.Tags)
+	if err := change(t); err != nil {
+		q.mu.Unlock()
+		return err
 	}
 	q.meta.Tags = t
 	q.mu.Unlock()

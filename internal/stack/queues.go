@@ -127,16 +127,10 @@ func (r *resolver) sqsQueue(res *Resource, p *SQSQueueProps) {
 	if v, ok := r.attrInt(a, attrVisibilityTimeout, p.VisibilityTimeoutSeconds, "visibilityTimeoutSeconds", 0, maxVisibilitySeconds, "seconds"); ok {
 		info.visibility = v
 	}
-	r.fifoOnly(p.FifoEnabled, "fifoEnabled", &p.ContentBasedDeduplication, p.ContentBasedDeduplication, "contentBasedDeduplication")
+	r.fifoAttrs(a, attrFifoQueue, p.FifoEnabled, "fifoEnabled", &p.ContentBasedDeduplication, "contentBasedDeduplication")
 	r.fifoOnly(p.FifoEnabled, "fifoEnabled", &p.FifoHighThroughput, p.FifoHighThroughput, "fifoHighThroughput")
-	if p.FifoEnabled {
-		a[attrFifoQueue] = "true"
-		if p.ContentBasedDeduplication {
-			a[attrContentBasedDeduplication] = "true"
-		}
-		if p.FifoHighThroughput {
-			a[attrDeduplicationScope], a[attrFifoThroughputLimit] = "messageGroup", "perMessageGroupId"
-		}
+	if p.FifoEnabled && p.FifoHighThroughput {
+		a[attrDeduplicationScope], a[attrFifoThroughputLimit] = "messageGroup", "perMessageGroupId"
 	}
 	r.qs.stackQueues[res.Name] = info
 	r.addQueue(info)
@@ -191,13 +185,7 @@ func (r *resolver) snsTopic(res *Resource, p *SNSTopicProps) {
 	}
 	info := &topicInfo{t: &Topic{Resource: res.Name, Name: name, Attributes: map[string]string{}}, fifo: p.FifoEnabled, at: at, what: fmt.Sprintf("%s %q", res.Type, res.Name)}
 	r.displayName(info.t.Attributes, &p.SmsDisplayName, "smsDisplayName")
-	r.fifoOnly(p.FifoEnabled, "fifoEnabled", &p.ContentBasedDeduplication, p.ContentBasedDeduplication, "contentBasedDeduplication")
-	if p.FifoEnabled {
-		info.t.Attributes[attrFifoTopic] = "true"
-		if p.ContentBasedDeduplication {
-			info.t.Attributes[attrContentBasedDeduplication] = "true"
-		}
-	}
+	r.fifoAttrs(info.t.Attributes, attrFifoTopic, p.FifoEnabled, "fifoEnabled", &p.ContentBasedDeduplication, "contentBasedDeduplication")
 	r.qs.stackTopics[res.Name] = info
 	r.addTopic(info)
 }
@@ -214,20 +202,23 @@ func (r *resolver) displayName(attrs map[string]string, v *string, prop string) 
 	attrs[attrDisplayName] = *v
 }
 
+// fifoAttrs sets a FIFO queue's or topic's attribute fifoAttr and its
+// ContentBasedDeduplication (*cbd, under cbdKey), which a standard one
+// cannot have.
+func (r *resolver) fifoAttrs(a map[string]string, fifoAttr string, fifo bool, fifoKey string, cbd *bool, cbdKey string) {
+	r.fifoOnly(fifo, fifoKey, cbd, *cbd, cbdKey)
+	if fifo {
+		a[fifoAttr] = "true"
+		if *cbd {
+			a[attrContentBasedDeduplication] = "true"
+		}
+	}
+}
+
 // cfQueue declares an AWS::SQS::Queue.
 func (r *resolver) cfQueue(c *CfResource, p *CfQueueProps) {
 	at, _ := r.d.pos(c)
-	name := c.Name
-	if p.FifoQueue {
-		name += fifoSuffix
-	}
-	if nat, ok := r.d.pos(&p.QueueName); ok {
-		if msg := checkName(p.QueueName, p.FifoQueue, maxQueueNameLength, "FifoQueue"); msg != "" {
-			r.d.errorf(nat, "QueueName %q %s", p.QueueName, msg)
-		} else {
-			name = p.QueueName
-		}
-	}
+	name := r.cfName(c.Name, &p.QueueName, "QueueName", p.FifoQueue, "FifoQueue", maxQueueNameLength)
 	info := &queueInfo{q: &Queue{Resource: c.Name, Name: name, Attributes: map[string]string{}}, fifo: p.FifoQueue, visibility: defaultVisibility, at: at, what: fmt.Sprintf("%s %q", c.Type, c.Name)}
 	a := info.q.Attributes
 	r.attrInt(a, attrDelaySeconds, p.DelaySeconds, "DelaySeconds", 0, maxDelaySeconds, "seconds")
@@ -237,13 +228,7 @@ func (r *resolver) cfQueue(c *CfResource, p *CfQueueProps) {
 	if v, ok := r.attrInt(a, attrVisibilityTimeout, p.VisibilityTimeout, "VisibilityTimeout", 0, maxVisibilitySeconds, "seconds"); ok {
 		info.visibility = v
 	}
-	r.fifoOnly(p.FifoQueue, "FifoQueue", &p.ContentBasedDeduplication, p.ContentBasedDeduplication, "ContentBasedDeduplication")
-	if p.FifoQueue {
-		a[attrFifoQueue] = "true"
-		if p.ContentBasedDeduplication {
-			a[attrContentBasedDeduplication] = "true"
-		}
-	}
+	r.fifoAttrs(a, attrFifoQueue, p.FifoQueue, "FifoQueue", &p.ContentBasedDeduplication, "ContentBasedDeduplication")
 	r.fifoChoice(a, p.FifoQueue, &p.DeduplicationScope, "DeduplicationScope", attrDeduplicationScope, "messageGroup", "queue")
 	r.fifoChoice(a, p.FifoQueue, &p.FifoThroughputLimit, "FifoThroughputLimit", attrFifoThroughputLimit, "perMessageGroupId", "perQueue")
 	if a[attrFifoThroughputLimit] == "perMessageGroupId" && a[attrDeduplicationScope] == "queue" {
@@ -261,6 +246,23 @@ func (r *resolver) cfQueue(c *CfResource, p *CfQueueProps) {
 	info.q.Tags = r.tags(&p.Tags, maxQueueTags)
 	r.qs.cfQueues[c.Name] = info
 	r.addQueue(info)
+}
+
+// cfName is a CloudFormation queue's or topic's name: *name (under
+// nameKey) when written and valid, else the logical id, ".fifo" appended
+// for a FIFO one.
+func (r *resolver) cfName(logicalID string, name *string, nameKey string, fifo bool, fifoKey string, maxLen int) string {
+	if at, ok := r.d.pos(name); ok {
+		msg := checkName(*name, fifo, maxLen, fifoKey)
+		if msg == "" {
+			return *name
+		}
+		r.d.errorf(at, "%s %q %s", nameKey, *name, msg)
+	}
+	if fifo {
+		return logicalID + fifoSuffix
+	}
+	return logicalID
 }
 
 // checkName returns what is wrong with an SQS queue or SNS topic name, or
@@ -379,26 +381,10 @@ func (r *resolver) tags(list *[]CfTag, most int) map[string]string {
 // with the functions' events (cfSubscriptions).
 func (r *resolver) cfTopic(c *CfResource, p *CfTopicProps) {
 	at, _ := r.d.pos(c)
-	name := c.Name
-	if p.FifoTopic {
-		name += fifoSuffix
-	}
-	if nat, ok := r.d.pos(&p.TopicName); ok {
-		if msg := checkName(p.TopicName, p.FifoTopic, maxTopicNameLength, "FifoTopic"); msg != "" {
-			r.d.errorf(nat, "TopicName %q %s", p.TopicName, msg)
-		} else {
-			name = p.TopicName
-		}
-	}
+	name := r.cfName(c.Name, &p.TopicName, "TopicName", p.FifoTopic, "FifoTopic", maxTopicNameLength)
 	info := &topicInfo{t: &Topic{Resource: c.Name, Name: name, Attributes: map[string]string{}}, fifo: p.FifoTopic, at: at, what: fmt.Sprintf("%s %q", c.Type, c.Name)}
 	r.displayName(info.t.Attributes, &p.DisplayName, "DisplayName")
-	r.fifoOnly(p.FifoTopic, "FifoTopic", &p.ContentBasedDeduplication, p.ContentBasedDeduplication, "ContentBasedDeduplication")
-	if p.FifoTopic {
-		info.t.Attributes[attrFifoTopic] = "true"
-		if p.ContentBasedDeduplication {
-			info.t.Attributes[attrContentBasedDeduplication] = "true"
-		}
-	}
+	r.fifoAttrs(info.t.Attributes, attrFifoTopic, p.FifoTopic, "FifoTopic", &p.ContentBasedDeduplication, "ContentBasedDeduplication")
 	info.t.Tags = r.tags(&p.Tags, maxQueueTags)
 	r.qs.cfTopics[c.Name] = info
 	r.addTopic(info)
@@ -490,6 +476,25 @@ func (r *resolver) oneOf(props any, what, why string, opts ...option) string {
 		r.d.errorf(w.at, "%s cannot be used with %s (line %d): %s %s", w.key, ws[0].key, ws[0].at.line, what, why)
 	}
 	return ""
+}
+
+// eventSource resolves the queue or topic a function's event names in one
+// of three ways (oneOf): name, the stack's resource by name, or either ARN
+// key; at is where it is written. nil when it does not resolve.
+func eventSource[T any](r *resolver, props any, what, why string, byName func(*string, string) *T, byARN func(*Template, string) *T, name, arn1, arn2 option) (v *T, at pos) {
+	switch key := r.oneOf(props, what, why, name, arn1, arn2); key {
+	case name.key:
+		at, _ = r.d.pos(name.ptr)
+		return byName(name.ptr.(*string), key), at
+	case arn1.key, arn2.key:
+		o := arn1
+		if key == arn2.key {
+			o = arn2
+		}
+		at, _ = r.d.pos(o.ptr)
+		return byARN(o.ptr.(*Template), key), at
+	}
+	return nil, pos{}
 }
 
 // queueByName returns the sqs-queue resource *name written under key.
@@ -673,19 +678,8 @@ func (r *resolver) cfParam(at pos, dir, name, attr string) (string, bool) {
 // sqsTrigger checks function fn's sqs event i and adds its trigger;
 // timeout is the function's.
 func (r *resolver) sqsTrigger(fn string, i, timeout int, p *SQSEventProps) {
-	var q *queueInfo
-	var qat pos
-	switch key := r.oneOf(p, "an sqs event", "reads one queue", option{"sqsQueueName", &p.SqsQueueName}, option{"sqsQueueArn", &p.SqsQueueArn}, option{"queueArn", &p.QueueArn}); key {
-	case "sqsQueueName":
-		qat, _ = r.d.pos(&p.SqsQueueName)
-		q = r.queueByName(&p.SqsQueueName, key)
-	case "sqsQueueArn":
-		qat, _ = r.d.pos(&p.SqsQueueArn)
-		q = r.queueTarget(&p.SqsQueueArn, key)
-	case "queueArn":
-		qat, _ = r.d.pos(&p.QueueArn)
-		q = r.queueTarget(&p.QueueArn, key)
-	}
+	q, qat := eventSource(r, p, "an sqs event", "reads one queue", r.queueByName, r.queueTarget,
+		option{"sqsQueueName", &p.SqsQueueName}, option{"sqsQueueArn", &p.SqsQueueArn}, option{"queueArn", &p.QueueArn})
 	valid := q != nil
 	t := QueueTrigger{Function: fn, Index: i, BatchSize: defaultSQSBatchSize, Enabled: true}
 	batchAt, batchSet := r.d.pos(p.BatchSize)
@@ -770,19 +764,8 @@ func (r *resolver) duplicate(at pos, key, what string) bool {
 // snsSubscription checks function fn's sns event i and adds its
 // subscription.
 func (r *resolver) snsSubscription(fn string, i int, p *SNSEventProps) {
-	var t *topicInfo
-	var tat pos
-	switch key := r.oneOf(p, "an sns event", "subscribes to one topic", option{"snsTopicName", &p.SnsTopicName}, option{"snsTopicArn", &p.SnsTopicArn}, option{"topicArn", &p.TopicArn}); key {
-	case "snsTopicName":
-		tat, _ = r.d.pos(&p.SnsTopicName)
-		t = r.topicByName(&p.SnsTopicName, key)
-	case "snsTopicArn":
-		tat, _ = r.d.pos(&p.SnsTopicArn)
-		t = r.topicTarget(&p.SnsTopicArn, key)
-	case "topicArn":
-		tat, _ = r.d.pos(&p.TopicArn)
-		t = r.topicTarget(&p.TopicArn, key)
-	}
+	t, tat := eventSource(r, p, "an sns event", "subscribes to one topic", r.topicByName, r.topicTarget,
+		option{"snsTopicName", &p.SnsTopicName}, option{"snsTopicArn", &p.SnsTopicArn}, option{"topicArn", &p.TopicArn})
 	sub := TopicSubscription{Function: fn, Index: i}
 	valid := t != nil
 	policy, scope, ok := r.filter(&p.FilterPolicy, "filterPolicy", p.FilterPolicyScope, "filterPolicyScope")

@@ -48,6 +48,12 @@ func Throughput(do func() error, conc int, d time.Duration) (float64, error) {
 }
 
 func loop(do func() error, conc int, d time.Duration) (float64, error) {
+	return Rate(func() (int, error) { return 1, do() }, conc, d)
+}
+
+// Rate runs conc callers of do for d, without a warm-up, and returns the
+// units done (do's count; none when it fails) per second.
+func Rate(do func() (int, error), conc int, d time.Duration) (float64, error) {
 	var count atomic.Int64
 	var firstErr atomic.Value
 	deadline := time.Now().Add(d)
@@ -56,11 +62,12 @@ func loop(do func() error, conc int, d time.Duration) (float64, error) {
 	for range conc {
 		wg.Go(func() {
 			for time.Now().Before(deadline) {
-				if err := do(); err != nil {
+				k, err := do()
+				if err != nil {
 					firstErr.CompareAndSwap(nil, err)
 					return
 				}
-				count.Add(1)
+				count.Add(int64(k))
 			}
 		})
 	}

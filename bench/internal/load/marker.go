@@ -30,11 +30,15 @@ const MarkerHandler = `exports.handler = async () => {
 `
 
 // WriteMarkerStack writes MarkerStack and its function into dir.
-func WriteMarkerStack(dir string) error {
-	if err := os.WriteFile(filepath.Join(dir, "verge.yaml"), []byte(MarkerStack), 0o644); err != nil {
+func WriteMarkerStack(dir string) error { return WriteStack(dir, MarkerStack, MarkerHandler) }
+
+// WriteStack writes a stack (verge.yaml) and its one function (index.js)
+// into dir.
+func WriteStack(dir, stack, handler string) error {
+	if err := os.WriteFile(filepath.Join(dir, "verge.yaml"), []byte(stack), 0o644); err != nil {
 		return err
 	}
-	return os.WriteFile(filepath.Join(dir, "index.js"), []byte(MarkerHandler), 0o644)
+	return os.WriteFile(filepath.Join(dir, "index.js"), []byte(handler), 0o644)
 }
 
 // Serve serves h on a loopback port and returns its base URL.

@@ -392,16 +392,24 @@ func TestApplyUpdatesWithoutLoss(t *testing.T) {
 	}
 }
 
-func TestApplyRemoveFinishesInFlight(t *testing.T) {
-	release := make(chan struct{})
+// inFlight is a harness with a mapping on queue jobs whose function has
+// message m1 and returns when release is closed.
+func inFlight(t *testing.T) (h *harness, release chan struct{}) {
+	t.Helper()
+	release = make(chan struct{})
 	blocked := func(ctx context.Context, ev events.SQSEvent) (Result, error) {
 		<-release
 		return Result{}, nil
 	}
-	h := newHarness(t, []sqs.QueueConfig{standard("jobs", 30)}, blocked)
+	h = newHarness(t, []sqs.QueueConfig{standard("jobs", 30)}, blocked)
 	h.apply(mapping("jobs"))
 	h.send("jobs", "", "m1")
 	h.waitFor("an invocation", func() bool { return h.running == 1 })
+	return h, release
+}
+
+func TestApplyRemoveFinishesInFlight(t *testing.T) {
+	h, release := inFlight(t)
 	h.apply()
 	if s := h.m.States(); len(s) != 0 {
 		t.Errorf("states after removal %+v", s)
@@ -463,15 +471,7 @@ func TestReceiveError(t *testing.T) {
 }
 
 func TestCloseWaits(t *testing.T) {
-	release := make(chan struct{})
-	blocked := func(ctx context.Context, ev events.SQSEvent) (Result, error) {
-		<-release
-		return Result{}, nil
-	}
-	h := newHarness(t, []sqs.QueueConfig{standard("jobs", 30)}, blocked)
-	h.apply(mapping("jobs"))
-	h.send("jobs", "", "m1")
-	h.waitFor("an invocation", func() bool { return h.running == 1 })
+	h, release := inFlight(t)
 	closed := make(chan error)
 	go func() { closed <- h.m.Close(context.Background()) }()
 	select {
