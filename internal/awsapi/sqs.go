@@ -83,6 +83,11 @@ type sqsRef struct {
 	TaskHandle     string
 }
 
+func (in *sqsRef) flatFields() []flatField {
+	return []flatField{{name: "QueueUrl", str: &in.QueueURL}, {name: "QueueName", str: &in.QueueName}, {name: "SourceArn", str: &in.SourceArn},
+		{name: "DestinationArn", str: &in.DestinationArn}, {name: "TaskHandle", str: &in.TaskHandle}}
+}
+
 // peekSQS reads a request's queue references in either protocol, leaving
 // the body for the handler.
 func peekSQS(r *http.Request) sqsRef {
@@ -195,6 +200,8 @@ func (a *sqsAPI) write(w http.ResponseWriter, r *http.Request, action string, ou
 	var b []byte
 	if out == nil {
 		b = []byte("{}")
+	} else if o, ok := out.(interface{ appendJSON([]byte) []byte }); ok {
+		b = o.appendJSON(make([]byte, 0, 256))
 	} else {
 		var err error
 		if b, err = json.Marshal(out); err != nil {
