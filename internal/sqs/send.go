@@ -75,11 +75,8 @@ func (s *Service) Send(ctx context.Context, name string, in []SendInput) ([]Send
 	for _, p := range todo {
 		var seq uint64
 		if len(todo) == 1 {
-			ack, err := s.js.Publish(ctx, q.subject, p.raw)
-			if err != nil {
+			if seq, err = s.publish(ctx, q.subject, p.raw); err != nil {
 				errs[p.i] = fail(CodeInternal, "storing the message: %v", err)
-			} else {
-				seq = ack.Sequence
 			}
 		} else if p.f != nil {
 			select {
