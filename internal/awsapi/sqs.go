@@ -246,8 +246,11 @@ var sqsErrors = map[string]struct {
 // sqsError is err as a wire error: an *sqs.Error with SQS's shape (its
 // code in both protocols), anything else as it is.
 func sqsError(err error) error {
+	if err == nil {
+		return nil // before e, which escapes: a success allocates nothing here
+	}
 	var e *sqs.Error
-	if err == nil || !errors.As(err, &e) {
+	if !errors.As(err, &e) {
 		if ae, ok := err.(*Error); ok && ae.Code == ErrSerialization.Code {
 			// SQS answers a malformed request in its own words.
 			return &Error{Code: sqs.CodeInvalidParameterValue, QueryCode: "MalformedQueryString", Status: 400, Fault: faultSender, Message: ae.Message, Namespace: sqsErrorNS}

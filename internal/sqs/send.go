@@ -33,7 +33,7 @@ func (s *Service) Send(ctx context.Context, name string, in []SendInput) ([]Send
 		key string // FIFO dedup key
 		f   jetstream.PubAckFuture
 	}
-	var todo []*pending
+	todo := make([]pending, 0, len(in)) // values: one allocation for the lot
 	q.mu.Lock()
 	cfg := q.cfg
 	q.mu.Unlock()
@@ -43,7 +43,7 @@ func (s *Service) Send(ctx context.Context, name string, in []SendInput) ([]Send
 			errs[i] = err
 			continue
 		}
-		p := &pending{i: i, rec: rec}
+		p := pending{i: i, rec: rec}
 		if cfg.fifo {
 			p.key = dedupKey(q, cfg, rec)
 			orig, dup, err := s.claimDedup(ctx, p.key, rec.ID)
@@ -62,17 +62,19 @@ func (s *Service) Send(ctx context.Context, name string, in []SendInput) ([]Send
 		todo = append(todo, p)
 	}
 	// Publish together, then wait for every acknowledgement.
-	for _, p := range todo {
+	for k := range todo {
 		if len(todo) == 1 {
 			break
 		}
+		p := &todo[k]
 		p.f, err = s.js.PublishAsync(q.subject, p.raw)
 		if err != nil {
 			errs[p.i] = fail(CodeInternal, "storing the message: %v", err)
 		}
 	}
-	var added []*msg
-	for _, p := range todo {
+	added := make([]*msg, 0, len(todo))
+	for k := range todo {
+		p := &todo[k]
 		var seq uint64
 		if len(todo) == 1 {
 			if seq, err = s.publish(ctx, q.subject, p.raw); err != nil {
