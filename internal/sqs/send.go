@@ -61,26 +61,28 @@ func (s *Service) Send(ctx context.Context, name string, in []SendInput) ([]Send
 		p.raw = rec.encode()
 		todo = append(todo, p)
 	}
-	// Publish together, then wait for every acknowledgement.
+	// Publish together, then wait for every acknowledgement. Even a single
+	// message is published asynchronously: concurrent callers' publishes
+	// then share the connection's round trips, which under load costs less
+	// than a request each (BenchmarkSQSSend8 in internal/awsapi).
 	for k := range todo {
-		if len(todo) == 1 {
-			break
-		}
 		p := &todo[k]
 		p.f, err = s.js.PublishAsync(q.subject, p.raw)
 		if err != nil {
 			errs[p.i] = fail(CodeInternal, "storing the message: %v", err)
 		}
 	}
+	var timeout <-chan time.Time // as js.Publish bounds a context without a deadline
+	if _, ok := ctx.Deadline(); !ok && len(todo) > 0 {
+		t := time.NewTimer(publishTimeout)
+		defer t.Stop()
+		timeout = t.C
+	}
 	added := make([]*msg, 0, len(todo))
 	for k := range todo {
 		p := &todo[k]
 		var seq uint64
-		if len(todo) == 1 {
-			if seq, err = s.publish(ctx, q.subject, p.raw); err != nil {
-				errs[p.i] = fail(CodeInternal, "storing the message: %v", err)
-			}
-		} else if p.f != nil {
+		if p.f != nil {
 			select {
 			case ack := <-p.f.Ok():
 				seq = ack.Sequence
@@ -88,6 +90,9 @@ func (s *Service) Send(ctx context.Context, name string, in []SendInput) ([]Send
 				errs[p.i] = fail(CodeInternal, "storing the message: %v", err)
 			case <-ctx.Done():
 				errs[p.i] = fail(CodeInternal, "storing the message: %v", ctx.Err())
+			case <-timeout:
+				timeout = expired // the later waits end too
+				errs[p.i] = fail(CodeInternal, "storing the message: no acknowledgement from JetStream within %v", publishTimeout)
 			}
 		}
 		if seq == 0 {
@@ -122,6 +127,18 @@ func (s *Service) Send(ctx context.Context, name string, in []SendInput) ([]Send
 	}
 	return results, errs, nil
 }
+
+// publishTimeout bounds the wait for a publish acknowledgement when the
+// caller's context has no deadline, as jetstream's default API timeout
+// bounds js.Publish.
+const publishTimeout = 5 * time.Second
+
+// expired is a timeout that has passed.
+var expired = func() <-chan time.Time {
+	c := make(chan time.Time)
+	close(c)
+	return c
+}()
 
 // messageID is a random (version 4) UUID from the runtime's ChaCha8
 // generator: as unique as uuid.NewString's, without reading the kernel's
