@@ -5,7 +5,7 @@
 // SendMessage response to the same SDK client (the least a call can
 // cost). Everything runs on loopback with signatures verified.
 //
-//	go run ./bench/sqs [-c 8] [-d 5s]
+//	go run ./bench/sqs [-c 8] [-d 5s] [-cpuprofile cpu.out]
 package main
 
 import (
@@ -20,6 +20,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"runtime/pprof"
 	"strings"
 	"time"
 
@@ -39,8 +40,20 @@ import (
 func main() {
 	conc := flag.Int("c", 8, "concurrent callers")
 	dur := flag.Duration("d", 5*time.Second, "how long each run lasts")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the whole run (clients and server) to this file")
 	flag.Parse()
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			log.Fatal(err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			log.Fatal(err)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	if err := run(*conc, *dur); err != nil {
+		pprof.StopCPUProfile()
 		log.Fatal(err)
 	}
 }

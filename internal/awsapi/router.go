@@ -1,7 +1,9 @@
 package awsapi
 
 import (
+	"encoding/binary"
 	"log/slog"
+	"math/rand/v2"
 	"net/http"
 	"strings"
 	"time"
@@ -127,6 +129,18 @@ func (rt *Router) Register(s *Service) {
 	rt.services[s.Name] = s
 }
 
+// newRequestID is a random (version 4) UUID from the runtime's ChaCha8
+// generator: as unique as uuid.NewString's, without reading the kernel's
+// random source on every request.
+func newRequestID() string {
+	var u uuid.UUID
+	binary.LittleEndian.PutUint64(u[:8], rand.Uint64())
+	binary.LittleEndian.PutUint64(u[8:], rand.Uint64())
+	u[6] = u[6]&0x0f | 0x40
+	u[8] = u[8]&0x3f | 0x80
+	return u.String()
+}
+
 // firstSegment is "/2015-03-31/" of "GET /2015-03-31/functions/{x}".
 func firstSegment(pattern string) string {
 	_, path, _ := strings.Cut(pattern, " ")
@@ -143,7 +157,7 @@ func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		rt.opts.Fallback.ServeHTTP(w, r)
 		return
 	}
-	w.Header().Set(HeaderRequestID, uuid.NewString())
+	w.Header().Set(HeaderRequestID, newRequestID())
 	id, err := identity.Admin, (*Error)(nil)
 	if !rt.opts.NoAuth {
 		id, err = rt.authenticate(r, sig, sigErr)

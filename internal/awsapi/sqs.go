@@ -80,6 +80,11 @@ type sqsRef struct {
 	TaskHandle     string
 }
 
+func (in *sqsRef) flatFields() []flatField {
+	return []flatField{{name: "QueueUrl", str: &in.QueueURL}, {name: "QueueName", str: &in.QueueName}, {name: "SourceArn", str: &in.SourceArn},
+		{name: "DestinationArn", str: &in.DestinationArn}, {name: "TaskHandle", str: &in.TaskHandle}}
+}
+
 // peekSQS reads a request's queue references in either protocol, leaving
 // the body for the handler.
 func peekSQS(r *http.Request) sqsRef {
@@ -209,6 +214,8 @@ func (a *sqsAPI) write(w http.ResponseWriter, r *http.Request, action string, ou
 	var b []byte
 	if out == nil {
 		b = []byte("{}")
+	} else if o, ok := out.(interface{ appendJSON([]byte) []byte }); ok {
+		b = o.appendJSON(make([]byte, 0, 256))
 	} else {
 		var err error
 		if b, err = json.Marshal(out); err != nil {
@@ -253,8 +260,11 @@ var sqsErrors = map[string]struct {
 // sqsError is err as a wire error: an *sqs.Error with SQS's shape (its
 // code in both protocols), anything else as it is.
 func sqsError(err error) error {
+	if err == nil {
+		return nil // before e, which escapes: a success allocates nothing here
+	}
 	var e *sqs.Error
-	if err == nil || !errors.As(err, &e) {
+	if !errors.As(err, &e) {
 		if ae, ok := err.(*Error); ok && ae.Code == ErrSerialization.Code {
 			// SQS answers a malformed request in its own words.
 			return &Error{Code: sqs.CodeInvalidParameterValue, QueryCode: "MalformedQueryString", Status: 400, Fault: faultSender, Message: ae.Message, Namespace: sqsErrorNS}

@@ -41,6 +41,14 @@ func (in *sendMessageIn) fromForm(f url.Values) {
 	in.QueueURL = f.Get("QueueUrl")
 	in.sendEntry.fromForm(f)
 }
+
+// flatFields leaves the attributes to encoding/json.
+func (in *sendMessageIn) flatFields() []flatField {
+	return []flatField{{name: "QueueUrl", str: &in.QueueURL}, {name: "Id", str: &in.ID}, {name: "MessageBody", str: &in.MessageBody},
+		{name: "DelaySeconds", num: &in.DelaySeconds}, {name: "MessageAttributes"}, {name: "MessageSystemAttributes"},
+		{name: "MessageDeduplicationId", str: &in.MessageDeduplicationID}, {name: "MessageGroupId", str: &in.MessageGroupID}}
+}
+
 func (in *sendMessageIn) setURL(u string) { in.QueueURL = u }
 
 // sentOut is a sent message.
@@ -51,6 +59,29 @@ type sentOut struct {
 	MD5OfMessageAttributes       string `json:"MD5OfMessageAttributes,omitempty" xml:"MD5OfMessageAttributes,omitempty"`
 	MD5OfMessageSystemAttributes string `json:"MD5OfMessageSystemAttributes,omitempty" xml:"MD5OfMessageSystemAttributes,omitempty"`
 	SequenceNumber               string `json:"SequenceNumber,omitempty" xml:"SequenceNumber,omitempty"`
+}
+
+// appendJSON is json.Marshal's encoding of o, without reflection: the
+// SendMessage response is written on every call.
+func (o sentOut) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	if o.ID != "" {
+		b = append(b, `"Id":`...)
+		b = appendJSONString(b, o.ID)
+		b = append(b, ',')
+	}
+	b = append(b, `"MessageId":`...)
+	b = appendJSONString(b, o.MessageID)
+	b = append(b, `,"MD5OfMessageBody":`...)
+	b = appendJSONString(b, o.MD5OfMessageBody)
+	for _, f := range [...]struct{ name, v string }{{`,"MD5OfMessageAttributes":`, o.MD5OfMessageAttributes},
+		{`,"MD5OfMessageSystemAttributes":`, o.MD5OfMessageSystemAttributes}, {`,"SequenceNumber":`, o.SequenceNumber}} {
+		if f.v != "" {
+			b = append(b, f.name...)
+			b = appendJSONString(b, f.v)
+		}
+	}
+	return append(b, '}')
 }
 
 func sent(r sqs.SendResult) sentOut {

@@ -1,6 +1,7 @@
 package sigv4
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+	"github.com/aws/smithy-go/encoding/httpbinding"
 )
 
 // TestFast: the fast path computes what the SDK's signer computed for the
@@ -55,10 +57,10 @@ func TestFast(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := s.fast(r, hash, "s"); got != s.Signature {
+			if got := s.fast(r, hash, "s"); string(got[:]) != s.Signature {
 				t.Errorf("fast %s, the SDK signed %s", got, s.Signature)
 			}
-			if got := s.fast(r, hash, "wrong"); got == s.Signature {
+			if got := s.fast(r, hash, "wrong"); string(got[:]) == s.Signature {
 				t.Error("a wrong secret matched")
 			}
 			if err := s.Verify(r, "s", at); err != nil {
@@ -101,7 +103,7 @@ func FuzzVerify(f *testing.F) {
 		if err := Verify(srv, "s", at); err != nil {
 			t.Fatalf("%s: %v", raw, err)
 		}
-		if sig, err := Parse(srv); err == nil && sig.fast(srv, hash, "s") == sig.Signature {
+		if sig, err := Parse(srv); err == nil && equal(fastSig(sig, srv, hash), sig.Signature) {
 			if want, _ := sig.expected(srv, hash, "s"); want != sig.Signature {
 				t.Fatalf("%s: the fast path accepted what the SDK's signer does not", raw)
 			}
@@ -111,4 +113,56 @@ func FuzzVerify(f *testing.F) {
 			t.Fatalf("%s with a wrong secret: %v", raw, err)
 		}
 	})
+}
+
+func fastSig(s *Signature, r *http.Request, hash string) []byte {
+	sig := s.fast(r, hash, "s")
+	return sig[:]
+}
+
+// TestHMAC32: the stack HMAC is crypto/hmac's.
+func TestHMAC32(t *testing.T) {
+	var key [32]byte
+	for i := range key {
+		key[i] = byte(i * 7)
+	}
+	for _, n := range []int{0, 1, 63, 64, 65, 150, 256, 300} {
+		msg := strings.Repeat("m", n)
+		got := hmac32(&key, []byte(msg))
+		if want := hmacSHA256(key[:], msg); !bytes.Equal(got[:], want) {
+			t.Errorf("%d bytes: %x, crypto/hmac %x", n, got, want)
+		}
+	}
+}
+
+// TestEscapedPath: the path escaping is the SDK's.
+func TestEscapedPath(t *testing.T) {
+	var all []byte
+	for c := range 256 {
+		all = append(all, byte(c))
+	}
+	for _, p := range []string{"", "/", "/a b/%2F/€", string(all)} {
+		if got, want := string(appendEscapedPath(nil, p)), httpbinding.EscapePath(p, false); got != want {
+			t.Errorf("%q: %q, the SDK %q", p, got, want)
+		}
+	}
+}
+
+func BenchmarkVerify(b *testing.B) {
+	body := []byte(`{"QueueUrl":"http://127.0.0.1/000000000000/b","MessageBody":"hello"}`)
+	r := httptest.NewRequest("POST", "http://127.0.0.1/", bytes.NewReader(body))
+	r.Header.Set("Content-Type", "application/x-amz-json-1.0")
+	r.Header.Set("X-Amz-Target", "AmazonSQS.SendMessage")
+	sum := sha256.Sum256(body)
+	now := time.Now()
+	if err := v4.NewSigner().SignHTTP(context.Background(), aws.Credentials{AccessKeyID: "AKID", SecretAccessKey: "s"}, r, hex.EncodeToString(sum[:]), "sqs", "us-east-1", now); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		if err := Verify(r, "s", now); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

@@ -70,11 +70,14 @@ type Scope struct {
 
 // ParseScope reads a credential scope.
 func ParseScope(s string) (Scope, error) {
-	f := strings.Split(s, "/")
-	if len(f) != 5 || f[4] != scopeTerminator || f[0] == "" || len(f[1]) != 8 || f[2] == "" || f[3] == "" {
+	key, rest, _ := strings.Cut(s, "/")
+	date, rest, _ := strings.Cut(rest, "/")
+	region, rest, _ := strings.Cut(rest, "/")
+	service, term, _ := strings.Cut(rest, "/")
+	if term != scopeTerminator || key == "" || len(date) != 8 || region == "" || service == "" {
 		return Scope{}, ErrMalformed
 	}
-	return Scope{AccessKey: f[0], Date: f[1], Region: f[2], Service: f[3]}, nil
+	return Scope{AccessKey: key, Date: date, Region: region, Service: service}, nil
 }
 
 // A Signature is what a request says of its signing.
@@ -91,6 +94,8 @@ type Signature struct {
 	Expires   time.Duration
 	// Token is the X-Amz-Security-Token (header or query), "" for none.
 	Token string
+
+	signed string // SignedHeaders as the request lists them
 }
 
 // Parse reads r's signature, in the header or the query form: ErrMissing
@@ -166,17 +171,20 @@ func finish(s *Signature, cred, signed string) (*Signature, error) {
 	if err != nil || signed == "" || len(s.Signature) != 64 {
 		return nil, ErrMalformed
 	}
-	if _, err := hex.DecodeString(s.Signature); err != nil {
-		return nil, ErrMalformed
+	for i := 0; i < len(s.Signature); i++ {
+		if c := s.Signature[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+			return nil, ErrMalformed
+		}
 	}
-	s.Scope, s.SignedHeaders = scope, strings.Split(signed, ";")
+	s.Scope, s.SignedHeaders, s.signed = scope, strings.Split(signed, ";"), signed
 	return s, nil
 }
 
 // parseDate reads X-Amz-Date, which must fall on the scope's day.
 func parseDate(v, day string) (time.Time, error) {
+	// A parsed dateFormat starts with the day as Format would write it.
 	at, err := time.Parse(dateFormat, v)
-	if err != nil || at.Format("20060102") != day {
+	if err != nil || v[:8] != day {
 		return time.Time{}, ErrMalformed
 	}
 	return at, nil
@@ -206,7 +214,7 @@ func (s *Signature) Verify(r *http.Request, secret string, now time.Time) error 
 		return err
 	}
 	if !s.Presigned {
-		if subtle.ConstantTimeCompare([]byte(s.fast(r, hashes[0], secret)), []byte(s.Signature)) == 1 {
+		if sig := s.fast(r, hashes[0], secret); equal(sig[:], s.Signature) {
 			return nil
 		}
 	}
@@ -237,13 +245,13 @@ func payloadHashes(r *http.Request, presigned bool) ([]string, error) {
 	}
 	var body []byte
 	if r.Body != nil && r.Body != http.NoBody {
-		b, err := io.ReadAll(io.LimitReader(r.Body, MaxBody+1))
+		b, err := readAll(r.Body, r.ContentLength)
 		r.Body.Close()
-		if err != nil || len(b) > MaxBody {
+		if err != nil {
 			return nil, ErrBody
 		}
 		body = b
-		r.Body = io.NopCloser(bytes.NewReader(b))
+		r.Body = NewBody(b)
 	}
 	sum := sha256.Sum256(body)
 	hash := hex.EncodeToString(sum[:])
@@ -255,6 +263,54 @@ func payloadHashes(r *http.Request, presigned bool) ([]string, error) {
 	}
 	return []string{hash}, nil
 }
+
+// readAll reads a body of at most MaxBody bytes, sized by its declared
+// length when there is one, so a body is read into one allocation.
+func readAll(r io.Reader, length int64) ([]byte, error) {
+	size := int64(512)
+	if length >= 0 && length <= MaxBody {
+		size = length + 1 // room to see EOF without growing
+	}
+	b := make([]byte, 0, size)
+	for {
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if len(b) > MaxBody {
+			return nil, ErrBody
+		}
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+	}
+}
+
+// A Body is a request body read whole and put back (Verify does so to
+// hash it), so that a later reader can take the bytes without copying
+// them again.
+type Body struct {
+	bytes.Reader
+	b []byte
+}
+
+// NewBody is a Body reading b.
+func NewBody(b []byte) *Body {
+	body := &Body{b: b}
+	body.Reset(b)
+	return body
+}
+
+// Close does nothing.
+func (b *Body) Close() error { return nil }
+
+// Bytes is the whole body, which the caller must not change; false once
+// some of it has been read.
+func (b *Body) Bytes() ([]byte, bool) { return b.b, b.Len() == len(b.b) }
 
 // expected signs a copy of r that holds only the headers the client
 // signed: the transport may add others (Accept-Encoding) after signing.
