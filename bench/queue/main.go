@@ -6,7 +6,7 @@
 // with the AWS SDK for Go v2 as the client, over loopback. The backlog is
 // sent first with the trigger disabled; the rate is the drain's.
 //
-//	go run ./bench/queue [-n 20000] [-c 8] [-d 5s] [-lat 300]
+//	go run ./bench/queue [-n 20000] [-c 8] [-d 5s] [-lat 300] [-rounds 3]
 package main
 
 import (
@@ -61,8 +61,9 @@ func main() {
 	conc := flag.Int("c", 8, "concurrent callers")
 	dur := flag.Duration("d", 5*time.Second, "how long the Invoke throughput run lasts")
 	lat := flag.Int("lat", 300, "single messages for the SendMessage-to-start latency")
+	rounds := flag.Int("rounds", 3, "rounds of the Invoke rate and the drain, alternating")
 	flag.Parse()
-	if err := run(*n, *conc, *dur, *lat); err != nil {
+	if err := run(*n, *conc, *dur, *lat, *rounds); err != nil {
 		log.Fatal(err)
 	}
 }
@@ -96,7 +97,7 @@ func (t *tap) Line(function, line string) {
 
 func (t *tap) Failed(function, errorType, message string, stack []string) {}
 
-func run(n, conc int, dur time.Duration, latN int) error {
+func run(n, conc int, dur time.Duration, latN, rounds int) error {
 	dir, err := os.MkdirTemp("", "verge-bench-queue-")
 	if err != nil {
 		return err
@@ -141,26 +142,34 @@ func run(n, conc int, dur time.Duration, latN int) error {
 	if err := invoke(); err != nil { // the cold start
 		return err
 	}
-	invRate, err := load.Throughput(invoke, conc, dur)
-	if err != nil {
-		return err
+	// Rounds alternate the two measures; each drain starts from a backlog
+	// sent with the trigger disabled. The medians are reported.
+	var invRates, rates []float64
+	for range rounds {
+		invRate, err := load.Throughput(invoke, conc, dur)
+		if err != nil {
+			return err
+		}
+		invRates = append(invRates, invRate)
+		plan.QueueTriggers[0].Enabled = false
+		if _, err := e.Apply(ctx, plan); err != nil {
+			return err
+		}
+		if err := load.FillQueue(ctx, q, url, n, conc); err != nil {
+			return err
+		}
+		enabled := *plan
+		enabled.QueueTriggers = slices.Clone(plan.QueueTriggers)
+		enabled.QueueTriggers[0].Enabled = true
+		rate, err := drain(ctx, e, &enabled, tp, n)
+		if err != nil {
+			return err
+		}
+		rates = append(rates, rate)
 	}
-	// The backlog is sent with the trigger disabled, then drained.
-	plan.QueueTriggers[0].Enabled = false
-	if _, err := e.Apply(ctx, plan); err != nil {
-		return err
-	}
-	if err := load.FillQueue(ctx, q, url, n, conc); err != nil {
-		return err
-	}
-	enabled := *plan
-	enabled.QueueTriggers = slices.Clone(plan.QueueTriggers)
-	enabled.QueueTriggers[0].Enabled = true
-	rate, err := drain(ctx, e, &enabled, tp, n)
-	if err != nil {
-		return err
-	}
-	fmt.Printf("| messages processed, batchSize 10 | %.0f msg/s | Invoke, %d callers: %.0f/s | %.2fx | ≥ 3x |\n", rate, conc, invRate, rate/invRate)
+	rate, invRate := median(rates), median(invRates)
+	fmt.Printf("| messages processed, batchSize 10 (median of %d; %s) | %.0f msg/s | Invoke, %d callers: %.0f/s (%s) | %.2fx | ≥ 3x |\n",
+		rounds, list(rates), rate, conc, invRate, list(invRates), rate/invRate)
 
 	lats, err := latencies(ctx, q, url, tp, latN)
 	if err != nil {
@@ -211,4 +220,20 @@ func latencies(ctx context.Context, q *sqs.Client, url string, tp *tap, n int) (
 	}
 	slices.Sort(out)
 	return out, nil
+}
+
+// median is the middle of xs (the upper one of an even count).
+func median(xs []float64) float64 {
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	return s[len(s)/2]
+}
+
+// list is xs rounded, comma-separated.
+func list(xs []float64) string {
+	parts := make([]string, len(xs))
+	for i, x := range xs {
+		parts[i] = strconv.FormatFloat(x, 'f', 0, 64)
+	}
+	return strings.Join(parts, ", ")
 }
