@@ -13,7 +13,8 @@ import (
 const hexDigits = "0123456789abcdef"
 
 // AppendString appends s as a JSON string. Runs of plain characters are
-// copied whole; invalid UTF-8 becomes U+FFFD (as encoding/json); unlike
+// copied whole; control characters are escaped as encoding/json escapes
+// them; invalid UTF-8 becomes U+FFFD (as encoding/json); unlike
 // encoding/json it does not escape <, > and &, and it does escape U+2028 and
 // U+2029, which JavaScript source cannot hold raw.
 func AppendString(b []byte, s string) []byte {
@@ -30,6 +31,10 @@ func AppendString(b []byte, s string) []byte {
 			switch c {
 			case '"', '\\':
 				b = append(b, '\\', c)
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
 			case '\n':
 				b = append(b, '\\', 'n')
 			case '\r':

@@ -77,6 +77,7 @@ func (s *Service) StartMoveTask(ctx context.Context, source, destination string,
 	id := uuid.NewString()
 	h, _ := json.Marshal(map[string]string{"taskId": id, "sourceArn": source})
 	q.mu.Lock()
+	q.settleNow()
 	toMove := int64(q.visible())
 	q.mu.Unlock()
 	tctx, cancel := context.WithCancel(s.ctx)

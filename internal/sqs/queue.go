@@ -351,6 +351,14 @@ func (q *queue) nextGroup() *group {
 // visible is the number of messages available (locked).
 func (q *queue) visible() int { return len(q.msgs) - q.inflight - q.delayed }
 
+// settleNow makes what is due visible before the counts are read (locked),
+// so a timer that fires late never makes a due message look in flight.
+func (q *queue) settleNow() {
+	if q.settleDue(time.Now()) {
+		q.wake()
+	}
+}
+
 // pendingHeap orders delayed and in-flight messages by when they become
 // visible: one timer per queue, none per message.
 type pendingHeap []*msg

@@ -355,6 +355,7 @@ func (s *Service) Attributes(ctx context.Context, name string) (map[string]strin
 	out[AttrQueueArn] = q.arn
 	out[AttrCreatedTimestamp] = strconv.FormatInt(q.meta.Created, 10)
 	out[AttrLastModifiedTimestamp] = strconv.FormatInt(q.meta.Modified, 10)
+	q.settleNow()
 	out[AttrApproximateNumberOfMessages] = strconv.Itoa(q.visible())
 	out[AttrApproximateNumberOfMessagesNotVisible] = strconv.Itoa(q.inflight)
 	out[AttrApproximateNumberOfMessagesDelayed] = strconv.Itoa(q.delayed)

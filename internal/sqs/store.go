@@ -8,9 +8,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/nats-io/nats.go/jetstream"
+	"github.com/verge-edge/verge/internal/jsonx"
 )
 
 // A record is a message as its queue's stream stores it.
@@ -40,13 +40,13 @@ func (r *record) encode() []byte {
 	// message is encoded once on its way to the stream.
 	b := make([]byte, 0, len(r.Body)+192)
 	b = append(b, `{"i":`...)
-	b = appendString(b, r.ID)
+	b = jsonx.AppendString(b, r.ID)
 	b = append(b, `,"b":`...)
-	b = appendString(b, r.Body)
+	b = jsonx.AppendString(b, r.Body)
 	for _, f := range [...]struct{ name, v string }{{`,"g":`, r.Group}, {`,"d":`, r.Dedup}} {
 		if f.v != "" {
 			b = append(b, f.name...)
-			b = appendString(b, f.v)
+			b = jsonx.AppendString(b, f.v)
 		}
 	}
 	b = append(b, `,"t":`...)
@@ -58,62 +58,10 @@ func (r *record) encode() []byte {
 	for _, f := range [...]struct{ name, v string }{{`,"q":`, r.Source}, {`,"ma":`, r.MD5A}, {`,"ms":`, r.MD5S}} {
 		if f.v != "" {
 			b = append(b, f.name...)
-			b = appendString(b, f.v)
+			b = jsonx.AppendString(b, f.v)
 		}
 	}
 	return append(b, "}\n"...)
-}
-
-// appendString appends s as a json.Encoder without HTML escaping writes it.
-func appendString(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\b':
-				b = append(b, '\\', 'b')
-			case '\f':
-				b = append(b, '\\', 'f')
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, n := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && n == 1 || r == '\u2028' || r == '\u2029' {
-			b = append(b, s[start:i]...)
-			switch r {
-			case utf8.RuneError:
-				b = append(b, `\ufffd`...)
-			default:
-				b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xF])
-			}
-			i += n
-			start = i
-			continue
-		}
-		i += n
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
 }
 
 // encodeJSON is encode by encoding/json.
