@@ -187,7 +187,8 @@ func Open(o Options) (e *Engine, err error) {
 func routedEndpoints() []admin.Endpoint {
 	return []admin.Endpoint{
 		{Method: "GET", Path: logs.Path, About: "a log group's events, newline-delimited JSON (verge logs)"},
-		{Method: "POST", Path: "/", About: "the AWS endpoint: Lambda, EventBridge and CloudFront APIs, SigV4-signed (aws --endpoint-url, the AWS SDKs; docs/aws-api.md)"},
+		{Method: "POST", Path: "/", About: "the AWS endpoint: Lambda, EventBridge, CloudFront, CloudWatch Logs, SQS and SNS APIs, SigV4-signed (aws --endpoint-url, the AWS SDKs; docs/aws-api.md)"},
+		{Method: "GET", Path: sns.CertPath, About: "SNS's signing certificate (SigningCertURL), and under /sns/ the subscription links; no token, as on AWS"},
 	}
 }
 
