@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/verge-edge/verge/internal/jsonx"
 )
 
 // A flatField is a top-level member of a JSON object that decodeFlat
@@ -152,7 +154,8 @@ func flatString(b []byte, i int) (string, int, bool) {
 	case !ok:
 		return "", 0, false
 	case escaped:
-		return flatEscaped(b, i+1)
+		content, _, err := jsonx.ReadString(b[i:end])
+		return string(content), end, err == nil
 	}
 	return string(b[i+1 : end-1]), end, true
 }
@@ -185,53 +188,6 @@ func scanString(b []byte, i int) (end int, escaped, ok bool) {
 		}
 	}
 	return 0, false, false
-}
-
-// flatEscaped is flatString's slow half: the string from start holds
-// escapes.
-func flatEscaped(b []byte, start int) (string, int, bool) {
-	out := make([]byte, 0, 64)
-	for i := start; i < len(b); {
-		c := b[i]
-		switch {
-		case c == '"':
-			return string(out), i + 1, true
-		case c == '\\':
-			if i+1 >= len(b) {
-				return "", 0, false
-			}
-			switch b[i+1] {
-			case '"', '\\', '/':
-				out = append(out, b[i+1])
-			case 'b':
-				out = append(out, '\b')
-			case 'f':
-				out = append(out, '\f')
-			case 'n':
-				out = append(out, '\n')
-			case 'r':
-				out = append(out, '\r')
-			case 't':
-				out = append(out, '\t')
-			default: // \u, or invalid
-				return "", 0, false
-			}
-			i += 2
-		case c < 0x20:
-			return "", 0, false
-		case c >= utf8.RuneSelf:
-			r, n := utf8.DecodeRune(b[i:])
-			if r == utf8.RuneError && n == 1 {
-				return "", 0, false
-			}
-			out = append(out, b[i:i+n]...)
-			i += n
-		default:
-			out = append(out, c)
-			i++
-		}
-	}
-	return "", 0, false
 }
 
 // flatInt reads an integer of at most nine digits, as JSON writes it.
