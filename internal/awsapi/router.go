@@ -26,8 +26,24 @@ type Service struct {
 	// ("AWSEvents.").
 	Target string
 	// Ops are the operations served. A REST service's are matched by
-	// Pattern, the others' by Name.
+	// Pattern (or Pick), the others' by Name.
 	Ops []Operation
+	// Pick chooses the operation of a request for a service whose
+	// operations are told apart by more than method and path (S3: by
+	// query parameters and headers, and by virtual-host addressing). When
+	// set it replaces Pattern matching; an error is written in the
+	// service's protocol.
+	Pick func(r *http.Request) (*Operation, *Error)
+	// Claim says whether an unsigned request (no SigV4 in the header or
+	// the query) is this service's: S3 claims a browser's POST-policy
+	// upload to one of its buckets. Nil claims none.
+	Claim func(r *http.Request) bool
+	// StreamBody verifies a signed payload hash while the handler reads
+	// the body rather than before (objects are not held in memory), and
+	// decodes aws-chunked bodies (STREAMING-*), verifying each chunk's
+	// signature and the trailer's. See sigv4.Stream for what the handler
+	// then sees.
+	StreamBody bool
 
 	mux      *http.ServeMux        // REST: the ops by pattern
 	byName   map[string]*Operation // JSON and query: the ops by name
@@ -49,6 +65,10 @@ type Operation struct {
 	// Handle serves the operation; the error it returns, an *Error or any
 	// other, is written in the service's protocol.
 	Handle Handler
+	// Authenticate replaces SigV4 for an operation whose request carries
+	// credentials of its own (S3's POST policy form): it returns the
+	// caller, or the error to write. Needs the service's Pick.
+	Authenticate func(r *http.Request, ids *identity.Store, now time.Time) (identity.Identity, *Error)
 }
 
 // A Handler serves an operation. It writes a successful response itself
