@@ -162,8 +162,8 @@ func FuzzAppendKey(f *testing.F) {
 func TestTestEventGolden(t *testing.T) {
 	golden.Run(t, "test-event", *update, func(t *testing.T, a *txtar.Archive) (string, string) {
 		var in struct {
-			Bucket             string
-			Time               time.Time
+			Bucket            string
+			Time              time.Time
 			RequestID, HostID string
 		}
 		if !golden.JSON(t, a, "input", &in) {
