@@ -299,7 +299,11 @@ func (r *resolver) resourceParam(at pos, dir, name, param string) (string, bool)
 func (r *resolver) params(res *Resource) map[string]string {
 	switch res.Type {
 	case TypeBucket:
-		return map[string]string{"name": res.Name, "arn": bucketARNPrefix + res.Name, "directory": r.bucketDirs[res.Name]}
+		m := map[string]string{"name": res.Name, "arn": bucketARNPrefix + res.Name}
+		if r.hasDirectory(res.Name) {
+			m["directory"] = r.bucketDirs[res.Name]
+		}
+		return m
 	case TypeFunction:
 		return map[string]string{"name": res.Name, "arn": functionARNPrefix + res.Name}
 	case TypeKeyValueStore:

@@ -55,6 +55,11 @@ type Plan struct {
 	// subscriptions of cloudformationResources, sorted by function, then
 	// index.
 	TopicSubscriptions []TopicSubscription `json:"topicSubscriptions,omitempty"`
+	// Buckets are the bucket resources, sorted by name.
+	Buckets []Bucket `json:"buckets,omitempty"`
+	// BucketNotifications are the functions' s3 events, sorted by
+	// function, then index.
+	BucketNotifications []BucketNotification `json:"bucketNotifications,omitempty"`
 	// SecretsFile is the absolute path of the secrets file that $Secret
 	// directives read, or "" when the stack has none: a change to it
 	// changes the plan.
