@@ -24,11 +24,12 @@
 //	    properties:
 //	      entryfilePath: edge/auth.js
 //
-// The resource types are bucket (a folder of objects, optionally behind a
-// CDN), cdn-function (a CloudFront Function), edge-lambda-function
-// (Lambda@Edge), function (a regional Lambda function, with events from an
-// http-api-gateway or an application-load-balancer, schedules, event-bus
-// rules, queues and topics, and destinations for its asynchronous
+// The resource types are bucket (an S3 bucket: a folder of objects, the
+// stack's or one in the data folder, optionally behind a CDN), cdn-function
+// (a CloudFront Function), edge-lambda-function (Lambda@Edge), function (a
+// regional Lambda function, with events from an http-api-gateway or an
+// application-load-balancer, schedules, event-bus rules, queues, topics
+// and buckets' notifications, and destinations for its asynchronous
 // invocations), http-api-gateway, application-load-balancer, event-bus,
 // key-value-store, sqs-queue and sns-topic. Beside resources,
 // cloudformationResources declares queues, topics and subscriptions in
