@@ -8,11 +8,27 @@ import (
 	s3event "github.com/verge-edge/verge/internal/triggers/s3"
 )
 
-// A notification is a function's s3 event being resolved: the plan's
-// entry and where the event is, for the overlap errors.
+// bucketState collects the cloudformationResources buckets and the
+// notifications of all buckets.
+type bucketState struct {
+	// cf are the cloudformationResources buckets by logical id; byName
+	// maps their bucket names to logical ids.
+	cf     map[string]*Bucket
+	byName map[string]string
+	// notifications are the s3 events and configurations resolved.
+	notifications []notification
+}
+
+func newBucketState() bucketState {
+	return bucketState{cf: map[string]*Bucket{}, byName: map[string]string{}}
+}
+
+// A notification is a notification being resolved: the plan's entry, and
+// where it is and what it is called, for the overlap errors.
 type notification struct {
 	BucketNotification
-	at pos
+	at   pos
+	what string
 }
 
 // hasDirectory reports whether the bucket resource called name was given
@@ -40,6 +56,11 @@ func (r *resolver) buckets(s *Stack) []Bucket {
 		}
 		out = append(out, Bucket{Name: res.Name, Dir: r.bucketDirs[res.Name], EventBridge: p.EnableEventBusNotifications})
 	}
+	for _, c := range s.CloudformationResources {
+		if b := r.bs.cf[c.Name]; b != nil {
+			out = append(out, *b)
+		}
+	}
 	slices.SortFunc(out, func(a, b Bucket) int { return strings.Compare(a.Name, b.Name) })
 	return out
 }
@@ -47,18 +68,18 @@ func (r *resolver) buckets(s *Stack) []Bucket {
 // s3Notification checks function fn's s3 event i and adds it.
 func (r *resolver) s3Notification(fn string, i int, p *S3EventProps) {
 	bucket, bucketOK := r.notifiedBucket(p)
-	typ, typeOK := r.s3EventType(p)
+	typ, typeOK := r.eventType(&p.S3EventType, "s3EventType")
 	if !bucketOK || !typeOK {
 		return
 	}
 	at, _ := r.d.pos(p)
-	n := notification{at: at, BucketNotification: BucketNotification{
+	n := notification{at: at, what: fmt.Sprintf("the s3 event of function %q", fn), BucketNotification: BucketNotification{
 		Bucket: bucket, Function: fn, Index: i, Events: []string{typ}, ID: fmt.Sprintf("%s-s3-%d", fn, i),
 	}}
 	if f := p.FilterRule; f != nil {
 		n.Prefix, n.Suffix = f.Prefix, f.Suffix
 	}
-	r.notifications = append(r.notifications, n)
+	r.bs.notifications = append(r.bs.notifications, n)
 }
 
 // notifiedBucket resolves the bucket of an s3 event: exactly one of
@@ -87,6 +108,9 @@ func (r *resolver) notifiedBucket(p *S3EventProps) (string, bool) {
 			r.d.errorf(at, "bucketArn %q %v", s, err)
 			return "", false
 		}
+		if _, ok := r.bs.byName[name]; ok {
+			return name, true // a cloudformationResources bucket
+		}
 		return name, r.ref(at, "bucketArn", name, TypeBucket) != nil
 	}
 	return "", false
@@ -107,23 +131,23 @@ func parseBucketARN(s string) (string, error) {
 	return name, nil
 }
 
-// s3EventType checks an s3 event's type.
-func (r *resolver) s3EventType(p *S3EventProps) (string, bool) {
-	at, ok := r.d.pos(&p.S3EventType)
+// eventType checks the S3 event type *t written under key.
+func (r *resolver) eventType(t *string, key string) (string, bool) {
+	at, ok := r.d.pos(t)
 	if !ok {
 		return "", false
 	}
-	if s3event.ValidEventType(p.S3EventType) {
-		return p.S3EventType, true
+	if s3event.ValidEventType(*t) {
+		return *t, true
 	}
-	hint := didYouMean(p.S3EventType, s3event.EventTypes())
-	if hint == "" && !strings.HasPrefix(p.S3EventType, "s3:") {
-		hint = didYouMean("s3:"+p.S3EventType, s3event.EventTypes())
+	hint := didYouMean(*t, s3event.EventTypes())
+	if hint == "" && !strings.HasPrefix(*t, "s3:") {
+		hint = didYouMean("s3:"+*t, s3event.EventTypes())
 	}
 	if hint == "" {
 		hint = "types: " + strings.Join(s3event.EventTypes(), ", ")
 	}
-	r.d.errorf(at, "s3EventType %q is not an S3 event type%s", p.S3EventType, parenthesized(hint))
+	r.d.errorf(at, "%s %q is not an S3 event type%s", key, *t, parenthesized(hint))
 	return "", false
 }
 
@@ -131,8 +155,13 @@ func (r *resolver) s3EventType(p *S3EventProps) (string, bool) {
 // S3 refuses them, and returns the notifications sorted by function, then
 // index.
 func (r *resolver) finishNotifications() []BucketNotification {
-	ns := r.notifications
-	slices.SortFunc(ns, func(a, b notification) int { return cmpEvent(a.Function, b.Function, a.Index, b.Index) })
+	ns := r.bs.notifications
+	slices.SortFunc(ns, func(a, b notification) int {
+		if c := strings.Compare(a.Source, b.Source); c != 0 {
+			return c
+		}
+		return cmpEvent(a.Function, b.Function, a.Index, b.Index)
+	})
 	for j := range ns {
 		for i := range j {
 			a, b := &ns[i], &ns[j]
@@ -143,7 +172,7 @@ func (r *resolver) finishNotifications() []BucketNotification {
 			if second.at.before(first.at) {
 				first, second = second, first
 			}
-			r.d.errorf(second.at, "this s3 event overlaps the s3 event of function %q at line %d on bucket %q: %s Give them different types, or prefixes or suffixes neither of which contains the other", first.Function, first.at.line, a.Bucket, s3event.MessageOverlap)
+			r.d.errorf(second.at, "%s overlaps %s at line %d on bucket %q: %s Give them different types, or prefixes or suffixes neither of which contains the other", second.what, first.what, first.at.line, a.Bucket, s3event.MessageOverlap)
 		}
 	}
 	out := make([]BucketNotification, len(ns))

@@ -11,18 +11,31 @@ type Bucket struct {
 	// EventBridge sends the bucket's events to the default event bus
 	// (enableEventBusNotifications).
 	EventBridge bool `json:"eventBridge,omitempty"`
+	// Source is "" for a bucket resource, else the logical id of the
+	// cloudformationResources AWS::S3::Bucket.
+	Source string `json:"source,omitempty"`
 }
 
-// A BucketNotification invokes a function asynchronously with S3's
-// Records[] event for the changes to a bucket's objects: a function's s3
-// event. The notifications of one bucket do not overlap
-// (s3event.Validate holds).
+// A BucketNotification sends S3's Records[] event for the changes to a
+// bucket's objects to a function (invoked asynchronously), a queue or a
+// topic: a function's s3 event, or a configuration of a
+// cloudformationResources bucket. The notifications of one bucket do not
+// overlap (s3event.Validate holds).
 type BucketNotification struct {
 	// Bucket is the bucket's name.
 	Bucket string `json:"bucket"`
-	// Function is the function resource's name.
-	Function string `json:"function"`
-	// Index is the event's index in the function's events.
+	// Function is the function resource's name; "" for a queue or topic.
+	Function string `json:"function,omitempty"`
+	// Queue and Topic are the SQS queue or SNS topic name of a
+	// notification to a queue or a topic (standard ones), else "".
+	Queue string `json:"queue,omitempty"`
+	Topic string `json:"topic,omitempty"`
+	// Source is "" for a function's s3 event, else the logical id of the
+	// cloudformationResources bucket that declares the notification.
+	Source string `json:"source,omitempty"`
+	// Index is the event's index in the function's events, or the
+	// configuration's in its bucket's LambdaConfigurations,
+	// QueueConfigurations and TopicConfigurations taken in that order.
 	Index int `json:"index"`
 	// Events are the S3 event types, "s3:ObjectCreated:*" style.
 	Events []string `json:"events"`
@@ -30,6 +43,7 @@ type BucketNotification struct {
 	Prefix string `json:"prefix,omitempty"`
 	Suffix string `json:"suffix,omitempty"`
 	// ID is the configuration's id, the event's configurationId:
-	// "FUNCTION-s3-INDEX".
+	// "FUNCTION-s3-INDEX" for a function's s3 event, "LOGICALID-INDEX"
+	// for a cloudformationResources configuration.
 	ID string `json:"id"`
 }

@@ -59,12 +59,13 @@ type resolver struct {
 	busRules  []BusRule
 	// qs collects the queues, topics, triggers and subscriptions.
 	qs queueState
-	// notifications collects the functions' s3 events.
-	notifications []notification
+	// bs collects the cloudformationResources buckets and the
+	// notifications.
+	bs bucketState
 }
 
 func resolve(d *decoder, s *Stack, dir string, opts Options) *Plan {
-	r := &resolver{d: d, dir: dir, byName: map[string]*Resource{}, bucketDirs: map[string]string{}, opts: opts, edgeUses: map[string][]edgeUse{}, qs: newQueueState()}
+	r := &resolver{d: d, dir: dir, byName: map[string]*Resource{}, bucketDirs: map[string]string{}, opts: opts, edgeUses: map[string][]edgeUse{}, qs: newQueueState(), bs: newBucketState()}
 	for _, res := range s.Resources {
 		r.byName[res.Name] = res
 		r.names = append(r.names, res.Name)
@@ -110,6 +111,7 @@ func resolve(d *decoder, s *Stack, dir string, opts Options) *Plan {
 	r.frontDoors(s)
 	plan.EventBuses = r.eventBuses(s)
 	r.declareQueues(s) // before the functions, whose events and destinations name them
+	r.cfBuckets(s)     // after the queues and topics they notify; before the functions' s3 events
 	for _, res := range s.Resources {
 		switch p := res.Properties.(type) {
 		case *FunctionProps:

@@ -32,3 +32,91 @@ type S3FilterRule struct {
 	// Suffix is what the key must end with (".jpg").
 	Suffix string `yaml:"suffix"`
 }
+
+// CfBucket is the CloudFormation type of a bucket.
+const CfBucket = "AWS::S3::Bucket"
+
+// CfBucketProps are AWS::S3::Bucket's properties that apply locally. The
+// bucket lives in Verge's data folder. Without BucketName it is named by
+// its logical id in lower case.
+type CfBucketProps struct {
+	// BucketName is the bucket's S3 name: 3 to 63 lower-case letters,
+	// digits, '.' and '-', starting and ending with a letter or digit.
+	BucketName string `yaml:"BucketName"`
+	// NotificationConfiguration sends the bucket's events to functions,
+	// queues, topics and the default event bus.
+	NotificationConfiguration *CfNotificationConfiguration `yaml:"NotificationConfiguration"`
+}
+
+// CfNotificationConfiguration is AWS::S3::Bucket's
+// NotificationConfiguration. Its configurations, and the s3 events of
+// functions on the same bucket, must not overlap.
+type CfNotificationConfiguration struct {
+	// EventBridgeConfiguration sends every event to the default event bus.
+	EventBridgeConfiguration *CfEventBridgeConfiguration `yaml:"EventBridgeConfiguration"`
+	// LambdaConfigurations invoke functions asynchronously.
+	LambdaConfigurations []CfLambdaConfiguration `yaml:"LambdaConfigurations"`
+	// QueueConfigurations send messages to standard queues.
+	QueueConfigurations []CfQueueConfiguration `yaml:"QueueConfigurations"`
+	// TopicConfigurations publish to standard topics.
+	TopicConfigurations []CfTopicConfiguration `yaml:"TopicConfigurations"`
+}
+
+// CfEventBridgeConfiguration turns on S3's EventBridge notifications.
+type CfEventBridgeConfiguration struct {
+	// EventBridgeEnabled sends the events to the default bus. Default
+	// true.
+	EventBridgeEnabled *bool `yaml:"EventBridgeEnabled"`
+}
+
+// CfLambdaConfiguration invokes a function for a bucket's events.
+type CfLambdaConfiguration struct {
+	// Event is an S3 event type ("s3:ObjectCreated:*").
+	Event string `yaml:"Event" verge:"required"`
+	// Function is the ARN of a function resource: $ResourceParam('fn',
+	// 'arn').
+	Function CfString `yaml:"Function" verge:"required"`
+	// Filter selects objects by key.
+	Filter *CfNotificationFilter `yaml:"Filter"`
+}
+
+// CfQueueConfiguration sends a bucket's events to a standard queue.
+type CfQueueConfiguration struct {
+	// Event is an S3 event type.
+	Event string `yaml:"Event" verge:"required"`
+	// Queue is the queue's ARN ({Fn::GetAtt: [q, Arn]}).
+	Queue CfString `yaml:"Queue" verge:"required"`
+	// Filter selects objects by key.
+	Filter *CfNotificationFilter `yaml:"Filter"`
+}
+
+// CfTopicConfiguration publishes a bucket's events to a standard topic.
+type CfTopicConfiguration struct {
+	// Event is an S3 event type.
+	Event string `yaml:"Event" verge:"required"`
+	// Topic is the topic's ARN ({Ref: t}).
+	Topic CfString `yaml:"Topic" verge:"required"`
+	// Filter selects objects by key.
+	Filter *CfNotificationFilter `yaml:"Filter"`
+}
+
+// CfNotificationFilter is a notification's Filter.
+type CfNotificationFilter struct {
+	// S3Key filters by key.
+	S3Key CfS3KeyFilter `yaml:"S3Key" verge:"required"`
+}
+
+// CfS3KeyFilter is a Filter's S3Key: at most one prefix rule and one
+// suffix rule.
+type CfS3KeyFilter struct {
+	// Rules are the filter rules.
+	Rules []CfFilterRule `yaml:"Rules" verge:"required"`
+}
+
+// A CfFilterRule is one key filter rule.
+type CfFilterRule struct {
+	// Name is prefix or suffix (any case, as S3 takes it).
+	Name string `yaml:"Name" verge:"required"`
+	// Value is what the key must start or end with.
+	Value string `yaml:"Value" verge:"required"`
+}
