@@ -123,3 +123,5 @@ func wantErr(t testing.TB, err, want error) {
 		t.Fatalf("error %v, want %v", err, want)
 	}
 }
+
+func stringsReader(s string) io.Reader { return strings.NewReader(s) }
