@@ -65,6 +65,11 @@ func (s *Store) etag(bucket, key string, f *os.File, id identity) (string, error
 		return "", err
 	}
 	tag = `"` + hex.EncodeToString(h.Sum(nil)) + `"`
+	s.cacheETag(k, tag)
+	return tag, nil
+}
+
+func (s *Store) cacheETag(k etagKey, tag string) {
 	s.cacheMu.Lock()
 	defer s.cacheMu.Unlock()
 	if len(s.etags) >= maxCached {
@@ -74,7 +79,6 @@ func (s *Store) etag(bucket, key string, f *os.File, id identity) (string, error
 		}
 	}
 	s.etags[k] = tag
-	return tag, nil
 }
 
 // infoAt describes the object key at rel; ok is false when it is gone.

@@ -73,21 +73,33 @@ type commit struct {
 }
 
 // commit syncs the temporary file, writes the sidecar, renames the file
-// into place, syncs the folders and announces the object. The sidecar goes
-// first: once the object is visible, what was acknowledged with it is on
-// disk. (A crash between the two leaves an older object with a sidecar for
-// the newer one; the identity does not match and the older one is shown
-// with defaults.)
+// into place, syncs the folders and announces the object.
+//
+// The sidecar is renamed into place first: once the object is visible,
+// what was acknowledged with it is on disk. (A crash between the two
+// renames leaves an older object with a sidecar for the newer one; the
+// identity does not match and the older one is shown with defaults.) An
+// object with nothing but defaults gets no sidecar, and an older one is
+// removed: should the removal not survive a crash, its identity no longer
+// matches. The two files are synced together, and so are the two folders:
+// a put costs two rounds of fsync, not four.
 func (s *Store) commit(ctx context.Context, c *commit) (ObjectInfo, error) {
-	if err := c.t.f.Sync(); err != nil {
-		return ObjectInfo{}, internal(err)
-	}
 	fi, err := c.t.f.Stat()
 	if err != nil {
 		return ObjectInfo{}, internal(err)
 	}
 	c.rec.File = identityOf(fi)
 	key := c.rec.Key
+	var side *staged
+	if !c.rec.plain() {
+		if side, err = s.stageSidecar(c.b.name, c.rec); err != nil {
+			return ObjectInfo{}, internal(err)
+		}
+		defer side.discard()
+	}
+	if err := together(c.t.f.Sync, side.syncFile()); err != nil {
+		return ObjectInfo{}, internal(err)
+	}
 	unlock := s.lock(c.b.name, key)
 	defer unlock()
 	if err := s.precondition(c); err != nil {
@@ -104,22 +116,38 @@ func (s *Store) commit(ctx context.Context, c *commit) (ObjectInfo, error) {
 			return ObjectInfo{}, internal(err)
 		}
 	}
-	metaDir, err := s.writeSidecar(c.b.name, c.rec)
-	if err != nil {
+	if err := s.placeSidecar(c.b.name, c.rec, side); err != nil {
 		return ObjectInfo{}, internal(err)
 	}
 	if err := s.place(c, dir, base); err != nil {
 		return ObjectInfo{}, err
 	}
-	if err := dir.Sync(); err != nil {
-		return ObjectInfo{}, internal(err)
-	}
-	if err := syncDir(metaDir); err != nil {
+	if err := together(dir.Sync, side.syncFolder()); err != nil {
 		return ObjectInfo{}, internal(err)
 	}
 	s.remember(c.b.name, key, c.rec.File, false)
 	info := c.rec.info(c.b.name, fi.ModTime())
 	return info, s.announce(ctx, c.event, c.b.name, key, info.Size, info.ETag)
+}
+
+// together runs the functions (nil ones skipped) concurrently, so the file
+// system can commit their fsyncs at once, and returns the first error.
+func together(fns ...func() error) error {
+	errs := make(chan error, len(fns))
+	n := 0
+	for _, fn := range fns[1:] {
+		if fn != nil {
+			n++
+			go func() { errs <- fn() }()
+		}
+	}
+	err := fns[0]()
+	for range n {
+		if e := <-errs; err == nil {
+			err = e
+		}
+	}
+	return err
 }
 
 // place renames the temporary file to base in dir. An empty folder in the
