@@ -65,15 +65,7 @@ func (s *Store) Buckets() []BucketInfo {
 		out = append(out, b.info())
 	}
 	s.mu.RUnlock()
-	slices.SortFunc(out, func(a, b BucketInfo) int {
-		if a.Name < b.Name {
-			return -1
-		}
-		if a.Name > b.Name {
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(out, func(a, b BucketInfo) int { return strings.Compare(a.Name, b.Name) })
 	return out
 }
 
@@ -262,10 +254,36 @@ func (s *Store) DeleteBucket(ctx context.Context, name string) error {
 		}
 	}
 	delete(s.buckets, name)
+	s.dropUploads(name)
 	s.longMu.Lock()
 	delete(s.long, name)
 	s.longMu.Unlock()
 	return nil
+}
+
+// dropUploads removes the bucket's multipart uploads.
+func (s *Store) dropUploads(bucket string) {
+	ents, _ := os.ReadDir(filepath.Join(s.dir, uploadsFolder))
+	for _, e := range ents {
+		if u, err := s.readUpload(e.Name()); err == nil && u.Bucket == bucket {
+			_ = os.RemoveAll(s.uploadDir(e.Name()))
+		}
+	}
+}
+
+// Watched lists the stack's buckets whose folders are to be watched
+// (BucketConfig.Watch), for the folder watcher.
+func (s *Store) Watched() []BucketConfig {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var out []BucketConfig
+	for _, b := range s.buckets {
+		if b.stack && b.watch {
+			out = append(out, BucketConfig{Name: b.name, Dir: b.dir, Watch: true})
+		}
+	}
+	slices.SortFunc(out, func(a, b BucketConfig) int { return strings.Compare(a.Name, b.Name) })
+	return out
 }
 
 // empty reports whether b holds no object.

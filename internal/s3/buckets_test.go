@@ -143,3 +143,50 @@ func TestAnnounce(t *testing.T) {
 		t.Error("Changed never called")
 	}
 }
+
+// TestOpenCleans: Open removes the temporary files a crash left, and keeps
+// uploads; Watched lists the watched stack buckets.
+func TestOpenCleans(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	u, err := h.s.CreateUpload(ctx, &PutInput{Bucket: "b", Key: "big", Algorithm: "crc64nvme"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.part(t, u.UploadID, 1, []byte("part"))
+	h.s.Close()
+	left := []string{filepath.Join(h.data, "tmp", "x.tmp"), filepath.Join(h.s.uploadDir(u.UploadID), "y.tmp")}
+	for _, p := range left {
+		os.WriteFile(p, []byte("torn"), 0o644)
+	}
+	h.open(t)
+	for _, p := range left {
+		if _, err := os.Stat(p); !os.IsNotExist(err) {
+			t.Errorf("%s stays", p)
+		}
+	}
+	parts, _, err := h.s.Parts(ctx, "b", "big", u.UploadID, 0, 10)
+	if err != nil || len(parts) != 1 || parts[0].Checksums.CRC64NVME == "" {
+		t.Fatalf("Parts = %+v, %v", parts, err)
+	}
+	info, err := h.s.Complete(ctx, "b", "big", u.UploadID, []CompletedPart{{Number: 1, ETag: parts[0].ETag}})
+	if err != nil || info.Checksums.CRC64NVME != parts[0].Checksums.CRC64NVME || info.Checksums.Type != "FULL_OBJECT" {
+		t.Errorf("Complete = %+v, %v", info.Checksums, err)
+	}
+	if w := h.s.Watched(); len(w) != 0 {
+		t.Errorf("Watched = %+v", w)
+	}
+	wantErr(t, h.s.Apply([]BucketConfig{{Name: "b", Dir: h.dir, Watch: true}}), nil)
+	if w := h.s.Watched(); len(w) != 1 || w[0].Dir != h.dir {
+		t.Errorf("Watched = %+v", w)
+	}
+	// Deleting a bucket drops its uploads.
+	wantErr(t, h.s.CreateBucket(ctx, "api"), nil)
+	if _, err := h.s.CreateUpload(ctx, &PutInput{Bucket: "api", Key: "k"}); err != nil {
+		t.Fatal(err)
+	}
+	wantErr(t, h.s.DeleteBucket(ctx, "api"), nil)
+	if ents, _ := os.ReadDir(filepath.Join(h.data, "uploads")); len(ents) != 0 {
+		t.Errorf("uploads stay: %d", len(ents))
+	}
+}

@@ -66,6 +66,9 @@ func Open(o Options) (*Store, error) {
 	if err := clearFolder(filepath.Join(dir, tmpDirName)); err != nil {
 		return nil, fmt.Errorf("s3: removing temporary files: %w", err)
 	}
+	if err := clearParts(filepath.Join(dir, uploadsFolder)); err != nil {
+		return nil, fmt.Errorf("s3: removing temporary parts: %w", err)
+	}
 	s := &Store{
 		opts: o, dir: dir, buckets: map[string]*bucket{}, seed: maphash.MakeSeed(),
 		records: map[bucketKey]*record{}, etags: map[etagKey]string{},
@@ -95,6 +98,20 @@ func clearFolder(p string) error {
 	}
 	for _, e := range ents {
 		if err := os.RemoveAll(filepath.Join(p, e.Name())); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// clearParts removes the temporary files of parts a crash interrupted.
+func clearParts(uploads string) error {
+	tmps, err := filepath.Glob(filepath.Join(uploads, "*", "*"+tmpSuffix))
+	if err != nil {
+		return err
+	}
+	for _, p := range tmps {
+		if err := os.Remove(p); err != nil {
 			return err
 		}
 	}
