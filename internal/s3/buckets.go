@@ -142,7 +142,7 @@ func (s *Store) stackBucket(c BucketConfig) (*bucket, error) {
 // left there.
 func (s *Store) placeTemp(b *bucket) error {
 	dev, ok := deviceOf(b.dir)
-	b.localTmp = !ok || dev != s.tmpDev
+	b.localTmp = !ok || dev != s.tmpDev || !s.canRename(b.dir)
 	p := filepath.Join(b.dir, tmpFolder)
 	if _, err := os.Lstat(p); err == nil {
 		if err := os.RemoveAll(p); err != nil {
@@ -150,6 +150,30 @@ func (s *Store) placeTemp(b *bucket) error {
 		}
 	}
 	return nil
+}
+
+// canRename reports whether a file moves from the store's tmp folder into
+// dir: a bind mount shares the device number yet refuses (EXDEV). The
+// probe's name is no object's.
+func (s *Store) canRename(dir string) bool {
+	d, err := os.Open(dir)
+	if err != nil {
+		return false
+	}
+	defer d.Close()
+	name := tempName()
+	f, err := createIn(s.tmp, name)
+	if err != nil {
+		return false
+	}
+	f.Close()
+	probe := tmpFolder + "-probe"
+	if err := renameInto(s.tmp, name, d, probe); err != nil {
+		_ = removeIn(s.tmp, name)
+		return false
+	}
+	_ = removeIn(d, probe)
+	return true
 }
 
 // bucketRecord reads meta/NAME/bucket.json, writing it with created (and

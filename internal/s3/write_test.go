@@ -346,3 +346,15 @@ func TestConcurrentPuts(t *testing.T) {
 		t.Errorf("%d events, want 80", len(ev))
 	}
 }
+
+// TestPutEmpty: a nil body is an empty object (a folder marker).
+func TestPutEmpty(t *testing.T) {
+	h := newHarness(t)
+	info, err := h.s.Put(context.Background(), &PutInput{Bucket: "b", Key: "folder/", Size: 0})
+	if err != nil || info.Size != 0 || info.ETag != md5ETag("") {
+		t.Fatalf("Put = %+v, %v", info, err)
+	}
+	if fi, err := os.Stat(filepath.Join(h.dir, "folder", escapePrefix)); err != nil || fi.Size() != 0 {
+		t.Errorf("marker file: %v", err)
+	}
+}
