@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"maps"
 	"net/http"
 	"strconv"
 	"strings"
@@ -41,12 +42,12 @@ const (
 // data passes through to the reader and is hashed on the way, and a
 // chunk's signature is checked before its last bytes are returned.
 type chunked struct {
-	src  *bufio.Reader
-	body io.Closer
-	req  *http.Request // gets the trailer
+	src     *bufio.Reader
+	body    io.Closer
+	trailer http.Header // the request's Trailer, filled at the end
 
-	signed, trailer bool
-	names           []string // the trailers X-Amz-Trailer declares
+	signed, trailing bool
+	names            []string // the trailers X-Amz-Trailer declares
 
 	declared int64 // X-Amz-Decoded-Content-Length, -1 unknown
 	total    int64 // data bytes so far
@@ -199,7 +200,7 @@ func (c *chunked) end() error {
 			return err
 		}
 	}
-	if c.trailer {
+	if c.trailing {
 		if err := c.readTrailer(); err != nil {
 			return err
 		}
@@ -220,8 +221,8 @@ func (c *chunked) end() error {
 
 var sha256Empty = sha256.Sum256(nil)
 
-// readTrailer reads the trailing headers into the request's Trailer and
-// checks their signature. The SDKs send them right after the final
+// readTrailer reads the trailing headers and checks their signature, then
+// puts them in the request's Trailer. The SDKs send them right after the final
 // chunk's line; AWS's example puts a blank line between: both are read.
 func (c *chunked) readTrailer() error {
 	trailer := http.Header{}
@@ -277,7 +278,7 @@ func (c *chunked) readTrailer() error {
 			return err
 		}
 	}
-	c.req.Trailer = trailer
+	maps.Copy(c.trailer, trailer)
 	return nil
 }
 

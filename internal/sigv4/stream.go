@@ -68,8 +68,9 @@ var (
 //     instead of io.EOF when the bytes do not hash to it;
 //   - for the STREAMING-* forms, with the aws-chunked decoder, which
 //     verifies each chunk's signature and the trailer's, fails with an
-//     error wrapping ErrChunk where the encoding goes wrong, and sets
-//     r.Trailer to the trailing headers before it returns io.EOF. r's
+//     error wrapping ErrChunk where the encoding goes wrong, and fills
+//     r.Trailer (empty until then) with the trailing headers, canonical
+//     names, before it returns io.EOF. r's
 //     ContentLength becomes X-Amz-Decoded-Content-Length (-1 without
 //     it) and "aws-chunked" leaves its Content-Encoding;
 //   - for UNSIGNED-PAYLOAD, not at all.
@@ -148,13 +149,16 @@ func (s *Signature) decodeChunked(r *http.Request, mode, secret string) error {
 		}
 		length = n
 	}
+	// The trailer goes in a map r holds now: the handler's request is a
+	// copy of r (WithContext) that shares it.
+	r.Trailer = http.Header{}
 	c := &chunked{
 		declared: length,
 		signed:   mode != StreamingUnsignedTrailer,
-		trailer:  mode != StreamingPayload,
-		req:      r,
+		trailing: mode != StreamingPayload,
+		trailer:  r.Trailer,
 	}
-	if c.trailer {
+	if c.trailing {
 		c.names = trailerNames(r.Header.Values(headerTrailer))
 	}
 	if c.signed {
