@@ -117,7 +117,7 @@ func (s *Signature) declared(r *http.Request) (string, error) {
 	case strings.HasPrefix(v, streamingECDSA):
 		return "", ErrSigV4a
 	case isHexHash(v):
-		return strings.ToLower(v), nil
+		return v, nil // as signed; hex.Decode reads either case
 	}
 	return "", ErrContentSHA256
 }
