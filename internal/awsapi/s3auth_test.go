@@ -271,6 +271,26 @@ func TestS3StreamSDK(t *testing.T) {
 	})
 }
 
+// TestS3NoAuth: a router that authenticates nothing (benchmarks) still
+// decodes the aws-chunked bodies the SDK sends over TLS.
+func TestS3NoAuth(t *testing.T) {
+	noLeaks(t)
+	srv := httptest.NewUnstartedServer(New(Options{NoAuth: true}, echoS3()))
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	payload := bytes.Repeat([]byte("no auth "), 10000)
+	out, err := s3Client(srv, identity.Credentials{AccessKeyID: "AKID", SecretAccessKey: "anything"}).PutObject(context.Background(),
+		&s3.PutObjectInput{Bucket: aws.String("bucket"), Key: aws.String("key"), Body: bytes.NewReader(payload)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := readEcho(awsmiddleware.GetRawResponse(out.ResultMetadata).(*smithyhttp.Response).Header)
+	sum := sha256.Sum256(payload)
+	if got.length != "80000" || got.sha256 != hex.EncodeToString(sum[:]) || got.payload != sigv4.StreamingUnsignedTrailer || got.trailer["X-Amz-Checksum-Crc32"] == "" {
+		t.Errorf("read %v", got)
+	}
+}
+
 // AWS's chunked-upload example (sigv4-streaming): its request, signed at
 // 2013-05-24T00:00:00Z for s3.amazonaws.com with the example credentials.
 var (
