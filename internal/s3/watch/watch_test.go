@@ -1,7 +1,10 @@
 package watch
 
 import (
+	"bytes"
+	"cmp"
 	"fmt"
+	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -22,8 +25,9 @@ const (
 
 // recorder collects the changes a watcher emits.
 type recorder struct {
-	mu  sync.Mutex
-	got []string // "+path" or "-path"
+	mu   sync.Mutex
+	got  []string      // "+path" or "-path"
+	wait time.Duration // how long expect waits; within when zero
 }
 
 func (r *recorder) emit(c Change) {
@@ -47,7 +51,7 @@ func (r *recorder) changes() []string {
 func (r *recorder) expect(t *testing.T, want []string, quiet time.Duration) {
 	t.Helper()
 	want = slices.Sorted(slices.Values(want))
-	deadline := time.Now().Add(within)
+	deadline := time.Now().Add(cmp.Or(r.wait, within))
 	for !contains(r.changes(), want) && time.Now().Before(deadline) {
 		time.Sleep(5 * time.Millisecond)
 	}
@@ -360,4 +364,71 @@ func TestRemovedRoot(t *testing.T) {
 	defer w.Close()
 	must(t, os.RemoveAll(dir))
 	rec.expect(t, []string{"-a", "-s/b"}, 3*testSettle)
+}
+
+// TestOverflow blocks the loop in emit while more files are written than
+// the kernel's queue holds: the overflow rescans, and every file is
+// announced once.
+func TestOverflow(t *testing.T) {
+	max, err := os.ReadFile("/proc/sys/fs/inotify/max_queued_events")
+	if err != nil {
+		t.Skip("no inotify limits to overflow")
+	}
+	var queued int
+	if _, err := fmt.Sscan(string(max), &queued); err != nil || queued > 1<<16 {
+		t.Skipf("max_queued_events %q is too many to overflow in a test", max)
+	}
+	dir := t.TempDir()
+	write(t, dir, map[string]string{"sub/": ""})
+	rec := &recorder{wait: 30 * time.Second}
+	entered, unblock := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	var logged syncBuffer
+	w, err := Watch(dir, Options{Settle: testSettle, Logger: slog.New(slog.NewTextHandler(&logged, nil))}, func(c Change) {
+		once.Do(func() {
+			close(entered)
+			<-unblock
+		})
+		rec.emit(c)
+	})
+	must(t, err)
+	defer w.Close()
+	write(t, dir, map[string]string{"first": "1"})
+	select {
+	case <-entered:
+	case <-time.After(within):
+		t.Fatal("no change for the first file")
+	}
+	// Two events a file (create, close): past the kernel's queue and the
+	// channel.
+	want := []string{"+first"}
+	n := queued/2 + eventBuffer + 500
+	for i := range n {
+		name := fmt.Sprintf("sub/f%05d", i)
+		must(t, os.WriteFile(filepath.Join(dir, name), nil, 0o644))
+		want = append(want, "+"+name)
+	}
+	close(unblock)
+	rec.expect(t, want, 5*testSettle)
+	if !strings.Contains(logged.String(), "events lost") {
+		t.Errorf("no overflow logged: %q", logged.String())
+	}
+}
+
+// syncBuffer is a buffer a logger writes to from the loop.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
