@@ -27,6 +27,7 @@ package watch
 import (
 	"log/slog"
 	"os"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -88,11 +89,16 @@ type Watcher struct {
 // removal is announced) but not announced. emit must not call Close.
 func Watch(dir string, o Options, emit func(Change)) (*Watcher, error) {
 	const op errs.Op = "watch.Watch"
-	fi, err := os.Stat(dir)
-	switch {
-	case err != nil:
+	// Watches do not follow symbolic links: a bucket folder that is one
+	// (dist → build/out) is watched where it leads now.
+	root, err := filepath.EvalSymlinks(dir)
+	if err == nil {
+		root, err = filepath.Abs(root)
+	}
+	if err != nil {
 		return nil, errs.E(op, errs.IO, dir, err)
-	case !fi.IsDir():
+	}
+	if fi, err := os.Stat(root); err != nil || !fi.IsDir() {
 		return nil, errs.E(op, errs.Invalid, dir, errs.Errorf("not a folder"))
 	}
 	if o.Settle <= 0 {
@@ -102,13 +108,13 @@ func Watch(dir string, o Options, emit func(Change)) (*Watcher, error) {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
 	w := &Watcher{
-		root: dir, opts: o, emit: emit,
+		root: root, opts: o, emit: emit,
 		events: make(chan event, eventBuffer),
 		done:   make(chan struct{}),
 		files:  map[string]entry{},
 		dirs:   map[string]struct{}{},
 	}
-	if w.src, err = newSource(dir, w.events, w.done, o.portable); err != nil {
+	if w.src, err = newSource(root, w.events, w.done, o.portable); err != nil {
 		return nil, errs.E(op, errs.IO, dir, err)
 	}
 	if err := w.walk("", time.Time{}); err != nil {

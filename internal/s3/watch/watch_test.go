@@ -331,6 +331,23 @@ func TestWatchErrors(t *testing.T) {
 	}
 }
 
+func TestSymlinkedRoot(t *testing.T) {
+	parent := t.TempDir()
+	real := filepath.Join(parent, "build", "out")
+	write(t, real, map[string]string{"old": "o"})
+	link := filepath.Join(parent, "dist")
+	if err := os.Symlink(filepath.Join("build", "out"), link); err != nil {
+		t.Skipf("symlink: %v", err)
+	}
+	rec := &recorder{}
+	w, err := Watch(link, Options{Settle: testSettle}, rec.emit)
+	must(t, err)
+	defer w.Close()
+	write(t, link, map[string]string{"new": "n"})
+	must(t, os.Remove(filepath.Join(real, "old")))
+	rec.expect(t, []string{"+new", "-old"}, 3*testSettle)
+}
+
 func TestCloseStops(t *testing.T) {
 	dir := t.TempDir()
 	rec := &recorder{}
