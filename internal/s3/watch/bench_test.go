@@ -54,3 +54,42 @@ func benchWriteToEvent(b *testing.B, portable bool) {
 	b.ReportMetric(ms(0.50), "p50-ms")
 	b.ReportMetric(ms(0.99), "p99-ms")
 }
+
+// BenchmarkBurst writes 1,000 files into 10 new folders as fast as it can
+// (a build's output) and measures the time from the last close to the
+// last change.
+func BenchmarkBurst(b *testing.B) {
+	const files, folders = 1000, 10
+	body := make([]byte, 4096)
+	var tail []time.Duration
+	for i := range b.N {
+		dir := b.TempDir()
+		got := make(chan time.Time, files)
+		w, err := Watch(dir, Options{}, func(Change) { got <- time.Now() })
+		if err != nil {
+			b.Fatal(err)
+		}
+		for j := range files {
+			p := filepath.Join(dir, fmt.Sprintf("run%d/d%d/f%d", i, j%folders, j))
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				b.Fatal(err)
+			}
+			if err := os.WriteFile(p, body, 0o644); err != nil {
+				b.Fatal(err)
+			}
+		}
+		closed := time.Now()
+		var last time.Time
+		for range files {
+			select {
+			case last = <-got:
+			case <-time.After(10 * time.Second):
+				b.Fatal("changes missing")
+			}
+		}
+		tail = append(tail, last.Sub(closed))
+		w.Close()
+	}
+	slices.Sort(tail)
+	b.ReportMetric(float64(tail[len(tail)/2])/float64(time.Millisecond), "last-change-ms")
+}
