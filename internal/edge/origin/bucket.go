@@ -27,6 +27,7 @@ type bucket struct {
 	errorDoc string // ErrorDocument, Clean'ed
 	spa      bool
 	etags    etags
+	info     func(key string, size, modTimeNs int64, ino uint64) (etag, contentType string, ok bool)
 }
 
 var _ Handler = (*bucket)(nil)
@@ -47,7 +48,7 @@ func NewBucket(dir string, opts BucketOptions) (Handler, error) {
 	case !fi.IsDir():
 		return nil, errs.E(op, errs.Invalid, abs, errs.Errorf("not a folder"))
 	}
-	b := &bucket{dir: abs, index: opts.IndexDocument, spa: opts.SinglePageApp}
+	b := &bucket{dir: abs, index: opts.IndexDocument, spa: opts.SinglePageApp, info: opts.Info}
 	if b.index != "" && (strings.ContainsAny(b.index, "/\\\x00") || b.index == "." || b.index == "..") {
 		return nil, errs.E(op, errs.Invalid, errs.Errorf("index document %q is not a single file name", b.index))
 	}
@@ -187,15 +188,33 @@ func (b *bucket) isFile(root *os.Root, name string) bool {
 // serveFile writes the object f with its validators, answering conditional
 // and range requests through http.ServeContent.
 func (b *bucket) serveFile(w http.ResponseWriter, r *http.Request, name string, f *os.File, fi fs.FileInfo) {
-	tag, err := b.etags.get(name, f, fi)
-	if err != nil {
-		plainError(w, r, http.StatusInternalServerError)
-		return
+	tag, ctype := b.stored(name, fi)
+	if tag == "" {
+		var err error
+		if tag, err = b.etags.get(name, f, fi); err != nil {
+			plainError(w, r, http.StatusInternalServerError)
+			return
+		}
 	}
 	h := w.Header()
-	h.Set("Content-Type", contentType(name))
+	h.Set("Content-Type", ctype)
 	h.Set("ETag", tag)
 	http.ServeContent(w, r, "", fi.ModTime(), f)
+}
+
+// stored is what Info knows of this version of the object name: its ETag
+// ("" when it must be computed) and its content type (the extension's when
+// Info has none).
+func (b *bucket) stored(name string, fi fs.FileInfo) (etag, ctype string) {
+	if b.info != nil {
+		if tag, ct, ok := b.info(name, fi.Size(), fi.ModTime().UnixNano(), inode(fi)); ok {
+			etag, ctype = tag, ct
+		}
+	}
+	if ctype == "" {
+		ctype = contentType(name)
+	}
+	return etag, ctype
 }
 
 // missing answers for an object the bucket lacks: the SPA index with 200,
@@ -219,7 +238,8 @@ func (b *bucket) missing(w http.ResponseWriter, r *http.Request, root *os.Root) 
 		if f, fi, err := b.open(root, b.errorDoc); err == nil {
 			defer f.Close()
 			if fi.Mode().IsRegular() {
-				serveErrorDocument(w, r, b.errorDoc, f, fi)
+				_, ctype := b.stored(b.errorDoc, fi)
+				serveErrorDocument(w, r, ctype, f, fi)
 				return
 			}
 		}
@@ -229,9 +249,9 @@ func (b *bucket) missing(w http.ResponseWriter, r *http.Request, root *os.Root) 
 
 // serveErrorDocument writes f with status 404. It carries no validators and
 // ignores conditional and range headers: those are about the missing object.
-func serveErrorDocument(w http.ResponseWriter, r *http.Request, name string, f *os.File, fi fs.FileInfo) {
+func serveErrorDocument(w http.ResponseWriter, r *http.Request, ctype string, f *os.File, fi fs.FileInfo) {
 	h := w.Header()
-	h.Set("Content-Type", contentType(name))
+	h.Set("Content-Type", ctype)
 	h.Set("Content-Length", strconv.FormatInt(fi.Size(), 10))
 	w.WriteHeader(http.StatusNotFound)
 	if r.Method != http.MethodHead {

@@ -3,6 +3,7 @@ package origin
 import (
 	"crypto/md5"
 	"encoding/hex"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -399,5 +400,107 @@ func TestETagCacheBounded(t *testing.T) {
 	}
 	if len(c.m) > maxETags {
 		t.Errorf("cache holds %d entries, bound %d", len(c.m), maxETags)
+	}
+}
+
+// sidecar is what an S3 store knows of one object version, as Info answers.
+type sidecar struct {
+	etag, ctype string
+	size, mtime int64
+	ino         uint64
+}
+
+// TestBucketInfo checks that the origin serves what Info reports for the
+// version on disk, and computes what Info does not know.
+func TestBucketInfo(t *testing.T) {
+	const multipart = `"0123456789abcdef0123456789abcdef-3"`
+	files := map[string]string{
+		"up.bin":          "uploaded through S3",
+		"docs/index.html": "docs index",
+		"a b/c.txt":       "spaced",
+		"plain.txt":       "never uploaded",
+		"404.html":        "custom not found",
+	}
+	type infoTest struct {
+		name   string
+		target string
+		stored map[string]sidecar // key → what Info knows; identity filled from the file when zero
+		stale  bool               // the stored identity is not the file's
+		nilFn  bool
+		status int
+		etag   string
+		ctype  string
+		key    string // the key Info must be asked for
+	}
+	tests := []infoTest{
+		{name: "nil Info", target: "/up.bin", nilFn: true, status: 200, etag: md5Tag(files["up.bin"]), ctype: "application/octet-stream"},
+		{name: "multipart ETag and type", target: "/up.bin", stored: map[string]sidecar{"up.bin": {etag: multipart, ctype: "image/x-custom"}}, status: 200, etag: multipart, ctype: "image/x-custom", key: "up.bin"},
+		{name: "type only", target: "/up.bin", stored: map[string]sidecar{"up.bin": {ctype: "text/plain; charset=latin1"}}, status: 200, etag: md5Tag(files["up.bin"]), ctype: "text/plain; charset=latin1", key: "up.bin"},
+		{name: "ETag only", target: "/plain.txt", stored: map[string]sidecar{"plain.txt": {etag: multipart}}, status: 200, etag: multipart, ctype: "text/plain; charset=utf-8", key: "plain.txt"},
+		{name: "unknown object", target: "/plain.txt", stored: map[string]sidecar{}, status: 200, etag: md5Tag(files["plain.txt"]), ctype: "text/plain; charset=utf-8", key: "plain.txt"},
+		{name: "stale version", target: "/up.bin", stored: map[string]sidecar{"up.bin": {etag: multipart, ctype: "image/x-custom"}}, stale: true, status: 200, etag: md5Tag(files["up.bin"]), ctype: "application/octet-stream", key: "up.bin"},
+		{name: "index document key", target: "/docs/", stored: map[string]sidecar{"docs/index.html": {etag: multipart, ctype: "text/x-docs"}}, status: 200, etag: multipart, ctype: "text/x-docs", key: "docs/index.html"},
+		{name: "escaped key", target: "/a%20b/c.txt", stored: map[string]sidecar{"a b/c.txt": {etag: multipart}}, status: 200, etag: multipart, ctype: "text/plain; charset=utf-8", key: "a b/c.txt"},
+		{name: "error document type", target: "/nope", stored: map[string]sidecar{"404.html": {ctype: "text/x-error"}}, status: 404, ctype: "text/x-error", key: "404.html"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			writeFiles(t, dir, files)
+			var asked []string
+			opts := BucketOptions{IndexDocument: "index.html", ErrorDocument: "/404.html"}
+			if !tt.nilFn {
+				for key, sc := range tt.stored {
+					fi := mustStat(t, filepath.Join(dir, filepath.FromSlash(key)))
+					sc.size, sc.mtime, sc.ino = fi.Size(), fi.ModTime().UnixNano(), inode(fi)
+					if tt.stale {
+						sc.mtime++
+					}
+					tt.stored[key] = sc
+				}
+				opts.Info = func(key string, size, mtime int64, ino uint64) (string, string, bool) {
+					asked = append(asked, key)
+					sc, ok := tt.stored[key]
+					if !ok || sc.size != size || sc.mtime != mtime || sc.ino != ino {
+						return "", "", false
+					}
+					return sc.etag, sc.ctype, true
+				}
+			}
+			h, err := NewBucket(dir, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			srv := httptest.NewServer(h)
+			defer srv.Close()
+			res := do(t, srv, http.MethodGet, tt.target)
+			if res.status != tt.status {
+				t.Fatalf("status = %d, want %d", res.status, tt.status)
+			}
+			if got := res.header.Get("ETag"); got != tt.etag {
+				t.Errorf("ETag = %s, want %s", got, tt.etag)
+			}
+			if got := res.header.Get("Content-Type"); got != tt.ctype {
+				t.Errorf("Content-Type = %q, want %q", got, tt.ctype)
+			}
+			if tt.key != "" && (len(asked) == 0 || asked[len(asked)-1] != tt.key) {
+				t.Errorf("Info asked for %q, want %q last", asked, tt.key)
+			}
+			if tt.etag != "" {
+				if again := do(t, srv, http.MethodGet, tt.target, "If-None-Match", tt.etag); again.status != http.StatusNotModified {
+					t.Errorf("If-None-Match with the served ETag = %d, want 304", again.status)
+				}
+			}
+		})
+	}
+}
+
+// The edge keys its origins by BucketOptions' JSON: Info must not make
+// Marshal fail (a func field does unless it is skipped).
+func TestBucketOptionsJSON(t *testing.T) {
+	o := BucketOptions{IndexDocument: "index.html", Info: func(string, int64, int64, uint64) (string, string, bool) { return "", "", false }}
+	b, err := json.Marshal(o)
+	if err != nil || string(b) != `{"IndexDocument":"index.html","ErrorDocument":"","SinglePageApp":false}` {
+		t.Errorf("Marshal = %s, %v", b, err)
 	}
 }

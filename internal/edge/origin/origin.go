@@ -34,6 +34,13 @@ type BucketOptions struct {
 	// SinglePageApp serves the root IndexDocument with status 200 when an
 	// object is missing. It wins over ErrorDocument.
 	SinglePageApp bool
+	// Info, when set, is consulted before the origin hashes a file and
+	// types it by extension: an object uploaded through S3 keeps the
+	// Content-Type and ETag (a multipart one's "…-N") S3 reports. It gets
+	// the object's key and the file's identity, and answers ok false when
+	// it knows nothing current of that version; an empty etag or
+	// contentType falls back to the computed one. Nil for none.
+	Info func(key string, size, modTimeNs int64, ino uint64) (etag, contentType string, ok bool) `json:"-"`
 }
 
 // Handler is an origin.
