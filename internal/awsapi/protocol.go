@@ -21,7 +21,7 @@ var renamed = map[Protocol]map[string]string{
 		ErrUnrecognizedClient.Code: "InvalidClientTokenId",
 		ErrInvalidSignature.Code:   "SignatureDoesNotMatch",
 	},
-	S3: {
+	S3XML: {
 		ErrUnknownOperation.Code:   "NotImplemented",
 		ErrAccessDenied.Code:       "AccessDenied",
 		ErrUnrecognizedClient.Code: "InvalidAccessKeyId",
@@ -48,7 +48,7 @@ func writeError(w http.ResponseWriter, p Protocol, e *Error) {
 		h.Set("Content-Type", contentXML)
 		w.WriteHeader(e.Status)
 		writeXML(w, xmlErrorResponse{Error: xmlError{Type: e.Fault, Code: code, Message: e.Message}, RequestID: id})
-	case S3:
+	case S3XML:
 		h.Set("Content-Type", "application/xml")
 		hostID := s3HostID(id)
 		h.Set(HeaderAmzRequestID, id)

@@ -203,7 +203,7 @@ func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	switch svc.Protocol {
-	case RESTJSON, RESTXML, S3:
+	case RESTJSON, RESTXML, S3XML:
 		svc.mux.ServeHTTP(w, r) // sets the path values, then run
 	default:
 		name := operationName(r, proto)

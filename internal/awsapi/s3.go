@@ -23,7 +23,7 @@ func S3(store Opener[*s3.Store]) *Service {
 	a := &s3API{store: lazy[*s3.Store]{open: store}}
 	ops := a.operations()
 	a.store.guard(ops)
-	svc := &Service{Name: "s3", Protocol: S3, StreamBody: true, Ops: ops}
+	svc := &Service{Name: "s3", Protocol: S3XML, StreamBody: true, Ops: ops}
 	index := map[string]int{}
 	for i, op := range ops {
 		index[op.Name] = i
@@ -156,8 +156,14 @@ var (
 	errS3InvalidTag       = Error{Code: "InvalidTag", Status: http.StatusBadRequest, Fault: faultSender}
 	errS3BadRequest       = Error{Code: "BadRequest", Status: http.StatusBadRequest, Fault: faultSender}
 	errS3InvalidPartNumber = Error{Code: "InvalidPartNumber", Status: http.StatusRequestedRangeNotSatisfiable, Fault: faultSender}
+	errS3MalformedPost    = Error{Code: "MalformedPOSTRequest", Status: http.StatusBadRequest, Fault: faultSender}
+	errS3EntityTooLarge   = Error{Code: "EntityTooLarge", Status: http.StatusBadRequest, Fault: faultSender}
+	errS3EntityTooSmall   = Error{Code: "EntityTooSmall", Status: http.StatusBadRequest, Fault: faultSender}
 	errS3MethodNotAllowed = Error{Code: "MethodNotAllowed", Status: http.StatusMethodNotAllowed, Fault: faultSender}
 )
+
+// malformedXML is S3's MalformedXML.
+func malformedXML() *Error { return errS3MalformedXML.With(errS3MalformedXML.Message) }
 
 // s3HostID is the x-amz-id-2 of a request: S3's opaque host id, here
 // derived from the request id so the pair is stable in logs.

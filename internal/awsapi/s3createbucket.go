@@ -19,7 +19,7 @@ func (a *s3API) createBucket(w http.ResponseWriter, r *http.Request, in *s3Call)
 	if len(body) > 0 {
 		var c createBucketConfiguration
 		if xml.Unmarshal(body, &c) != nil {
-			return errS3MalformedXML
+			return malformedXML()
 		}
 		if c.LocationConstraint != "" && c.LocationConstraint != arn.Region {
 			return errS3IllegalLocation.Withf("The %s location constraint is incompatible for the region specific endpoint this request was sent to (%s).", c.LocationConstraint, arn.Region)

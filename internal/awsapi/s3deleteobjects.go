@@ -89,7 +89,7 @@ func hasChecksumHeader(h http.Header) bool {
 func parseDelete(body []byte) (*deleteRequest, error) {
 	var req deleteRequest
 	if err := xml.Unmarshal(body, &req); err != nil || len(req.Objects) == 0 || len(req.Objects) > s3MaxDeleteKeys {
-		return nil, errS3MalformedXML
+		return nil, malformedXML()
 	}
 	return &req, nil
 }

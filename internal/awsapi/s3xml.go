@@ -248,6 +248,15 @@ type notificationConfiguration struct {
 	EventBridge *struct{}         `xml:"EventBridgeConfiguration"`
 }
 
+// postResponse is a POST upload's 201 document.
+type postResponse struct {
+	XMLName  xml.Name `xml:"PostResponse"`
+	Location string   `xml:"Location"`
+	Bucket   string   `xml:"Bucket"`
+	Key      string   `xml:"Key"`
+	ETag     string   `xml:"ETag"`
+}
+
 // s3Time is a timestamp as S3's documents write it.
 func s3Time(t time.Time) string { return t.UTC().Format(s3TimeFormat) }
 
