@@ -142,24 +142,24 @@ func s3WireError(err error, resource string) *Error {
 
 // S3's own wire errors (the store's are *s3.Error).
 var (
-	errS3NotImplemented   = Error{Code: "NotImplemented", Status: http.StatusNotImplemented, Fault: faultSender}
-	errS3ContentSHA256    = Error{Code: "XAmzContentSHA256Mismatch", Status: http.StatusBadRequest, Fault: faultSender}
-	errS3IncompleteBody   = Error{Code: "IncompleteBody", Status: http.StatusBadRequest, Fault: faultSender}
-	errS3Internal         = Error{Code: "InternalError", Status: http.StatusInternalServerError, Fault: faultReceiver}
-	errS3InvalidArgument  = Error{Code: "InvalidArgument", Status: http.StatusBadRequest, Fault: faultSender}
-	errS3InvalidRequest   = Error{Code: "InvalidRequest", Status: http.StatusBadRequest, Fault: faultSender}
-	errS3MalformedXML     = Error{Code: "MalformedXML", Status: http.StatusBadRequest, Fault: faultSender, Message: "The XML you provided was not well-formed or did not validate against our published schema"}
-	errS3InvalidRange     = Error{Code: "InvalidRange", Status: http.StatusRequestedRangeNotSatisfiable, Fault: faultSender, Message: "The requested range is not satisfiable"}
-	errS3AccessDenied     = Error{Code: "AccessDenied", Status: http.StatusForbidden, Fault: faultSender}
-	errS3IllegalLocation  = Error{Code: "IllegalLocationConstraintException", Status: http.StatusBadRequest, Fault: faultSender}
+	errS3NotImplemented     = Error{Code: "NotImplemented", Status: http.StatusNotImplemented, Fault: faultSender}
+	errS3ContentSHA256      = Error{Code: "XAmzContentSHA256Mismatch", Status: http.StatusBadRequest, Fault: faultSender}
+	errS3IncompleteBody     = Error{Code: "IncompleteBody", Status: http.StatusBadRequest, Fault: faultSender}
+	errS3Internal           = Error{Code: "InternalError", Status: http.StatusInternalServerError, Fault: faultReceiver}
+	errS3InvalidArgument    = Error{Code: "InvalidArgument", Status: http.StatusBadRequest, Fault: faultSender}
+	errS3InvalidRequest     = Error{Code: "InvalidRequest", Status: http.StatusBadRequest, Fault: faultSender}
+	errS3MalformedXML       = Error{Code: "MalformedXML", Status: http.StatusBadRequest, Fault: faultSender, Message: "The XML you provided was not well-formed or did not validate against our published schema"}
+	errS3InvalidRange       = Error{Code: "InvalidRange", Status: http.StatusRequestedRangeNotSatisfiable, Fault: faultSender, Message: "The requested range is not satisfiable"}
+	errS3AccessDenied       = Error{Code: "AccessDenied", Status: http.StatusForbidden, Fault: faultSender}
+	errS3IllegalLocation    = Error{Code: "IllegalLocationConstraintException", Status: http.StatusBadRequest, Fault: faultSender}
 	errS3PreconditionFailed = Error{Code: "PreconditionFailed", Status: http.StatusPreconditionFailed, Fault: faultSender}
-	errS3InvalidTag       = Error{Code: "InvalidTag", Status: http.StatusBadRequest, Fault: faultSender}
-	errS3BadRequest       = Error{Code: "BadRequest", Status: http.StatusBadRequest, Fault: faultSender}
-	errS3InvalidPartNumber = Error{Code: "InvalidPartNumber", Status: http.StatusRequestedRangeNotSatisfiable, Fault: faultSender}
-	errS3MalformedPost    = Error{Code: "MalformedPOSTRequest", Status: http.StatusBadRequest, Fault: faultSender}
-	errS3EntityTooLarge   = Error{Code: "EntityTooLarge", Status: http.StatusBadRequest, Fault: faultSender}
-	errS3EntityTooSmall   = Error{Code: "EntityTooSmall", Status: http.StatusBadRequest, Fault: faultSender}
-	errS3MethodNotAllowed = Error{Code: "MethodNotAllowed", Status: http.StatusMethodNotAllowed, Fault: faultSender}
+	errS3InvalidTag         = Error{Code: "InvalidTag", Status: http.StatusBadRequest, Fault: faultSender}
+	errS3BadRequest         = Error{Code: "BadRequest", Status: http.StatusBadRequest, Fault: faultSender}
+	errS3InvalidPartNumber  = Error{Code: "InvalidPartNumber", Status: http.StatusRequestedRangeNotSatisfiable, Fault: faultSender}
+	errS3MalformedPost      = Error{Code: "MalformedPOSTRequest", Status: http.StatusBadRequest, Fault: faultSender}
+	errS3EntityTooLarge     = Error{Code: "EntityTooLarge", Status: http.StatusBadRequest, Fault: faultSender}
+	errS3EntityTooSmall     = Error{Code: "EntityTooSmall", Status: http.StatusBadRequest, Fault: faultSender}
+	errS3MethodNotAllowed   = Error{Code: "MethodNotAllowed", Status: http.StatusMethodNotAllowed, Fault: faultSender}
 )
 
 // malformedXML is S3's MalformedXML.

@@ -1,9 +1,9 @@
 package awsapi
 
 import (
+	"maps"
 	"net/http"
 	"slices"
-	"maps"
 )
 
 // getObjectTagging is GetObjectTagging: the tag set, by key.
