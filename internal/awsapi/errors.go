@@ -112,10 +112,14 @@ func init() {
 	}
 }
 
-// asError is err as a wire error: an *Error as it is, anything else an
-// internal failure carrying its text.
+// asError is err as a wire error: an *Error as it is, a streamed body's
+// refusal as S3 words it (bodyError), anything else an internal failure
+// carrying its text.
 func asError(err error) *Error {
 	if e, ok := err.(*Error); ok {
+		return e
+	}
+	if e := bodyError(err); e != nil {
 		return e
 	}
 	return ErrInternal.With(err.Error())

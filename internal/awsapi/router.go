@@ -2,6 +2,7 @@ package awsapi
 
 import (
 	"encoding/binary"
+	"errors"
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
@@ -182,16 +183,24 @@ func firstSegment(pattern string) string {
 
 func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	sig, sigErr := sigv4.Parse(r)
-	svc, proto, ok := rt.route(r, sig)
+	svc, proto, ok := rt.route(r, sig, sigErr)
 	if !ok {
 		rt.opts.Fallback.ServeHTTP(w, r)
 		return
 	}
 	w.Header().Set(HeaderRequestID, newRequestID())
-	id, err := identity.Admin, (*Error)(nil)
-	if !rt.opts.NoAuth {
-		id, err = rt.authenticate(r, sig, sigErr)
+	var op *Operation
+	if svc != nil && svc.Pick != nil {
+		var e *Error
+		if op, e = svc.Pick(r); op == nil {
+			if e == nil {
+				e = unknownOperation(svc.Name, r.Method+" "+r.URL.Path)
+			}
+			writeError(w, proto, e)
+			return
+		}
 	}
+	id, err := rt.identify(r, svc, op, sig, sigErr)
 	if err != nil {
 		rt.opts.Logger.Debug("AWS request refused", "path", r.URL.Path, "error", err)
 		writeError(w, proto, err)
@@ -200,6 +209,10 @@ func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	r = r.WithContext(identity.NewContext(r.Context(), id))
 	if svc == nil {
 		writeError(w, proto, ErrUnknownOperation.Withf("Verge does not serve the %s API (operation %s); see docs/aws-api.md for what it serves", serviceName(r, sig), operationName(r, proto)))
+		return
+	}
+	if op != nil {
+		rt.run(w, r, svc, proto, op)
 		return
 	}
 	switch svc.Protocol {
@@ -246,10 +259,11 @@ func (rt *Router) run(w http.ResponseWriter, r *http.Request, s *Service, proto 
 }
 
 // route finds r's service: by the signature's service name, else (a bearer
-// token, no credentials, a malformed signature) by X-Amz-Target or the
-// path. svc is nil for a service Verge knows of but does not serve; ok is
-// false for a request that is not an AWS request at all.
-func (rt *Router) route(r *http.Request, sig *sigv4.Signature) (svc *Service, p Protocol, ok bool) {
+// token, no credentials, a malformed signature) by the service that claims
+// an unsigned request, X-Amz-Target or the path. svc is nil for a service
+// Verge knows of but does not serve; ok is false for a request that is
+// not an AWS request at all. sig and sigErr are sigv4.Parse's.
+func (rt *Router) route(r *http.Request, sig *sigv4.Signature, sigErr error) (svc *Service, p Protocol, ok bool) {
 	if sig != nil {
 		if s := rt.services[sig.Service]; s != nil {
 			return s, s.protocolFor(r), true
@@ -261,6 +275,9 @@ func (rt *Router) route(r *http.Request, sig *sigv4.Signature) (svc *Service, p 
 			return nil, guessProtocol(r, JSON11), true
 		}
 		return nil, 0, false // signed for something else: the admin API's own
+	}
+	if s := rt.claimant(r, sigErr); s != nil {
+		return s, s.Protocol, true
 	}
 	if t := r.Header.Get(HeaderTarget); t != "" {
 		for _, s := range rt.services {
@@ -278,6 +295,20 @@ func (rt *Router) route(r *http.Request, sig *sigv4.Signature) (svc *Service, p 
 		}
 	}
 	return nil, 0, false
+}
+
+// claimant is the service that claims r, an unsigned request (no SigV4,
+// no bearer token): nil for none.
+func (rt *Router) claimant(r *http.Request, sigErr error) *Service {
+	if !errors.Is(sigErr, sigv4.ErrMissing) || strings.HasPrefix(r.Header.Get("Authorization"), bearerPrefix) {
+		return nil
+	}
+	for _, s := range rt.services {
+		if s.Claim != nil && s.Claim(r) {
+			return s
+		}
+	}
+	return nil
 }
 
 // protocolFor is the protocol s answers r in.
