@@ -13,7 +13,6 @@ import (
 	"github.com/verge-edge/verge/internal/arn"
 	"github.com/verge-edge/verge/internal/identity"
 	"github.com/verge-edge/verge/internal/s3"
-	"github.com/verge-edge/verge/internal/sigv4"
 	s3event "github.com/verge-edge/verge/internal/triggers/s3"
 )
 
@@ -130,10 +129,10 @@ func s3WireError(err error, resource string) *Error {
 	switch {
 	case errors.As(err, &we):
 		return we
+	case bodyError(err) != nil:
+		return bodyError(err)
 	case errors.As(err, &se):
 		return &Error{Code: se.Code, Status: se.Status, Message: se.Message, Resource: resource}
-	case errors.Is(err, sigv4.ErrBody):
-		return errS3ContentSHA256.With("The provided 'x-amz-content-sha256' header does not match what was computed.")
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return errS3IncompleteBody.With("You did not provide the number of bytes specified by the Content-Length HTTP header.")
 	}
@@ -143,11 +142,7 @@ func s3WireError(err error, resource string) *Error {
 // S3's own wire errors (the store's are *s3.Error).
 var (
 	errS3NotImplemented     = Error{Code: "NotImplemented", Status: http.StatusNotImplemented, Fault: faultSender}
-	errS3ContentSHA256      = Error{Code: "XAmzContentSHA256Mismatch", Status: http.StatusBadRequest, Fault: faultSender}
-	errS3IncompleteBody     = Error{Code: "IncompleteBody", Status: http.StatusBadRequest, Fault: faultSender}
 	errS3Internal           = Error{Code: "InternalError", Status: http.StatusInternalServerError, Fault: faultReceiver}
-	errS3InvalidArgument    = Error{Code: "InvalidArgument", Status: http.StatusBadRequest, Fault: faultSender}
-	errS3InvalidRequest     = Error{Code: "InvalidRequest", Status: http.StatusBadRequest, Fault: faultSender}
 	errS3MalformedXML       = Error{Code: "MalformedXML", Status: http.StatusBadRequest, Fault: faultSender, Message: "The XML you provided was not well-formed or did not validate against our published schema"}
 	errS3InvalidRange       = Error{Code: "InvalidRange", Status: http.StatusRequestedRangeNotSatisfiable, Fault: faultSender, Message: "The requested range is not satisfiable"}
 	errS3AccessDenied       = Error{Code: "AccessDenied", Status: http.StatusForbidden, Fault: faultSender}

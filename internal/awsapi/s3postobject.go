@@ -2,10 +2,7 @@ package awsapi
 
 import (
 	"bytes"
-	"crypto/hmac"
-	"crypto/sha256"
 	"crypto/subtle"
-	"encoding/hex"
 	"io"
 	"net/http"
 	"net/url"
@@ -48,7 +45,7 @@ func (a *s3API) authenticatePost(r *http.Request, ids *identity.Store, now time.
 	if token != "" && subtle.ConstantTimeCompare([]byte(f["x-amz-security-token"]), []byte(token)) != 1 {
 		return id, ErrUnrecognizedClient.With(msgBadToken)
 	}
-	if !verifyPolicy(f["policy"], f["x-amz-signature"], secret, scope) {
+	if sigv4.VerifyPolicy(f["policy"], f["x-amz-signature"], secret, scope) != nil {
 		return id, ErrInvalidSignature.With("The request signature we calculated does not match the signature you provided. Check your key and signing method.")
 	}
 	p, perr2 := parsePolicy(f["policy"])
@@ -65,23 +62,6 @@ func (a *s3API) authenticatePost(r *http.Request, ids *identity.Store, now time.
 type replayBody struct {
 	io.Reader
 	io.Closer
-}
-
-// verifyPolicy checks a POST policy's signature: the HMAC-SHA256 of the
-// base64 policy under the SigV4 signing key of scope.
-func verifyPolicy(policy, signature, secret string, scope sigv4.Scope) bool {
-	key := []byte("AWS4" + secret)
-	for _, part := range []string{scope.Date, scope.Region, scope.Service, "aws4_request"} {
-		key = hmacSum(key, part)
-	}
-	want := hex.EncodeToString(hmacSum(key, policy))
-	return subtle.ConstantTimeCompare([]byte(want), []byte(strings.ToLower(signature))) == 1
-}
-
-func hmacSum(key []byte, data string) []byte {
-	m := hmac.New(sha256.New, key)
-	m.Write([]byte(data))
-	return m.Sum(nil)
 }
 
 // postObject is a browser's POST upload (S3's PostObject): the policy's
