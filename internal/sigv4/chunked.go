@@ -39,7 +39,7 @@ const (
 
 // chunked decodes an aws-chunked body as it is read. It holds no chunk:
 // data passes through to the reader and is hashed on the way, and a
-// chunk's signature is checked as its last byte is read.
+// chunk's signature is checked before its last bytes are returned.
 type chunked struct {
 	src  *bufio.Reader
 	body io.Closer
@@ -96,12 +96,16 @@ func (c *chunked) Read(p []byte) (int, error) {
 	case err == io.EOF:
 		err = c.malformed("the body ends inside chunk %d", c.chunks)
 	case err == nil && c.left == 0:
+		// The chunk's last bytes go out once its signature is checked,
+		// and at the declared length once the final chunk and the
+		// trailer are: a reader that stops at ContentLength (io.CopyN,
+		// io.ReadFull) never gets the whole of a bad body.
 		err = c.endChunk()
-		// At the declared length the final chunk and the trailer are
-		// read now: a reader that stops at ContentLength still learns
-		// of a bad signature or length.
 		if err == nil && c.total == c.declared {
 			err = c.next()
+		}
+		if err != nil && err != io.EOF {
+			n = 0
 		}
 	}
 	if err != nil {

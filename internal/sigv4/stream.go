@@ -225,10 +225,13 @@ func (b *hashedBody) Read(p []byte) (int, error) {
 	n, err := b.body.Read(p)
 	b.h.Write(p[:n])
 	b.n += int64(n)
-	// At the declared length the hash is checked now, not at a later
-	// read: a reader that stops at Content-Length still learns of it.
+	// At the declared length the hash is checked before the last bytes
+	// go out: a reader that stops at Content-Length (io.CopyN,
+	// io.ReadFull) never gets the whole of a tampered body.
 	if err == io.EOF || (err == nil && b.n == b.length) {
-		err = b.finish()
+		if err = b.finish(); err != io.EOF {
+			n = 0
+		}
 	}
 	if err != nil {
 		b.err = err
