@@ -74,7 +74,6 @@ func TestS3Pick(t *testing.T) {
 	}
 }
 
-
 // TestS3Claim: only an unsigned multipart POST to a bucket is S3's.
 func TestS3Claim(t *testing.T) {
 	a := &s3API{}
