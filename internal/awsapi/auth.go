@@ -14,6 +14,7 @@ import (
 const (
 	msgNoCredentials = "Missing Authentication Token: sign the request with SigV4 (access key " + identity.AdminAccessKeyID + " and the admin token as the secret access key), or send Authorization: Bearer TOKEN"
 	msgBadToken      = "The security token included in the request is invalid."
+	msgExpired       = "Request has expired"
 )
 
 // bearerPrefix starts an Authorization header carrying the admin token.
@@ -70,6 +71,9 @@ func (rt *Router) authenticate(r *http.Request, sig *sigv4.Signature, sigErr err
 		verify = sig.Stream
 	}
 	if err := verify(r, secret, rt.opts.Now()); err != nil {
+		if stream && errors.Is(err, sigv4.ErrURLExpired) {
+			return id, ErrAccessDenied.With(msgExpired) // S3's answer to an expired presigned URL
+		}
 		return id, signatureError(err)
 	}
 	return id, nil

@@ -23,6 +23,8 @@ type Error struct {
 	QueryCode string
 	// Namespace prefixes the JSON protocol's __type ("com.amazonaws.sqs#").
 	Namespace string
+	// Resource is S3's Resource element: the key or bucket named.
+	Resource string
 }
 
 func (e *Error) Error() string { return e.Code + ": " + e.Message }

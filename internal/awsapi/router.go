@@ -63,6 +63,10 @@ type Operation struct {
 	// Resources computes the ARNs of the resources r acts on; nil, or an
 	// empty result, is "*" (an action on no resource in particular).
 	Resources func(r *http.Request) []string
+	// Also are further actions on further resources the caller must be
+	// allowed, each checked on its own: CopyObject writes its target
+	// (Action, Resources) and reads its source (s3:GetObject).
+	Also func(r *http.Request) []Grant
 	// Handle serves the operation; the error it returns, an *Error or any
 	// other, is written in the service's protocol.
 	Handle Handler
@@ -70,6 +74,12 @@ type Operation struct {
 	// credentials of its own (S3's POST policy form): it returns the
 	// caller, or the error to write. Needs the service's Pick.
 	Authenticate func(r *http.Request, ids *identity.Store, now time.Time) (identity.Identity, *Error)
+}
+
+// A Grant is an action on resources, as an Authorizer checks it.
+type Grant struct {
+	Action    string
+	Resources []string
 }
 
 // A Handler serves an operation. It writes a successful response itself
@@ -206,7 +216,7 @@ func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	switch svc.Protocol {
-	case RESTJSON, RESTXML, S3:
+	case RESTJSON, RESTXML, S3XML:
 		svc.mux.ServeHTTP(w, r) // sets the path values, then run
 	default:
 		name := operationName(r, proto)
@@ -225,7 +235,16 @@ func (rt *Router) run(w http.ResponseWriter, r *http.Request, s *Service, proto 
 	if op.Resources != nil {
 		req.Resources = op.Resources(r)
 	}
-	if err := rt.opts.Authorizer.Authorize(r.Context(), req); err != nil {
+	err := rt.opts.Authorizer.Authorize(r.Context(), req)
+	if op.Also != nil && err == nil {
+		for _, g := range op.Also(r) {
+			req.Action, req.Resources = g.Action, g.Resources
+			if err = rt.opts.Authorizer.Authorize(r.Context(), req); err != nil {
+				break
+			}
+		}
+	}
+	if err != nil {
 		e := ErrAccessDenied.With(err.Error())
 		if s.AlsoQuery {
 			// A query-compatible SDK reads the query protocol's code.

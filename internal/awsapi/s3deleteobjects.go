@@ -1,0 +1,95 @@
+package awsapi
+
+import (
+	"crypto/md5"
+	"encoding/base64"
+	"encoding/xml"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/verge-edge/verge/internal/s3"
+)
+
+// deleteObjects is DeleteObjects: up to 1,000 keys, each deleted or
+// failed on its own; Quiet lists the failures only. S3 requires the body's
+// Content-MD5 or an x-amz-checksum-*.
+func (a *s3API) deleteObjects(w http.ResponseWriter, r *http.Request, in *s3Call) error {
+	body, err := readS3XML(r)
+	if err != nil {
+		return err
+	}
+	req, err := parseDelete(body)
+	if err != nil {
+		return err
+	}
+	out := deleteResult{NS: s3Namespace}
+	for _, o := range req.Objects {
+		err := deleteOne(r, in, o.Key, o.VersionID)
+		var se *s3.Error
+		switch {
+		case err == nil && !req.Quiet:
+			out.Deleted = append(out.Deleted, deletedObject{Key: o.Key})
+		case errors.As(err, &se):
+			out.Errors = append(out.Errors, deleteError{Key: o.Key, Code: se.Code, Message: se.Message})
+		case err != nil:
+			out.Errors = append(out.Errors, deleteError{Key: o.Key, Code: "InternalError", Message: err.Error()})
+		}
+	}
+	return writeS3XML(w, out)
+}
+
+// deleteOne deletes one key of the list.
+func deleteOne(r *http.Request, in *s3Call, key, version string) error {
+	switch {
+	case len(key) > s3MaxKeyLen:
+		return s3.ErrKeyTooLong
+	case version != "" && version != "null":
+		return s3.ErrInvalidArgument.With("Verge keeps no object versions")
+	}
+	return in.store.Delete(r.Context(), in.Bucket, key)
+}
+
+// readS3XML reads a request's XML document, checking Content-MD5 when
+// sent; DeleteObjects requires it (or a checksum the router or the
+// store verifies... here: any x-amz-checksum-* header).
+func readS3XML(r *http.Request) ([]byte, error) {
+	body, err := io.ReadAll(io.LimitReader(r.Body, s3MaxXML+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(body) > s3MaxXML {
+		return nil, errS3MalformedXML.With("The XML you provided was larger than the maximum allowed.")
+	}
+	md := r.Header.Get(hdrContentMD5)
+	if md == "" && !hasChecksumHeader(r.Header) {
+		return nil, errS3InvalidRequest.With("Missing required header for this request: Content-MD5 OR x-amz-checksum-*")
+	}
+	if md != "" {
+		sum := md5.Sum(body)
+		if md != base64.StdEncoding.EncodeToString(sum[:]) {
+			return nil, s3.ErrBadDigest
+		}
+	}
+	return body, nil
+}
+
+// hasChecksumHeader says whether h carries an x-amz-checksum-* value.
+func hasChecksumHeader(h http.Header) bool {
+	for name := range h {
+		if rest, ok := strings.CutPrefix(name, hdrChecksumPrefix); ok && validAlgorithm(strings.ToUpper(rest)) {
+			return true
+		}
+	}
+	return false
+}
+
+// parseDelete reads DeleteObjects' document: 1 to 1,000 objects.
+func parseDelete(body []byte) (*deleteRequest, error) {
+	var req deleteRequest
+	if err := xml.Unmarshal(body, &req); err != nil || len(req.Objects) == 0 || len(req.Objects) > s3MaxDeleteKeys {
+		return nil, malformedXML()
+	}
+	return &req, nil
+}
