@@ -39,6 +39,9 @@ type Options struct {
 	// Requests sees every request the access log records, as it ends
 	// (the dev terminal); nil for none. It must not block.
 	Requests func(*LogLine)
+	// BucketInfo gives bucket origins what the bucket's S3 side stored of
+	// each object (origin.Options.BucketInfo); nil for none.
+	BucketInfo func(bucket string) origin.InfoFunc
 }
 
 // A Server is the CDN: an http.Handler for the viewer-facing listener.
@@ -103,7 +106,7 @@ func (s *Server) Load(plan *stack.Plan, runner Runner) error {
 // Commit makes it live and Discard drops it.
 func (s *Server) Prepare(plan *stack.Plan, runner Runner) (*Staged, error) {
 	const op errs.Op = "edge.Load"
-	st, err := compile(plan, runner, origin.Options{Via: s.names.via[0], OnError: s.originError, Gateway: s.opts.Gateway})
+	st, err := compile(plan, runner, origin.Options{Via: s.names.via[0], OnError: s.originError, Gateway: s.opts.Gateway, BucketInfo: s.opts.BucketInfo})
 	if err != nil {
 		return nil, errs.E(op, err)
 	}

@@ -33,6 +33,7 @@ import (
 	"github.com/verge-edge/verge/internal/jsfn"
 	"github.com/verge-edge/verge/internal/lambdaedge"
 	"github.com/verge-edge/verge/internal/logs"
+	"github.com/verge-edge/verge/internal/s3"
 	"github.com/verge-edge/verge/internal/sns"
 	"github.com/verge-edge/verge/internal/stack"
 	"github.com/verge-edge/verge/internal/triggers/eventbus"
@@ -92,6 +93,7 @@ type Engine struct {
 	edge    *edge.Server
 	gateway *gatewayPart
 	events  *eventSide
+	buckets *bucketsPart
 	parts   parts
 
 	listeners listeners
@@ -136,16 +138,23 @@ func Open(o Options) (e *Engine, err error) {
 		return nil, err
 	}
 	e.ids.SetNames(lambdas.Names)
+	buckets := &bucketsPart{log: o.Logger, watchers: map[string]*bucketWatcher{}}
+	if buckets.store, err = s3.Open(s3.Options{Dir: filepath.Join(o.Data, "s3"), Notify: buckets.notify,
+		Changed: buckets.changed, Logger: o.Logger}); err != nil {
+		return nil, errs.E(op, errs.IO, err)
+	}
+	e.buckets = buckets
 	// The gateway comes first: the edge's gateway origins call it, and it
 	// hands the viewer listener's other hosts to the edge (Front).
 	// Its doors log through the edge's access log, made just after.
 	logged := func(name string, h http.Handler) http.Handler { return e.edge.Logged(name, h) }
 	gw := gateway.New(gateway.Options{Functions: lambdas, Logger: o.Logger, Log: logged})
 	e.edge = edge.New(edge.Options{Name: o.Name, Store: e.store, AccessLog: o.AccessLog, Logger: o.Logger,
-		Metrics: e.metrics, Country: o.Country, Gateway: gw.Handler, Requests: o.Requests})
+		Metrics: e.metrics, Country: o.Country, Gateway: gw.Handler, Requests: o.Requests, BucketInfo: buckets.info})
 	e.gateway = &gatewayPart{gw: gw, log: o.Logger, errLog: e.errLog, metrics: e.metrics, logged: logged}
 	e.events = &eventSide{dir: filepath.Join(o.Data, "nats"), natsURL: o.NATSURL, lambdas: lambdas, logger: o.Logger,
 		reg: e.reg, retry: o.Retry, ids: e.ids, accountConc: cmp.Or(o.Concurrency, functions.DefaultAccountConcurrency)}
+	buckets.events, buckets.edge = e.events, e.edge
 	fnOpts := edgeFuncsOptions{
 		cdn:    cff.RunnerOptions{Logger: o.Logger, Metrics: cff.NewMetrics(e.reg), Limits: o.FunctionLimits},
 		lambda: lambdaedge.RunnerOptions{Functions: lambdas, Logger: o.Logger, Country: o.Country},
@@ -155,6 +164,7 @@ func Open(o Options) (e *Engine, err error) {
 	e.parts.list = []named{
 		{"functions", &functionsPart{svc: lambdas, log: o.Logger}},
 		{"access control", &accessPart{policies: policies}},
+		{"buckets", buckets},
 		{"edge", &edgePart{srv: e.edge, opts: fnOpts, retired: map[*time.Timer]func(){}}},
 		{"http-api-gateways and load balancers", e.gateway},
 		{"schedules and event rules", e.events},
@@ -176,7 +186,8 @@ func Open(o Options) (e *Engine, err error) {
 		awsapi.CloudFront(cdnSide{e}),
 		awsapi.Logs(e.logs, awsapi.LogsOptions{}),
 		awsapi.SQS(e.events.openQueues),
-		awsapi.SNS(e.events.openTopics)))
+		awsapi.SNS(e.events.openTopics),
+		awsapi.S3(awsapi.Fixed(buckets.store))))
 	e.listeners.adminHandler = adminMux
 	e.listeners.viewerHandler = gw.Front(e.edge)
 	return e, nil

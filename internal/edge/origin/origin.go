@@ -22,7 +22,15 @@ type Options struct {
 	// application-load-balancer called name, for gateway origins; nil
 	// answers them 502.
 	Gateway func(name string) http.Handler
+	// BucketInfo returns the Info of the bucket resource called name (what
+	// its S3 side stored of each object); nil, or a nil result, for none.
+	BucketInfo func(name string) InfoFunc
 }
+
+// InfoFunc is what a bucket's S3 side stored of the version (size,
+// modification time, inode) of the object key: its ETag and content type;
+// ok is false when it stored nothing for that version.
+type InfoFunc = func(key string, size, modTimeNs int64, ino uint64) (etag, contentType string, ok bool)
 
 // BucketOptions configure bucket origins the way S3 website hosting does.
 type BucketOptions struct {
@@ -40,7 +48,7 @@ type BucketOptions struct {
 	// the object's key and the file's identity, and answers ok false when
 	// it knows nothing current of that version; an empty etag or
 	// contentType falls back to the computed one. Nil for none.
-	Info func(key string, size, modTimeNs int64, ino uint64) (etag, contentType string, ok bool) `json:"-"`
+	Info InfoFunc `json:"-"`
 }
 
 // Handler is an origin.
@@ -57,7 +65,11 @@ func New(o stack.Origin, opts Options) (Handler, error) {
 	switch o.Kind {
 	case stack.OriginBucket:
 		if o.Bucket != nil {
-			return NewBucket(o.Bucket.Directory, opts.Bucket)
+			bo := opts.Bucket
+			if opts.BucketInfo != nil {
+				bo.Info = opts.BucketInfo(o.Bucket.Resource)
+			}
+			return NewBucket(o.Bucket.Directory, bo)
 		}
 	case stack.OriginHTTP:
 		if o.HTTP != nil {
