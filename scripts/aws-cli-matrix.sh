@@ -101,6 +101,35 @@ ok "sns publish-batch" $aws sns publish-batch --topic-arn arn:aws:sns:us-east-1:
 ok "sns list-subscriptions" $aws sns list-subscriptions
 ok "sns delete-topic" $aws sns delete-topic --topic-arn arn:aws:sns:us-east-1:000000000000:matrix
 err "sns publish to none" NotFound $aws sns publish --topic-arn arn:aws:sns:us-east-1:000000000000:nope --message x
+head -c 20000000 /dev/urandom >"$work/big.bin"
+mkdir -p "$work/site" && echo one >"$work/site/a.txt" && echo two >"$work/site/b.txt"
+ok "s3 ls" $aws s3 ls
+ok "s3 cp (upload)" $aws s3 cp README.md s3://uploads/incoming/readme.md
+ok "s3 cp (multipart upload)" $aws s3 cp "$work/big.bin" s3://uploads/big.bin
+ok "s3 cp (download)" $aws s3 cp s3://uploads/big.bin "$work/big.out"
+ok "s3 download is the upload" cmp "$work/big.bin" "$work/big.out"
+ok "s3 sync" $aws s3 sync "$work/site" s3://uploads/site/
+ok "s3 ls --recursive" $aws s3 ls s3://uploads --recursive
+url=$($aws s3 presign s3://uploads/site/a.txt --expires-in 60 2>&1 || true)
+ok "s3 presign + curl" curl -fs "$url"
+ok "s3 mb" $aws s3 mb s3://matrix-bucket
+ok "s3api put-object" $aws s3api put-object --bucket matrix-bucket --key 'a b/c.json' --body README.md --content-type application/json --metadata k=v
+ok "s3api head-object" $aws s3api head-object --bucket matrix-bucket --key 'a b/c.json'
+ok "s3api copy-object" $aws s3api copy-object --bucket matrix-bucket --key copy.json --copy-source 'matrix-bucket/a b/c.json'
+ok "s3api put-object-tagging" $aws s3api put-object-tagging --bucket matrix-bucket --key copy.json --tagging 'TagSet=[{Key=team,Value=web}]'
+ok "s3api get-object-tagging" $aws s3api get-object-tagging --bucket matrix-bucket --key copy.json
+ok "s3api list-objects-v2" $aws s3api list-objects-v2 --bucket matrix-bucket --delimiter /
+ok "s3api list-objects" $aws s3api list-objects --bucket matrix-bucket
+ok "s3api get-bucket-location" $aws s3api get-bucket-location --bucket matrix-bucket
+ok "s3api put-bucket-notification-configuration" $aws s3api put-bucket-notification-configuration --bucket matrix-bucket \
+	--notification-configuration '{"QueueConfigurations":[{"QueueArn":"arn:aws:sqs:us-east-1:000000000000:jobsDlq","Events":["s3:ObjectRemoved:*"]}]}'
+ok "s3api get-bucket-notification-configuration" $aws s3api get-bucket-notification-configuration --bucket matrix-bucket
+ok "s3api delete-objects" $aws s3api delete-objects --bucket matrix-bucket --delete '{"Objects":[{"Key":"copy.json"},{"Key":"a b/c.json"}]}'
+ok "s3 rb" $aws s3 rb s3://matrix-bucket
+ok "s3 rm --recursive" $aws s3 rm s3://uploads/site --recursive
+err "s3api get-object of none" NoSuchKey $aws s3api get-object --bucket uploads --key nope "$work/nope"
+err "s3api head-bucket of none" 404 $aws s3api head-bucket --bucket nope
+err "s3api get-bucket-versioning" NotImplemented $aws s3api get-bucket-versioning --bucket uploads
 err "wrong secret" InvalidSignatureException env AWS_SECRET_ACCESS_KEY=wrong $aws lambda list-functions
 err "unknown key" UnrecognizedClientException env AWS_ACCESS_KEY_ID=ASIAUNKNOWN000000000 AWS_SESSION_TOKEN=x $aws lambda list-functions
 exit $fail

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -16,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/verge-edge/verge/internal/awsclient"
 	"github.com/verge-edge/verge/internal/identity"
@@ -199,5 +201,43 @@ func TestQuickstartAWS(t *testing.T) {
 		if err := s.call(); err != nil {
 			t.Errorf("%s: %v", s.name, err)
 		}
+	}
+}
+
+// TestQuickstartUpload is the README's bucket upload: an object put under
+// incoming/ in the uploads bucket makes onUpload write its summary, which
+// it reads back through S3 with its own credentials.
+func TestQuickstartUpload(t *testing.T) {
+	v := start(t, "serve", "../../examples/quickstart", "--data", t.TempDir(), "--function-compute", "250ms")
+	ctx := context.Background()
+	tr := &http.Transport{}
+	t.Cleanup(tr.CloseIdleConnections)
+	c := s3.New(s3.Options{Region: "us-east-1", BaseEndpoint: aws.String("http://" + v.admin), HTTPClient: &http.Client{Transport: tr},
+		Credentials: credentials.NewStaticCredentialsProvider(identity.AdminAccessKeyID, v.token, ""), UsePathStyle: true})
+	_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("uploads"), Key: aws.String("incoming/notes.txt"),
+		Body: strings.NewReader("one\ntwo\nthree")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		out, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("uploads"), Key: aws.String("summaries/incoming/notes.txt.json")})
+		if err == nil {
+			var summary struct {
+				Key, Event   string
+				Bytes, Lines int
+			}
+			err = json.NewDecoder(out.Body).Decode(&summary)
+			out.Body.Close()
+			if err != nil || summary.Key != "incoming/notes.txt" || summary.Event != "ObjectCreated:Put" || summary.Bytes != 13 || summary.Lines != 3 ||
+				aws.ToString(out.ContentType) != "application/json" {
+				t.Errorf("summary = %+v (%v), type %s", summary, err, aws.ToString(out.ContentType))
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no summary within 60 s: %v", err)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }
