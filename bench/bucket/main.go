@@ -1,0 +1,200 @@
+// Command bucket measures bucket events end to end, side by side with
+// their floor in one run: the time from PutObject (through the SDK for Go
+// v2) to the start of the function its s3 event invokes, the time from a
+// file written into the bucket's folder to that start, and, as the floor
+// both share, the time from an asynchronous Invoke (InvocationType Event)
+// to the start of the same function. It runs a real engine (bucket store,
+// folder watcher, asynchronous queue on JetStream, a Node.js sandbox) over
+// loopback.
+//
+//	go run ./bench/bucket [-n 200] [-rounds 2]
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/verge-edge/verge/bench/internal/load"
+	"github.com/verge-edge/verge/internal/engine"
+	"github.com/verge-edge/verge/internal/identity"
+	"github.com/verge-edge/verge/internal/sandbox"
+	"github.com/verge-edge/verge/internal/stack"
+)
+
+const stackFile = `resources:
+  uploads:
+    type: bucket
+    properties: {directory: ./uploads}
+  worker:
+    type: function
+    properties:
+      packaging: {type: stacktape-lambda-buildpack, properties: {entryfilePath: index.js}}
+      events:
+        - type: s3
+          properties: {bucketName: uploads, s3EventType: 's3:ObjectCreated:*'}
+`
+
+// handler logs its wall-clock start in µs and the sender's clock in µs:
+// the object's key for a bucket event, the payload's "sent" for an Invoke.
+const handler = `exports.handler = async (event) => {
+  const now = Math.round((performance.timeOrigin + performance.now()) * 1000);
+  const sent = event.Records ? event.Records[0].s3.object.key.split('/').pop() : event.sent;
+  console.log('START ' + now + ' ' + sent);
+  return {};
+};
+`
+
+func main() {
+	sandbox.Init()
+	n := flag.Int("n", 200, "events per measure and round")
+	rounds := flag.Int("rounds", 2, "rounds, each measure in turn")
+	flag.Parse()
+	if err := run(*n, *rounds); err != nil {
+		log.Fatal(err)
+	}
+}
+
+// tap hands on the handler's start lines: [start µs, sent µs].
+type tap struct{ starts chan [2]int64 }
+
+func (t *tap) Line(function, line string) {
+	_, rest, ok := strings.Cut(line, "START ")
+	if !ok {
+		return
+	}
+	f := strings.Fields(rest)
+	if len(f) < 2 {
+		return
+	}
+	start, _ := strconv.ParseInt(f[0], 10, 64)
+	sent, _ := strconv.ParseInt(f[1], 10, 64)
+	t.starts <- [2]int64{start, sent}
+}
+
+func (t *tap) Failed(function, errorType, message string, stack []string) {}
+
+func run(n, rounds int) error {
+	dir, err := os.MkdirTemp("", "verge-bench-bucket-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	if err := load.WriteStack(dir, stackFile, handler); err != nil {
+		return err
+	}
+	folder := filepath.Join(dir, "uploads")
+	if err := os.Mkdir(folder, 0o755); err != nil {
+		return err
+	}
+	plan, err := stack.Load(dir)
+	if err != nil {
+		return err
+	}
+	tp := &tap{starts: make(chan [2]int64, 16)}
+	const token = "bench-token"
+	e, err := engine.Open(engine.Options{Data: filepath.Join(dir, ".verge"), Token: token, Tap: tp})
+	if err != nil {
+		return err
+	}
+	defer e.Close(context.Background())
+	ctx := context.Background()
+	if err := e.Listen("127.0.0.1:0", "127.0.0.1:0"); err != nil {
+		return err
+	}
+	if _, err := e.Apply(ctx, plan); err != nil {
+		return err
+	}
+	_, admin := e.Addrs()
+	cfg := aws.Config{Region: "us-east-1", Credentials: credentials.NewStaticCredentialsProvider(identity.AdminAccessKeyID, token, "")}
+	endpoint := aws.String("http://" + admin)
+	s3c := s3.NewFromConfig(cfg, func(o *s3.Options) { o.BaseEndpoint, o.UsePathStyle = endpoint, true })
+	fn := lambda.NewFromConfig(cfg, func(o *lambda.Options) { o.BaseEndpoint = endpoint })
+
+	measures := []struct {
+		name, target string
+		send         func(sent int64) error
+	}{
+		{"Invoke (Event) → handler start (the floor)", "", func(sent int64) error {
+			_, err := fn.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String("worker"), InvocationType: types.InvocationTypeEvent,
+				Payload: []byte(`{"sent":` + strconv.FormatInt(sent, 10) + `}`)})
+			return err
+		}},
+		{"PutObject 1 KiB → handler start", "< 10 ms", func(sent int64) error {
+			_, err := s3c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("uploads"), Key: aws.String("put/" + strconv.FormatInt(sent, 10)),
+				Body: strings.NewReader(strings.Repeat("x", 1024))})
+			return err
+		}},
+		{"file written on disk → handler start", "< 100 ms", func(sent int64) error {
+			return os.WriteFile(filepath.Join(folder, strconv.FormatInt(sent, 10)), []byte(strings.Repeat("x", 1024)), 0o644)
+		}},
+	}
+	lats := make([][]time.Duration, len(measures))
+	for range rounds {
+		for i, m := range measures {
+			got, err := latencies(tp, n, m.send)
+			if err != nil {
+				return fmt.Errorf("%s: %w", m.name, err)
+			}
+			lats[i] = append(lats[i], got...)
+		}
+	}
+	fmt.Printf("# Verge bucket events (%s, GOMAXPROCS=%s, %d rounds of %d)\n\n", time.Now().UTC().Format(time.RFC3339), os.Getenv("GOMAXPROCS"), rounds, n)
+	fmt.Println("| measure | p50 | p99 | p50 / floor's | target |")
+	fmt.Println("|---|---|---|---|---|")
+	floor := quantile(lats[0], 0.5)
+	for i, m := range measures {
+		p50 := quantile(lats[i], 0.5)
+		fmt.Printf("| %s | %s | %s | %.2fx | %s |\n", m.name, load.Dur(p50), load.Dur(quantile(lats[i], 0.99)), float64(p50)/float64(floor), m.target)
+	}
+	return nil
+}
+
+// latencies sends n events one at a time (after a warm-up), each naming
+// the send's start in µs, and collects the handler's start minus that.
+func latencies(tp *tap, n int, send func(sent int64) error) ([]time.Duration, error) {
+	const warm = 10
+	var out []time.Duration
+	for i := range n + warm {
+		sent := time.Now().UnixMicro()
+		if err := send(sent); err != nil {
+			return nil, err
+		}
+		for {
+			select {
+			case s := <-tp.starts:
+				if s[1] != sent {
+					continue // a late start of an earlier event
+				}
+				if i >= warm {
+					out = append(out, time.Duration(s[0]-s[1])*time.Microsecond)
+				}
+			case <-time.After(10 * time.Second):
+				return nil, fmt.Errorf("event %d: the handler did not start", i)
+			}
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	return out, nil
+}
+
+// quantile is the q-quantile of xs.
+func quantile(xs []time.Duration, q float64) time.Duration {
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	return load.Quantile(s, q)
+}
