@@ -106,7 +106,7 @@ func (s *Store) commit(ctx context.Context, c *commit) (ObjectInfo, error) {
 		return ObjectInfo{}, err
 	}
 	parent, base := path.Split(c.rel)
-	dir, err := s.folder(c.root, key, parent)
+	dir, err := s.folder(c.root, c.b.name, key, parent)
 	if err != nil {
 		return ObjectInfo{}, err
 	}
@@ -174,14 +174,14 @@ func isDirInWay(err error) bool {
 
 // folder makes the folders of parent (slash-separated, "" for the root)
 // and opens it. A file in the way is a conflict naming its key.
-func (s *Store) folder(root *os.Root, key, parent string) (*os.File, error) {
+func (s *Store) folder(root *os.Root, bucket, key, parent string) (*os.File, error) {
 	p := strings.TrimSuffix(parent, "/")
 	if p == "" {
 		p = "."
 	}
 	if p != "." {
 		if err := root.MkdirAll(p, 0o755); err != nil {
-			if other, ok := s.fileInWay(root, p); ok {
+			if other, ok := s.fileInWay(root, bucket, p); ok {
 				return nil, ErrKeyConflict.Withf("The key %q cannot be written: the object %q holds its path as a file.", key, other)
 			}
 			return nil, internal(err)
@@ -195,7 +195,7 @@ func (s *Store) folder(root *os.Root, key, parent string) (*os.File, error) {
 }
 
 // fileInWay finds the key of a file at one of rel's folders.
-func (s *Store) fileInWay(root *os.Root, rel string) (string, bool) {
+func (s *Store) fileInWay(root *os.Root, bucket, rel string) (string, bool) {
 	parts := strings.Split(rel, "/")
 	for i := range parts {
 		p := strings.Join(parts[:i+1], "/")
@@ -204,9 +204,7 @@ func (s *Store) fileInWay(root *os.Root, rel string) (string, bool) {
 			return "", false
 		}
 		if !fi.IsDir() {
-			// The bucket of root is unknown here: hashed names show as
-			// their path.
-			if k, ok := keyOf(p, nil); ok {
+			if k, ok := keyOf(p, s.lookup(bucket)); ok {
 				return k, true
 			}
 			return p, true
