@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"syscall"
 	"time"
 
 	"github.com/verge-edge/verge/internal/mimetype"
@@ -234,14 +235,21 @@ func (s *Store) writeFileAtomic(p string, b []byte) error {
 	return err
 }
 
-// dropSidecar removes key's record.
+// dropSidecar removes key's record, unless the cache knows there is none.
 func (s *Store) dropSidecar(bucket, key string) error {
-	err := os.Remove(s.sidecarPath(bucket, key))
-	s.cacheRecord(bucketKey{bucket, key}, nil)
-	if errors.Is(err, fs.ErrNotExist) {
+	bk := bucketKey{bucket, key}
+	s.cacheMu.Lock()
+	r, known := s.records[bk]
+	s.cacheMu.Unlock()
+	if known && r == nil {
 		return nil
 	}
-	return err
+	err := syscall.Unlink(s.sidecarPath(bucket, key))
+	s.cacheRecord(bk, nil)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return nil
 }
 
 // syncDir fsyncs the folder at p, making renames in it durable.

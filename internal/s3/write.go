@@ -179,6 +179,9 @@ func (s *Store) folder(root *os.Root, bucket, key, parent string) (*os.File, err
 	if p == "" {
 		p = "."
 	}
+	if d, err := root.OpenFile(p, os.O_RDONLY|syscall.O_DIRECTORY, 0); err == nil {
+		return d, nil // the usual case: the folder is there
+	}
 	if p != "." {
 		if err := root.MkdirAll(p, 0o755); err != nil {
 			if other, ok := s.fileInWay(root, bucket, p); ok {
