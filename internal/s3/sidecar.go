@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"syscall"
@@ -40,9 +41,16 @@ func (r *record) info(bucket string, modTime time.Time) ObjectInfo {
 		Bucket: bucket, Key: r.Key, Size: r.File.Size, ETag: r.ETag, LastModified: modTime,
 		ContentType: defaultType(r.ContentType, r.Key), ContentEncoding: r.ContentEncoding,
 		ContentDisposition: r.ContentDisposition, ContentLanguage: r.ContentLanguage,
-		CacheControl: r.CacheControl, Expires: r.Expires, Metadata: r.Metadata,
+		CacheControl: r.CacheControl, Expires: r.Expires, Metadata: maps.Clone(r.Metadata),
 		Checksums: r.Checksums, Parts: r.Parts, TagCount: len(r.Tags),
 	}
+}
+
+// newRecord is the record of key with copies of the caller's maps, so a
+// caller changing them later cannot change what the store caches.
+func newRecord(key string, h Headers, tags map[string]string) *record {
+	h.Metadata = maps.Clone(h.Metadata)
+	return &record{Key: key, Headers: h, Tags: maps.Clone(tags)}
 }
 
 // defaultType is ct, or the type the CDN gives key when ct is "".

@@ -51,7 +51,8 @@ func (s *Store) Put(ctx context.Context, in *PutInput) (ObjectInfo, error) {
 	if err := d.verify(sum, in.Expected); err != nil {
 		return ObjectInfo{}, err
 	}
-	rec := &record{Key: in.Key, ETag: d.etag(), Headers: in.Headers, Tags: in.Tags, Checksums: d.checksums()}
+	rec := newRecord(in.Key, in.Headers, in.Tags)
+	rec.ETag, rec.Checksums = d.etag(), d.checksums()
 	event := in.Event
 	if event == "" {
 		event = EventPut
@@ -280,7 +281,7 @@ func (s *Store) Copy(ctx context.Context, in *CopyInput) (ObjectInfo, error) {
 	if src.Size > maxPutSize {
 		return ObjectInfo{}, ErrInvalidRequest.With("The specified copy source is larger than the maximum allowable size for a copy source: 5368709120")
 	}
-	rec := &record{Key: in.Key, Headers: in.Headers, Tags: in.Tags}
+	rec := newRecord(in.Key, in.Headers, in.Tags)
 	sfi, err := src.File.Stat()
 	if err != nil {
 		return ObjectInfo{}, internal(err)
