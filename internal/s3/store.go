@@ -133,7 +133,7 @@ func (s *Store) lock(bucket, key string) func() {
 // sequencer is the next event sequencer: 16 upper-case hex digits of a
 // counter, so they compare as S3 says (same length, string order).
 func (s *Store) sequencer() string {
-	return strings.ToUpper(fmt.Sprintf("%016x", s.seq.Add(1)))
+	return fmt.Sprintf("%016X", s.seq.Add(1))
 }
 
 // announce tells Changed and Notify of a change to key.
