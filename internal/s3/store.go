@@ -87,7 +87,8 @@ func Open(o Options) (*Store, error) {
 	return s, nil
 }
 
-// Close stops the watchers.
+// Close releases the store's temporary folder. The folder watchers are
+// the engine's (package s3/watch, fed through Announce), not the store's.
 func (s *Store) Close() error { return s.tmp.Close() }
 
 // clearFolder removes everything in the folder at p.
