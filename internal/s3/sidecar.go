@@ -190,20 +190,20 @@ func (s *Store) stageSidecar(bucket string, rec *record) (*staged, error) {
 	return st, nil
 }
 
-// syncFile is the staged file's fsync; nil for no sidecar.
-func (st *staged) syncFile() func() error {
+// sync fsyncs the staged file; nothing for no sidecar.
+func (st *staged) sync() error {
 	if st == nil {
 		return nil
 	}
-	return st.f.Sync
+	return st.f.Sync()
 }
 
-// syncFolder syncs the sidecar's folder; nil for no sidecar.
-func (st *staged) syncFolder() func() error {
+// syncDir fsyncs the sidecar's folder; nothing for no sidecar.
+func (st *staged) syncDir() error {
 	if st == nil {
 		return nil
 	}
-	return func() error { return syncDir(filepath.Dir(st.dst)) }
+	return syncDir(filepath.Dir(st.dst))
 }
 
 func (st *staged) discard() {
