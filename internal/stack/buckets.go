@@ -1,6 +1,7 @@
 package stack
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -157,8 +158,8 @@ func (r *resolver) eventType(t *string, key string) (string, bool) {
 func (r *resolver) finishNotifications() []BucketNotification {
 	ns := r.bs.notifications
 	slices.SortFunc(ns, func(a, b notification) int {
-		if c := strings.Compare(a.Source, b.Source); c != 0 {
-			return c
+		if c := strings.Compare(a.Source, b.Source); c != 0 || a.Source != "" {
+			return cmp.Or(c, a.Index-b.Index)
 		}
 		return cmpEvent(a.Function, b.Function, a.Index, b.Index)
 	})

@@ -100,3 +100,29 @@ func TestNotificationsValid(t *testing.T) {
 		t.Errorf("buckets %+v", plan.Buckets)
 	}
 }
+
+func TestCheckBucketName(t *testing.T) {
+	tests := []struct {
+		name    string
+		problem string // a substring of the message, "" when valid
+	}{
+		{"uploads", ""},
+		{"my-bucket.2024", ""},
+		{"abc", ""},
+		{strings.Repeat("a", 63), ""},
+		{"ab", "3 to 63"},
+		{strings.Repeat("a", 64), "3 to 63"},
+		{"Uploads", "lower-case"},
+		{"a_b", "lower-case"},
+		{"-ab", "start and end"},
+		{"ab.", "start and end"},
+		{"a..b", "two periods"},
+		{"10.0.0.1", "IP address"},
+	}
+	for _, tt := range tests {
+		msg := checkBucketName(tt.name)
+		if (tt.problem == "") != (msg == "") || !strings.Contains(msg, tt.problem) {
+			t.Errorf("checkBucketName(%q) = %q, want %q", tt.name, msg, tt.problem)
+		}
+	}
+}
