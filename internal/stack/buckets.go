@@ -166,7 +166,7 @@ func (r *resolver) finishNotifications() []BucketNotification {
 	for j := range ns {
 		for i := range j {
 			a, b := &ns[i], &ns[j]
-			if a.Bucket != b.Bucket || !s3event.Overlap(config(a), config(b)) {
+			if a.Bucket != b.Bucket || !s3event.Overlap(a.Configuration(), b.Configuration()) {
 				continue
 			}
 			first, second := a, b
@@ -184,9 +184,4 @@ func (r *resolver) finishNotifications() []BucketNotification {
 		return nil
 	}
 	return out
-}
-
-// config is a notification as S3's configuration.
-func config(n *notification) s3event.Configuration {
-	return s3event.Configuration{ID: n.ID, Events: n.Events, Prefix: n.Prefix, Suffix: n.Suffix, Kind: s3event.TargetFunction}
 }

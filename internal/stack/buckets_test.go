@@ -126,3 +126,21 @@ func TestCheckBucketName(t *testing.T) {
 		}
 	}
 }
+
+func TestNotificationConfiguration(t *testing.T) {
+	tests := []struct {
+		n          BucketNotification
+		kind, want string
+	}{
+		{BucketNotification{Function: "thumbs"}, s3event.TargetFunction, "arn:aws:lambda:us-east-1:000000000000:function:thumbs"},
+		{BucketNotification{Queue: "jobs"}, s3event.TargetQueue, "arn:aws:sqs:us-east-1:000000000000:jobs"},
+		{BucketNotification{Topic: "news"}, s3event.TargetTopic, "arn:aws:sns:us-east-1:000000000000:news"},
+	}
+	for _, tt := range tests {
+		tt.n.ID, tt.n.Events, tt.n.Prefix, tt.n.Suffix = "id", []string{"s3:ObjectCreated:*"}, "p", "s"
+		c := tt.n.Configuration()
+		if c.Kind != tt.kind || c.ARN != tt.want || c.ID != "id" || c.Prefix != "p" || c.Suffix != "s" || len(c.Events) != 1 {
+			t.Errorf("%+v: %+v", tt.n, c)
+		}
+	}
+}
