@@ -2,6 +2,7 @@ package stack
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -165,15 +166,9 @@ func (r *resolver) finishNotifications() []BucketNotification {
 	})
 	for j := range ns {
 		for i := range j {
-			a, b := &ns[i], &ns[j]
-			if a.Bucket != b.Bucket || !s3event.Overlap(a.Configuration(), b.Configuration()) {
-				continue
+			if ns[i].Bucket == ns[j].Bucket {
+				r.checkOverlap(&ns[i], &ns[j])
 			}
-			first, second := a, b
-			if second.at.before(first.at) {
-				first, second = second, first
-			}
-			r.d.errorf(second.at, "%s overlaps %s at line %d on bucket %q: %s Give them different types, or prefixes or suffixes neither of which contains the other", second.what, first.what, first.at.line, a.Bucket, s3event.MessageOverlap)
 		}
 	}
 	out := make([]BucketNotification, len(ns))
@@ -184,4 +179,17 @@ func (r *resolver) finishNotifications() []BucketNotification {
 		return nil
 	}
 	return out
+}
+
+// checkOverlap reports, at the later of a and b (of one bucket), that
+// they overlap, with S3's message: S3's own Validate decides.
+func (r *resolver) checkOverlap(a, b *notification) {
+	var oe *s3event.OverlapError
+	if !errors.As(s3event.Validate([]s3event.Configuration{a.Configuration(), b.Configuration()}), &oe) {
+		return
+	}
+	if b.at.before(a.at) {
+		a, b = b, a
+	}
+	r.d.errorf(b.at, "%s overlaps %s at line %d on bucket %q: %s Give them different types, or prefixes or suffixes neither of which contains the other", b.what, a.what, a.at.line, a.Bucket, oe.Message())
 }
