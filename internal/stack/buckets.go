@@ -48,7 +48,8 @@ func (r *resolver) hasDirectory(name string) bool {
 	return written
 }
 
-// buckets lists the stack's bucket resources, sorted by name.
+// buckets lists the stack's bucket resources and cloudformationResources
+// buckets, sorted by name.
 func (r *resolver) buckets(s *Stack) []Bucket {
 	var out []Bucket
 	for _, res := range s.Resources {
