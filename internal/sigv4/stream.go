@@ -85,7 +85,13 @@ func (s *Signature) Stream(r *http.Request, secret string, now time.Time) error 
 	if err != nil {
 		return err
 	}
-	if err := s.check(r, []string{declared}, secret); err != nil {
+	hashes := []string{declared}
+	if s.Presigned && declared != UnsignedPayload {
+		// A presigned URL is signed over UNSIGNED-PAYLOAD, whatever hash
+		// the request declares besides: the body is checked against it.
+		hashes = append(hashes, UnsignedPayload)
+	}
+	if err := s.check(r, hashes, secret); err != nil {
 		return err
 	}
 	return install(r, declared, func(mode string) error { return s.decodeChunked(r, mode, secret) })

@@ -422,13 +422,17 @@ func TestStreamRefusals(t *testing.T) {
 		v4.NewSigner().SignHTTP(context.Background(), creds, r, payload, "s3", "us-east-1", testAt)
 		return r
 	}
-	presigned := func() *http.Request {
+	presigned := func(hdr ...string) *http.Request {
 		r := httptest.NewRequest("PUT", "http://127.0.0.1:9000/bucket/key?X-Amz-Expires=60", nil)
 		u, _, err := v4.NewSigner().PresignHTTP(context.Background(), creds, r, UnsignedPayload, "s3", "us-east-1", testAt)
 		if err != nil {
 			t.Fatal(err)
 		}
-		return httptest.NewRequest("PUT", u, strings.NewReader("anything"))
+		r = httptest.NewRequest("PUT", u, strings.NewReader("anything"))
+		for i := 0; i+1 < len(hdr); i += 2 {
+			r.Header.Set(hdr[i], hdr[i+1])
+		}
+		return r
 	}
 	for _, c := range []struct {
 		name   string
@@ -444,6 +448,7 @@ func TestStreamRefusals(t *testing.T) {
 		{"wrong secret", headerSigned(emptyHash), "nope", ErrSignature},
 		{"presigned PUT", presigned(), "secret", nil},
 		{"presigned PUT, wrong secret", presigned(), "nope", ErrSignature},
+		{"presigned PUT, a hash declared besides", presigned("X-Amz-Content-Sha256", emptyHash), "secret", nil},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			s, err := Parse(c.req)
