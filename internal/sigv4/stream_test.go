@@ -363,6 +363,34 @@ func TestDecode(t *testing.T) {
 	}
 }
 
+// TestChunkedAllocs pins what a signed chunk allocates: its size line, and
+// little else (the strings to sign and the sums are the decoder's own).
+func TestChunkedAllocs(t *testing.T) {
+	const chunks = 64
+	data := bytes.Repeat([]byte("x"), chunks*1024)
+	r, e := streamed(t, StreamingPayload, int64(len(data)), "")
+	body := e.encode(data, 1024, nil)
+	sink := make([]byte, 4096)
+	allocs := testing.AllocsPerRun(20, func() {
+		r.Header.Set("Content-Encoding", "aws-chunked,gzip")
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		s, _ := Parse(r)
+		if err := s.Stream(r, "secret", testAt); err != nil {
+			t.Fatal(err)
+		}
+		for {
+			if _, err := r.Body.Read(sink); err == io.EOF {
+				break
+			} else if err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+	if budget := 2*chunks + 40.0; allocs > budget { // 40: Parse, Stream, the decoder's setup
+		t.Errorf("%.0f allocations for %d chunks, want at most %.0f", allocs, chunks, budget)
+	}
+}
+
 // TestStreamHashed: a body under a hex X-Amz-Content-Sha256 passes through
 // and fails at its end, not before, when it does not hash to it.
 func TestStreamHashed(t *testing.T) {
