@@ -611,3 +611,35 @@ type (
 	plainReader struct{ io.Reader }
 	plainWriter struct{ io.Writer }
 )
+
+// TestStripChunkedCoding: aws-chunked leaves Content-Encoding; the object's
+// own codings stay, in order.
+func TestStripChunkedCoding(t *testing.T) {
+	for _, c := range []struct {
+		in   []string
+		want string
+	}{
+		{[]string{"aws-chunked"}, ""},
+		{[]string{"aws-chunked,gzip"}, "gzip"},
+		{[]string{"aws-chunked, gzip, br"}, "gzip,br"},
+		{[]string{"AWS-Chunked"}, ""},
+		{[]string{"gzip", "aws-chunked"}, "gzip"},
+		{[]string{"gzip"}, "gzip"},
+		{nil, ""},
+	} {
+		h := http.Header{"Content-Encoding": c.in}
+		stripChunkedCoding(h)
+		if got := h.Get("Content-Encoding"); got != c.want || (c.want == "" && len(h.Values("Content-Encoding")) != 0) {
+			t.Errorf("%q: %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+// TestTrailerNames: X-Amz-Trailer lists names, comma-separated, in one or
+// more headers.
+func TestTrailerNames(t *testing.T) {
+	got := strings.Join(trailerNames([]string{"X-Amz-Checksum-CRC32, x-amz-checksum-sha256", " ,x-amz-meta-a"}), " ")
+	if got != "x-amz-checksum-crc32 x-amz-checksum-sha256 x-amz-meta-a" {
+		t.Errorf("%q", got)
+	}
+}
