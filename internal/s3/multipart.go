@@ -324,7 +324,8 @@ func (s *Store) Complete(ctx context.Context, bucket, key, uploadID string, list
 		return ObjectInfo{}, err
 	}
 	defer t.discard()
-	rec := &record{Key: key, Headers: u.Headers, Tags: u.Tags, Parts: len(chosen)}
+	rec := newRecord(key, u.Headers, u.Tags)
+	rec.Parts = len(chosen)
 	if rec.Checksums, err = s.concat(t.f, u, chosen); err != nil {
 		return ObjectInfo{}, err
 	}
@@ -395,7 +396,7 @@ func (s *Store) concat(f *os.File, u *upload, parts []*part) (Checksums, error) 
 			}
 			return c, internal(err)
 		}
-		n, err := io.Copy(w, pf)
+		n, err := io.Copy(w, pf) // file to file: copy_file_range
 		pf.Close()
 		if err != nil {
 			return c, internal(err)

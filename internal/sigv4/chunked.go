@@ -59,7 +59,10 @@ type chunked struct {
 	prefix string    // "DATE\nSCOPE\n" of the strings to sign
 	prev   string    // the previous signature
 	want   string    // the current chunk's signature
-	err    error
+	// A string to sign and the sums, held here so they are not allocated.
+	buf  [384]byte
+	sums [2][sha256.Size]byte
+	err  error
 }
 
 // init reads from body.
@@ -166,8 +169,7 @@ func (c *chunked) endChunk() error {
 	if !c.signed {
 		return nil
 	}
-	var sum [sha256.Size]byte
-	return c.verify(payloadAlgorithm, emptyHash+"\n", c.h.Sum(sum[:0]))
+	return c.verify(payloadAlgorithm, emptyHash+"\n", c.h.Sum(c.sums[0][:0]))
 }
 
 // verify checks c.want against the signature of algorithm's string to
@@ -177,18 +179,17 @@ func (c *chunked) verify(algorithm, middle string, hash []byte) error {
 	if c.mac == nil {
 		return nil
 	}
+	b := append(c.buf[:0], algorithm...)
+	b = append(b, '\n')
+	b = append(b, c.prefix...)
+	b = append(b, c.prev...)
+	b = append(b, '\n')
+	b = append(b, middle...)
+	b = hex.AppendEncode(b, hash)
 	c.mac.Reset()
-	io.WriteString(c.mac, algorithm+"\n")
-	io.WriteString(c.mac, c.prefix)
-	io.WriteString(c.mac, c.prev)
-	io.WriteString(c.mac, "\n")
-	io.WriteString(c.mac, middle)
-	var hexHash [2 * sha256.Size]byte
-	hex.Encode(hexHash[:], hash)
-	c.mac.Write(hexHash[:])
-	var sum [sha256.Size]byte
+	c.mac.Write(b)
 	var got [2 * sha256.Size]byte
-	hex.Encode(got[:], c.mac.Sum(sum[:0]))
+	hex.Encode(got[:], c.mac.Sum(c.sums[1][:0]))
 	if !equal(got[:], c.want) {
 		return fmt.Errorf("%w (chunk %d)", ErrChunkSignature, c.chunks)
 	}

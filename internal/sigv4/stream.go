@@ -61,8 +61,9 @@ var (
 
 // Stream checks s, read from r, like Verify, but never reads r's body: the
 // signature covers the payload hash X-Amz-Content-Sha256 declares (a
-// presigned URL's payload is UNSIGNED-PAYLOAD unless its query declares
-// one), and the body is checked as it is read. Stream replaces r.Body:
+// presigned URL's may also be UNSIGNED-PAYLOAD, and is when nothing is
+// declared), and the body is checked as it is read. Stream replaces
+// r.Body:
 //
 //   - for a hex hash, with a reader that returns an error wrapping ErrBody
 //     instead of io.EOF when the bytes do not hash to it;
@@ -70,10 +71,14 @@ var (
 //     verifies each chunk's signature and the trailer's, fails with an
 //     error wrapping ErrChunk where the encoding goes wrong, and fills
 //     r.Trailer (empty until then) with the trailing headers, canonical
-//     names, before it returns io.EOF. r's
-//     ContentLength becomes X-Amz-Decoded-Content-Length (-1 without
-//     it) and "aws-chunked" leaves its Content-Encoding;
+//     names, before it returns io.EOF. r.ContentLength becomes
+//     X-Amz-Decoded-Content-Length (-1 without it) and "aws-chunked"
+//     leaves Content-Encoding;
 //   - for UNSIGNED-PAYLOAD, not at all.
+//
+// Either reader withholds the last bytes of a chunk or body until they
+// are checked, so a reader that stops at ContentLength without reading to
+// io.EOF (io.CopyN, io.ReadFull) still gets the error.
 //
 // A header-signed request must declare its payload hash, as S3 wants
 // (ErrNoContentSHA256).
@@ -85,7 +90,13 @@ func (s *Signature) Stream(r *http.Request, secret string, now time.Time) error 
 	if err != nil {
 		return err
 	}
-	if err := s.check(r, []string{declared}, secret); err != nil {
+	hashes := []string{declared}
+	if s.Presigned && declared != UnsignedPayload {
+		// A presigned URL is signed over UNSIGNED-PAYLOAD, whatever hash
+		// the request declares besides: the body is checked against it.
+		hashes = append(hashes, UnsignedPayload)
+	}
+	if err := s.check(r, hashes, secret); err != nil {
 		return err
 	}
 	return install(r, declared, func(mode string) error { return s.decodeChunked(r, mode, secret) })

@@ -363,6 +363,34 @@ func TestDecode(t *testing.T) {
 	}
 }
 
+// TestChunkedAllocs pins what a signed chunk allocates: its size line, and
+// little else (the strings to sign and the sums are the decoder's own).
+func TestChunkedAllocs(t *testing.T) {
+	const chunks = 64
+	data := bytes.Repeat([]byte("x"), chunks*1024)
+	r, e := streamed(t, StreamingPayload, int64(len(data)), "")
+	body := e.encode(data, 1024, nil)
+	sink := make([]byte, 4096)
+	allocs := testing.AllocsPerRun(20, func() {
+		r.Header.Set("Content-Encoding", "aws-chunked,gzip")
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		s, _ := Parse(r)
+		if err := s.Stream(r, "secret", testAt); err != nil {
+			t.Fatal(err)
+		}
+		for {
+			if _, err := r.Body.Read(sink); err == io.EOF {
+				break
+			} else if err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+	if budget := 2*chunks + 40.0; allocs > budget { // 40: Parse, Stream, the decoder's setup
+		t.Errorf("%.0f allocations for %d chunks, want at most %.0f", allocs, chunks, budget)
+	}
+}
+
 // TestStreamHashed: a body under a hex X-Amz-Content-Sha256 passes through
 // and fails at its end, not before, when it does not hash to it.
 func TestStreamHashed(t *testing.T) {
@@ -422,13 +450,17 @@ func TestStreamRefusals(t *testing.T) {
 		v4.NewSigner().SignHTTP(context.Background(), creds, r, payload, "s3", "us-east-1", testAt)
 		return r
 	}
-	presigned := func() *http.Request {
+	presigned := func(hdr ...string) *http.Request {
 		r := httptest.NewRequest("PUT", "http://127.0.0.1:9000/bucket/key?X-Amz-Expires=60", nil)
 		u, _, err := v4.NewSigner().PresignHTTP(context.Background(), creds, r, UnsignedPayload, "s3", "us-east-1", testAt)
 		if err != nil {
 			t.Fatal(err)
 		}
-		return httptest.NewRequest("PUT", u, strings.NewReader("anything"))
+		r = httptest.NewRequest("PUT", u, strings.NewReader("anything"))
+		for i := 0; i+1 < len(hdr); i += 2 {
+			r.Header.Set(hdr[i], hdr[i+1])
+		}
+		return r
 	}
 	for _, c := range []struct {
 		name   string
@@ -444,6 +476,7 @@ func TestStreamRefusals(t *testing.T) {
 		{"wrong secret", headerSigned(emptyHash), "nope", ErrSignature},
 		{"presigned PUT", presigned(), "secret", nil},
 		{"presigned PUT, wrong secret", presigned(), "nope", ErrSignature},
+		{"presigned PUT, a hash declared besides", presigned("X-Amz-Content-Sha256", emptyHash), "secret", nil},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			s, err := Parse(c.req)
@@ -578,3 +611,35 @@ type (
 	plainReader struct{ io.Reader }
 	plainWriter struct{ io.Writer }
 )
+
+// TestStripChunkedCoding: aws-chunked leaves Content-Encoding; the object's
+// own codings stay, in order.
+func TestStripChunkedCoding(t *testing.T) {
+	for _, c := range []struct {
+		in   []string
+		want string
+	}{
+		{[]string{"aws-chunked"}, ""},
+		{[]string{"aws-chunked,gzip"}, "gzip"},
+		{[]string{"aws-chunked, gzip, br"}, "gzip,br"},
+		{[]string{"AWS-Chunked"}, ""},
+		{[]string{"gzip", "aws-chunked"}, "gzip"},
+		{[]string{"gzip"}, "gzip"},
+		{nil, ""},
+	} {
+		h := http.Header{"Content-Encoding": c.in}
+		stripChunkedCoding(h)
+		if got := h.Get("Content-Encoding"); got != c.want || (c.want == "" && len(h.Values("Content-Encoding")) != 0) {
+			t.Errorf("%q: %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+// TestTrailerNames: X-Amz-Trailer lists names, comma-separated, in one or
+// more headers.
+func TestTrailerNames(t *testing.T) {
+	got := strings.Join(trailerNames([]string{"X-Amz-Checksum-CRC32, x-amz-checksum-sha256", " ,x-amz-meta-a"}), " ")
+	if got != "x-amz-checksum-crc32 x-amz-checksum-sha256 x-amz-meta-a" {
+		t.Errorf("%q", got)
+	}
+}

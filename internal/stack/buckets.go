@@ -1,6 +1,8 @@
 package stack
 
 import (
+	"cmp"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -46,7 +48,8 @@ func (r *resolver) hasDirectory(name string) bool {
 	return written
 }
 
-// buckets lists the stack's bucket resources, sorted by name.
+// buckets lists the stack's bucket resources and cloudformationResources
+// buckets, sorted by name.
 func (r *resolver) buckets(s *Stack) []Bucket {
 	var out []Bucket
 	for _, res := range s.Resources {
@@ -157,22 +160,16 @@ func (r *resolver) eventType(t *string, key string) (string, bool) {
 func (r *resolver) finishNotifications() []BucketNotification {
 	ns := r.bs.notifications
 	slices.SortFunc(ns, func(a, b notification) int {
-		if c := strings.Compare(a.Source, b.Source); c != 0 {
-			return c
+		if c := strings.Compare(a.Source, b.Source); c != 0 || a.Source != "" {
+			return cmp.Or(c, a.Index-b.Index)
 		}
 		return cmpEvent(a.Function, b.Function, a.Index, b.Index)
 	})
 	for j := range ns {
 		for i := range j {
-			a, b := &ns[i], &ns[j]
-			if a.Bucket != b.Bucket || !s3event.Overlap(config(a), config(b)) {
-				continue
+			if ns[i].Bucket == ns[j].Bucket {
+				r.checkOverlap(&ns[i], &ns[j])
 			}
-			first, second := a, b
-			if second.at.before(first.at) {
-				first, second = second, first
-			}
-			r.d.errorf(second.at, "%s overlaps %s at line %d on bucket %q: %s Give them different types, or prefixes or suffixes neither of which contains the other", second.what, first.what, first.at.line, a.Bucket, s3event.MessageOverlap)
 		}
 	}
 	out := make([]BucketNotification, len(ns))
@@ -185,7 +182,15 @@ func (r *resolver) finishNotifications() []BucketNotification {
 	return out
 }
 
-// config is a notification as S3's configuration.
-func config(n *notification) s3event.Configuration {
-	return s3event.Configuration{ID: n.ID, Events: n.Events, Prefix: n.Prefix, Suffix: n.Suffix, Kind: s3event.TargetFunction}
+// checkOverlap reports, at the later of a and b (of one bucket), that
+// they overlap, with S3's message: S3's own Validate decides.
+func (r *resolver) checkOverlap(a, b *notification) {
+	var oe *s3event.OverlapError
+	if !errors.As(s3event.Validate([]s3event.Configuration{a.Configuration(), b.Configuration()}), &oe) {
+		return
+	}
+	if b.at.before(a.at) {
+		a, b = b, a
+	}
+	r.d.errorf(b.at, "%s overlaps %s at line %d on bucket %q: %s Give them different types, or prefixes or suffixes neither of which contains the other", b.what, a.what, a.at.line, a.Bucket, oe.Message())
 }

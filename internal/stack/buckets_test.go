@@ -100,3 +100,47 @@ func TestNotificationsValid(t *testing.T) {
 		t.Errorf("buckets %+v", plan.Buckets)
 	}
 }
+
+func TestCheckBucketName(t *testing.T) {
+	tests := []struct {
+		name    string
+		problem string // a substring of the message, "" when valid
+	}{
+		{"uploads", ""},
+		{"my-bucket.2024", ""},
+		{"abc", ""},
+		{strings.Repeat("a", 63), ""},
+		{"ab", "3 to 63"},
+		{strings.Repeat("a", 64), "3 to 63"},
+		{"Uploads", "lower-case"},
+		{"a_b", "lower-case"},
+		{"-ab", "start and end"},
+		{"ab.", "start and end"},
+		{"a..b", "two periods"},
+		{"10.0.0.1", "IP address"},
+	}
+	for _, tt := range tests {
+		msg := checkBucketName(tt.name)
+		if (tt.problem == "") != (msg == "") || !strings.Contains(msg, tt.problem) {
+			t.Errorf("checkBucketName(%q) = %q, want %q", tt.name, msg, tt.problem)
+		}
+	}
+}
+
+func TestNotificationConfiguration(t *testing.T) {
+	tests := []struct {
+		n          BucketNotification
+		kind, want string
+	}{
+		{BucketNotification{Function: "thumbs"}, s3event.TargetFunction, "arn:aws:lambda:us-east-1:000000000000:function:thumbs"},
+		{BucketNotification{Queue: "jobs"}, s3event.TargetQueue, "arn:aws:sqs:us-east-1:000000000000:jobs"},
+		{BucketNotification{Topic: "news"}, s3event.TargetTopic, "arn:aws:sns:us-east-1:000000000000:news"},
+	}
+	for _, tt := range tests {
+		tt.n.ID, tt.n.Events, tt.n.Prefix, tt.n.Suffix = "id", []string{"s3:ObjectCreated:*"}, "p", "s"
+		c := tt.n.Configuration()
+		if c.Kind != tt.kind || c.ARN != tt.want || c.ID != "id" || c.Prefix != "p" || c.Suffix != "s" || len(c.Events) != 1 {
+			t.Errorf("%+v: %+v", tt.n, c)
+		}
+	}
+}

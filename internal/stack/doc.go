@@ -32,9 +32,9 @@
 // and buckets' notifications, and destinations for its asynchronous
 // invocations), http-api-gateway, application-load-balancer, event-bus,
 // key-value-store, sqs-queue and sns-topic. Beside resources,
-// cloudformationResources declares queues, topics and subscriptions in
-// CloudFormation's terms (AWS::SQS::Queue, AWS::SNS::Topic,
-// AWS::SNS::Subscription). A route rewrite sends a path pattern to a custom-origin
+// cloudformationResources declares queues, topics, subscriptions and
+// buckets in CloudFormation's terms (AWS::SQS::Queue, AWS::SNS::Topic,
+// AWS::SNS::Subscription, AWS::S3::Bucket). A route rewrite sends a path pattern to a custom-origin
 // (an HTTP server), another bucket, or an origin-group that fails over
 // between two of those. docs/stack-file.md is the reference.
 //

@@ -1,5 +1,10 @@
 package stack
 
+import (
+	"github.com/verge-edge/verge/internal/arn"
+	s3event "github.com/verge-edge/verge/internal/triggers/s3"
+)
+
 // A Bucket is a bucket resource: the S3 bucket of that name.
 type Bucket struct {
 	// Name is the resource's name, the bucket's S3 name.
@@ -46,4 +51,19 @@ type BucketNotification struct {
 	// "FUNCTION-s3-INDEX" for a function's s3 event, "LOGICALID-INDEX"
 	// for a cloudformationResources configuration.
 	ID string `json:"id"`
+}
+
+// Configuration is n as the notification configuration the bucket store
+// matches events against: the target's kind and ARN.
+func (n BucketNotification) Configuration() s3event.Configuration {
+	c := s3event.Configuration{ID: n.ID, Events: n.Events, Prefix: n.Prefix, Suffix: n.Suffix}
+	switch {
+	case n.Queue != "":
+		c.Kind, c.ARN = s3event.TargetQueue, arn.Queue(n.Queue)
+	case n.Topic != "":
+		c.Kind, c.ARN = s3event.TargetTopic, arn.Topic(n.Topic)
+	default:
+		c.Kind, c.ARN = s3event.TargetFunction, arn.Function(n.Function, "")
+	}
+	return c
 }

@@ -16,7 +16,7 @@ type Stack struct {
 	Resources Resources `yaml:"resources" verge:"required"`
 	// CloudformationResources are CloudFormation resources by logical id,
 	// of the types Verge runs (AWS::SQS::Queue, AWS::SNS::Topic,
-	// AWS::SNS::Subscription); other resources name them with
+	// AWS::SNS::Subscription, AWS::S3::Bucket); other resources name them with
 	// $CfResourceParam('id', 'attribute').
 	CloudformationResources CfResources `yaml:"cloudformationResources"`
 }
