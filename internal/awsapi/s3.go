@@ -32,7 +32,13 @@ func S3(store Opener[*s3.Store]) *Service {
 		if err != nil {
 			return nil, err
 		}
-		return &svc.Ops[index[name]], nil
+		op := &svc.Ops[index[name]]
+		if op.Authenticate == nil && isPresignedV2(r) {
+			v2 := *op
+			v2.Authenticate = a.authenticateV2
+			return &v2, nil
+		}
+		return op, nil
 	}
 	svc.Claim = a.claim
 	return svc
@@ -199,9 +205,13 @@ func s3Invalid(format string, args ...any) *Error {
 	return errS3InvalidArgument.Withf(format, args...)
 }
 
-// claim takes an unsigned POST form to a bucket: a browser's POST-policy
-// upload.
+// claim takes the requests to a bucket that carry no SigV4 but
+// credentials of their own: a browser's POST-policy upload, and a version
+// 2 presigned URL.
 func (a *s3API) claim(r *http.Request) bool {
+	if isPresignedV2(r) {
+		return a.target(r).Bucket != ""
+	}
 	if r.Method != http.MethodPost || !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
 		return false
 	}

@@ -96,7 +96,7 @@ func policyAuth(r *http.Request, ids *identity.Store, now time.Time) (identity.I
 // echoS3 is an S3-protocol service of two operations picked by method: a
 // PUT that echoes its body, and the POST policy form.
 func echoS3() *Service {
-	s := &Service{Name: "s3", Protocol: S3, StreamBody: true, Ops: []Operation{
+	s := &Service{Name: "s3", Protocol: S3XML, StreamBody: true, Ops: []Operation{
 		{Name: "PutObject", Action: "s3:PutObject", Handle: echoHandler},
 		{Name: "PostObject", Action: "s3:PutObject", Handle: echoHandler, Authenticate: policyAuth},
 	}}

@@ -134,16 +134,7 @@ func (p *bucketsPart) info(bucket string) origin.InfoFunc {
 func routing(plan *stack.Plan) *bucketRouting {
 	rt := &bucketRouting{configs: map[string][]s3event.Configuration{}, eventBridge: map[string]bool{}, dists: map[string][]distIndex{}}
 	for _, n := range plan.BucketNotifications {
-		c := s3event.Configuration{ID: n.ID, Events: n.Events, Prefix: n.Prefix, Suffix: n.Suffix}
-		switch {
-		case n.Queue != "":
-			c.Kind, c.ARN = s3event.TargetQueue, arn.Queue(n.Queue)
-		case n.Topic != "":
-			c.Kind, c.ARN = s3event.TargetTopic, arn.Topic(n.Topic)
-		default:
-			c.Kind, c.ARN = s3event.TargetFunction, arn.Function(n.Function, "")
-		}
-		rt.configs[n.Bucket] = append(rt.configs[n.Bucket], c)
+		rt.configs[n.Bucket] = append(rt.configs[n.Bucket], n.Configuration())
 	}
 	for _, b := range plan.Buckets {
 		rt.eventBridge[b.Name] = b.EventBridge
