@@ -35,8 +35,11 @@ type Options struct {
 	// and before the call that made it returns; its error fails the call
 	// (the object stays). Nil for none.
 	Notify func(ctx context.Context, e s3event.Event) error
-	// Changed is called after an object is written or removed, through
-	// the API or on disk, so a cache in front of the bucket can drop it.
+	// Changed is called after an object is written or removed through
+	// the store, so a cache in front of the bucket can drop it. A file
+	// changed on disk is not reported here: a CDN sees it as it sees any
+	// file of the folder (verge dev refreshes it at once, verge serve
+	// keeps its cached copy until an invalidation, as CloudFront does).
 	// Nil for none.
 	Changed func(bucket, key string)
 	// Logger gets the watchers' problems; nil for none.

@@ -139,7 +139,7 @@ func (s *Store) sequencer() string {
 
 // announce tells Changed and Notify of a change to key.
 func (s *Store) announce(ctx context.Context, name, bucket, key string, size int64, etag string) error {
-	if s.opts.Changed != nil {
+	if s.opts.Changed != nil && ctx.Value(onDiskKey{}) == nil {
 		s.opts.Changed(bucket, key)
 	}
 	if s.opts.Notify == nil {

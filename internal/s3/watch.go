@@ -52,7 +52,7 @@ func (s *Store) KeyOf(bucket, rel string) (string, bool) {
 // relative to the bucket's folder) was completely written, or removed, on
 // disk. Unless that is the store's own recent change (same file version),
 // a stale sidecar is dropped and the change announced (ObjectCreated:Put or
-// ObjectRemoved:Delete, no caller) through Notify and Changed. Problems go
+// ObjectRemoved:Delete, no caller) through Notify. Problems go
 // to Options.Logger.
 func (s *Store) Announce(ctx context.Context, bucket, rel string, removed bool) {
 	key, ok := s.KeyOf(bucket, rel)
@@ -70,7 +70,9 @@ func (s *Store) Announce(ctx context.Context, bucket, rel string, removed bool) 
 	defer root.Close()
 	unlock := s.lock(bucket, key)
 	defer unlock()
-	ctx = WithCaller(ctx, s3event.Caller{}) // a change on disk has no caller
+	// A change on disk has no caller, and is not Changed's: the CDN in
+	// front sees it as it sees any file of the folder.
+	ctx = context.WithValue(WithCaller(ctx, s3event.Caller{}), onDiskKey{}, true)
 	if removed {
 		if _, err := root.Stat(path.Clean(rel)); err == nil || s.own(bucket, key, identity{}, true) {
 			return // back already, or the store's own removal
@@ -105,3 +107,6 @@ func (s *Store) logErr(what, bucket, key string, err error) {
 		s.opts.Logger.Warn("s3: "+what+" failed", "bucket", bucket, "key", key, "err", err)
 	}
 }
+
+// onDiskKey marks the context of a change made on disk.
+type onDiskKey struct{}
