@@ -73,5 +73,19 @@ func summarize(p *stack.Plan, hosts map[string]string) console.Summary {
 		}
 		s.Topics = append(s.Topics, console.Topic{Name: t.Topic, Filter: t.FilterPolicy, Target: target})
 	}
+	for _, n := range p.BucketNotifications {
+		target := n.Function
+		switch {
+		case n.Queue != "":
+			target = "queue " + n.Queue
+		case n.Topic != "":
+			target = "topic " + n.Topic
+		}
+		filter := ""
+		if n.Prefix != "" || n.Suffix != "" {
+			filter = n.Prefix + "*" + n.Suffix
+		}
+		s.Buckets = append(s.Buckets, console.Bucket{Name: n.Bucket, Events: strings.Join(n.Events, ","), Filter: filter, Target: target})
+	}
 	return s
 }

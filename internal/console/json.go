@@ -78,6 +78,7 @@ func (c *Console) jsonSummary(t time.Time, s Summary) []byte {
 	b := jsonStart(t, typeSummary)
 	// Every list is written, empty ones as [].
 	s.Routes, s.Schedules, s.BusRules, s.Queues, s.Topics = nonNil(s.Routes), nonNil(s.Schedules), nonNil(s.BusRules), nonNil(s.Queues), nonNil(s.Topics)
+	s.Buckets = nonNil(s.Buckets)
 	body, _ := json.Marshal(s)
 	b = append(b, ',')
 	b = append(b, body[1:len(body)-1]...)

@@ -8,13 +8,14 @@ import (
 )
 
 // A Summary is what a stack serves that is not a URL: its routes,
-// schedules, bus rules and queues.
+// schedules, bus rules, queues, topics and bucket notifications.
 type Summary struct {
 	Routes    []Route    `json:"routes"`
 	Schedules []Schedule `json:"schedules"`
 	BusRules  []BusRule  `json:"busRules"`
 	Queues    []Queue    `json:"queues"`
 	Topics    []Topic    `json:"topics"`
+	Buckets   []Bucket   `json:"buckets"`
 }
 
 // A Route sends a front door's requests to a function.
@@ -50,6 +51,15 @@ type Topic struct {
 	Name   string `json:"name"`
 	Filter string `json:"filter,omitempty"` // the filter policy, compact JSON
 	Target string `json:"target"`           // a function, or "queue NAME"
+}
+
+// A Bucket sends the events of the listed types, for keys its filter
+// passes, to a function, a queue or a topic.
+type Bucket struct {
+	Name   string `json:"name"`
+	Events string `json:"events"`           // "s3:ObjectCreated:*", comma-separated
+	Filter string `json:"filter,omitempty"` // "incoming/*.jpg" for a prefix and a suffix
+	Target string `json:"target"`           // a function, or "queue NAME", "topic NAME"
 }
 
 // Summary writes s as a table, unless it is the one last written: a
@@ -108,6 +118,14 @@ func (c *Console) textSummary(s Summary) []byte {
 			target = c.paint(nameColor(target), target)
 		}
 		return r.Name + "\t" + r.Filter + "\t-> " + target
+	})
+	section("buckets", len(s.Buckets), func(i int) string {
+		r := s.Buckets[i]
+		target := r.Target
+		if !strings.HasPrefix(target, "queue ") && !strings.HasPrefix(target, "topic ") {
+			target = c.paint(nameColor(target), target)
+		}
+		return r.Name + "\t" + r.Events + "\t" + r.Filter + "\t-> " + target
 	})
 	return buf.Bytes()
 }
