@@ -3,9 +3,11 @@ package engine
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/url"
 	"path"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -196,6 +198,31 @@ func (p *bucketsPart) deliver(ctx context.Context, c s3event.Configuration, body
 	default:
 		return p.events.send(ctx, async.KindQueue, lastSegment(c.ARN), body)
 	}
+}
+
+// configured checks a notification configuration set through the API as
+// S3 does: each queue and topic target gets S3's test event, and a
+// target that cannot take it (or a function that does not exist) refuses
+// the configuration.
+func (p *bucketsPart) configured(ctx context.Context, bucket string, c s3event.Config) error {
+	var bad []string
+	for _, t := range c.Configurations {
+		if t.Kind == s3event.TargetFunction {
+			if !slices.Contains(p.events.lambdas.Names(), functionName(t.ARN)) {
+				bad = append(bad, t.ARN)
+			}
+			continue
+		}
+		test := s3event.TestEvent(bucket, time.Now(), uuid.NewString(), "")
+		if err := p.deliver(ctx, t, test); err != nil {
+			bad = append(bad, t.ARN)
+		}
+	}
+	if len(bad) > 0 {
+		//lint:ignore ST1005 S3's own message
+		return fmt.Errorf("Unable to validate the following destination configurations: %s", strings.Join(bad, ", "))
+	}
+	return nil
 }
 
 // toEventBridge puts e on the default bus as S3's EventBridge

@@ -139,7 +139,15 @@ func TestBucketEvents(t *testing.T) {
 		t.Errorf("CDN after an S3 overwrite = %q, want v2 (its cached copy dropped)", body)
 	}
 
-	// Removals go to a queue, by a configuration set through the API.
+	// Removals go to a queue, by a configuration set through the API; a
+	// configuration naming a queue that does not exist is refused, as S3
+	// refuses a destination it cannot validate.
+	_, err = client.PutBucketNotificationConfiguration(ctx, &s3.PutBucketNotificationConfigurationInput{Bucket: aws.String("uploads"),
+		NotificationConfiguration: &s3types.NotificationConfiguration{QueueConfigurations: []s3types.QueueConfiguration{{
+			QueueArn: aws.String(arn.Queue("nope")), Events: []s3types.Event{"s3:ObjectRemoved:*"}}}}})
+	if err == nil || !strings.Contains(err.Error(), "InvalidArgument") || !strings.Contains(err.Error(), "Unable to validate") {
+		t.Errorf("a configuration naming a missing queue: %v, want InvalidArgument: Unable to validate…", err)
+	}
 	queues := sqs.New(sqs.Options{Region: "us-east-1", BaseEndpoint: aws.String("http://" + adminAddr), HTTPClient: &http.Client{Transport: tr}, Credentials: creds})
 	_, err = client.PutBucketNotificationConfiguration(ctx, &s3.PutBucketNotificationConfigurationInput{Bucket: aws.String("uploads"),
 		NotificationConfiguration: &s3types.NotificationConfiguration{QueueConfigurations: []s3types.QueueConfiguration{{
@@ -187,9 +195,10 @@ func waitObject(t *testing.T, c *s3.Client, key string) string {
 }
 
 // removalRecord receives the first bucket event record from a queue,
-// skipping S3's test event.
+// after S3's test event.
 func removalRecord(t *testing.T, c *sqs.Client, q *string) events.S3EventRecord {
 	t.Helper()
+	sawTest := false
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
 		out, err := c.ReceiveMessage(context.Background(), &sqs.ReceiveMessageInput{QueueUrl: q, WaitTimeSeconds: 1})
@@ -199,7 +208,11 @@ func removalRecord(t *testing.T, c *sqs.Client, q *string) events.S3EventRecord 
 			dec := json.NewDecoder(strings.NewReader(aws.ToString(m.Body)))
 			dec.DisallowUnknownFields()
 			if err := dec.Decode(&ev); err != nil || len(ev.Records) == 0 {
-				continue // the test event
+				sawTest = sawTest || strings.Contains(aws.ToString(m.Body), `"Event":"s3:TestEvent"`)
+				continue
+			}
+			if !sawTest {
+				t.Error("no s3:TestEvent reached the queue before its first record")
 			}
 			return ev.Records[0]
 		}

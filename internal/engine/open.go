@@ -140,7 +140,7 @@ func Open(o Options) (e *Engine, err error) {
 	e.ids.SetNames(lambdas.Names)
 	buckets := &bucketsPart{log: o.Logger, watchers: map[string]*bucketWatcher{}}
 	if buckets.store, err = s3.Open(s3.Options{Dir: filepath.Join(o.Data, "s3"), Notify: buckets.notify,
-		Changed: buckets.changed, Logger: o.Logger}); err != nil {
+		Changed: buckets.changed, Configured: buckets.configured, Logger: o.Logger}); err != nil {
 		return nil, errs.E(op, errs.IO, err)
 	}
 	e.buckets = buckets

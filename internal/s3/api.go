@@ -42,6 +42,11 @@ type Options struct {
 	// keeps its cached copy until an invalidation, as CloudFront does).
 	// Nil for none.
 	Changed func(bucket, key string)
+	// Configured is called with a notification configuration set through
+	// the API before it is stored, as S3 sends each queue and topic target
+	// its test event; an error refuses the configuration (InvalidArgument
+	// with its message). Nil for none.
+	Configured func(ctx context.Context, bucket string, c s3event.Config) error
 	// Logger gets the watchers' problems; nil for none.
 	Logger *slog.Logger
 	// Now is the clock; nil for time.Now.

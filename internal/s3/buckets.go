@@ -283,6 +283,9 @@ func (s *Store) DeleteBucket(ctx context.Context, name string) error {
 	s.longMu.Lock()
 	delete(s.long, name)
 	s.longMu.Unlock()
+	s.notesMu.Lock()
+	delete(s.notes, name)
+	s.notesMu.Unlock()
 	return nil
 }
 

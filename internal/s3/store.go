@@ -43,6 +43,11 @@ type Store struct {
 
 	longMu sync.Mutex
 	long   map[string]map[string]string // bucket → hashed name → segment
+
+	// notes caches the API's notification configurations by bucket:
+	// every write consults them.
+	notesMu sync.Mutex
+	notes   map[string]s3event.Config
 }
 
 // Open opens the store in o.Dir, recovering what a crash left (temporary
