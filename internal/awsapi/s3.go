@@ -102,7 +102,7 @@ func (a *s3API) handler(h s3Handler) Handler {
 		t := a.target(r)
 		in := &s3Call{store: a.store.v, Bucket: t.Bucket, Key: t.Key}
 		if len(t.Key) > s3MaxKeyLen {
-			return s3WireError(s3.ErrKeyTooLong.Withf("Your key is too long: %d bytes, the most is %d", len(t.Key), s3MaxKeyLen), t.Key)
+			return s3WireError(s3.ErrKeyTooLong.Withf("Your key is too long: %d bytes, the most is %d", len(t.Key), s3MaxKeyLen), "/"+t.Bucket)
 		}
 		caller, _ := identity.FromContext(r.Context())
 		r = r.WithContext(s3.WithCaller(r.Context(), s3event.Caller{
@@ -112,17 +112,13 @@ func (a *s3API) handler(h s3Handler) Handler {
 		if err == nil {
 			return nil
 		}
-		res := t.Key
-		if res == "" {
-			res = t.Bucket
-		}
-		return s3WireError(err, res)
+		return s3WireError(err, t.resource())
 	}
 }
 
 // s3WireError is err as S3 answers it: the store's code and status, a
 // body that failed its hash or chunk signature as S3 says so, resource
-// naming the key or bucket.
+// naming the bucket or object ("/bucket/key").
 func s3WireError(err error, resource string) *Error {
 	var se *s3.Error
 	var we *Error
