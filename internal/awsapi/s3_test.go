@@ -37,7 +37,10 @@ type s3Env struct {
 	events chan s3event.Event
 }
 
-func newS3Env(t *testing.T, tlsOn bool) *s3Env {
+func newS3Env(t *testing.T, tlsOn bool) *s3Env { return newS3EnvAuth(t, tlsOn, nil) }
+
+// newS3EnvAuth is newS3Env with an Authorizer (nil: AllowAll).
+func newS3EnvAuth(t *testing.T, tlsOn bool, auth Authorizer) *s3Env {
 	t.Helper()
 	leaks := goleak.IgnoreCurrent()
 	t.Cleanup(func() { goleak.VerifyNone(t, leaks) })
@@ -50,7 +53,7 @@ func newS3Env(t *testing.T, tlsOn bool) *s3Env {
 		t.Fatal(err)
 	}
 	e.store = st
-	h := New(Options{Identities: testIdentities, Now: func() time.Time { return time.Now().Add(time.Duration(e.skew.Load())) }}, S3(Fixed(st)))
+	h := New(Options{Identities: testIdentities, Authorizer: auth, Now: func() time.Time { return time.Now().Add(time.Duration(e.skew.Load())) }}, S3(Fixed(st)))
 	if tlsOn {
 		e.srv = httptest.NewTLSServer(h)
 	} else {
