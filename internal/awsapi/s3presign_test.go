@@ -149,7 +149,9 @@ func TestS3PostPolicy(t *testing.T) {
 		{"field not in the policy", func(f map[string]string) { f["x-amz-meta-extra"] = "1"; order = append(order, "x-amz-meta-extra") }, "x", 403, "Extra input fields: x-amz-meta-extra"},
 		{"too large", func(map[string]string) {}, strings.Repeat("x", 101), 400, "EntityTooLarge"},
 		{"empty", func(map[string]string) {}, "", 400, "EntityTooSmall"},
-		{"unknown key id", func(f map[string]string) { f["x-amz-credential"] = "ASIANOPE/" + now.UTC().Format("20060102") + "/us-east-1/s3/aws4_request" }, "x", 403, "InvalidAccessKeyId"},
+		{"unknown key id", func(f map[string]string) {
+			f["x-amz-credential"] = "ASIANOPE/" + now.UTC().Format("20060102") + "/us-east-1/s3/aws4_request"
+		}, "x", 403, "InvalidAccessKeyId"},
 	}
 	for _, tt := range tests {
 		f := form()
