@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"maps"
 	"net/http"
 	"strconv"
 	"strings"
@@ -41,12 +42,12 @@ const (
 // data passes through to the reader and is hashed on the way, and a
 // chunk's signature is checked before its last bytes are returned.
 type chunked struct {
-	src  *bufio.Reader
-	body io.Closer
-	req  *http.Request // gets the trailer
+	src     *bufio.Reader
+	body    io.Closer
+	trailer http.Header // the request's Trailer, filled at the end
 
-	signed, trailer bool
-	names           []string // the trailers X-Amz-Trailer declares
+	signed, trailing bool
+	names            []string // the trailers X-Amz-Trailer declares
 
 	declared int64 // X-Amz-Decoded-Content-Length, -1 unknown
 	total    int64 // data bytes so far
@@ -54,11 +55,14 @@ type chunked struct {
 	chunks   int
 
 	h      hash.Hash // the current chunk's data (signed only)
-	mac    hash.Hash // HMAC under the signing key
+	mac    hash.Hash // HMAC under the signing key; nil checks no signature
 	prefix string    // "DATE\nSCOPE\n" of the strings to sign
 	prev   string    // the previous signature
 	want   string    // the current chunk's signature
-	err    error
+	// A string to sign and the sums, held here so they are not allocated.
+	buf  [384]byte
+	sums [2][sha256.Size]byte
+	err  error
 }
 
 // init reads from body.
@@ -165,25 +169,27 @@ func (c *chunked) endChunk() error {
 	if !c.signed {
 		return nil
 	}
-	var sum [sha256.Size]byte
-	return c.verify(payloadAlgorithm, emptyHash+"\n", c.h.Sum(sum[:0]))
+	return c.verify(payloadAlgorithm, emptyHash+"\n", c.h.Sum(c.sums[0][:0]))
 }
 
 // verify checks c.want against the signature of algorithm's string to
-// sign ending in middle and the hex of hash, and chains it.
+// sign ending in middle and the hex of hash, and chains it; without a key
+// (Decode) it checks nothing.
 func (c *chunked) verify(algorithm, middle string, hash []byte) error {
+	if c.mac == nil {
+		return nil
+	}
+	b := append(c.buf[:0], algorithm...)
+	b = append(b, '\n')
+	b = append(b, c.prefix...)
+	b = append(b, c.prev...)
+	b = append(b, '\n')
+	b = append(b, middle...)
+	b = hex.AppendEncode(b, hash)
 	c.mac.Reset()
-	io.WriteString(c.mac, algorithm+"\n")
-	io.WriteString(c.mac, c.prefix)
-	io.WriteString(c.mac, c.prev)
-	io.WriteString(c.mac, "\n")
-	io.WriteString(c.mac, middle)
-	var hexHash [2 * sha256.Size]byte
-	hex.Encode(hexHash[:], hash)
-	c.mac.Write(hexHash[:])
-	var sum [sha256.Size]byte
+	c.mac.Write(b)
 	var got [2 * sha256.Size]byte
-	hex.Encode(got[:], c.mac.Sum(sum[:0]))
+	hex.Encode(got[:], c.mac.Sum(c.sums[1][:0]))
 	if !equal(got[:], c.want) {
 		return fmt.Errorf("%w (chunk %d)", ErrChunkSignature, c.chunks)
 	}
@@ -199,7 +205,7 @@ func (c *chunked) end() error {
 			return err
 		}
 	}
-	if c.trailer {
+	if c.trailing {
 		if err := c.readTrailer(); err != nil {
 			return err
 		}
@@ -220,8 +226,8 @@ func (c *chunked) end() error {
 
 var sha256Empty = sha256.Sum256(nil)
 
-// readTrailer reads the trailing headers into the request's Trailer and
-// checks their signature. The SDKs send them right after the final
+// readTrailer reads the trailing headers and checks their signature, then
+// puts them in the request's Trailer. The SDKs send them right after the final
 // chunk's line; AWS's example puts a blank line between: both are read.
 func (c *chunked) readTrailer() error {
 	trailer := http.Header{}
@@ -277,7 +283,7 @@ func (c *chunked) readTrailer() error {
 			return err
 		}
 	}
-	c.req.Trailer = trailer
+	maps.Copy(c.trailer, trailer)
 	return nil
 }
 

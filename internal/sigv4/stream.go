@@ -61,18 +61,24 @@ var (
 
 // Stream checks s, read from r, like Verify, but never reads r's body: the
 // signature covers the payload hash X-Amz-Content-Sha256 declares (a
-// presigned URL's payload is UNSIGNED-PAYLOAD unless its query declares
-// one), and the body is checked as it is read. Stream replaces r.Body:
+// presigned URL's may also be UNSIGNED-PAYLOAD, and is when nothing is
+// declared), and the body is checked as it is read. Stream replaces
+// r.Body:
 //
 //   - for a hex hash, with a reader that returns an error wrapping ErrBody
 //     instead of io.EOF when the bytes do not hash to it;
 //   - for the STREAMING-* forms, with the aws-chunked decoder, which
 //     verifies each chunk's signature and the trailer's, fails with an
-//     error wrapping ErrChunk where the encoding goes wrong, and sets
-//     r.Trailer to the trailing headers before it returns io.EOF. r's
-//     ContentLength becomes X-Amz-Decoded-Content-Length (-1 without
-//     it) and "aws-chunked" leaves its Content-Encoding;
+//     error wrapping ErrChunk where the encoding goes wrong, and fills
+//     r.Trailer (empty until then) with the trailing headers, canonical
+//     names, before it returns io.EOF. r.ContentLength becomes
+//     X-Amz-Decoded-Content-Length (-1 without it) and "aws-chunked"
+//     leaves Content-Encoding;
 //   - for UNSIGNED-PAYLOAD, not at all.
+//
+// Either reader withholds the last bytes of a chunk or body until they
+// are checked, so a reader that stops at ContentLength without reading to
+// io.EOF (io.CopyN, io.ReadFull) still gets the error.
 //
 // A header-signed request must declare its payload hash, as S3 wants
 // (ErrNoContentSHA256).
@@ -84,19 +90,30 @@ func (s *Signature) Stream(r *http.Request, secret string, now time.Time) error 
 	if err != nil {
 		return err
 	}
-	if err := s.check(r, []string{declared}, secret); err != nil {
+	hashes := []string{declared}
+	if s.Presigned && declared != UnsignedPayload {
+		// A presigned URL is signed over UNSIGNED-PAYLOAD, whatever hash
+		// the request declares besides: the body is checked against it.
+		hashes = append(hashes, UnsignedPayload)
+	}
+	if err := s.check(r, hashes, secret); err != nil {
 		return err
 	}
-	switch declared {
-	case UnsignedPayload:
-		return nil
-	case StreamingPayload, StreamingPayloadTrailer, StreamingUnsignedTrailer:
-		return s.decodeChunked(r, declared, secret)
+	return install(r, declared, func(mode string) error { return s.decodeChunked(r, mode, secret) })
+}
+
+// install replaces r's body with the reader that checks the payload
+// hash declared: chunked installs the aws-chunked decoder of a mode.
+func install(r *http.Request, declared string, chunked func(mode string) error) error {
+	switch {
+	case declared == StreamingPayload, declared == StreamingPayloadTrailer, declared == StreamingUnsignedTrailer:
+		return chunked(declared)
+	case isHexHash(declared):
+		var want [sha256.Size]byte
+		hex.Decode(want[:], []byte(declared))
+		r.Body = &hashedBody{body: bodyOf(r), want: want, h: sha256.New(), length: r.ContentLength}
 	}
-	var want [sha256.Size]byte
-	hex.Decode(want[:], []byte(declared)) // declared checked it
-	r.Body = &hashedBody{body: bodyOf(r), want: want, h: sha256.New(), length: r.ContentLength}
-	return nil
+	return nil // UNSIGNED-PAYLOAD, or none
 }
 
 // declared is the payload hash r declares: one S3 knows, else an error.
@@ -116,7 +133,7 @@ func (s *Signature) declared(r *http.Request) (string, error) {
 	case strings.HasPrefix(v, streamingECDSA):
 		return "", ErrSigV4a
 	case isHexHash(v):
-		return strings.ToLower(v), nil
+		return v, nil // as signed; hex.Decode reads either case
 	}
 	return "", ErrContentSHA256
 }
@@ -138,30 +155,43 @@ func bodyOf(r *http.Request) io.ReadCloser {
 	return r.Body
 }
 
-// decodeChunked installs the aws-chunked decoder on r.
+// decodeChunked installs the aws-chunked decoder on r, checking the
+// chunks' signatures under secret.
 func (s *Signature) decodeChunked(r *http.Request, mode, secret string) error {
+	c, err := installChunked(r, mode)
+	if err != nil || !c.signed {
+		return err
+	}
+	key := signingKey(secret, s.Date, s.Region, s.Service)
+	c.mac = hmac.New(sha256.New, key[:])
+	c.prefix = s.At.Format(dateFormat) + "\n" + s.Date + "/" + s.Region + "/" + s.Service + "/" + scopeTerminator + "\n"
+	c.prev = strings.ToLower(s.Signature)
+	return nil
+}
+
+// installChunked replaces r's body with an aws-chunked decoder of mode
+// that checks no signature (decodeChunked adds the key), and r's length,
+// Content-Encoding and Trailer with the decoded body's.
+func installChunked(r *http.Request, mode string) (*chunked, error) {
 	length := int64(-1)
 	if v := r.Header.Get(headerDecodedLength); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || n < 0 {
-			return fmt.Errorf("%w: X-Amz-Decoded-Content-Length %q is not a length", ErrChunk, v)
+			return nil, fmt.Errorf("%w: X-Amz-Decoded-Content-Length %q is not a length", ErrChunk, v)
 		}
 		length = n
 	}
+	// The trailer goes in a map r holds now: the handler's request is a
+	// copy of r (WithContext) that shares it.
+	r.Trailer = http.Header{}
 	c := &chunked{
 		declared: length,
 		signed:   mode != StreamingUnsignedTrailer,
-		trailer:  mode != StreamingPayload,
-		req:      r,
+		trailing: mode != StreamingPayload,
+		trailer:  r.Trailer,
 	}
-	if c.trailer {
+	if c.trailing {
 		c.names = trailerNames(r.Header.Values(headerTrailer))
-	}
-	if c.signed {
-		key := signingKey(secret, s.Date, s.Region, s.Service)
-		c.mac = hmac.New(sha256.New, key[:])
-		c.prefix = s.At.Format(dateFormat) + "\n" + s.Date + "/" + s.Region + "/" + s.Service + "/" + scopeTerminator + "\n"
-		c.prev = strings.ToLower(s.Signature)
 	}
 	c.init(bodyOf(r))
 	r.Body = c
@@ -171,7 +201,21 @@ func (s *Signature) decodeChunked(r *http.Request, mode, secret string) error {
 		r.Header.Set(headerContentLength, strconv.FormatInt(length, 10))
 	}
 	stripChunkedCoding(r.Header)
-	return nil
+	return c, nil
+}
+
+// Decode installs on r the body Stream would, checking no signature: for
+// a router that authenticates nothing (benchmarks), whose handlers must
+// still see decoded aws-chunked bodies. A hex payload hash is checked.
+func Decode(r *http.Request) error {
+	declared := r.Header.Get(headerContentSHA256)
+	if declared == "" {
+		declared = r.URL.Query().Get(headerContentSHA256)
+	}
+	return install(r, declared, func(mode string) error {
+		_, err := installChunked(r, mode)
+		return err
+	})
 }
 
 const headerContentLength = "Content-Length"

@@ -308,6 +308,89 @@ func TestChunkedStopsAtLength(t *testing.T) {
 	}
 }
 
+// TestDecode: Decode, for a router that checks nothing, decodes what Stream
+// would without checking signatures, and still refuses malformed bodies.
+func TestDecode(t *testing.T) {
+	data := bytes.Repeat([]byte("decode "), 3000)
+	for _, c := range []struct {
+		name string
+		mode string
+		edit func([]byte) []byte
+		want error
+	}{
+		{"signed", StreamingPayload, nil, nil},
+		{"signed, wrong key", StreamingPayload, nil, nil},
+		{"signed trailer", StreamingPayloadTrailer, nil, nil},
+		{"unsigned trailer", StreamingUnsignedTrailer, nil, nil},
+		{"truncated", StreamingPayload, func(b []byte) []byte { return b[:len(b)-10] }, ErrChunk},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			names, trailer := "", [][2]string(nil)
+			if c.mode != StreamingPayload {
+				names, trailer = "x-amz-checksum-crc32", [][2]string{{"x-amz-checksum-crc32", "AAAAAA=="}}
+			}
+			r, e := streamed(t, c.mode, int64(len(data)), names)
+			if strings.Contains(c.name, "wrong key") {
+				e.key = []byte("not the signing key")
+			}
+			body := e.encode(data, 4096, trailer)
+			if c.edit != nil {
+				body = c.edit(body)
+			}
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			if err := Decode(r); err != nil {
+				t.Fatal(err)
+			}
+			got, err := io.ReadAll(r.Body)
+			if c.want != nil {
+				if !errors.Is(err, c.want) {
+					t.Errorf("error %v, want %v", err, c.want)
+				}
+				return
+			}
+			if err != nil || !bytes.Equal(got, data) || r.ContentLength != int64(len(data)) || (trailer != nil && r.Trailer.Get("X-Amz-Checksum-Crc32") != "AAAAAA==") {
+				t.Errorf("%d bytes, %v, ContentLength %d, trailer %v", len(got), err, r.ContentLength, r.Trailer)
+			}
+		})
+	}
+	r := httptest.NewRequest("PUT", "http://127.0.0.1:9000/bucket/key", strings.NewReader("tampered"))
+	r.Header.Set("X-Amz-Content-Sha256", emptyHash)
+	if err := Decode(r); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.ReadAll(r.Body); !errors.Is(err, ErrBody) {
+		t.Errorf("hex hash: %v", err)
+	}
+}
+
+// TestChunkedAllocs pins what a signed chunk allocates: its size line, and
+// little else (the strings to sign and the sums are the decoder's own).
+func TestChunkedAllocs(t *testing.T) {
+	const chunks = 64
+	data := bytes.Repeat([]byte("x"), chunks*1024)
+	r, e := streamed(t, StreamingPayload, int64(len(data)), "")
+	body := e.encode(data, 1024, nil)
+	sink := make([]byte, 4096)
+	allocs := testing.AllocsPerRun(20, func() {
+		r.Header.Set("Content-Encoding", "aws-chunked,gzip")
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		s, _ := Parse(r)
+		if err := s.Stream(r, "secret", testAt); err != nil {
+			t.Fatal(err)
+		}
+		for {
+			if _, err := r.Body.Read(sink); err == io.EOF {
+				break
+			} else if err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+	if budget := 2*chunks + 40.0; allocs > budget { // 40: Parse, Stream, the decoder's setup
+		t.Errorf("%.0f allocations for %d chunks, want at most %.0f", allocs, chunks, budget)
+	}
+}
+
 // TestStreamHashed: a body under a hex X-Amz-Content-Sha256 passes through
 // and fails at its end, not before, when it does not hash to it.
 func TestStreamHashed(t *testing.T) {
@@ -360,16 +443,24 @@ func TestStreamRefusals(t *testing.T) {
 		if hash != "" {
 			r.Header.Set("X-Amz-Content-Sha256", hash)
 		}
-		v4.NewSigner().SignHTTP(context.Background(), creds, r, emptyHash, "s3", "us-east-1", testAt)
+		payload := emptyHash
+		if isHexHash(hash) {
+			payload = hash // as the client hashes its canonical request
+		}
+		v4.NewSigner().SignHTTP(context.Background(), creds, r, payload, "s3", "us-east-1", testAt)
 		return r
 	}
-	presigned := func() *http.Request {
+	presigned := func(hdr ...string) *http.Request {
 		r := httptest.NewRequest("PUT", "http://127.0.0.1:9000/bucket/key?X-Amz-Expires=60", nil)
 		u, _, err := v4.NewSigner().PresignHTTP(context.Background(), creds, r, UnsignedPayload, "s3", "us-east-1", testAt)
 		if err != nil {
 			t.Fatal(err)
 		}
-		return httptest.NewRequest("PUT", u, strings.NewReader("anything"))
+		r = httptest.NewRequest("PUT", u, strings.NewReader("anything"))
+		for i := 0; i+1 < len(hdr); i += 2 {
+			r.Header.Set(hdr[i], hdr[i+1])
+		}
+		return r
 	}
 	for _, c := range []struct {
 		name   string
@@ -378,12 +469,14 @@ func TestStreamRefusals(t *testing.T) {
 		want   error
 	}{
 		{"signed, empty hash", headerSigned(emptyHash), "secret", nil},
+		{"signed, upper-case hash", headerSigned(strings.ToUpper(emptyHash)), "secret", nil},
 		{"no X-Amz-Content-Sha256", headerSigned(""), "secret", ErrNoContentSHA256},
 		{"not a hash", headerSigned("e3b0c442"), "secret", ErrContentSHA256},
 		{"SigV4a", headerSigned("STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD"), "secret", ErrSigV4a},
 		{"wrong secret", headerSigned(emptyHash), "nope", ErrSignature},
 		{"presigned PUT", presigned(), "secret", nil},
 		{"presigned PUT, wrong secret", presigned(), "nope", ErrSignature},
+		{"presigned PUT, a hash declared besides", presigned("X-Amz-Content-Sha256", emptyHash), "secret", nil},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			s, err := Parse(c.req)
@@ -463,9 +556,11 @@ func FuzzChunked(f *testing.F) {
 	})
 }
 
-// BenchmarkChunkedDecode decodes signed 64 KiB chunks; BenchmarkCopyFloor
-// copies the same encoded bytes, the floor the decoder is measured
-// against.
+// BenchmarkChunkedDecode decodes 16 MiB in 64 KiB chunks, signed and
+// unsigned, as a handler copies a body to a file (io.Copy's 32 KiB
+// buffer); BenchmarkCopyFloor copies the same encoded bytes the same way,
+// the floor the decoder is measured against. A signed chunk costs its
+// SHA-256 besides.
 func BenchmarkChunkedDecode(b *testing.B) {
 	for _, mode := range []string{StreamingPayload, StreamingUnsignedTrailer} {
 		b.Run(mode, func(b *testing.B) {
@@ -481,7 +576,7 @@ func BenchmarkChunkedDecode(b *testing.B) {
 				if err := s.Stream(r, "secret", testAt); err != nil {
 					b.Fatal(err)
 				}
-				if _, err := io.Copy(io.Discard, r.Body); err != nil {
+				if _, err := io.Copy(plainWriter{io.Discard}, r.Body); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -491,10 +586,60 @@ func BenchmarkChunkedDecode(b *testing.B) {
 
 func BenchmarkCopyFloor(b *testing.B) {
 	data := bytes.Repeat([]byte("0123456789abcdef"), 1<<20)
+	_, e := streamed(b, StreamingPayload, int64(len(data)), "")
+	body := e.encode(data, 64<<10, nil)
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {
-		if _, err := io.Copy(io.Discard, io.NopCloser(bytes.NewReader(data))); err != nil {
+		if _, err := io.Copy(plainWriter{io.Discard}, plainReader{bytes.NewReader(body)}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkSHA256Floor hashes the 16 MiB: the cost a signed body adds.
+func BenchmarkSHA256Floor(b *testing.B) {
+	data := bytes.Repeat([]byte("0123456789abcdef"), 1<<20)
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		sha256.Sum256(data)
+	}
+}
+
+// plainReader and plainWriter hide WriterTo and ReaderFrom, so io.Copy
+// goes through its buffer as it does from a request body to a file.
+type (
+	plainReader struct{ io.Reader }
+	plainWriter struct{ io.Writer }
+)
+
+// TestStripChunkedCoding: aws-chunked leaves Content-Encoding; the object's
+// own codings stay, in order.
+func TestStripChunkedCoding(t *testing.T) {
+	for _, c := range []struct {
+		in   []string
+		want string
+	}{
+		{[]string{"aws-chunked"}, ""},
+		{[]string{"aws-chunked,gzip"}, "gzip"},
+		{[]string{"aws-chunked, gzip, br"}, "gzip,br"},
+		{[]string{"AWS-Chunked"}, ""},
+		{[]string{"gzip", "aws-chunked"}, "gzip"},
+		{[]string{"gzip"}, "gzip"},
+		{nil, ""},
+	} {
+		h := http.Header{"Content-Encoding": c.in}
+		stripChunkedCoding(h)
+		if got := h.Get("Content-Encoding"); got != c.want || (c.want == "" && len(h.Values("Content-Encoding")) != 0) {
+			t.Errorf("%q: %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+// TestTrailerNames: X-Amz-Trailer lists names, comma-separated, in one or
+// more headers.
+func TestTrailerNames(t *testing.T) {
+	got := strings.Join(trailerNames([]string{"X-Amz-Checksum-CRC32, x-amz-checksum-sha256", " ,x-amz-meta-a"}), " ")
+	if got != "x-amz-checksum-crc32 x-amz-checksum-sha256 x-amz-meta-a" {
+		t.Errorf("%q", got)
 	}
 }
