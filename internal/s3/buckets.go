@@ -65,15 +65,7 @@ func (s *Store) Buckets() []BucketInfo {
 		out = append(out, b.info())
 	}
 	s.mu.RUnlock()
-	slices.SortFunc(out, func(a, b BucketInfo) int {
-		if a.Name < b.Name {
-			return -1
-		}
-		if a.Name > b.Name {
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(out, func(a, b BucketInfo) int { return strings.Compare(a.Name, b.Name) })
 	return out
 }
 
@@ -150,7 +142,7 @@ func (s *Store) stackBucket(c BucketConfig) (*bucket, error) {
 // left there.
 func (s *Store) placeTemp(b *bucket) error {
 	dev, ok := deviceOf(b.dir)
-	b.localTmp = !ok || dev != s.tmpDev
+	b.localTmp = !ok || dev != s.tmpDev || !s.canRename(b.dir)
 	p := filepath.Join(b.dir, tmpFolder)
 	if _, err := os.Lstat(p); err == nil {
 		if err := os.RemoveAll(p); err != nil {
@@ -158,6 +150,30 @@ func (s *Store) placeTemp(b *bucket) error {
 		}
 	}
 	return nil
+}
+
+// canRename reports whether a file moves from the store's tmp folder into
+// dir: a bind mount shares the device number yet refuses (EXDEV). The
+// probe's name is no object's.
+func (s *Store) canRename(dir string) bool {
+	d, err := os.Open(dir)
+	if err != nil {
+		return false
+	}
+	defer d.Close()
+	name := tempName()
+	f, err := createIn(s.tmp, name)
+	if err != nil {
+		return false
+	}
+	f.Close()
+	probe := tmpFolder + "-probe"
+	if err := renameInto(s.tmp, name, d, probe); err != nil {
+		_ = removeIn(s.tmp, name)
+		return false
+	}
+	_ = removeIn(d, probe)
+	return true
 }
 
 // bucketRecord reads meta/NAME/bucket.json, writing it with created (and
@@ -262,10 +278,36 @@ func (s *Store) DeleteBucket(ctx context.Context, name string) error {
 		}
 	}
 	delete(s.buckets, name)
+	s.dropUploads(name)
 	s.longMu.Lock()
 	delete(s.long, name)
 	s.longMu.Unlock()
 	return nil
+}
+
+// dropUploads removes the bucket's multipart uploads.
+func (s *Store) dropUploads(bucket string) {
+	ents, _ := os.ReadDir(filepath.Join(s.dir, uploadsFolder))
+	for _, e := range ents {
+		if u, err := s.readUpload(e.Name()); err == nil && u.Bucket == bucket {
+			_ = os.RemoveAll(s.uploadDir(e.Name()))
+		}
+	}
+}
+
+// Watched lists the stack's buckets whose folders are to be watched
+// (BucketConfig.Watch), for the folder watcher.
+func (s *Store) Watched() []BucketConfig {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var out []BucketConfig
+	for _, b := range s.buckets {
+		if b.stack && b.watch {
+			out = append(out, BucketConfig{Name: b.name, Dir: b.dir, Watch: true})
+		}
+	}
+	slices.SortFunc(out, func(a, b BucketConfig) int { return strings.Compare(a.Name, b.Name) })
+	return out
 }
 
 // empty reports whether b holds no object.

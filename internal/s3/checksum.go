@@ -79,6 +79,7 @@ func (c *Checksums) algorithm() string {
 // wanted lists the algorithms to compute: alg and those expected sums
 // name. Unknown algorithm: ErrInvalidArgument.
 func wanted(alg string, expected *Checksums) ([]string, error) {
+	alg = strings.ToUpper(alg)
 	var out []string
 	for _, a := range algorithms {
 		if a == alg || expected != nil && expected.get(a) != "" {

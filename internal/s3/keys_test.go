@@ -73,7 +73,7 @@ func TestKeyOfRefuses(t *testing.T) {
 
 func TestIgnoredName(t *testing.T) {
 	for rel, want := range map[string]bool{
-		"a.txt": false, "img/a.png": false, "a/.verge~": false, ".verge~tmp": true,
+		"a.txt": false, "img/a.png": false, tmpFolder + "-probe": true, "a/.verge~": false, ".verge~tmp": true,
 		".verge~tmp/abc.tmp": true, "a/.verge~zz/b": true, ".verge~h" + strings.Repeat("a", 40): false,
 	} {
 		if got := IgnoredName(rel); got != want {

@@ -101,7 +101,7 @@ func (s *Store) CreateUpload(ctx context.Context, in *PutInput) (UploadInfo, err
 		return UploadInfo{}, err
 	}
 	u := &upload{Bucket: in.Bucket, Key: in.Key, Headers: in.Headers, Tags: in.Tags,
-		Algorithm: in.Algorithm, Initiated: s.opts.Now().UTC(), id: newID()}
+		Algorithm: strings.ToUpper(in.Algorithm), Initiated: s.opts.Now().UTC(), id: newID()}
 	dir := s.uploadDir(u.id)
 	if err := os.Mkdir(dir, 0o755); err != nil {
 		return UploadInfo{}, internal(err)
@@ -324,7 +324,8 @@ func (s *Store) Complete(ctx context.Context, bucket, key, uploadID string, list
 		return ObjectInfo{}, err
 	}
 	defer t.discard()
-	rec := &record{Key: key, Headers: u.Headers, Tags: u.Tags, Parts: len(chosen)}
+	rec := newRecord(key, u.Headers, u.Tags)
+	rec.Parts = len(chosen)
 	if rec.Checksums, err = s.concat(t.f, u, chosen); err != nil {
 		return ObjectInfo{}, err
 	}

@@ -4,9 +4,11 @@ import (
 	"context"
 	"crypto/md5"
 	"encoding/hex"
+	"errors"
 	"io"
 	"io/fs"
 	"os"
+	"syscall"
 )
 
 // etagKey is one version of one object, for the ETag cache.
@@ -19,7 +21,12 @@ type etagKey struct {
 // regular file there inside the folder (a symbolic link out of it is none).
 func openFile(root *os.Root, key, rel string) (*os.File, fs.FileInfo, error) {
 	f, err := root.OpenFile(rel, openFlags, 0)
-	if err != nil {
+	switch {
+	case err == nil:
+	case errors.Is(err, syscall.EMFILE) || errors.Is(err, syscall.ENFILE) || errors.Is(err, syscall.EIO) || errors.Is(err, syscall.ENOMEM):
+		return nil, nil, internal(err)
+	default:
+		// Missing, a path through a file, a link out of the folder.
 		return nil, nil, noSuchKey(key)
 	}
 	fi, err := f.Stat()
@@ -65,6 +72,11 @@ func (s *Store) etag(bucket, key string, f *os.File, id identity) (string, error
 		return "", err
 	}
 	tag = `"` + hex.EncodeToString(h.Sum(nil)) + `"`
+	s.cacheETag(k, tag)
+	return tag, nil
+}
+
+func (s *Store) cacheETag(k etagKey, tag string) {
 	s.cacheMu.Lock()
 	defer s.cacheMu.Unlock()
 	if len(s.etags) >= maxCached {
@@ -74,7 +86,6 @@ func (s *Store) etag(bucket, key string, f *os.File, id identity) (string, error
 		}
 	}
 	s.etags[k] = tag
-	return tag, nil
 }
 
 // infoAt describes the object key at rel; ok is false when it is gone.

@@ -6,8 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"syscall"
 	"time"
 
 	"github.com/verge-edge/verge/internal/mimetype"
@@ -39,9 +41,16 @@ func (r *record) info(bucket string, modTime time.Time) ObjectInfo {
 		Bucket: bucket, Key: r.Key, Size: r.File.Size, ETag: r.ETag, LastModified: modTime,
 		ContentType: defaultType(r.ContentType, r.Key), ContentEncoding: r.ContentEncoding,
 		ContentDisposition: r.ContentDisposition, ContentLanguage: r.ContentLanguage,
-		CacheControl: r.CacheControl, Expires: r.Expires, Metadata: r.Metadata,
+		CacheControl: r.CacheControl, Expires: r.Expires, Metadata: maps.Clone(r.Metadata),
 		Checksums: r.Checksums, Parts: r.Parts, TagCount: len(r.Tags),
 	}
+}
+
+// newRecord is the record of key with copies of the caller's maps, so a
+// caller changing them later cannot change what the store caches.
+func newRecord(key string, h Headers, tags map[string]string) *record {
+	h.Metadata = maps.Clone(h.Metadata)
+	return &record{Key: key, Headers: h, Tags: maps.Clone(tags)}
 }
 
 // defaultType is ct, or the type the CDN gives key when ct is "".
@@ -113,8 +122,86 @@ func (s *Store) cacheRecord(bk bucketKey, r *record) {
 	s.records[bk] = r
 }
 
+// plain reports whether r says nothing the file does not: no sidecar is
+// needed.
+func (r *record) plain() bool {
+	return r.Headers.ContentType == "" && r.ContentEncoding == "" && r.ContentDisposition == "" &&
+		r.ContentLanguage == "" && r.CacheControl == "" && r.Expires == "" && len(r.Metadata) == 0 &&
+		len(r.Tags) == 0 && r.Checksums == (Checksums{}) && r.Parts == 0
+}
+
+// staged is a sidecar written to a temporary file, not yet in place.
+type staged struct {
+	s         *Store
+	f         *os.File
+	name, dst string
+	done      bool
+}
+
+// stageSidecar writes rec to a temporary file.
+func (s *Store) stageSidecar(bucket string, rec *record) (*staged, error) {
+	b, err := json.Marshal(rec)
+	if err != nil {
+		return nil, err
+	}
+	st := &staged{s: s, name: tempName(), dst: s.sidecarPath(bucket, rec.Key)}
+	if st.f, err = createIn(s.tmp, st.name); err != nil {
+		return nil, err
+	}
+	if _, err := st.f.Write(b); err != nil {
+		st.discard()
+		return nil, err
+	}
+	return st, nil
+}
+
+// syncFile is the staged file's fsync; nil for no sidecar.
+func (st *staged) syncFile() func() error {
+	if st == nil {
+		return nil
+	}
+	return st.f.Sync
+}
+
+// syncFolder syncs the sidecar's folder; nil for no sidecar.
+func (st *staged) syncFolder() func() error {
+	if st == nil {
+		return nil
+	}
+	return func() error { return syncDir(filepath.Dir(st.dst)) }
+}
+
+func (st *staged) discard() {
+	st.f.Close()
+	if !st.done {
+		_ = removeIn(st.s.tmp, st.name)
+	}
+}
+
+// placeSidecar renames the staged sidecar into place, or removes key's
+// sidecar when st is nil (the object has defaults only).
+func (s *Store) placeSidecar(bucket string, rec *record, st *staged) error {
+	bk := bucketKey{bucket, rec.Key}
+	if st == nil {
+		if err := s.dropSidecar(bucket, rec.Key); err != nil {
+			return err
+		}
+		s.cacheETag(etagKey{bk, rec.File}, rec.ETag)
+		return nil
+	}
+	if err := os.MkdirAll(filepath.Dir(st.dst), 0o755); err != nil {
+		return err
+	}
+	if err := os.Rename(filepath.Join(s.dir, tmpDirName, st.name), st.dst); err != nil {
+		return err
+	}
+	st.done = true
+	s.cacheRecord(bk, rec)
+	return nil
+}
+
 // writeSidecar writes rec durably (temporary file, fsync, rename; the
-// folder is synced by syncSidecar) and returns its folder.
+// folder is synced by the caller) and returns its folder.
 func (s *Store) writeSidecar(bucket string, rec *record) (string, error) {
 	b, err := json.Marshal(rec)
 	if err != nil {
@@ -156,14 +243,21 @@ func (s *Store) writeFileAtomic(p string, b []byte) error {
 	return err
 }
 
-// dropSidecar removes key's record.
+// dropSidecar removes key's record, unless the cache knows there is none.
 func (s *Store) dropSidecar(bucket, key string) error {
-	err := os.Remove(s.sidecarPath(bucket, key))
-	s.cacheRecord(bucketKey{bucket, key}, nil)
-	if errors.Is(err, fs.ErrNotExist) {
+	bk := bucketKey{bucket, key}
+	s.cacheMu.Lock()
+	r, known := s.records[bk]
+	s.cacheMu.Unlock()
+	if known && r == nil {
 		return nil
 	}
-	return err
+	err := syscall.Unlink(s.sidecarPath(bucket, key))
+	s.cacheRecord(bk, nil)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return nil
 }
 
 // syncDir fsyncs the folder at p, making renames in it durable.

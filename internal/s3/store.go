@@ -66,6 +66,9 @@ func Open(o Options) (*Store, error) {
 	if err := clearFolder(filepath.Join(dir, tmpDirName)); err != nil {
 		return nil, fmt.Errorf("s3: removing temporary files: %w", err)
 	}
+	if err := clearParts(filepath.Join(dir, uploadsFolder)); err != nil {
+		return nil, fmt.Errorf("s3: removing temporary parts: %w", err)
+	}
 	s := &Store{
 		opts: o, dir: dir, buckets: map[string]*bucket{}, seed: maphash.MakeSeed(),
 		records: map[bucketKey]*record{}, etags: map[etagKey]string{},
@@ -101,6 +104,20 @@ func clearFolder(p string) error {
 	return nil
 }
 
+// clearParts removes the temporary files of parts a crash interrupted.
+func clearParts(uploads string) error {
+	tmps, err := filepath.Glob(filepath.Join(uploads, "*", "*"+tmpSuffix))
+	if err != nil {
+		return err
+	}
+	for _, p := range tmps {
+		if err := os.Remove(p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // lock locks key's stripe and returns its unlock.
 func (s *Store) lock(bucket, key string) func() {
 	var h maphash.Hash
@@ -116,7 +133,7 @@ func (s *Store) lock(bucket, key string) func() {
 // sequencer is the next event sequencer: 16 upper-case hex digits of a
 // counter, so they compare as S3 says (same length, string order).
 func (s *Store) sequencer() string {
-	return strings.ToUpper(fmt.Sprintf("%016x", s.seq.Add(1)))
+	return fmt.Sprintf("%016X", s.seq.Add(1))
 }
 
 // announce tells Changed and Notify of a change to key.

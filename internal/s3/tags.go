@@ -2,6 +2,7 @@ package s3
 
 import (
 	"context"
+	"maps"
 	"unicode/utf8"
 )
 
@@ -35,9 +36,7 @@ func (s *Store) Tags(ctx context.Context, bucket, key string) (map[string]string
 	}
 	tags := map[string]string{}
 	if r := s.current(bucket, key, identityOf(fi)); r != nil {
-		for k, v := range r.Tags {
-			tags[k] = v
-		}
+		maps.Copy(tags, r.Tags)
 	}
 	return tags, nil
 }
@@ -80,7 +79,7 @@ func (s *Store) SetTags(ctx context.Context, bucket, key string, tags map[string
 	next := *rec
 	next.Tags = nil
 	if len(tags) > 0 {
-		next.Tags = tags
+		next.Tags = maps.Clone(tags)
 	}
 	dir, err := s.writeSidecar(bucket, &next)
 	if err != nil {

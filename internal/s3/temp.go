@@ -70,6 +70,9 @@ func copyBuffered(w io.Writer, r io.Reader) (int64, error) {
 // known (a shorter body is ErrIncompleteBody), else up to limit. It reads
 // body to io.EOF, so a trailer after the data is read.
 func receive(f *os.File, d *digester, body io.Reader, size, limit int64) error {
+	if body == nil {
+		body = eof{}
+	}
 	w := io.MultiWriter(f, d)
 	if size >= 0 {
 		n, err := copyBuffered(w, io.LimitReader(body, size))
@@ -110,3 +113,8 @@ func bodyErr(err error) error {
 	}
 	return internal(err)
 }
+
+// eof is an empty body.
+type eof struct{}
+
+func (eof) Read([]byte) (int, error) { return 0, io.EOF }
