@@ -45,9 +45,12 @@ const (
 )
 
 // Messages S3 answers an invalid PutBucketNotificationConfiguration with
-// (error code InvalidArgument).
+// (error code InvalidArgument). S3 says MessageOverlap of two
+// configurations without filters and MessageAmbiguous when a filter is
+// involved, as reports of its answers show.
 const (
 	MessageOverlap     = "Configurations overlap. Configurations on the same bucket cannot share a common event type."
+	MessageAmbiguous   = "Configuration is ambiguously defined. Cannot have overlapping suffixes in two rules if the prefixes are overlapping for the same event type."
 	MessageUnsupported = "The event is not supported for notifications"
 )
 

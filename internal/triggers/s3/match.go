@@ -77,7 +77,8 @@ func Validate(cs []Configuration) error {
 	for i := range cs {
 		for j := i + 1; j < len(cs); j++ {
 			if Overlap(cs[i], cs[j]) {
-				return &OverlapError{First: i, Second: j, FirstID: cs[i].ID, SecondID: cs[j].ID}
+				filtered := cs[i].Prefix != "" || cs[i].Suffix != "" || cs[j].Prefix != "" || cs[j].Suffix != ""
+				return &OverlapError{First: i, Second: j, FirstID: cs[i].ID, SecondID: cs[j].ID, Filtered: filtered}
 			}
 		}
 	}
@@ -107,10 +108,21 @@ type OverlapError struct {
 	First, Second int
 	// FirstID and SecondID are their IDs.
 	FirstID, SecondID string
+	// Filtered says that either has a prefix or a suffix.
+	Filtered bool
+}
+
+// Message is what S3 answers: MessageAmbiguous when a filter is involved,
+// else MessageOverlap.
+func (e *OverlapError) Message() string {
+	if e.Filtered {
+		return MessageAmbiguous
+	}
+	return MessageOverlap
 }
 
 func (e *OverlapError) Error() string {
-	return fmt.Sprintf("%s (configurations %s and %s)", MessageOverlap, name(e.First, e.FirstID), name(e.Second, e.SecondID))
+	return fmt.Sprintf("%s (configurations %s and %s)", e.Message(), name(e.First, e.FirstID), name(e.Second, e.SecondID))
 }
 
 // name names a configuration for messages: its ID, else its index.

@@ -124,14 +124,16 @@ func TestValidate(t *testing.T) {
 		default:
 			if !errors.As(err, &oe) || [2]int{oe.First, oe.Second} != tt.overlap {
 				t.Errorf("%s: err = %#v, want an overlap of %v", tt.name, err, tt.overlap)
-			} else if !strings.HasPrefix(err.Error(), MessageOverlap) {
-				t.Errorf("%s: message %q", tt.name, err)
+			} else if want := map[bool]string{false: MessageOverlap, true: MessageAmbiguous}[filtered(tt.cs[oe.First], tt.cs[oe.Second])]; !strings.HasPrefix(err.Error(), want) || oe.Message() != want {
+				t.Errorf("%s: message %q, want %q", tt.name, err, want)
 			}
 		}
 	}
 }
 
 var none = [2]int{-1, -1}
+
+func filtered(a, b Configuration) bool { return a.Prefix+a.Suffix+b.Prefix+b.Suffix != "" }
 
 func TestOverlapErrorNames(t *testing.T) {
 	err := Validate([]Configuration{{ID: "thumbs", Events: []string{ObjectCreatedAll}}, {Events: []string{ObjectCreatedPut}}})
