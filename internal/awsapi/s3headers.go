@@ -148,14 +148,28 @@ func checksumOf(h http.Header) (alg string, expected *s3.Checksums, err error) {
 			setChecksum(expected, a, v)
 		}
 	}
-	if t, ok := strings.CutPrefix(strings.ToLower(h.Get(hdrTrailer)), strings.ToLower(hdrChecksumPrefix)); ok && alg == "" {
-		alg = strings.ToUpper(t)
+	trailer := ""
+	if t, ok := strings.CutPrefix(strings.ToLower(h.Get(hdrTrailer)), strings.ToLower(hdrChecksumPrefix)); ok {
+		trailer = strings.ToUpper(t)
+		if alg == "" {
+			alg = trailer
+		}
 	}
 	if alg != "" && !validAlgorithm(alg) {
 		return "", nil, s3Invalid("Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]")
 	}
+	if trailer == alg && alg != "" {
+		// The trailer's value replaces this once the body is read; the
+		// store computes what Expected names (a part has no algorithm of
+		// its own), and a trailer that never comes fails the comparison.
+		setChecksum(expected, alg, trailerPending)
+	}
 	return alg, expected, nil
 }
+
+// trailerPending stands for a checksum the trailer announces and has not
+// delivered yet: it is no checksum's base64, so it never matches one.
+const trailerPending = "(announced in the trailer)"
 
 func validAlgorithm(alg string) bool {
 	for _, a := range s3Algorithms {
