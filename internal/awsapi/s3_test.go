@@ -133,9 +133,9 @@ func TestS3Buckets(t *testing.T) {
 	c := e.client(true, testToken)
 	ctx := context.Background()
 	mustS3(c.CreateBucket(ctx, &awss3.CreateBucketInput{Bucket: aws.String("photos")}))(t)
+	// us-east-1's answer to creating a bucket one owns: 200.
 	_, err := c.CreateBucket(ctx, &awss3.CreateBucketInput{Bucket: aws.String("photos")})
-	var owned *types.BucketAlreadyOwnedByYou
-	if !errors.As(err, &owned) {
+	if err != nil {
 		t.Errorf("second CreateBucket: %v", err)
 	}
 	_, err = c.CreateBucket(ctx, &awss3.CreateBucketInput{Bucket: aws.String("photos2"),

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"strings"
 
 	"github.com/verge-edge/verge/internal/s3"
 )
@@ -51,9 +50,9 @@ func deleteOne(r *http.Request, in *s3Call, key, version string) error {
 	return in.store.Delete(r.Context(), in.Bucket, key)
 }
 
-// readS3XML reads a request's XML document, checking Content-MD5 when
-// sent; DeleteObjects requires it (or a checksum the router or the
-// store verifies... here: any x-amz-checksum-* header).
+// readS3XML reads a request's XML document and checks it against its
+// Content-MD5 or x-amz-checksum-* header, one of which DeleteObjects
+// requires, as S3 does.
 func readS3XML(r *http.Request) ([]byte, error) {
 	body, err := io.ReadAll(io.LimitReader(r.Body, s3MaxXML+1))
 	if err != nil {
@@ -62,27 +61,26 @@ func readS3XML(r *http.Request) ([]byte, error) {
 	if len(body) > s3MaxXML {
 		return nil, errS3MalformedXML.With("The XML you provided was larger than the maximum allowed.")
 	}
-	md := r.Header.Get(hdrContentMD5)
-	if md == "" && !hasChecksumHeader(r.Header) {
-		return nil, errS3InvalidRequest.With("Missing required header for this request: Content-MD5 OR x-amz-checksum-*")
-	}
+	md, checked := r.Header.Get(hdrContentMD5), false
 	if md != "" {
 		sum := md5.Sum(body)
 		if md != base64.StdEncoding.EncodeToString(sum[:]) {
 			return nil, s3.ErrBadDigest
 		}
+		checked = true
 	}
-	return body, nil
-}
-
-// hasChecksumHeader says whether h carries an x-amz-checksum-* value.
-func hasChecksumHeader(h http.Header) bool {
-	for name := range h {
-		if rest, ok := strings.CutPrefix(name, hdrChecksumPrefix); ok && validAlgorithm(strings.ToUpper(rest)) {
-			return true
+	for _, alg := range s3Algorithms {
+		if want := r.Header.Get(hdrChecksumPrefix + alg); want != "" {
+			if got, _ := s3.Sum(alg, body); got != want {
+				return nil, s3.ErrChecksumMismatch.Withf("The %s you specified did not match the calculated checksum.", alg)
+			}
+			checked = true
 		}
 	}
-	return false
+	if !checked {
+		return nil, errS3InvalidRequest.With("Missing required header for this request: Content-MD5 OR x-amz-checksum-*")
+	}
+	return body, nil
 }
 
 // parseDelete reads DeleteObjects' document: 1 to 1,000 objects.
