@@ -101,8 +101,8 @@ func (a *s3API) postObject(w http.ResponseWriter, r *http.Request, in *s3Call) e
 	return postAnswer(w, r, f, in.Bucket, key, info)
 }
 
-// postInput is the write a form describes: its headers, metadata and
-// tags as fields.
+// postInput is the write a form describes: its headers and metadata as
+// fields, its tags as a Tagging document in the field tagging.
 func postInput(f map[string]string, bucket, key string) (*s3.PutInput, error) {
 	h := http.Header{}
 	for name, v := range f {
@@ -113,6 +113,11 @@ func postInput(f map[string]string, bucket, key string) (*s3.PutInput, error) {
 	pi, err := putInput(r, ci)
 	if err != nil {
 		return nil, err
+	}
+	if doc := f["tagging"]; doc != "" { // a form's tags are a Tagging document
+		if pi.Tags, err = parseTagSet([]byte(doc)); err != nil {
+			return nil, err
+		}
 	}
 	pi.Event = "ObjectCreated:Post"
 	return pi, nil
