@@ -73,7 +73,7 @@ func (a *s3API) operations() []Operation {
 		op("PutObject", "PutObject", object, a.putObject),
 		{Name: "CopyObject", Action: "s3:PutObject", Resources: object, Also: a.copySourceGrant, Handle: a.handler(a.copyObject)},
 		op("DeleteObject", "DeleteObject", object, a.deleteObject),
-		op("DeleteObjects", "DeleteObject", bucket, a.deleteObjects),
+		op("DeleteObjects", "DeleteObject", a.deleteResources, a.deleteObjects),
 		op("CreateMultipartUpload", "PutObject", object, a.createMultipartUpload),
 		op("UploadPart", "PutObject", object, a.uploadPart),
 		{Name: "UploadPartCopy", Action: "s3:PutObject", Resources: object, Also: a.copySourceGrant, Handle: a.handler(a.uploadPartCopy)},
@@ -86,7 +86,7 @@ func (a *s3API) operations() []Operation {
 		op("DeleteObjectTagging", "DeleteObjectTagging", object, a.deleteObjectTagging),
 		op("GetBucketNotificationConfiguration", "GetBucketNotification", bucket, a.getBucketNotification),
 		op("PutBucketNotificationConfiguration", "PutBucketNotification", bucket, a.putBucketNotification),
-		{Name: "PostObject", Action: "s3:PutObject", Resources: bucket, Authenticate: a.authenticatePost, Handle: a.handler(a.postObject)},
+		{Name: "PostObject", Action: "s3:PutObject", Resources: a.postResources, Authenticate: a.authenticatePost, Handle: a.handler(a.postObject)},
 	}
 }
 

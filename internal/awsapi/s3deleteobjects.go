@@ -1,6 +1,7 @@
 package awsapi
 
 import (
+	"bytes"
 	"crypto/md5"
 	"encoding/base64"
 	"encoding/xml"
@@ -8,6 +9,7 @@ import (
 	"io"
 	"net/http"
 
+	"github.com/verge-edge/verge/internal/arn"
 	"github.com/verge-edge/verge/internal/s3"
 )
 
@@ -37,6 +39,39 @@ func (a *s3API) deleteObjects(w http.ResponseWriter, r *http.Request, in *s3Call
 		}
 	}
 	return writeS3XML(w, out)
+}
+
+// deleteResources are the objects a DeleteObjects request names, each
+// checked for s3:DeleteObject as S3 does; the body read is put back for
+// the handler (with the read's error, if any). A document that does not
+// parse is the bucket's (the handler refuses it).
+func (a *s3API) deleteResources(r *http.Request) []string {
+	b := arn.Bucket(a.target(r).Bucket)
+	body, err := io.ReadAll(io.LimitReader(r.Body, s3MaxXML+1))
+	r.Body = replayBody{io.MultiReader(bytes.NewReader(body), errReader{err}), r.Body}
+	req, perr := parseDelete(body)
+	if err != nil || perr != nil {
+		return []string{b}
+	}
+	var out []string
+	seen := map[string]bool{}
+	for _, o := range req.Objects {
+		if !seen[o.Key] {
+			seen[o.Key] = true
+			out = append(out, b+"/"+o.Key)
+		}
+	}
+	return out
+}
+
+// errReader is a reader at its end: io.EOF, or the error that ended it.
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	return 0, io.EOF
 }
 
 // deleteOne deletes one key of the list.

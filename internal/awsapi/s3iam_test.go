@@ -7,10 +7,12 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsmw "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 )
 
 // readDenier records what it is asked and denies reading bucket secret.
@@ -23,7 +25,7 @@ func (d *readDenier) Authorize(_ context.Context, req Request) error {
 	d.mu.Lock()
 	d.seen = append(d.seen, req.Action+" "+strings.Join(req.Resources, ","))
 	d.mu.Unlock()
-	if req.Action == "s3:GetObject" && slices.ContainsFunc(req.Resources, func(r string) bool { return strings.HasPrefix(r, "arn:aws:s3:::secret/") }) {
+	if (req.Action == "s3:GetObject" || req.Action == "s3:DeleteObject") && slices.ContainsFunc(req.Resources, func(r string) bool { return strings.HasPrefix(r, "arn:aws:s3:::secret/") }) {
 		return errors.New(DeniedMessage(req))
 	}
 	return nil
@@ -52,7 +54,22 @@ func TestS3Authorization(t *testing.T) {
 	if errorCode(err) != "AccessDenied" {
 		t.Errorf("GetObject of secret: %v", err)
 	}
+	_, err = c.DeleteObjects(ctx, &awss3.DeleteObjectsInput{Bucket: aws.String("secret"), Delete: &types.Delete{Objects: []types.ObjectIdentifier{{Key: aws.String("dir/k")}}}})
+	if errorCode(err) != "AccessDenied" {
+		t.Errorf("DeleteObjects in secret: %v", err)
+	}
+	mustS3(c.DeleteObjects(ctx, &awss3.DeleteObjectsInput{Bucket: aws.String("open"), Delete: &types.Delete{Objects: []types.ObjectIdentifier{
+		{Key: aws.String("c")}, {Key: aws.String("x y")}, {Key: aws.String("c")}}}}))(t)
+	policy := `{"expiration":"2099-01-01T00:00:00Z","conditions":[["starts-with","$key","post/"],{"x-amz-algorithm":"AWS4-HMAC-SHA256"},["starts-with","$x-amz-credential",""],["starts-with","$x-amz-date",""]]}`
+	f := signedPost(t, testIdentities.Admin(), policy, time.Now())
+	f["key"] = "post/${filename}"
+	if resp, body := postUpload(t, e, "open", f, []string{"key", "x-amz-algorithm", "x-amz-credential", "x-amz-date", "policy", "x-amz-signature"}, "x"); resp.StatusCode != 204 {
+		t.Errorf("POST: %s %s", resp.Status, body)
+	}
 	want := []string{
+		"s3:PutObject arn:aws:s3:::open/post/photo.jpg",
+		"s3:DeleteObject arn:aws:s3:::secret/dir/k",
+		"s3:DeleteObject arn:aws:s3:::open/c,arn:aws:s3:::open/x y",
 		"s3:CreateBucket arn:aws:s3:::secret",
 		"s3:PutObject arn:aws:s3:::secret/dir/k",
 		"s3:ListBucket arn:aws:s3:::open",

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/verge-edge/verge/internal/arn"
 	"github.com/verge-edge/verge/internal/identity"
 	"github.com/verge-edge/verge/internal/s3"
 	"github.com/verge-edge/verge/internal/sigv4"
@@ -20,10 +21,7 @@ import (
 // unread), the credential looked up, the signature checked with the
 // caller's signing key.
 func (a *s3API) authenticatePost(r *http.Request, ids *identity.Store, now time.Time) (identity.Identity, *Error) {
-	var seen bytes.Buffer
-	orig := r.Body
-	form, err := readPostForm(io.TeeReader(orig, &seen), r.Header.Get("Content-Type"))
-	r.Body = replayBody{io.MultiReader(&seen, orig), orig}
+	form, err := peekPostForm(r)
 	if err != nil {
 		return identity.Identity{}, asError(err)
 	}
@@ -58,10 +56,31 @@ func (a *s3API) authenticatePost(r *http.Request, ids *identity.Store, now time.
 	return id, nil
 }
 
+// peekPostForm reads the fields of r's form and puts what it read back,
+// so the handler reads the form again, the file unread.
+func peekPostForm(r *http.Request) (*postForm, error) {
+	var seen bytes.Buffer
+	orig := r.Body
+	form, err := readPostForm(io.TeeReader(orig, &seen), r.Header.Get("Content-Type"))
+	r.Body = replayBody{io.MultiReader(&seen, orig), orig}
+	return form, err
+}
+
 // replayBody is a body whose first bytes were read and are put back.
 type replayBody struct {
 	io.Reader
 	io.Closer
+}
+
+// postResources is the object a POST form writes, for IAM: the bucket's
+// when the form cannot be read (the handler refuses it).
+func (a *s3API) postResources(r *http.Request) []string {
+	b := arn.Bucket(a.target(r).Bucket)
+	form, err := peekPostForm(r)
+	if err != nil {
+		return []string{b}
+	}
+	return []string{b + "/" + strings.ReplaceAll(form.fields["key"], "${filename}", form.filename)}
 }
 
 // postObject is a browser's POST upload (S3's PostObject): the policy's
