@@ -151,6 +151,7 @@ var (
 	errS3EntityTooLarge     = Error{Code: "EntityTooLarge", Status: http.StatusBadRequest, Fault: faultSender}
 	errS3EntityTooSmall     = Error{Code: "EntityTooSmall", Status: http.StatusBadRequest, Fault: faultSender}
 	errS3MethodNotAllowed   = Error{Code: "MethodNotAllowed", Status: http.StatusMethodNotAllowed, Fault: faultSender}
+	errS3MissingLength      = Error{Code: "MissingContentLength", Status: http.StatusLengthRequired, Fault: faultSender, Message: "You must provide the Content-Length HTTP header."}
 )
 
 // malformedXML is S3's MalformedXML.
