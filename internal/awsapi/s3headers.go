@@ -19,8 +19,7 @@ func storedHeaders(h http.Header) s3.Headers {
 		ContentDisposition: h.Get("Content-Disposition"), ContentLanguage: h.Get("Content-Language"),
 		CacheControl: h.Get("Cache-Control"), Expires: h.Get("Expires"),
 	}
-	// aws-chunked is the transfer's, not the object's.
-	out.ContentEncoding = strings.TrimPrefix(strings.TrimPrefix(out.ContentEncoding, "aws-chunked"), ",")
+	out.ContentEncoding = withoutChunked(out.ContentEncoding)
 	for name, v := range h {
 		if m, ok := strings.CutPrefix(name, hdrMetaPrefix); ok && len(v) > 0 {
 			if out.Metadata == nil {
@@ -30,6 +29,18 @@ func storedHeaders(h http.Header) s3.Headers {
 		}
 	}
 	return out
+}
+
+// withoutChunked is a Content-Encoding without aws-chunked, which is the
+// transfer's, not the object's.
+func withoutChunked(enc string) string {
+	var kept []string
+	for _, e := range strings.Split(enc, ",") {
+		if e = strings.TrimSpace(e); e != "" && !strings.EqualFold(e, "aws-chunked") {
+			kept = append(kept, e)
+		}
+	}
+	return strings.Join(kept, ",")
 }
 
 // writeObjectHeaders sends what S3 says of an object on GET and HEAD. The
@@ -55,7 +66,7 @@ func writeObjectHeaders(w http.ResponseWriter, r *http.Request, o *s3.ObjectInfo
 	set("Cache-Control", o.CacheControl)
 	set("Expires", o.Expires)
 	for k, v := range o.Metadata {
-		h[hdrMetaPrefix+k] = []string{v} // lower-case, as S3 sends them
+		h[strings.ToLower(hdrMetaPrefix)+k] = []string{v} // lower-case, as S3 sends them
 	}
 	if o.TagCount > 0 {
 		h.Set(hdrTaggingCount, strconv.Itoa(o.TagCount))

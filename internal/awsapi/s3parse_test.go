@@ -131,6 +131,14 @@ func TestS3Conditions(t *testing.T) {
 	}
 }
 
+func TestS3ContentEncoding(t *testing.T) {
+	for in, want := range map[string]string{"": "", "aws-chunked": "", "aws-chunked,gzip": "gzip", "gzip, aws-chunked": "gzip", "br,gzip": "br,gzip"} {
+		if got := withoutChunked(in); got != want {
+			t.Errorf("withoutChunked(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
 func TestS3Tagging(t *testing.T) {
 	tags, err := parseTagging("a=1&b=x%20y&c=")
 	if err != nil || len(tags) != 3 || tags["b"] != "x y" || tags["c"] != "" {
