@@ -151,6 +151,23 @@ func TestS3Buckets(t *testing.T) {
 	if len(lb.Buckets) != 1 || aws.ToString(lb.Buckets[0].Name) != "photos" || lb.Buckets[0].CreationDate == nil || aws.ToString(lb.Owner.ID) != s3OwnerID {
 		t.Errorf("ListBuckets: %+v", lb)
 	}
+	for _, b := range []string{"pages-a", "pages-b", "pages-c"} {
+		mustS3(c.CreateBucket(ctx, &awss3.CreateBucketInput{Bucket: aws.String(b)}))(t)
+	}
+	var names []string
+	p := awss3.NewListBucketsPaginator(c, &awss3.ListBucketsInput{Prefix: aws.String("pages-"), MaxBuckets: aws.Int32(2)})
+	for pages := 0; p.HasMorePages(); pages++ {
+		page := mustS3(p.NextPage(ctx))(t)
+		for _, b := range page.Buckets {
+			names = append(names, aws.ToString(b.Name))
+		}
+		if pages > 2 {
+			t.Fatal("ListBuckets does not end")
+		}
+	}
+	if strings.Join(names, ",") != "pages-a,pages-b,pages-c" {
+		t.Errorf("ListBuckets pages: %v", names)
+	}
 	hb := mustS3(c.HeadBucket(ctx, &awss3.HeadBucketInput{Bucket: aws.String("photos")}))(t)
 	if aws.ToString(hb.BucketRegion) != "us-east-1" {
 		t.Errorf("HeadBucket region %q", aws.ToString(hb.BucketRegion))

@@ -38,6 +38,7 @@ const (
 	qDelimiter       = "delimiter"
 	qMaxKeys         = "max-keys"
 	qMarker          = "marker"
+	qMaxBuckets      = "max-buckets"
 	qStartAfter      = "start-after"
 	qContinuation    = "continuation-token"
 	qFetchOwner      = "fetch-owner"
@@ -63,6 +64,8 @@ const (
 
 	// s3MaxKeys is a listing's largest page, and its default.
 	s3MaxKeys = 1000
+	// s3MaxBuckets is ListBuckets' largest page.
+	s3MaxBuckets = 10000
 	// s3MaxKeyLen is S3's longest key, in bytes.
 	s3MaxKeyLen = 1024
 	// s3MaxXML caps the XML documents S3 reads (DeleteObjects' 1,000 keys
