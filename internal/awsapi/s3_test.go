@@ -59,12 +59,13 @@ func newS3EnvAuth(t *testing.T, tlsOn bool, auth Authorizer) *s3Env {
 	} else {
 		e.srv = httptest.NewServer(h)
 	}
-	// *.localhost dials the server, whatever the resolver says of it.
+	// *.localhost and *.verge.test dial the server, whatever the resolver
+	// says of them.
 	e.tr = &http.Transport{
 		TLSClientConfig: &tls.Config{InsecureSkipVerify: true},
 		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
 			host, port, _ := net.SplitHostPort(addr)
-			if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+			if host == "localhost" || strings.HasSuffix(host, ".localhost") || strings.HasSuffix(host, ".verge.test") {
 				addr = "127.0.0.1:" + port
 			}
 			return (&net.Dialer{}).DialContext(ctx, network, addr)
@@ -327,5 +328,27 @@ func TestS3PlainHTTP(t *testing.T) {
 	out, err := c.GetObject(ctx, &awss3.GetObjectInput{Bucket: b, Key: aws.String("k"), ChecksumMode: types.ChecksumModeEnabled})
 	if body := read(t, out, err); body != "data" || aws.ToString(out.ChecksumCRC32) != aws.ToString(put.ChecksumCRC32) {
 		t.Errorf("GetObject %q %s %s", body, aws.ToString(out.ChecksumCRC32), aws.ToString(put.ChecksumCRC32))
+	}
+}
+
+// TestS3VirtualHostOtherName: a host name that is not localhost's is
+// virtual-host when its first label is a bucket, else path-style.
+func TestS3VirtualHostOtherName(t *testing.T) {
+	e := newS3Env(t, false)
+	ctx := context.Background()
+	mustS3(e.client(true, testToken).CreateBucket(ctx, &awss3.CreateBucketInput{Bucket: aws.String("known")}))(t)
+	_, port, _ := net.SplitHostPort(e.srv.Listener.Addr().String())
+	other := awss3.New(awss3.Options{Region: "us-east-1", BaseEndpoint: aws.String("http://verge.test:" + port), HTTPClient: &http.Client{Transport: e.tr},
+		Credentials: credentials.NewStaticCredentialsProvider("AKID", testToken, "")})
+	mustS3(other.PutObject(ctx, &awss3.PutObjectInput{Bucket: aws.String("known"), Key: aws.String("k"), Body: strings.NewReader("v")}))(t)
+	out, err := e.client(true, testToken).GetObject(ctx, &awss3.GetObjectInput{Bucket: aws.String("known"), Key: aws.String("k")})
+	if body := read(t, out, err); body != "v" {
+		t.Errorf("through known.verge.test: %q", body)
+	}
+	// A bucket not made yet cannot be named by such a host: the request
+	// is path-style, PUT / (docs/aws-api.md).
+	_, err = other.CreateBucket(ctx, &awss3.CreateBucketInput{Bucket: aws.String("unknown")})
+	if errorCode(err) != "MethodNotAllowed" {
+		t.Errorf("CreateBucket through unknown.verge.test: %v", err)
 	}
 }
