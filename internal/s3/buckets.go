@@ -141,6 +141,7 @@ func (s *Store) stackBucket(c BucketConfig) (*bucket, error) {
 // placeTemp decides where b's temporary files go and removes what a crash
 // left there.
 func (s *Store) placeTemp(b *bucket) error {
+	_ = os.Remove(filepath.Join(b.dir, tmpFolder+"-probe")) // a crash's
 	dev, ok := deviceOf(b.dir)
 	b.localTmp = !ok || dev != s.tmpDev || !s.canRename(b.dir)
 	p := filepath.Join(b.dir, tmpFolder)

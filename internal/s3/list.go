@@ -78,6 +78,10 @@ func (s *Store) List(ctx context.Context, in *ListInput) (*ListOutput, error) {
 	if err != nil {
 		return nil, err
 	}
+	if in.MaxKeys <= 0 {
+		// S3 answers max-keys=0 with an empty page that is not truncated.
+		return &ListOutput{}, nil
+	}
 	root, err := b.root()
 	if err != nil {
 		return nil, err

@@ -52,7 +52,7 @@ func TestList(t *testing.T) {
 		{"after a prefix", ListInput{Delimiter: "/", After: "b/", MaxKeys: 2}, page{keys: []string{"z"}, prefixes: []string{"c/"}, truncated: true, next: "z"}},
 		{"after", ListInput{After: "b/x", MaxKeys: 1000}, page{keys: []string{"c/d/e/f", "z", "é"}, next: "é"}},
 		{"prefix", ListInput{Prefix: "c/d", MaxKeys: 1000}, page{keys: []string{"c/d/e/f"}, next: "c/d/e/f"}},
-		{"zero", ListInput{MaxKeys: 0}, page{truncated: true}},
+		{"zero", ListInput{MaxKeys: 0}, page{}}, // as AWS: empty, not truncated
 		{"nothing", ListInput{Prefix: "q", MaxKeys: 10}, page{}},
 	}
 	for _, tc := range tests {

@@ -396,7 +396,7 @@ func (s *Store) concat(f *os.File, u *upload, parts []*part) (Checksums, error) 
 			}
 			return c, internal(err)
 		}
-		n, err := io.Copy(w, pf)
+		n, err := io.Copy(w, pf) // file to file: copy_file_range
 		pf.Close()
 		if err != nil {
 			return c, internal(err)

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -195,4 +196,44 @@ func TestUploadPartCopy(t *testing.T) {
 	}
 	_, err := h.s.UploadPartCopy(ctx, "b", "big", u.UploadID, 1, "b", "missing", 0, -1)
 	wantErr(t, err, ErrNoSuchKey)
+}
+
+// TestStreaming: a large Put and a Complete stream through the disk; the
+// Go heap grows by buffers, not by the object.
+func TestStreaming(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	allocated := func(fn func()) uint64 {
+		var a, b runtime.MemStats
+		runtime.ReadMemStats(&a)
+		fn()
+		runtime.ReadMemStats(&b)
+		return b.TotalAlloc - a.TotalAlloc
+	}
+	const size = 32 << 20
+	n := allocated(func() {
+		if _, err := h.s.Put(ctx, &PutInput{Bucket: "b", Key: "big", Body: &repeat{c: 'x', n: size}, Size: size}); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if n > 2<<20 {
+		t.Errorf("Put of 32 MiB allocated %d bytes", n)
+	}
+	u, _ := h.s.CreateUpload(ctx, &PutInput{Bucket: "b", Key: "big"})
+	var list []CompletedPart
+	for i := 1; i <= 3; i++ {
+		p, err := h.s.UploadPart(ctx, &PartInput{Bucket: "b", Key: "big", UploadID: u.UploadID, Number: i, Body: &repeat{c: 'y', n: minPartSize}, Size: minPartSize})
+		if err != nil {
+			t.Fatal(err)
+		}
+		list = append(list, CompletedPart{Number: i, ETag: p.ETag})
+	}
+	n = allocated(func() {
+		if _, err := h.s.Complete(ctx, "b", "big", u.UploadID, list); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if n > 1<<20 {
+		t.Errorf("Complete of 15 MiB allocated %d bytes", n)
+	}
 }

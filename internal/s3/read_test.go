@@ -116,3 +116,34 @@ func TestDelete(t *testing.T) {
 		t.Errorf("the bucket folder went: %v", err)
 	}
 }
+
+// TestStaleCache: a cached record that does not describe the file (a
+// reader that read the sidecar just before a write) heals on the next
+// read, and a file changed on disk is read once, then answered from the
+// cache.
+func TestStaleCache(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	put := func(v string) {
+		if _, err := h.s.Put(ctx, &PutInput{Bucket: "b", Key: "k", Body: stringsReader(v), Size: int64(len(v)), Headers: Headers{Metadata: map[string]string{"v": v}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	put("one")
+	old := h.s.readSidecar("b", "k")
+	put("two")
+	h.s.cacheRecord(bucketKey{"b", "k"}, old)
+	info, err := h.s.Head(ctx, "b", "k")
+	if err != nil || info.Metadata["v"] != "two" {
+		t.Fatalf("Head = %+v, %v; want the second version's metadata", info, err)
+	}
+	os.WriteFile(filepath.Join(h.dir, "k"), []byte("three!"), 0o644)
+	if info, _ := h.s.Head(ctx, "b", "k"); info.Metadata != nil {
+		t.Errorf("changed file kept metadata %v", info.Metadata)
+	}
+	os.Remove(h.s.sidecarPath("b", "k")) // a second read would now see no file; the cache answers
+	fi, _ := os.Stat(filepath.Join(h.dir, "k"))
+	if e := h.s.records[bucketKey{"b", "k"}]; e.miss != identityOf(fi) {
+		t.Errorf("the miss is not cached: %+v", e)
+	}
+}

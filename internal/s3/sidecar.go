@@ -82,44 +82,79 @@ func (s *Store) sidecarPath(bucket, key string) string {
 
 type bucketKey struct{ bucket, key string }
 
-// sidecar is key's record, nil when there is none (or it is unreadable:
-// the object then has defaults).
-func (s *Store) sidecar(bucket, key string) *record {
-	bk := bucketKey{bucket, key}
-	s.cacheMu.Lock()
-	r, ok := s.records[bk]
-	s.cacheMu.Unlock()
-	if ok {
-		return r
-	}
+// A cached sidecar: r is what the disk held (nil: none, or unreadable);
+// miss is a file version r was found not to describe, so a file changed on
+// disk costs one sidecar read, not one per request.
+type cached struct {
+	r    *record
+	miss identity
+}
+
+// readSidecar reads key's record from disk; nil when there is none or it
+// is unreadable (the object then has defaults).
+func (s *Store) readSidecar(bucket, key string) *record {
 	b, err := os.ReadFile(s.sidecarPath(bucket, key))
-	if err == nil {
-		if r, err = decodeRecord(b); err != nil || r.Key != key {
-			r = nil
-		}
+	if err != nil {
+		return nil
 	}
-	s.cacheRecord(bk, r)
+	r, err := decodeRecord(b)
+	if err != nil || r.Key != key {
+		return nil
+	}
 	return r
 }
 
 // current is key's record when it holds for the file version id.
+//
+// Writers (holding the key's lock) set the cache after their rename;
+// a reader fills it only if the entry is still the one it started from,
+// so a reader that read the file before a write cannot cache the older
+// record over the newer.
 func (s *Store) current(bucket, key string, id identity) *record {
-	if r := s.sidecar(bucket, key); r != nil && r.File == id {
-		return r
+	bk := bucketKey{bucket, key}
+	s.cacheMu.Lock()
+	e, ok := s.records[bk]
+	s.cacheMu.Unlock()
+	if ok {
+		if e.r != nil && e.r.File == id {
+			return e.r
+		}
+		if e.miss == id {
+			return nil
+		}
 	}
-	return nil
+	next := cached{r: s.readSidecar(bucket, key)}
+	if next.r == nil || next.r.File != id {
+		next.miss = id
+	}
+	s.cacheMu.Lock()
+	if now, still := s.records[bk]; still == ok && now == e {
+		s.putCached(bk, next)
+	}
+	s.cacheMu.Unlock()
+	if next.miss == id {
+		return nil
+	}
+	return next.r
 }
 
+// cacheRecord records a writer's sidecar (nil: removed).
 func (s *Store) cacheRecord(bk bucketKey, r *record) {
 	s.cacheMu.Lock()
 	defer s.cacheMu.Unlock()
-	if len(s.records) >= maxCached {
+	s.putCached(bk, cached{r: r})
+}
+
+// putCached stores e, dropping an arbitrary entry past maxCached. Called
+// with cacheMu held.
+func (s *Store) putCached(bk bucketKey, e cached) {
+	if _, ok := s.records[bk]; !ok && len(s.records) >= maxCached {
 		for k := range s.records {
 			delete(s.records, k)
 			break
 		}
 	}
-	s.records[bk] = r
+	s.records[bk] = e
 }
 
 // plain reports whether r says nothing the file does not: no sidecar is
@@ -155,20 +190,20 @@ func (s *Store) stageSidecar(bucket string, rec *record) (*staged, error) {
 	return st, nil
 }
 
-// syncFile is the staged file's fsync; nil for no sidecar.
-func (st *staged) syncFile() func() error {
+// sync fsyncs the staged file; nothing for no sidecar.
+func (st *staged) sync() error {
 	if st == nil {
 		return nil
 	}
-	return st.f.Sync
+	return st.f.Sync()
 }
 
-// syncFolder syncs the sidecar's folder; nil for no sidecar.
-func (st *staged) syncFolder() func() error {
+// syncDir fsyncs the sidecar's folder; nothing for no sidecar.
+func (st *staged) syncDir() error {
 	if st == nil {
 		return nil
 	}
-	return func() error { return syncDir(filepath.Dir(st.dst)) }
+	return syncDir(filepath.Dir(st.dst))
 }
 
 func (st *staged) discard() {
@@ -247,9 +282,9 @@ func (s *Store) writeFileAtomic(p string, b []byte) error {
 func (s *Store) dropSidecar(bucket, key string) error {
 	bk := bucketKey{bucket, key}
 	s.cacheMu.Lock()
-	r, known := s.records[bk]
+	e, known := s.records[bk]
 	s.cacheMu.Unlock()
-	if known && r == nil {
+	if known && e.r == nil {
 		return nil
 	}
 	err := syscall.Unlink(s.sidecarPath(bucket, key))

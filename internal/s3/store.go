@@ -35,7 +35,7 @@ type Store struct {
 	seed  maphash.Seed
 
 	cacheMu sync.Mutex
-	records map[bucketKey]*record // nil: known to have no sidecar
+	records map[bucketKey]cached
 	etags   map[etagKey]string
 
 	recentMu sync.Mutex
@@ -71,7 +71,7 @@ func Open(o Options) (*Store, error) {
 	}
 	s := &Store{
 		opts: o, dir: dir, buckets: map[string]*bucket{}, seed: maphash.MakeSeed(),
-		records: map[bucketKey]*record{}, etags: map[etagKey]string{},
+		records: map[bucketKey]cached{}, etags: map[etagKey]string{},
 		recent: map[bucketKey]recentWrite{}, long: map[string]map[string]string{},
 	}
 	if s.tmp, err = os.Open(filepath.Join(dir, tmpDirName)); err != nil {
@@ -87,7 +87,8 @@ func Open(o Options) (*Store, error) {
 	return s, nil
 }
 
-// Close stops the watchers.
+// Close releases the store's temporary folder. The folder watchers are
+// the engine's (package s3/watch, fed through Announce), not the store's.
 func (s *Store) Close() error { return s.tmp.Close() }
 
 // clearFolder removes everything in the folder at p.

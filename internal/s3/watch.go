@@ -88,7 +88,7 @@ func (s *Store) Announce(ctx context.Context, bucket, rel string, removed bool) 
 	if s.own(bucket, key, id, false) {
 		return
 	}
-	if r := s.sidecar(bucket, key); r != nil && r.File != id {
+	if s.current(bucket, key, id) == nil {
 		s.logErr("dropping a sidecar", bucket, key, s.dropSidecar(bucket, key))
 	}
 	info, err := s.describe(b, key, f, fi)

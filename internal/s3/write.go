@@ -82,8 +82,9 @@ type commit struct {
 // identity does not match and the older one is shown with defaults.) An
 // object with nothing but defaults gets no sidecar, and an older one is
 // removed: should the removal not survive a crash, its identity no longer
-// matches. The two files are synced together, and so are the two folders:
-// a put costs two rounds of fsync, not four.
+// matches. Syncing the two files, then the two folders, from separate
+// goroutines measured slower with eight callers (the file system already
+// commits concurrent callers' fsyncs together), so they run in turn.
 func (s *Store) commit(ctx context.Context, c *commit) (ObjectInfo, error) {
 	fi, err := c.t.f.Stat()
 	if err != nil {
@@ -98,7 +99,10 @@ func (s *Store) commit(ctx context.Context, c *commit) (ObjectInfo, error) {
 		}
 		defer side.discard()
 	}
-	if err := together(c.t.f.Sync, side.syncFile()); err != nil {
+	if err := c.t.f.Sync(); err != nil {
+		return ObjectInfo{}, internal(err)
+	}
+	if err := side.sync(); err != nil {
 		return ObjectInfo{}, internal(err)
 	}
 	unlock := s.lock(c.b.name, key)
@@ -123,32 +127,15 @@ func (s *Store) commit(ctx context.Context, c *commit) (ObjectInfo, error) {
 	if err := s.place(c, dir, base); err != nil {
 		return ObjectInfo{}, err
 	}
-	if err := together(dir.Sync, side.syncFolder()); err != nil {
+	if err := dir.Sync(); err != nil {
+		return ObjectInfo{}, internal(err)
+	}
+	if err := side.syncDir(); err != nil {
 		return ObjectInfo{}, internal(err)
 	}
 	s.remember(c.b.name, key, c.rec.File, false)
 	info := c.rec.info(c.b.name, fi.ModTime())
 	return info, s.announce(ctx, c.event, c.b.name, key, info.Size, info.ETag)
-}
-
-// together runs the functions (nil ones skipped) concurrently, so the file
-// system can commit their fsyncs at once, and returns the first error.
-func together(fns ...func() error) error {
-	errs := make(chan error, len(fns))
-	n := 0
-	for _, fn := range fns[1:] {
-		if fn != nil {
-			n++
-			go func() { errs <- fn() }()
-		}
-	}
-	err := fns[0]()
-	for range n {
-		if e := <-errs; err == nil {
-			err = e
-		}
-	}
-	return err
 }
 
 // place renames the temporary file to base in dir. An empty folder in the
