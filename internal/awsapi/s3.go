@@ -101,6 +101,9 @@ func (a *s3API) handler(h s3Handler) Handler {
 		w.Header().Set(hdrHostID, hostID)
 		t := a.target(r)
 		in := &s3Call{store: a.store.v, Bucket: t.Bucket, Key: t.Key}
+		if err := checkOwner(r); err != nil {
+			return err
+		}
 		if len(t.Key) > s3MaxKeyLen {
 			return s3WireError(s3.ErrKeyTooLong.Withf("Your key is too long: %d bytes, the most is %d", len(t.Key), s3MaxKeyLen), "/"+t.Bucket)
 		}
@@ -114,6 +117,18 @@ func (a *s3API) handler(h s3Handler) Handler {
 		}
 		return s3WireError(err, t.resource())
 	}
+}
+
+// checkOwner refuses a request whose x-amz-expected-bucket-owner (or,
+// for a copy, x-amz-source-expected-bucket-owner) is not Verge's account,
+// as S3 does.
+func checkOwner(r *http.Request) error {
+	for _, h := range []string{hdrExpectedOwner, hdrSourceExpectedOwner} {
+		if v := r.Header.Get(h); v != "" && v != arn.Account {
+			return errS3AccessDenied.With("Access Denied")
+		}
+	}
+	return nil
 }
 
 // s3WireError is err as S3 answers it: the store's code and status, a
