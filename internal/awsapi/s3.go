@@ -79,7 +79,7 @@ func (a *s3API) operations() []Operation {
 		op("PutObject", "PutObject", object, a.putObject),
 		{Name: "CopyObject", Action: "s3:PutObject", Resources: object, Also: a.copySourceGrant, Handle: a.handler(a.copyObject)},
 		op("DeleteObject", "DeleteObject", object, a.deleteObject),
-		op("DeleteObjects", "DeleteObject", bucket, a.deleteObjects),
+		op("DeleteObjects", "DeleteObject", a.deleteResources, a.deleteObjects),
 		op("CreateMultipartUpload", "PutObject", object, a.createMultipartUpload),
 		op("UploadPart", "PutObject", object, a.uploadPart),
 		{Name: "UploadPartCopy", Action: "s3:PutObject", Resources: object, Also: a.copySourceGrant, Handle: a.handler(a.uploadPartCopy)},
@@ -92,7 +92,7 @@ func (a *s3API) operations() []Operation {
 		op("DeleteObjectTagging", "DeleteObjectTagging", object, a.deleteObjectTagging),
 		op("GetBucketNotificationConfiguration", "GetBucketNotification", bucket, a.getBucketNotification),
 		op("PutBucketNotificationConfiguration", "PutBucketNotification", bucket, a.putBucketNotification),
-		{Name: "PostObject", Action: "s3:PutObject", Resources: bucket, Authenticate: a.authenticatePost, Handle: a.handler(a.postObject)},
+		{Name: "PostObject", Action: "s3:PutObject", Resources: a.postResources, Authenticate: a.authenticatePost, Handle: a.handler(a.postObject)},
 	}
 }
 
@@ -107,8 +107,11 @@ func (a *s3API) handler(h s3Handler) Handler {
 		w.Header().Set(hdrHostID, hostID)
 		t := a.target(r)
 		in := &s3Call{store: a.store.v, Bucket: t.Bucket, Key: t.Key}
+		if err := checkOwner(r); err != nil {
+			return err
+		}
 		if len(t.Key) > s3MaxKeyLen {
-			return s3WireError(s3.ErrKeyTooLong.Withf("Your key is too long: %d bytes, the most is %d", len(t.Key), s3MaxKeyLen), t.Key)
+			return s3WireError(s3.ErrKeyTooLong.Withf("Your key is too long: %d bytes, the most is %d", len(t.Key), s3MaxKeyLen), "/"+t.Bucket)
 		}
 		caller, _ := identity.FromContext(r.Context())
 		r = r.WithContext(s3.WithCaller(r.Context(), s3event.Caller{
@@ -118,17 +121,25 @@ func (a *s3API) handler(h s3Handler) Handler {
 		if err == nil {
 			return nil
 		}
-		res := t.Key
-		if res == "" {
-			res = t.Bucket
-		}
-		return s3WireError(err, res)
+		return s3WireError(err, t.resource())
 	}
+}
+
+// checkOwner refuses a request whose x-amz-expected-bucket-owner (or,
+// for a copy, x-amz-source-expected-bucket-owner) is not Verge's account,
+// as S3 does.
+func checkOwner(r *http.Request) error {
+	for _, h := range []string{hdrExpectedOwner, hdrSourceExpectedOwner} {
+		if v := r.Header.Get(h); v != "" && v != arn.Account {
+			return errS3AccessDenied.With("Access Denied")
+		}
+	}
+	return nil
 }
 
 // s3WireError is err as S3 answers it: the store's code and status, a
 // body that failed its hash or chunk signature as S3 says so, resource
-// naming the key or bucket.
+// naming the bucket or object ("/bucket/key").
 func s3WireError(err error, resource string) *Error {
 	var se *s3.Error
 	var we *Error
@@ -161,6 +172,7 @@ var (
 	errS3EntityTooLarge     = Error{Code: "EntityTooLarge", Status: http.StatusBadRequest, Fault: faultSender}
 	errS3EntityTooSmall     = Error{Code: "EntityTooSmall", Status: http.StatusBadRequest, Fault: faultSender}
 	errS3MethodNotAllowed   = Error{Code: "MethodNotAllowed", Status: http.StatusMethodNotAllowed, Fault: faultSender}
+	errS3MissingLength      = Error{Code: "MissingContentLength", Status: http.StatusLengthRequired, Fault: faultSender, Message: "You must provide the Content-Length HTTP header."}
 )
 
 // malformedXML is S3's MalformedXML.

@@ -32,11 +32,11 @@ func copyConditions(h http.Header) s3Conditions {
 // If-Match decides over If-Unmodified-Since, If-None-Match over
 // If-Modified-Since. notModified is 304 for a read; a copy answers 412 for
 // every failure.
-func (c s3Conditions) check(etag string, modified time.Time, copy bool) error {
+func (c s3Conditions) check(etag string, modified time.Time, forCopy bool) error {
 	modified = modified.Truncate(time.Second)
 	failed := errS3PreconditionFailed.With("At least one of the pre-conditions you specified did not hold")
 	notModified := &Error{Code: "NotModified", Status: http.StatusNotModified}
-	if copy {
+	if forCopy {
 		notModified = failed
 	}
 	if c.IfMatch != "" {

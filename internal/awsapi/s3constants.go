@@ -6,6 +6,8 @@ const (
 
 	hdrHostID              = "X-Amz-Id-2"
 	hdrBucketRegion        = "X-Amz-Bucket-Region"
+	hdrExpectedOwner       = "X-Amz-Expected-Bucket-Owner"
+	hdrSourceExpectedOwner = "X-Amz-Source-Expected-Bucket-Owner"
 	hdrContentMD5          = "Content-Md5"
 	hdrMetaPrefix          = "X-Amz-Meta-"
 	hdrTagging             = "X-Amz-Tagging"
@@ -32,13 +34,13 @@ const (
 	hdrIfModifiedSince     = "If-Modified-Since"
 	hdrIfUnmodifiedSince   = "If-Unmodified-Since"
 	hdrRange               = "Range"
-	hdrCopySourceVersionID = "X-Amz-Copy-Source-Version-Id"
 
 	qList            = "list-type"
 	qPrefix          = "prefix"
 	qDelimiter       = "delimiter"
 	qMaxKeys         = "max-keys"
 	qMarker          = "marker"
+	qMaxBuckets      = "max-buckets"
 	qStartAfter      = "start-after"
 	qContinuation    = "continuation-token"
 	qFetchOwner      = "fetch-owner"
@@ -64,6 +66,8 @@ const (
 
 	// s3MaxKeys is a listing's largest page, and its default.
 	s3MaxKeys = 1000
+	// s3MaxBuckets is ListBuckets' largest page.
+	s3MaxBuckets = 10000
 	// s3MaxKeyLen is S3's longest key, in bytes.
 	s3MaxKeyLen = 1024
 	// s3MaxXML caps the XML documents S3 reads (DeleteObjects' 1,000 keys

@@ -1,14 +1,15 @@
 package awsapi
 
 import (
+	"bytes"
 	"crypto/md5"
 	"encoding/base64"
 	"encoding/xml"
 	"errors"
 	"io"
 	"net/http"
-	"strings"
 
+	"github.com/verge-edge/verge/internal/arn"
 	"github.com/verge-edge/verge/internal/s3"
 )
 
@@ -40,6 +41,39 @@ func (a *s3API) deleteObjects(w http.ResponseWriter, r *http.Request, in *s3Call
 	return writeS3XML(w, out)
 }
 
+// deleteResources are the objects a DeleteObjects request names, each
+// checked for s3:DeleteObject as S3 does; the body read is put back for
+// the handler (with the read's error, if any). A document that does not
+// parse is the bucket's (the handler refuses it).
+func (a *s3API) deleteResources(r *http.Request) []string {
+	b := arn.Bucket(a.target(r).Bucket)
+	body, err := io.ReadAll(io.LimitReader(r.Body, s3MaxXML+1))
+	r.Body = replayBody{io.MultiReader(bytes.NewReader(body), errReader{err}), r.Body}
+	req, perr := parseDelete(body)
+	if err != nil || perr != nil {
+		return []string{b}
+	}
+	var out []string
+	seen := map[string]bool{}
+	for _, o := range req.Objects {
+		if !seen[o.Key] {
+			seen[o.Key] = true
+			out = append(out, b+"/"+o.Key)
+		}
+	}
+	return out
+}
+
+// errReader is a reader at its end: io.EOF, or the error that ended it.
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	return 0, io.EOF
+}
+
 // deleteOne deletes one key of the list.
 func deleteOne(r *http.Request, in *s3Call, key, version string) error {
 	switch {
@@ -51,9 +85,9 @@ func deleteOne(r *http.Request, in *s3Call, key, version string) error {
 	return in.store.Delete(r.Context(), in.Bucket, key)
 }
 
-// readS3XML reads a request's XML document, checking Content-MD5 when
-// sent; DeleteObjects requires it (or a checksum the router or the
-// store verifies... here: any x-amz-checksum-* header).
+// readS3XML reads a request's XML document and checks it against its
+// Content-MD5 or x-amz-checksum-* header, one of which DeleteObjects
+// requires, as S3 does.
 func readS3XML(r *http.Request) ([]byte, error) {
 	body, err := io.ReadAll(io.LimitReader(r.Body, s3MaxXML+1))
 	if err != nil {
@@ -62,27 +96,26 @@ func readS3XML(r *http.Request) ([]byte, error) {
 	if len(body) > s3MaxXML {
 		return nil, errS3MalformedXML.With("The XML you provided was larger than the maximum allowed.")
 	}
-	md := r.Header.Get(hdrContentMD5)
-	if md == "" && !hasChecksumHeader(r.Header) {
-		return nil, errS3InvalidRequest.With("Missing required header for this request: Content-MD5 OR x-amz-checksum-*")
-	}
+	md, checked := r.Header.Get(hdrContentMD5), false
 	if md != "" {
 		sum := md5.Sum(body)
 		if md != base64.StdEncoding.EncodeToString(sum[:]) {
 			return nil, s3.ErrBadDigest
 		}
+		checked = true
 	}
-	return body, nil
-}
-
-// hasChecksumHeader says whether h carries an x-amz-checksum-* value.
-func hasChecksumHeader(h http.Header) bool {
-	for name := range h {
-		if rest, ok := strings.CutPrefix(name, hdrChecksumPrefix); ok && validAlgorithm(strings.ToUpper(rest)) {
-			return true
+	for _, alg := range s3Algorithms {
+		if want := r.Header.Get(hdrChecksumPrefix + alg); want != "" {
+			if got, _ := s3.Sum(alg, body); got != want {
+				return nil, s3.ErrChecksumMismatch.Withf("The %s you specified did not match the calculated checksum.", alg)
+			}
+			checked = true
 		}
 	}
-	return false
+	if !checked {
+		return nil, errS3InvalidRequest.With("Missing required header for this request: Content-MD5 OR x-amz-checksum-*")
+	}
+	return body, nil
 }
 
 // parseDelete reads DeleteObjects' document: 1 to 1,000 objects.

@@ -2,11 +2,15 @@ package awsapi
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
+	"errors"
 	"io"
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/verge-edge/verge/internal/s3"
 )
 
 func FuzzS3Notification(f *testing.F) {
@@ -113,3 +117,37 @@ type bufWriter struct{ *bytes.Buffer }
 
 func (bufWriter) Header() http.Header { return http.Header{} }
 func (bufWriter) WriteHeader(int)     {}
+
+func FuzzS3Target(f *testing.F) {
+	f.Add("GET", "b.localhost:9", "/a//b%2Fc?tagging")
+	f.Add("PUT", "127.0.0.1", "/bucket/key?partNumber=1&uploadId=x")
+	f.Fuzz(func(t *testing.T, method, host, target string) {
+		r, err := http.NewRequest(method, "http://localhost"+target, nil)
+		if err != nil {
+			return
+		}
+		r.Host = host
+		a := &s3API{store: lazy[*s3.Store]{open: func(context.Context) (*s3.Store, error) { return nil, errors.New("no store") }}}
+		tg := a.target(r)
+		if strings.Contains(tg.Bucket, "/") {
+			t.Fatalf("bucket %q", tg.Bucket)
+		}
+		if op, e := a.pick(r); (op == "") == (e == nil) {
+			t.Fatalf("pick = %q, %v", op, e)
+		}
+	})
+}
+
+func FuzzS3Tagging(f *testing.F) {
+	f.Add("a=1&b=2", []byte(`<Tagging><TagSet><Tag><Key>k</Key><Value>v</Value></Tag></TagSet></Tagging>`))
+	f.Fuzz(func(t *testing.T, header string, doc []byte) {
+		for _, parse := range []func() (map[string]string, error){
+			func() (map[string]string, error) { return parseTagging(header) },
+			func() (map[string]string, error) { return parseTagSet(doc) },
+		} {
+			if tags, err := parse(); err == nil && checkTags(tags) != nil {
+				t.Fatalf("took tags S3 refuses: %v", tags)
+			}
+		}
+	})
+}

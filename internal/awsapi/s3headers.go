@@ -19,8 +19,7 @@ func storedHeaders(h http.Header) s3.Headers {
 		ContentDisposition: h.Get("Content-Disposition"), ContentLanguage: h.Get("Content-Language"),
 		CacheControl: h.Get("Cache-Control"), Expires: h.Get("Expires"),
 	}
-	// aws-chunked is the transfer's, not the object's.
-	out.ContentEncoding = strings.TrimPrefix(strings.TrimPrefix(out.ContentEncoding, "aws-chunked"), ",")
+	out.ContentEncoding = withoutChunked(out.ContentEncoding)
 	for name, v := range h {
 		if m, ok := strings.CutPrefix(name, hdrMetaPrefix); ok && len(v) > 0 {
 			if out.Metadata == nil {
@@ -30,6 +29,18 @@ func storedHeaders(h http.Header) s3.Headers {
 		}
 	}
 	return out
+}
+
+// withoutChunked is a Content-Encoding without aws-chunked, which is the
+// transfer's, not the object's.
+func withoutChunked(enc string) string {
+	var kept []string
+	for _, e := range strings.Split(enc, ",") {
+		if e = strings.TrimSpace(e); e != "" && !strings.EqualFold(e, "aws-chunked") {
+			kept = append(kept, e)
+		}
+	}
+	return strings.Join(kept, ",")
 }
 
 // writeObjectHeaders sends what S3 says of an object on GET and HEAD. The
@@ -55,7 +66,7 @@ func writeObjectHeaders(w http.ResponseWriter, r *http.Request, o *s3.ObjectInfo
 	set("Cache-Control", o.CacheControl)
 	set("Expires", o.Expires)
 	for k, v := range o.Metadata {
-		h[hdrMetaPrefix+k] = []string{v} // lower-case, as S3 sends them
+		h[strings.ToLower(hdrMetaPrefix)+k] = []string{v} // lower-case, as S3 sends them
 	}
 	if o.TagCount > 0 {
 		h.Set(hdrTaggingCount, strconv.Itoa(o.TagCount))
@@ -148,14 +159,28 @@ func checksumOf(h http.Header) (alg string, expected *s3.Checksums, err error) {
 			setChecksum(expected, a, v)
 		}
 	}
-	if t, ok := strings.CutPrefix(strings.ToLower(h.Get(hdrTrailer)), strings.ToLower(hdrChecksumPrefix)); ok && alg == "" {
-		alg = strings.ToUpper(t)
+	trailer := ""
+	if t, ok := strings.CutPrefix(strings.ToLower(h.Get(hdrTrailer)), strings.ToLower(hdrChecksumPrefix)); ok {
+		trailer = strings.ToUpper(t)
+		if alg == "" {
+			alg = trailer
+		}
 	}
 	if alg != "" && !validAlgorithm(alg) {
 		return "", nil, s3Invalid("Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]")
 	}
+	if trailer == alg && alg != "" {
+		// The trailer's value replaces this once the body is read; the
+		// store computes what Expected names (a part has no algorithm of
+		// its own), and a trailer that never comes fails the comparison.
+		setChecksum(expected, alg, trailerPending)
+	}
 	return alg, expected, nil
 }
+
+// trailerPending stands for a checksum the trailer announces and has not
+// delivered yet: it is no checksum's base64, so it never matches one.
+const trailerPending = "(announced in the trailer)"
 
 func validAlgorithm(alg string) bool {
 	for _, a := range s3Algorithms {

@@ -277,7 +277,7 @@ func TestS3TaggingAndNotifications(t *testing.T) {
 	}
 	conf.QueueConfigurations[0].Events = []types.Event{"s3:ObjectRemoved:*"}
 	_, err = c.PutBucketNotificationConfiguration(ctx, &awss3.PutBucketNotificationConfigurationInput{Bucket: b, NotificationConfiguration: conf})
-	if errorCode(err) != "InvalidArgument" || !strings.Contains(err.Error(), "Configurations overlap") {
+	if errorCode(err) != "InvalidArgument" || !strings.Contains(err.Error(), "overlap") {
 		t.Errorf("overlap: %v", err)
 	}
 }

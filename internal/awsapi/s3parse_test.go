@@ -2,6 +2,7 @@ package awsapi
 
 import (
 	"encoding/base64"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -130,6 +131,14 @@ func TestS3Conditions(t *testing.T) {
 	}
 }
 
+func TestS3ContentEncoding(t *testing.T) {
+	for in, want := range map[string]string{"": "", "aws-chunked": "", "aws-chunked,gzip": "gzip", "gzip, aws-chunked": "gzip", "br,gzip": "br,gzip"} {
+		if got := withoutChunked(in); got != want {
+			t.Errorf("withoutChunked(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
 func TestS3Tagging(t *testing.T) {
 	tags, err := parseTagging("a=1&b=x%20y&c=")
 	if err != nil || len(tags) != 3 || tags["b"] != "x y" || tags["c"] != "" {
@@ -207,4 +216,61 @@ func TestS3Policy(t *testing.T) {
 			t.Errorf("parsePolicy(%q) took it", bad)
 		}
 	}
+}
+
+// TestS3ChecksumHeaders: the algorithm a write declares, and the trailer's
+// value arriving once the body is read.
+func TestS3ChecksumHeaders(t *testing.T) {
+	tests := []struct {
+		headers map[string]string
+		alg     string
+		crc32   string
+		err     bool
+	}{
+		{map[string]string{}, "", "", false},
+		{map[string]string{"X-Amz-Sdk-Checksum-Algorithm": "sha256"}, "SHA256", "", false},
+		{map[string]string{"X-Amz-Checksum-Crc32": "AAAAAA=="}, "CRC32", "AAAAAA==", false},
+		{map[string]string{"X-Amz-Trailer": "x-amz-checksum-crc32"}, "CRC32", trailerPending, false},
+		{map[string]string{"X-Amz-Checksum-Algorithm": "MD4"}, "", "", true},
+		{map[string]string{"X-Amz-Sdk-Checksum-Algorithm": "SHA1", "X-Amz-Checksum-Crc32": "AAAAAA=="}, "", "", true},
+	}
+	for _, tt := range tests {
+		h := http.Header{}
+		for k, v := range tt.headers {
+			h.Set(k, v)
+		}
+		alg, exp, err := checksumOf(h)
+		if alg != tt.alg || (err != nil) != tt.err || (err == nil && exp.CRC32 != tt.crc32) {
+			t.Errorf("%v: %q %+v %v", tt.headers, alg, exp, err)
+		}
+	}
+	r := httptestRequest("x-amz-checksum-crc32")
+	_, exp, _ := checksumOf(r.Header)
+	body := trailerBody(r, exp)
+	if b, err := io.ReadAll(body); err != nil || string(b) != "body" || exp.CRC32 != "trailer value" {
+		t.Errorf("after the body: %q %v %+v", b, err, exp)
+	}
+}
+
+// httptestRequest is a request whose trailer (announced as name) fills
+// once its body is read, as the router's aws-chunked decoder does.
+func httptestRequest(name string) *http.Request {
+	r, _ := http.NewRequest("PUT", "http://localhost/b/k", nil)
+	r.Header.Set("X-Amz-Trailer", name)
+	r.Trailer = http.Header{}
+	r.Body = io.NopCloser(&fillOnEOF{r: strings.NewReader("body"), fill: func() { r.Trailer.Set(name, "trailer value") }})
+	return r
+}
+
+type fillOnEOF struct {
+	r    io.Reader
+	fill func()
+}
+
+func (f *fillOnEOF) Read(p []byte) (int, error) {
+	n, err := f.r.Read(p)
+	if err == io.EOF {
+		f.fill()
+	}
+	return n, err
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/verge-edge/verge/internal/arn"
 	"github.com/verge-edge/verge/internal/identity"
 	"github.com/verge-edge/verge/internal/s3"
 	"github.com/verge-edge/verge/internal/sigv4"
@@ -20,10 +21,7 @@ import (
 // unread), the credential looked up, the signature checked with the
 // caller's signing key.
 func (a *s3API) authenticatePost(r *http.Request, ids *identity.Store, now time.Time) (identity.Identity, *Error) {
-	var seen bytes.Buffer
-	orig := r.Body
-	form, err := readPostForm(io.TeeReader(orig, &seen), r.Header.Get("Content-Type"))
-	r.Body = replayBody{io.MultiReader(&seen, orig), orig}
+	form, err := peekPostForm(r)
 	if err != nil {
 		return identity.Identity{}, asError(err)
 	}
@@ -58,10 +56,31 @@ func (a *s3API) authenticatePost(r *http.Request, ids *identity.Store, now time.
 	return id, nil
 }
 
+// peekPostForm reads the fields of r's form and puts what it read back,
+// so the handler reads the form again, the file unread.
+func peekPostForm(r *http.Request) (*postForm, error) {
+	var seen bytes.Buffer
+	orig := r.Body
+	form, err := readPostForm(io.TeeReader(orig, &seen), r.Header.Get("Content-Type"))
+	r.Body = replayBody{io.MultiReader(&seen, orig), orig}
+	return form, err
+}
+
 // replayBody is a body whose first bytes were read and are put back.
 type replayBody struct {
 	io.Reader
 	io.Closer
+}
+
+// postResources is the object a POST form writes, for IAM: the bucket's
+// when the form cannot be read (the handler refuses it).
+func (a *s3API) postResources(r *http.Request) []string {
+	b := arn.Bucket(a.target(r).Bucket)
+	form, err := peekPostForm(r)
+	if err != nil {
+		return []string{b}
+	}
+	return []string{b + "/" + strings.ReplaceAll(form.fields["key"], "${filename}", form.filename)}
 }
 
 // postObject is a browser's POST upload (S3's PostObject): the policy's
@@ -101,8 +120,8 @@ func (a *s3API) postObject(w http.ResponseWriter, r *http.Request, in *s3Call) e
 	return postAnswer(w, r, f, in.Bucket, key, info)
 }
 
-// postInput is the write a form describes: its headers, metadata and
-// tags as fields.
+// postInput is the write a form describes: its headers and metadata as
+// fields, its tags as a Tagging document in the field tagging.
 func postInput(f map[string]string, bucket, key string) (*s3.PutInput, error) {
 	h := http.Header{}
 	for name, v := range f {
@@ -113,6 +132,11 @@ func postInput(f map[string]string, bucket, key string) (*s3.PutInput, error) {
 	pi, err := putInput(r, ci)
 	if err != nil {
 		return nil, err
+	}
+	if doc := f["tagging"]; doc != "" { // a form's tags are a Tagging document
+		if pi.Tags, err = parseTagSet([]byte(doc)); err != nil {
+			return nil, err
+		}
 	}
 	pi.Event = "ObjectCreated:Post"
 	return pi, nil

@@ -113,12 +113,13 @@ func TestS3PostPolicy(t *testing.T) {
 	now := time.Now()
 	exp := now.Add(time.Hour).UTC().Format("2006-01-02T15:04:05.000Z")
 	policy := fmt.Sprintf(`{"expiration":%q,"conditions":[{"bucket":"forms"},["starts-with","$key","uploads/"],{"success_action_status":"201"},
-		["starts-with","$Content-Type","image/"],["content-length-range",1,100],{"x-amz-meta-who":"me"},
+		["starts-with","$Content-Type","image/"],["content-length-range",1,100],{"x-amz-meta-who":"me"},["starts-with","$tagging",""],
 		{"x-amz-algorithm":"AWS4-HMAC-SHA256"},["starts-with","$x-amz-credential",""],["starts-with","$x-amz-date",""]]}`, exp)
-	order := []string{"key", "success_action_status", "Content-Type", "x-amz-meta-who", "x-amz-algorithm", "x-amz-credential", "x-amz-date", "policy", "x-amz-signature", "x-ignore-this"}
+	order := []string{"key", "success_action_status", "Content-Type", "x-amz-meta-who", "tagging", "x-amz-algorithm", "x-amz-credential", "x-amz-date", "policy", "x-amz-signature", "x-ignore-this"}
 	form := func() map[string]string {
 		f := signedPost(t, testIdentities.Admin(), policy, now)
 		f["key"], f["success_action_status"], f["Content-Type"], f["x-amz-meta-who"], f["x-ignore-this"] = "uploads/${filename}", "201", "image/jpeg", "me", "x"
+		f["tagging"] = "<Tagging><TagSet><Tag><Key>from</Key><Value>form</Value></Tag></TagSet></Tagging>"
 		return f
 	}
 	resp, body := postUpload(t, e, "forms", form(), order, "JPEG bytes")
@@ -126,7 +127,7 @@ func TestS3PostPolicy(t *testing.T) {
 		t.Fatalf("POST: %s %s", resp.Status, body)
 	}
 	h := mustS3(c.HeadObject(ctx, &awss3.HeadObjectInput{Bucket: aws.String("forms"), Key: aws.String("uploads/photo.jpg")}))(t)
-	if aws.ToString(h.ContentType) != "image/jpeg" || h.Metadata["who"] != "me" || aws.ToInt64(h.ContentLength) != 10 {
+	if aws.ToString(h.ContentType) != "image/jpeg" || h.Metadata["who"] != "me" || aws.ToInt64(h.ContentLength) != 10 || aws.ToInt32(h.TagCount) != 1 {
 		t.Errorf("uploaded: %+v", h)
 	}
 	ev := <-e.events
@@ -149,7 +150,9 @@ func TestS3PostPolicy(t *testing.T) {
 		{"field not in the policy", func(f map[string]string) { f["x-amz-meta-extra"] = "1"; order = append(order, "x-amz-meta-extra") }, "x", 403, "Extra input fields: x-amz-meta-extra"},
 		{"too large", func(map[string]string) {}, strings.Repeat("x", 101), 400, "EntityTooLarge"},
 		{"empty", func(map[string]string) {}, "", 400, "EntityTooSmall"},
-		{"unknown key id", func(f map[string]string) { f["x-amz-credential"] = "ASIANOPE/" + now.UTC().Format("20060102") + "/us-east-1/s3/aws4_request" }, "x", 403, "InvalidAccessKeyId"},
+		{"unknown key id", func(f map[string]string) {
+			f["x-amz-credential"] = "ASIANOPE/" + now.UTC().Format("20060102") + "/us-east-1/s3/aws4_request"
+		}, "x", 403, "InvalidAccessKeyId"},
 	}
 	for _, tt := range tests {
 		f := form()

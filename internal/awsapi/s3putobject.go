@@ -10,6 +10,9 @@ import (
 // putObject is PutObject: the body streamed to the store, which checks
 // Content-MD5 and the checksums (a trailer's once the body is read).
 func (a *s3API) putObject(w http.ResponseWriter, r *http.Request, in *s3Call) error {
+	if r.ContentLength < 0 {
+		return errS3MissingLength.With(errS3MissingLength.Message)
+	}
 	pi, err := putInput(r, in)
 	if err != nil {
 		return err

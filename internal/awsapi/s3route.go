@@ -15,6 +15,14 @@ type s3Target struct {
 	Virtual bool
 }
 
+// resource is the bucket or object as an error's Resource names it.
+func (t s3Target) resource() string {
+	if t.Key == "" {
+		return "/" + t.Bucket
+	}
+	return "/" + t.Bucket + "/" + t.Key
+}
+
 // target reads the bucket and key of r. Virtual-host addressing is a Host
 // of BUCKET.localhost or BUCKET.s3.localhost (any port), or any other host
 // name whose first label is a bucket the store has; everything else

@@ -14,6 +14,9 @@ func (a *s3API) uploadPart(w http.ResponseWriter, r *http.Request, in *s3Call) e
 	if err != nil {
 		return err
 	}
+	if r.ContentLength < 0 {
+		return errS3MissingLength.With(errS3MissingLength.Message)
+	}
 	_, expected, err := checksumOf(r.Header)
 	if err != nil {
 		return err

@@ -27,7 +27,9 @@ type listAllMyBucketsResult struct {
 	NS      string      `xml:"xmlns,attr"`
 	Owner   *s3Owner    `xml:"Owner"`
 	Buckets []xmlBucket `xml:"Buckets>Bucket"`
-	Prefix  string      `xml:"Prefix,omitempty"`
+	// ContinuationToken is the next page's, when there is one.
+	ContinuationToken string `xml:"ContinuationToken,omitempty"`
+	Prefix            string `xml:"Prefix,omitempty"`
 }
 
 type createBucketConfiguration struct {
