@@ -42,9 +42,11 @@ const (
 var (
 	// ErrNoContentSHA256 is a header-signed request without the
 	// X-Amz-Content-Sha256 header S3 requires (its message is S3's).
+	//lint:ignore ST1005 S3's own message
 	ErrNoContentSHA256 = errors.New("Missing required header for this request: x-amz-content-sha256")
 	// ErrContentSHA256 is an X-Amz-Content-Sha256 that is none of the
 	// values S3 reads (its message is S3's).
+	//lint:ignore ST1005 S3's own message
 	ErrContentSHA256 = errors.New("x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-UNSIGNED-PAYLOAD-TRAILER, STREAMING-AWS4-HMAC-SHA256-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER or a valid sha256 value.")
 	// ErrSigV4a is a body signed with SigV4a (ECDSA), which Verge does
 	// not verify.
