@@ -23,16 +23,12 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/verge-edge/verge/bench/internal/load"
-	"github.com/verge-edge/verge/internal/engine"
-	"github.com/verge-edge/verge/internal/identity"
 	"github.com/verge-edge/verge/internal/sandbox"
-	"github.com/verge-edge/verge/internal/stack"
 )
 
 const stackFile = `resources:
@@ -100,27 +96,13 @@ func run(n, rounds int) error {
 	if err := os.Mkdir(folder, 0o755); err != nil {
 		return err
 	}
-	plan, err := stack.Load(dir)
-	if err != nil {
-		return err
-	}
 	tp := &tap{starts: make(chan [2]int64, 16)}
-	const token = "bench-token"
-	e, err := engine.Open(engine.Options{Data: filepath.Join(dir, ".verge"), Token: token, Tap: tp})
+	e, _, cfg, endpoint, err := load.Start(dir, tp)
 	if err != nil {
 		return err
 	}
 	defer e.Close(context.Background())
 	ctx := context.Background()
-	if err := e.Listen("127.0.0.1:0", "127.0.0.1:0"); err != nil {
-		return err
-	}
-	if _, err := e.Apply(ctx, plan); err != nil {
-		return err
-	}
-	_, admin := e.Addrs()
-	cfg := aws.Config{Region: "us-east-1", Credentials: credentials.NewStaticCredentialsProvider(identity.AdminAccessKeyID, token, "")}
-	endpoint := aws.String("http://" + admin)
 	s3c := s3.NewFromConfig(cfg, func(o *s3.Options) { o.BaseEndpoint, o.UsePathStyle = endpoint, true })
 	fn := lambda.NewFromConfig(cfg, func(o *lambda.Options) { o.BaseEndpoint = endpoint })
 

@@ -15,7 +15,6 @@ import (
 	"fmt"
 	"log"
 	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -23,13 +22,11 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/verge-edge/verge/bench/internal/load"
 	"github.com/verge-edge/verge/internal/engine"
-	"github.com/verge-edge/verge/internal/identity"
 	"github.com/verge-edge/verge/internal/sandbox"
 	"github.com/verge-edge/verge/internal/stack"
 )
@@ -106,27 +103,14 @@ func run(n, conc int, dur time.Duration, latN, rounds int) error {
 	if err := load.WriteStack(dir, stackFile, handler); err != nil {
 		return err
 	}
-	plan, err := stack.Load(dir)
-	if err != nil {
-		return err
-	}
 	tp := &tap{starts: make(chan [2]int64, 1)}
-	const token = "bench-token"
-	e, err := engine.Open(engine.Options{Data: filepath.Join(dir, ".verge"), Token: token, Tap: tp})
+	e, plan, cfg, endpoint, err := load.Start(dir, tp)
 	if err != nil {
 		return err
 	}
 	defer e.Close(context.Background())
 	ctx := context.Background()
-	if _, err := e.Apply(ctx, plan); err != nil {
-		return err
-	}
-	if err := e.Listen("127.0.0.1:0", "127.0.0.1:0"); err != nil {
-		return err
-	}
 	_, admin := e.Addrs()
-	cfg := aws.Config{Region: "us-east-1", Credentials: credentials.NewStaticCredentialsProvider(identity.AdminAccessKeyID, token, "")}
-	endpoint := aws.String("http://" + admin)
 	q := sqs.NewFromConfig(cfg, func(o *sqs.Options) { o.BaseEndpoint = endpoint })
 	fn := lambda.NewFromConfig(cfg, func(o *lambda.Options) { o.BaseEndpoint = endpoint })
 	url := "http://" + admin + "/000000000000/jobs"
