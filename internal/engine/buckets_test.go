@@ -33,6 +33,7 @@ const bucketsYAML = `resources:
     type: bucket
     properties:
       directory: ./uploads
+      enableEventBusNotifications: true
       cdn:
         enabled: true
         cachingOptions: {defaultTTL: 300}
@@ -50,6 +51,20 @@ const bucketsYAML = `resources:
             bucketArn: $ResourceParam('uploads', 'arn')
             s3EventType: 's3:ObjectCreated:*'
             filterRule: {prefix: incoming/}
+  audit:
+    type: function
+    properties:
+      packaging: {type: stacktape-lambda-buildpack, properties: {entryfilePath: audit.js}}
+      timeout: 10
+      connectTo: [uploads]
+      events:
+        - type: event-bus
+          properties:
+            useDefaultBus: true
+            eventPattern:
+              source: [aws.s3]
+              detail-type: [Object Created]
+              detail: {object: {key: [{prefix: incoming/}]}}
   stranger:
     type: function
     properties:
@@ -73,6 +88,16 @@ exports.handler = async (event) => {
 };
 `
 
+// auditJS records each EventBridge event S3 sent as audit/KEY, holding
+// the event's detail-type, reason and size.
+const auditJS = `const { S3Client, PutObjectCommand } = require('@aws-sdk/client-s3');
+exports.handler = async (event) => {
+  const d = event.detail;
+  await new S3Client({}).send(new PutObjectCommand({ Bucket: d.bucket.name, Key: 'audit/' + d.object.key,
+    Body: event['detail-type'] + ' ' + d.reason + ' ' + d.object.size + ' ' + event.source }));
+};
+`
+
 const strangerJS = `const { S3Client, ListObjectsV2Command } = require('@aws-sdk/client-s3');
 exports.handler = async () => {
   try {
@@ -91,7 +116,7 @@ exports.handler = async () => {
 // its cached copy when S3 overwrites it; a notification configuration set
 // through the API sends removals to a queue.
 func TestBucketEvents(t *testing.T) {
-	e, dir := serveStack(t, map[string]string{"verge.yaml": bucketsYAML, "upload.js": uploadJS, "stranger.js": strangerJS,
+	e, dir := serveStack(t, map[string]string{"verge.yaml": bucketsYAML, "upload.js": uploadJS, "stranger.js": strangerJS, "audit.js": auditJS,
 		"uploads/index.html": "<h1>uploads</h1>"}, Options{Retry: []time.Duration{10 * time.Millisecond}})
 	viewer, adminAddr := e.Addrs()
 	tr := &http.Transport{}
@@ -110,6 +135,11 @@ func TestBucketEvents(t *testing.T) {
 	must(t, err)
 	if head.Metadata["source"] != "ObjectCreated:Put" || head.Metadata["size"] != "5" {
 		t.Errorf("the function saw the event as %v, want ObjectCreated:Put of 5 bytes", head.Metadata)
+	}
+
+	// The default event bus got S3's EventBridge event.
+	if got := waitObject(t, client, "audit/incoming/a b.txt"); got != "Object Created PutObject 5 aws.s3" {
+		t.Errorf("EventBridge event of an S3 upload = %q, want Object Created PutObject 5 aws.s3", got)
 	}
 
 	// A file written on disk is an upload too.
