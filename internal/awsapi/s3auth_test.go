@@ -350,16 +350,7 @@ func TestS3StreamExample(t *testing.T) {
 		{"seed signature wrong", exampleRequest(srv, exampleBody(exampleSigs), "66561"), 403, "<Code>SignatureDoesNotMatch</Code>", false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			resp, err := srv.Client().Do(c.req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			b, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			got := string(b) + resp.Header.Get(echoLength)
-			if resp.StatusCode != c.status || !strings.Contains(got, c.want) {
-				t.Errorf("%d %s", resp.StatusCode, got)
-			}
+			resp := expect(t, srv, c.req, echoLength, c.status, c.want)
 			if sum := sha256.Sum256(bytes.Repeat([]byte("a"), 66560)); c.decoded && resp.Header.Get(echoSHA256) != hex.EncodeToString(sum[:]) {
 				t.Errorf("decoded sha256 %s", resp.Header.Get(echoSHA256))
 			}
@@ -423,18 +414,25 @@ func TestS3Hooks(t *testing.T) {
 		{"tampered body", tampered, 400, "<Code>XAmzContentSHA256Mismatch</Code>"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			resp, err := srv.Client().Do(c.req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			b, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			got := string(b) + resp.Header.Get(echoCaller)
-			if resp.StatusCode != c.status || !strings.Contains(got, c.want) {
-				t.Errorf("%d %s", resp.StatusCode, got)
-			}
+			expect(t, srv, c.req, echoCaller, c.status, c.want)
 		})
 	}
+}
+
+// expect sends req to srv and checks the status, and that want is in the
+// body or the header echo the test service answers with.
+func expect(t *testing.T, srv *httptest.Server, req *http.Request, echo string, status int, want string) *http.Response {
+	t.Helper()
+	resp, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if got := string(b) + resp.Header.Get(echo); resp.StatusCode != status || !strings.Contains(got, want) {
+		t.Errorf("%d %s", resp.StatusCode, got)
+	}
+	return resp
 }
 
 const emptySHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"

@@ -1,8 +1,10 @@
 package awsapi
 
 import (
+	"encoding/xml"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/verge-edge/verge/internal/arn"
 	"github.com/verge-edge/verge/internal/s3"
@@ -41,8 +43,12 @@ func (a *s3API) copyObject(w http.ResponseWriter, r *http.Request, in *s3Call) e
 	if err != nil {
 		return err
 	}
-	out := copyObjectResult{NS: s3Namespace, LastModified: s3Time(info.LastModified), ETag: info.ETag, xmlChecksums: xmlSums(info.Checksums)}
-	return writeS3XML(w, out)
+	return writeS3XML(w, newCopyResult("CopyObjectResult", info.LastModified, info.ETag, info.Checksums))
+}
+
+// newCopyResult is the copyResult named root.
+func newCopyResult(root string, modified time.Time, etag string, sums s3.Checksums) copyResult {
+	return copyResult{XMLName: xml.Name{Local: root}, NS: s3Namespace, LastModified: s3Time(modified), ETag: etag, xmlChecksums: xmlSums(sums)}
 }
 
 // directive reads x-amz-metadata-directive or x-amz-tagging-directive.

@@ -1,33 +1,24 @@
 package awsapi
 
-import (
-	"net/http"
-
-	"github.com/verge-edge/verge/internal/s3"
-)
+import "net/http"
 
 // listObjects is ListObjects (v1): marker pagination; NextMarker only with
 // a delimiter, as S3 sends it (without one the client continues from the
 // last key).
 func (a *s3API) listObjects(w http.ResponseWriter, r *http.Request, in *s3Call) error {
 	q := r.URL.Query()
-	max, err := maxKeys(q)
+	li, enc, err := listInput(q, in.Bucket)
 	if err != nil {
 		return err
 	}
-	enc, err := encodingType(q)
-	if err != nil {
-		return err
-	}
-	marker := q.Get(qMarker)
-	li := &s3.ListInput{Bucket: in.Bucket, Prefix: q.Get(qPrefix), Delimiter: q.Get(qDelimiter), After: marker, MaxKeys: max}
+	li.After = q.Get(qMarker)
 	page, err := in.store.List(r.Context(), li)
 	if err != nil {
 		return err
 	}
-	m := enc(marker)
-	out := listBucketResult{NS: s3Namespace, Name: in.Bucket, Prefix: enc(li.Prefix), Delimiter: enc(li.Delimiter),
-		Marker: &m, MaxKeys: max, EncodingType: q.Get(qEncodingType), IsTruncated: page.Truncated}
+	out := listResult(q, li, page, enc)
+	m := enc(li.After)
+	out.Marker = &m
 	if page.Truncated && li.Delimiter != "" {
 		out.NextMarker = enc(page.Next)
 	}

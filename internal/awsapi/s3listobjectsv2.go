@@ -14,15 +14,11 @@ import (
 // next page starts after, base64: opaque to the client, stable for us.
 func (a *s3API) listObjectsV2(w http.ResponseWriter, r *http.Request, in *s3Call) error {
 	q := r.URL.Query()
-	max, err := maxKeys(q)
+	li, enc, err := listInput(q, in.Bucket)
 	if err != nil {
 		return err
 	}
-	enc, err := encodingType(q)
-	if err != nil {
-		return err
-	}
-	li := &s3.ListInput{Bucket: in.Bucket, Prefix: q.Get(qPrefix), Delimiter: q.Get(qDelimiter), After: q.Get(qStartAfter), MaxKeys: max}
+	li.After = q.Get(qStartAfter)
 	token := q.Get(qContinuation)
 	if q.Has(qContinuation) {
 		after, err := base64.RawURLEncoding.DecodeString(token)
@@ -37,14 +33,33 @@ func (a *s3API) listObjectsV2(w http.ResponseWriter, r *http.Request, in *s3Call
 	}
 	owner := q.Get(qFetchOwner) == "true"
 	count := len(page.Objects) + len(page.CommonPrefixes)
-	out := listBucketResult{NS: s3Namespace, Name: in.Bucket, Prefix: enc(li.Prefix), Delimiter: enc(li.Delimiter),
-		StartAfter: enc(q.Get(qStartAfter)), ContinuationToken: token, KeyCount: &count, MaxKeys: max,
-		EncodingType: q.Get(qEncodingType), IsTruncated: page.Truncated}
+	out := listResult(q, li, page, enc)
+	out.StartAfter, out.ContinuationToken, out.KeyCount = enc(q.Get(qStartAfter)), token, &count
 	if page.Truncated {
 		out.NextContinuationToken = base64.RawURLEncoding.EncodeToString([]byte(page.Next))
 	}
 	fillListing(&out, page, enc, owner)
 	return writeS3XML(w, out)
+}
+
+// listInput reads the parameters both versions of ListObjects take; the
+// caller sets where the page starts.
+func listInput(q url.Values, bucket string) (*s3.ListInput, func(string) string, error) {
+	max, err := maxKeys(q)
+	if err != nil {
+		return nil, nil, err
+	}
+	enc, err := encodingType(q)
+	if err != nil {
+		return nil, nil, err
+	}
+	return &s3.ListInput{Bucket: bucket, Prefix: q.Get(qPrefix), Delimiter: q.Get(qDelimiter), MaxKeys: max}, enc, nil
+}
+
+// listResult is the part of a listing's answer both versions send.
+func listResult(q url.Values, li *s3.ListInput, page *s3.ListOutput, enc func(string) string) listBucketResult {
+	return listBucketResult{NS: s3Namespace, Name: li.Bucket, Prefix: enc(li.Prefix), Delimiter: enc(li.Delimiter),
+		MaxKeys: li.MaxKeys, EncodingType: q.Get(qEncodingType), IsTruncated: page.Truncated}
 }
 
 // fillListing adds a page's objects and common prefixes.

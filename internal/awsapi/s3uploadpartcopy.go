@@ -23,5 +23,5 @@ func (a *s3API) uploadPartCopy(w http.ResponseWriter, r *http.Request, in *s3Cal
 	if err != nil {
 		return err
 	}
-	return writeS3XML(w, copyPartResult{NS: s3Namespace, LastModified: s3Time(part.LastModified), ETag: part.ETag, xmlChecksums: xmlSums(part.Checksums)})
+	return writeS3XML(w, newCopyResult("CopyPartResult", part.LastModified, part.ETag, part.Checksums))
 }

@@ -78,19 +78,13 @@ type listBucketResult struct {
 	CommonPrefixes        []xmlPrefix `xml:"CommonPrefixes"`
 }
 
-type copyObjectResult struct {
-	XMLName      xml.Name `xml:"CopyObjectResult"`
-	NS           string   `xml:"xmlns,attr"`
-	LastModified string   `xml:"LastModified"`
-	ETag         string   `xml:"ETag"`
-	xmlChecksums
-}
-
-type copyPartResult struct {
-	XMLName      xml.Name `xml:"CopyPartResult"`
-	NS           string   `xml:"xmlns,attr"`
-	LastModified string   `xml:"LastModified"`
-	ETag         string   `xml:"ETag"`
+// copyResult is CopyObject's CopyObjectResult and UploadPartCopy's
+// CopyPartResult: the same elements under the root element XMLName.
+type copyResult struct {
+	XMLName      xml.Name
+	NS           string `xml:"xmlns,attr"`
+	LastModified string `xml:"LastModified"`
+	ETag         string `xml:"ETag"`
 	xmlChecksums
 }
 

@@ -10,15 +10,7 @@ import (
 // Delete removes an object; a missing one is not an error (S3's 204). Only
 // the removal of an object that existed is announced.
 func (s *Store) Delete(ctx context.Context, bucket, key string) error {
-	b, err := s.bucket(bucket)
-	if err != nil {
-		return err
-	}
-	rel, _, err := keyPath(key)
-	if err != nil {
-		return err
-	}
-	root, err := b.root()
+	_, root, rel, err := s.openKey(bucket, key)
 	if err != nil {
 		return err
 	}

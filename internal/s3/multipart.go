@@ -306,27 +306,17 @@ func (s *Store) Complete(ctx context.Context, bucket, key, uploadID string, list
 	if err != nil {
 		return ObjectInfo{}, err
 	}
-	b, err := s.bucket(bucket)
+	c, err := s.newCommit(bucket, key)
 	if err != nil {
 		return ObjectInfo{}, err
 	}
-	rel, long, err := keyPath(key)
-	if err != nil {
+	if err := s.open(c); err != nil {
 		return ObjectInfo{}, err
 	}
-	root, err := b.root()
-	if err != nil {
-		return ObjectInfo{}, err
-	}
-	defer root.Close()
-	t, err := s.newTemp(b, root)
-	if err != nil {
-		return ObjectInfo{}, err
-	}
-	defer t.discard()
+	defer c.close()
 	rec := newRecord(key, u.Headers, u.Tags)
 	rec.Parts = len(chosen)
-	if rec.Checksums, err = s.concat(t.f, u, chosen); err != nil {
+	if rec.Checksums, err = s.concat(c.t.f, u, chosen); err != nil {
 		return ObjectInfo{}, err
 	}
 	md5s := make([][]byte, len(chosen))
@@ -334,8 +324,9 @@ func (s *Store) Complete(ctx context.Context, bucket, key, uploadID string, list
 		md5s[i], _ = hex.DecodeString(strings.Trim(p.ETag, `"`))
 	}
 	rec.ETag = multipartETag(md5s)
-	info, err := s.commit(ctx, &commit{b: b, root: root, rel: rel, long: long, t: t, rec: rec, event: EventComplete})
-	if t.done {
+	c.rec, c.event = rec, EventComplete
+	info, err := s.commit(ctx, c)
+	if c.t.done {
 		_ = os.RemoveAll(s.uploadDir(uploadID))
 	}
 	return info, err

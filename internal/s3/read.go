@@ -106,17 +106,33 @@ func (s *Store) infoAt(root *os.Root, b *bucket, key, rel string) (ObjectInfo, b
 	return info, err == nil
 }
 
+// locate finds the bucket of key and the key's path in its folder (see
+// keyPath).
+func (s *Store) locate(bucket, key string) (b *bucket, rel string, long map[string]string, err error) {
+	if b, err = s.bucket(bucket); err != nil {
+		return nil, "", nil, err
+	}
+	if rel, long, err = keyPath(key); err != nil {
+		return nil, "", nil, err
+	}
+	return b, rel, long, nil
+}
+
+// openKey locates key and opens its bucket's folder, which the caller
+// closes.
+func (s *Store) openKey(bucket, key string) (b *bucket, root *os.Root, rel string, err error) {
+	if b, rel, _, err = s.locate(bucket, key); err != nil {
+		return nil, nil, "", err
+	}
+	if root, err = b.root(); err != nil {
+		return nil, nil, "", err
+	}
+	return b, root, rel, nil
+}
+
 // object opens key in bucket and describes it.
 func (s *Store) object(bucket, key string) (*Object, error) {
-	b, err := s.bucket(bucket)
-	if err != nil {
-		return nil, err
-	}
-	rel, _, err := keyPath(key)
-	if err != nil {
-		return nil, err
-	}
-	root, err := b.root()
+	b, root, rel, err := s.openKey(bucket, key)
 	if err != nil {
 		return nil, err
 	}

@@ -47,15 +47,7 @@ func (s *Store) SetTags(ctx context.Context, bucket, key string, tags map[string
 	if err := checkTags(tags); err != nil {
 		return err
 	}
-	b, err := s.bucket(bucket)
-	if err != nil {
-		return err
-	}
-	rel, _, err := keyPath(key)
-	if err != nil {
-		return err
-	}
-	root, err := b.root()
+	_, root, rel, err := s.openKey(bucket, key)
 	if err != nil {
 		return err
 	}

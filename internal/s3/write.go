@@ -12,11 +12,7 @@ import (
 
 // Put writes an object.
 func (s *Store) Put(ctx context.Context, in *PutInput) (ObjectInfo, error) {
-	b, err := s.bucket(in.Bucket)
-	if err != nil {
-		return ObjectInfo{}, err
-	}
-	rel, long, err := keyPath(in.Key)
+	c, err := s.newCommit(in.Bucket, in.Key)
 	if err != nil {
 		return ObjectInfo{}, err
 	}
@@ -34,31 +30,24 @@ func (s *Store) Put(ctx context.Context, in *PutInput) (ObjectInfo, error) {
 	if err != nil {
 		return ObjectInfo{}, err
 	}
-	root, err := b.root()
-	if err != nil {
+	if err := s.open(c); err != nil {
 		return ObjectInfo{}, err
 	}
-	defer root.Close()
-	t, err := s.newTemp(b, root)
-	if err != nil {
-		return ObjectInfo{}, err
-	}
-	defer t.discard()
+	defer c.close()
 	d := newDigester(algs)
-	if err := receive(t.f, d, in.Body, in.Size, maxPutSize); err != nil {
+	if err := receive(c.t.f, d, in.Body, in.Size, maxPutSize); err != nil {
 		return ObjectInfo{}, err
 	}
 	if err := d.verify(sum, in.Expected); err != nil {
 		return ObjectInfo{}, err
 	}
-	rec := newRecord(in.Key, in.Headers, in.Tags)
-	rec.ETag, rec.Checksums = d.etag(), d.checksums()
-	event := in.Event
-	if event == "" {
-		event = EventPut
+	c.rec = newRecord(in.Key, in.Headers, in.Tags)
+	c.rec.ETag, c.rec.Checksums = d.etag(), d.checksums()
+	c.ifNoneMatch, c.ifMatch, c.event = in.IfNoneMatch, in.IfMatch, in.Event
+	if c.event == "" {
+		c.event = EventPut
 	}
-	return s.commit(ctx, &commit{b: b, root: root, rel: rel, long: long, t: t, rec: rec,
-		ifNoneMatch: in.IfNoneMatch, ifMatch: in.IfMatch, event: event})
+	return s.commit(ctx, c)
 }
 
 // A commit moves a written temporary file into place as an object.
@@ -71,6 +60,38 @@ type commit struct {
 	rec                  *record
 	ifNoneMatch, ifMatch string
 	event                string
+}
+
+// newCommit starts a commit of key in bucket; open prepares its file.
+func (s *Store) newCommit(bucket, key string) (*commit, error) {
+	b, rel, long, err := s.locate(bucket, key)
+	if err != nil {
+		return nil, err
+	}
+	return &commit{b: b, rel: rel, long: long}, nil
+}
+
+// open opens the bucket's folder and a temporary file to write the object
+// to; close releases them.
+func (s *Store) open(c *commit) error {
+	root, err := c.b.root()
+	if err != nil {
+		return err
+	}
+	t, err := s.newTemp(c.b, root)
+	if err != nil {
+		root.Close()
+		return err
+	}
+	c.root, c.t = root, t
+	return nil
+}
+
+// close removes the temporary file, unless it was moved into place, and
+// closes the bucket's folder.
+func (c *commit) close() {
+	c.t.discard()
+	c.root.Close()
 }
 
 // commit syncs the temporary file, writes the sidecar, renames the file
@@ -257,11 +278,7 @@ func (s *Store) Copy(ctx context.Context, in *CopyInput) (ObjectInfo, error) {
 		return ObjectInfo{}, err
 	}
 	defer src.File.Close()
-	b, err := s.bucket(in.Bucket)
-	if err != nil {
-		return ObjectInfo{}, err
-	}
-	rel, long, err := keyPath(in.Key)
+	c, err := s.newCommit(in.Bucket, in.Key)
 	if err != nil {
 		return ObjectInfo{}, err
 	}
@@ -294,20 +311,15 @@ func (s *Store) Copy(ctx context.Context, in *CopyInput) (ObjectInfo, error) {
 	if err != nil {
 		return ObjectInfo{}, err
 	}
-	root, err := b.root()
-	if err != nil {
+	if err := s.open(c); err != nil {
 		return ObjectInfo{}, err
 	}
-	defer root.Close()
-	t, err := s.newTemp(b, root)
-	if err != nil {
-		return ObjectInfo{}, err
-	}
-	defer t.discard()
+	defer c.close()
 	d := newDigester(algs)
-	if _, err := copyBuffered(io.MultiWriter(t.f, d), io.NewSectionReader(src.File, 0, src.Size)); err != nil {
+	if _, err := copyBuffered(io.MultiWriter(c.t.f, d), io.NewSectionReader(src.File, 0, src.Size)); err != nil {
 		return ObjectInfo{}, internal(err)
 	}
 	rec.ETag, rec.Checksums = d.etag(), d.checksums()
-	return s.commit(ctx, &commit{b: b, root: root, rel: rel, long: long, t: t, rec: rec, event: EventCopy})
+	c.rec, c.event = rec, EventCopy
+	return s.commit(ctx, c)
 }

@@ -120,31 +120,30 @@ func (r *resolver) cfNotifications(c *CfResource, bucket string, nc *CfNotificat
 	for j := range nc.QueueConfigurations {
 		cfg := &nc.QueueConfigurations[j]
 		n, ok := next("QueueConfigurations", j, cfg, &cfg.Event, cfg.Filter)
-		q := r.queueTarget(&cfg.Queue.Template, "Queue")
-		if q != nil && q.fifo {
-			at, _ := r.d.pos(&cfg.Queue.Template)
-			r.d.errorf(at, "Queue %q is a FIFO queue: S3 sends notifications only to standard queues", q.q.Name)
-			q = nil
-		}
-		if q != nil {
+		if q := r.queueTarget(&cfg.Queue.Template, "Queue"); q != nil && r.standard(&cfg.Queue.Template, "Queue", q.q.Name, q.fifo) {
 			n.Queue = q.q.Name
+			r.addNotification(n, ok)
 		}
-		r.addNotification(n, ok && q != nil)
 	}
 	for j := range nc.TopicConfigurations {
 		cfg := &nc.TopicConfigurations[j]
 		n, ok := next("TopicConfigurations", j, cfg, &cfg.Event, cfg.Filter)
-		t := r.topicTarget(&cfg.Topic.Template, "Topic")
-		if t != nil && t.fifo {
-			at, _ := r.d.pos(&cfg.Topic.Template)
-			r.d.errorf(at, "Topic %q is a FIFO topic: S3 sends notifications only to standard topics", t.t.Name)
-			t = nil
-		}
-		if t != nil {
+		if t := r.topicTarget(&cfg.Topic.Template, "Topic"); t != nil && r.standard(&cfg.Topic.Template, "Topic", t.t.Name, t.fifo) {
 			n.Topic = t.t.Name
+			r.addNotification(n, ok)
 		}
-		r.addNotification(n, ok && t != nil)
 	}
+}
+
+// standard reports whether the queue or topic (key) named name, at t, is
+// a standard one: S3 does not notify FIFO ones.
+func (r *resolver) standard(t *Template, key, name string, fifo bool) bool {
+	if fifo {
+		at, _ := r.d.pos(t)
+		kind := strings.ToLower(key)
+		r.d.errorf(at, "%s %q is a FIFO %s: S3 sends notifications only to standard %ss", key, name, kind, kind)
+	}
+	return !fifo
 }
 
 func (r *resolver) addNotification(n notification, ok bool) {
