@@ -58,10 +58,13 @@ func readPlan(w http.ResponseWriter, r *http.Request, o *s3.ObjectInfo) (first, 
 		h.Set(hdrLastModified, o.LastModified.UTC().Format(http.TimeFormat))
 		return 0, 0, 0, err
 	}
-	if err := checkPartNumber(r, o); err != nil {
+	first, last, ranged, err := partRange(r, o)
+	if err != nil {
 		return 0, 0, 0, err
 	}
-	first, last, ranged, err := parseRange(r.Header.Get(hdrRange), o.Size)
+	if !ranged {
+		first, last, ranged, err = parseRange(r.Header.Get(hdrRange), o.Size)
+	}
 	if err != nil {
 		h.Set(hdrContentRange, "bytes */"+strconv.FormatInt(o.Size, 10))
 		return 0, 0, 0, err
@@ -81,22 +84,28 @@ func readPlan(w http.ResponseWriter, r *http.Request, o *s3.ObjectInfo) (first, 
 	return first, last, status, nil
 }
 
-// checkPartNumber allows partNumber=1 of an object uploaded whole (the
-// object itself, as S3 answers); parts of a multipart object are not
-// kept apart once completed.
-func checkPartNumber(r *http.Request, o *s3.ObjectInfo) error {
+// partRange is the byte range GetObject's partNumber asks for: a part of
+// a multipart object (ranged, answered 206 with x-amz-mp-parts-count, as
+// S3 answers), or partNumber=1 of an object uploaded whole (the object
+// itself).
+func partRange(r *http.Request, o *s3.ObjectInfo) (first, last int64, ranged bool, err error) {
 	q := r.URL.Query()
 	if !q.Has(qPartNumber) {
-		return nil
+		return 0, 0, false, nil
 	}
 	n, err := strconv.Atoi(q.Get(qPartNumber))
 	switch {
 	case err != nil || n < 1 || n > s3MaxPartNumber:
-		return s3Invalid("Part number must be an integer between 1 and 10000, inclusive")
-	case o.Parts > 0:
-		return errS3NotImplemented.With("Verge does not serve a completed multipart object's parts apart: use a Range")
-	case n != 1:
-		return errS3InvalidPartNumber.With("The requested partnumber is not satisfiable")
+		return 0, 0, false, s3Invalid("Part number must be an integer between 1 and 10000, inclusive")
+	case o.Parts > 0 && len(o.PartSizes) == o.Parts && n <= o.Parts:
+		for _, size := range o.PartSizes[:n-1] {
+			first += size
+		}
+		return first, first + o.PartSizes[n-1] - 1, true, nil
+	case o.Parts > 0 && len(o.PartSizes) != o.Parts:
+		return 0, 0, false, errS3NotImplemented.With("this multipart object was completed before Verge kept its part sizes: use a Range")
+	case n != 1 && n > o.Parts:
+		return 0, 0, false, errS3InvalidPartNumber.With("The requested partnumber is not satisfiable")
 	}
-	return nil
+	return 0, 0, false, nil
 }

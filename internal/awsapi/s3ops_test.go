@@ -216,6 +216,17 @@ func TestS3Multipart(t *testing.T) {
 	if body := read(t, out, err); body != string(big)+"bytes" || aws.ToInt32(out.PartsCount) != 2 || aws.ToString(out.ContentType) != "text/x-mp" || out.Metadata["k"] != "v" {
 		t.Errorf("assembled object: %d bytes, %+v", len(body), out)
 	}
+	// Each part on its own (partNumber), as the SDKs' transfer managers
+	// download a multipart object.
+	for n, want := range map[int32]string{1: string(big), 2: "bytes"} {
+		out, err := c.GetObject(ctx, &awss3.GetObjectInput{Bucket: b, Key: aws.String("big"), PartNumber: aws.Int32(n)})
+		if body := read(t, out, err); body != want || aws.ToInt32(out.PartsCount) != 2 || aws.ToString(out.ContentRange) == "" {
+			t.Errorf("part %d: %d bytes, range %s, parts %d; want %d bytes", n, len(body), aws.ToString(out.ContentRange), aws.ToInt32(out.PartsCount), len(want))
+		}
+	}
+	if _, err := c.GetObject(ctx, &awss3.GetObjectInput{Bucket: b, Key: aws.String("big"), PartNumber: aws.Int32(3)}); errorCode(err) != "InvalidPartNumber" {
+		t.Errorf("part 3 of 2: %v, want InvalidPartNumber", err)
+	}
 	lu = mustS3(c.ListMultipartUploads(ctx, &awss3.ListMultipartUploadsInput{Bucket: b}))(t)
 	if len(lu.Uploads) != 0 {
 		t.Errorf("uploads left: %+v", lu.Uploads)

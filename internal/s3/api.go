@@ -91,6 +91,9 @@ type ObjectInfo struct {
 	Checksums Checksums
 	// Parts is the number of parts of a multipart object, 0 otherwise.
 	Parts int
+	// PartSizes are a multipart object's part sizes in order, so a read
+	// may ask for one part (GetObject's partNumber).
+	PartSizes []int64
 	// TagCount is the number of tags.
 	TagCount int
 }

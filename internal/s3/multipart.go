@@ -316,6 +316,9 @@ func (s *Store) Complete(ctx context.Context, bucket, key, uploadID string, list
 	defer c.close()
 	rec := newRecord(key, u.Headers, u.Tags)
 	rec.Parts = len(chosen)
+	for _, p := range chosen {
+		rec.PartSizes = append(rec.PartSizes, p.File.Size)
+	}
 	if rec.Checksums, err = s.concat(c.t.f, u, chosen); err != nil {
 		return ObjectInfo{}, err
 	}

@@ -9,6 +9,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"syscall"
 	"time"
 
@@ -33,6 +34,7 @@ type record struct {
 	Tags      map[string]string `json:"tags,omitempty"`
 	Checksums Checksums         `json:"checksums"`
 	Parts     int               `json:"parts,omitempty"`
+	PartSizes []int64           `json:"partSizes,omitempty"`
 }
 
 // info is what S3 says of the object rec describes.
@@ -42,7 +44,7 @@ func (r *record) info(bucket string, modTime time.Time) ObjectInfo {
 		ContentType: defaultType(r.ContentType, r.Key), ContentEncoding: r.ContentEncoding,
 		ContentDisposition: r.ContentDisposition, ContentLanguage: r.ContentLanguage,
 		CacheControl: r.CacheControl, Expires: r.Expires, Metadata: maps.Clone(r.Metadata),
-		Checksums: r.Checksums, Parts: r.Parts, TagCount: len(r.Tags),
+		Checksums: r.Checksums, Parts: r.Parts, PartSizes: slices.Clone(r.PartSizes), TagCount: len(r.Tags),
 	}
 }
 
