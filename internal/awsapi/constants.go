@@ -88,8 +88,8 @@ const (
 	Query
 	RESTJSON
 	RESTXML
-	// S3 is REST-XML with S3's unwrapped <Error> document.
-	S3
+	// S3XML is REST-XML with S3's unwrapped <Error> document.
+	S3XML
 )
 
 // String is the protocol's name in AWS's service models.
@@ -105,7 +105,7 @@ func (p Protocol) String() string {
 		return "rest-json"
 	case RESTXML:
 		return "rest-xml"
-	case S3:
+	case S3XML:
 		return "rest-xml (s3)"
 	}
 	return "unknown"
@@ -115,7 +115,7 @@ func (p Protocol) String() string {
 // serve (yet), with their protocol: a call to one gets an error naming it
 // in a shape its SDK reads, not the admin API's 404.
 var unserved = map[string]Protocol{
-	"s3":             S3,
+	"s3":             S3XML,
 	"sqs":            JSON10,
 	"sns":            Query,
 	"sts":            Query,

@@ -23,6 +23,8 @@ type Error struct {
 	QueryCode string
 	// Namespace prefixes the JSON protocol's __type ("com.amazonaws.sqs#").
 	Namespace string
+	// Resource is S3's Resource element: the key or bucket named.
+	Resource string
 }
 
 func (e *Error) Error() string { return e.Code + ": " + e.Message }
@@ -110,10 +112,14 @@ func init() {
 	}
 }
 
-// asError is err as a wire error: an *Error as it is, anything else an
-// internal failure carrying its text.
+// asError is err as a wire error: an *Error as it is, a streamed body's
+// refusal as S3 words it (bodyError), anything else an internal failure
+// carrying its text.
 func asError(err error) *Error {
 	if e, ok := err.(*Error); ok {
+		return e
+	}
+	if e := bodyError(err); e != nil {
 		return e
 	}
 	return ErrInternal.With(err.Error())

@@ -21,7 +21,7 @@ var renamed = map[Protocol]map[string]string{
 		ErrUnrecognizedClient.Code: "InvalidClientTokenId",
 		ErrInvalidSignature.Code:   "SignatureDoesNotMatch",
 	},
-	S3: {
+	S3XML: {
 		ErrUnknownOperation.Code:   "NotImplemented",
 		ErrAccessDenied.Code:       "AccessDenied",
 		ErrUnrecognizedClient.Code: "InvalidAccessKeyId",
@@ -48,11 +48,13 @@ func writeError(w http.ResponseWriter, p Protocol, e *Error) {
 		h.Set("Content-Type", contentXML)
 		w.WriteHeader(e.Status)
 		writeXML(w, xmlErrorResponse{Error: xmlError{Type: e.Fault, Code: code, Message: e.Message}, RequestID: id})
-	case S3:
+	case S3XML:
 		h.Set("Content-Type", "application/xml")
+		hostID := s3HostID(id)
 		h.Set(HeaderAmzRequestID, id)
+		h.Set(hdrHostID, hostID)
 		w.WriteHeader(e.Status)
-		writeXML(w, s3Error{Code: code, Message: e.Message, RequestID: id})
+		writeXML(w, s3Error{Code: code, Message: e.Message, Resource: e.Resource, RequestID: id, HostID: hostID})
 	default: // RESTJSON: Lambda's shape
 		h.Set("Content-Type", contentJSON)
 		h.Set(HeaderErrorType, code)
@@ -126,7 +128,9 @@ type s3Error struct {
 	XMLName   xml.Name `xml:"Error"`
 	Code      string   `xml:"Code"`
 	Message   string   `xml:"Message"`
+	Resource  string   `xml:"Resource,omitempty"`
 	RequestID string   `xml:"RequestId"`
+	HostID    string   `xml:"HostId"`
 }
 
 func writeXML(w http.ResponseWriter, v any) {

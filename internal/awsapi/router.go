@@ -2,6 +2,7 @@ package awsapi
 
 import (
 	"encoding/binary"
+	"errors"
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
@@ -62,6 +63,10 @@ type Operation struct {
 	// Resources computes the ARNs of the resources r acts on; nil, or an
 	// empty result, is "*" (an action on no resource in particular).
 	Resources func(r *http.Request) []string
+	// Also are further actions on further resources the caller must be
+	// allowed, each checked on its own: CopyObject writes its target
+	// (Action, Resources) and reads its source (s3:GetObject).
+	Also func(r *http.Request) []Grant
 	// Handle serves the operation; the error it returns, an *Error or any
 	// other, is written in the service's protocol.
 	Handle Handler
@@ -69,6 +74,12 @@ type Operation struct {
 	// credentials of its own (S3's POST policy form): it returns the
 	// caller, or the error to write. Needs the service's Pick.
 	Authenticate func(r *http.Request, ids *identity.Store, now time.Time) (identity.Identity, *Error)
+}
+
+// A Grant is an action on resources, as an Authorizer checks it.
+type Grant struct {
+	Action    string
+	Resources []string
 }
 
 // A Handler serves an operation. It writes a successful response itself
@@ -172,16 +183,24 @@ func firstSegment(pattern string) string {
 
 func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	sig, sigErr := sigv4.Parse(r)
-	svc, proto, ok := rt.route(r, sig)
+	svc, proto, ok := rt.route(r, sig, sigErr)
 	if !ok {
 		rt.opts.Fallback.ServeHTTP(w, r)
 		return
 	}
 	w.Header().Set(HeaderRequestID, newRequestID())
-	id, err := identity.Admin, (*Error)(nil)
-	if !rt.opts.NoAuth {
-		id, err = rt.authenticate(r, sig, sigErr)
+	var op *Operation
+	if svc != nil && svc.Pick != nil {
+		var e *Error
+		if op, e = svc.Pick(r); op == nil {
+			if e == nil {
+				e = unknownOperation(svc.Name, r.Method+" "+r.URL.Path)
+			}
+			writeError(w, proto, e)
+			return
+		}
 	}
+	id, err := rt.identify(r, svc, op, sig, sigErr)
 	if err != nil {
 		rt.opts.Logger.Debug("AWS request refused", "path", r.URL.Path, "error", err)
 		writeError(w, proto, err)
@@ -192,8 +211,12 @@ func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, proto, ErrUnknownOperation.Withf("Verge does not serve the %s API (operation %s); see docs/aws-api.md for what it serves", serviceName(r, sig), operationName(r, proto)))
 		return
 	}
+	if op != nil {
+		rt.run(w, r, svc, proto, op)
+		return
+	}
 	switch svc.Protocol {
-	case RESTJSON, RESTXML, S3:
+	case RESTJSON, RESTXML, S3XML:
 		svc.mux.ServeHTTP(w, r) // sets the path values, then run
 	default:
 		name := operationName(r, proto)
@@ -212,7 +235,16 @@ func (rt *Router) run(w http.ResponseWriter, r *http.Request, s *Service, proto 
 	if op.Resources != nil {
 		req.Resources = op.Resources(r)
 	}
-	if err := rt.opts.Authorizer.Authorize(r.Context(), req); err != nil {
+	err := rt.opts.Authorizer.Authorize(r.Context(), req)
+	if op.Also != nil && err == nil {
+		for _, g := range op.Also(r) {
+			req.Action, req.Resources = g.Action, g.Resources
+			if err = rt.opts.Authorizer.Authorize(r.Context(), req); err != nil {
+				break
+			}
+		}
+	}
+	if err != nil {
 		e := ErrAccessDenied.With(err.Error())
 		if s.AlsoQuery {
 			// A query-compatible SDK reads the query protocol's code.
@@ -227,10 +259,11 @@ func (rt *Router) run(w http.ResponseWriter, r *http.Request, s *Service, proto 
 }
 
 // route finds r's service: by the signature's service name, else (a bearer
-// token, no credentials, a malformed signature) by X-Amz-Target or the
-// path. svc is nil for a service Verge knows of but does not serve; ok is
-// false for a request that is not an AWS request at all.
-func (rt *Router) route(r *http.Request, sig *sigv4.Signature) (svc *Service, p Protocol, ok bool) {
+// token, no credentials, a malformed signature) by the service that claims
+// an unsigned request, X-Amz-Target or the path. svc is nil for a service
+// Verge knows of but does not serve; ok is false for a request that is
+// not an AWS request at all. sig and sigErr are sigv4.Parse's.
+func (rt *Router) route(r *http.Request, sig *sigv4.Signature, sigErr error) (svc *Service, p Protocol, ok bool) {
 	if sig != nil {
 		if s := rt.services[sig.Service]; s != nil {
 			return s, s.protocolFor(r), true
@@ -242,6 +275,9 @@ func (rt *Router) route(r *http.Request, sig *sigv4.Signature) (svc *Service, p 
 			return nil, guessProtocol(r, JSON11), true
 		}
 		return nil, 0, false // signed for something else: the admin API's own
+	}
+	if s := rt.claimant(r, sigErr); s != nil {
+		return s, s.Protocol, true
 	}
 	if t := r.Header.Get(HeaderTarget); t != "" {
 		for _, s := range rt.services {
@@ -259,6 +295,20 @@ func (rt *Router) route(r *http.Request, sig *sigv4.Signature) (svc *Service, p 
 		}
 	}
 	return nil, 0, false
+}
+
+// claimant is the service that claims r, an unsigned request (no SigV4,
+// no bearer token): nil for none.
+func (rt *Router) claimant(r *http.Request, sigErr error) *Service {
+	if !errors.Is(sigErr, sigv4.ErrMissing) || strings.HasPrefix(r.Header.Get("Authorization"), bearerPrefix) {
+		return nil
+	}
+	for _, s := range rt.services {
+		if s.Claim != nil && s.Claim(r) {
+			return s
+		}
+	}
+	return nil
 }
 
 // protocolFor is the protocol s answers r in.

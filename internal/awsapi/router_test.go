@@ -294,7 +294,7 @@ func TestErrorShapes(t *testing.T) {
 		{RESTJSON, errService, 500, contentJSON, "ServiceException", `{"Type":"Service","message":"m"}`},
 		{Query, ErrAccessDenied, 403, contentXML, "", `<?xml version="1.0" encoding="UTF-8"?>` + "\n" + `<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>m</Message></Error><RequestId>rid</RequestId></ErrorResponse>`},
 		{RESTXML, ErrInternal, 500, contentXML, "", `<ErrorResponse><Error><Type>Receiver</Type><Code>InternalFailure</Code><Message>m</Message></Error><RequestId>rid</RequestId></ErrorResponse>`},
-		{S3, ErrUnrecognizedClient, 403, "application/xml", "", `<Error><Code>InvalidAccessKeyId</Code><Message>m</Message><RequestId>rid</RequestId></Error>`},
+		{S3XML, ErrUnrecognizedClient, 403, "application/xml", "", `<Error><Code>InvalidAccessKeyId</Code><Message>m</Message><RequestId>rid</RequestId><HostId>gUZu481s9E16HEOJLVjwnmwSCJoHQhGiw6+Ulk7vt5Q=</HostId></Error>`},
 	} {
 		t.Run(c.p.String()+" "+c.e.Code, func(t *testing.T) {
 			rec := httptest.NewRecorder()

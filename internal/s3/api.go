@@ -108,7 +108,7 @@ const (
 // Headers are the stored headers and metadata of an object.
 type Headers struct {
 	ContentType, ContentEncoding, ContentDisposition, ContentLanguage, CacheControl, Expires string
-	Metadata                                                                                  map[string]string
+	Metadata                                                                                 map[string]string
 }
 
 // PutInput is one object write (PutObject, a POST upload).

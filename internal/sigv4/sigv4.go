@@ -203,16 +203,30 @@ func Verify(r *http.Request, secret string, now time.Time) error {
 
 // Verify checks that s, read from r, is r's signature with secret at now.
 func (s *Signature) Verify(r *http.Request, secret string, now time.Time) error {
+	if err := s.current(now); err != nil {
+		return err
+	}
+	hashes, err := payloadHashes(r, s.Presigned)
+	if err != nil {
+		return err
+	}
+	return s.check(r, hashes, secret)
+}
+
+// current checks that s is within its time: X-Amz-Date near now, a
+// presigned URL not expired.
+func (s *Signature) current(now time.Time) error {
 	if d := now.Sub(s.At); d < -MaxSkew || (!s.Presigned && d > MaxSkew) {
 		return ErrExpired
 	}
 	if s.Presigned && now.After(s.At.Add(s.Expires)) {
 		return ErrURLExpired
 	}
-	hashes, err := payloadHashes(r, s.Presigned)
-	if err != nil {
-		return err
-	}
+	return nil
+}
+
+// check says whether s is r's signature over one of the payload hashes.
+func (s *Signature) check(r *http.Request, hashes []string, secret string) error {
 	if !s.Presigned {
 		if sig := s.fast(r, hashes[0], secret); equal(sig[:], s.Signature) {
 			return nil

@@ -24,16 +24,17 @@
 //	    properties:
 //	      entryfilePath: edge/auth.js
 //
-// The resource types are bucket (a folder of objects, optionally behind a
-// CDN), cdn-function (a CloudFront Function), edge-lambda-function
-// (Lambda@Edge), function (a regional Lambda function, with events from an
-// http-api-gateway or an application-load-balancer, schedules, event-bus
-// rules, queues and topics, and destinations for its asynchronous
+// The resource types are bucket (an S3 bucket: a folder of objects, the
+// stack's or one in the data folder, optionally behind a CDN), cdn-function
+// (a CloudFront Function), edge-lambda-function (Lambda@Edge), function (a
+// regional Lambda function, with events from an http-api-gateway or an
+// application-load-balancer, schedules, event-bus rules, queues, topics
+// and buckets' notifications, and destinations for its asynchronous
 // invocations), http-api-gateway, application-load-balancer, event-bus,
 // key-value-store, sqs-queue and sns-topic. Beside resources,
-// cloudformationResources declares queues, topics and subscriptions in
-// CloudFormation's terms (AWS::SQS::Queue, AWS::SNS::Topic,
-// AWS::SNS::Subscription). A route rewrite sends a path pattern to a custom-origin
+// cloudformationResources declares queues, topics, subscriptions and
+// buckets in CloudFormation's terms (AWS::SQS::Queue, AWS::SNS::Topic,
+// AWS::SNS::Subscription, AWS::S3::Bucket). A route rewrite sends a path pattern to a custom-origin
 // (an HTTP server), another bucket, or an origin-group that fails over
 // between two of those. docs/stack-file.md is the reference.
 //

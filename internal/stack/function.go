@@ -284,6 +284,10 @@ func (r *resolver) resourceParam(at pos, dir, name, param string) (string, bool)
 		r.d.errorf(at, "%s: %s %q has no fixed url: it answers on %s.localhost at the port of verge's --listen; give it its own listen address", dir, res.Type, name, name)
 		return "", false
 	}
+	if !ok && param == "directory" && res.Type == TypeBucket {
+		r.d.errorf(at, "%s: bucket %q has no directory: it lives in Verge's data folder; give it a directory, or reach it through S3 by name", dir, name)
+		return "", false
+	}
 	if !ok {
 		names := slices.Sorted(maps.Keys(params))
 		r.d.errorf(at, "%s: %s %q has no parameter %q (%sparameters: %s)", dir, res.Type, name, param, didYouMean(param, names), strings.Join(names, ", "))
@@ -299,7 +303,11 @@ func (r *resolver) resourceParam(at pos, dir, name, param string) (string, bool)
 func (r *resolver) params(res *Resource) map[string]string {
 	switch res.Type {
 	case TypeBucket:
-		return map[string]string{"name": res.Name, "arn": bucketARNPrefix + res.Name, "directory": r.bucketDirs[res.Name]}
+		m := map[string]string{"name": res.Name, "arn": bucketARNPrefix + res.Name}
+		if r.hasDirectory(res.Name) {
+			m["directory"] = r.bucketDirs[res.Name]
+		}
+		return m
 	case TypeFunction:
 		return map[string]string{"name": res.Name, "arn": functionARNPrefix + res.Name}
 	case TypeKeyValueStore:

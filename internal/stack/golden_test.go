@@ -121,6 +121,11 @@ func planJSON(t *testing.T, plan *Plan) string {
 			relativise(t, plan.Dir, &plan.Distributions[i].Behaviors[j].Origin)
 		}
 	}
+	for i := range plan.Buckets {
+		if b := &plan.Buckets[i]; b.Dir != "" {
+			b.Dir = relTo(t, plan.Dir, b.Dir)
+		}
+	}
 	for _, f := range plan.CDNFunctions {
 		f.EntryFile = relTo(t, plan.Dir, f.EntryFile)
 		if f.KeyValueStore != nil && f.KeyValueStore.DataFile != "" {

@@ -105,8 +105,9 @@ func cmpPair(a1, b1, a2, b2 string) int {
 	return strings.Compare(a2, b2)
 }
 
-// events adds the routes, rules, schedules, queue triggers and topic
-// subscriptions of function fn's events; timeout is the function's.
+// events adds the routes, rules, schedules, queue triggers, topic
+// subscriptions and bucket notifications of function fn's events; timeout
+// is the function's.
 func (r *resolver) events(fn string, timeout int, evs []FunctionEvent) {
 	for i := range evs {
 		switch p := evs[i].Properties.(type) {
@@ -122,6 +123,8 @@ func (r *resolver) events(fn string, timeout int, evs []FunctionEvent) {
 			r.sqsTrigger(fn, i, timeout, p)
 		case *SNSEventProps:
 			r.snsSubscription(fn, i, p)
+		case *S3EventProps:
+			r.s3Notification(fn, i, p)
 		}
 	}
 }

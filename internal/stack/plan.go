@@ -55,6 +55,13 @@ type Plan struct {
 	// subscriptions of cloudformationResources, sorted by function, then
 	// index.
 	TopicSubscriptions []TopicSubscription `json:"topicSubscriptions,omitempty"`
+	// Buckets are the bucket resources and the cloudformationResources
+	// buckets, sorted by name.
+	Buckets []Bucket `json:"buckets,omitempty"`
+	// BucketNotifications are the functions' s3 events, sorted by
+	// function, then index, then the notifications of
+	// cloudformationResources buckets, by logical id, then index.
+	BucketNotifications []BucketNotification `json:"bucketNotifications,omitempty"`
 	// SecretsFile is the absolute path of the secrets file that $Secret
 	// directives read, or "" when the stack has none: a change to it
 	// changes the plan.

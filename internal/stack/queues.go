@@ -660,6 +660,10 @@ func (r *resolver) cfParam(at pos, dir, name, attr string) (string, bool) {
 			a := arn.Topic(info.t.Name)
 			attrs = map[string]string{"TopicArn": a, "Arn": a, "TopicName": info.t.Name, "Ref": a}
 		}
+	case *CfBucketProps:
+		if b := r.bs.cf[name]; b != nil {
+			attrs = cfBucketAttrs(b.Name)
+		}
 	case *CfSubscriptionProps:
 		r.d.errorf(at, "%s: %s %q has no attributes $CfResourceParam can read", dir, c.Type, name)
 		return "", false

@@ -59,10 +59,13 @@ type resolver struct {
 	busRules  []BusRule
 	// qs collects the queues, topics, triggers and subscriptions.
 	qs queueState
+	// bs collects the cloudformationResources buckets and the
+	// notifications.
+	bs bucketState
 }
 
 func resolve(d *decoder, s *Stack, dir string, opts Options) *Plan {
-	r := &resolver{d: d, dir: dir, byName: map[string]*Resource{}, bucketDirs: map[string]string{}, opts: opts, edgeUses: map[string][]edgeUse{}, qs: newQueueState()}
+	r := &resolver{d: d, dir: dir, byName: map[string]*Resource{}, bucketDirs: map[string]string{}, opts: opts, edgeUses: map[string][]edgeUse{}, qs: newQueueState(), bs: newBucketState()}
 	for _, res := range s.Resources {
 		r.byName[res.Name] = res
 		r.names = append(r.names, res.Name)
@@ -108,6 +111,7 @@ func resolve(d *decoder, s *Stack, dir string, opts Options) *Plan {
 	r.frontDoors(s)
 	plan.EventBuses = r.eventBuses(s)
 	r.declareQueues(s) // before the functions, whose events and destinations name them
+	r.cfBuckets(s)     // after the queues and topics they notify; before the functions' s3 events
 	for _, res := range s.Resources {
 		switch p := res.Properties.(type) {
 		case *FunctionProps:
@@ -125,6 +129,8 @@ func resolve(d *decoder, s *Stack, dir string, opts Options) *Plan {
 	}
 	plan.HTTPAPIGateways, plan.LoadBalancers = r.finishFrontDoors()
 	plan.Schedules, plan.BusRules = r.finishEvents()
+	plan.Buckets = r.buckets(s)
+	plan.BucketNotifications = r.finishNotifications()
 	r.cfSubscriptions(s)
 	plan.Queues, plan.Topics, plan.QueueTriggers, plan.TopicSubscriptions = r.finishQueues()
 	plan.Grantable = r.grantable()
@@ -163,6 +169,10 @@ func (r *resolver) check(res *Resource) {
 	case *BucketProps:
 		if dir, ok := r.path(&p.Directory, "directory", true); ok {
 			r.bucketDirs[res.Name] = dir
+		}
+		if _, ok := r.d.pos(p.CDN); ok && !r.hasDirectory(res.Name) {
+			at, _ := r.d.key(&p.CDN)
+			r.d.errorf(at, "cdn needs the bucket's directory: a bucket without one lives in Verge's data folder, which the CDN does not serve")
 		}
 	case *CDNFunctionProps:
 		r.path(&p.EntryfilePath, "entryfilePath", false)
@@ -420,6 +430,9 @@ func (r *resolver) origin(rt *RouteTo, inGroup bool) Origin {
 		b := &BucketOrigin{Resource: p.BucketName}
 		if at, ok := r.d.pos(&p.BucketName); ok && r.ref(at, "bucketName", p.BucketName, TypeBucket) != nil {
 			b.Directory = r.bucketDirs[p.BucketName]
+			if !r.hasDirectory(p.BucketName) {
+				r.d.errorf(at, "bucketName: bucket %q has no directory: a bucket without one lives in Verge's data folder, which the CDN does not serve", p.BucketName)
+			}
 		}
 		return Origin{Kind: OriginBucket, Bucket: b}
 	case *OriginGroupProps:

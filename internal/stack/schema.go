@@ -16,7 +16,7 @@ type Stack struct {
 	Resources Resources `yaml:"resources" verge:"required"`
 	// CloudformationResources are CloudFormation resources by logical id,
 	// of the types Verge runs (AWS::SQS::Queue, AWS::SNS::Topic,
-	// AWS::SNS::Subscription); other resources name them with
+	// AWS::SNS::Subscription, AWS::S3::Bucket); other resources name them with
 	// $CfResourceParam('id', 'attribute').
 	CloudformationResources CfResources `yaml:"cloudformationResources"`
 }
@@ -75,13 +75,38 @@ var resourceTypes = typeSet{
 }
 
 // BucketProps are the properties of a bucket: a local folder of objects,
-// optionally served by a CDN.
+// reached through S3's API and optionally served by a CDN. A bucket needs
+// no properties.
 type BucketProps struct {
 	// Directory is the folder holding the objects, relative to the stack
-	// folder. It must exist.
-	Directory string `yaml:"directory" verge:"required"`
-	// CDN puts a distribution in front of the bucket.
+	// folder; it must exist. The folder is the bucket: a file written in
+	// it is an object, an object put through S3 is a file in it. Without
+	// one, the bucket lives in a folder of Verge's data folder.
+	Directory string `yaml:"directory"`
+	// CDN puts a distribution in front of the bucket; it needs a
+	// directory.
 	CDN *CDN `yaml:"cdn"`
+	// EnableEventBusNotifications sends every change to the bucket's
+	// objects to the default event bus, as S3's EventBridge notifications
+	// (source aws.s3, detail-type "Object Created", "Object Deleted", ...).
+	// Default false.
+	EnableEventBusNotifications bool `yaml:"enableEventBusNotifications"`
+
+	// Stacktape properties that mean nothing on one machine: accepted with
+	// a warning that says why (ignoredProperties).
+
+	// Accessibility makes the bucket public or sets its bucket policy.
+	Accessibility Ignored `yaml:"accessibility"`
+	// Cors sets the bucket's CORS rules for browsers.
+	Cors Ignored `yaml:"cors"`
+	// Versioning keeps the previous versions of objects.
+	Versioning Ignored `yaml:"versioning"`
+	// Encryption encrypts objects at rest.
+	Encryption Ignored `yaml:"encryption"`
+	// LifecycleRules expire objects or move them to other storage classes.
+	LifecycleRules Ignored `yaml:"lifecycleRules"`
+	// DirectoryUpload syncs a local folder to the bucket on deploy.
+	DirectoryUpload Ignored `yaml:"directoryUpload"`
 }
 
 // CDN configures a bucket's distribution.
@@ -518,6 +543,12 @@ var ignoredProperties = map[string]string{
 	"eventSourceName":      "there are no SaaS partner event sources locally; publish events with PutEvents",
 	"archivation":          "events are not archived locally, so there is nothing to replay",
 	"policyStatements":     "queue policies are not evaluated locally: a caller's own policy (allowAccessTo, iamRoleStatements) decides",
+	"accessibility":        "bucket policies and public access are out of scope: every S3 request must be signed, and a function's own policy (allowAccessTo, iamRoleStatements) decides",
+	"cors":                 "bucket CORS rules are not applied locally",
+	"versioning":           "buckets keep one version of each object locally (the file in the folder)",
+	"encryption":           "objects are kept unencrypted locally, as files in the bucket's folder",
+	"lifecycleRules":       "objects never expire nor change storage class locally",
+	"directoryUpload":      "the directory IS the bucket locally: use directory, whose files are the objects",
 	// CloudFormation's.
 	"KmsMasterKeyId":               "there is no KMS locally: messages are kept unencrypted in Verge's data folder",
 	"KmsDataKeyReusePeriodSeconds": "there is no KMS locally: messages are kept unencrypted in Verge's data folder",

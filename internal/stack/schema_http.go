@@ -109,11 +109,11 @@ type LoadBalancerProps struct {
 // properties.
 type FunctionEvent struct {
 	// Type is http-api-gateway, application-load-balancer, schedule,
-	// event-bus, sqs or sns.
+	// event-bus, sqs, sns or s3.
 	Type string `yaml:"type" verge:"required"`
 	// Properties depend on Type (*HTTPAPIEventProps,
 	// *LoadBalancerEventProps, *ScheduleEventProps, *EventBusEventProps,
-	// *SQSEventProps, *SNSEventProps).
+	// *SQSEventProps, *SNSEventProps, *S3EventProps).
 	// Nil when Type is not supported.
 	Properties any `yaml:"properties"`
 }
@@ -126,6 +126,7 @@ const (
 	EventEventBus       = TypeEventBus
 	EventSQS            = "sqs"
 	EventSNS            = "sns"
+	EventS3             = "s3"
 )
 
 var eventTypes = typeSet{
@@ -137,10 +138,11 @@ var eventTypes = typeSet{
 		EventEventBus:       func() any { return new(EventBusEventProps) },
 		EventSQS:            func() any { return new(SQSEventProps) },
 		EventSNS:            func() any { return new(SNSEventProps) },
+		EventS3:             func() any { return new(S3EventProps) },
 	},
 	// Stacktape's other integrations: issue #6.
 	planned: []string{
-		"s3", "kinesis-stream", "dynamo-db-stream",
+		"kinesis-stream", "dynamo-db-stream",
 		"kafka-topic", "cloudwatch-log", "cloudwatch-alarm", "iot", "user-auth-pool",
 	},
 }

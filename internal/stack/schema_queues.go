@@ -168,10 +168,12 @@ type CfResources []*CfResource
 type CfResource struct {
 	// Name is the logical id the resource was written under.
 	Name string `yaml:"-"`
-	// Type is AWS::SQS::Queue, AWS::SNS::Topic or AWS::SNS::Subscription.
+	// Type is AWS::SQS::Queue, AWS::SNS::Topic, AWS::SNS::Subscription or
+	// AWS::S3::Bucket.
 	Type string `yaml:"Type" verge:"required"`
 	// Properties depend on Type (*CfQueueProps, *CfTopicProps,
-	// *CfSubscriptionProps). Nil when Type is not supported.
+	// *CfSubscriptionProps, *CfBucketProps). Nil when Type is not
+	// supported.
 	Properties any `yaml:"Properties"`
 
 	// CloudFormation's resource attributes that mean nothing locally:
@@ -198,8 +200,9 @@ var cfTypes = typeSet{
 		CfQueue:        func() any { return new(CfQueueProps) },
 		CfTopic:        func() any { return new(CfTopicProps) },
 		CfSubscription: func() any { return new(CfSubscriptionProps) },
+		CfBucket:       func() any { return new(CfBucketProps) },
 	},
-	planned: []string{"AWS::Kinesis::Stream", "AWS::DynamoDB::Table", "AWS::S3::Bucket", "AWS::Events::EventBus"},
+	planned: []string{"AWS::Kinesis::Stream", "AWS::DynamoDB::Table", "AWS::Events::EventBus"},
 }
 
 // CfQueueProps are AWS::SQS::Queue's properties that apply locally, by

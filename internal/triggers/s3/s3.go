@@ -20,6 +20,9 @@ type Event struct {
 	Size int64
 	// ETag is the object's ETag without quotes ("" for a removal).
 	ETag string
+	// VersionID is the object version's id, "" when the bucket does not
+	// keep versions (Verge's never do).
+	VersionID string
 	// Sequencer orders the events of one key: a later change has a
 	// greater one (compared as S3 says: pad the shorter with zeros on
 	// the left, then compare as strings). Upper-case hex.
