@@ -40,6 +40,9 @@ import (
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
+	"github.com/johannesboyne/gofakes3"
+	"github.com/johannesboyne/gofakes3/backend/s3mem"
+
 	"github.com/verge-edge/verge/bench/internal/load"
 	"github.com/verge-edge/verge/internal/awsapi"
 	"github.com/verge-edge/verge/internal/edge/origin"
@@ -85,7 +88,9 @@ type bench struct {
 	store                        *s3.Store
 	dir                          string // the bucket's folder
 	verge, floor, cdn, serveFile string // base URLs
+	peer                         string // gofakes3 on its memory backend
 	client, floorClient          *awss3.Client
+	peerClient                   *awss3.Client
 	hc                           *http.Client
 	stops                        []func()
 }
@@ -107,6 +112,10 @@ func run(conc int, dur time.Duration, rounds int, big, part int64) error {
 		Body: bytes.NewReader(pattern(getSize)), ContentType: aws.String("application/x-bench")}); err != nil {
 		return fmt.Errorf("PutObject of the 1 MiB object: %w", err)
 	}
+	if _, err := b.peerClient.PutObject(ctx, &awss3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(getKey),
+		Body: bytes.NewReader(pattern(getSize))}); err != nil {
+		return fmt.Errorf("PutObject of the 1 MiB object to gofakes3: %w", err)
+	}
 	if err := b.checkCDN(); err != nil {
 		return err
 	}
@@ -127,8 +136,11 @@ func run(conc int, dur time.Duration, rounds int, big, part int64) error {
 	}
 	fmt.Printf("| what (%d callers, SDK for Go v2, loopback, median of %d) | Verge | floor | floor/Verge |\n|---|---|---|---|\n", conc, rounds)
 	fmt.Printf("| PutObject 1 KiB | %.0f/s | %.0f/s (net/http fixed answer) | %.2fx |\n", put[0].median(), put[1].median(), put[1].median()/put[0].median())
+	fmt.Printf("| PutObject 1 KiB | %.0f/s | %.0f/s (gofakes3, memory backend: nothing on disk) | %.2fx |\n", put[0].median(), put[2].median(), put[2].median()/put[0].median())
+	fmt.Printf("| PutObject 1 KiB | %.0f/s | %.0f/s (disk floor: create, write, fsync, rename, folder fsync; no HTTP) | %.2fx |\n", put[0].median(), put[3].median(), put[3].median()/put[0].median())
 	fmt.Printf("| GetObject 1 MiB | %.0f MB/s | %.0f MB/s (CDN bucket origin) | %.2fx |\n", get[0].median(), get[1].median(), get[1].median()/get[0].median())
 	fmt.Printf("| GetObject 1 MiB | %.0f MB/s | %.0f MB/s (http.ServeFile) | %.2fx |\n", get[0].median(), get[2].median(), get[2].median()/get[0].median())
+	fmt.Printf("| GetObject 1 MiB | %.0f MB/s | %.0f MB/s (gofakes3, memory backend) | %.2fx |\n", get[0].median(), get[3].median(), get[3].median()/get[0].median())
 	if big > 0 {
 		fmt.Printf("| multipart upload %d MiB (%d MiB parts, one caller) | %.0f MB/s, peak RSS %d → %d MiB (+%d) | | |\n",
 			big/mib, part/mib, float64(big)/1e6/took.Seconds(), peak[0]/mib, peak[1]/mib, (peak[1]-peak[0])/mib)
@@ -159,6 +171,11 @@ func setup(tmp string) (*bench, error) {
 		b.close()
 		return nil, err
 	}
+	peer := s3mem.New()
+	if err := peer.CreateBucket(bucket); err != nil {
+		b.close()
+		return nil, err
+	}
 	ids := identity.New([]byte("0123456789abcdef0123456789abcdef"), token)
 	serve := []struct {
 		h   http.Handler
@@ -166,6 +183,7 @@ func setup(tmp string) (*bench, error) {
 	}{
 		{awsapi.New(awsapi.Options{Identities: ids}, awsapi.S3(awsapi.Fixed(b.store))), &b.verge},
 		{http.HandlerFunc(fixedPut), &b.floor},
+		{gofakes3.New(peer).Server(), &b.peer},
 		{cdn, &b.cdn},
 		{http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			http.ServeFile(w, r, filepath.Join(b.dir, filepath.FromSlash(strings.TrimPrefix(r.URL.Path, "/"))))
@@ -180,7 +198,7 @@ func setup(tmp string) (*bench, error) {
 		*s.url = base
 		b.stops = append(b.stops, stop)
 	}
-	b.client, b.floorClient = b.sdk(b.verge), b.sdk(b.floor)
+	b.client, b.floorClient, b.peerClient = b.sdk(b.verge), b.sdk(b.floor), b.sdk(b.peer)
 	return b, nil
 }
 
@@ -263,7 +281,55 @@ func (b *bench) putRates(ctx context.Context, conc int, dur time.Duration, round
 			}, conc, dur)
 		}
 	}
-	return measure([]string{"PutObject", "PutObject floor"}, []func() (float64, error){put(b.client), put(b.floorClient)}, rounds)
+	return measure([]string{"PutObject", "PutObject floor", "gofakes3", "disk floor"},
+		[]func() (float64, error){put(b.client), put(b.floorClient), put(b.peerClient), b.diskFloor(conc, dur)}, rounds)
+}
+
+// diskFloor is what durable 1 KiB writes cost on this disk without S3:
+// conc writers each create a temporary file, write, fsync, rename it into
+// the bucket's folder and fsync the folder, as the store's Put must.
+func (b *bench) diskFloor(conc int, dur time.Duration) func() (float64, error) {
+	body := pattern(putSize)
+	var n atomic.Int64
+	return func() (float64, error) {
+		dir := filepath.Join(b.dir, "disk-floor")
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return 0, err
+		}
+		defer os.RemoveAll(dir)
+		return load.Rate(func() (int, error) {
+			i := n.Add(1)
+			tmp := filepath.Join(dir, ".tmp-"+strconv.FormatInt(i, 10))
+			f, err := os.Create(tmp)
+			if err != nil {
+				return 0, err
+			}
+			_, err = f.Write(body)
+			if err == nil {
+				err = f.Sync()
+			}
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+			if err == nil {
+				err = os.Rename(tmp, filepath.Join(dir, strconv.FormatInt(i%putKeys, 10)))
+			}
+			if err == nil {
+				err = syncDir(dir)
+			}
+			return 1, err
+		}, conc, dur)
+	}
+}
+
+// syncDir fsyncs a folder, making the renames in it durable.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
 }
 
 // getRates measures fetching the 1 MiB object (MB/s): GetObject on Verge,
@@ -289,8 +355,16 @@ func (b *bench) getRates(ctx context.Context, conc int, dur time.Duration, round
 			return load.Fetch(b.hc, req, getSize)
 		}
 	}
-	return measure([]string{"GetObject", "CDN origin", "http.ServeFile"},
-		[]func() (float64, error){mbps(sdkGet), mbps(httpGet(b.cdn)), mbps(httpGet(b.serveFile))}, rounds)
+	peerGet := func() error {
+		out, err := b.peerClient.GetObject(ctx, &awss3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(getKey)})
+		if err != nil {
+			return err
+		}
+		defer out.Body.Close()
+		return expect(out.Body, getSize)
+	}
+	return measure([]string{"GetObject", "CDN origin", "http.ServeFile", "gofakes3"},
+		[]func() (float64, error){mbps(sdkGet), mbps(httpGet(b.cdn)), mbps(httpGet(b.serveFile)), mbps(peerGet)}, rounds)
 }
 
 // expect reads r to its end and checks it held n bytes.

@@ -1,6 +1,7 @@
 package s3
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"io"
@@ -120,10 +121,9 @@ func (s *Store) commit(ctx context.Context, c *commit) (ObjectInfo, error) {
 		}
 		defer side.discard()
 	}
-	if err := c.t.f.Sync(); err != nil {
-		return ObjectInfo{}, internal(err)
-	}
-	if err := side.sync(); err != nil {
+	// The file and its sidecar are synced at once, so they wait for one
+	// journal commit rather than two in a row.
+	if err := both(c.t.f.Sync, side.sync); err != nil {
 		return ObjectInfo{}, internal(err)
 	}
 	unlock := s.lock(c.b.name, key)
@@ -148,10 +148,7 @@ func (s *Store) commit(ctx context.Context, c *commit) (ObjectInfo, error) {
 	if err := s.place(c, dir, base); err != nil {
 		return ObjectInfo{}, err
 	}
-	if err := dir.Sync(); err != nil {
-		return ObjectInfo{}, internal(err)
-	}
-	if err := side.syncDir(); err != nil {
+	if err := both(dir.Sync, side.syncDir); err != nil {
 		return ObjectInfo{}, internal(err)
 	}
 	s.remember(c.b.name, key, c.rec.File, false)
@@ -322,4 +319,12 @@ func (s *Store) Copy(ctx context.Context, in *CopyInput) (ObjectInfo, error) {
 	rec.ETag, rec.Checksums = d.etag(), d.checksums()
 	c.rec, c.event = rec, EventCopy
 	return s.commit(ctx, c)
+}
+
+// both runs a and b at once and returns the first error: two fsyncs on
+// one file system share a journal commit when they overlap.
+func both(a, b func() error) error {
+	errB := make(chan error, 1)
+	go func() { errB <- b() }()
+	return cmp.Or(a(), <-errB)
 }
