@@ -37,7 +37,7 @@ func parseHandle(key []byte, s string) (seq uint64, nonce int, ok bool) {
 	if len(s) != base64.RawURLEncoding.EncodedLen(handleLen) {
 		return 0, 0, false
 	}
-	b, err := base64.RawURLEncoding.DecodeString(s)
+	b, err := base64.RawURLEncoding.Strict().DecodeString(s) // one spelling per handle
 	if err != nil || len(b) != handleLen || b[0] != handleVersion {
 		return 0, 0, false
 	}
