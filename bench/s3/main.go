@@ -29,6 +29,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -68,7 +69,18 @@ func main() {
 	rounds := flag.Int("rounds", 3, "runs of each throughput, alternating the order")
 	big := flag.String("big", "1GiB", "size of the multipart upload (KiB, MiB, GiB suffixes); 0 to skip")
 	part := flag.String("part", "16MiB", "multipart part size")
+	profile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	flag.Parse()
+	if *profile != "" {
+		f, err := os.Create(*profile)
+		if err != nil {
+			log.Fatal(err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			log.Fatal(err)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	bigN, err := parseSize(*big)
 	if err != nil {
 		log.Fatal(err)
@@ -78,6 +90,7 @@ func main() {
 		log.Fatalf("-part %q: a size of at least 5MiB", *part)
 	}
 	if err := run(*conc, *dur, *rounds, bigN, partN); err != nil {
+		pprof.StopCPUProfile()
 		log.Fatal(err)
 	}
 }
