@@ -1,17 +1,15 @@
 package awsapi
 
 import (
-	"encoding/binary"
 	"errors"
 	"log/slog"
-	"math/rand/v2"
 	"net/http"
 	"strings"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/verge-edge/verge/internal/identity"
 	"github.com/verge-edge/verge/internal/sigv4"
+	"github.com/verge-edge/verge/internal/uid"
 )
 
 // A Service is one AWS service Verge serves: its signing name, protocol
@@ -160,18 +158,6 @@ func (rt *Router) Register(s *Service) {
 	rt.services[s.Name] = s
 }
 
-// newRequestID is a random (version 4) UUID from the runtime's ChaCha8
-// generator: as unique as uuid.NewString's, without reading the kernel's
-// random source on every request.
-func newRequestID() string {
-	var u uuid.UUID
-	binary.LittleEndian.PutUint64(u[:8], rand.Uint64())
-	binary.LittleEndian.PutUint64(u[8:], rand.Uint64())
-	u[6] = u[6]&0x0f | 0x40
-	u[8] = u[8]&0x3f | 0x80
-	return u.String()
-}
-
 // firstSegment is "/2015-03-31/" of "GET /2015-03-31/functions/{x}".
 func firstSegment(pattern string) string {
 	_, path, _ := strings.Cut(pattern, " ")
@@ -188,7 +174,7 @@ func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		rt.opts.Fallback.ServeHTTP(w, r)
 		return
 	}
-	w.Header().Set(HeaderRequestID, newRequestID())
+	w.Header().Set(HeaderRequestID, uid.New())
 	var op *Operation
 	if svc != nil && svc.Pick != nil {
 		var e *Error

@@ -3,16 +3,14 @@ package sqs
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"strings"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/nats-io/nats.go/jetstream"
+	"github.com/verge-edge/verge/internal/uid"
 )
 
 // Send stores messages. It returns a result or an error per entry (the
@@ -140,18 +138,6 @@ var expired = func() <-chan time.Time {
 	return c
 }()
 
-// messageID is a random (version 4) UUID from the runtime's ChaCha8
-// generator: as unique as uuid.NewString's, without reading the kernel's
-// random source for every message.
-func messageID() string {
-	var u uuid.UUID
-	binary.LittleEndian.PutUint64(u[:8], rand.Uint64())
-	binary.LittleEndian.PutUint64(u[8:], rand.Uint64())
-	u[6] = u[6]&0x0f | 0x40
-	u[8] = u[8]&0x3f | 0x80
-	return u.String()
-}
-
 // sequenceNumber is a FIFO message's SequenceNumber: 20 digits,
 // increasing with the stream sequence.
 func sequenceNumber(seq uint64) string { return fmt.Sprintf("1%019d", seq) }
@@ -209,7 +195,7 @@ func (s *Service) check(cfg *config, e SendInput, now time.Time) (*record, error
 	if size := len(e.Body) + asize; size > cfg.maxSize {
 		return nil, fail(CodeInvalidParameterValue, "One or more parameters are invalid. Reason: Message must be shorter than %d bytes.", cfg.maxSize)
 	}
-	r := &record{ID: messageID(), Body: e.Body, Attrs: e.Attributes, Sys: e.SystemAttributes, Sent: now.UnixMilli()}
+	r := &record{ID: uid.New(), Body: e.Body, Attrs: e.Attributes, Sys: e.SystemAttributes, Sent: now.UnixMilli()}
 	r.MD5A = MD5OfAttributes(e.Attributes)
 	r.MD5S = MD5OfAttributes(e.SystemAttributes)
 	delay := cfg.delay
