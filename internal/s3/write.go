@@ -123,7 +123,7 @@ func (s *Store) commit(ctx context.Context, c *commit) (ObjectInfo, error) {
 	}
 	// The file and its sidecar are synced at once, so they wait for one
 	// journal commit rather than two in a row.
-	if err := both(c.t.f.Sync, side.sync); err != nil {
+	if err := both(side, c.t.f.Sync, side.sync); err != nil {
 		return ObjectInfo{}, internal(err)
 	}
 	unlock := s.lock(c.b.name, key)
@@ -148,7 +148,7 @@ func (s *Store) commit(ctx context.Context, c *commit) (ObjectInfo, error) {
 	if err := s.place(c, dir, base); err != nil {
 		return ObjectInfo{}, err
 	}
-	if err := both(dir.Sync, side.syncDir); err != nil {
+	if err := both(side, dir.Sync, side.syncDir); err != nil {
 		return ObjectInfo{}, internal(err)
 	}
 	s.remember(c.b.name, key, c.rec.File, false)
@@ -321,9 +321,13 @@ func (s *Store) Copy(ctx context.Context, in *CopyInput) (ObjectInfo, error) {
 	return s.commit(ctx, c)
 }
 
-// both runs a and b at once and returns the first error: two fsyncs on
-// one file system share a journal commit when they overlap.
-func both(a, b func() error) error {
+// both runs a and, when there is a sidecar, its b at once, returning the
+// first error: two fsyncs on one file system share a journal commit when
+// they overlap. Without a sidecar a runs alone, with no goroutine.
+func both(side *staged, a, b func() error) error {
+	if side == nil {
+		return a()
+	}
 	errB := make(chan error, 1)
 	go func() { errB <- b() }()
 	return cmp.Or(a(), <-errB)
