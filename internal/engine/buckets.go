@@ -18,11 +18,9 @@ import (
 	"github.com/verge-edge/verge/internal/arn"
 	"github.com/verge-edge/verge/internal/edge"
 	"github.com/verge-edge/verge/internal/edge/origin"
-	"github.com/verge-edge/verge/internal/errs"
 	"github.com/verge-edge/verge/internal/functions/async"
 	"github.com/verge-edge/verge/internal/s3"
 	"github.com/verge-edge/verge/internal/s3/watch"
-	"github.com/verge-edge/verge/internal/sns"
 	"github.com/verge-edge/verge/internal/stack"
 	"github.com/verge-edge/verge/internal/triggers/eventbus"
 	s3event "github.com/verge-edge/verge/internal/triggers/s3"
@@ -190,11 +188,7 @@ func (p *bucketsPart) deliver(ctx context.Context, c s3event.Configuration, body
 		return err
 	case s3event.TargetTopic:
 		_, topics, _ := p.events.messaging()
-		if topics == nil {
-			return errs.E(errs.Unavailable, "the event side is closed")
-		}
-		_, err := topics.Publish(ctx, c.ARN, sns.PublishInput{Message: string(body), Subject: s3Subject})
-		return err
+		return publish(ctx, topics, lastSegment(c.ARN), string(body), s3Subject)
 	default:
 		return p.events.send(ctx, async.KindQueue, lastSegment(c.ARN), body)
 	}

@@ -22,6 +22,9 @@ import (
 // applyTimeout bounds applying a plan's queues, topics and mappings.
 const applyTimeout = 30 * time.Second
 
+// errEventSideClosed answers a delivery after the event side stopped.
+var errEventSideClosed = errs.E(errs.Unavailable, "the event side is closed")
+
 // mappings are the plan's sqs triggers as event source mappings.
 func mappings(plan *stack.Plan) []sqstrigger.Mapping {
 	out := make([]sqstrigger.Mapping, 0, len(plan.QueueTriggers))
@@ -98,10 +101,10 @@ func (ev *eventSide) concurrency(fn string) int {
 func (ev *eventSide) send(ctx context.Context, kind, name string, record []byte) error {
 	qs, topics, _ := ev.messaging()
 	if qs == nil {
-		return errs.E(errs.Unavailable, "the event side is closed")
+		return errEventSideClosed
 	}
 	if kind == async.KindTopic {
-		return publish(ctx, topics, name, string(record))
+		return publish(ctx, topics, name, string(record), "")
 	}
 	_, failed, err := qs.Send(ctx, name, []sqs.SendInput{{Body: string(record)}})
 	if err == nil && failed[0] != nil {
@@ -140,11 +143,11 @@ func applyTopics(ctx context.Context, topics *sns.Service, plan *stack.Plan) err
 }
 
 // publish puts message on a topic.
-func publish(ctx context.Context, topics *sns.Service, topic, message string) error {
+func publish(ctx context.Context, topics *sns.Service, topic, message, subject string) error {
 	if topics == nil {
-		return errs.E(errs.Unavailable, "the event side is closed")
+		return errEventSideClosed
 	}
-	_, err := topics.Publish(ctx, arn.Topic(topic), sns.PublishInput{Message: message})
+	_, err := topics.Publish(ctx, arn.Topic(topic), sns.PublishInput{Message: message, Subject: subject})
 	return err
 }
 
