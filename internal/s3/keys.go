@@ -126,7 +126,12 @@ func decodeName(name string, lookup func(string) (string, bool)) (seg string, ok
 		return "", false
 	}
 	seg = string(b)
-	if !needsEscape(seg) || !utf8.ValidString(seg) || strings.Contains(seg, "/") {
+	if !utf8.ValidString(seg) || strings.Contains(seg, "/") {
+		return "", false
+	}
+	// Only the canonical name decodes: not one for a segment that needs no
+	// escape, nor one too long for a file name (such a segment is hashed).
+	if canon, _ := encodeSegment(seg); canon != name {
 		return "", false
 	}
 	return seg, true

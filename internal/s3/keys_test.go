@@ -118,7 +118,9 @@ func FuzzKeyPath(f *testing.F) {
 // FuzzKeyOf: any path that decodes is the path of its key (no two paths
 // name one key).
 func FuzzKeyOf(f *testing.F) {
-	for _, r := range []string{"a", "a/.verge~", ".verge~c4", ".verge~5o", "a/.verge~/b", ".verge~tmp"} {
+	for _, r := range []string{"a", "a/.verge~", ".verge~c4", ".verge~5o", "a/.verge~/b", ".verge~tmp",
+		".verge~" + strings.Repeat("0", 256), // a segment long enough to be hashed, spelt in base32
+	} {
 		f.Add(r)
 	}
 	f.Fuzz(func(t *testing.T, rel string) {
