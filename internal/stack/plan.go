@@ -62,6 +62,12 @@ type Plan struct {
 	// function, then index, then the notifications of
 	// cloudformationResources buckets, by logical id, then index.
 	BucketNotifications []BucketNotification `json:"bucketNotifications,omitempty"`
+	// Streams are the kinesis-stream resources and the
+	// cloudformationResources streams, sorted by name.
+	Streams []Stream `json:"streams,omitempty"`
+	// StreamTriggers are the functions' kinesis-stream events, sorted by
+	// function, then index.
+	StreamTriggers []StreamTrigger `json:"streamTriggers,omitempty"`
 	// SecretsFile is the absolute path of the secrets file that $Secret
 	// directives read, or "" when the stack has none: a change to it
 	// changes the plan.
