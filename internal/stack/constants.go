@@ -217,3 +217,40 @@ const (
 	// reportBatchItemFailures is Lambda's FunctionResponseTypes value.
 	reportBatchItemFailures = "ReportBatchItemFailures"
 )
+
+// Kinesis's and Lambda's values and limits for streams and their triggers
+// (the Kinesis API reference: CreateStream, RegisterConsumer; the Lambda
+// API reference: CreateEventSourceMapping).
+const (
+	// The capacity modes of a Stream.
+	StreamOnDemand    = "ON_DEMAND"
+	StreamProvisioned = "PROVISIONED"
+	// The starting positions of a StreamTrigger.
+	StartTrimHorizon = "TRIM_HORIZON"
+	StartLatest      = "LATEST"
+	StartAtTimestamp = "AT_TIMESTAMP"
+	// TriggerKinesis is the Kind of a kinesis-stream event's trigger.
+	TriggerKinesis = "kinesis"
+
+	// maxStreamName is the longest stream and consumer name.
+	maxStreamName = 128
+	// maxShardCount is Kinesis's default shard quota of an account in
+	// us-east-1, which bounds one stream.
+	maxShardCount        = 500
+	defaultShardCount    = 1
+	minRetentionHours    = 24
+	maxRetentionHours    = 8760 // 365 days
+	maxStreamTags        = 50
+	maxStreamConsumers   = 20
+	onDemandShards       = 4 // what a new on-demand stream starts with
+	defaultStreamBatch   = 100
+	maxStreamBatch       = 10000
+	maxStreamBatchWindow = 300
+	maxStreamRetries     = 10000
+	minRecordAgeSeconds  = 60
+	maxRecordAgeSeconds  = 604800 // 7 days
+	maxParallelization   = 10
+	maxTumblingWindow    = 900
+	// unlimited is -1, Lambda's "no limit" for retries and record age.
+	unlimited = -1
+)

@@ -276,7 +276,7 @@ func (r *resolver) resourceParam(at pos, dir, name, param string) (string, bool)
 	}
 	params := r.params(res)
 	if params == nil {
-		r.d.errorf(at, "%s: %q is %s, which has no parameters $ResourceParam can read (a bucket, cdn-function, edge-lambda-function, event-bus, function, http-api-gateway, application-load-balancer, key-value-store, sns-topic or sqs-queue has)", dir, name, article(res.Type))
+		r.d.errorf(at, "%s: %q is %s, which has no parameters $ResourceParam can read (a bucket, cdn-function, edge-lambda-function, event-bus, function, http-api-gateway, application-load-balancer, key-value-store, kinesis-stream, sns-topic or sqs-queue has)", dir, name, article(res.Type))
 		return "", false
 	}
 	v, ok := params[param]
@@ -325,6 +325,10 @@ func (r *resolver) params(res *Resource) map[string]string {
 	case TypeSNSTopic:
 		if info := r.qs.stackTopics[res.Name]; info != nil {
 			return map[string]string{"name": info.t.Name, "arn": arn.Topic(info.t.Name)}
+		}
+	case TypeKinesisStream:
+		if info := r.ss.stackStreams[res.Name]; info != nil {
+			return map[string]string{"name": info.s.Name, "arn": arn.Stream(info.s.Name)}
 		}
 	case TypeHTTPAPIGateway, TypeLoadBalancer:
 		m := map[string]string{"name": res.Name}

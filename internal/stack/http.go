@@ -106,8 +106,8 @@ func cmpPair(a1, b1, a2, b2 string) int {
 }
 
 // events adds the routes, rules, schedules, queue triggers, topic
-// subscriptions and bucket notifications of function fn's events; timeout
-// is the function's.
+// subscriptions, bucket notifications and stream triggers of function
+// fn's events; timeout is the function's.
 func (r *resolver) events(fn string, timeout int, evs []FunctionEvent) {
 	for i := range evs {
 		switch p := evs[i].Properties.(type) {
@@ -125,6 +125,8 @@ func (r *resolver) events(fn string, timeout int, evs []FunctionEvent) {
 			r.snsSubscription(fn, i, p)
 		case *S3EventProps:
 			r.s3Notification(fn, i, p)
+		case *KinesisEventProps:
+			r.kinesisTrigger(fn, i, p)
 		}
 	}
 }

@@ -8,11 +8,12 @@ type Stream struct {
 	// Name is the Kinesis stream name: the resource name, or a
 	// CloudFormation Name.
 	Name string `json:"name"`
-	// Mode is PROVISIONED or ON_DEMAND (Stacktape's capacityMode,
-	// CloudFormation's StreamModeDetails.StreamMode).
+	// Mode is StreamProvisioned or StreamOnDemand (Stacktape's
+	// capacityMode, default ON_DEMAND; CloudFormation's
+	// StreamModeDetails.StreamMode, default PROVISIONED).
 	Mode string `json:"mode"`
 	// ShardCount is a provisioned stream's shard count (1 to 500); 0 for
-	// an on-demand stream.
+	// an on-demand stream, which the service starts with 4 shards.
 	ShardCount int `json:"shardCount,omitempty"`
 	// RetentionHours is how long records are kept, 24 to 8760.
 	RetentionHours int `json:"retentionHours"`
@@ -28,19 +29,21 @@ type StreamTrigger struct {
 	Function string `json:"function"`
 	// Index is the event's index in the function's events.
 	Index int `json:"index"`
-	// Kind is "kinesis" (or "dynamodb").
+	// Kind is TriggerKinesis (later also "dynamodb").
 	Kind string `json:"kind"`
 	// Stream is the Kinesis stream's name.
 	Stream string `json:"stream"`
-	// Consumer is the enhanced fan-out consumer the mapping reads through
-	// (autoCreateConsumer names one after the function; consumerArn names
-	// its own), "" to read the shards directly.
+	// Consumer is the name of the enhanced fan-out consumer the mapping
+	// reads through, "" to read the shards directly: autoCreateConsumer's
+	// "FUNCTION-INDEX", which the engine registers when it is missing, or
+	// the consumer a consumerArn names.
 	Consumer string `json:"consumer,omitempty"`
 	// BatchSize is the most records per invocation, 1 to 10000.
 	BatchSize int `json:"batchSize"`
 	// MaxBatchWindowSeconds is how long records are gathered, 0 to 300.
 	MaxBatchWindowSeconds int `json:"maxBatchWindowSeconds,omitempty"`
-	// StartingPosition is TRIM_HORIZON, LATEST or AT_TIMESTAMP.
+	// StartingPosition is StartTrimHorizon, StartLatest or
+	// StartAtTimestamp.
 	StartingPosition string `json:"startingPosition"`
 	// StartingPositionTimestamp is AT_TIMESTAMP's time, Unix seconds.
 	StartingPositionTimestamp float64 `json:"startingPositionTimestamp,omitempty"`
@@ -56,10 +59,10 @@ type StreamTrigger struct {
 	ReportBatchItemFailures bool `json:"reportBatchItemFailures,omitempty"`
 	// TumblingWindowSeconds is 0 (none) to 900.
 	TumblingWindowSeconds int `json:"tumblingWindowSeconds,omitempty"`
-	// OnFailureKind is "sqs" or "sns" and OnFailure the queue's or topic's
-	// name: where failure records of batches given up on go; "" for none.
-	OnFailureKind string `json:"onFailureKind,omitempty"`
-	OnFailure     string `json:"onFailure,omitempty"`
+	// OnFailure receives the failure record of a batch given up on: a
+	// standard queue (DestinationQueue) or topic (DestinationTopic) of
+	// the stack, by its AWS name; nil for none.
+	OnFailure *Destination `json:"onFailure,omitempty"`
 	// Enabled says the stream is read.
 	Enabled bool `json:"enabled"`
 }

@@ -664,6 +664,10 @@ func (r *resolver) cfParam(at pos, dir, name, attr string) (string, bool) {
 		if b := r.bs.cf[name]; b != nil {
 			attrs = cfBucketAttrs(b.Name)
 		}
+	case *CfStreamProps:
+		if info := r.ss.cfStreams[name]; info != nil {
+			attrs = cfStreamAttrs(info.s.Name)
+		}
 	case *CfSubscriptionProps:
 		r.d.errorf(at, "%s: %s %q has no attributes $CfResourceParam can read", dir, c.Type, name)
 		return "", false
@@ -719,20 +723,8 @@ func (r *resolver) sqsTrigger(fn string, i, timeout int, p *SQSEventProps) {
 		r.d.errorf(qat, "queue %q's visibility timeout of %d seconds is less than function %q's timeout of %d seconds (Lambda: \"Queue visibility timeout: %d seconds is less than Function timeout: %d seconds\"): raise the queue's visibility timeout", q.q.Name, q.visibility, fn, timeout, q.visibility, timeout)
 		valid = false
 	}
-	t.ReportBatchItemFailures = p.ReportBatchItemFailures
-	if at, ok := r.d.pos(&p.FunctionResponseTypes); ok {
-		for j, v := range p.FunctionResponseTypes {
-			if vat, ok := r.d.pos(&p.FunctionResponseTypes[j]); ok && v != reportBatchItemFailures {
-				r.d.errorf(vat, "functionResponseTypes may hold only %s, found %q", reportBatchItemFailures, v)
-				valid = false
-			}
-		}
-		if rat, ok := r.d.key(&p.ReportBatchItemFailures); ok {
-			r.d.errorf(at, "functionResponseTypes cannot be used with reportBatchItemFailures (line %d): they are one setting", rat.line)
-			valid = false
-		}
-		t.ReportBatchItemFailures = len(p.FunctionResponseTypes) > 0
-	}
+	report, reportOK := r.batchItemFailures(&p.ReportBatchItemFailures, &p.FunctionResponseTypes)
+	t.ReportBatchItemFailures, valid = report, valid && reportOK
 	if at, ok := r.d.pos(p.MaximumConcurrency); ok {
 		if n := *p.MaximumConcurrency; n < minMaximumConcurrency || n > maxMaximumConcurrency {
 			r.d.errorf(at, "maximumConcurrency must be between %d and %d, found %d", minMaximumConcurrency, maxMaximumConcurrency, n)

@@ -62,10 +62,12 @@ type resolver struct {
 	// bs collects the cloudformationResources buckets and the
 	// notifications.
 	bs bucketState
+	// ss collects the streams and their triggers.
+	ss streamState
 }
 
 func resolve(d *decoder, s *Stack, dir string, opts Options) *Plan {
-	r := &resolver{d: d, dir: dir, byName: map[string]*Resource{}, bucketDirs: map[string]string{}, opts: opts, edgeUses: map[string][]edgeUse{}, qs: newQueueState(), bs: newBucketState()}
+	r := &resolver{d: d, dir: dir, byName: map[string]*Resource{}, bucketDirs: map[string]string{}, opts: opts, edgeUses: map[string][]edgeUse{}, qs: newQueueState(), bs: newBucketState(), ss: newStreamState()}
 	for _, res := range s.Resources {
 		r.byName[res.Name] = res
 		r.names = append(r.names, res.Name)
@@ -110,8 +112,9 @@ func resolve(d *decoder, s *Stack, dir string, opts Options) *Plan {
 	}
 	r.frontDoors(s)
 	plan.EventBuses = r.eventBuses(s)
-	r.declareQueues(s) // before the functions, whose events and destinations name them
-	r.cfBuckets(s)     // after the queues and topics they notify; before the functions' s3 events
+	r.declareQueues(s)  // before the functions, whose events and destinations name them
+	r.cfBuckets(s)      // after the queues and topics they notify; before the functions' s3 events
+	r.declareStreams(s) // before the functions, whose kinesis-stream events name them
 	for _, res := range s.Resources {
 		switch p := res.Properties.(type) {
 		case *FunctionProps:
@@ -133,6 +136,7 @@ func resolve(d *decoder, s *Stack, dir string, opts Options) *Plan {
 	plan.BucketNotifications = r.finishNotifications()
 	r.cfSubscriptions(s)
 	plan.Queues, plan.Topics, plan.QueueTriggers, plan.TopicSubscriptions = r.finishQueues()
+	plan.Streams, plan.StreamTriggers = r.finishStreams()
 	plan.Grantable = r.grantable()
 	if r.secrets != nil {
 		plan.SecretsFile = r.secrets.path

@@ -16,7 +16,8 @@ type Stack struct {
 	Resources Resources `yaml:"resources" verge:"required"`
 	// CloudformationResources are CloudFormation resources by logical id,
 	// of the types Verge runs (AWS::SQS::Queue, AWS::SNS::Topic,
-	// AWS::SNS::Subscription, AWS::S3::Bucket); other resources name them with
+	// AWS::SNS::Subscription, AWS::S3::Bucket, AWS::Kinesis::Stream); other
+	// resources name them with
 	// $CfResourceParam('id', 'attribute').
 	CloudformationResources CfResources `yaml:"cloudformationResources"`
 }
@@ -31,13 +32,14 @@ type Resource struct {
 	Name string `yaml:"-"`
 	// Type selects the kind of resource: application-load-balancer,
 	// bucket, cdn-function, edge-lambda-function, event-bus, function,
-	// http-api-gateway, key-value-store, sns-topic or sqs-queue.
+	// http-api-gateway, key-value-store, kinesis-stream, sns-topic or
+	// sqs-queue.
 	Type string `yaml:"type" verge:"required"`
 	// Properties configure the resource; their schema depends on Type
 	// (*BucketProps, *CDNFunctionProps, *EdgeLambdaFunctionProps,
 	// *EventBusProps, *FunctionProps, *HTTPAPIGatewayProps,
-	// *KeyValueStoreProps, *LoadBalancerProps, *SNSTopicProps,
-	// *SQSQueueProps). Nil when Type is not supported.
+	// *KeyValueStoreProps, *KinesisStreamProps, *LoadBalancerProps,
+	// *SNSTopicProps, *SQSQueueProps). Nil when Type is not supported.
 	Properties any `yaml:"properties"`
 }
 
@@ -53,6 +55,7 @@ const (
 	TypeLoadBalancer       = "application-load-balancer"
 	TypeSQSQueue           = "sqs-queue"
 	TypeSNSTopic           = "sns-topic"
+	TypeKinesisStream      = "kinesis-stream"
 )
 
 var resourceTypes = typeSet{
@@ -68,10 +71,11 @@ var resourceTypes = typeSet{
 		TypeLoadBalancer:       func() any { return new(LoadBalancerProps) },
 		TypeSQSQueue:           func() any { return new(SQSQueueProps) },
 		TypeSNSTopic:           func() any { return new(SNSTopicProps) },
+		TypeKinesisStream:      func() any { return new(KinesisStreamProps) },
 	},
 	// Stacktape types on the roadmap: named so users learn they are coming
 	// rather than that they misspelled something.
-	planned: []string{"kinesis-stream", "dynamo-db-table", "user-auth-pool"},
+	planned: []string{"dynamo-db-table", "user-auth-pool"},
 }
 
 // BucketProps are the properties of a bucket: a local folder of objects,
@@ -560,6 +564,7 @@ var ignoredProperties = map[string]string{
 	"DependsOn":                    "Verge creates the stack's resources together; references order nothing",
 	"DeletionPolicy":               "a queue or topic the stack drops is deleted with its messages locally, whatever the policy",
 	"UpdateReplacePolicy":          "resources are updated in place locally, never replaced",
+	"DesiredShardLevelMetrics":     "there are no CloudWatch metrics locally",
 }
 
 // rejectedProperties say why each Rejected property is an error; every

@@ -127,6 +127,7 @@ const (
 	EventSQS            = "sqs"
 	EventSNS            = "sns"
 	EventS3             = "s3"
+	EventKinesis        = TypeKinesisStream
 )
 
 var eventTypes = typeSet{
@@ -139,10 +140,11 @@ var eventTypes = typeSet{
 		EventSQS:            func() any { return new(SQSEventProps) },
 		EventSNS:            func() any { return new(SNSEventProps) },
 		EventS3:             func() any { return new(S3EventProps) },
+		EventKinesis:        func() any { return new(KinesisEventProps) },
 	},
 	// Stacktape's other integrations: issue #6.
 	planned: []string{
-		"kinesis-stream", "dynamo-db-stream",
+		"dynamo-db-stream",
 		"kafka-topic", "cloudwatch-log", "cloudwatch-alarm", "iot", "user-auth-pool",
 	},
 }

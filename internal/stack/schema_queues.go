@@ -164,16 +164,17 @@ type CfResources []*CfResource
 
 // A CfResource is one entry of cloudformationResources: a CloudFormation
 // resource of a type Verge runs (AWS::SQS::Queue, AWS::SNS::Topic,
-// AWS::SNS::Subscription), referenced with $CfResourceParam.
+// AWS::SNS::Subscription, AWS::S3::Bucket, AWS::Kinesis::Stream),
+// referenced with $CfResourceParam.
 type CfResource struct {
 	// Name is the logical id the resource was written under.
 	Name string `yaml:"-"`
-	// Type is AWS::SQS::Queue, AWS::SNS::Topic, AWS::SNS::Subscription or
-	// AWS::S3::Bucket.
+	// Type is AWS::SQS::Queue, AWS::SNS::Topic, AWS::SNS::Subscription,
+	// AWS::S3::Bucket or AWS::Kinesis::Stream.
 	Type string `yaml:"Type" verge:"required"`
 	// Properties depend on Type (*CfQueueProps, *CfTopicProps,
-	// *CfSubscriptionProps, *CfBucketProps). Nil when Type is not
-	// supported.
+	// *CfSubscriptionProps, *CfBucketProps, *CfStreamProps). Nil when
+	// Type is not supported.
 	Properties any `yaml:"Properties"`
 
 	// CloudFormation's resource attributes that mean nothing locally:
@@ -201,8 +202,9 @@ var cfTypes = typeSet{
 		CfTopic:        func() any { return new(CfTopicProps) },
 		CfSubscription: func() any { return new(CfSubscriptionProps) },
 		CfBucket:       func() any { return new(CfBucketProps) },
+		CfStream:       func() any { return new(CfStreamProps) },
 	},
-	planned: []string{"AWS::Kinesis::Stream", "AWS::DynamoDB::Table", "AWS::Events::EventBus"},
+	planned: []string{"AWS::DynamoDB::Table", "AWS::Events::EventBus"},
 }
 
 // CfQueueProps are AWS::SQS::Queue's properties that apply locally, by
