@@ -28,13 +28,14 @@
 // stack's or one in the data folder, optionally behind a CDN), cdn-function
 // (a CloudFront Function), edge-lambda-function (Lambda@Edge), function (a
 // regional Lambda function, with events from an http-api-gateway or an
-// application-load-balancer, schedules, event-bus rules, queues, topics
-// and buckets' notifications, and destinations for its asynchronous
-// invocations), http-api-gateway, application-load-balancer, event-bus,
-// key-value-store, sqs-queue and sns-topic. Beside resources,
-// cloudformationResources declares queues, topics, subscriptions and
-// buckets in CloudFormation's terms (AWS::SQS::Queue, AWS::SNS::Topic,
-// AWS::SNS::Subscription, AWS::S3::Bucket). A route rewrite sends a path pattern to a custom-origin
+// application-load-balancer, schedules, event-bus rules, queues, topics,
+// buckets' notifications and Kinesis streams, and destinations for its
+// asynchronous invocations), http-api-gateway, application-load-balancer,
+// event-bus, key-value-store, sqs-queue, sns-topic and kinesis-stream.
+// Beside resources, cloudformationResources declares queues, topics,
+// subscriptions, buckets and streams in CloudFormation's terms
+// (AWS::SQS::Queue, AWS::SNS::Topic, AWS::SNS::Subscription,
+// AWS::S3::Bucket, AWS::Kinesis::Stream). A route rewrite sends a path pattern to a custom-origin
 // (an HTTP server), another bucket, or an origin-group that fails over
 // between two of those. docs/stack-file.md is the reference.
 //
