@@ -238,6 +238,10 @@ func TestStreamErrors(t *testing.T) {
 		{"cf attribute", true, []string{"fn:", "  type: function", "  properties:", "    packaging: {type: stacktape-lambda-buildpack, properties: {entryfilePath: fn.js}}",
 			"    environment: [{name: SA, value: \"$CfResourceParam('S', 'StreamArn')\"}]", "cloudformationResources:", "  S: {Type: AWS::Kinesis::Stream}"},
 			`6:39: $CfResourceParam('S', 'StreamArn'): AWS::Kinesis::Stream "S" has no attribute "StreamArn" (attributes: Arn, Ref)`},
+		{"stream as dead-letter queue", true, []string{"clicks: {type: kinesis-stream}", "q: {type: sqs-queue, properties: {redrivePolicy: {targetSqsQueueArn: \"$ResourceParam('clicks', 'arn')\", maxReceiveCount: 3}}}"},
+			`3:72: targetSqsQueueArn "arn:aws:kinesis:us-east-1:000000000000:stream/clicks" is an ARN of service "kinesis"; it takes a queue's ARN`},
+		{"cf stream as dead-letter queue", true, []string{"x: {type: sns-topic}", "cloudformationResources:", "  Q: {Type: AWS::SQS::Queue, Properties: {RedrivePolicy: {deadLetterTargetArn: {Fn::GetAtt: [S, Arn]}, maxReceiveCount: 3}}}", "  S: {Type: AWS::Kinesis::Stream}"},
+			`4:80: deadLetterTargetArn "arn:aws:kinesis:us-east-1:000000000000:stream/S" is an ARN of service "kinesis"; it takes a queue's ARN`},
 		{"cf access", true, []string{"fn:", "  type: function", "  properties:", "    packaging: {type: stacktape-lambda-buildpack, properties: {entryfilePath: fn.js}}",
 			"    connectTo: [S]", "cloudformationResources:", "  S: {Type: AWS::Kinesis::Stream}"},
 			`6:19: "S" is a cloudformationResources entry, which connectTo and allowAccessTo cannot name`},
@@ -257,13 +261,7 @@ func TestStreamErrors(t *testing.T) {
 				}
 				src += indent + l + "\n"
 			}
-			got := streamLoadErrors(t, src)
-			var mine []string
-			for _, e := range got {
-				if !strings.Contains(e, "connectTo grants access") { // a warning, not an error
-					mine = append(mine, e)
-				}
-			}
+			mine := streamLoadErrors(t, src)
 			if len(mine) != 1 || !strings.HasPrefix(mine[0], FileName+":"+tt.want) {
 				t.Errorf("stack:\n%s\nerrors:\n%s\nwant one: %s:%s", src, strings.Join(mine, "\n"), FileName, tt.want)
 			}
