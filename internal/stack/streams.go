@@ -154,16 +154,7 @@ func cfStreamAttrs(name string) map[string]string {
 // kinesisTrigger checks function fn's kinesis-stream event i and adds its
 // trigger.
 func (r *resolver) kinesisTrigger(fn string, i int, p *KinesisEventProps) {
-	var st *streamInfo
-	var sat pos
-	switch key := r.oneOf(p, "a kinesis-stream event", "reads one stream", option{"kinesisStreamName", &p.KinesisStreamName}, option{"streamArn", &p.StreamArn}); key {
-	case "kinesisStreamName":
-		sat, _ = r.d.pos(&p.KinesisStreamName)
-		st = r.streamByName(&p.KinesisStreamName, key)
-	case "streamArn":
-		sat, _ = r.d.pos(&p.StreamArn)
-		st = r.streamTarget(&p.StreamArn, key)
-	}
+	st, sat := r.eventStream(p)
 	t := StreamTrigger{
 		Function: fn, Index: i, Kind: TriggerKinesis,
 		BatchSize:                  r.intIn(p.BatchSize, "batchSize", 1, maxStreamBatch, defaultStreamBatch, "records"),
@@ -197,6 +188,21 @@ func (r *resolver) kinesisTrigger(fn string, i int, p *KinesisEventProps) {
 	}
 	r.countConsumer(t.Stream, consumer, sat)
 	r.ss.triggers = append(r.ss.triggers, t)
+}
+
+// eventStream resolves the stream an event reads, exactly one of
+// kinesisStreamName and streamArn, and where it is written; nil when it
+// does not resolve (reported).
+func (r *resolver) eventStream(p *KinesisEventProps) (*streamInfo, pos) {
+	switch key := r.oneOf(p, "a kinesis-stream event", "reads one stream", option{"kinesisStreamName", &p.KinesisStreamName}, option{"streamArn", &p.StreamArn}); key {
+	case "kinesisStreamName":
+		at, _ := r.d.pos(&p.KinesisStreamName)
+		return r.streamByName(&p.KinesisStreamName, key), at
+	case "streamArn":
+		at, _ := r.d.pos(&p.StreamArn)
+		return r.streamTarget(&p.StreamArn, key), at
+	}
+	return nil, pos{}
 }
 
 // orUnlimited returns *v, or unlimited when absent, reporting a value
