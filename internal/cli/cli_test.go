@@ -120,6 +120,15 @@ func TestUsageErrors(t *testing.T) {
 	}
 }
 
+// TestValidateSummary checks that validate counts what the stack declares.
+func TestValidateSummary(t *testing.T) {
+	dir := stackDir(t, siteYAML+"  clicks: {type: kinesis-stream}\n  jobs: {type: sqs-queue}\ncloudformationResources:\n  Raw: {Type: AWS::Kinesis::Stream}\n")
+	code, stdout, stderr := run(t, "validate", dir)
+	if want := "1 queue(s), 0 topic(s), 1 bucket(s), 2 stream(s)\n"; code != 0 || !strings.HasSuffix(stdout, want) {
+		t.Errorf("validate: exit %d, stdout %q, stderr %q; want 0 and a summary ending %q", code, stdout, stderr, want)
+	}
+}
+
 // running is a verge dev or serve started in-process on random ports;
 // token is the admin token it wrote in its data folder.
 type running struct {
