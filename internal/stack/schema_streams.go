@@ -52,7 +52,8 @@ type KinesisEventProps struct {
 	// $CfResourceParam('myStream', 'Arn')).
 	StreamArn Template `yaml:"streamArn"`
 	// ConsumerArn reads the stream through this enhanced fan-out consumer
-	// of it (…:stream/NAME/consumer/CONSUMER:EPOCH); it may hold
+	// of it (…:stream/NAME/consumer/CONSUMER:EPOCH), named by CONSUMER
+	// and registered when the stack starts if it is missing; it may hold
 	// directives. Not with autoCreateConsumer.
 	ConsumerArn Template `yaml:"consumerArn"`
 	// AutoCreateConsumer reads the stream through an enhanced fan-out
