@@ -221,3 +221,25 @@ func TestSource(t *testing.T) {
 		t.Errorf("read of a deleted stream: %v", err)
 	}
 }
+
+// TestSubscriptionClose: Close from another goroutine ends a waiting Next
+// and frees the consumer's shard.
+func TestSubscriptionClose(t *testing.T) {
+	e := newEnv(t, Options{Unthrottled: true})
+	ctx := context.Background()
+	must(t, e.s.CreateStream(ctx, StreamConfig{Name: "s"}))
+	c, _ := e.s.RegisterConsumer(ctx, "s", "app")
+	sub, err := e.s.SubscribeToShard(ctx, c.ARN, "shardId-000000000000", IteratorInput{Type: Latest})
+	must(t, err)
+	go func() {
+		time.Sleep(20 * time.Millisecond)
+		sub.Close()
+	}()
+	if _, err := sub.Next(ctx); err != io.EOF {
+		t.Errorf("Next after Close: %v", err)
+	}
+	sub.Close()
+	sub, err = e.s.SubscribeToShard(ctx, c.ARN, "shardId-000000000000", IteratorInput{Type: Latest})
+	must(t, err)
+	sub.Close()
+}
