@@ -297,7 +297,12 @@ func TestListShards(t *testing.T) {
 	if ids(page) != "00,01,02,03" || next == "" {
 		t.Fatalf("page 1: %s %q", ids(page), next)
 	}
-	if _, _, err := e.s.ListShards(ctx, "s", ListShardsInput{NextToken: next}); code(err) != CodeInvalidArgument {
+	for _, in := range []ListShardsInput{{NextToken: next, FilterType: FilterAtLatest}, {NextToken: next, ExclusiveStartShardID: "shardId-000000000000"}} {
+		if _, _, err := e.s.ListShards(ctx, "", in); code(err) != CodeInvalidArgument || !strings.Contains(err.Error(), "cannot be provided together") {
+			t.Errorf("token with %+v: %v", in, err)
+		}
+	}
+	if _, _, err := e.s.ListShards(ctx, "s", ListShardsInput{NextToken: next}); code(err) != CodeInvalidArgument || err.(*Error).Message != "NextToken and StreamName cannot be provided together." {
 		t.Errorf("name and token: %v", err)
 	}
 	page, next2, err := e.s.ListShards(ctx, "", ListShardsInput{NextToken: next})
