@@ -324,3 +324,18 @@ func TestListShards(t *testing.T) {
 		t.Errorf("after retention: %s", ids(got))
 	}
 }
+
+func TestPutRecordFailsWhole(t *testing.T) {
+	e := newEnv(t, Options{})
+	ctx := context.Background()
+	must(t, e.s.CreateStream(ctx, StreamConfig{Name: "s"}))
+	r, err := e.s.PutRecord(ctx, "s", PutEntry{PartitionKey: "k", Data: make([]byte, 900<<10)})
+	must(t, err)
+	if r.ShardID != "shardId-000000000000" || len(r.Sequence) != 56 {
+		t.Errorf("%+v", r)
+	}
+	_, err = e.s.PutRecord(ctx, "s", PutEntry{PartitionKey: "k", Data: make([]byte, 900<<10)})
+	if code(err) != CodeThroughputExceeded || err.(*Error).Message != "Rate exceeded for shard shardId-000000000000 in stream s under account 000000000000." {
+		t.Errorf("over the limit: %v", err)
+	}
+}

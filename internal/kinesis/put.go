@@ -187,3 +187,17 @@ func raise(v *atomic.Uint64, n uint64) {
 		}
 	}
 }
+
+// PutRecord stores one record. Unlike a PutRecords entry, a record over
+// its shard's limit or not stored fails the call, as AWS's PutRecord
+// does.
+func (s *Service) PutRecord(ctx context.Context, name string, e PutEntry) (PutResult, error) {
+	res, err := s.PutRecords(ctx, name, []PutEntry{e})
+	if err != nil {
+		return PutResult{}, err
+	}
+	if r := res[0]; r.ErrorCode != "" {
+		return PutResult{}, &Error{Code: r.ErrorCode, Message: r.ErrorMessage}
+	}
+	return res[0], nil
+}
