@@ -108,3 +108,29 @@ func BenchmarkPutToRead(b *testing.B) {
 		b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds()), "p99-µs")
 	}
 }
+
+// BenchmarkGetRecords reads 500 records of 1 KiB a call from a shard of
+// 5,000.
+func BenchmarkGetRecords(b *testing.B) {
+	ctx := context.Background()
+	e := newEnv(b, Options{Unthrottled: true})
+	must(b, e.s.CreateStream(ctx, StreamConfig{Name: "r"}))
+	entries := batch()
+	for range 10 {
+		put(b, e.s, "r", entries...)
+	}
+	start := iter(b, e.s, IteratorInput{Stream: "r", ShardID: "shardId-000000000000", Type: TrimHorizon})
+	it := start
+	b.ResetTimer()
+	for b.Loop() {
+		r, err := e.s.GetRecords(ctx, it, 500)
+		if err != nil {
+			b.Fatal(err)
+		}
+		it = r.Next
+		if len(r.Records) < 500 {
+			it = start
+		}
+	}
+	b.ReportMetric(float64(b.N*500)/b.Elapsed().Seconds(), "records/s")
+}
