@@ -339,3 +339,75 @@ func TestPutRecordFailsWhole(t *testing.T) {
 		t.Errorf("over the limit: %v", err)
 	}
 }
+
+// TestReshardUnderLoad: writers keep putting while the stream reshards;
+// every record of a closed shard is within its sequence range, and each
+// key's records read parents first come in the order they were put.
+func TestReshardUnderLoad(t *testing.T) {
+	e := newEnv(t, Options{Unthrottled: true})
+	ctx := context.Background()
+	must(t, e.s.CreateStream(ctx, StreamConfig{Name: "s", ShardCount: 2}))
+	stop := make(chan struct{})
+	errc := make(chan error, 3)
+	for w := range 3 {
+		go func() {
+			for n := 0; ; n++ {
+				select {
+				case <-stop:
+					errc <- nil
+					return
+				default:
+				}
+				var entries []PutEntry
+				for k := range 5 {
+					entries = append(entries, PutEntry{PartitionKey: fmt.Sprint("w", w, "k", k), Data: []byte(fmt.Sprintf("%08d", n))})
+				}
+				if _, err := e.s.PutRecords(ctx, "s", entries); err != nil {
+					errc <- err
+					return
+				}
+			}
+		}()
+	}
+	for _, n := range []int{4, 3, 6, 3, 2} {
+		time.Sleep(15 * time.Millisecond)
+		_, err := e.s.UpdateShardCount(ctx, "s", n)
+		must(t, err)
+	}
+	close(stop)
+	for range 3 {
+		must(t, <-errc)
+	}
+	d, _ := e.s.Describe(ctx, "s", 100, "")
+	src, _ := e.s.Source("s", "")
+	shards, _ := src.Shards(ctx)
+	done := map[string]bool{}
+	last := map[string]string{}
+	total := 0
+	for len(done) < len(shards) {
+		for i, sh := range shards {
+			if done[sh.ID] || slices.ContainsFunc(sh.Parents, func(p string) bool { return !done[p] }) {
+				continue
+			}
+			recs, _ := drain(t, e.s, iter(t, e.s, IteratorInput{Stream: "s", ShardID: sh.ID, Type: TrimHorizon}))
+			v := d.Shards[i]
+			for _, r := range recs {
+				if c, _ := CompareSequence(r.Sequence, v.StartingSequence); c < 0 {
+					t.Fatalf("%s: %s before the start %s", sh.ID, r.Sequence, v.StartingSequence)
+				}
+				if c, _ := CompareSequence(r.Sequence, v.EndingSequence); v.EndingSequence != "" && c > 0 {
+					t.Fatalf("%s: %s after the end %s", sh.ID, r.Sequence, v.EndingSequence)
+				}
+				if prev := last[r.PartitionKey]; string(r.Data) <= prev {
+					t.Fatalf("key %s: %s after %s", r.PartitionKey, r.Data, prev)
+				}
+				last[r.PartitionKey] = string(r.Data)
+			}
+			total += len(recs)
+			done[sh.ID] = true
+		}
+	}
+	if len(last) != 15 || total < 100 {
+		t.Errorf("%d keys, %d records", len(last), total)
+	}
+}
