@@ -317,11 +317,17 @@ func TestListShards(t *testing.T) {
 	if _, _, err := e.s.ListShards(ctx, "", ListShardsInput{NextToken: next}); code(err) != CodeExpiredNextToken {
 		t.Errorf("expired token: %v", err)
 	}
-	// Closed shards leave the listing after the retention period.
+	// Closed shards leave the listing after the retention period, and
+	// the source's children no longer wait for them.
 	now = now.Add(25 * time.Hour)
 	got, _, _ := e.s.ListShards(ctx, "s", ListShardsInput{})
-	if ids(got) != "02,03,04,05" {
-		t.Errorf("after retention: %s", ids(got))
+	if ids(got) != "02,03,04,05" || got[0].ParentShardID != "shardId-000000000000" {
+		t.Errorf("after retention: %s %+v", ids(got), got[0])
+	}
+	src, _ := e.s.Source("s", "")
+	shards, _ := src.Shards(ctx)
+	if len(shards) != 4 || len(shards[0].Parents) != 0 {
+		t.Errorf("source shards after retention: %+v", shards)
 	}
 }
 
