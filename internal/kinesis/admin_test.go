@@ -151,7 +151,7 @@ func TestThroughputLimits(t *testing.T) {
 		for _, r := range res {
 			if r.ErrorCode != "" {
 				failed++
-				if r.ErrorCode != CodeThroughputExceeded || r.ErrorMessage != "Rate exceeded for shard shardId-000000000000 in stream s under account 000000000000." {
+				if r.ErrorCode != CodeThroughputExceeded || r.ShardID != "" || r.Sequence != "" || r.ErrorMessage != "Rate exceeded for shard shardId-000000000000 in stream s under account 000000000000." {
 					t.Fatalf("%+v", r)
 				}
 			}

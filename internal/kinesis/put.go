@@ -124,7 +124,6 @@ func (s *Service) publish(p *putting, name string, entries []PutEntry) {
 			k = keyOf(e.PartitionKey)
 		}
 		sh := p.st.route(k)
-		p.res[i].ShardID = sh.id
 		if throttled && !sh.admit(now, float64(len(e.Data)+len(e.PartitionKey))) {
 			p.res[i].ErrorCode = CodeThroughputExceeded
 			p.res[i].ErrorMessage = "Rate exceeded for shard " + sh.id + " in stream " + name + " under account " + arn.Account + "."
@@ -135,6 +134,7 @@ func (s *Service) publish(p *putting, name string, entries []PutEntry) {
 			internalFailure(&p.res[i])
 			continue
 		}
+		p.res[i].ShardID = sh.id
 		p.shards[i], p.futures[i] = sh, f
 	}
 }
@@ -184,7 +184,7 @@ func (sh *shard) admit(now time.Time, size float64) bool {
 func internalFailure(r *PutResult) {
 	r.ErrorCode = CodeInternalFailure
 	r.ErrorMessage = "Internal service failure."
-	r.Sequence = ""
+	r.Sequence, r.ShardID = "", ""
 }
 
 // wakeAll signals each shard written once.
