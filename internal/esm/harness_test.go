@@ -1,6 +1,7 @@
 package esm
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -210,3 +211,5 @@ func (h *harness) fill(shard, key, prefix string, n int) []Record {
 }
 
 func itoa(i int) string { return string(rune('0'+i/100%10)) + string(rune('0'+i/10%10)) + string(rune('0'+i%10)) }
+
+func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }
