@@ -164,4 +164,3 @@ type State struct {
 	// Behind is the largest MillisBehindLatest over its shards.
 	Behind time.Duration
 }
-

@@ -210,6 +210,33 @@ func (h *harness) fill(shard, key, prefix string, n int) []Record {
 	return out
 }
 
-func itoa(i int) string { return string(rune('0'+i/100%10)) + string(rune('0'+i/10%10)) + string(rune('0'+i%10)) }
+func itoa(i int) string {
+	return string(rune('0'+i/100%10)) + string(rune('0'+i/10%10)) + string(rune('0'+i%10))
+}
 
 func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }
+
+// waitForCheckpoint waits until the mapping's checkpoint of shard is
+// after seq, and returns the calls.
+func (h *harness) waitForCheckpoint(mapping, shard, seq string) []call {
+	h.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	cps, err := openCheckpoints(context.Background(), h.b.JetStream())
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	for {
+		cp, _, err := cps.get(context.Background(), mapping, shard)
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		if cp.Pos.After >= seq {
+			calls, _ := h.snapshot()
+			return calls
+		}
+		if time.Now().After(deadline) {
+			h.t.Fatalf("checkpoint %+v, want %s", cp, seq)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}

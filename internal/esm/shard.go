@@ -40,13 +40,13 @@ type report struct {
 // into the lanes' queues, batches go to worker goroutines, and the
 // checkpoint follows the records settled without a gap.
 type shard struct {
-	r     *runner
-	cfg   *Mapping
-	id    string
-	gen   context.Context // the mapping's run; ends on removal and Close
-	cp    checkpoint      // as last written
-	log   []*entry        // records read and not behind the checkpoint, in order
-	lanes []lane
+	r            *runner
+	cfg          *Mapping
+	id           string
+	gen          context.Context // the mapping's run; ends on removal and Close
+	cp           checkpoint      // as last written
+	log          []*entry        // records read and not behind the checkpoint, in order
+	lanes        []lane
 	queued, busy int
 	ended        bool // the reader has read the shard to its end
 	reports      chan report
