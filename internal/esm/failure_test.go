@@ -203,7 +203,7 @@ func TestThrottledNotCounted(t *testing.T) {
 	h := newHarness(t, newSource("shardId-000000000000"), fn)
 	h.fill("shardId-000000000000", "k", "r", 2)
 	h.apply(h.mapping(func(mp *Mapping) { mp.MaximumRetryAttempts = 0 }))
-	calls := h.waitFor("success", func(calls []call, _ [][]byte) bool { return len(calls) >= 4 })
+	h.waitFor("success", func(calls []call, _ [][]byte) bool { return len(calls) >= 4 })
 	time.Sleep(50 * time.Millisecond)
 	calls, sent := h.snapshot()
 	if len(calls) != 4 || len(sent) != 0 {

@@ -115,6 +115,7 @@ func (r *runner) run() {
 		select {
 		case e := <-ends:
 			delete(running, e.id)
+			r.setBehind(e.id, 0)
 			finished[e.id] = e.finished
 		case <-t.C:
 		case <-r.ctx.Done():

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"sync"
 	"time"
 )
@@ -121,10 +122,7 @@ func (s *memSource) Read(ctx context.Context, shard string, pos Position, max, m
 	for {
 		s.mu.Lock()
 		sh := s.shard(shard)
-		i := 0
-		for i < len(sh.recs) && !from(pos, sh.recs[i]) {
-			i++
-		}
+		i := sort.Search(len(sh.recs), func(i int) bool { return from(pos, sh.recs[i]) })
 		var rd Read
 		bytes := 0
 		for j := i; j < len(sh.recs) && len(rd.Records) < max; j++ {
