@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
 	"sync"
@@ -20,6 +21,8 @@ type memSource struct {
 	shards  []*memShard
 	seq     int
 	changed chan struct{} // closed and replaced on every change
+	// failReads is how many Reads fail before they work again.
+	failReads int
 }
 
 type memShard struct {
@@ -121,6 +124,11 @@ func (s *memSource) Read(ctx context.Context, shard string, pos Position, max, m
 	defer deadline.Stop()
 	for {
 		s.mu.Lock()
+		if s.failReads > 0 {
+			s.failReads--
+			s.mu.Unlock()
+			return Read{}, errors.New("ProvisionedThroughputExceededException")
+		}
 		sh := s.shard(shard)
 		i := sort.Search(len(sh.recs), func(i int) bool { return from(pos, sh.recs[i]) })
 		var rd Read
@@ -132,6 +140,9 @@ func (s *memSource) Read(ctx context.Context, shard string, pos Position, max, m
 			rd.Records = append(rd.Records, sh.recs[j])
 		}
 		rd.End = sh.closed && i+len(rd.Records) == len(sh.recs)
+		if n := len(rd.Records); n > 0 {
+			rd.Behind = sh.recs[len(sh.recs)-1].Arrival.Sub(rd.Records[n-1].Arrival)
+		}
 		changed := s.changed
 		s.mu.Unlock()
 		if len(rd.Records) > 0 || rd.End {
