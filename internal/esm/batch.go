@@ -91,6 +91,15 @@ func appendEvent(b []byte, recs []*entry, w *windowCall) []byte {
 	return append(b, '}')
 }
 
+// eventSize is about the size of a batch's event.
+func eventSize(recs []*entry, w *windowCall) int {
+	n := len(eventStart) + len(eventEnd) + w.overhead()
+	for _, e := range recs {
+		n += e.size()
+	}
+	return n
+}
+
 // records are the entries' records.
 func records(es []*entry) []Record {
 	out := make([]Record, len(es))

@@ -103,7 +103,7 @@ func (r *runner) run() {
 			}()
 		})
 		wait := reshardEvery
-		if err != nil {
+		if err != nil && r.ctx.Err() == nil {
 			r.setResult(ResultSourceError)
 			r.m.log.Warn("esm: listing shards failed", "mapping", r.cfg.UUID, "err", err)
 			problem = min(max(2*problem, problemFirst), problemMax)

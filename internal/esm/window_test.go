@@ -171,3 +171,24 @@ func TestTumblingWindowEarly(t *testing.T) {
 		t.Errorf("after the early end: %+v", after)
 	}
 }
+
+// TestTumblingWindowRestart checks that an open window's state is kept in
+// the checkpoint: a new Manager goes on with it.
+func TestTumblingWindowRestart(t *testing.T) {
+	const length = 4 * time.Second
+	h := newHarness(t, newSource("shardId-000000000000"), counting)
+	mp := h.mapping(func(mp *Mapping) { mp.TumblingWindow = length })
+	waitWindow(length, 3*time.Second)
+	h.apply(mp)
+	h.src.put("shardId-000000000000", "k", "one")
+	h.records(1)
+	h.closeManager()
+	h.m = h.newManager()
+	h.apply(mp)
+	h.src.put("shardId-000000000000", "k", "two")
+	calls := h.records(2)
+	var st map[string]string
+	if err := json.Unmarshal(calls[len(calls)-1].ev.State, &st); err != nil || st["data"] != "one," {
+		t.Errorf("after the restart, state %s, want the window's state so far", calls[len(calls)-1].ev.State)
+	}
+}

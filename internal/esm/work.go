@@ -60,7 +60,7 @@ func (s *shard) process(lane int, p piece, call *windowCall) (split []piece, ok 
 				return nil, true
 			}
 		}
-		res, err := m.o.Invoke(m.hard, cfg.Function, appendEvent(nil, p.entries, call))
+		res, err := m.o.Invoke(m.hard, cfg.Function, appendEvent(make([]byte, 0, eventSize(p.entries, call)), p.entries, call))
 		outcome, resp, why := s.judge(p.entries, res, err, call)
 		switch outcome {
 		case throttled:
