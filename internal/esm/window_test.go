@@ -192,3 +192,19 @@ func TestTumblingWindowRestart(t *testing.T) {
 		t.Errorf("after the restart, state %s, want the window's state so far", calls[len(calls)-1].ev.State)
 	}
 }
+
+// TestTumblingWindowAged checks that a window whose records all passed
+// MaximumRecordAge still gets its final invocation, without them.
+func TestTumblingWindowAged(t *testing.T) {
+	h := newHarness(t, newSource("shardId-000000000000"), counting)
+	h.src.putAt("shardId-000000000000", "k", "old", time.Now().Add(-3*time.Minute))
+	h.apply(h.mapping(func(mp *Mapping) { mp.TumblingWindow = time.Minute; mp.MaximumRecordAge = time.Minute }))
+	calls := h.waitFor("the final invocation", func(calls []call, sent [][]byte) bool { return len(calls) == 1 && len(sent) == 1 })
+	if ev := calls[0].ev; !ev.Final || len(ev.Records) != 0 || string(ev.State) != "{}" {
+		t.Errorf("final invocation %s", calls[0].payload)
+	}
+	_, sent := h.snapshot()
+	if d := decode(t, sent[0]); d.RequestContext.Condition != conditionAge {
+		t.Errorf("failure record %s", sent[0])
+	}
+}

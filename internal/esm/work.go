@@ -55,8 +55,10 @@ func (s *shard) process(lane int, p piece, call *windowCall) (split []piece, ok 
 			return nil, false
 		}
 		if old := s.aged(p.entries); old > 0 {
-			s.giveUp(lane, p.entries[:old], conditionAge, p.invokes, lastError, call)
-			if p.entries = p.entries[old:]; len(p.entries) == 0 {
+			// The window goes on: a final invocation is still made,
+			// without these records if need be.
+			s.giveUp(lane, p.entries[:old], conditionAge, p.invokes, lastError, nil)
+			if p.entries = p.entries[old:]; len(p.entries) == 0 && (call == nil || !call.final) {
 				return nil, true
 			}
 		}
@@ -178,7 +180,8 @@ func (s *shard) report(lane int, done []*entry, state json.RawMessage, call *win
 }
 
 // giveUp sends a batch's failure record to OnFailure and settles its
-// records: the shard moves on.
+// records: the shard moves on. With call, the window invocation is over
+// too (a final one closes the window).
 func (s *shard) giveUp(lane int, batch []*entry, condition string, invokes int, lastError string, call *windowCall) {
 	cfg := s.cfg
 	m := s.r.m
