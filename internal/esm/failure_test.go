@@ -277,3 +277,27 @@ func TestFailureRecordGolden(t *testing.T) {
 		})
 	}
 }
+
+// TestFailureRecordOfSource checks that the failure record names the
+// batch's details as the source says (a DynamoDB stream's here).
+func TestFailureRecordOfSource(t *testing.T) {
+	src := newSource("shardId-00000001573689847184-864758bb")
+	src.arn, src.info = "arn:aws:dynamodb:us-east-2:123456789012:table/t/stream/2019-11-14T00:04:06.388", "DDBStreamBatchInfo"
+	h := newHarness(t, src, failing(0, "r000"))
+	rec := h.src.putAt("shardId-00000001573689847184-864758bb", "k", "r000", time.Date(2026, 12, 7, 0, 13, 19, 500e6, time.UTC))
+	h.apply(h.mapping(func(mp *Mapping) { mp.MaximumRetryAttempts = 0 }))
+	h.waitFor("the failure record", func(_ []call, sent [][]byte) bool { return len(sent) == 1 })
+	_, sent := h.snapshot()
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(sent[0], &m); err != nil {
+		t.Fatal(err)
+	}
+	var info map[string]any
+	err := json.Unmarshal(m["DDBStreamBatchInfo"], &info)
+	if err != nil || m["KinesisBatchInfo"] != nil {
+		t.Fatalf("failure record %s", sent[0])
+	}
+	if info["approximateArrivalOfFirstRecord"] != "2026-12-07T00:13:19Z" || info["startSequenceNumber"] != rec.Seq || info["streamArn"] != src.arn {
+		t.Errorf("DDBStreamBatchInfo %v", info)
+	}
+}
