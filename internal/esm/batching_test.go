@@ -59,7 +59,7 @@ func TestBatchWindow(t *testing.T) {
 	if len(calls) != 1 {
 		t.Fatalf("%d batches %v, want the 3 records in one", len(calls), batches(calls))
 	}
-	if d := calls[0].at.Sub(first); d < window-20*time.Millisecond || d > window+300*time.Millisecond {
+	if d := calls[0].at.Sub(first); d < window-20*time.Millisecond || d > window+700*time.Millisecond {
 		t.Errorf("invoked %v after the first record, want about %v", d, window)
 	}
 }
