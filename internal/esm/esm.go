@@ -164,19 +164,3 @@ type State struct {
 	// Behind is the largest MillisBehindLatest over its shards.
 	Behind time.Duration
 }
-
-// A Manager runs stream mappings until Close.
-type Manager struct{}
-
-// New returns a Manager with no mappings.
-func New(ctx context.Context, o Options) (*Manager, error) { panic("esm: not implemented") }
-
-// Apply makes ms the running set: new mappings start, removed ones stop
-// (their checkpoints stay), changed ones restart from their checkpoints.
-func (m *Manager) Apply(ms []Mapping) error { panic("esm: not implemented") }
-
-// States are the mappings' states by UUID.
-func (m *Manager) States() map[string]State { panic("esm: not implemented") }
-
-// Close stops every mapping, waiting for batches in flight up to ctx.
-func (m *Manager) Close(ctx context.Context) error { panic("esm: not implemented") }

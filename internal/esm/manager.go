@@ -1,0 +1,142 @@
+package esm
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/verge-edge/verge/internal/errs"
+)
+
+// A Manager runs stream mappings until Close.
+type Manager struct {
+	o    Options
+	log  *slog.Logger
+	cps  *checkpoints
+	hard context.Context // invocations and checkpoints; ended when Close gives up
+	stop context.CancelFunc
+
+	mu      sync.Mutex
+	runners map[string]*runner
+	closed  bool
+	wg      sync.WaitGroup // every goroutine, those of removed mappings included
+}
+
+// New returns a Manager with no mappings; it opens (or creates) the
+// checkpoint bucket.
+func New(ctx context.Context, o Options) (*Manager, error) {
+	const op errs.Op = "esm.New"
+	if o.JetStream == nil || o.Invoke == nil {
+		return nil, errs.E(op, errs.Invalid, errs.Errorf("a Manager needs JetStream and Invoke"))
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	cps, err := openCheckpoints(ctx, o.JetStream)
+	if err != nil {
+		return nil, errs.E(op, err)
+	}
+	hard, stop := context.WithCancel(context.Background())
+	return &Manager{o: o, log: o.Logger, cps: cps, hard: hard, stop: stop, runners: map[string]*runner{}}, nil
+}
+
+// Apply makes ms the running set: new mappings start, removed ones stop
+// (their checkpoints stay), changed ones restart from their checkpoints
+// once their batches in flight are settled. Invalid mappings are left out
+// and reported together; the valid ones are applied.
+func (m *Manager) Apply(ms []Mapping) error {
+	const op errs.Op = "esm.Manager.Apply"
+	var problems errs.List
+	next := make(map[string]Mapping, len(ms))
+	for _, mp := range ms {
+		if err := mp.Validate(); err != nil {
+			problems = append(problems, err)
+			continue
+		}
+		if _, dup := next[mp.UUID]; dup {
+			problems = append(problems, errs.E(op, errs.Exist, mp.UUID, errs.Errorf("two mappings have this UUID")))
+			continue
+		}
+		next[mp.UUID] = mp.withDefaults()
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.closed {
+		return errs.E(op, errs.Unavailable, errs.Errorf("the manager is closed"))
+	}
+	for id, r := range m.runners {
+		if _, ok := next[id]; !ok {
+			r.cancel()
+			delete(m.runners, id)
+		}
+	}
+	for id, mp := range next {
+		old, ok := m.runners[id]
+		if ok && same(&old.cfg, &mp) {
+			continue
+		}
+		var prev <-chan struct{}
+		if ok {
+			old.cancel()
+			prev = old.done
+		}
+		m.runners[id] = m.start(mp, prev)
+	}
+	return problems.Err()
+}
+
+// States are the mappings' states by UUID.
+func (m *Manager) States() map[string]State {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := make(map[string]State, len(m.runners))
+	for id, r := range m.runners {
+		out[id] = r.state()
+	}
+	return out
+}
+
+// Close stops every mapping and waits for the batches in flight to be
+// settled and checkpointed. When ctx ends first it cancels them (their
+// records are read again on the next run) and returns an error of kind
+// Timeout once every goroutine has returned.
+func (m *Manager) Close(ctx context.Context) error {
+	const op errs.Op = "esm.Manager.Close"
+	m.mu.Lock()
+	m.closed = true
+	for id, r := range m.runners {
+		r.cancel()
+		delete(m.runners, id)
+	}
+	m.mu.Unlock()
+	done := make(chan struct{})
+	go func() {
+		m.wg.Wait()
+		close(done)
+	}()
+	defer m.stop()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		m.stop()
+		<-done
+		return errs.E(op, errs.Timeout, ctx.Err())
+	}
+}
+
+// sleep waits d or until ctx ends, and reports whether d passed.
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
