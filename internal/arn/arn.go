@@ -9,6 +9,10 @@ const (
 	Account = "000000000000"
 )
 
+// Role is the execution role's ARN that Lambda reports for function name
+// (GetFunctionConfiguration's Role; streams' invokeIdentityArn).
+func Role(function string) string { return "arn:aws:iam::" + Account + ":role/" + function + "-role" }
+
 // Function is a Lambda function's ARN, with ":qualifier" when one is given.
 func Function(name, qualifier string) string {
 	s := "arn:aws:lambda:" + Region + ":" + Account + ":function:" + name

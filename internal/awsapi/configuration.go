@@ -53,7 +53,7 @@ type environment struct {
 func configuration(c functions.Config) functionConfiguration {
 	fc := functionConfiguration{
 		FunctionName: c.Name, FunctionArn: arn.Function(c.Name, qualifierOf(c)), Runtime: c.Runtime,
-		Role:    "arn:aws:iam::" + arn.Account + ":role/" + c.Name + "-role",
+		Role:    arn.Role(c.Name),
 		Handler: c.Handler, CodeSize: c.CodeSize, Timeout: c.TimeoutSeconds, MemorySize: c.MemoryMB,
 		LastModified: c.Modified.UTC().Format(lastModifiedFmt), CodeSha256: c.CodeSHA256, Version: c.Version,
 		TracingConfig: map[string]string{"Mode": "PassThrough"}, RevisionID: revision(c),

@@ -40,10 +40,17 @@ type listMappingsOutput struct {
 	NextMarker          string               `json:"NextMarker,omitempty"`
 }
 
+// MappingUUID is the UUID of the event source mapping of function to the
+// source ARN: the same trigger keeps its UUID across restarts (the stream
+// triggers keep their checkpoints under it).
+func MappingUUID(function, source string) string {
+	return uuid.NewSHA1(mappingNamespace, []byte(function+"\x00"+source)).String()
+}
+
 // mapping is t as Lambda describes an event source mapping.
 func mapping(t Trigger) eventSourceMapping {
 	m := eventSourceMapping{
-		UUID:           uuid.NewSHA1(mappingNamespace, []byte(t.Function+"\x00"+t.Source)).String(),
+		UUID:           MappingUUID(t.Function, t.Source),
 		EventSourceArn: t.Source, FunctionArn: arn.Function(t.Function, ""),
 		State: cmp.Or(t.State, "Enabled"), StateTransitionReason: "USER_INITIATED", LastModified: epoch(started),
 		LastProcessingResult: cmp.Or(t.LastProcessingResult, "OK"),

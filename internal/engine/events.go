@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -13,9 +14,11 @@ import (
 	"github.com/verge-edge/verge/internal/broker"
 	"github.com/verge-edge/verge/internal/dispatch"
 	"github.com/verge-edge/verge/internal/errs"
+	"github.com/verge-edge/verge/internal/esm"
 	"github.com/verge-edge/verge/internal/functions"
 	"github.com/verge-edge/verge/internal/functions/async"
 	"github.com/verge-edge/verge/internal/identity"
+	"github.com/verge-edge/verge/internal/kinesis"
 	"github.com/verge-edge/verge/internal/sns"
 	"github.com/verge-edge/verge/internal/sqs"
 	"github.com/verge-edge/verge/internal/stack"
@@ -46,7 +49,12 @@ type eventSide struct {
 	queues *sqs.Service
 	topics *sns.Service
 	esm    *sqstrigger.Manager
-	closed bool // Close ran: the APIs may not start the event side again
+	// streams and streamESM are the Kinesis service and the stream
+	// triggers' manager.
+	streams   *kinesis.Service
+	streamESM *esm.Manager
+	sources   map[string]esm.Source // by sourceKey
+	closed    bool                  // Close ran: the APIs may not start the event side again
 	// plan is the plan committed last, for the queue triggers' concurrency.
 	plan atomic.Pointer[stack.Plan]
 }
@@ -60,7 +68,7 @@ func (ev *eventSide) Prepare(ctx context.Context, plan *stack.Plan) (Change, err
 	ev.mu.Lock()
 	defer ev.mu.Unlock()
 	if ev.disp == nil {
-		if len(plan.Functions) == 0 && len(plan.Queues) == 0 && len(plan.Topics) == 0 {
+		if len(plan.Functions) == 0 && len(plan.Queues) == 0 && len(plan.Topics) == 0 && len(plan.Streams) == 0 {
 			return change{}, nil
 		}
 		if err := ev.start(ctx); err != nil {
@@ -117,7 +125,24 @@ func (ev *eventSide) start(ctx context.Context) error {
 		b.Close()
 		return fmt.Errorf("the topic service: %w", err)
 	}
-	ev.broker, ev.queue, ev.queues, ev.topics = b, q, qs, topics
+	streams, err := kinesis.New(ctx, kinesis.Options{JetStream: b.JetStream(), Logger: ev.logger})
+	if err != nil {
+		topics.Close()
+		qs.Close()
+		q.Close()
+		b.Close()
+		return fmt.Errorf("the stream service: %w", err)
+	}
+	mgr, err := esm.New(ctx, esm.Options{JetStream: b.JetStream(), Invoke: ev.invokeStream, Send: ev.sendFailure, Logger: ev.logger})
+	if err != nil {
+		streams.Close()
+		topics.Close()
+		qs.Close()
+		q.Close()
+		b.Close()
+		return fmt.Errorf("the stream triggers: %w", err)
+	}
+	ev.broker, ev.queue, ev.queues, ev.topics, ev.streams, ev.streamESM = b, q, qs, topics, streams, mgr
 	ev.esm = sqstrigger.New(sqstrigger.Options{Queues: qs, Invoke: ev.invoke, Logger: ev.logger, Concurrency: ev.concurrency})
 	ev.disp = dispatch.New(dispatch.Options{Queue: q, Logger: ev.logger})
 	return nil
@@ -196,19 +221,21 @@ func (ev *eventSide) Close(ctx context.Context) error {
 	// topics (send) until it has closed.
 	ev.mu.Lock()
 	ev.closed = true
-	b, q, disp, qs, topics, esm := ev.broker, ev.queue, ev.disp, ev.queues, ev.topics, ev.esm
+	b, q, disp, qs, topics, qesm := ev.broker, ev.queue, ev.disp, ev.queues, ev.topics, ev.esm
+	streams, sesm := ev.streams, ev.streamESM
 	ev.mu.Unlock()
 	if disp == nil {
 		return nil
 	}
-	err := esm.Close(ctx)
+	err := errors.Join(qesm.Close(ctx), sesm.Close(ctx))
 	disp.Close()
 	q.Close()
+	streams.Close()
 	topics.Close()
 	qs.Close()
 	b.Close()
 	ev.mu.Lock()
-	ev.disp, ev.queues, ev.topics, ev.esm = nil, nil, nil, nil
+	ev.disp, ev.queues, ev.topics, ev.esm, ev.streams, ev.streamESM = nil, nil, nil, nil, nil, nil
 	ev.mu.Unlock()
 	return err
 }

@@ -74,6 +74,7 @@ func (ev *eventSide) applyMessaging(plan *stack.Plan, ms []sqstrigger.Mapping) {
 	if err := esm.Apply(ms); err != nil {
 		ev.logger.Error("applying the stack's sqs triggers", "err", err)
 	}
+	ev.applyStreams(ctx, plan)
 }
 
 // invoke runs one batch of a queue trigger synchronously, as Lambda's

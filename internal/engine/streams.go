@@ -1,0 +1,167 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/verge-edge/verge/internal/arn"
+	"github.com/verge-edge/verge/internal/awsapi"
+	"github.com/verge-edge/verge/internal/esm"
+	"github.com/verge-edge/verge/internal/functions"
+	"github.com/verge-edge/verge/internal/functions/async"
+	"github.com/verge-edge/verge/internal/kinesis"
+	"github.com/verge-edge/verge/internal/stack"
+)
+
+// streamConfigs are the plan's Kinesis streams as the stream service
+// takes them.
+func streamConfigs(plan *stack.Plan) []kinesis.StreamConfig {
+	out := make([]kinesis.StreamConfig, 0, len(plan.Streams))
+	for _, s := range plan.Streams {
+		out = append(out, kinesis.StreamConfig{Name: s.Name, ShardCount: s.ShardCount, Mode: s.Mode,
+			RetentionHours: s.RetentionHours, Tags: s.Tags})
+	}
+	return out
+}
+
+// streamMapping is a stream trigger as the stream mappings run it, its
+// records read from src.
+func streamMapping(t stack.StreamTrigger, src esm.Source) esm.Mapping {
+	m := esm.Mapping{
+		UUID: awsapi.MappingUUID(t.Function, src.ARN()), Function: t.Function, FunctionARN: arn.Function(t.Function, ""), Source: src,
+		BatchSize: t.BatchSize, MaxBatchWindow: time.Duration(t.MaxBatchWindowSeconds) * time.Second,
+		StartingPosition: t.StartingPosition, MaximumRetryAttempts: t.MaximumRetryAttempts,
+		BisectBatchOnFunctionError: t.BisectBatchOnFunctionError, ParallelizationFactor: t.ParallelizationFactor,
+		ReportBatchItemFailures: t.ReportBatchItemFailures, TumblingWindow: time.Duration(t.TumblingWindowSeconds) * time.Second,
+		Enabled: t.Enabled,
+	}
+	if t.StartingPositionTimestamp > 0 {
+		m.StartingTimestamp = time.UnixMilli(int64(t.StartingPositionTimestamp * 1000))
+	}
+	if t.MaximumRecordAgeSeconds > 0 {
+		m.MaximumRecordAge = time.Duration(t.MaximumRecordAgeSeconds) * time.Second
+	}
+	if d := t.OnFailure; d != nil {
+		m.OnFailure = &esm.Destination{Kind: "sqs", Name: d.Name}
+		if d.Kind == stack.DestinationTopic {
+			m.OnFailure.Kind = "sns"
+		}
+	}
+	return m
+}
+
+// applyStreams makes the plan's streams exist, registers the consumers
+// its triggers read through, and runs its stream triggers. Like
+// applyMessaging it runs in a Commit and logs what fails.
+func (ev *eventSide) applyStreams(ctx context.Context, plan *stack.Plan) {
+	streams, mgr := ev.streaming()
+	if streams == nil {
+		return
+	}
+	if err := streams.Apply(ctx, streamConfigs(plan)); err != nil {
+		ev.logger.Error("applying the stack's streams", "err", err)
+	}
+	ms := make([]esm.Mapping, 0, len(plan.StreamTriggers))
+	for _, t := range plan.StreamTriggers {
+		if t.Consumer != "" {
+			_, err := streams.RegisterConsumer(ctx, arn.Stream(t.Stream), t.Consumer)
+			if err != nil && !errors.Is(err, &kinesis.Error{Code: kinesis.CodeResourceInUse}) {
+				ev.logger.Error("registering a stream trigger's consumer", "function", t.Function, "stream", t.Stream, "err", err)
+				continue
+			}
+		}
+		src, err := ev.streamSource(streams, t)
+		if err != nil {
+			ev.logger.Error("reading a stream trigger's stream", "function", t.Function, "stream", t.Stream, "err", err)
+			continue
+		}
+		ms = append(ms, streamMapping(t, src))
+	}
+	if err := mgr.Apply(ms); err != nil {
+		ev.logger.Error("applying the stack's stream triggers", "err", err)
+	}
+	ev.keepSources(plan)
+}
+
+// sourceKey names a trigger's source: its records name the function's
+// role, and it reads through its consumer.
+func sourceKey(t stack.StreamTrigger) string {
+	return t.Stream + "\x00" + t.Consumer + "\x00" + t.Function
+}
+
+// streamSource is the source a trigger reads. The same trigger gets the
+// same source at every apply: a new one would restart its mapping.
+func (ev *eventSide) streamSource(streams *kinesis.Service, t stack.StreamTrigger) (esm.Source, error) {
+	ev.mu.Lock()
+	defer ev.mu.Unlock()
+	k := sourceKey(t)
+	if src, ok := ev.sources[k]; ok {
+		return src, nil
+	}
+	src, err := streams.SourceAs(t.Stream, t.Consumer, arn.Role(t.Function))
+	if err != nil {
+		return nil, err
+	}
+	if ev.sources == nil {
+		ev.sources = map[string]esm.Source{}
+	}
+	ev.sources[k] = src
+	return src, nil
+}
+
+// keepSources forgets the sources of triggers plan no longer has.
+func (ev *eventSide) keepSources(plan *stack.Plan) {
+	keep := make(map[string]bool, len(plan.StreamTriggers))
+	for _, t := range plan.StreamTriggers {
+		keep[sourceKey(t)] = true
+	}
+	ev.mu.Lock()
+	defer ev.mu.Unlock()
+	for k := range ev.sources {
+		if !keep[k] {
+			delete(ev.sources, k)
+		}
+	}
+}
+
+// invokeStream runs one batch of a stream trigger synchronously, as
+// Lambda's stream pollers do.
+func (ev *eventSide) invokeStream(ctx context.Context, fn string, payload []byte) (esm.Result, error) {
+	resp, err := ev.lambdas.Invoke(ctx, &functions.Request{Function: fn, Payload: payload})
+	if err != nil {
+		return esm.Result{}, err
+	}
+	return esm.Result{Payload: resp.Payload, FunctionError: resp.FunctionError}, nil
+}
+
+// sendFailure delivers a stream batch's failure record to its onFailure
+// queue or topic.
+func (ev *eventSide) sendFailure(ctx context.Context, d esm.Destination, record []byte) error {
+	kind := async.KindQueue
+	if d.Kind == "sns" {
+		kind = async.KindTopic
+	}
+	return ev.send(ctx, kind, d.Name, record)
+}
+
+// streaming returns the stream service and the stream triggers' manager,
+// nil before the event side starts.
+func (ev *eventSide) streaming() (*kinesis.Service, *esm.Manager) {
+	ev.mu.Lock()
+	defer ev.mu.Unlock()
+	return ev.streams, ev.streamESM
+}
+
+// openStreams is the Kinesis API's backend: the stream service, starting
+// the event side when no plan has yet.
+func (ev *eventSide) openStreams(ctx context.Context) (kinesis.API, error) {
+	if err := ev.ensure(ctx); err != nil {
+		return nil, err
+	}
+	streams, _ := ev.streaming()
+	if streams == nil {
+		return nil, errEventSideClosed
+	}
+	return streams, nil
+}
