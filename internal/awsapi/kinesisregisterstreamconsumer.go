@@ -33,4 +33,3 @@ func (a *kinesisAPI) registerStreamConsumer(w http.ResponseWriter, r *http.Reque
 		Consumer wireConsumer `json:"Consumer"`
 	}{toWireConsumer(c)})
 }
-
