@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
-	"github.com/verge-edge/verge/internal/esm"
 )
 
 // Options configure a Service.
@@ -174,28 +173,4 @@ type ListShardsInput struct {
 	FilterType            string // AT_LATEST, AT_TRIM_HORIZON, FROM_TRIM_HORIZON, AFTER_SHARD_ID, AT_TIMESTAMP, FROM_TIMESTAMP
 	FilterShardID         string
 	FilterTimestamp       time.Time
-}
-
-// A Service is the stream service of this node.
-type Service struct{}
-
-// (Service implements API: the implementation adds var _ API = (*Service)(nil).)
-
-// New opens the stream service on o.JetStream.
-func New(ctx context.Context, o Options) (*Service, error) { panic("kinesis: not implemented") }
-
-// Close stops the service's background work.
-func (s *Service) Close() error { panic("kinesis: not implemented") }
-
-// Apply makes the stack's streams exist as configured: creates missing
-// ones, applies shard counts and retention; streams created through the
-// API are left alone, stack streams no longer declared are deleted.
-func (s *Service) Apply(ctx context.Context, streams []StreamConfig) error {
-	panic("kinesis: not implemented")
-}
-
-// Source is the stream as an event source for esm; consumer is the name of
-// an enhanced fan-out consumer ("" reads the shards directly).
-func (s *Service) Source(stream, consumer string) (esm.Source, error) {
-	panic("kinesis: not implemented")
 }

@@ -36,5 +36,3 @@ const (
 	CodeAccessDenied       = "AccessDeniedException"
 	CodeInternalFailure    = "InternalFailure"
 )
-
-var _ = fail

@@ -1,0 +1,321 @@
+package kinesis
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestReshardKeepsKeyOrder(t *testing.T) {
+	e := newEnv(t, Options{Unthrottled: true})
+	ctx := context.Background()
+	must(t, e.s.CreateStream(ctx, StreamConfig{Name: "s", ShardCount: 3}))
+	keys := []string{"a", "b", "c", "d", "e", "f", "g", "h"}
+	var want []string
+	putRound := func(round int) {
+		var entries []PutEntry
+		for _, k := range keys {
+			entries = append(entries, PutEntry{PartitionKey: k, Data: []byte(fmt.Sprint(k, round))})
+			want = append(want, fmt.Sprint(k, round))
+		}
+		put(t, e.s, "s", entries...)
+	}
+	putRound(0)
+	for _, target := range []int{5, 3, 2, 4} {
+		cur, err := e.s.UpdateShardCount(ctx, "s", target)
+		must(t, err)
+		d, _ := e.s.Describe(ctx, "s", 100, "")
+		if d.OpenShards != target {
+			t.Fatalf("%d open shards, want %d (was %d)", d.OpenShards, target, cur)
+		}
+		putRound(target)
+	}
+	// Read as the ESM does: a shard after all of its parents.
+	src, err := e.s.Source("s", "")
+	must(t, err)
+	shards, err := src.Shards(ctx)
+	must(t, err)
+	done := map[string]bool{}
+	got := map[string][]string{}
+	for len(done) < len(shards) {
+		progress := false
+		for _, sh := range shards {
+			if done[sh.ID] || slices.ContainsFunc(sh.Parents, func(p string) bool { return !done[p] }) {
+				continue
+			}
+			it := iter(t, e.s, IteratorInput{Stream: "s", ShardID: sh.ID, Type: TrimHorizon})
+			recs, last := drain(t, e.s, it)
+			for _, r := range recs {
+				got[r.PartitionKey] = append(got[r.PartitionKey], string(r.Data))
+			}
+			d, _ := e.s.Describe(ctx, "s", 100, "")
+			closed := false
+			for _, v := range d.Shards {
+				if v.ID == sh.ID {
+					closed = v.EndingSequence != ""
+				}
+			}
+			if closed && (last.Next != "" || len(last.ChildShards) == 0) {
+				t.Errorf("%s closed: next %q children %+v", sh.ID, last.Next, last.ChildShards)
+			}
+			done[sh.ID], progress = true, true
+		}
+		if !progress {
+			t.Fatal("parents never finish")
+		}
+	}
+	for _, k := range keys {
+		var w []string
+		for _, s := range want {
+			if strings.HasPrefix(s, k) {
+				w = append(w, s)
+			}
+		}
+		if !slices.Equal(got[k], w) {
+			t.Errorf("key %s read %v, want %v", k, got[k], w)
+		}
+	}
+}
+
+func TestReshardShape(t *testing.T) {
+	e := newEnv(t, Options{Unthrottled: true})
+	ctx := context.Background()
+	must(t, e.s.CreateStream(ctx, StreamConfig{Name: "s", ShardCount: 2}))
+	put(t, e.s, "s", PutEntry{PartitionKey: "a", ExplicitHashKey: "0"})
+	cur, err := e.s.UpdateShardCount(ctx, "s", 4)
+	must(t, err)
+	if cur != 2 {
+		t.Errorf("current %d", cur)
+	}
+	d, _ := e.s.Describe(ctx, "s", 0, "")
+	if len(d.Shards) != 6 {
+		t.Fatalf("%d shards", len(d.Shards))
+	}
+	for _, sh := range d.Shards[:2] {
+		if sh.EndingSequence == "" {
+			t.Errorf("%s still open", sh.ID)
+		}
+		if c, _ := CompareSequence(sh.StartingSequence, sh.EndingSequence); c > 0 {
+			t.Errorf("%s ends before it starts", sh.ID)
+		}
+	}
+	for i, sh := range d.Shards[2:] {
+		if want := shardID(i / 2); sh.ParentShardID != want || sh.AdjacentParentShardID != "" {
+			t.Errorf("%s parents %s %s, want %s", sh.ID, sh.ParentShardID, sh.AdjacentParentShardID, want)
+		}
+	}
+	_, err = e.s.UpdateShardCount(ctx, "s", 2)
+	must(t, err)
+	d, _ = e.s.Describe(ctx, "s", 0, "")
+	if n := d.Shards[6]; n.ParentShardID != "shardId-000000000002" || n.AdjacentParentShardID != "shardId-000000000003" {
+		t.Errorf("merge parents: %+v", n)
+	}
+	for _, c := range []struct {
+		target int
+		code   string
+		msg    string
+	}{
+		{5, CodeLimitExceeded, "UpdateShardCount cannot scale up over double your current open shard count. Current open shard count: 2 Target shard count: 5"},
+		{0, CodeValidation, ""},
+	} {
+		_, err := e.s.UpdateShardCount(ctx, "s", c.target)
+		if code(err) != c.code || c.msg != "" && err.(*Error).Message != c.msg {
+			t.Errorf("target %d: %v", c.target, err)
+		}
+	}
+	must(t, e.s.CreateStream(ctx, StreamConfig{Name: "w", ShardCount: 5}))
+	if _, err := e.s.UpdateShardCount(ctx, "w", 2); code(err) != CodeLimitExceeded || !strings.Contains(err.Error(), "below half") {
+		t.Errorf("halving past half: %v", err)
+	}
+	must(t, e.s.CreateStream(ctx, StreamConfig{Name: "od", Mode: OnDemand}))
+	if _, err := e.s.UpdateShardCount(ctx, "od", 5); err == nil {
+		t.Error("on-demand reshard accepted")
+	}
+}
+
+func TestThroughputLimits(t *testing.T) {
+	e := newEnv(t, Options{})
+	ctx := context.Background()
+	must(t, e.s.CreateStream(ctx, StreamConfig{Name: "s"}))
+	var entries []PutEntry
+	for range 500 {
+		entries = append(entries, PutEntry{PartitionKey: "k", Data: make([]byte, 10)})
+	}
+	failed := 0
+	for range 3 {
+		res, err := e.s.PutRecords(ctx, "s", entries)
+		must(t, err)
+		for _, r := range res {
+			if r.ErrorCode != "" {
+				failed++
+				if r.ErrorCode != CodeThroughputExceeded || r.ErrorMessage != "Rate exceeded for shard shardId-000000000000 in stream s under account 000000000000." {
+					t.Fatalf("%+v", r)
+				}
+			}
+		}
+	}
+	// 1,000 a second: about 500 of 1,500 fail (a few more tokens refill
+	// while the test runs).
+	if failed < 400 || failed > 500 {
+		t.Errorf("%d of 1500 throttled", failed)
+	}
+	// Bytes: two records of 600 KiB exceed 1 MiB.
+	must(t, e.s.CreateStream(ctx, StreamConfig{Name: "b"}))
+	res, err := e.s.PutRecords(ctx, "b", []PutEntry{{PartitionKey: "k", Data: make([]byte, 600<<10)}, {PartitionKey: "k", Data: make([]byte, 600<<10)}})
+	must(t, err)
+	if res[0].ErrorCode != "" || res[1].ErrorCode != CodeThroughputExceeded {
+		t.Errorf("bytes limit: %+v", res)
+	}
+	// Reads: 5 a second.
+	it := iter(t, e.s, IteratorInput{Stream: "s", ShardID: "shardId-000000000000", Type: Latest})
+	n := 0
+	for range 8 {
+		if _, err := e.s.GetRecords(ctx, it, 1); err == nil {
+			n++
+		} else if code(err) != CodeThroughputExceeded {
+			t.Fatal(err)
+		}
+	}
+	if n != 5 {
+		t.Errorf("%d of 8 reads allowed, want 5", n)
+	}
+	// On-demand streams are not limited per shard.
+	must(t, e.s.CreateStream(ctx, StreamConfig{Name: "od", Mode: OnDemand}))
+	for range 3 {
+		for _, r := range put(t, e.s, "od", entries...) {
+			if r.ErrorCode != "" {
+				t.Fatal(r)
+			}
+		}
+	}
+}
+
+func TestRetentionAndTags(t *testing.T) {
+	e := newEnv(t, Options{Unthrottled: true})
+	ctx := context.Background()
+	must(t, e.s.CreateStream(ctx, StreamConfig{Name: "s", Tags: map[string]string{"a": "1"}}))
+	for _, c := range []struct {
+		hours    int
+		increase bool
+		code     string
+		msg      string
+	}{
+		{48, true, "", ""},
+		{24, true, CodeInvalidArgument, "Requested retention period (24 hours) for stream s can not be shorter than existing retention period (48 hours). Use DecreaseRetentionPeriod API."},
+		{72, false, CodeInvalidArgument, "Requested retention period (72 hours) for stream s can not be longer than existing retention period (48 hours). Use IncreaseRetentionPeriod API."},
+		{8761, true, CodeInvalidArgument, ""},
+		{23, false, CodeInvalidArgument, ""},
+		{36, false, "", ""},
+	} {
+		err := e.s.SetRetention(ctx, "s", c.hours, c.increase)
+		if code(err) != c.code || c.msg != "" && err.(*Error).Message != c.msg {
+			t.Errorf("%d %v: %v", c.hours, c.increase, err)
+		}
+	}
+	d, _ := e.s.Describe(ctx, "s", 0, "")
+	info, err := e.b.JetStream().Stream(ctx, jsName(e.s.streams["s"].m.ID))
+	must(t, err)
+	if d.RetentionHours != 36 || info.CachedInfo().Config.MaxAge != 36*time.Hour {
+		t.Errorf("retention %d, MaxAge %v", d.RetentionHours, info.CachedInfo().Config.MaxAge)
+	}
+	must(t, e.s.Tag(ctx, "s", map[string]string{"b": "2", "a": "3"}))
+	must(t, e.s.Untag(ctx, "s", []string{"b"}))
+	tags, _ := e.s.Tags(ctx, "s")
+	if len(tags) != 1 || tags["a"] != "3" {
+		t.Errorf("tags %v", tags)
+	}
+	many := map[string]string{}
+	for i := range 50 {
+		many[fmt.Sprint("k", i)] = ""
+	}
+	if err := e.s.Tag(ctx, "s", many); code(err) != CodeInvalidArgument {
+		t.Errorf("51 tags: %v", err)
+	}
+	if err := e.s.Tag(ctx, "s", map[string]string{strings.Repeat("k", 129): ""}); code(err) != CodeValidation {
+		t.Errorf("long key: %v", err)
+	}
+	// Restarted, everything is back.
+	e2 := &env{e.b, nil}
+	e.s.Close()
+	var err2 error
+	e2.s, err2 = New(ctx, Options{JetStream: e.b.JetStream()})
+	must(t, err2)
+	e.s = e2.s
+	tags, _ = e.s.Tags(ctx, "s")
+	d, _ = e.s.Describe(ctx, "s", 0, "")
+	if tags["a"] != "3" || d.RetentionHours != 36 {
+		t.Errorf("after restart: %v %+v", tags, d)
+	}
+}
+
+func TestListShards(t *testing.T) {
+	now := time.UnixMilli(1_700_000_000_000)
+	e := newEnv(t, Options{Unthrottled: true, Now: func() time.Time { return now }})
+	ctx := context.Background()
+	must(t, e.s.CreateStream(ctx, StreamConfig{Name: "s", ShardCount: 2}))
+	now = now.Add(time.Minute)
+	split := now
+	_, err := e.s.UpdateShardCount(ctx, "s", 4)
+	must(t, err)
+	now = now.Add(time.Minute)
+	ids := func(shards []Shard) string {
+		var out []string
+		for _, s := range shards {
+			out = append(out, strings.TrimPrefix(s.ID, "shardId-0000000000"))
+		}
+		return strings.Join(out, ",")
+	}
+	for _, c := range []struct {
+		name string
+		in   ListShardsInput
+		want string
+	}{
+		{"all", ListShardsInput{}, "00,01,02,03,04,05"},
+		{"at latest", ListShardsInput{FilterType: FilterAtLatest}, "02,03,04,05"},
+		{"at trim horizon", ListShardsInput{FilterType: FilterAtTrimHorizon}, "00,01"},
+		{"from trim horizon", ListShardsInput{FilterType: FilterFromTrimHorizon}, "00,01,02,03,04,05"},
+		{"after shard", ListShardsInput{FilterType: FilterAfterShardID, FilterShardID: "shardId-000000000003"}, "04,05"},
+		{"exclusive start", ListShardsInput{ExclusiveStartShardID: "shardId-000000000001"}, "02,03,04,05"},
+		{"at timestamp before", ListShardsInput{FilterType: FilterAtTimestamp, FilterTimestamp: split.Add(-time.Second)}, "00,01"},
+		{"at timestamp after", ListShardsInput{FilterType: FilterAtTimestamp, FilterTimestamp: split.Add(time.Second)}, "02,03,04,05"},
+		{"from timestamp", ListShardsInput{FilterType: FilterFromTimestamp, FilterTimestamp: split.Add(-time.Second)}, "00,01,02,03,04,05"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got, next, err := e.s.ListShards(ctx, "s", c.in)
+			must(t, err)
+			if ids(got) != c.want || next != "" {
+				t.Errorf("got %s (next %q), want %s", ids(got), next, c.want)
+			}
+		})
+	}
+	// Paging with NextToken.
+	page, next, err := e.s.ListShards(ctx, "s", ListShardsInput{MaxResults: 4, FilterType: FilterFromTrimHorizon})
+	must(t, err)
+	if ids(page) != "00,01,02,03" || next == "" {
+		t.Fatalf("page 1: %s %q", ids(page), next)
+	}
+	if _, _, err := e.s.ListShards(ctx, "s", ListShardsInput{NextToken: next}); code(err) != CodeInvalidArgument {
+		t.Errorf("name and token: %v", err)
+	}
+	page, next2, err := e.s.ListShards(ctx, "", ListShardsInput{NextToken: next})
+	must(t, err)
+	if ids(page) != "04,05" || next2 != "" {
+		t.Errorf("page 2: %s %q", ids(page), next2)
+	}
+	if _, _, err := e.s.ListShards(ctx, "", ListShardsInput{NextToken: next[:len(next)-2] + "AA"}); code(err) != CodeInvalidArgument {
+		t.Errorf("forged token: %v", err)
+	}
+	now = now.Add(NextTokenLifetime + time.Second)
+	if _, _, err := e.s.ListShards(ctx, "", ListShardsInput{NextToken: next}); code(err) != CodeExpiredNextToken {
+		t.Errorf("expired token: %v", err)
+	}
+	// Closed shards leave the listing after the retention period.
+	now = now.Add(25 * time.Hour)
+	got, _, _ := e.s.ListShards(ctx, "s", ListShardsInput{})
+	if ids(got) != "02,03,04,05" {
+		t.Errorf("after retention: %s", ids(got))
+	}
+}
