@@ -27,7 +27,7 @@ func (a *kinesisAPI) describeStreamSummary(w http.ResponseWriter, r *http.Reques
 	if err != nil {
 		return err
 	}
-	d, err := a.k().Describe(r.Context(), name, 0, "")
+	d, err := a.k().Describe(r.Context(), name, 1, "")
 	if err != nil {
 		return err
 	}
