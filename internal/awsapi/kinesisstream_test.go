@@ -3,6 +3,7 @@ package awsapi
 import (
 	"bytes"
 	"context"
+	"errors"
 	"net/http"
 	"testing"
 	"time"
@@ -87,9 +88,16 @@ func TestKinesisSubscribeH2C(t *testing.T) {
 		if string(se.Value.Records[0].Data) != "before" {
 			t.Errorf("first record %q", se.Value.Records[0].Data)
 		}
-		return
+		break
 	}
-	t.Fatalf("stream ended without the record: %v", stream.Err())
+	// Deleting the stream ends the subscription with an exception message.
+	of(e.c.DeleteStream(ctx, &awskinesis.DeleteStreamInput{StreamName: aws.String("h2"), EnforceConsumerDeletion: aws.Bool(true)})).must(t)
+	for range stream.Events() {
+	}
+	var nf *types.ResourceNotFoundException
+	if err := stream.Err(); !errors.As(err, &nf) {
+		t.Errorf("the stream ended with %v, not ResourceNotFoundException", err)
+	}
 }
 
 // TestKinesisSubscribeCBOR: a CBOR SubscribeToShard gets an event stream
