@@ -113,10 +113,16 @@ func writeOutput(w http.ResponseWriter, r *http.Request, v any) error {
 	ct := contentJSON11
 	var b []byte
 	var err error
-	if isCBOR(r) {
+	f, fast := v.(fastOutput)
+	switch {
+	case fast && isCBOR(r):
+		ct, b = contentCBOR, f.appendCBOR(make([]byte, 0, f.size()))
+	case fast:
+		b = f.appendJSON(make([]byte, 0, f.size()))
+	case isCBOR(r):
 		ct = contentCBOR
 		b, err = cborEnc.Marshal(v)
-	} else {
+	default:
 		b, err = json.Marshal(v)
 	}
 	if err != nil {

@@ -6,9 +6,11 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/fxamacker/cbor/v2"
 )
@@ -209,4 +211,62 @@ func FuzzKinesisCBORInput(f *testing.F) {
 	f.Add([]byte("\xbf\x6aStreamName\x61s\xff")) // an indefinite-length map, as Jackson writes
 	f.Add([]byte{})
 	f.Fuzz(func(t *testing.T, b []byte) { fuzzRead(t, contentCBOR, b) })
+}
+
+// checkFast fails unless f's encodings equal the reflection ones.
+func checkFast(t *testing.T, f fastOutput) {
+	t.Helper()
+	want, err := json.Marshal(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := f.appendJSON(nil); !bytes.Equal(got, want) {
+		t.Errorf("JSON:\n%s\nwant\n%s", got, want)
+	}
+	want, err = cborEnc.Marshal(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := f.appendCBOR(nil); !bytes.Equal(got, want) {
+		t.Errorf("CBOR:\n% x\nwant\n% x", got, want)
+	}
+}
+
+// TestFastOutput: the hand-written encoders of the record answers write
+// what encoding/json and fxamacker/cbor write.
+func TestFastOutput(t *testing.T) {
+	at := stamp(time.UnixMilli(1796603401123))
+	recs := []wireRecord{
+		{SequenceNumber: "1", ApproximateArrivalTimestamp: at, Data: []byte{}, PartitionKey: "k"},
+		{SequenceNumber: "49885998947900000000000000000000000000010001796603040467", ApproximateArrivalTimestamp: stamp(time.UnixMilli(5)),
+			Data: bytes.Repeat([]byte{0xff, 0, '<'}, 100), PartitionKey: "<&>\"\\\u2028é", EncryptionType: encryptionKMS},
+		{SequenceNumber: "2", ApproximateArrivalTimestamp: stamp(time.UnixMilli(-1500)), Data: nil, PartitionKey: string(make([]byte, 300))},
+	}
+	child := []wireChildShard{{ShardID: "shardId-000000000002", ParentShards: []string{"shardId-000000000000"}, HashKeyRange: hashKeyRange{"0", "9"}}}
+	for name, f := range map[string]fastOutput{
+		"no records":        getRecordsOut{Records: []wireRecord{}, NextShardIterator: "AAAA", MillisBehindLatest: 7},
+		"nil records":       getRecordsOut{},
+		"records":           getRecordsOut{Records: recs, NextShardIterator: "it", MillisBehindLatest: 1 << 40},
+		"end of shard":      getRecordsOut{Records: recs[:1], ChildShards: child},
+		"event":             subscribeToShardEvent{Records: recs, ContinuationSequenceNumber: "3", MillisBehindLatest: 300},
+		"empty event":       subscribeToShardEvent{Records: []wireRecord{}},
+		"last event":        subscribeToShardEvent{Records: []wireRecord{}, ChildShards: child},
+		"large counts":      getRecordsOut{Records: make([]wireRecord, 70000)[:1], MillisBehindLatest: 65536},
+		"24 records (head)": getRecordsOut{Records: slices.Repeat(recs[:1], 24)},
+	} {
+		t.Run(name, func(t *testing.T) { checkFast(t, f) })
+	}
+}
+
+func FuzzFastOutput(f *testing.F) {
+	f.Add("49885998947900000000000000000000000000010001796603040467", "key", []byte("data"), int64(1796603401123), int64(0))
+	f.Add("", "\x00\xff<", []byte{}, int64(-1), int64(1<<40))
+	f.Fuzz(func(t *testing.T, seq, key string, data []byte, ms, behind int64) {
+		if ms > 1<<50 || ms < -(1<<50) || !utf8.ValidString(seq) || !utf8.ValidString(key) {
+			t.Skip() // encoding/json rewrites invalid UTF-8; the service stores valid keys
+		}
+		r := wireRecord{SequenceNumber: seq, ApproximateArrivalTimestamp: stamp(time.UnixMilli(ms)), Data: data, PartitionKey: key}
+		checkFast(t, getRecordsOut{Records: []wireRecord{r, r}, NextShardIterator: seq, MillisBehindLatest: behind})
+		checkFast(t, subscribeToShardEvent{Records: []wireRecord{r}, ContinuationSequenceNumber: key, MillisBehindLatest: behind})
+	})
 }

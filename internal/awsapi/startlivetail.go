@@ -253,6 +253,12 @@ func (e *eventWriter) write(kind, typeHeader, typ string, v any) error {
 
 // marshal encodes a payload, with its content type.
 func (e *eventWriter) marshal(v any) ([]byte, string, error) {
+	if f, ok := v.(fastOutput); ok {
+		if e.cbor {
+			return f.appendCBOR(make([]byte, 0, f.size())), contentCBOR, nil
+		}
+		return f.appendJSON(make([]byte, 0, f.size())), contentJSON, nil
+	}
 	if e.cbor {
 		b, err := cborEnc.Marshal(v)
 		return b, contentCBOR, err
