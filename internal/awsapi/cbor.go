@@ -101,7 +101,7 @@ func peekInput(r *http.Request, v any) bool {
 	if isCBOR(r) {
 		return cborDec.Unmarshal(b, v) == nil
 	}
-	return json.Unmarshal(b, v) == nil
+	return decodeJSON(b, v) == nil // a flatInput skips the records unread
 }
 
 // writeOutput writes an operation's result in the request's protocol; v

@@ -84,6 +84,11 @@ type streamRef struct {
 	ResourceARN  string `json:"ResourceARN"`
 }
 
+func (in *streamRef) flatFields() []flatField {
+	return []flatField{{name: "StreamName", str: &in.StreamName}, {name: "StreamARN", str: &in.StreamARN}, {name: "ConsumerName", str: &in.ConsumerName},
+		{name: "ConsumerARN", str: &in.ConsumerARN}, {name: "ResourceARN", str: &in.ResourceARN}}
+}
+
 // streamResources is the stream a request names, by ARN or by name.
 func (a *kinesisAPI) streamResources(r *http.Request) []string {
 	var in streamRef
