@@ -31,7 +31,7 @@ func Kinesis(k Opener[kinesis.API]) *Service {
 		{Name: "PutRecord", Resources: stream, Handle: a.putRecord},
 		{Name: "PutRecords", Resources: stream, Handle: a.putRecords},
 		{Name: "GetShardIterator", Resources: stream, Handle: a.getShardIterator},
-		{Name: "GetRecords", Resources: stream, Handle: a.getRecords},
+		{Name: "GetRecords", Resources: iteratorResources, Handle: a.getRecords},
 		{Name: "UpdateShardCount", Resources: stream, Handle: a.updateShardCount},
 		{Name: "IncreaseStreamRetentionPeriod", Resources: stream, Handle: a.increaseRetention},
 		{Name: "DecreaseStreamRetentionPeriod", Resources: stream, Handle: a.decreaseRetention},
@@ -122,6 +122,23 @@ func (a *kinesisAPI) consumerResources(r *http.Request) []string {
 		}
 	}
 	return []string{in.StreamARN + "/consumer/" + in.ConsumerName}
+}
+
+// iteratorResources is the stream GetRecords reads: its StreamARN, else
+// the stream its iterator names.
+func iteratorResources(r *http.Request) []string {
+	var in struct {
+		ShardIterator string `json:"ShardIterator"`
+		StreamARN     string `json:"StreamARN"`
+	}
+	peekInput(r, &in)
+	switch name := kinesis.IteratorStream(in.ShardIterator); {
+	case in.StreamARN != "":
+		return []string{in.StreamARN}
+	case name != "":
+		return []string{arn.Stream(name)}
+	}
+	return nil
 }
 
 func resourceARN(r *http.Request) []string {

@@ -194,6 +194,9 @@ func TestKinesisSDKStreams(t *testing.T) {
 		}
 		got = append(got, recs...)
 	}
+	if got := e.lastAuth("GetRecords"); got.Action != "kinesis:GetRecords" || !slices.Equal(got.Resources, []string{arn.Stream("orders")}) {
+		t.Errorf("GetRecords authorized as %+v", got)
+	}
 	if len(got) != 21 {
 		t.Fatalf("read %d records, want 21", len(got))
 	}
@@ -346,6 +349,10 @@ func TestKinesisSDKErrors(t *testing.T) {
 			_, err := e.c.GetRecords(ctx, &awskinesis.GetRecordsInput{ShardIterator: it})
 			return err
 		}, "ExpiredIteratorException", "Iterator expired."},
+		{"iterator of another stream", func() error {
+			_, err := e.c.GetRecords(ctx, &awskinesis.GetRecordsInput{ShardIterator: it, StreamARN: aws.String(arn.Stream("t"))})
+			return err
+		}, "InvalidArgumentException", "is not the stream of the ShardIterator"},
 		{"record over 1 MiB", func() error {
 			_, err := e.c.PutRecord(ctx, &awskinesis.PutRecordInput{StreamName: aws.String("s"), Data: big, PartitionKey: aws.String("k")})
 			return err

@@ -2,6 +2,7 @@ package awsapi
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -13,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/fxamacker/cbor/v2"
+	"github.com/verge-edge/verge/internal/kinesis"
 )
 
 func TestTimestampJSON(t *testing.T) {
@@ -268,5 +270,19 @@ func FuzzFastOutput(f *testing.F) {
 		r := wireRecord{SequenceNumber: seq, ApproximateArrivalTimestamp: stamp(time.UnixMilli(ms)), Data: data, PartitionKey: key}
 		checkFast(t, getRecordsOut{Records: []wireRecord{r, r}, NextShardIterator: seq, MillisBehindLatest: behind})
 		checkFast(t, subscribeToShardEvent{Records: []wireRecord{r}, ContinuationSequenceNumber: key, MillisBehindLatest: behind})
+	})
+}
+
+// FuzzIteratorStream: what the authorizer reads of an iterator never
+// panics, and names no stream for what is not base64 of one.
+func FuzzIteratorStream(f *testing.F) {
+	f.Add("AQVvcmRlcnMEYWJjZAABAAAs3Yq1Jg0wvzJL3vKD9J8i")
+	f.Add("")
+	f.Add("not base64!")
+	f.Fuzz(func(t *testing.T, it string) {
+		name := kinesis.IteratorStream(it)
+		if _, err := base64.StdEncoding.DecodeString(it); err != nil && name != "" {
+			t.Fatalf("%q names %q", it, name)
+		}
 	})
 }

@@ -3,6 +3,8 @@ package awsapi
 import (
 	"net/http"
 	"strconv"
+
+	"github.com/verge-edge/verge/internal/kinesis"
 )
 
 type getRecordsIn struct {
@@ -42,6 +44,9 @@ func (a *kinesisAPI) getRecords(w http.ResponseWriter, r *http.Request) error {
 		name, err := a.stream("", in.StreamARN)
 		if err != nil {
 			return err
+		}
+		if it := kinesis.IteratorStream(in.ShardIterator); it != "" && it != name {
+			return &kinesis.Error{Code: kinesis.CodeInvalidArgument, Message: "StreamARN " + in.StreamARN + " is not the stream of the ShardIterator."}
 		}
 		enc, _ = a.encryption(name)
 	}
