@@ -32,6 +32,7 @@ type kinesisEnv struct {
 	skew   atomic.Int64 // added to the service's clock
 	authMu sync.Mutex
 	auth   []Request
+	deny   string // an operation the authorizer refuses
 }
 
 func newKinesis(t testing.TB, o kinesis.Options) *kinesisEnv {
@@ -73,6 +74,9 @@ func (e *kinesisEnv) Authorize(_ context.Context, req Request) error {
 	e.authMu.Lock()
 	defer e.authMu.Unlock()
 	e.auth = append(e.auth, req)
+	if req.Operation == e.deny {
+		return errors.New("not allowed by the test's policy")
+	}
 	return nil
 }
 

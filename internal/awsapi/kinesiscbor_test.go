@@ -213,3 +213,43 @@ func TestKinesisCBOR(t *testing.T) {
 		t.Errorf("CBOR records: %+v %v", raw, err)
 	}
 }
+
+// TestKinesisCBORRouterErrors: the router's own refusals of a CBOR
+// request (no such operation, access denied, a bad signature) are CBOR.
+func TestKinesisCBORRouterErrors(t *testing.T) {
+	e := newKinesis(t, kinesis.Options{})
+	body, _ := cbor.Marshal(map[string]any{"StreamName": "s"})
+	e.authMu.Lock()
+	e.deny = "DescribeStreamSummary"
+	e.authMu.Unlock()
+	for _, c := range []struct {
+		op, code string
+		mangle   func(*http.Request)
+	}{
+		{"MergeShards", "UnknownOperationException", nil},
+		{"DescribeStreamSummary", "AccessDeniedException", nil},
+		{"ListStreams", "InvalidSignatureException", func(r *http.Request) { r.Header.Set("X-Amz-Date", "20200101T000000Z") }},
+	} {
+		r, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/", bytes.NewReader(body))
+		r.Header.Set("Content-Type", contentCBOR)
+		r.Header.Set(HeaderTarget, kinesisTarget+c.op)
+		sign(t, r, testIdentities.Admin(), "kinesis", string(body))
+		if c.mangle != nil {
+			c.mangle(r)
+		}
+		resp, err := e.srv.Client().Do(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		var doc struct {
+			Type    string `cbor:"__type"`
+			Message string `cbor:"message"`
+		}
+		if err := cbor.Unmarshal(b, &doc); err != nil || resp.StatusCode != 400 || doc.Type != c.code || doc.Message == "" ||
+			resp.Header.Get(HeaderErrorType) != c.code || resp.Header.Get("Content-Type") != contentCBOR {
+			t.Errorf("%s: %d %s %+v %v", c.op, resp.StatusCode, resp.Header, doc, err)
+		}
+	}
+}
