@@ -3,7 +3,6 @@ package kinesis
 import (
 	"context"
 	"maps"
-	"time"
 	"unicode/utf8"
 
 	"github.com/verge-edge/verge/internal/arn"
@@ -276,5 +275,3 @@ func (s *Service) update(ctx context.Context, st *stream, c StreamConfig) error 
 	st.m.Tags = maps.Clone(c.Tags)
 	return s.save(ctx, st)
 }
-
-var _ = time.Second

@@ -151,7 +151,7 @@ func TestThroughputLimits(t *testing.T) {
 		for _, r := range res {
 			if r.ErrorCode != "" {
 				failed++
-				if r.ErrorCode != CodeThroughputExceeded || r.ErrorMessage != "Rate exceeded for shard shardId-000000000000 in stream s under account 000000000000." {
+				if r.ErrorCode != CodeThroughputExceeded || r.ShardID != "" || r.Sequence != "" || r.ErrorMessage != "Rate exceeded for shard shardId-000000000000 in stream s under account 000000000000." {
 					t.Fatalf("%+v", r)
 				}
 			}
@@ -297,7 +297,12 @@ func TestListShards(t *testing.T) {
 	if ids(page) != "00,01,02,03" || next == "" {
 		t.Fatalf("page 1: %s %q", ids(page), next)
 	}
-	if _, _, err := e.s.ListShards(ctx, "s", ListShardsInput{NextToken: next}); code(err) != CodeInvalidArgument {
+	for _, in := range []ListShardsInput{{NextToken: next, FilterType: FilterAtLatest}, {NextToken: next, ExclusiveStartShardID: "shardId-000000000000"}} {
+		if _, _, err := e.s.ListShards(ctx, "", in); code(err) != CodeInvalidArgument || !strings.Contains(err.Error(), "cannot be provided together") {
+			t.Errorf("token with %+v: %v", in, err)
+		}
+	}
+	if _, _, err := e.s.ListShards(ctx, "s", ListShardsInput{NextToken: next}); code(err) != CodeInvalidArgument || err.(*Error).Message != "NextToken and StreamName cannot be provided together." {
 		t.Errorf("name and token: %v", err)
 	}
 	page, next2, err := e.s.ListShards(ctx, "", ListShardsInput{NextToken: next})
@@ -312,10 +317,103 @@ func TestListShards(t *testing.T) {
 	if _, _, err := e.s.ListShards(ctx, "", ListShardsInput{NextToken: next}); code(err) != CodeExpiredNextToken {
 		t.Errorf("expired token: %v", err)
 	}
-	// Closed shards leave the listing after the retention period.
+	// Closed shards leave the listing after the retention period, and
+	// the source's children no longer wait for them.
 	now = now.Add(25 * time.Hour)
 	got, _, _ := e.s.ListShards(ctx, "s", ListShardsInput{})
-	if ids(got) != "02,03,04,05" {
-		t.Errorf("after retention: %s", ids(got))
+	if ids(got) != "02,03,04,05" || got[0].ParentShardID != "shardId-000000000000" {
+		t.Errorf("after retention: %s %+v", ids(got), got[0])
+	}
+	src, _ := e.s.Source("s", "")
+	shards, _ := src.Shards(ctx)
+	if len(shards) != 4 || len(shards[0].Parents) != 0 {
+		t.Errorf("source shards after retention: %+v", shards)
+	}
+}
+
+func TestPutRecordFailsWhole(t *testing.T) {
+	e := newEnv(t, Options{})
+	ctx := context.Background()
+	must(t, e.s.CreateStream(ctx, StreamConfig{Name: "s"}))
+	r, err := e.s.PutRecord(ctx, "s", PutEntry{PartitionKey: "k", Data: make([]byte, 900<<10)})
+	must(t, err)
+	if r.ShardID != "shardId-000000000000" || len(r.Sequence) != 56 {
+		t.Errorf("%+v", r)
+	}
+	_, err = e.s.PutRecord(ctx, "s", PutEntry{PartitionKey: "k", Data: make([]byte, 900<<10)})
+	if code(err) != CodeThroughputExceeded || err.(*Error).Message != "Rate exceeded for shard shardId-000000000000 in stream s under account 000000000000." {
+		t.Errorf("over the limit: %v", err)
+	}
+}
+
+// TestReshardUnderLoad: writers keep putting while the stream reshards;
+// every record of a closed shard is within its sequence range, and each
+// key's records read parents first come in the order they were put.
+func TestReshardUnderLoad(t *testing.T) {
+	e := newEnv(t, Options{Unthrottled: true})
+	ctx := context.Background()
+	must(t, e.s.CreateStream(ctx, StreamConfig{Name: "s", ShardCount: 2}))
+	stop := make(chan struct{})
+	errc := make(chan error, 3)
+	for w := range 3 {
+		go func() {
+			for n := 0; ; n++ {
+				select {
+				case <-stop:
+					errc <- nil
+					return
+				default:
+				}
+				var entries []PutEntry
+				for k := range 5 {
+					entries = append(entries, PutEntry{PartitionKey: fmt.Sprint("w", w, "k", k), Data: []byte(fmt.Sprintf("%08d", n))})
+				}
+				if _, err := e.s.PutRecords(ctx, "s", entries); err != nil {
+					errc <- err
+					return
+				}
+			}
+		}()
+	}
+	for _, n := range []int{4, 3, 6, 3, 2} {
+		time.Sleep(15 * time.Millisecond)
+		_, err := e.s.UpdateShardCount(ctx, "s", n)
+		must(t, err)
+	}
+	close(stop)
+	for range 3 {
+		must(t, <-errc)
+	}
+	d, _ := e.s.Describe(ctx, "s", 100, "")
+	src, _ := e.s.Source("s", "")
+	shards, _ := src.Shards(ctx)
+	done := map[string]bool{}
+	last := map[string]string{}
+	total := 0
+	for len(done) < len(shards) {
+		for i, sh := range shards {
+			if done[sh.ID] || slices.ContainsFunc(sh.Parents, func(p string) bool { return !done[p] }) {
+				continue
+			}
+			recs, _ := drain(t, e.s, iter(t, e.s, IteratorInput{Stream: "s", ShardID: sh.ID, Type: TrimHorizon}))
+			v := d.Shards[i]
+			for _, r := range recs {
+				if c, _ := CompareSequence(r.Sequence, v.StartingSequence); c < 0 {
+					t.Fatalf("%s: %s before the start %s", sh.ID, r.Sequence, v.StartingSequence)
+				}
+				if c, _ := CompareSequence(r.Sequence, v.EndingSequence); v.EndingSequence != "" && c > 0 {
+					t.Fatalf("%s: %s after the end %s", sh.ID, r.Sequence, v.EndingSequence)
+				}
+				if prev := last[r.PartitionKey]; string(r.Data) <= prev {
+					t.Fatalf("key %s: %s after %s", r.PartitionKey, r.Data, prev)
+				}
+				last[r.PartitionKey] = string(r.Data)
+			}
+			total += len(recs)
+			done[sh.ID] = true
+		}
+	}
+	if len(last) != 15 || total < 100 {
+		t.Errorf("%d keys, %d records", len(last), total)
 	}
 }

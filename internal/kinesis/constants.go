@@ -63,6 +63,7 @@ const (
 	shardReadCalls     = 5       // GetRecords per second
 	shardReadBytes     = 2 << 20 // per second
 	maxShardIndex      = 99999999
+	ackTimeout         = 30 * time.Second // for JetStream to acknowledge a put
 )
 
 // Storage names (see doc.go).

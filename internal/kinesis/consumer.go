@@ -5,6 +5,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/verge-edge/verge/internal/arn"
@@ -144,7 +145,9 @@ type subscription struct {
 	at      int64
 	started time.Time
 	last    time.Time // the last event
-	done    bool
+	done    bool      // the shard's end was sent
+	stop    chan struct{}
+	once    sync.Once
 }
 
 // SubscribeToShard starts pushing a shard's records to a consumer for 5
@@ -173,15 +176,22 @@ func (s *Service) SubscribeToShard(ctx context.Context, consumerARN, shardID str
 	s.subs[key] = true
 	s.mu.Unlock()
 	now := s.now()
-	return &subscription{s: s, st: st, sh: sh, key: key, from: from, at: at, started: now, last: now}, nil
+	return &subscription{s: s, st: st, sh: sh, key: key, from: from, at: at, started: now, last: now, stop: make(chan struct{})}, nil
 }
 
 // Next returns the next event: records as soon as any are put, an empty
 // event after SubscribeHeartbeat without any, io.EOF after
-// SubscriptionLife or once a closed shard's end was sent.
+// SubscriptionLife, once a closed shard's end was sent, or once Close was
+// called (from any goroutine). One goroutine calls Next at a time.
 func (sub *subscription) Next(ctx context.Context) (SubscribeEvent, error) {
 	for {
+		select {
+		case <-sub.stop:
+			return SubscribeEvent{}, io.EOF
+		default:
+		}
 		if sub.done {
+			sub.Close()
 			return SubscribeEvent{}, io.EOF
 		}
 		now := sub.s.now()
@@ -211,6 +221,9 @@ func (sub *subscription) Next(ctx context.Context) (SubscribeEvent, error) {
 			t.Stop()
 			sub.Close()
 			return SubscribeEvent{}, io.EOF
+		case <-sub.stop:
+			t.Stop()
+			return SubscribeEvent{}, io.EOF
 		case <-ctx.Done():
 			t.Stop()
 			return SubscribeEvent{}, ctx.Err()
@@ -235,10 +248,13 @@ func (sub *subscription) event(out Records, next uint64, end bool, now time.Time
 	return ev
 }
 
-// Close ends the subscription, freeing its consumer and shard.
+// Close ends the subscription, freeing its consumer and shard; a Next
+// waiting returns io.EOF.
 func (sub *subscription) Close() {
-	sub.done = true
-	sub.s.mu.Lock()
-	delete(sub.s.subs, sub.key)
-	sub.s.mu.Unlock()
+	sub.once.Do(func() {
+		close(sub.stop)
+		sub.s.mu.Lock()
+		delete(sub.s.subs, sub.key)
+		sub.s.mu.Unlock()
+	})
 }

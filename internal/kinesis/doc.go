@@ -34,7 +34,9 @@
 // shard's newest sequence is kept in memory, so reading at the tip costs
 // no round trip, and every put closes a per-shard channel that waiting
 // readers (Source.Read, SubscribeToShard) select on: a record reaches
-// them as soon as it is acknowledged, without polling.
+// them as soon as it is acknowledged, without polling. AT_TIMESTAMP seeks
+// with JetStream's own store time (never earlier than a record's arrival)
+// and then skips the records that arrived before the timestamp.
 //
 // Limits. Provisioned shards take 1 MiB/s and 1,000 records/s of writes
 // (a PutRecords record over either fails alone with

@@ -260,7 +260,7 @@ func (s *Service) read(ctx context.Context, st *stream, sh *shard, from uint64, 
 	if err != nil {
 		return Records{}, from, false, err
 	}
-	var out Records
+	out := Records{Records: make([]Record, 0, len(gots))}
 	next := from
 	var lastMs int64
 	for _, g := range gots {

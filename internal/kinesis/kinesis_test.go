@@ -391,3 +391,31 @@ func TestAtTimestamp(t *testing.T) {
 		t.Errorf("AT_TIMESTAMP: %+v", recs)
 	}
 }
+
+// TestLargestRecord: a record of 1 MiB, key included, is stored and read
+// back whole; GetRecords stops near 10 MiB.
+func TestLargestRecord(t *testing.T) {
+	e := newEnv(t, Options{Unthrottled: true})
+	ctx := context.Background()
+	must(t, e.s.CreateStream(ctx, StreamConfig{Name: "s"}))
+	key := strings.Repeat("k", MaxPartitionKey)
+	data := make([]byte, MaxRecordSize-len(key))
+	for i := range data {
+		data[i] = byte(i)
+	}
+	for range 12 {
+		put(t, e.s, "s", PutEntry{PartitionKey: key, Data: data})
+	}
+	r, err := e.s.GetRecords(ctx, iter(t, e.s, IteratorInput{Stream: "s", ShardID: "shardId-000000000000", Type: TrimHorizon}), 0)
+	must(t, err)
+	if n := len(r.Records); n < 9 || n > 10 {
+		t.Errorf("%d records of 1 MiB in one GetRecords", n)
+	}
+	if got := r.Records[0]; got.PartitionKey != key || string(got.Data) != string(data) {
+		t.Error("the record came back changed")
+	}
+	rest, _ := drain(t, e.s, r.Next)
+	if len(r.Records)+len(rest) != 12 {
+		t.Errorf("read %d+%d records", len(r.Records), len(rest))
+	}
+}

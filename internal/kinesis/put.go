@@ -90,63 +90,83 @@ func (s *Service) PutRecords(ctx context.Context, name string, entries []PutEntr
 	if err != nil {
 		return nil, err
 	}
+	// Held until every ack is in: a reshard waits, so no record lands in
+	// a shard after it closed.
 	st.mu.RLock()
 	defer st.mu.RUnlock()
 	if st.gone.Load() {
 		return nil, errNoStream(name)
 	}
-	now := s.now()
-	ms := now.UnixMilli()
-	throttled := !s.o.Unthrottled && st.m.Mode == Provisioned
-	res := make([]PutResult, len(entries))
-	shards := make([]*shard, len(entries))
-	futures := make([]jetstream.PubAckFuture, len(entries))
+	p := &putting{st: st, ms: s.now().UnixMilli(), res: make([]PutResult, len(entries)),
+		shards: make([]*shard, len(entries)), futures: make([]jetstream.PubAckFuture, len(entries))}
+	s.publish(p, name, entries)
+	s.await(p)
+	s.wakeAll(p.shards)
+	return p.res, nil
+}
+
+// putting is one PutRecords in flight.
+type putting struct {
+	st      *stream
+	ms      int64
+	res     []PutResult
+	shards  []*shard
+	futures []jetstream.PubAckFuture
+}
+
+// publish routes, admits and publishes each entry asynchronously.
+func (s *Service) publish(p *putting, name string, entries []PutEntry) {
+	throttled := !s.o.Unthrottled && p.st.m.Mode == Provisioned
+	now := time.UnixMilli(p.ms)
 	for i, e := range entries {
 		k, ok := parseHashKey(e.ExplicitHashKey)
 		if !ok {
 			k = keyOf(e.PartitionKey)
 		}
-		sh := st.route(k)
-		res[i].ShardID = sh.id
-		size := float64(len(e.Data) + len(e.PartitionKey))
-		if throttled && !sh.admit(now, size) {
-			res[i].ErrorCode = CodeThroughputExceeded
-			res[i].ErrorMessage = "Rate exceeded for shard " + sh.id + " in stream " + name + " under account " + arn.Account + "."
+		sh := p.st.route(k)
+		if throttled && !sh.admit(now, float64(len(e.Data)+len(e.PartitionKey))) {
+			p.res[i].ErrorCode = CodeThroughputExceeded
+			p.res[i].ErrorMessage = "Rate exceeded for shard " + sh.id + " in stream " + name + " under account " + arn.Account + "."
 			continue
 		}
-		f, err := s.js.PublishAsync(sh.subject, encodeRecord(ms, e.PartitionKey, e.Data))
+		f, err := s.js.PublishAsync(sh.subject, encodeRecord(p.ms, e.PartitionKey, e.Data))
 		if err != nil {
-			internalFailure(&res[i])
+			internalFailure(&p.res[i])
 			continue
 		}
-		shards[i], futures[i] = sh, f
+		p.res[i].ShardID = sh.id
+		p.shards[i], p.futures[i] = sh, f
 	}
-	for i, f := range futures {
+}
+
+// await collects the acknowledgements. It does not give up when the
+// request's context ends, since a record acknowledged later would have
+// been stored without the lock; only after ackTimeout.
+func (s *Service) await(p *putting) {
+	timeout := time.NewTimer(ackTimeout)
+	defer timeout.Stop()
+	for i, f := range p.futures {
 		if f == nil {
 			continue
 		}
 		select {
 		case ack := <-f.Ok():
-			sh := shards[i]
-			res[i].Sequence = seq{tag: st.tag, shard: sh.idx, js: ack.Sequence, ms: ms}.String()
+			sh := p.shards[i]
+			p.res[i].Sequence = seq{tag: p.st.tag, shard: sh.idx, js: ack.Sequence, ms: p.ms}.String()
 			raise(&sh.last, ack.Sequence)
-			sh.arrival.Store(ms)
-			raise(&st.last, ack.Sequence)
+			sh.arrival.Store(p.ms)
+			raise(&p.st.last, ack.Sequence)
 		case <-f.Err():
-			internalFailure(&res[i])
-		case <-ctx.Done():
-			// Stop waiting: what was published may still be stored.
-			for j := i; j < len(futures); j++ {
-				if futures[j] != nil && res[j].Sequence == "" {
-					internalFailure(&res[j])
+			internalFailure(&p.res[i])
+		case <-timeout.C:
+			for j := i; j < len(p.futures); j++ {
+				if p.futures[j] != nil {
+					internalFailure(&p.res[j])
 				}
 			}
-			s.wakeAll(shards)
-			return res, nil
+			return
 		}
 	}
-	s.wakeAll(shards)
-	return res, nil
 }
 
 // admit takes a record of size bytes from sh's write limits.
@@ -164,7 +184,7 @@ func (sh *shard) admit(now time.Time, size float64) bool {
 func internalFailure(r *PutResult) {
 	r.ErrorCode = CodeInternalFailure
 	r.ErrorMessage = "Internal service failure."
-	r.Sequence = ""
+	r.Sequence, r.ShardID = "", ""
 }
 
 // wakeAll signals each shard written once.
@@ -186,4 +206,18 @@ func raise(v *atomic.Uint64, n uint64) {
 			return
 		}
 	}
+}
+
+// PutRecord stores one record. Unlike a PutRecords entry, a record over
+// its shard's limit or not stored fails the call, as AWS's PutRecord
+// does.
+func (s *Service) PutRecord(ctx context.Context, name string, e PutEntry) (PutResult, error) {
+	res, err := s.PutRecords(ctx, name, []PutEntry{e})
+	if err != nil {
+		return PutResult{}, err
+	}
+	if r := res[0]; r.ErrorCode != "" {
+		return PutResult{}, &Error{Code: r.ErrorCode, Message: r.ErrorMessage}
+	}
+	return res[0], nil
 }

@@ -49,7 +49,7 @@ func (s *Service) fetch(ctx context.Context, st *stream, sh *shard, from uint64,
 	}
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	var out []got
+	out := make([]got, 0, min(limit, 1024))
 	for {
 		m, err := sub.NextMsgWithContext(ctx)
 		if err != nil {

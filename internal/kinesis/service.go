@@ -293,7 +293,7 @@ func (s *Service) DeleteStream(ctx context.Context, name string, enforceConsumer
 	if len(st.m.Consumers) > 0 && !enforceConsumerDeletion {
 		st.mu.Unlock()
 		s.mu.Unlock()
-		return fail(CodeResourceInUse, "Stream %s under account %s has registered consumers.", name, arn.Account)
+		return fail(CodeResourceInUse, "DeleteStream can't delete %s:%s because there are consumers associated with this data stream. To delete %s anyway, set the EnforceConsumerDeletion parameter to true to force the deletion of all the consumers that are associated with it.", arn.Account, name, name)
 	}
 	delete(s.streams, name)
 	st.gone.Store(true)

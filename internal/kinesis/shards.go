@@ -74,8 +74,13 @@ func (s *Service) ListShards(ctx context.Context, name string, in ListShardsInpu
 	now := s.now()
 	t := listToken{name: name, after: -1, max: in.MaxResults, filter: in.FilterType, at: in.FilterTimestamp.UnixMilli()}
 	if in.NextToken != "" {
-		if name != "" {
+		switch {
+		case name != "":
 			return nil, "", fail(CodeInvalidArgument, "NextToken and StreamName cannot be provided together.")
+		case in.FilterType != "":
+			return nil, "", fail(CodeInvalidArgument, "NextToken and ShardFilter cannot be provided together.")
+		case in.ExclusiveStartShardID != "":
+			return nil, "", fail(CodeInvalidArgument, "NextToken and ExclusiveStartShardId cannot be provided together.")
 		}
 		var err error
 		if t, err = s.decodeToken(in.NextToken); err != nil {

@@ -44,7 +44,7 @@ func (s *Service) SourceAs(stream, consumer, role string) (esm.Source, error) {
 func (src *source) ARN() string       { return src.event.StreamARN }
 func (src *source) BatchInfo() string { return "KinesisBatchInfo" }
 
-// Shards lists the listed shards with every parent each has.
+// Shards lists the listed shards, each with its listed parents.
 func (src *source) Shards(ctx context.Context) ([]esm.Shard, error) {
 	st, err := src.s.get(src.name)
 	if err != nil {
@@ -61,7 +61,10 @@ func (src *source) Shards(ctx context.Context) ([]esm.Shard, error) {
 		}
 		sh := esm.Shard{ID: shardID(sm.Index)}
 		for _, p := range sm.Parents {
-			sh.Parents = append(sh.Parents, shardID(p))
+			// A parent past retention has nothing left to read first.
+			if ps := st.shards[p]; ps != nil && st.listed(ps.m, now) {
+				sh.Parents = append(sh.Parents, shardID(p))
+			}
 		}
 		out = append(out, sh)
 	}
