@@ -1,6 +1,10 @@
 package awsapi
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/verge-edge/verge/internal/kinesis"
+)
 
 type encryptionIn struct {
 	StreamName     string `json:"StreamName"`
@@ -9,18 +13,7 @@ type encryptionIn struct {
 	KeyID          string `json:"KeyId"`
 }
 
-// startStreamEncryption is StartStreamEncryption: the key is recorded and
-// the stream reports EncryptionType KMS (in Describe and on its records),
-// but Verge does not encrypt what it stores: there is no KMS.
-func (a *kinesisAPI) startStreamEncryption(w http.ResponseWriter, r *http.Request) error {
-	return a.encrypt(w, r, true)
-}
-
-// stopStreamEncryption is StopStreamEncryption.
-func (a *kinesisAPI) stopStreamEncryption(w http.ResponseWriter, r *http.Request) error {
-	return a.encrypt(w, r, false)
-}
-
+// encrypt records (start) or forgets (stop) a stream's encryption key.
 func (a *kinesisAPI) encrypt(w http.ResponseWriter, r *http.Request, start bool) error {
 	var in encryptionIn
 	if err := readInput(r, &in); err != nil {
@@ -36,6 +29,9 @@ func (a *kinesisAPI) encrypt(w http.ResponseWriter, r *http.Request, start bool)
 	if err := v.err(); err != nil {
 		return err
 	}
+	if start && in.EncryptionType != encryptionKMS {
+		return &kinesis.Error{Code: kinesis.CodeInvalidArgument, Message: "EncryptionType " + in.EncryptionType + " cannot start encryption: use KMS."}
+	}
 	name, err := a.stream(in.StreamName, in.StreamARN)
 	if err != nil {
 		return err
@@ -45,11 +41,10 @@ func (a *kinesisAPI) encrypt(w http.ResponseWriter, r *http.Request, start bool)
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	switch {
-	case !start:
-		delete(a.keys, name)
-	case in.EncryptionType == encryptionKMS:
+	if start {
 		a.keys[name] = in.KeyID
+	} else {
+		delete(a.keys, name)
 	}
 	return writeOutput(w, r, nil)
 }

@@ -20,18 +20,6 @@ type monitoringOut struct {
 	DesiredShardLevelMetrics []string `json:"DesiredShardLevelMetrics"`
 }
 
-// enableEnhancedMonitoring is EnableEnhancedMonitoring: the metrics are
-// recorded and reported by DescribeStream; Verge emits no CloudWatch
-// metrics.
-func (a *kinesisAPI) enableEnhancedMonitoring(w http.ResponseWriter, r *http.Request) error {
-	return a.monitor(w, r, true)
-}
-
-// disableEnhancedMonitoring is DisableEnhancedMonitoring.
-func (a *kinesisAPI) disableEnhancedMonitoring(w http.ResponseWriter, r *http.Request) error {
-	return a.monitor(w, r, false)
-}
-
 // monitor adds (enable) or removes metrics of a stream's enhanced
 // monitoring and writes the before and after.
 func (a *kinesisAPI) monitor(w http.ResponseWriter, r *http.Request, enable bool) error {

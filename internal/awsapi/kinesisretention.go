@@ -8,16 +8,6 @@ type retentionIn struct {
 	RetentionPeriodHours *int   `json:"RetentionPeriodHours"`
 }
 
-// increaseRetention is IncreaseStreamRetentionPeriod.
-func (a *kinesisAPI) increaseRetention(w http.ResponseWriter, r *http.Request) error {
-	return a.setRetention(w, r, true)
-}
-
-// decreaseRetention is DecreaseStreamRetentionPeriod.
-func (a *kinesisAPI) decreaseRetention(w http.ResponseWriter, r *http.Request) error {
-	return a.setRetention(w, r, false)
-}
-
 // setRetention changes a stream's retention; the service refuses a change
 // in the wrong direction or out of 24 to 8760 hours.
 func (a *kinesisAPI) setRetention(w http.ResponseWriter, r *http.Request, increase bool) error {
