@@ -27,6 +27,7 @@ func Kinesis(k Opener[kinesis.API]) *Service {
 		{Name: "DescribeStream", Resources: stream, Handle: a.describeStream},
 		{Name: "DescribeStreamSummary", Resources: stream, Handle: a.describeStreamSummary},
 		{Name: "ListStreams", Handle: a.listStreams},
+		{Name: "DescribeLimits", Handle: a.describeLimits},
 		{Name: "ListShards", Resources: stream, Handle: a.listShards},
 		{Name: "PutRecord", Resources: stream, Handle: a.putRecord},
 		{Name: "PutRecords", Resources: stream, Handle: a.putRecords},

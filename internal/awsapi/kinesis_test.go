@@ -159,6 +159,11 @@ func TestKinesisSDKStreams(t *testing.T) {
 		t.Errorf("DescribeStreamSummary: %+v", sum)
 	}
 
+	lim := of(c.DescribeLimits(ctx, &awskinesis.DescribeLimitsInput{})).must(t)
+	if aws.ToInt32(lim.ShardLimit) != kinesis.AccountShardLimit || aws.ToInt32(lim.OpenShardCount) != 6 || aws.ToInt32(lim.OnDemandStreamCount) != 1 {
+		t.Errorf("DescribeLimits: %+v", lim)
+	}
+
 	ls := of(c.ListStreams(ctx, &awskinesis.ListStreamsInput{Limit: aws.Int32(1)})).must(t)
 	if !slices.Equal(ls.StreamNames, []string{"od"}) || !aws.ToBool(ls.HasMoreStreams) || ls.NextToken == nil || len(ls.StreamSummaries) != 1 ||
 		aws.ToString(ls.StreamSummaries[0].StreamARN) != arn.Stream("od") {
