@@ -85,6 +85,13 @@ func readInput(r *http.Request, v any) error {
 	if len(strings.TrimSpace(string(b))) == 0 {
 		return nil
 	}
+	if p, ok := v.(*putRecordsIn); ok {
+		var fast putRecordsIn
+		if decodePutRecords(b, &fast) {
+			*p = fast
+			return nil
+		}
+	}
 	if err := json.Unmarshal(b, v); err != nil {
 		return ErrSerialization.With("the request is not valid JSON for this operation: " + err.Error())
 	}

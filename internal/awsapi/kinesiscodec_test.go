@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -283,6 +284,60 @@ func FuzzIteratorStream(f *testing.F) {
 		name := kinesis.IteratorStream(it)
 		if _, err := base64.StdEncoding.DecodeString(it); err != nil && name != "" {
 			t.Fatalf("%q names %q", it, name)
+		}
+	})
+}
+
+// FuzzPutRecordsJSON: what the PutRecords decoder accepts, encoding/json
+// accepts and decodes to the same value.
+func FuzzPutRecordsJSON(f *testing.F) {
+	for _, s := range []string{
+		`{"StreamName":"s","Records":[{"Data":"aGk=","PartitionKey":"k"},{"Data":"","PartitionKey":"","ExplicitHashKey":"1"}]}`,
+		` { "StreamARN" : "arn:aws:kinesis:us-east-1:000000000000:stream/s" , "Records" : [ ] , "x": {"y": [1, 2.5e3, true, null]} } `,
+		`{"Records":[{"Data":"aG\nk=","PartitionKey":"\"k\"","Other":"v"}],"StreamName":"a","StreamName":"b"}`,
+		`{"Records":[{"Data":"aGk=","Data":"aGk","PartitionKey":"k","PartitionKey":"j"}]}`,
+		`{"records":[]}`, `{"Records":null}`, `{"Records":[{"Data":null}]}`, `{"Records":[1]}`, `{"StreamName":"\u0041"}`,
+		`{"Records":[],"Records":[]}`, `{"Records":[{}]}`, `[]`, `{"StreamName":"s",}`, `{"Records":[{"Data":"!!"}]}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var fast putRecordsIn
+		if !decodePutRecords(b, &fast) {
+			return
+		}
+		var std putRecordsIn
+		if err := json.Unmarshal(b, &std); err != nil {
+			t.Fatalf("accepted %q, which encoding/json refuses: %v", b, err)
+		}
+		if !reflect.DeepEqual(fast, std) {
+			t.Fatalf("%q:\nfast %s\nstd  %s", b, normal(fast), normal(std))
+		}
+	})
+}
+
+// BenchmarkPutRecordsJSON decodes a 500 x 1 KiB PutRecords body.
+func BenchmarkPutRecordsJSON(b *testing.B) {
+	in := putRecordsIn{StreamName: "s", Records: new([]putEntryIn)}
+	for i := range 500 {
+		k := "key-" + strconv.Itoa(i)
+		*in.Records = append(*in.Records, putEntryIn{Data: make([]byte, 1024), PartitionKey: &k})
+	}
+	body, _ := json.Marshal(in)
+	b.Run("fast", func(b *testing.B) {
+		for b.Loop() {
+			var out putRecordsIn
+			if !decodePutRecords(body, &out) || len(*out.Records) != 500 {
+				b.Fatal("not decoded")
+			}
+		}
+	})
+	b.Run("encoding/json", func(b *testing.B) {
+		for b.Loop() {
+			var out putRecordsIn
+			if err := json.Unmarshal(body, &out); err != nil {
+				b.Fatal(err)
+			}
 		}
 	})
 }
