@@ -79,7 +79,9 @@ func run(conc int, dur time.Duration, calls int) error {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	b, err := broker.Open(ctx, broker.Options{Dir: dir})
+	// Each second of PutRecords stores tens of MB: more than the broker's
+	// default 1 GiB over a run.
+	b, err := broker.Open(ctx, broker.Options{Dir: dir, MaxStore: 32 << 30})
 	if err != nil {
 		return err
 	}
@@ -112,9 +114,15 @@ func run(conc int, dur time.Duration, calls int) error {
 	if err != nil {
 		return fmt.Errorf("PutRecords: %w", err)
 	}
+	if _, err := c.DeleteStream(ctx, &awskinesis.DeleteStreamInput{StreamName: aws.String("put")}); err != nil {
+		return err
+	}
 	ceiling, err := load.Rate(publishAsync(ctx, b.JetStream(), entries), conc, dur)
 	if err != nil {
 		return fmt.Errorf("JetStream publish: %w", err)
+	}
+	if err := b.JetStream().DeleteStream(ctx, "BENCH_RAW"); err != nil {
+		return err
 	}
 
 	// A shard of 10,000 records, read whole in one call.
