@@ -14,7 +14,7 @@ import (
 
 // botoKinesisScript drives Kinesis with boto3 (AWS JSON 1.1).
 const botoKinesisScript = `
-import sys, boto3
+import sys, datetime, boto3
 c = boto3.client("kinesis", endpoint_url=sys.argv[1], region_name="us-east-1",
                  aws_access_key_id="AKID", aws_secret_access_key=sys.argv[2])
 c.create_stream(StreamName="py", ShardCount=2)
@@ -28,7 +28,11 @@ assert [s["ShardId"] for s in shards] == ["shardId-000000000000", "shardId-00000
 it = c.get_shard_iterator(StreamName="py", ShardId="shardId-000000000000", ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
 g = c.get_records(ShardIterator=it, Limit=10)
 assert [x["Data"] for x in g["Records"]] == [b"\x00hello"] + [b"r%d" % i for i in range(5)], g["Records"]
-assert g["Records"][0]["ApproximateArrivalTimestamp"].year >= 2024
+first = g["Records"][0]["ApproximateArrivalTimestamp"]
+assert first.year >= 2024, first
+it = c.get_shard_iterator(StreamName="py", ShardId="shardId-000000000000", ShardIteratorType="AT_TIMESTAMP",
+                          Timestamp=first - datetime.timedelta(seconds=1))["ShardIterator"]
+assert len(c.get_records(ShardIterator=it)["Records"]) == 6
 s = c.describe_stream_summary(StreamName="py")["StreamDescriptionSummary"]
 assert s["OpenShardCount"] == 2 and s["StreamStatus"] == "ACTIVE", s
 u = c.update_shard_count(StreamName="py", TargetShardCount=4, ScalingType="UNIFORM_SCALING")
