@@ -90,6 +90,9 @@ const (
 	RESTXML
 	// S3XML is REST-XML with S3's unwrapped <Error> document.
 	S3XML
+	// CBOR11 is JSON 1.1 with CBOR bodies (Content-Type
+	// application/x-amz-cbor-1.1), which a Service with AlsoCBOR answers.
+	CBOR11
 )
 
 // String is the protocol's name in AWS's service models.
@@ -107,6 +110,8 @@ func (p Protocol) String() string {
 		return "rest-xml"
 	case S3XML:
 		return "rest-xml (s3)"
+	case CBOR11:
+		return "cbor 1.1"
 	}
 	return "unknown"
 }
@@ -202,3 +207,49 @@ const (
 	// sqsListMax is ListQueues' and ListDeadLetterSourceQueues' page limit.
 	sqsListMax = 1000
 )
+
+// Kinesis's protocol values and limits.
+const (
+	// kinesisTarget is Kinesis's X-Amz-Target prefix (JSON 1.1 and CBOR).
+	kinesisTarget = "Kinesis_20131202."
+
+	// maxRecordData is a record's largest data blob, and maxPutRecords
+	// and maxPutRecordsBytes a PutRecords' most records and bytes (data
+	// and partition keys).
+	maxRecordData      = 1 << 20
+	maxPutRecords      = 500
+	maxPutRecordsBytes = 5 << 20
+	maxPartitionKey    = 256
+	// maxKinesisName is a stream's or consumer's longest name.
+	maxKinesisName = 128
+	// maxGetRecords is GetRecords' largest Limit (and its default).
+	maxGetRecords = 10000
+	// The lists' largest page (ListStreams, ListShards, DescribeStream,
+	// ListStreamConsumers) and their default pages.
+	maxKinesisPage        = 10000
+	defaultListStreams    = 100
+	defaultDescribeShards = 100
+	defaultListConsumers  = 100
+	// ListTagsForStream's page: 10 by default, at most 50 (a stream's
+	// most tags).
+	defaultListTags = 10
+	maxListTags     = 50
+
+	// The values of ShardIteratorType, ScalingType and EncryptionType.
+	iteratorAtTimestamp = "AT_TIMESTAMP"
+	iteratorAtSequence  = "AT_SEQUENCE_NUMBER"
+	iteratorAfterSeq    = "AFTER_SEQUENCE_NUMBER"
+	iteratorTrimHorizon = "TRIM_HORIZON"
+	iteratorLatest      = "LATEST"
+	scalingUniform      = "UNIFORM_SCALING"
+	encryptionNone      = "NONE"
+	encryptionKMS       = "KMS"
+	metricsAll          = "ALL"
+
+	// SubscribeToShard's event type.
+	eventSubscribeToShard = "SubscribeToShardEvent"
+)
+
+// shardLevelMetrics are EnhancedMonitoring's metric names, but ALL.
+var shardLevelMetrics = []string{"IncomingBytes", "IncomingRecords", "OutgoingBytes", "OutgoingRecords",
+	"WriteProvisionedThroughputExceeded", "ReadProvisionedThroughputExceeded", "IteratorAgeMilliseconds"}

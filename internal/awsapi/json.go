@@ -51,13 +51,16 @@ func decodeJSON(b []byte, v any) error {
 // requestBody is r's body (at most maxJSONRequest+1 bytes of it), read
 // once: it stays in r.Body for the next reader, and a body already read
 // whole (sigv4.Verify hashes it) is not copied again.
-func requestBody(r *http.Request) ([]byte, error) {
+func requestBody(r *http.Request) ([]byte, error) { return readBody(r, maxJSONRequest) }
+
+// readBody is requestBody with a limit of max (+1) bytes.
+func readBody(r *http.Request, max int) ([]byte, error) {
 	if sb, ok := r.Body.(*sigv4.Body); ok {
 		if b, whole := sb.Bytes(); whole {
-			return b[:min(len(b), maxJSONRequest+1)], nil
+			return b[:min(len(b), max+1)], nil
 		}
 	}
-	b, err := io.ReadAll(io.LimitReader(r.Body, maxJSONRequest+1))
+	b, err := io.ReadAll(io.LimitReader(r.Body, int64(max)+1))
 	r.Body = sigv4.NewBody(b)
 	return b, err
 }

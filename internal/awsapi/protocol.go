@@ -42,7 +42,7 @@ func writeError(w http.ResponseWriter, p Protocol, e *Error) {
 	h := w.Header()
 	id := h.Get(HeaderRequestID)
 	switch p {
-	case JSON10, JSON11:
+	case JSON10, JSON11, CBOR11:
 		writeJSONError(w, p, e, code)
 	case Query, RESTXML:
 		h.Set("Content-Type", contentXML)
@@ -63,7 +63,7 @@ func writeError(w http.ResponseWriter, p Protocol, e *Error) {
 	}
 }
 
-// writeJSONError is AWS JSON 1.0/1.1's error: the type as __type and in
+// writeJSONError is AWS JSON 1.0/1.1's (and CBOR 1.1's) error: the type as __type and in
 // X-Amzn-ErrorType, where the SDKs look. These services answer client
 // errors with 400 (413 for a body too large).
 func writeJSONError(w http.ResponseWriter, p Protocol, e *Error, code string) {
@@ -72,8 +72,11 @@ func writeJSONError(w http.ResponseWriter, p Protocol, e *Error, code string) {
 		status = http.StatusBadRequest
 	}
 	ct := contentJSON11
-	if p == JSON10 {
+	switch p {
+	case JSON10:
 		ct = contentJSON10
+	case CBOR11:
+		ct = contentCBOR
 	}
 	h := w.Header()
 	h.Set("Content-Type", ct)
@@ -86,7 +89,13 @@ func writeJSONError(w http.ResponseWriter, p Protocol, e *Error, code string) {
 		h.Set(HeaderQueryError, e.QueryCode+";"+fault)
 	}
 	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(jsonError{Type: e.Namespace + code, Message: e.Message})
+	doc := jsonError{Type: e.Namespace + code, Message: e.Message}
+	if p == CBOR11 {
+		b, _ := cborEnc.Marshal(doc)
+		w.Write(b)
+		return
+	}
+	json.NewEncoder(w).Encode(doc)
 }
 
 type jsonError struct {

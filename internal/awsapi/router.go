@@ -21,6 +21,10 @@ type Service struct {
 	// AlsoQuery makes a JSON service answer the query protocol too, for
 	// requests in its shape (a form or an Action, no X-Amz-Target): SQS.
 	AlsoQuery bool
+	// AlsoCBOR makes a JSON service answer AWS's CBOR protocol too, for
+	// requests whose Content-Type is application/x-amz-cbor-1.1: Kinesis,
+	// which the Java SDKs and the KCL call in CBOR.
+	AlsoCBOR bool
 	// Target is a JSON protocol's X-Amz-Target prefix, dot included
 	// ("AWSEvents.").
 	Target string
@@ -268,7 +272,7 @@ func (rt *Router) route(r *http.Request, sig *sigv4.Signature, sigErr error) (sv
 	if t := r.Header.Get(HeaderTarget); t != "" {
 		for _, s := range rt.services {
 			if s.Target != "" && strings.HasPrefix(t, s.Target) {
-				return s, s.Protocol, true
+				return s, s.protocolFor(r), true
 			}
 		}
 		return nil, guessProtocol(r, JSON11), true
@@ -299,8 +303,11 @@ func (rt *Router) claimant(r *http.Request, sigErr error) *Service {
 
 // protocolFor is the protocol s answers r in.
 func (s *Service) protocolFor(r *http.Request) Protocol {
-	if s.AlsoQuery && isQueryRequest(r) {
+	switch {
+	case s.AlsoQuery && isQueryRequest(r):
 		return Query
+	case s.AlsoCBOR && isCBOR(r):
+		return CBOR11
 	}
 	return s.Protocol
 }
@@ -337,7 +344,7 @@ func guessProtocol(r *http.Request, p Protocol) Protocol {
 // operationName is the operation r names in protocol p's way.
 func operationName(r *http.Request, p Protocol) string {
 	switch p {
-	case JSON10, JSON11:
+	case JSON10, JSON11, CBOR11:
 		t := r.Header.Get(HeaderTarget)
 		if _, op, ok := strings.Cut(t, "."); ok {
 			return op

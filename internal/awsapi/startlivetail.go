@@ -221,6 +221,8 @@ type eventWriter struct {
 	w   io.Writer
 	rc  *http.ResponseController
 	enc *eventstream.Encoder
+	// cbor writes payloads in CBOR (a CBOR request's stream), not JSON.
+	cbor bool
 }
 
 // event writes an event of type typ with v as its JSON payload.
@@ -234,17 +236,33 @@ func (e *eventWriter) exception(err *Error) {
 }
 
 func (e *eventWriter) write(kind, typeHeader, typ string, v any) error {
-	b, err := json.Marshal(v)
+	b, ct, err := e.marshal(v)
 	if err != nil {
 		return err
 	}
 	var m eventstream.Message
 	m.Headers.Set(esMessageType, eventstream.StringValue(kind))
 	m.Headers.Set(typeHeader, eventstream.StringValue(typ))
-	m.Headers.Set(esContentType, eventstream.StringValue(contentJSON))
+	m.Headers.Set(esContentType, eventstream.StringValue(ct))
 	m.Payload = b
 	if err := e.enc.Encode(e.w, m); err != nil {
 		return err
 	}
 	return e.rc.Flush()
+}
+
+// marshal encodes a payload, with its content type.
+func (e *eventWriter) marshal(v any) ([]byte, string, error) {
+	if f, ok := v.(fastOutput); ok {
+		if e.cbor {
+			return f.appendCBOR(make([]byte, 0, f.size())), contentCBOR, nil
+		}
+		return f.appendJSON(make([]byte, 0, f.size())), contentJSON, nil
+	}
+	if e.cbor {
+		b, err := cborEnc.Marshal(v)
+		return b, contentCBOR, err
+	}
+	b, err := json.Marshal(v)
+	return b, contentJSON, err
 }

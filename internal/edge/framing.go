@@ -74,6 +74,10 @@ const (
 	refusedHead = -1 // a head with both Content-Length and Transfer-Encoding
 )
 
+// h2Preface starts an HTTP/2 connection with prior knowledge, which the
+// servers accept unencrypted (h2c) for the AWS endpoint's event streams.
+var h2Preface = []byte("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n")
+
 // chunkCRLF is the length of the CRLF after chunk data.
 const chunkCRLF = 2
 
@@ -150,6 +154,11 @@ func (c *framingConn) afterData() int {
 func (c *framingConn) followHead(b []byte) []byte {
 	start := len(c.held)
 	c.held = append(c.held, b...)
+	if bytes.HasPrefix(c.held, h2Preface) {
+		// HTTP/2 with prior knowledge (h2c): frames, no heads to follow.
+		c.state, c.out, c.held = passing, append(c.out, c.held...), nil
+		return nil
+	}
 	n := headEnd(c.held)
 	if n == 0 {
 		if len(c.held) > maxHeldHead {
