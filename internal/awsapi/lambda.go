@@ -47,6 +47,21 @@ type Trigger struct {
 	State                string
 	LastProcessingResult string
 	LastModified         time.Time
+	// Stream holds a stream mapping's settings; nil for others.
+	Stream *StreamSettings
+}
+
+// StreamSettings are a stream mapping's settings, as
+// ListEventSourceMappings shows them.
+type StreamSettings struct {
+	StartingPosition           string
+	StartingPositionTimestamp  time.Time // AT_TIMESTAMP's
+	MaximumRetryAttempts       int
+	MaximumRecordAgeInSeconds  int
+	BisectBatchOnFunctionError bool
+	ParallelizationFactor      int
+	TumblingWindowInSeconds    int
+	OnFailure                  string // the destination's ARN, "" for none
 }
 
 // Triggers lists the triggers of the running plan.

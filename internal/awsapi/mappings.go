@@ -29,6 +29,21 @@ type eventSourceMapping struct {
 	MaximumBatchingWindowInSeconds *int           `json:"MaximumBatchingWindowInSeconds,omitempty"`
 	FunctionResponseTypes          []string       `json:"FunctionResponseTypes,omitempty"`
 	ScalingConfig                  *scalingConfig `json:"ScalingConfig,omitempty"`
+	// A stream mapping's settings.
+	StartingPosition           string             `json:"StartingPosition,omitempty"`
+	StartingPositionTimestamp  *float64           `json:"StartingPositionTimestamp,omitempty"`
+	MaximumRetryAttempts       *int               `json:"MaximumRetryAttempts,omitempty"`
+	MaximumRecordAgeInSeconds  *int               `json:"MaximumRecordAgeInSeconds,omitempty"`
+	BisectBatchOnFunctionError *bool              `json:"BisectBatchOnFunctionError,omitempty"`
+	ParallelizationFactor      int                `json:"ParallelizationFactor,omitempty"`
+	TumblingWindowInSeconds    *int               `json:"TumblingWindowInSeconds,omitempty"`
+	DestinationConfig          *destinationConfig `json:"DestinationConfig,omitempty"`
+}
+
+type destinationConfig struct {
+	OnFailure struct {
+		Destination string `json:"Destination,omitempty"`
+	} `json:"OnFailure"`
 }
 
 type scalingConfig struct {
@@ -65,7 +80,24 @@ func mapping(t Trigger) eventSourceMapping {
 	if t.MaximumConcurrency > 0 {
 		m.ScalingConfig = &scalingConfig{MaximumConcurrency: t.MaximumConcurrency}
 	}
+	if st := t.Stream; st != nil {
+		streamMapping(&m, st)
+	}
 	return m
+}
+
+// streamMapping adds a stream mapping's settings to m.
+func streamMapping(m *eventSourceMapping, st *StreamSettings) {
+	m.StartingPosition = st.StartingPosition
+	if !st.StartingPositionTimestamp.IsZero() {
+		ts := epoch(st.StartingPositionTimestamp)
+		m.StartingPositionTimestamp = &ts
+	}
+	m.MaximumRetryAttempts, m.MaximumRecordAgeInSeconds = &st.MaximumRetryAttempts, &st.MaximumRecordAgeInSeconds
+	m.BisectBatchOnFunctionError, m.TumblingWindowInSeconds = &st.BisectBatchOnFunctionError, &st.TumblingWindowInSeconds
+	m.ParallelizationFactor = st.ParallelizationFactor
+	m.DestinationConfig = &destinationConfig{}
+	m.DestinationConfig.OnFailure.Destination = st.OnFailure
 }
 
 // listMappings is ListEventSourceMappings, filtered by FunctionName and

@@ -165,3 +165,37 @@ func (ev *eventSide) openStreams(ctx context.Context) (kinesis.API, error) {
 	}
 	return streams, nil
 }
+
+// streamTriggers lists plan's stream triggers as Lambda's event source
+// mappings, with their states.
+func (ev *eventSide) streamTriggers(plan *stack.Plan) []awsapi.Trigger {
+	var states map[string]esm.State
+	if _, mgr := ev.streaming(); mgr != nil {
+		states = mgr.States()
+	}
+	out := make([]awsapi.Trigger, 0, len(plan.StreamTriggers))
+	for _, t := range plan.StreamTriggers {
+		src := arn.Stream(t.Stream)
+		tr := awsapi.Trigger{Function: t.Function, Source: src, BatchSize: t.BatchSize, MaxBatchingWindow: t.MaxBatchWindowSeconds,
+			Stream: &awsapi.StreamSettings{StartingPosition: t.StartingPosition, MaximumRetryAttempts: t.MaximumRetryAttempts,
+				MaximumRecordAgeInSeconds: t.MaximumRecordAgeSeconds, BisectBatchOnFunctionError: t.BisectBatchOnFunctionError,
+				ParallelizationFactor: t.ParallelizationFactor, TumblingWindowInSeconds: t.TumblingWindowSeconds}}
+		if t.ReportBatchItemFailures {
+			tr.FunctionResponseTypes = []string{"ReportBatchItemFailures"}
+		}
+		if t.StartingPositionTimestamp > 0 {
+			tr.Stream.StartingPositionTimestamp = time.UnixMilli(int64(t.StartingPositionTimestamp * 1000))
+		}
+		if d := t.OnFailure; d != nil {
+			tr.Stream.OnFailure = arn.Queue(d.Name)
+			if d.Kind == stack.DestinationTopic {
+				tr.Stream.OnFailure = arn.Topic(d.Name)
+			}
+		}
+		if st, ok := states[awsapi.MappingUUID(t.Function, src)]; ok {
+			tr.State, tr.LastProcessingResult, tr.LastModified = st.State, st.LastProcessingResult, st.LastModified
+		}
+		out = append(out, tr)
+	}
+	return out
+}
