@@ -158,4 +158,3 @@ func queueURL(t *testing.T, c *sqs.Client, name string) *string {
 	must(t, err)
 	return out.QueueUrl
 }
-
