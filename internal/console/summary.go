@@ -8,7 +8,8 @@ import (
 )
 
 // A Summary is what a stack serves that is not a URL: its routes,
-// schedules, bus rules, queues, topics and bucket notifications.
+// schedules, bus rules, queues, topics, bucket notifications and stream
+// triggers.
 type Summary struct {
 	Routes    []Route    `json:"routes"`
 	Schedules []Schedule `json:"schedules"`
@@ -16,6 +17,7 @@ type Summary struct {
 	Queues    []Queue    `json:"queues"`
 	Topics    []Topic    `json:"topics"`
 	Buckets   []Bucket   `json:"buckets"`
+	Streams   []Stream   `json:"streams"`
 }
 
 // A Route sends a front door's requests to a function.
@@ -60,6 +62,14 @@ type Bucket struct {
 	Events string `json:"events"`           // "s3:ObjectCreated:*", comma-separated
 	Filter string `json:"filter,omitempty"` // "incoming/*.jpg" for a prefix and a suffix
 	Target string `json:"target"`           // a function, or "queue NAME", "topic NAME"
+}
+
+// A Stream delivers batches of its records to a function.
+type Stream struct {
+	Name     string `json:"name"`
+	Start    string `json:"start"`              // TRIM_HORIZON, LATEST, AT_TIMESTAMP
+	Consumer string `json:"consumer,omitempty"` // the enhanced fan-out consumer read through
+	Function string `json:"function"`
 }
 
 // Summary writes s as a table, unless it is the one last written: a
@@ -126,6 +136,14 @@ func (c *Console) textSummary(s Summary) []byte {
 			target = c.paint(nameColor(target), target)
 		}
 		return r.Name + "\t" + r.Events + "\t" + r.Filter + "\t-> " + target
+	})
+	section("streams", len(s.Streams), func(i int) string {
+		r := s.Streams[i]
+		via := ""
+		if r.Consumer != "" {
+			via = "via " + r.Consumer
+		}
+		return r.Name + "\t" + r.Start + "\t" + via + "\t-> " + c.paint(nameColor(r.Function), r.Function)
 	})
 	return buf.Bytes()
 }
