@@ -17,7 +17,6 @@ import (
 	"log"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -64,25 +63,6 @@ func main() {
 	}
 }
 
-// tap hands on the handler's start lines: [start µs, sent µs].
-type tap struct{ starts chan [2]int64 }
-
-func (t *tap) Line(function, line string) {
-	_, rest, ok := strings.Cut(line, "START ")
-	if !ok {
-		return
-	}
-	f := strings.Fields(rest)
-	if len(f) < 2 {
-		return
-	}
-	start, _ := strconv.ParseInt(f[0], 10, 64)
-	sent, _ := strconv.ParseInt(f[1], 10, 64)
-	t.starts <- [2]int64{start, sent}
-}
-
-func (t *tap) Failed(function, errorType, message string, stack []string) {}
-
 func run(n, rounds int) error {
 	dir, err := os.MkdirTemp("", "verge-bench-bucket-")
 	if err != nil {
@@ -96,7 +76,7 @@ func run(n, rounds int) error {
 	if err := os.Mkdir(folder, 0o755); err != nil {
 		return err
 	}
-	tp := &tap{starts: make(chan [2]int64, 16)}
+	tp := load.NewStarts()
 	e, _, cfg, endpoint, err := load.Start(dir, tp)
 	if err != nil {
 		return err
@@ -127,7 +107,7 @@ func run(n, rounds int) error {
 	lats := make([][]time.Duration, len(measures))
 	for range rounds {
 		for i, m := range measures {
-			got, err := latencies(tp, n, m.send)
+			got, err := tp.Latencies(n, m.send)
 			if err != nil {
 				return fmt.Errorf("%s: %w", m.name, err)
 			}
@@ -137,46 +117,10 @@ func run(n, rounds int) error {
 	fmt.Printf("# Verge bucket events (%s, GOMAXPROCS=%s, %d rounds of %d)\n\n", time.Now().UTC().Format(time.RFC3339), os.Getenv("GOMAXPROCS"), rounds, n)
 	fmt.Println("| measure | p50 | p99 | p50 / floor's | target |")
 	fmt.Println("|---|---|---|---|---|")
-	floor := quantile(lats[0], 0.5)
+	floor := load.Q(lats[0], 0.5)
 	for i, m := range measures {
-		p50 := quantile(lats[i], 0.5)
-		fmt.Printf("| %s | %s | %s | %.2fx | %s |\n", m.name, load.Dur(p50), load.Dur(quantile(lats[i], 0.99)), float64(p50)/float64(floor), m.target)
+		p50 := load.Q(lats[i], 0.5)
+		fmt.Printf("| %s | %s | %s | %.2fx | %s |\n", m.name, load.Dur(p50), load.Dur(load.Q(lats[i], 0.99)), float64(p50)/float64(floor), m.target)
 	}
 	return nil
-}
-
-// latencies sends n events one at a time (after a warm-up), each naming
-// the send's start in µs, and collects the handler's start minus that.
-func latencies(tp *tap, n int, send func(sent int64) error) ([]time.Duration, error) {
-	const warm = 10
-	var out []time.Duration
-	for i := range n + warm {
-		sent := time.Now().UnixMicro()
-		if err := send(sent); err != nil {
-			return nil, err
-		}
-		for {
-			select {
-			case s := <-tp.starts:
-				if s[1] != sent {
-					continue // a late start of an earlier event
-				}
-				if i >= warm {
-					out = append(out, time.Duration(s[0]-s[1])*time.Microsecond)
-				}
-			case <-time.After(10 * time.Second):
-				return nil, fmt.Errorf("event %d: the handler did not start", i)
-			}
-			break
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	return out, nil
-}
-
-// quantile is the q-quantile of xs.
-func quantile(xs []time.Duration, q float64) time.Duration {
-	s := slices.Clone(xs)
-	slices.Sort(s)
-	return load.Quantile(s, q)
 }

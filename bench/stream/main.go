@@ -1,0 +1,133 @@
+// Command stream measures stream triggers end to end, side by side with a
+// peer and the floor in one run: the time from PutRecord (through the SDK
+// for Go v2) to the start of the function its kinesis-stream event
+// invokes (no batch window), the same for SendMessage and the function's
+// sqs event, and, as the floor, the time from an asynchronous Invoke
+// (InvocationType Event) to the start of the same function. It runs a real
+// engine (stream service and queue on JetStream, the stream mapping, a
+// Node.js sandbox) over loopback. LocalStack, for comparison, holds each
+// Kinesis write 500 ms by default (KINESIS_LATENCY).
+//
+//	go run ./bench/stream [-n 200] [-rounds 2]
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/kinesis"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+
+	"github.com/verge-edge/verge/bench/internal/load"
+	"github.com/verge-edge/verge/internal/sandbox"
+)
+
+const stackFile = `resources:
+  clicks:
+    type: kinesis-stream
+    properties: {capacityMode: PROVISIONED, shardCount: 1}
+  jobs:
+    type: sqs-queue
+  worker:
+    type: function
+    properties:
+      packaging: {type: stacktape-lambda-buildpack, properties: {entryfilePath: index.js}}
+      events:
+        - type: kinesis-stream
+          properties: {kinesisStreamName: clicks, startingPosition: LATEST}
+        - type: sqs
+          properties: {sqsQueueName: jobs}
+`
+
+// handler logs its wall-clock start in µs and the sender's clock in µs:
+// the record's data, the message's body, or an Invoke's "sent".
+const handler = `exports.handler = async (event) => {
+  const now = Math.round((performance.timeOrigin + performance.now()) * 1000);
+  const r = event.Records && event.Records[0];
+  const sent = r ? (r.kinesis ? Buffer.from(r.kinesis.data, 'base64').toString() : r.body) : event.sent;
+  console.log('START ' + now + ' ' + sent);
+  return {};
+};
+`
+
+func main() {
+	sandbox.Init()
+	n := flag.Int("n", 200, "events per measure and round")
+	rounds := flag.Int("rounds", 2, "rounds, each measure in turn")
+	flag.Parse()
+	if err := run(*n, *rounds); err != nil {
+		log.Fatal(err)
+	}
+}
+
+func run(n, rounds int) error {
+	dir, err := os.MkdirTemp("", "verge-bench-stream-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	if err := load.WriteStack(dir, stackFile, handler); err != nil {
+		return err
+	}
+	tp := load.NewStarts()
+	e, _, cfg, endpoint, err := load.Start(dir, tp)
+	if err != nil {
+		return err
+	}
+	defer e.Close(context.Background())
+	ctx := context.Background()
+	ks := kinesis.NewFromConfig(cfg, func(o *kinesis.Options) { o.BaseEndpoint = endpoint })
+	qs := sqs.NewFromConfig(cfg, func(o *sqs.Options) { o.BaseEndpoint = endpoint })
+	fn := lambda.NewFromConfig(cfg, func(o *lambda.Options) { o.BaseEndpoint = endpoint })
+	q, err := qs.GetQueueUrl(ctx, &sqs.GetQueueUrlInput{QueueName: aws.String("jobs")})
+	if err != nil {
+		return err
+	}
+
+	measures := []struct {
+		name, target string
+		send         func(sent int64) error
+	}{
+		{"Invoke (Event) → handler start (the floor)", "", func(sent int64) error {
+			_, err := fn.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String("worker"), InvocationType: types.InvocationTypeEvent,
+				Payload: []byte(`{"sent":` + strconv.FormatInt(sent, 10) + `}`)})
+			return err
+		}},
+		{"SendMessage → handler start (sqs trigger, the peer)", "", func(sent int64) error {
+			_, err := qs.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: q.QueueUrl, MessageBody: aws.String(strconv.FormatInt(sent, 10))})
+			return err
+		}},
+		{"PutRecord → handler start (kinesis-stream trigger)", "< 10 ms", func(sent int64) error {
+			_, err := ks.PutRecord(ctx, &kinesis.PutRecordInput{StreamName: aws.String("clicks"), PartitionKey: aws.String("k"),
+				Data: []byte(strconv.FormatInt(sent, 10))})
+			return err
+		}},
+	}
+	lats := make([][]time.Duration, len(measures))
+	for range rounds {
+		for i, m := range measures {
+			got, err := tp.Latencies(n, m.send)
+			if err != nil {
+				return fmt.Errorf("%s: %w", m.name, err)
+			}
+			lats[i] = append(lats[i], got...)
+		}
+	}
+	fmt.Printf("# Verge stream triggers (%s, GOMAXPROCS=%s, %d rounds of %d)\n\n", time.Now().UTC().Format(time.RFC3339), os.Getenv("GOMAXPROCS"), rounds, n)
+	fmt.Println("| measure | p50 | p99 | p50 / floor's | target |")
+	fmt.Println("|---|---|---|---|---|")
+	floor := load.Q(lats[0], 0.5)
+	for i, m := range measures {
+		p50 := load.Q(lats[i], 0.5)
+		fmt.Printf("| %s | %s | %s | %.2fx | %s |\n", m.name, load.Dur(p50), load.Dur(load.Q(lats[i], 0.99)), float64(p50)/float64(floor), m.target)
+	}
+	return nil
+}
