@@ -130,6 +130,26 @@ ok "s3 rm --recursive" $aws s3 rm s3://uploads/site --recursive
 err "s3api get-object of none" NoSuchKey $aws s3api get-object --bucket uploads --key nope "$work/nope"
 err "s3api head-bucket of none" 404 $aws s3api head-bucket --bucket nope
 err "s3api get-bucket-versioning" NotImplemented $aws s3api get-bucket-versioning --bucket uploads
+ok "kinesis list-streams" $aws kinesis list-streams
+ok "kinesis describe-stream-summary" $aws kinesis describe-stream-summary --stream-name clicks
+ok "kinesis create-stream" $aws kinesis create-stream --stream-name matrix --shard-count 2
+ok "kinesis wait stream-exists" $aws kinesis wait stream-exists --stream-name matrix
+ok "kinesis put-record" $aws kinesis put-record --stream-name matrix --partition-key k --data hello
+ok "kinesis put-records" $aws kinesis put-records --stream-name matrix --records Data=a,PartitionKey=k1 Data=b,PartitionKey=k2
+shard=$($aws kinesis list-shards --stream-name matrix --query 'Shards[0].ShardId' --output text 2>&1 || true)
+ok "kinesis list-shards" $aws kinesis list-shards --stream-name matrix
+it=$($aws kinesis get-shard-iterator --stream-name matrix --shard-id "$shard" --shard-iterator-type TRIM_HORIZON --query ShardIterator --output text 2>&1 || true)
+ok "kinesis get-records" $aws kinesis get-records --shard-iterator "$it"
+ok "kinesis describe-stream" $aws kinesis describe-stream --stream-name matrix
+ok "kinesis update-shard-count" $aws kinesis update-shard-count --stream-name matrix --target-shard-count 4 --scaling-type UNIFORM_SCALING
+ok "kinesis increase-stream-retention-period" $aws kinesis increase-stream-retention-period --stream-name matrix --retention-period-hours 48
+ok "kinesis add-tags-to-stream" $aws kinesis add-tags-to-stream --stream-name matrix --tags team=web
+ok "kinesis list-tags-for-stream" $aws kinesis list-tags-for-stream --stream-name matrix
+ok "kinesis register-stream-consumer" $aws kinesis register-stream-consumer --stream-arn arn:aws:kinesis:us-east-1:000000000000:stream/matrix --consumer-name c1
+ok "kinesis list-stream-consumers" $aws kinesis list-stream-consumers --stream-arn arn:aws:kinesis:us-east-1:000000000000:stream/matrix
+ok "kinesis delete-stream" $aws kinesis delete-stream --stream-name matrix --enforce-consumer-deletion
+err "kinesis describe-stream of none" ResourceNotFoundException $aws kinesis describe-stream --stream-name nope
+err "kinesis get-records, bad iterator" InvalidArgumentException $aws kinesis get-records --shard-iterator nonsense
 err "wrong secret" InvalidSignatureException env AWS_SECRET_ACCESS_KEY=wrong $aws lambda list-functions
 err "unknown key" UnrecognizedClientException env AWS_ACCESS_KEY_ID=ASIAUNKNOWN000000000 AWS_SESSION_TOKEN=x $aws lambda list-functions
 exit $fail
