@@ -1,6 +1,7 @@
 package awsapi
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"math"
@@ -83,7 +84,7 @@ func readInput(r *http.Request, v any) error {
 		}
 		return nil
 	}
-	if len(strings.TrimSpace(string(b))) == 0 {
+	if len(bytes.TrimSpace(b)) == 0 {
 		return nil
 	}
 	if p, ok := v.(*putRecordsIn); ok {
