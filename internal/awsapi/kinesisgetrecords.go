@@ -20,9 +20,6 @@ type getRecordsOut struct {
 	ChildShards        []wireChildShard `json:"ChildShards,omitempty"`
 }
 
-// maxIterator is a shard iterator's longest length in the model.
-const maxIterator = 512
-
 // getRecords is GetRecords: up to Limit records from an iterator, and
 // the iterator after them (none once a closed shard is read to its end).
 func (a *kinesisAPI) getRecords(w http.ResponseWriter, r *http.Request) error {
