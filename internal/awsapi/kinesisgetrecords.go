@@ -36,17 +36,17 @@ func (a *kinesisAPI) getRecords(w http.ResponseWriter, r *http.Request) error {
 	if err := v.err(); err != nil {
 		return err
 	}
-	enc := ""
+	stream := kinesis.IteratorStream(in.ShardIterator)
 	if in.StreamARN != "" {
 		name, err := a.stream("", in.StreamARN)
 		if err != nil {
 			return err
 		}
-		if it := kinesis.IteratorStream(in.ShardIterator); it != "" && it != name {
+		if stream != "" && stream != name {
 			return &kinesis.Error{Code: kinesis.CodeInvalidArgument, Message: "StreamARN " + in.StreamARN + " is not the stream of the ShardIterator."}
 		}
-		enc, _ = a.encryption(name)
 	}
+	enc := a.recordEncryption(stream)
 	recs, err := a.k().GetRecords(r.Context(), in.ShardIterator, orDefault(in.Limit, maxGetRecords))
 	if err != nil {
 		return err
