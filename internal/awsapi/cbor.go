@@ -1,10 +1,12 @@
 package awsapi
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"math"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -78,11 +80,11 @@ func readInput(r *http.Request, v any) error {
 			return nil
 		}
 		if err := cborDec.Unmarshal(b, v); err != nil {
-			return ErrSerialization.With("the request is not valid CBOR for this operation: " + err.Error())
+			return ErrSerialization.With("the request is not valid CBOR for this operation: " + cborProblem(err))
 		}
 		return nil
 	}
-	if len(strings.TrimSpace(string(b))) == 0 {
+	if len(bytes.TrimSpace(b)) == 0 {
 		return nil
 	}
 	if p, ok := v.(*putRecordsIn); ok {
@@ -93,7 +95,7 @@ func readInput(r *http.Request, v any) error {
 		}
 	}
 	if err := json.Unmarshal(b, v); err != nil {
-		return ErrSerialization.With("the request is not valid JSON for this operation: " + err.Error())
+		return ErrSerialization.With("the request is not valid JSON for this operation: " + jsonProblem(err))
 	}
 	return nil
 }
@@ -215,4 +217,49 @@ func validSeconds(f float64) bool {
 func fromSeconds(f float64) time.Time {
 	sec, frac := math.Modf(f)
 	return time.Unix(int64(sec), int64(math.Round(frac*1e3))*int64(time.Millisecond))
+}
+
+// shapes are the wire's names of the Go types inputs decode into.
+var shapes = map[string]string{"[]uint8": "a blob", "string": "a string", "int": "an integer", "*int": "an integer",
+	"bool": "a boolean", "*string": "a string", "awsapi.timestamp": "a timestamp"}
+
+// jsonProblem words a decoding error for the caller, as cborProblem does.
+func jsonProblem(err error) string {
+	var te *json.UnmarshalTypeError
+	if !errors.As(err, &te) {
+		return strings.TrimPrefix(err.Error(), "json: ")
+	}
+	want, ok := shapes[te.Type.String()]
+	switch {
+	case !ok && te.Type.Kind() == reflect.Slice:
+		want = "a list"
+	case !ok:
+		want = "a structure"
+	}
+	msg := "a JSON " + te.Value + " where " + want + " belongs"
+	if te.Field != "" {
+		msg += " (in " + te.Field + ")"
+	}
+	return msg
+}
+
+// cborProblem words a decoding error for the caller, in the wire's terms
+// rather than Go's where it can.
+func cborProblem(err error) string {
+	var te *cbor.UnmarshalTypeError
+	if !errors.As(err, &te) {
+		return strings.TrimPrefix(err.Error(), "cbor: ")
+	}
+	want, ok := shapes[te.GoType]
+	switch {
+	case !ok && strings.HasPrefix(te.GoType, "[]"), !ok && strings.HasPrefix(te.GoType, "*[]"):
+		want = "a list"
+	case !ok:
+		want = "a structure"
+	}
+	msg := "a CBOR " + te.CBORType + " where " + want + " belongs"
+	if _, field, ok := strings.Cut(te.StructFieldName, "In."); ok {
+		msg += " (in " + field + ")"
+	}
+	return msg
 }

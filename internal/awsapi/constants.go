@@ -234,6 +234,13 @@ const (
 	// most tags).
 	defaultListTags = 10
 	maxListTags     = 50
+	// maxTagsPerCall is the most tags one call adds or removes.
+	maxTagsPerCall = 50
+	// maxIterator is a shard iterator's longest length in the model.
+	maxIterator = 512
+	// onDemandStreamLimit is AWS's default quota of on-demand streams,
+	// which Verge reports but does not enforce.
+	onDemandStreamLimit = 50
 
 	// The values of ShardIteratorType, ScalingType and EncryptionType.
 	iteratorAtTimestamp = "AT_TIMESTAMP"

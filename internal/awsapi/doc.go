@@ -11,7 +11,9 @@
 // written in the shape of the service's protocol, from one catalog
 // (errors.go, protocol.go). An operation Verge does not serve is
 // UnknownOperationException (InvalidAction for query), naming service and
-// operation; never a bare 404.
+// operation; never a bare 404. A JSON service may answer AWS's CBOR
+// protocol too (Service.AlsoCBOR: Kinesis); its handlers read and write
+// through readInput and writeOutput, which follow the request's protocol.
 //
 // A service is a Service value: its protocol and a table of Operations,
 // each with its IAM action and a function computing the resource's ARN,

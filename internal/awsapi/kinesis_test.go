@@ -254,6 +254,9 @@ func TestKinesisSDKStreams(t *testing.T) {
 		!slices.Equal(d.EnhancedMonitoring[0].ShardLevelMetrics, []types.MetricsName{types.MetricsNameIncomingBytes}) {
 		t.Errorf("described after monitoring and encryption: %+v", d)
 	}
+	if recs := readAll(t, c, "orders", "shardId-000000000000"); len(recs) == 0 || recs[0].EncryptionType != types.EncryptionTypeKms {
+		t.Errorf("records of an encrypted stream: %+v", recs)
+	}
 	dm := of(c.DisableEnhancedMonitoring(ctx, &awskinesis.DisableEnhancedMonitoringInput{StreamName: aws.String("orders"), ShardLevelMetrics: []types.MetricsName{types.MetricsNameAll}})).must(t)
 	if len(dm.DesiredShardLevelMetrics) != 0 || len(dm.CurrentShardLevelMetrics) != 1 {
 		t.Errorf("DisableEnhancedMonitoring: %+v", dm)

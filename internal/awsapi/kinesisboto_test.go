@@ -14,7 +14,7 @@ import (
 
 // botoKinesisScript drives Kinesis with boto3 (AWS JSON 1.1).
 const botoKinesisScript = `
-import sys, datetime, boto3
+import sys, time, datetime, boto3
 c = boto3.client("kinesis", endpoint_url=sys.argv[1], region_name="us-east-1",
                  aws_access_key_id="AKID", aws_secret_access_key=sys.argv[2])
 c.create_stream(StreamName="py", ShardCount=2)
@@ -39,6 +39,20 @@ u = c.update_shard_count(StreamName="py", TargetShardCount=4, ScalingType="UNIFO
 assert u["CurrentShardCount"] == 2 and u["TargetShardCount"] == 4, u
 assert len(c.list_shards(StreamName="py", ShardFilter={"Type": "AT_LATEST"})["Shards"]) == 4
 assert c.list_streams()["StreamNames"] == ["py"]
+arn = c.describe_stream_summary(StreamName="py")["StreamDescriptionSummary"]["StreamARN"]
+cons = c.register_stream_consumer(StreamARN=arn, ConsumerName="boto")["Consumer"]
+for _ in range(100):
+    if c.describe_stream_consumer(ConsumerARN=cons["ConsumerARN"])["ConsumerDescription"]["ConsumerStatus"] == "ACTIVE":
+        break
+    time.sleep(0.1)
+sub = c.subscribe_to_shard(ConsumerARN=cons["ConsumerARN"], ShardId="shardId-000000000000", StartingPosition={"Type": "TRIM_HORIZON"})
+got = []
+for ev in sub["EventStream"]:
+    got += [r["Data"] for r in ev["SubscribeToShardEvent"]["Records"]]
+    if len(got) >= 6:
+        break
+sub["EventStream"].close()
+assert got == [b"\x00hello"] + [b"r%d" % i for i in range(5)], got
 try:
     c.describe_stream(StreamName="nope")
     raise SystemExit("no error")

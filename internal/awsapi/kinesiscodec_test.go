@@ -341,3 +341,14 @@ func BenchmarkPutRecordsJSON(b *testing.B) {
 		}
 	})
 }
+
+// TestFastOutputAllocs pins the record answers' encoders to the one
+// allocation of their buffer.
+func TestFastOutputAllocs(t *testing.T) {
+	out := getRecordsAnswer(100, 64)
+	for name, enc := range map[string]func([]byte) []byte{"json": out.appendJSON, "cbor": out.appendCBOR} {
+		if n := testing.AllocsPerRun(20, func() { enc(make([]byte, 0, out.size())) }); n > 1 {
+			t.Errorf("%s: %.0f allocations", name, n)
+		}
+	}
+}

@@ -6,10 +6,6 @@ import (
 	"github.com/verge-edge/verge/internal/kinesis"
 )
 
-// onDemandStreamLimit is AWS's default quota of on-demand streams, which
-// Verge reports but does not enforce.
-const onDemandStreamLimit = 50
-
 // describeLimits is DescribeLimits: the account's shard quota (the one
 // the stream service enforces) and its use, counted over every stream.
 func (a *kinesisAPI) describeLimits(w http.ResponseWriter, r *http.Request) error {

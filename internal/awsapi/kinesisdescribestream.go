@@ -70,6 +70,15 @@ func (a *kinesisAPI) encryption(stream string) (string, string) {
 	return encryptionNone, ""
 }
 
+// recordEncryption is the EncryptionType of a stream's records: KMS once
+// StartStreamEncryption recorded a key, else left out.
+func (a *kinesisAPI) recordEncryption(stream string) string {
+	if enc, _ := a.encryption(stream); enc == encryptionKMS {
+		return enc
+	}
+	return ""
+}
+
 // forget drops what the endpoint kept of a stream created or deleted.
 func (a *kinesisAPI) forget(stream string) {
 	a.mu.Lock()

@@ -20,9 +20,6 @@ type getRecordsOut struct {
 	ChildShards        []wireChildShard `json:"ChildShards,omitempty"`
 }
 
-// maxIterator is a shard iterator's longest length in the model.
-const maxIterator = 512
-
 // getRecords is GetRecords: up to Limit records from an iterator, and
 // the iterator after them (none once a closed shard is read to its end).
 func (a *kinesisAPI) getRecords(w http.ResponseWriter, r *http.Request) error {
@@ -39,17 +36,17 @@ func (a *kinesisAPI) getRecords(w http.ResponseWriter, r *http.Request) error {
 	if err := v.err(); err != nil {
 		return err
 	}
-	enc := ""
+	stream := kinesis.IteratorStream(in.ShardIterator)
 	if in.StreamARN != "" {
 		name, err := a.stream("", in.StreamARN)
 		if err != nil {
 			return err
 		}
-		if it := kinesis.IteratorStream(in.ShardIterator); it != "" && it != name {
+		if stream != "" && stream != name {
 			return &kinesis.Error{Code: kinesis.CodeInvalidArgument, Message: "StreamARN " + in.StreamARN + " is not the stream of the ShardIterator."}
 		}
-		enc, _ = a.encryption(name)
 	}
+	enc := a.recordEncryption(stream)
 	recs, err := a.k().GetRecords(r.Context(), in.ShardIterator, orDefault(in.Limit, maxGetRecords))
 	if err != nil {
 		return err

@@ -66,7 +66,7 @@ func (a *kinesisAPI) subscribeToShard(w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	defer sub.Close()
-	enc, _ := a.encryption(stream)
+	enc := a.recordEncryption(stream)
 
 	rc := http.NewResponseController(w)
 	_ = rc.SetWriteDeadline(time.Time{}) // a subscription outlives the listener's write timeout

@@ -8,9 +8,6 @@ import (
 	"github.com/verge-edge/verge/internal/kinesis"
 )
 
-// maxTagsPerCall is the most tags one call adds or removes.
-const maxTagsPerCall = 50
-
 // checkStreamTags validates the tags a call adds (member "tags").
 func checkStreamTags(v *violations, tags map[string]string) {
 	switch {

@@ -74,3 +74,35 @@ func TestServerH2C(t *testing.T) {
 		t.Errorf("HTTP/1.1: %s %q", resp1.Proto, b)
 	}
 }
+
+// TestListenersH2C: both of an engine's listeners, the viewer's (behind
+// the edge's fast path) and the admin one (the AWS endpoint), answer an
+// h2c client over HTTP/2.
+func TestListenersH2C(t *testing.T) {
+	e := open(t, t.TempDir())
+	defer func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		e.Close(ctx)
+	}()
+	var p http.Protocols
+	p.SetUnencryptedHTTP2(true)
+	tr := &http.Transport{Protocols: &p}
+	defer tr.CloseIdleConnections()
+	viewer, admin := e.Addrs()
+	for name, addr := range map[string]string{"viewer": viewer, "admin": admin} {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+addr+"/healthz", nil)
+		resp, err := tr.RoundTrip(req)
+		cancel()
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.ProtoMajor != 2 {
+			t.Errorf("%s answered over %s", name, resp.Proto)
+		}
+	}
+}
