@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"hash/fnv"
 	"time"
+
+	"github.com/verge-edge/verge/internal/wait"
 )
 
 // A window is a shard's open tumbling window, kept in its checkpoint.
@@ -126,7 +128,7 @@ func (s *shard) read(ctx context.Context, pos Position, out chan<- Read) {
 			problem = min(max(2*problem, problemFirst), problemMax)
 			s.r.setResult(ResultSourceError)
 			s.r.m.log.Warn("esm: reading a shard failed", "mapping", s.cfg.UUID, "shard", s.id, "err", err)
-			sleep(ctx, problem)
+			wait.Sleep(ctx, problem)
 			continue
 		}
 		problem = 0
@@ -220,7 +222,7 @@ func (s *shard) save() bool {
 		}
 		m.log.Warn("esm: writing a checkpoint failed", "mapping", s.cfg.UUID, "shard", s.id, "err", err)
 		problem = min(max(2*problem, problemFirst), problemMax)
-		sleep(m.hard, problem)
+		wait.Sleep(m.hard, problem)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 
 	"github.com/verge-edge/verge/internal/errs"
 	"github.com/verge-edge/verge/internal/uid"
+	"github.com/verge-edge/verge/internal/wait"
 )
 
 // A piece is a batch, or part of one after bisection or a partial
@@ -67,7 +68,7 @@ func (s *shard) process(lane int, p piece, call *windowCall) (split []piece, ok 
 		switch outcome {
 		case throttled:
 			s.r.setResult(ResultThrottled)
-			if !sleep(s.gen, throttle) {
+			if !wait.Sleep(s.gen, throttle) {
 				return nil, false
 			}
 			throttle = min(2*throttle, retryMax)
@@ -109,7 +110,7 @@ func (s *shard) process(lane int, p piece, call *windowCall) (split []piece, ok 
 			s.giveUp(lane, p.entries, conditionRetries, p.invokes, lastError, call)
 			return nil, true
 		}
-		if !sleep(s.gen, retry) {
+		if !wait.Sleep(s.gen, retry) {
 			return nil, false
 		}
 		retry = min(2*retry, retryMax)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/verge-edge/verge/internal/errs"
 	"github.com/verge-edge/verge/internal/sqs"
+	"github.com/verge-edge/verge/internal/wait"
 )
 
 // Queue is what the Manager needs of the queue service; sqs.Backend
@@ -159,30 +160,9 @@ func (m *Manager) Close(ctx context.Context) error {
 		delete(m.runners, k)
 	}
 	m.mu.Unlock()
-	done := make(chan struct{})
-	go func() {
-		m.wg.Wait()
-		close(done)
-	}()
 	defer m.stop()
-	select {
-	case <-done:
-		return nil
-	case <-ctx.Done():
-		m.stop()
-		<-done
-		return errs.E(op, errs.Timeout, ctx.Err())
+	if err := wait.Drain(ctx, &m.wg, m.stop); err != nil {
+		return errs.E(op, errs.Timeout, err)
 	}
-}
-
-// sleep waits d or until ctx ends, and reports whether d passed.
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
+	return nil
 }

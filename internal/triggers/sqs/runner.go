@@ -9,6 +9,7 @@ import (
 
 	"github.com/verge-edge/verge/internal/errs"
 	"github.com/verge-edge/verge/internal/sqs"
+	"github.com/verge-edge/verge/internal/wait"
 )
 
 // A runner runs one mapping. Its pollers belong to a generation, which
@@ -178,7 +179,7 @@ func (r *runner) poll(g *generation) {
 				return
 			}
 			if limit == 0 {
-				sleep(g.ctx, parkedCheck)
+				wait.Sleep(g.ctx, parkedCheck)
 				continue
 			}
 		}
@@ -200,7 +201,7 @@ func (r *runner) poll(g *generation) {
 		case err != nil || done == missing:
 			// Receiving more would only raise receive counts.
 			problem = min(max(2*problem, problemFirst), problemMax)
-			sleep(g.ctx, problem)
+			wait.Sleep(g.ctx, problem)
 		case done == failed:
 			// Lambda backs off from a failing function, unless it
 			// reports batch item failures.
@@ -327,7 +328,7 @@ func (r *runner) process(gen context.Context, cfg *Mapping, b batch) outcome {
 			if deadline.IsZero() {
 				deadline = b.received.Add(r.visibility(ctx, cfg.Queue))
 			}
-			if r.m.o.Now().Add(backoff).After(deadline) || !sleep(gen, backoff) || ctx.Err() != nil {
+			if r.m.o.Now().Add(backoff).After(deadline) || !wait.Sleep(gen, backoff) || ctx.Err() != nil {
 				r.setResult(ResultThrottled)
 				log.Warn("sqs: invocation throttled until the visibility timeout", "function", cfg.Function, "queue", cfg.Queue, "count", len(b.msgs))
 				return failed
