@@ -54,6 +54,7 @@ type eventSide struct {
 	streams   *kinesis.Service
 	streamESM *esm.Manager
 	sources   map[string]esm.Source // by sourceKey
+	consumers map[string]string     // consumer ARNs by stream and consumer name
 	closed    bool                  // Close ran: the APIs may not start the event side again
 	// plan is the plan committed last, for the queue triggers' concurrency.
 	plan atomic.Pointer[stack.Plan]

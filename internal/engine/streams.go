@@ -26,10 +26,11 @@ func streamConfigs(plan *stack.Plan) []kinesis.StreamConfig {
 }
 
 // streamMapping is a stream trigger as the stream mappings run it, its
-// records read from src.
-func streamMapping(t stack.StreamTrigger, src esm.Source) esm.Mapping {
+// records read from src. source is the mapping's EventSourceArn, which
+// names it: the stream's, or the consumer's it reads through.
+func streamMapping(t stack.StreamTrigger, source string, src esm.Source) esm.Mapping {
 	m := esm.Mapping{
-		UUID: awsapi.MappingUUID(t.Function, src.ARN()), Function: t.Function, FunctionARN: arn.Function(t.Function, ""), Source: src,
+		UUID: awsapi.MappingUUID(t.Function, source), Function: t.Function, FunctionARN: arn.Function(t.Function, ""), Source: src,
 		BatchSize: t.BatchSize, MaxBatchWindow: time.Duration(t.MaxBatchWindowSeconds) * time.Second,
 		StartingPosition: t.StartingPosition, MaximumRetryAttempts: t.MaximumRetryAttempts,
 		BisectBatchOnFunctionError: t.BisectBatchOnFunctionError, ParallelizationFactor: t.ParallelizationFactor,
@@ -63,25 +64,42 @@ func (ev *eventSide) applyStreams(ctx context.Context, plan *stack.Plan) {
 		ev.logger.Error("applying the stack's streams", "err", err)
 	}
 	ms := make([]esm.Mapping, 0, len(plan.StreamTriggers))
+	consumers := map[string]string{}
 	for _, t := range plan.StreamTriggers {
+		source := arn.Stream(t.Stream)
 		if t.Consumer != "" {
-			_, err := streams.RegisterConsumer(ctx, arn.Stream(t.Stream), t.Consumer)
-			if err != nil && !errors.Is(err, &kinesis.Error{Code: kinesis.CodeResourceInUse}) {
+			c, err := ensureConsumer(ctx, streams, t)
+			if err != nil {
 				ev.logger.Error("registering a stream trigger's consumer", "function", t.Function, "stream", t.Stream, "err", err)
 				continue
 			}
+			source = c.ARN
+			consumers[t.Stream+"\x00"+t.Consumer] = c.ARN
 		}
 		src, err := ev.streamSource(streams, t)
 		if err != nil {
 			ev.logger.Error("reading a stream trigger's stream", "function", t.Function, "stream", t.Stream, "err", err)
 			continue
 		}
-		ms = append(ms, streamMapping(t, src))
+		ms = append(ms, streamMapping(t, source, src))
 	}
+	ev.mu.Lock()
+	ev.consumers = consumers
+	ev.mu.Unlock()
 	if err := mgr.Apply(ms); err != nil {
 		ev.logger.Error("applying the stack's stream triggers", "err", err)
 	}
 	ev.keepSources(plan)
+}
+
+// ensureConsumer registers the consumer t reads through, or finds it
+// registered.
+func ensureConsumer(ctx context.Context, streams *kinesis.Service, t stack.StreamTrigger) (kinesis.Consumer, error) {
+	c, err := streams.RegisterConsumer(ctx, arn.Stream(t.Stream), t.Consumer)
+	if errors.Is(err, &kinesis.Error{Code: kinesis.CodeResourceInUse}) {
+		return streams.Consumer(ctx, arn.Stream(t.Stream), t.Consumer, "")
+	}
+	return c, err
 }
 
 // sourceKey names a trigger's source: its records name the function's
@@ -173,9 +191,15 @@ func (ev *eventSide) streamTriggers(plan *stack.Plan) []awsapi.Trigger {
 	if _, mgr := ev.streaming(); mgr != nil {
 		states = mgr.States()
 	}
+	ev.mu.Lock()
+	consumers := ev.consumers
+	ev.mu.Unlock()
 	out := make([]awsapi.Trigger, 0, len(plan.StreamTriggers))
 	for _, t := range plan.StreamTriggers {
 		src := arn.Stream(t.Stream)
+		if c, ok := consumers[t.Stream+"\x00"+t.Consumer]; ok && t.Consumer != "" {
+			src = c
+		}
 		tr := awsapi.Trigger{Function: t.Function, Source: src, BatchSize: t.BatchSize, MaxBatchingWindow: t.MaxBatchWindowSeconds,
 			Stream: &awsapi.StreamSettings{StartingPosition: t.StartingPosition, MaximumRetryAttempts: t.MaximumRetryAttempts,
 				MaximumRecordAgeInSeconds: t.MaximumRecordAgeSeconds, BisectBatchOnFunctionError: t.BisectBatchOnFunctionError,

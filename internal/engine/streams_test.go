@@ -47,9 +47,20 @@ const streamsYAML = `resources:
             onFailure:
               arn: $ResourceParam('failures', 'arn')
               type: sqs
+  tapped:
+    type: sqs-queue
+  tap:
+    type: function
+    properties:
+      packaging: {type: stacktape-lambda-buildpack, properties: {entryfilePath: reader.js}}
+      environment: [{name: QUEUE, value: tapped}]
+      connectTo: [tapped]
+      events:
+        - type: kinesis-stream
+          properties: {kinesisStreamName: clicks, autoCreateConsumer: true, startingPosition: LATEST}
 `
 
-// readerJS forwards each batch's records to the seen queue, through the
+// readerJS forwards each batch's records to the seen queue (or $QUEUE), through the
 // AWS SDK for JavaScript v3, unless one of them is "poison".
 const readerJS = `const { SQSClient, GetQueueUrlCommand, SendMessageCommand } = require('@aws-sdk/client-sqs');
 const sqs = new SQSClient({});
@@ -57,7 +68,7 @@ exports.handler = async (event) => {
   for (const r of event.Records) {
     if (Buffer.from(r.kinesis.data, 'base64').toString() === 'poison') throw new Error('poison ' + r.kinesis.sequenceNumber);
   }
-  const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: 'seen' }));
+  const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: process.env.QUEUE || 'seen' }));
   await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: JSON.stringify(event.Records) }));
 };
 `
@@ -85,6 +96,19 @@ func TestStreamReader(t *testing.T) {
 		!aws.ToBool(ms.EventSourceMappings[0].BisectBatchOnFunctionError) || aws.ToInt32(ms.EventSourceMappings[0].MaximumRetryAttempts) != 1 ||
 		ms.EventSourceMappings[0].DestinationConfig == nil || aws.ToString(ms.EventSourceMappings[0].DestinationConfig.OnFailure.Destination) != arn.Queue("failures") {
 		t.Errorf("the stream's event source mapping: %+v", ms.EventSourceMappings)
+	}
+
+	// The tap reads through the consumer its trigger registered, which
+	// names its mapping.
+	consumers, err := ks.ListStreamConsumers(ctx, &kinesis.ListStreamConsumersInput{StreamARN: aws.String(arn.Stream("clicks"))})
+	must(t, err)
+	if len(consumers.Consumers) != 1 || aws.ToString(consumers.Consumers[0].ConsumerName) != "tap-0" {
+		t.Fatalf("consumers: %+v", consumers.Consumers)
+	}
+	ms, err = lam.ListEventSourceMappings(ctx, &lambda.ListEventSourceMappingsInput{FunctionName: aws.String("tap")})
+	must(t, err)
+	if len(ms.EventSourceMappings) != 1 || aws.ToString(ms.EventSourceMappings[0].EventSourceArn) != aws.ToString(consumers.Consumers[0].ConsumerARN) {
+		t.Errorf("the tap's mapping: %+v", ms.EventSourceMappings)
 	}
 
 	// 40 records on 4 keys, then the poison record.
@@ -116,6 +140,15 @@ func TestStreamReader(t *testing.T) {
 			next[r.Kinesis.PartitionKey]++
 			got++
 		}
+	}
+
+	// The tap started at LATEST, before the records: it sees them too.
+	var tapped []json.RawMessage
+	tappedURL := queueURL(t, qs, "tapped")
+	for len(tapped) < 40 {
+		var recs []json.RawMessage
+		must(t, json.Unmarshal([]byte(aws.ToString(receiveOne(t, qs, tappedURL).Body)), &recs))
+		tapped = append(tapped, recs...)
 	}
 
 	var failure struct {
