@@ -86,9 +86,10 @@ func TestBatchBytes(t *testing.T) {
 	}
 }
 
-// TestLatency checks that, without a window, a record reaches the
-// function as soon as it is put.
-func TestLatency(t *testing.T) {
+// TestNoWindow: without a window, a record is invoked as soon as it is
+// put, alone, not held for a batch to fill. (How soon is a benchmark's
+// business: bench/stream; this logs it.)
+func TestNoWindow(t *testing.T) {
 	h := newHarness(t, newSource("shardId-000000000000"), nil)
 	h.apply(h.mapping(nil))
 	time.Sleep(50 * time.Millisecond)
@@ -97,12 +98,12 @@ func TestLatency(t *testing.T) {
 		put := time.Now()
 		h.src.put("shardId-000000000000", "k", "l"+itoa(i))
 		calls := h.records(i + 1)
+		if len(calls) != i+1 {
+			t.Fatalf("after %d puts, %d invocations %v: a record waited for another", i+1, len(calls), batches(calls))
+		}
 		lat = append(lat, calls[len(calls)-1].at.Sub(put))
 	}
 	sortDurations(lat)
-	if p50 := lat[len(lat)/2]; p50 > 10*time.Millisecond {
-		t.Errorf("put to invoke p50 %v, want under 10 ms", p50)
-	}
 	t.Logf("put to invoke: p50 %v, max %v", lat[len(lat)/2], lat[len(lat)-1])
 }
 
