@@ -14,17 +14,5 @@ func (a *kinesisAPI) addTagsToStream(w http.ResponseWriter, r *http.Request) err
 	if err := readInput(r, &in); err != nil {
 		return err
 	}
-	var v violations
-	checkStreamTags(&v, in.Tags)
-	if err := v.err(); err != nil {
-		return err
-	}
-	name, err := a.stream(in.StreamName, in.StreamARN)
-	if err != nil {
-		return err
-	}
-	if err := a.k().Tag(r.Context(), name, in.Tags); err != nil {
-		return err
-	}
-	return writeOutput(w, r, nil)
+	return a.tag(w, r, in.Tags, func() (string, error) { return a.stream(in.StreamName, in.StreamARN) })
 }

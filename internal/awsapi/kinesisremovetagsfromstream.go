@@ -14,17 +14,5 @@ func (a *kinesisAPI) removeTagsFromStream(w http.ResponseWriter, r *http.Request
 	if err := readInput(r, &in); err != nil {
 		return err
 	}
-	var v violations
-	checkTagKeys(&v, in.TagKeys)
-	if err := v.err(); err != nil {
-		return err
-	}
-	name, err := a.stream(in.StreamName, in.StreamARN)
-	if err != nil {
-		return err
-	}
-	if err := a.k().Untag(r.Context(), name, in.TagKeys); err != nil {
-		return err
-	}
-	return writeOutput(w, r, nil)
+	return a.untag(w, r, in.TagKeys, func() (string, error) { return a.stream(in.StreamName, in.StreamARN) })
 }

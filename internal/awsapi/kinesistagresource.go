@@ -13,17 +13,5 @@ func (a *kinesisAPI) tagResource(w http.ResponseWriter, r *http.Request) error {
 	if err := readInput(r, &in); err != nil {
 		return err
 	}
-	var v violations
-	checkStreamTags(&v, in.Tags)
-	if err := v.err(); err != nil {
-		return err
-	}
-	name, err := taggedStream(in.ResourceARN)
-	if err != nil {
-		return err
-	}
-	if err := a.k().Tag(r.Context(), name, in.Tags); err != nil {
-		return err
-	}
-	return writeOutput(w, r, nil)
+	return a.tag(w, r, in.Tags, func() (string, error) { return taggedStream(in.ResourceARN) })
 }

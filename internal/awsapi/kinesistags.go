@@ -2,6 +2,7 @@ package awsapi
 
 import (
 	"maps"
+	"net/http"
 	"slices"
 	"strconv"
 
@@ -30,6 +31,42 @@ func checkTagKeys(v *violations, keys []string) {
 	case len(keys) > maxTagsPerCall:
 		v.add("["+strconv.Itoa(len(keys))+" keys]", "tagKeys", "Member must have length less than or equal to "+strconv.Itoa(maxTagsPerCall))
 	}
+}
+
+// tag adds tags to the stream name resolves (by StreamName/StreamARN or by
+// ResourceARN): AddTagsToStream and TagResource.
+func (a *kinesisAPI) tag(w http.ResponseWriter, r *http.Request, tags map[string]string, name func() (string, error)) error {
+	var v violations
+	checkStreamTags(&v, tags)
+	if err := v.err(); err != nil {
+		return err
+	}
+	stream, err := name()
+	if err != nil {
+		return err
+	}
+	if err := a.k().Tag(r.Context(), stream, tags); err != nil {
+		return err
+	}
+	return writeOutput(w, r, nil)
+}
+
+// untag removes tag keys from the stream name resolves:
+// RemoveTagsFromStream and UntagResource.
+func (a *kinesisAPI) untag(w http.ResponseWriter, r *http.Request, keys []string, name func() (string, error)) error {
+	var v violations
+	checkTagKeys(&v, keys)
+	if err := v.err(); err != nil {
+		return err
+	}
+	stream, err := name()
+	if err != nil {
+		return err
+	}
+	if err := a.k().Untag(r.Context(), stream, keys); err != nil {
+		return err
+	}
+	return writeOutput(w, r, nil)
 }
 
 // sortedTags are tags as the list operations write them, by key.
