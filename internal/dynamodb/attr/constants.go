@@ -1,0 +1,41 @@
+package attr
+
+// Limits DynamoDB applies to numbers and items.
+const (
+	// MaxDigits is the most significant digits a number may have.
+	MaxDigits = 38
+	// MaxExponent is the largest adjusted exponent (the power of ten of
+	// the first significant digit) of a number.
+	MaxExponent = 125
+	// MinExponent is the smallest adjusted exponent of a non-zero number.
+	MinExponent = -130
+	// MaxItemSize is the largest item, in bytes as Size counts them.
+	MaxItemSize = 400 * 1024
+)
+
+// Error codes this package returns.
+const (
+	CodeValidation    = "ValidationException"
+	CodeSerialization = "SerializationException"
+)
+
+// AWS's messages, word for word.
+const (
+	msgNotNumber     = "A value provided cannot be converted into a number"
+	msgOverflow      = "Number overflow. Attempting to store a number with magnitude larger than supported range"
+	msgUnderflow     = "Number underflow. Attempting to store a number with magnitude smaller than supported range"
+	msgPrecision     = "Attempting to store more than 38 significant digits in a Number"
+	msgEmptyValue    = "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes"
+	msgTwoTypes      = "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes"
+	msgNullFalse     = "One or more parameter values were invalid: Null attribute value types must have the value of true"
+	msgEmptySS       = "One or more parameter values were invalid: An string set  may not be empty"
+	msgEmptyNS       = "One or more parameter values were invalid: An number set  may not be empty"
+	msgEmptyBS       = "One or more parameter values were invalid: Binary sets should not be empty"
+	msgDuplicatesFmt = "One or more parameter values were invalid: Input collection %s contains duplicates."
+)
+
+// Per-value overheads of DynamoDB's item size.
+const (
+	sizeOneByte   = 1 // BOOL and NULL
+	sizeContainer = 3 // M and L, plus one byte per element
+)
