@@ -1,0 +1,78 @@
+package expr
+
+// Limits of expressions.
+const (
+	maxExpressionSize = 4096 // bytes of one expression
+	maxInOperands     = 100  // right-hand operands of IN
+	maxPathDepth      = 32   // elements of one document path
+)
+
+// Error codes this package returns.
+const (
+	CodeValidation = "ValidationException"
+)
+
+// Fields name the request parameter an expression came from; AWS's
+// messages start with "Invalid <field>: ".
+const (
+	FieldCondition    = "ConditionExpression"
+	FieldFilter       = "FilterExpression"
+	FieldKeyCondition = "KeyConditionExpression"
+	FieldProjection   = "ProjectionExpression"
+	FieldUpdate       = "UpdateExpression"
+)
+
+// Functions.
+const (
+	fnAttributeExists    = "attribute_exists"
+	fnAttributeNotExists = "attribute_not_exists"
+	fnAttributeType      = "attribute_type"
+	fnBeginsWith         = "begins_with"
+	fnContains           = "contains"
+	fnSize               = "size"
+	fnIfNotExists        = "if_not_exists"
+	fnListAppend         = "list_append"
+)
+
+// AWS's messages, word for word; the %s/%d fill in as AWS's do.
+const (
+	msgSyntax            = "Syntax error; token: %q, near: %q"
+	msgEmpty             = "The expression can not be empty;"
+	msgTooLong           = "Expression size has exceeded the maximum allowed size; expression size: %d"
+	msgReserved          = "Attribute name is a reserved keyword; reserved keyword: %s"
+	msgUndefinedName     = "An expression attribute name used in the document path is not defined; attribute name: %s"
+	msgUndefinedValue    = "An expression attribute value used in expression is not defined; attribute value: %s"
+	msgUnusedNames       = "Value provided in ExpressionAttributeNames unused in expressions: keys: {%s}"
+	msgUnusedValues      = "Value provided in ExpressionAttributeValues unused in expressions: keys: {%s}"
+	msgEmptyNames        = "ExpressionAttributeNames must not be empty"
+	msgEmptyValues       = "ExpressionAttributeValues must not be empty"
+	msgBadNameKey        = "ExpressionAttributeNames contains invalid key: Syntax error; key: %q"
+	msgBadValueKey       = "ExpressionAttributeValues contains invalid key: Syntax error; key: %q"
+	msgRedundantParens   = "The expression has redundant parentheses;"
+	msgUnknownFunction   = "Invalid function name; function: %s"
+	msgFunctionMisused   = "The function is not allowed to be used this way in an expression; function: %s"
+	msgOperandCount      = "Incorrect number of operands for operator or function; operator or function: %s, number of operands: %d"
+	msgNeedsPath         = "Operator or function requires a document path; operator or function: %s"
+	msgOperandType       = "Incorrect operand type for operator or function; operator or function: %s, operand type: %s"
+	msgUpdateOperandType = "Incorrect operand type for operator or function; operator: %s, operand type: %s"
+	msgAttributeType     = "Invalid attribute type name found; type: %s, valid types: { B,BOOL,BS,L,M,N,NS,NULL,S,SS }"
+	msgTooManyIn         = "The IN operator is provided with too many operands; number of operands: %d"
+	msgBetweenBounds     = "The BETWEEN operator requires upper bound to be greater than or equal to lower bound; lower bound operand: AttributeValue: {%s}, upper bound operand: AttributeValue: {%s}"
+	msgPathTooDeep       = "The document path has too many nesting levels; nesting levels: %d"
+	msgClauseTwice       = "The %q section can only be used once in an update expression;"
+	msgOverlap           = "Two document paths overlap with each other; must remove or rewrite one of these paths; path one: %s, path two: %s"
+	msgConflict          = "Two document paths conflict with each other; must remove or rewrite one of these paths; path one: %s, path two: %s"
+
+	msgKeyOperator     = "Invalid operator used in KeyConditionExpression: %s"
+	msgKeyUnsupported  = "Unsupported operator on KeyConditionExpression: operator: %s"
+	msgKeyNested       = "KeyConditionExpressions cannot have conditions on nested attributes"
+	msgKeyTwoNames     = "Invalid condition in KeyConditionExpression: Multiple attribute names used in one condition"
+	msgKeyNoName       = "Invalid condition in KeyConditionExpression: No key attribute specified"
+	msgKeyOnePerKey    = "KeyConditionExpressions must only contain one condition per key"
+	msgKeyMissed       = "Query condition missed key schema element: %s"
+	msgKeyNotSupported = "Query key condition not supported"
+
+	msgInvalidUpdatePath = "The document path provided in the update expression is invalid for update"
+	msgUpdateType        = "An operand in the update expression has an incorrect data type"
+	msgMissingOperand    = "The provided expression refers to an attribute that does not exist in the item"
+)
