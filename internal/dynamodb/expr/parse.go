@@ -149,16 +149,25 @@ func (ps *parser) primary() *Node {
 		return inner
 	}
 	lhs := ps.operandOrCall()
-	if lhs.Kind == KindFunc && isBoolFunc(lhs.Op) {
+	if lhs.Kind == KindFunc && !ps.comparisonFollows() {
+		if !isBoolFunc(lhs.Op) {
+			ps.fail(msgFunctionMisused, lhs.Op)
+		}
 		return lhs
 	}
 	return ps.comparison(lhs)
 }
 
+// comparisonFollows reports whether the next token starts a comparison.
+func (ps *parser) comparisonFollows() bool {
+	t := ps.peek()
+	return t.kind == tokPunct && isComparator(t.text) || ps.isKeyword("BETWEEN") || ps.isKeyword("IN")
+}
+
 // comparison parses what follows a left operand: a comparator, BETWEEN
 // or IN.
 func (ps *parser) comparison(lhs *Node) *Node {
-	if lhs.Kind == KindFunc && lhs.Op != fnSize && !isBoolFunc(lhs.Op) {
+	if lhs.Kind == KindFunc && lhs.Op != fnSize {
 		ps.fail(msgFunctionMisused, lhs.Op)
 	}
 	t := ps.peek()
@@ -186,9 +195,6 @@ func (ps *parser) comparison(lhs *Node) *Node {
 			ps.fail(msgTooManyIn, len(n.Args)-1)
 		}
 		return n
-	}
-	if lhs.Kind == KindFunc && lhs.Op == fnSize {
-		ps.fail(msgFunctionMisused, lhs.Op)
 	}
 	ps.syntaxError()
 	return nil
