@@ -23,7 +23,7 @@ type token struct {
 // lex splits src into tokens, ending with tokEOF. It never fails: an
 // unexpected character becomes a tokIllegal the parser reports.
 func lex(src string) []token {
-	var toks []token
+	toks := make([]token, 0, len(src)/4+2) // about one token per four bytes
 	i := 0
 	for {
 		for i < len(src) && isSpace(src[i]) {
@@ -44,7 +44,10 @@ func lex(src string) []token {
 				i++
 			}
 		case c == '#' || c == ':':
-			kind = map[byte]tokenKind{'#': tokName, ':': tokValue}[c]
+			kind = tokName
+			if c == ':' {
+				kind = tokValue
+			}
 			i = scanWord(src, i+1)
 			if i == start+1 {
 				kind = tokIllegal

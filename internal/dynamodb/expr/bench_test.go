@@ -1,0 +1,41 @@
+package expr
+
+import "testing"
+
+// BenchmarkCondition parses and evaluates a typical optimistic-locking
+// condition, as a conditional PutItem does per request.
+func BenchmarkCondition(b *testing.B) {
+	item := mustItem(b, fixtureItem)
+	values := fixtureValues(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		p, err := NewParams(fixtureNames, values)
+		if err != nil {
+			b.Fatal(err)
+		}
+		n, err := p.ParseCondition(FieldCondition, "attribute_exists(a) AND n = :n AND (#n <> :s OR begins_with(a, :s))")
+		if err != nil || !n.Eval(item) {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkUpdate parses and applies a typical counter-and-field update.
+func BenchmarkUpdate(b *testing.B) {
+	item := mustItem(b, fixtureItem)
+	values := fixtureValues(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		p, err := NewParams(fixtureNames, values)
+		if err != nil {
+			b.Fatal(err)
+		}
+		u, err := p.ParseUpdate("SET n = n + :n2, #n = :s, l = list_append(l, :l) REMOVE z ADD ss :ss")
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := u.Apply(item); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
