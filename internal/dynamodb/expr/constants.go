@@ -76,3 +76,24 @@ const (
 	msgUpdateType        = "An operand in the update expression has an incorrect data type"
 	msgMissingOperand    = "The provided expression refers to an attribute that does not exist in the item"
 )
+
+// Legacy parameters' messages.
+const (
+	msgLegacyPrefix        = "One or more parameter values were invalid: "
+	msgArgCount            = msgLegacyPrefix + "Invalid number of argument(s) for the %s ComparisonOperator"
+	msgOperatorType        = msgLegacyPrefix + "ComparisonOperator %s is not valid for %s AttributeValue type"
+	msgUnknownOperator     = msgLegacyPrefix + "Unsupported ComparisonOperator: %s"
+	msgValueWithNotExists  = msgLegacyPrefix + "Value cannot be used when Exists is false for Attribute: %s"
+	msgValueNeeded         = msgLegacyPrefix + "Value must be provided when Exists is true for Attribute: %s"
+	msgValueNeededNull     = msgLegacyPrefix + "Value must be provided when Exists is null for Attribute: %s"
+	msgExistsAndOperator   = msgLegacyPrefix + "Exists and ComparisonOperator cannot be used together for Attribute: %s"
+	msgValueAndOperator    = msgLegacyPrefix + "Value and ComparisonOperator cannot be used together for Attribute: %s"
+	msgValueListNoOperator = msgLegacyPrefix + "AttributeValueList can only be used with a ComparisonOperator for Attribute: %s"
+	msgBadConditionalOp    = "1 validation error detected: Value '%s' at 'conditionalOperator' failed to satisfy constraint: Member must satisfy enum value set: [AND, OR]"
+	msgDuplicateName       = msgLegacyPrefix + "Duplicate value in attribute name: %s"
+	msgNoValueAction       = msgLegacyPrefix + "Only DELETE action is allowed when no attribute value is specified"
+	msgActionType          = msgLegacyPrefix + "%s action is not supported for the type %s"
+	msgBadAction           = "1 validation error detected: Value '%s' at 'attributeUpdates.%s.member.action' failed to satisfy constraint: Member must satisfy enum value set: [ADD, PUT, DELETE]"
+	msgKeyConditionsCount  = "Conditions can be of length 1 or 2 only"
+	msgNotIndexable        = "Attempted conditional constraint is not an indexable operation"
+)
