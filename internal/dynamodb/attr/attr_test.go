@@ -33,14 +33,14 @@ func TestParseNumber(t *testing.T) {
 		{"1E99999999999", "", msgOverflow},
 		{"1.2345678901234567890123456789012345678901", "", msgPrecision},
 		{"", "", msgNotNumber},
-		{"abc", "", msgNotNumber},
-		{"1e", "", msgNotNumber},
-		{"1.2.3", "", msgNotNumber},
-		{" 1", "", msgNotNumber},
-		{"-", "", msgNotNumber},
-		{".", "", msgNotNumber},
-		{"0x10", "", msgNotNumber},
-		{"Infinity", "", msgNotNumber},
+		{"abc", "", msgNotNumber + ": abc"},
+		{"1e", "", msgNotNumber + ": 1e"},
+		{"1.2.3", "", msgNotNumber + ": 1.2.3"},
+		{" 1", "", msgNotNumber + ":  1"},
+		{"-", "", msgNotNumber + ": -"},
+		{".", "", msgNotNumber + ": ."},
+		{"0x10", "", msgNotNumber + ": 0x10"},
+		{"Infinity", "", msgNotNumber + ": Infinity"},
 	}
 	for _, tt := range tests {
 		n, err := ParseNumber(tt.in)

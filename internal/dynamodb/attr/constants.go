@@ -21,7 +21,7 @@ const (
 
 // AWS's messages, word for word.
 const (
-	msgNotNumber     = "A value provided cannot be converted into a number"
+	msgNotNumber     = "The parameter cannot be converted to a numeric value"
 	msgOverflow      = "Number overflow. Attempting to store a number with magnitude larger than supported range"
 	msgUnderflow     = "Number underflow. Attempting to store a number with magnitude smaller than supported range"
 	msgPrecision     = "Attempting to store more than 38 significant digits in a Number"
@@ -32,6 +32,8 @@ const (
 	msgEmptyNS       = "One or more parameter values were invalid: An number set  may not be empty"
 	msgEmptyBS       = "One or more parameter values were invalid: Binary sets should not be empty"
 	msgDuplicatesFmt = "One or more parameter values were invalid: Input collection %s contains duplicates."
+	msgDuplicatesBS  = "One or more parameter values were invalid: Input collection %sof type BS contains duplicates."
+	msgDuplicatesNS  = "Input collection contains duplicates"
 )
 
 // Per-value overheads of DynamoDB's item size.

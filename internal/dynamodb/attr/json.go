@@ -134,7 +134,14 @@ func decodeSet(t Type, body json.RawMessage) (Value, error) {
 		set[i] = s
 	}
 	if hasDuplicates(set) {
-		return Value{}, invalid(msgDuplicatesFmt, "["+strings.Join(shown, ", ")+"]")
+		list := "[" + strings.Join(shown, ", ") + "]"
+		switch t {
+		case NS:
+			return Value{}, invalidMsg(msgDuplicatesNS)
+		case BS:
+			return Value{}, invalid(msgDuplicatesBS, list)
+		}
+		return Value{}, invalid(msgDuplicatesFmt, list)
 	}
 	return Value{Type: t, Set: set}, nil
 }

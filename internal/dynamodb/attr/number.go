@@ -49,14 +49,20 @@ func ParseNumber(s string) (Number, error) {
 		}
 	}
 exponent:
-	if seen == 0 {
-		return Number{}, invalidMsg(msgNotNumber)
-	}
 	e, ok := parseExponent(s[i:])
-	if !ok {
-		return Number{}, invalidMsg(msgNotNumber)
+	if seen == 0 || !ok {
+		return Number{}, notNumber(s)
 	}
 	return normalize(n.neg, mant.String(), e-frac)
+}
+
+// notNumber is AWS's error for text that is no number: the text follows
+// the message unless it is empty.
+func notNumber(s string) *Error {
+	if s == "" {
+		return invalidMsg(msgNotNumber)
+	}
+	return invalid("%s: %s", msgNotNumber, s)
 }
 
 // parseExponent reads "", or e/E, an optional sign and digits. An exponent
