@@ -14,17 +14,16 @@ func (p *Params) ParseCondition(field, src string) (*Node, error) {
 // commas, no two overlapping.
 func (p *Params) ParseProjection(src string) ([]Path, error) {
 	var paths []Path
-	err := p.run(FieldProjection, src, false, func(ps *parser) {
-		paths = append(paths, ps.projectionPath())
+	err := p.run(FieldProjection, src, true, func(ps *parser) {
+		ps.paths = append(ps.paths, ps.projectionPath())
 		for ps.isPunct(",") {
 			ps.next()
-			paths = append(paths, ps.projectionPath())
+			ps.paths = append(ps.paths, ps.projectionPath())
 		}
+		ps.checkOverlaps()
+		paths = ps.paths
 	})
 	if err != nil {
-		return nil, err
-	}
-	if err := checkOverlaps(FieldProjection, paths); err != nil {
 		return nil, err
 	}
 	return paths, nil

@@ -22,6 +22,9 @@ const (
 	FieldUpdate       = "UpdateExpression"
 )
 
+// anyType is how AWS names the type of an operand that could be any.
+const anyType = "{NS,SS,L,BS,N,M,B,BOOL,NULL,S}"
+
 // Functions.
 const (
 	fnAttributeExists    = "attribute_exists"
@@ -55,7 +58,9 @@ const (
 	msgNeedsPath         = "Operator or function requires a document path; operator or function: %s"
 	msgOperandType       = "Incorrect operand type for operator or function; operator or function: %s, operand type: %s"
 	msgUpdateOperandType = "Incorrect operand type for operator or function; operator: %s, operand type: %s"
-	msgAttributeType     = "Invalid attribute type name found; type: %s, valid types: { B,BOOL,BS,L,M,N,NS,NULL,S,SS }"
+	msgAttributeType     = "Invalid attribute type name found; type: %s, valid types: {B,NULL,SS,BOOL,L,BS,N,NS,S,M}"
+	msgNotDistinct       = "The first operand must be distinct from the remaining operands for this operator or function; operator: %s, first operand: %s"
+	msgBetweenTypes      = "The BETWEEN operator requires same data type for lower and upper bounds; lower bound operand: AttributeValue: {%s}, upper bound operand: AttributeValue: {%s}"
 	msgTooManyIn         = "The IN operator is provided with too many operands; number of operands: %d"
 	msgBetweenBounds     = "The BETWEEN operator requires upper bound to be greater than or equal to lower bound; lower bound operand: AttributeValue: {%s}, upper bound operand: AttributeValue: {%s}"
 	msgPathTooDeep       = "The document path has too many nesting levels; nesting levels: %d"

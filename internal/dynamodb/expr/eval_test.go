@@ -64,8 +64,8 @@ func TestEvalCondition(t *testing.T) {
 		{"size(absent) <> :n", true},
 		{"a = :s OR n = :n AND NOT t = :bool", false},
 		{"(a = :s OR n = :n) AND t = :bool", true},
-		{"m = m", true},
-		{"ss = ss AND l = l", true},
+		{"m.k = l[2].k", true},
+		{"m.k = a", false},
 	}
 	for _, tt := range tests {
 		p, err := NewParams(fixtureNames, fixtureValues(t))

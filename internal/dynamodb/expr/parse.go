@@ -1,6 +1,7 @@
 package expr
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -18,7 +19,8 @@ type parser struct {
 	pos      int
 	params   *Params
 	update   bool // update-expression operands and functions
-	semantic *Error
+	errs     [numCategories]*Error
+	paths    []Path // an update's target paths, checked for overlaps
 	parened  map[*Node]bool
 }
 
@@ -47,8 +49,8 @@ func (p *Params) run(field, src string, update bool, parse func(*parser)) (err e
 	if ps.peek().kind != tokEOF {
 		ps.syntaxError()
 	}
-	if ps.semantic != nil {
-		return ps.semantic
+	if err := ps.semantic(); err != nil {
+		return err
 	}
 	return nil
 }
@@ -75,13 +77,6 @@ func (ps *parser) syntaxError() {
 		end = ps.toks[ps.pos+1].end
 	}
 	panic(bailout{invalidIn(ps.field, msgSyntax, t.text, ps.src[start:end])})
-}
-
-// fail records a semantic error unless one is already kept.
-func (ps *parser) fail(format string, args ...any) {
-	if ps.semantic == nil {
-		ps.semantic = invalidIn(ps.field, format, args...)
-	}
 }
 
 func (ps *parser) isPunct(s string) bool {
@@ -143,7 +138,7 @@ func (ps *parser) primary() *Node {
 		inner := ps.condition()
 		ps.expect(")")
 		if ps.parened[inner] {
-			ps.fail(msgRedundantParens)
+			ps.fail(catParens, msgRedundantParens)
 		}
 		ps.parened[inner] = true
 		return inner
@@ -151,7 +146,7 @@ func (ps *parser) primary() *Node {
 	lhs := ps.operandOrCall()
 	if lhs.Kind == KindFunc && !ps.comparisonFollows() {
 		if !isBoolFunc(lhs.Op) {
-			ps.fail(msgFunctionMisused, lhs.Op)
+			ps.fail(catMisused, msgFunctionMisused, lhs.Op)
 		}
 		return lhs
 	}
@@ -168,13 +163,15 @@ func (ps *parser) comparisonFollows() bool {
 // or IN.
 func (ps *parser) comparison(lhs *Node) *Node {
 	if lhs.Kind == KindFunc && lhs.Op != fnSize {
-		ps.fail(msgFunctionMisused, lhs.Op)
+		ps.fail(catMisused, msgFunctionMisused, lhs.Op)
 	}
 	t := ps.peek()
 	switch {
 	case t.kind == tokPunct && isComparator(t.text):
 		ps.next()
-		return &Node{Kind: KindCompare, Op: t.text, Args: []*Node{lhs, ps.operand()}}
+		n := &Node{Kind: KindCompare, Op: t.text, Args: []*Node{lhs, ps.operand()}}
+		ps.checkDistinct(t.text, n.Args)
+		return n
 	case ps.isKeyword("BETWEEN"):
 		ps.next()
 		lo := ps.operand()
@@ -192,7 +189,7 @@ func (ps *parser) comparison(lhs *Node) *Node {
 		}
 		ps.expect(")")
 		if len(n.Args)-1 > maxInOperands {
-			ps.fail(msgTooManyIn, len(n.Args)-1)
+			ps.fail(catOther, msgTooManyIn, len(n.Args)-1)
 		}
 		return n
 	}
@@ -206,8 +203,12 @@ func (ps *parser) checkBetween(n *Node) {
 	if lo.Kind != KindValue || hi.Kind != KindValue {
 		return
 	}
+	if lo.Value.Type != hi.Value.Type {
+		ps.fail(catFunction, msgBetweenTypes, brief(lo.Value), brief(hi.Value))
+		return
+	}
 	if c, ok := attr.Compare(lo.Value, hi.Value); ok && c > 0 {
-		ps.fail(msgBetweenBounds, brief(lo.Value), brief(hi.Value))
+		ps.fail(catFunction, msgBetweenBounds, brief(lo.Value), brief(hi.Value))
 	}
 }
 
@@ -231,7 +232,7 @@ func isComparator(s string) bool {
 func (ps *parser) operand() *Node {
 	n := ps.operandOrCall()
 	if n.Kind == KindFunc && n.Op != fnSize {
-		ps.fail(msgFunctionMisused, n.Op)
+		ps.fail(catMisused, msgFunctionMisused, n.Op)
 	}
 	return n
 }
@@ -256,7 +257,7 @@ func (ps *parser) value() *Node {
 	t := ps.next()
 	v, ok := ps.params.values[t.text]
 	if !ok {
-		ps.fail(msgUndefinedValue, t.text)
+		ps.fail(catValue, msgUndefinedValue, t.text)
 	} else {
 		ps.params.usedValues[t.text] = true
 	}
@@ -282,11 +283,15 @@ func (ps *parser) call() *Node {
 	return n
 }
 
-// arity is each function's number of operands.
-var arity = map[string]int{
-	fnAttributeExists: 1, fnAttributeNotExists: 1, fnAttributeType: 2,
-	fnBeginsWith: 2, fnContains: 2, fnSize: 1, fnIfNotExists: 2, fnListAppend: 2,
-}
+// conditionArity and updateArity are the functions of each kind of
+// expression and their number of operands; any other name is unknown.
+var (
+	conditionArity = map[string]int{
+		fnAttributeExists: 1, fnAttributeNotExists: 1, fnAttributeType: 2,
+		fnBeginsWith: 2, fnContains: 2, fnSize: 1,
+	}
+	updateArity = map[string]int{fnIfNotExists: 2, fnListAppend: 2}
+)
 
 func isBoolFunc(name string) bool {
 	switch name {
@@ -298,60 +303,90 @@ func isBoolFunc(name string) bool {
 
 func isUpdateFunc(name string) bool { return name == fnIfNotExists || name == fnListAppend }
 
-// checkCall checks a function's name, place, operand count and types.
+// checkCall checks a function's name, operand count and operands.
 func (ps *parser) checkCall(n *Node) {
+	arity := conditionArity
+	if ps.update {
+		arity = updateArity
+	}
 	want, known := arity[n.Op]
 	switch {
 	case !known:
-		ps.fail(msgUnknownFunction, n.Op)
-		return
-	case isUpdateFunc(n.Op) != ps.update && n.Op != fnSize:
-		ps.fail(msgFunctionMisused, n.Op)
+		ps.fail(catUnknownFunction, msgUnknownFunction, n.Op)
 		return
 	case len(n.Args) != want:
-		ps.fail(msgOperandCount, n.Op, len(n.Args))
+		ps.fail(catCount, msgOperandCount, n.Op, len(n.Args))
 		return
-	}
-	switch n.Op {
-	case fnAttributeExists, fnAttributeNotExists, fnSize, fnIfNotExists, fnAttributeType:
-		if n.Args[0].Kind != KindPath {
-			ps.fail(msgNeedsPath, n.Op)
-		}
 	}
 	for _, a := range n.Args {
 		if a.Kind == KindFunc && isBoolFunc(a.Op) {
-			ps.fail(msgFunctionMisused, a.Op)
+			ps.fail(catMisused, msgFunctionMisused, a.Op)
 		}
 	}
+	if want == 2 {
+		ps.checkDistinct(n.Op, n.Args)
+	}
 	switch n.Op {
+	case fnAttributeExists, fnAttributeNotExists, fnIfNotExists:
+		if n.Args[0].Kind != KindPath {
+			ps.fail(catFunction, msgNeedsPath, n.Op)
+		}
+	case fnSize:
+		if t := staticType(n.Args[0]); t == "N" || t == "BOOL" || t == "NULL" {
+			ps.fail(catFunction, msgOperandType, n.Op, t)
+		}
 	case fnAttributeType:
 		ps.checkTypeName(n.Args[1])
 	case fnBeginsWith:
-		for _, a := range n.Args {
-			if a.Kind == KindValue && a.Value.Type != attr.S && a.Value.Type != attr.B {
-				ps.fail(msgOperandType, n.Op, a.Value.Type)
-			}
-		}
+		ps.checkOperandTypes(n, "S", "B")
 	case fnListAppend:
-		for _, a := range n.Args {
-			if a.Kind == KindValue && a.Value.Type != attr.L {
-				ps.fail(msgOperandType, n.Op, a.Value.Type)
-			}
+		ps.checkOperandTypes(n, "L")
+	}
+}
+
+// staticType is the type an operand is known to have before any item is
+// read: a constant's, or N for size(); "" when it depends on the item.
+func staticType(n *Node) string {
+	switch {
+	case n.Kind == KindValue && n.Value.Type != attr.Invalid:
+		return n.Value.Type.String()
+	case n.Kind == KindFunc && n.Op == fnSize:
+		return "N"
+	}
+	return ""
+}
+
+// checkOperandTypes refuses an operand of n known to be of none of types.
+func (ps *parser) checkOperandTypes(n *Node, types ...string) {
+	for _, a := range n.Args {
+		if t := staticType(a); t != "" && !slices.Contains(types, t) {
+			ps.fail(catFunction, msgOperandType, n.Op, t)
+			return
 		}
+	}
+}
+
+// checkDistinct refuses a comparison or function whose first two operands
+// are the same path.
+func (ps *parser) checkDistinct(op string, args []*Node) {
+	a, b := args[0], args[1]
+	if a.Kind == KindPath && b.Kind == KindPath && a.Path.describe() == b.Path.describe() {
+		ps.fail(catDistinct, msgNotDistinct, op, a.Path.describe())
 	}
 }
 
 // checkTypeName checks attribute_type's second operand names a type.
 func (ps *parser) checkTypeName(a *Node) {
-	if a.Kind != KindValue || a.Value.Type == attr.Invalid {
-		return
-	}
-	if a.Value.Type != attr.S {
-		ps.fail(msgOperandType, fnAttributeType, a.Value.Type)
-		return
-	}
-	if _, ok := attr.ParseType(a.Value.S); !ok {
-		ps.fail(msgAttributeType, a.Value.S)
+	t := staticType(a)
+	switch {
+	case a.Kind == KindPath:
+		ps.fail(catFunction, msgOperandType, fnAttributeType, anyType)
+	case t != "" && t != "S":
+		ps.fail(catFunction, msgOperandType, fnAttributeType, t)
+	case t == "S":
+		if _, ok := attr.ParseType(a.Value.S); !ok {
+			ps.fail(catFunction, msgAttributeType, a.Value.S)
+		}
 	}
 }
 
@@ -375,7 +410,7 @@ func (ps *parser) path() Path {
 			p = append(p, PathElem{Index: i, IsIndex: true})
 		default:
 			if len(p) > maxPathDepth {
-				ps.fail(msgPathTooDeep, len(p))
+				ps.fail(catOther, msgPathTooDeep, len(p))
 			}
 			return p
 		}
@@ -392,13 +427,13 @@ func (ps *parser) pathName() PathElem {
 	ps.next()
 	if t.kind == tokIdent {
 		if isReserved(t.text) {
-			ps.fail(msgReserved, t.text)
+			ps.fail(catReserved, msgReserved, t.text)
 		}
 		return PathElem{Name: t.text}
 	}
 	name, ok := ps.params.names[t.text]
 	if !ok {
-		ps.fail(msgUndefinedName, t.text)
+		ps.fail(catName, msgUndefinedName, t.text)
 	} else {
 		ps.params.usedNames[t.text] = true
 	}

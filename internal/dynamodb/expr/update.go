@@ -30,11 +30,11 @@ func (u *Update) clause(i int) *[]Action {
 // ParseUpdate parses an UpdateExpression.
 func (p *Params) ParseUpdate(src string) (*Update, error) {
 	u := &Update{}
-	err := p.run(FieldUpdate, src, true, func(ps *parser) { ps.updateClauses(u) })
+	err := p.run(FieldUpdate, src, true, func(ps *parser) {
+		ps.updateClauses(u)
+		ps.checkOverlaps()
+	})
 	if err != nil {
-		return nil, err
-	}
-	if err := u.checkPaths(FieldUpdate); err != nil {
 		return nil, err
 	}
 	return u, nil
@@ -51,7 +51,7 @@ func (ps *parser) updateClauses(u *Update) {
 		}
 		ps.next()
 		if seen[i] {
-			ps.fail(msgClauseTwice, clauses[i])
+			ps.fail(catSection, msgClauseTwice, clauses[i])
 		}
 		seen[i] = true
 		dst := u.clause(i)
@@ -84,6 +84,7 @@ func (ps *parser) action(clause string) Action {
 		ps.syntaxError()
 	}
 	a := Action{Path: ps.path()}
+	ps.paths = append(ps.paths, a.Path)
 	switch clause {
 	case "SET":
 		ps.expect("=")
@@ -98,24 +99,36 @@ func (ps *parser) action(clause string) Action {
 	return a
 }
 
+// longTypeNames are the type names AWS's ADD and DELETE messages use.
+var longTypeNames = map[attr.Type]string{
+	attr.S: "STRING", attr.N: "NUMBER", attr.B: "BINARY", attr.NULL: "NULL",
+	attr.BOOL: "BOOLEAN", attr.L: "LIST", attr.M: "MAP",
+}
+
 // checkAddDelete refuses a constant ADD cannot add or DELETE cannot
 // delete.
 func (ps *parser) checkAddDelete(clause string, v attr.Value) {
 	ok := v.Type.IsSet() || v.Type == attr.Invalid || clause == "ADD" && v.Type == attr.N
 	if !ok {
-		ps.fail(msgUpdateOperandType, clause, v.Type)
+		ps.fail(catUpdateOperand, msgUpdateOperandType, clause, longTypeNames[v.Type])
 	}
 }
 
-// setValue := setOperand [ (+|-) setOperand ].
+// setValue := ( setValue ) | setOperand [ (+|-) setOperand ].
 func (ps *parser) setValue() *Node {
+	if ps.isPunct("(") {
+		ps.next()
+		n := ps.setValue()
+		ps.expect(")")
+		return n
+	}
 	l := ps.setOperand()
 	if ps.isPunct("+") || ps.isPunct("-") {
 		op := ps.next().text
 		n := &Node{Kind: KindArith, Op: op, Args: []*Node{l, ps.setOperand()}}
 		for _, a := range n.Args {
 			if a.Kind == KindValue && a.Value.Type != attr.N && a.Value.Type != attr.Invalid {
-				ps.fail(msgOperandType, op, a.Value.Type)
+				ps.fail(catFunction, msgOperandType, op, a.Value.Type)
 			}
 		}
 		return n
@@ -123,51 +136,42 @@ func (ps *parser) setValue() *Node {
 	return l
 }
 
-// setOperand := path | :value | if_not_exists(…) | list_append(…).
+// setOperand := ( setOperand ) | path | :value | function.
 func (ps *parser) setOperand() *Node {
+	if ps.isPunct("(") {
+		ps.next()
+		n := ps.setOperand()
+		ps.expect(")")
+		return n
+	}
 	n := ps.operandOrCall()
-	if n.Kind == KindFunc && !isUpdateFunc(n.Op) {
-		ps.fail(msgFunctionMisused, n.Op)
-	}
 	return n
-}
-
-// checkPaths refuses two actions on overlapping or conflicting paths.
-func (u *Update) checkPaths(field string) error {
-	var paths []Path
-	for i := range clauses {
-		for _, a := range *u.clause(i) {
-			paths = append(paths, a.Path)
-		}
-	}
-	return checkOverlaps(field, paths)
 }
 
 // checkOverlaps refuses two paths one of which is a prefix of the other
 // (overlap) or that part at a step where one names a key and the other an
 // index (conflict).
-func checkOverlaps(field string, paths []Path) error {
-	for i, p := range paths {
-		for _, q := range paths[:i] {
-			if msg := relation(q, p); msg != "" {
-				return invalidIn(field, msg, q.describe(), p.describe())
+func (ps *parser) checkOverlaps() {
+	for i, p := range ps.paths {
+		for _, q := range ps.paths[:i] {
+			if cat, msg := relation(q, p); msg != "" {
+				ps.fail(cat, msg, q.describe(), p.describe())
 			}
 		}
 	}
-	return nil
 }
 
-func relation(p, q Path) string {
+func relation(p, q Path) (category, string) {
 	for i := 0; i < len(p) && i < len(q); i++ {
 		a, b := p[i], q[i]
 		if a.IsIndex != b.IsIndex {
-			return msgConflict
+			return catConflict, msgConflict
 		}
 		if a.Name != b.Name || a.Index != b.Index {
-			return ""
+			return 0, ""
 		}
 	}
-	return msgOverlap
+	return catOverlap, msgOverlap
 }
 
 // String prints u as a canonical UpdateExpression.
