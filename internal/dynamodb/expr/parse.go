@@ -13,15 +13,15 @@ import (
 // semantic and reported once the whole expression has parsed, as AWS
 // reports a syntax error before any other.
 type parser struct {
-	field    string
-	src      string
-	toks     []token
-	pos      int
-	params   *Params
-	update   bool // update-expression operands and functions
-	errs     [numCategories]*Error
-	paths    []Path // an update's target paths, checked for overlaps
-	parened  map[*Node]bool
+	field   string
+	src     string
+	toks    []token
+	pos     int
+	params  *Params
+	update  bool // update-expression operands and functions
+	errs    [numCategories]*Error
+	paths   []Path // an update's target paths, checked for overlaps
+	parened map[*Node]bool
 }
 
 type bailout struct{ err *Error }
@@ -300,8 +300,6 @@ func isBoolFunc(name string) bool {
 	}
 	return false
 }
-
-func isUpdateFunc(name string) bool { return name == fnIfNotExists || name == fnListAppend }
 
 // checkCall checks a function's name, operand count and operands.
 func (ps *parser) checkCall(n *Node) {
