@@ -49,10 +49,15 @@ func expectedTerm(name string, e ExpectedAttribute) (*Node, error) {
 	switch {
 	case e.ComparisonOperator != "" && e.Exists != nil:
 		return nil, invalid(msgExistsAndOperator, name)
-	case e.ComparisonOperator != "" && e.Value != nil:
-		return nil, invalid(msgValueAndOperator, name)
+	case e.ComparisonOperator != "" && e.Value != nil && e.AttributeValueList != nil:
+		return nil, invalid(msgValueAndList, name)
 	case e.ComparisonOperator != "":
-		return legacyTerm(name, Condition{ComparisonOperator: e.ComparisonOperator, AttributeValueList: e.AttributeValueList})
+		// With an operator, Value is the one-element list.
+		list := e.AttributeValueList
+		if e.Value != nil {
+			list = []attr.Value{*e.Value}
+		}
+		return legacyTerm(name, Condition{ComparisonOperator: e.ComparisonOperator, AttributeValueList: list})
 	case e.AttributeValueList != nil:
 		return nil, invalid(msgValueListNoOperator, name)
 	case !exists && e.Value != nil:
@@ -171,8 +176,8 @@ func KeyConditions(conds map[string]Condition) (*KeyCondition, error) {
 		if !ok {
 			return nil, invalid(msgUnknownOperator, c.ComparisonOperator)
 		}
-		if len(c.AttributeValueList) != spec.count {
-			return nil, invalid(msgArgCount, c.ComparisonOperator)
+		if n := len(c.AttributeValueList); spec.count >= 0 && n != spec.count || spec.count < 0 && n == 0 {
+			return nil, invalid(msgKeyArgCount)
 		}
 		op, ok := legacyComparators[c.ComparisonOperator]
 		switch c.ComparisonOperator {

@@ -8,10 +8,10 @@ import (
 	"github.com/verge-edge/verge/internal/dynamodb/attr"
 )
 
-// A parser reads one expression. Syntax errors stop it (bail panics with
-// a *bailout, recovered by run); the first other error is kept in
-// semantic and reported once the whole expression has parsed, as AWS
-// reports a syntax error before any other.
+// A parser reads one expression. Syntax errors stop it (syntaxError
+// panics with a bailout, recovered by run); other errors are kept by
+// category in errs and one is reported once the whole expression has
+// parsed, as AWS reports a syntax error before any other.
 type parser struct {
 	field   string
 	src     string
