@@ -12,6 +12,15 @@ import (
 // leaving item untouched. Every operand reads the item as it was before
 // the update, as in DynamoDB; errors are AWS's runtime ones.
 func (u *Update) Apply(item attr.Item) (attr.Item, error) {
+	out, err := u.apply(item)
+	var e *Error
+	if u.legacy && errors.As(err, &e) && e.Message == msgUpdateType {
+		return nil, invalid(msgTypeMismatch)
+	}
+	return out, err
+}
+
+func (u *Update) apply(item attr.Item) (attr.Item, error) {
 	out := attr.CloneItem(item)
 	if out == nil {
 		out = attr.Item{}

@@ -93,6 +93,7 @@ const (
 	msgValueNeededNull     = msgLegacyPrefix + "Value must be provided when Exists is null for Attribute: %s"
 	msgExistsAndOperator   = msgLegacyPrefix + "Exists and ComparisonOperator cannot be used together for Attribute: %s"
 	msgValueAndList        = msgLegacyPrefix + "Value and AttributeValueList cannot be used together for Attribute: %s"
+	msgTypeMismatch        = "Type mismatch for attribute to update"
 	msgKeyArgCount         = "The attempted filter operation is not supported for the provided filter argument count"
 	msgValueListNoOperator = msgLegacyPrefix + "AttributeValueList can only be used with a ComparisonOperator for Attribute: %s"
 	msgBadConditionalOp    = "1 validation error detected: Value '%s' at 'conditionalOperator' failed to satisfy constraint: Member must satisfy enum value set: [AND, OR]"

@@ -214,7 +214,7 @@ func AttributesToGet(names []string) ([]Path, error) {
 // a number or set ADD, and ADD of a list appends to the list (an absent
 // one taken as empty).
 func AttributeUpdates(updates map[string]AttributeUpdate) (*Update, error) {
-	u := &Update{}
+	u := &Update{legacy: true}
 	for _, name := range sortedKeys(updates) {
 		a := updates[name]
 		path := Path{{Name: name}}

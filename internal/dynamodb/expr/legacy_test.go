@@ -182,7 +182,9 @@ func TestAttributeUpdates(t *testing.T) {
 		{`{}`, `{"a":{"Action":"ADD","Value":{"S":"x"}}}`, "error: " + msgLegacyPrefix + "ADD action is not supported for the type S"},
 		{`{}`, `{"a":{"Action":"DELETE","Value":{"N":"1"}}}`, "error: " + msgLegacyPrefix + "DELETE action is not supported for the type N"},
 		{`{}`, `{"a":{"Action":"MERGE","Value":{"N":"1"}}}`, "error: 1 validation error detected: Value 'MERGE' at 'attributeUpdates.a.member.action' failed to satisfy constraint: Member must satisfy enum value set: [ADD, PUT, DELETE]"},
-		{`{"a":{"S":"x"}}`, `{"a":{"Action":"ADD","Value":{"N":"1"}}}`, "error: " + msgUpdateType},
+		{`{"a":{"S":"x"}}`, `{"a":{"Action":"ADD","Value":{"N":"1"}}}`, "error: " + msgTypeMismatch},
+		{`{"a":{"S":"x"}}`, `{"a":{"Action":"ADD","Value":{"L":[]}}}`, "error: " + msgTypeMismatch},
+		{`{"a":{"NS":["1"]}}`, `{"a":{"Action":"DELETE","Value":{"SS":["1"]}}}`, "error: " + msgTypeMismatch},
 	}
 	for _, tt := range tests {
 		var updates map[string]AttributeUpdate

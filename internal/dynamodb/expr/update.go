@@ -18,6 +18,8 @@ type Action struct {
 // AttributeUpdates): its actions by clause, each in written order.
 type Update struct {
 	Set, Remove, Add, Delete []Action
+
+	legacy bool // from AttributeUpdates: type errors say so
 }
 
 // clauses names the sections in the order String prints them.
