@@ -50,6 +50,7 @@ const (
 	msgEmptyNames        = "ExpressionAttributeNames must not be empty"
 	msgEmptyValues       = "ExpressionAttributeValues must not be empty"
 	msgBadNameKey        = "ExpressionAttributeNames contains invalid key: Syntax error; key: %q"
+	msgBadValue          = "ExpressionAttributeValues contains invalid value: %s for key %s"
 	msgBadValueKey       = "ExpressionAttributeValues contains invalid key: Syntax error; key: %q"
 	msgRedundantParens   = "The expression has redundant parentheses;"
 	msgUnknownFunction   = "Invalid function name; function: %s"

@@ -1,6 +1,8 @@
 package expr
 
 import (
+	"encoding/json"
+	"errors"
 	"slices"
 	"strings"
 
@@ -74,4 +76,25 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	slices.Sort(keys)
 	return keys
+}
+
+// DecodeValues decodes a request's ExpressionAttributeValues, naming the
+// key of a value that is invalid as AWS does.
+func DecodeValues(raw map[string]json.RawMessage) (map[string]attr.Value, error) {
+	if raw == nil {
+		return nil, nil
+	}
+	values := make(map[string]attr.Value, len(raw))
+	for _, k := range sortedKeys(raw) {
+		var v attr.Value
+		if err := v.UnmarshalJSON(raw[k]); err != nil {
+			var e *attr.Error
+			if errors.As(err, &e) && e.Code == attr.CodeValidation {
+				return nil, invalid(msgBadValue, e.Message, k)
+			}
+			return nil, fromAttr(err)
+		}
+		values[k] = v
+	}
+	return values, nil
 }

@@ -1,6 +1,7 @@
 package expr
 
 import (
+	"encoding/json"
 	"errors"
 	"reflect"
 	"testing"
@@ -122,4 +123,27 @@ func FuzzParse(f *testing.F) {
 			_, _ = p.ParseKeyCondition(src)
 		}
 	})
+}
+
+func TestDecodeValues(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{`{":a":{"S":"x"},":b":{"NS":["1.50"]}}`, ""},
+		{`{":a":{"S":"x"},":b":{"SS":[]}}`, "ExpressionAttributeValues contains invalid value: One or more parameter values were invalid: An string set  may not be empty for key :b"},
+		{`{":n":{"N":"1e200"}}`, "ExpressionAttributeValues contains invalid value: Number overflow. Attempting to store a number with magnitude larger than supported range for key :n"},
+	}
+	for _, tt := range tests {
+		var raw map[string]json.RawMessage
+		if err := json.Unmarshal([]byte(tt.in), &raw); err != nil {
+			t.Fatal(err)
+		}
+		values, err := DecodeValues(raw)
+		switch {
+		case tt.want == "" && err != nil:
+			t.Errorf("%s: %v", tt.in, err)
+		case tt.want == "" && values[":b"].Set[0] != "1.5":
+			t.Errorf("%s decoded to %v", tt.in, values)
+		case tt.want != "" && !errors.Is(err, &Error{Code: CodeValidation, Message: tt.want}):
+			t.Errorf("%s: err = %v, want %q", tt.in, err, tt.want)
+		}
+	}
 }
