@@ -133,7 +133,7 @@ func (ps *parser) not() *Node {
 
 // primary := ( condition ) | function | operand comparison.
 func (ps *parser) primary() *Node {
-	if ps.isPunct("(") {
+	if ps.isPunct("(") && !ps.operandInParens() {
 		ps.next()
 		inner := ps.condition()
 		ps.expect(")")
@@ -237,10 +237,44 @@ func (ps *parser) operand() *Node {
 	return n
 }
 
-// operandOrCall := path | :value | name ( args ).
+// operandInParens reports whether the parenthesis at the current token
+// encloses an operand, not a condition: whether a comparison follows its
+// match.
+func (ps *parser) operandInParens() bool {
+	depth := 0
+	for i := ps.pos; i < len(ps.toks); i++ {
+		t := ps.toks[i]
+		if t.kind != tokPunct {
+			continue
+		}
+		switch t.text {
+		case "(":
+			depth++
+		case ")":
+			depth--
+		}
+		if depth == 0 {
+			next := ps.toks[min(i+1, len(ps.toks)-1)]
+			return next.kind == tokPunct && isComparator(next.text) ||
+				next.kind == tokIdent && (strings.EqualFold(next.text, "BETWEEN") || strings.EqualFold(next.text, "IN"))
+		}
+	}
+	return false
+}
+
+// operandOrCall := ( operandOrCall ) | path | :value | name ( args ).
 func (ps *parser) operandOrCall() *Node {
 	t := ps.peek()
 	switch {
+	case ps.isPunct("("):
+		ps.next()
+		n := ps.operandOrCall()
+		ps.expect(")")
+		if ps.parened[n] {
+			ps.fail(catParens, msgRedundantParens)
+		}
+		ps.parened[n] = true
+		return n
 	case t.kind == tokValue:
 		return ps.value()
 	case t.kind == tokIdent && ps.toks[ps.pos+1].text == "(":
