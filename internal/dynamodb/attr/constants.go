@@ -11,6 +11,10 @@ const (
 	MinExponent = -130
 	// MaxItemSize is the largest item, in bytes as Size counts them.
 	MaxItemSize = 400 * 1024
+	// MaxPartitionKeySize and MaxSortKeySize bound a string or binary
+	// key value, in bytes.
+	MaxPartitionKeySize = 2048
+	MaxSortKeySize      = 1024
 )
 
 // Error codes this package returns.
@@ -34,6 +38,11 @@ const (
 	msgDuplicatesFmt = "One or more parameter values were invalid: Input collection %s contains duplicates."
 	msgDuplicatesBS  = "One or more parameter values were invalid: Input collection %sof type BS contains duplicates."
 	msgDuplicatesNS  = "Input collection contains duplicates"
+
+	msgKeyType          = "One or more parameter values were invalid: Type mismatch for key %s expected: %s actual: %s"
+	msgEmptyKey         = "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty %s value. Key: %s"
+	msgPartitionKeySize = "One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of2048 bytes"
+	msgSortKeySize      = "One or more parameter values were invalid: Aggregated size of all range keys has exceeded the size limit of 1024 bytes"
 )
 
 // Per-value overheads of DynamoDB's item size.

@@ -33,8 +33,15 @@ func (u *Update) apply(item attr.Item) (attr.Item, error) {
 		}
 		values[i] = v
 	}
-	for i, a := range u.Set {
-		if err := setAt(out, a.Path, values[i]); err != nil {
+	// Within one list, lower indexes first, so several elements set past
+	// the end are appended in index order.
+	order := make([]int, len(u.Set))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(i, j int) int { return -removalOrder(u.Set[i].Path, u.Set[j].Path) })
+	for _, i := range order {
+		if err := setAt(out, u.Set[i].Path, values[i]); err != nil {
 			return nil, err
 		}
 	}
