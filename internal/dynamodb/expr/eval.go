@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf16"
 
 	"github.com/verge-edge/verge/internal/dynamodb/attr"
 )
@@ -163,12 +164,17 @@ func contains(x, y attr.Value) bool {
 	return false
 }
 
-// size is DynamoDB's size(): a string's or binary's length in bytes, a
-// set's, list's or map's number of elements.
+// size is DynamoDB's size(): a string's length in UTF-16 code units (as
+// real DynamoDB counts: "é𝄞" is 3), a binary's in bytes, a set's, list's
+// or map's number of elements.
 func size(v attr.Value) (int, bool) {
 	switch v.Type {
 	case attr.S:
-		return len(v.S), true
+		n := 0
+		for _, r := range v.S {
+			n += utf16.RuneLen(r)
+		}
+		return n, true
 	case attr.B:
 		return len(v.B), true
 	case attr.SS, attr.NS, attr.BS:

@@ -11,6 +11,7 @@ const fixtureItem = `{
 	"a": {"S": "xylophone"}, "n": {"N": "10"}, "b": {"B": "AAEC"}, "t": {"BOOL": true},
 	"z": {"NULL": true}, "ss": {"SS": ["x", "y"]}, "ns": {"NS": ["1", "2"]},
 	"bs": {"BS": ["AAE="]}, "l": {"L": [{"S": "e"}, {"N": "1"}, {"M": {"k": {"S": "x"}}}]},
+	"u": {"S": "é𝄞"},
 	"m": {"M": {"k": {"S": "x"}, "status": {"S": "on"}, "deep": {"L": [{"N": "5"}]}}}
 }`
 
@@ -59,6 +60,7 @@ func TestEvalCondition(t *testing.T) {
 		{"contains(l, :n2)", true},
 		{"contains(m, :s)", false},
 		{"size(a) = :n", false},
+		{"size(u) = :three", true}, // é𝄞: one UTF-16 unit and a surrogate pair
 		{"size(ss) < :n AND size(l) > :n2 AND size(m) > :n2", true},
 		{"size(n) = :n2", false},
 		{"size(absent) <> :n", true},

@@ -25,7 +25,7 @@ func fixtureValues(t testing.TB) map[string]attr.Value {
 		":s": {"S": "x"}, ":s2": {"S": "y"}, ":n": {"N": "10"}, ":n2": {"N": "1"},
 		":b": {"B": "AAE="}, ":l": {"L": [{"S": "e"}]}, ":ss": {"SS": ["x"]},
 		":ns": {"NS": ["1"]}, ":t": {"S": "SS"}, ":bad": {"S": "X"}, ":m": {"M": {}},
-		":bool": {"BOOL": true}
+		":bool": {"BOOL": true}, ":three": {"N": "3"}
 	}`))
 	if err != nil {
 		t.Fatal(err)
