@@ -32,7 +32,8 @@ func (p *Params) ParseKeyCondition(src string) (*KeyCondition, error) {
 }
 
 // collect flattens ANDs into terms, refusing what a key condition may not
-// hold.
+// hold. Its messages, unlike the parser's, carry no "Invalid
+// KeyConditionExpression: " prefix, as AWS's do not.
 func (kc *KeyCondition) collect(n *Node) error {
 	switch n.Kind {
 	case KindAnd:
@@ -41,14 +42,14 @@ func (kc *KeyCondition) collect(n *Node) error {
 		}
 		return kc.collect(n.Args[1])
 	case KindOr, KindNot, KindIn:
-		return invalidIn(FieldKeyCondition, msgKeyOperator, map[Kind]string{KindOr: "OR", KindNot: "NOT", KindIn: "IN"}[n.Kind])
+		return invalid(msgKeyOperator, map[Kind]string{KindOr: "OR", KindNot: "NOT", KindIn: "IN"}[n.Kind])
 	case KindFunc:
 		if n.Op != fnBeginsWith {
-			return invalidIn(FieldKeyCondition, msgKeyOperator, n.Op)
+			return invalid(msgKeyOperator, n.Op)
 		}
 	case KindCompare:
 		if n.Op == "<>" {
-			return invalidIn(FieldKeyCondition, msgKeyUnsupported, n.Op)
+			return invalid(msgKeyOperator, n.Op)
 		}
 	}
 	t, err := keyTerm(n)
@@ -57,11 +58,8 @@ func (kc *KeyCondition) collect(n *Node) error {
 	}
 	for _, u := range kc.Terms {
 		if u.Name == t.Name {
-			return invalidIn(FieldKeyCondition, msgKeyOnePerKey)
+			return invalid(msgKeyOnePerKey)
 		}
-	}
-	if len(kc.Terms) == 2 {
-		return invalidIn(FieldKeyCondition, msgKeyOnePerKey)
 	}
 	kc.Terms = append(kc.Terms, t)
 	return nil
@@ -70,29 +68,33 @@ func (kc *KeyCondition) collect(n *Node) error {
 // keyTerm turns a comparison, BETWEEN or begins_with into a term: one
 // top-level path against values.
 func keyTerm(n *Node) (KeyTerm, error) {
+	if n.Kind != KindCompare && n.Args[0].Kind != KindPath {
+		op := n.Op
+		if n.Kind == KindBetween {
+			op = "BETWEEN"
+		}
+		return KeyTerm{}, invalid(msgKeyFirstOperand, op)
+	}
 	var path *Node
 	var values []attr.Value
-	for i, a := range n.Args {
+	for _, a := range n.Args {
 		switch a.Kind {
 		case KindPath:
 			if path != nil {
-				return KeyTerm{}, invalidIn(FieldKeyCondition, msgKeyTwoNames)
+				return KeyTerm{}, invalid(msgKeyTwoNames)
 			}
-			if i > 0 && n.Kind != KindCompare {
-				return KeyTerm{}, invalidIn(FieldKeyCondition, msgKeyOperator, n.Op)
+			if len(a.Path) != 1 {
+				return KeyTerm{}, invalid(msgKeyNested)
 			}
 			path = a
 		case KindValue:
 			values = append(values, a.Value)
 		default:
-			return KeyTerm{}, invalidIn(FieldKeyCondition, msgKeyOperator, a.Op)
+			return KeyTerm{}, invalid(msgKeyNestedOperation)
 		}
 	}
 	if path == nil {
-		return KeyTerm{}, invalidIn(FieldKeyCondition, msgKeyNoName)
-	}
-	if len(path.Path) != 1 {
-		return KeyTerm{}, invalidIn(FieldKeyCondition, msgKeyNested)
+		return KeyTerm{}, invalid(msgKeyNoName)
 	}
 	op := n.Op
 	switch {

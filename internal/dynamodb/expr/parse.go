@@ -72,6 +72,9 @@ func (ps *parser) syntaxError() {
 	start, end := t.start, t.end
 	if ps.pos > 0 {
 		start = ps.toks[ps.pos-1].start
+		if t.kind == tokEOF {
+			end = ps.toks[ps.pos-1].end // not the trailing blanks
+		}
 	}
 	if ps.pos+1 < len(ps.toks) && ps.toks[ps.pos+1].kind != tokEOF {
 		end = ps.toks[ps.pos+1].end
