@@ -119,6 +119,9 @@ func FuzzNumber(f *testing.F) {
 		if err != nil || n2.String() != c || n2 != n {
 			t.Fatalf("%q → %q does not re-parse to itself: %q, %v", a, c, n2.String(), err)
 		}
+		if n.IsZero() && strings.ContainsAny(a, "eE") {
+			return // zero with any exponent; big.Rat refuses huge ones
+		}
 		if n.Rat().Cmp(mustRat(t, a)) != 0 {
 			t.Fatalf("%q parsed to %s, not its value", a, c)
 		}

@@ -25,35 +25,35 @@ const (
 // with at most one point, an optional exponent. It refuses what DynamoDB
 // refuses, with its messages.
 func ParseNumber(s string) (Number, error) {
-	var n Number
+	neg := false
 	i := 0
 	if i < len(s) && (s[i] == '+' || s[i] == '-') {
-		n.neg = s[i] == '-'
+		neg = s[i] == '-'
 		i++
 	}
-	var mant strings.Builder
-	seen, frac, point := 0, 0, false
-	for ; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c >= '0' && c <= '9':
-			mant.WriteByte(c)
-			seen++
-			if point {
-				frac++
-			}
-		case c == '.' && !point:
-			point = true
-		default:
-			goto exponent
-		}
+	intStart := i
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
 	}
-exponent:
+	intPart, fracPart := s[intStart:i], ""
+	if i < len(s) && s[i] == '.' {
+		fracStart := i + 1
+		for i = fracStart; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
+		}
+		fracPart = s[fracStart:i]
+	}
 	e, ok := parseExponent(s[i:])
-	if seen == 0 || !ok {
+	if intPart == "" && fracPart == "" || !ok {
 		return Number{}, notNumber(s)
 	}
-	return normalize(n.neg, mant.String(), e-frac)
+	// Fractional digits that are all zeros change nothing; skipping them
+	// spares a concatenation.
+	mant := intPart
+	if strings.TrimRight(fracPart, "0") != "" {
+		mant = intPart + fracPart
+		e -= len(fracPart)
+	}
+	return normalize(neg, mant, e)
 }
 
 // notNumber is AWS's error for text that is no number: the text follows

@@ -39,3 +39,17 @@ func BenchmarkUpdate(b *testing.B) {
 		}
 	}
 }
+
+// TestEvalAllocs pins evaluation of typical conditions to no allocation:
+// evaluation reads the item in place.
+func TestEvalAllocs(t *testing.T) {
+	item := mustItem(t, fixtureItem)
+	p, _ := NewParams(fixtureNames, fixtureValues(t))
+	n, err := p.ParseCondition(FieldCondition, "attribute_exists(a) AND n >= :n2 AND m.k = :s AND begins_with(a, :s) AND contains(ss, :s)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if allocs := testing.AllocsPerRun(100, func() { n.Eval(item) }); allocs != 0 {
+		t.Errorf("Eval allocates %v times, want 0", allocs)
+	}
+}
