@@ -39,11 +39,16 @@ const (
 	msgDuplicatesBS  = "One or more parameter values were invalid: Input collection %sof type BS contains duplicates."
 	msgDuplicatesNS  = "Input collection contains duplicates"
 
+	msgItemTooLarge     = "Item size has exceeded the maximum allowed size"
 	msgKeyType          = "One or more parameter values were invalid: Type mismatch for key %s expected: %s actual: %s"
 	msgEmptyKey         = "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty %s value. Key: %s"
 	msgPartitionKeySize = "One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of2048 bytes"
 	msgSortKeySize      = "One or more parameter values were invalid: Aggregated size of all range keys has exceeded the size limit of 1024 bytes"
 )
+
+// MsgUpdateTooLarge is AWS's message when UpdateItem would make an item
+// larger than MaxItemSize.
+const MsgUpdateTooLarge = "Item size to update has exceeded the maximum allowed size"
 
 // Per-value overheads of DynamoDB's item size.
 const (

@@ -2,6 +2,7 @@ package attr
 
 import (
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -138,4 +139,16 @@ func FuzzDecodeValue(f *testing.F) {
 		}
 		_ = v.Size()
 	})
+}
+
+func TestCheckSize(t *testing.T) {
+	name := "k"
+	fits := Item{name: Str(strings.Repeat("x", MaxItemSize-len(name)))}
+	if err := CheckSize(fits); err != nil {
+		t.Errorf("item of exactly %d bytes: %v", MaxItemSize, err)
+	}
+	over := Item{name: Str(strings.Repeat("x", MaxItemSize-len(name)+1))}
+	if err := CheckSize(over); !errors.Is(err, &Error{Code: CodeValidation, Message: msgItemTooLarge}) {
+		t.Errorf("item one byte over: %v", err)
+	}
 }

@@ -84,3 +84,12 @@ func (v Value) ValidUTF8() bool {
 	}
 	return true
 }
+
+// CheckSize refuses an item over MaxItemSize with AWS's PutItem message;
+// UpdateItem words it differently (see MsgUpdateTooLarge).
+func CheckSize(item Item) error {
+	if Size(item) > MaxItemSize {
+		return invalidMsg(msgItemTooLarge)
+	}
+	return nil
+}

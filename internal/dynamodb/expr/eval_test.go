@@ -189,6 +189,19 @@ func TestUpdatedPaths(t *testing.T) {
 	}
 }
 
+func TestTouches(t *testing.T) {
+	p, _ := NewParams(fixtureNames, fixtureValues(t))
+	u, err := p.ParseUpdate("SET a.b = :s REMOVE #k ADD n :n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]bool{"a": true, "pk": true, "n": true, "b": false, "sk": false} {
+		if got := u.Touches(name); got != want {
+			t.Errorf("Touches(%q) = %v, want %v", name, got, want)
+		}
+	}
+}
+
 // FuzzApply checks that no parsed update panics on any item.
 func FuzzApply(f *testing.F) {
 	f.Add("SET a = a + :n REMOVE l[1]", `{"a":{"N":"1"},"l":{"L":[{"S":"x"},{"S":"y"}]}}`)

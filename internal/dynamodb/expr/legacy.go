@@ -106,15 +106,36 @@ func join(terms []*Node, op string) (*Node, error) {
 	return n, nil
 }
 
+// operandClass is which types a legacy operator's values may have.
+type operandClass uint8
+
+const (
+	anyValue    operandClass = iota
+	noDocument               // not a list or map
+	scalarValue              // S, N or B
+)
+
 // operatorArgs is how many values each legacy operator takes (-1: one or
-// more) and whether they must be scalars (S, N, B).
+// more) and of which types.
 var operatorArgs = map[string]struct {
-	count  int
-	scalar bool
+	count int
+	class operandClass
 }{
-	"EQ": {1, false}, "NE": {1, false}, "LE": {1, true}, "LT": {1, true}, "GE": {1, true},
-	"GT": {1, true}, "BETWEEN": {2, true}, "IN": {-1, false}, "NOT_NULL": {0, false},
-	"NULL": {0, false}, "CONTAINS": {1, true}, "NOT_CONTAINS": {1, true}, "BEGINS_WITH": {1, true},
+	"EQ": {1, noDocument}, "NE": {1, noDocument}, "LE": {1, scalarValue}, "LT": {1, scalarValue},
+	"GE": {1, scalarValue}, "GT": {1, scalarValue}, "BETWEEN": {2, scalarValue},
+	"IN": {-1, scalarValue}, "NOT_NULL": {0, anyValue}, "NULL": {0, anyValue},
+	"CONTAINS": {1, scalarValue}, "NOT_CONTAINS": {1, scalarValue}, "BEGINS_WITH": {1, scalarValue},
+}
+
+// allows reports whether a value of type t may be an operand of class c.
+func (c operandClass) allows(t attr.Type) bool {
+	switch c {
+	case noDocument:
+		return t != attr.L && t != attr.M
+	case scalarValue:
+		return t == attr.S || t == attr.N || t == attr.B
+	}
+	return true
 }
 
 var legacyComparators = map[string]string{"EQ": "=", "NE": "<>", "LE": "<=", "LT": "<", "GE": ">=", "GT": ">"}
@@ -131,7 +152,7 @@ func legacyTerm(name string, c Condition) (*Node, error) {
 		return nil, invalid(msgArgCount, op)
 	}
 	for _, v := range args {
-		if spec.scalar && v.Type != attr.S && v.Type != attr.N && v.Type != attr.B {
+		if !spec.class.allows(v.Type) {
 			return nil, invalid(msgOperatorType, op, v.Type)
 		}
 		if op == "BEGINS_WITH" && v.Type == attr.N {

@@ -41,6 +41,9 @@ func TestExpected(t *testing.T) {
 		{`{"a":{"ComparisonOperator":"EQ"}}`, "", msgLegacyPrefix + "Invalid number of argument(s) for the EQ ComparisonOperator"},
 		{`{"a":{"ComparisonOperator":"NULL","AttributeValueList":[{"S":"x"}]}}`, "", msgLegacyPrefix + "Invalid number of argument(s) for the NULL ComparisonOperator"},
 		{`{"a":{"ComparisonOperator":"GT","AttributeValueList":[{"SS":["x"]}]}}`, "", msgLegacyPrefix + "ComparisonOperator GT is not valid for SS AttributeValue type"},
+		{`{"a":{"ComparisonOperator":"EQ","AttributeValueList":[{"L":[]}]}}`, "", msgLegacyPrefix + "ComparisonOperator EQ is not valid for L AttributeValue type"},
+		{`{"a":{"ComparisonOperator":"IN","AttributeValueList":[{"S":"x"},{"SS":["x"]}]}}`, "", msgLegacyPrefix + "ComparisonOperator IN is not valid for SS AttributeValue type"},
+		{`{"ss":{"ComparisonOperator":"EQ","AttributeValueList":[{"SS":["y","x"]}]}}`, "", "true"},
 		{`{"a":{"ComparisonOperator":"BEGINS_WITH","AttributeValueList":[{"N":"1"}]}}`, "", msgLegacyPrefix + "ComparisonOperator BEGINS_WITH is not valid for N AttributeValue type"},
 		{`{"a":{"Value":{"S":"x"}}}`, "XOR", "1 validation error detected: Value 'XOR' at 'conditionalOperator' failed to satisfy constraint: Member must satisfy enum value set: [AND, OR]"},
 	}

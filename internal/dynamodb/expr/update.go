@@ -204,3 +204,14 @@ func (u *Update) String() string {
 	}
 	return b.String()
 }
+
+// Touches reports whether u changes the top-level attribute name, so
+// that UpdateItem can refuse updates to key attributes.
+func (u *Update) Touches(name string) bool {
+	for _, p := range u.Paths() {
+		if p[0].Name == name {
+			return true
+		}
+	}
+	return false
+}
