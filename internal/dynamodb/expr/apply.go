@@ -297,6 +297,9 @@ func add(item attr.Item, p Path, v attr.Value) error {
 // del is DELETE: a set's members taken from a set of the same type; a set
 // left empty is removed; a missing attribute is left missing.
 func del(item attr.Item, p Path, v attr.Value) error {
+	if !parentFits(item, p) {
+		return invalid(msgInvalidUpdatePath)
+	}
 	cur, ok := Resolve(item, p)
 	if !ok {
 		return nil
@@ -309,4 +312,15 @@ func del(item attr.Item, p Path, v attr.Value) error {
 		return removeAt(item, p)
 	}
 	return setAt(item, p, attr.Value{Type: cur.Type, Set: set})
+}
+
+// parentFits reports whether p's parent exists and can hold p's last
+// step: a list for an index, a map for a name.
+func parentFits(item attr.Item, p Path) bool {
+	if len(p) == 1 {
+		return true
+	}
+	parent, ok := Resolve(item, p[:len(p)-1])
+	last := p[len(p)-1]
+	return ok && (last.IsIndex && parent.Type == attr.L || !last.IsIndex && parent.Type == attr.M)
 }

@@ -113,6 +113,11 @@ func TestApplyUpdate(t *testing.T) {
 		{`{"a":{"NS":["1"]}}`, "ADD a :ss", "error: " + msgUpdateType},
 		{`{"a":{"NS":["1"]}}`, "DELETE a :ss", "error: " + msgUpdateType},
 		{`{}`, "REMOVE a.b", "error: " + msgInvalidUpdatePath},
+		{`{}`, "DELETE a.b :ss", "error: " + msgInvalidUpdatePath},
+		{`{"a":{"M":{}}}`, "DELETE a.b :ss", `{"a":{"M":{}}}`},
+		{`{"a":{"M":{}}}`, "DELETE a[0] :ss", "error: " + msgInvalidUpdatePath},
+		{`{}`, "ADD a.b :n", "error: " + msgInvalidUpdatePath},
+		{`{"a":{"M":{"b":{"SS":["x"]}}}}`, "DELETE a.b :ss", `{"a":{"M":{}}}`},
 		{`{"n":{"N":"99999999999999999999999999999999999999"}}`, "ADD n :n", "error: Attempting to store more than 38 significant digits in a Number"},
 	}
 	for _, tt := range tests {
