@@ -17,4 +17,18 @@
 // Every tree prints back (String) to a canonical expression that parses
 // to the same tree: one space between tokens, keywords in upper case,
 // placeholders kept, parentheses only where precedence needs them.
+//
+// A request flows as: DecodeValues and NewParams; ParseCondition,
+// ParseKeyCondition, ParseProjection, ParseUpdate for each expression
+// present (or Expected, Filter, KeyConditions, AttributesToGet,
+// AttributeUpdates for the legacy parameters); Params.Unused; then
+// Node.Eval, KeyCondition.Resolve and Match, Project, Update.Apply over
+// items, and Project with Update.Paths for ReturnValues UPDATED_OLD and
+// UPDATED_NEW.
+//
+// Errors AWS reports while parsing come in an order of precedence
+// (redundant parentheses before unknown functions before reserved words
+// before undefined placeholders, and so on; update expressions have their
+// own order): the parser records the first error of each category and
+// returns the one AWS would.
 package expr
