@@ -4,7 +4,7 @@ package expr
 // (FieldCondition or FieldFilter).
 func (p *Params) ParseCondition(field, src string) (*Node, error) {
 	var n *Node
-	if err := p.run(field, src, false, func(ps *parser) { n = ps.condition() }); err != nil {
+	if err := p.run(field, src, modeCondition, func(ps *parser) { n = ps.condition() }); err != nil {
 		return nil, err
 	}
 	return n, nil
@@ -14,7 +14,7 @@ func (p *Params) ParseCondition(field, src string) (*Node, error) {
 // commas, no two overlapping.
 func (p *Params) ParseProjection(src string) ([]Path, error) {
 	var paths []Path
-	err := p.run(FieldProjection, src, true, func(ps *parser) {
+	err := p.run(FieldProjection, src, modeProjection, func(ps *parser) {
 		ps.paths = append(ps.paths, ps.projectionPath())
 		for ps.isPunct(",") {
 			ps.next()

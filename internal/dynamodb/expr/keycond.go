@@ -21,7 +21,7 @@ type KeyCondition struct {
 // partition key and optionally one on the sort key, joined by AND.
 func (p *Params) ParseKeyCondition(src string) (*KeyCondition, error) {
 	var n *Node
-	if err := p.run(FieldKeyCondition, src, false, func(ps *parser) { n = ps.condition() }); err != nil {
+	if err := p.run(FieldKeyCondition, src, modeCondition, func(ps *parser) { n = ps.condition() }); err != nil {
 		return nil, err
 	}
 	kc := &KeyCondition{}

@@ -18,7 +18,8 @@ type parser struct {
 	toks    []token
 	pos     int
 	params  *Params
-	update  bool // update-expression operands and functions
+	update  bool       // update-expression operands and functions
+	order   []category // the order AWS reports errors in
 	errs    [numCategories]*Error
 	paths   []Path // an update's target paths, checked for overlaps
 	parened map[*Node]bool
@@ -26,16 +27,28 @@ type parser struct {
 
 type bailout struct{ err *Error }
 
+// A mode is the kind of expression a parser reads.
+type mode uint8
+
+const (
+	modeCondition mode = iota // condition, filter and key condition
+	modeUpdate
+	modeProjection
+)
+
 // run parses src with parse, returning the first syntax, then semantic,
 // error.
-func (p *Params) run(field, src string, update bool, parse func(*parser)) (err error) {
+func (p *Params) run(field, src string, m mode, parse func(*parser)) (err error) {
 	if len(src) > maxExpressionSize {
 		return invalidIn(field, msgTooLong, len(src))
 	}
 	if strings.TrimSpace(src) == "" {
 		return invalidIn(field, msgEmpty)
 	}
-	ps := &parser{field: field, src: src, toks: lex(src), params: p, update: update, parened: map[*Node]bool{}}
+	ps := &parser{field: field, src: src, toks: lex(src), params: p, update: m == modeUpdate, order: conditionOrder, parened: map[*Node]bool{}}
+	if m != modeCondition {
+		ps.order = updateOrder // a projection's paths are checked as an update's
+	}
 	defer func() {
 		if r := recover(); r != nil {
 			b, ok := r.(bailout)

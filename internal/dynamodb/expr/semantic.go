@@ -43,11 +43,7 @@ func (ps *parser) fail(cat category, format string, args ...any) {
 
 // semantic returns the error AWS would report, or nil.
 func (ps *parser) semantic() *Error {
-	order := conditionOrder
-	if ps.update {
-		order = updateOrder
-	}
-	for _, c := range order {
+	for _, c := range ps.order {
 		if ps.errs[c] != nil {
 			return ps.errs[c]
 		}

@@ -32,7 +32,7 @@ func (u *Update) clause(i int) *[]Action {
 // ParseUpdate parses an UpdateExpression.
 func (p *Params) ParseUpdate(src string) (*Update, error) {
 	u := &Update{}
-	err := p.run(FieldUpdate, src, true, func(ps *parser) {
+	err := p.run(FieldUpdate, src, modeUpdate, func(ps *parser) {
 		ps.updateClauses(u)
 		ps.checkOverlaps()
 	})
