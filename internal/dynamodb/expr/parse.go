@@ -1,6 +1,7 @@
 package expr
 
 import (
+	"encoding/base64"
 	"slices"
 	"strconv"
 	"strings"
@@ -231,7 +232,7 @@ func (ps *parser) checkBetween(n *Node) {
 // brief shows a scalar value as AWS's messages do: N:10.
 func brief(v attr.Value) string {
 	if v.Type == attr.B {
-		return v.Type.String() + ":" + string(v.AppendJSON(nil))
+		return "B:" + base64.StdEncoding.EncodeToString(v.B)
 	}
 	return v.Type.String() + ":" + v.S
 }

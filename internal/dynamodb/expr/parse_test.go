@@ -23,7 +23,7 @@ var fixtureNames = map[string]string{"#n": "status", "#a": "a", "#d": "b.c", "#k
 func fixtureValues(t testing.TB) map[string]attr.Value {
 	item, err := attr.DecodeItem([]byte(`{
 		":s": {"S": "x"}, ":s2": {"S": "y"}, ":n": {"N": "10"}, ":n2": {"N": "1"},
-		":b": {"B": "AAE="}, ":l": {"L": [{"S": "e"}]}, ":ss": {"SS": ["x"]},
+		":b": {"B": "AAE="}, ":b0": {"B": "AA=="}, ":l": {"L": [{"S": "e"}]}, ":ss": {"SS": ["x"]},
 		":ns": {"NS": ["1"]}, ":t": {"S": "SS"}, ":bad": {"S": "X"}, ":m": {"M": {}},
 		":bool": {"BOOL": true}, ":three": {"N": "3"}
 	}`))
