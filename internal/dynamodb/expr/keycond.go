@@ -123,8 +123,15 @@ func (kc *KeyCondition) Resolve(hashKey, rangeKey string) (attr.Value, *KeyTerm,
 			}
 			hash, found = t.Values[0], true
 		case rangeKey:
+			if rangeKey == "" {
+				return attr.Value{}, nil, invalid(msgKeyNotSupported)
+			}
 			sort = &kc.Terms[i]
 		default:
+			if rangeKey == "" && len(kc.Terms) > 1 {
+				// A table without a sort key takes one condition only.
+				return attr.Value{}, nil, invalid(msgKeyNotSupported)
+			}
 			return attr.Value{}, nil, invalid(msgKeyMissed, orHash(found, hashKey, rangeKey))
 		}
 	}

@@ -126,6 +126,8 @@ func TestKeyResolve(t *testing.T) {
 		{"sk > :n", "pk", "sk", "Query condition missed key schema element: pk"},
 		{"pk > :n", "pk", "sk", "Query key condition not supported"},
 		{"pk = :s AND x = :n", "pk", "sk", "Query condition missed key schema element: sk"},
+		{"pk = :s AND x = :n", "pk", "", "Query key condition not supported"},
+		{"x = :n", "pk", "", "Query condition missed key schema element: pk"},
 	}
 	for _, tt := range tests {
 		kc, err := p.ParseKeyCondition(tt.expr)
