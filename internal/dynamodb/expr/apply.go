@@ -10,7 +10,9 @@ import (
 
 // Apply returns the item u makes of item (nil when it does not exist),
 // leaving item untouched. Every operand reads the item as it was before
-// the update, as in DynamoDB; errors are AWS's runtime ones.
+// the update, as in DynamoDB; errors are AWS's runtime ones. Attributes
+// the update does not touch share their values with item, so treat both
+// items as read-only.
 func (u *Update) Apply(item attr.Item) (attr.Item, error) {
 	out, err := u.apply(item)
 	var e *Error
@@ -21,9 +23,16 @@ func (u *Update) Apply(item attr.Item) (attr.Item, error) {
 }
 
 func (u *Update) apply(item attr.Item) (attr.Item, error) {
-	out := attr.CloneItem(item)
-	if out == nil {
-		out = attr.Item{}
+	// Copy on write: only the top-level attributes the update touches are
+	// copied deeply before they are edited.
+	out := make(attr.Item, len(item))
+	for k, v := range item {
+		out[k] = v
+	}
+	for _, p := range u.Paths() {
+		if v, ok := item[p[0].Name]; ok {
+			out[p[0].Name] = v.Clone()
+		}
 	}
 	values := make([]attr.Value, len(u.Set))
 	for i, a := range u.Set {

@@ -1,6 +1,11 @@
 package expr
 
-import "testing"
+import (
+	"fmt"
+	"testing"
+
+	"github.com/verge-edge/verge/internal/dynamodb/attr"
+)
 
 // BenchmarkCondition parses and evaluates a typical optimistic-locking
 // condition, as a conditional PutItem does per request.
@@ -51,5 +56,30 @@ func TestEvalAllocs(t *testing.T) {
 	}
 	if allocs := testing.AllocsPerRun(100, func() { n.Eval(item) }); allocs != 0 {
 		t.Errorf("Eval allocates %v times, want 0", allocs)
+	}
+}
+
+// BenchmarkApplyLargeItem applies a one-attribute update to an item of
+// 200 map attributes: the cost copy-on-write keeps from growing with the
+// item.
+func BenchmarkApplyLargeItem(b *testing.B) {
+	item := attr.Item{}
+	for i := range 200 {
+		m := map[string]attr.Value{}
+		for j := range 10 {
+			m[fmt.Sprint("k", j)] = attr.Str("value")
+		}
+		item[fmt.Sprint("a", i)] = attr.Map(m)
+	}
+	p, _ := NewParams(nil, map[string]attr.Value{":v": attr.Str("x")})
+	u, err := p.ParseUpdate("SET a7.k3 = :v")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := u.Apply(item); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
