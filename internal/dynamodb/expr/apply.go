@@ -129,7 +129,7 @@ func cmpBool(a, b bool) int {
 func setValue(n *Node, item attr.Item) (attr.Value, error) {
 	switch n.Kind {
 	case KindValue:
-		return n.Value, nil
+		return n.Value.Clone(), nil // the item must not share the request's value
 	case KindPath:
 		v, ok := Resolve(item, n.Path)
 		if !ok {
@@ -282,7 +282,7 @@ func editIn(c attr.Value, p Path, last func(attr.Value, PathElem) (attr.Value, e
 func add(item attr.Item, p Path, v attr.Value) error {
 	cur, ok := Resolve(item, p)
 	if !ok {
-		return setAt(item, p, v)
+		return setAt(item, p, v.Clone())
 	}
 	switch {
 	case cur.Type == attr.N && v.Type == attr.N:
