@@ -65,7 +65,7 @@ func (ev *eventSide) applyStreams(ctx context.Context, plan *stack.Plan) {
 	}
 	ms := make([]esm.Mapping, 0, len(plan.StreamTriggers))
 	consumers := map[string]string{}
-	for _, t := range plan.StreamTriggers {
+	for _, t := range kinesisTriggers(plan) {
 		source := arn.Stream(t.Stream)
 		if t.Consumer != "" {
 			c, err := ensureConsumer(ctx, streams, t)
@@ -195,7 +195,7 @@ func (ev *eventSide) streamTriggers(plan *stack.Plan) []awsapi.Trigger {
 	consumers := ev.consumers
 	ev.mu.Unlock()
 	out := make([]awsapi.Trigger, 0, len(plan.StreamTriggers))
-	for _, t := range plan.StreamTriggers {
+	for _, t := range kinesisTriggers(plan) {
 		src := arn.Stream(t.Stream)
 		if c, ok := consumers[t.Stream+"\x00"+t.Consumer]; ok && t.Consumer != "" {
 			src = c
@@ -220,6 +220,17 @@ func (ev *eventSide) streamTriggers(plan *stack.Plan) []awsapi.Trigger {
 			tr.State, tr.LastProcessingResult, tr.LastModified = st.State, st.LastProcessingResult, st.LastModified
 		}
 		out = append(out, tr)
+	}
+	return out
+}
+
+// kinesisTriggers are plan's stream triggers that read Kinesis streams.
+func kinesisTriggers(plan *stack.Plan) []stack.StreamTrigger {
+	var out []stack.StreamTrigger
+	for _, t := range plan.StreamTriggers {
+		if t.Kind == stack.TriggerKinesis {
+			out = append(out, t)
+		}
 	}
 	return out
 }
