@@ -72,12 +72,15 @@ func waitWindow(d, room time.Duration) {
 	}
 }
 
+// The window tests need their records to land in one window: each waits
+// until the current one has room enough for a slow, loaded machine.
+
 func TestTumblingWindow(t *testing.T) {
-	const length = 2 * time.Second
+	const length = 6 * time.Second
 	h := newHarness(t, newSource("shardId-000000000006"), counting)
 	mp := h.mapping(func(mp *Mapping) { mp.TumblingWindow = length })
 	h.apply(mp)
-	waitWindow(length, 1500*time.Millisecond)
+	waitWindow(length, 4500*time.Millisecond)
 	start, end := windowOf(time.Now(), length)
 	for i := range 3 {
 		h.src.put("shardId-000000000006", "k", "w"+itoa(i))
@@ -155,10 +158,10 @@ func TestTumblingWindowEarly(t *testing.T) {
 		}
 		return counting(ctx, ev)
 	}
-	const length = 3 * time.Second
+	const length = 10 * time.Second
 	h := newHarness(t, newSource("shardId-000000000000"), fn)
 	h.apply(h.mapping(func(mp *Mapping) { mp.TumblingWindow = length }))
-	waitWindow(length, 2500*time.Millisecond)
+	waitWindow(length, 8*time.Second)
 	h.src.put("shardId-000000000000", "k", "fat")
 	h.waitFor("the early end", func(calls []call, _ [][]byte) bool { return len(calls) >= 2 })
 	h.src.put("shardId-000000000000", "k", "after")
@@ -175,10 +178,10 @@ func TestTumblingWindowEarly(t *testing.T) {
 // TestTumblingWindowRestart checks that an open window's state is kept in
 // the checkpoint: a new Manager goes on with it.
 func TestTumblingWindowRestart(t *testing.T) {
-	const length = 4 * time.Second
+	const length = 10 * time.Second
 	h := newHarness(t, newSource("shardId-000000000000"), counting)
 	mp := h.mapping(func(mp *Mapping) { mp.TumblingWindow = length })
-	waitWindow(length, 3*time.Second)
+	waitWindow(length, 8*time.Second)
 	h.apply(mp)
 	h.src.put("shardId-000000000000", "k", "one")
 	h.records(1)
