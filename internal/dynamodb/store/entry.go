@@ -44,6 +44,7 @@ func decodeEntry(b []byte) (entry, bool) {
 	if json.Unmarshal(b, &e) != nil {
 		return entry{}, false
 	}
+	e.Old, e.New = absent(e.Old), absent(e.New)
 	return e, true
 }
 
@@ -66,4 +67,12 @@ func canonical(b []byte) []byte {
 	}
 	out, _ := json.Marshal(v)
 	return out
+}
+
+// absent turns an image spelled null into none.
+func absent(b json.RawMessage) json.RawMessage {
+	if len(b) == 0 || string(b) == "null" {
+		return nil
+	}
+	return b
 }

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -76,6 +77,8 @@ type Store struct {
 	tables map[string]*table
 
 	locks stripes
+	// races counts lost compare-and-sets (tests check that they happen).
+	races atomic.Int64
 
 	stop context.CancelFunc
 	done chan struct{}

@@ -143,6 +143,7 @@ func (s *Store) write(ctx context.Context, t *table, key []byte, fn UpdateFunc, 
 		e.Service = service
 		ack, err := s.js.Publish(ctx, subj, e.encode(), jetstream.WithExpectLastSequencePerSubject(r.version))
 		if lostRace(err) {
+			s.races.Add(1)
 			if err := s.refresh(ctx, t, key, subj); err != nil {
 				return Result{}, err
 			}
@@ -197,4 +198,13 @@ func (s *Store) refresh(ctx context.Context, t *table, key []byte, subj string) 
 	}
 	t.apply(key, m.Sequence, nilIfEmpty(e.New))
 	return nil
+}
+
+// batchError is the error of a refused batch: a lost race is reported as
+// a jetstream.APIError so that lostRace sees it.
+func batchError(errCode, code int, description string) error {
+	if errCode == int(jetstream.JSErrCodeStreamWrongLastSequence) || errCode == int(jetstream.JSErrCodeStreamWrongLastSequenceConstant) {
+		return &jetstream.APIError{Code: code, ErrorCode: jetstream.ErrorCode(errCode), Description: description}
+	}
+	return fail(CodeInternalServerError, "writing the transaction: %s (%d)", description, errCode)
 }
