@@ -207,7 +207,7 @@ func (t *table) applyLogged(seq uint64, data []byte) error {
 	if len(e.Key) == 0 {
 		return fmt.Errorf("log entry %d has no key", seq)
 	}
-	t.apply(e.Key, seq, nilIfEmpty(e.New))
+	t.apply(e.Key, seq, e.New)
 	return nil
 }
 

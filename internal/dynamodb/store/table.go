@@ -61,13 +61,14 @@ func (t *table) get(key []byte) row {
 }
 
 // apply records item (nil: removed) as key's state at log sequence seq,
-// unless the row already holds a later write.
-func (t *table) apply(key []byte, seq uint64, item []byte) {
+// unless the row already holds that write or a later one; it reports
+// whether the row changed.
+func (t *table) apply(key []byte, seq uint64, item []byte) bool {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	r, ok := t.rows.Get(&row{key: key})
 	if ok && r.version >= seq {
-		return
+		return false
 	}
 	if ok && r.item != nil {
 		t.items--
@@ -79,6 +80,7 @@ func (t *table) apply(key []byte, seq uint64, item []byte) {
 	}
 	t.rows.Set(&row{key: key, item: item, version: seq})
 	t.advance(seq)
+	return true
 }
 
 // advance moves the newest applied sequence and wakes stream readers.

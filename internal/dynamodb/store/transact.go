@@ -51,15 +51,21 @@ func (s *Store) Transact(ctx context.Context, ops []Op) ([]Result, error) {
 	defer unlock()
 	for range casRetries {
 		if err := s.evaluate(ops, st); err != nil {
+			// Cancelled on this node's view: make sure it is current.
+			changed, rerr := s.refreshAll(ctx, st)
+			if rerr != nil {
+				return nil, rerr
+			}
+			if changed {
+				continue
+			}
 			return nil, err
 		}
 		seqs, err := s.publishBatch(ctx, st)
 		if lostRace(err) {
 			s.races.Add(1)
-			for _, x := range st {
-				if err := s.refresh(ctx, x.t, x.key, x.subject); err != nil {
-					return nil, err
-				}
+			if _, err := s.refreshAll(ctx, st); err != nil {
+				return nil, err
 			}
 			continue
 		}
@@ -74,6 +80,19 @@ func (s *Store) Transact(ctx context.Context, ops []Op) ([]Result, error) {
 		return out, nil
 	}
 	return nil, fail(CodeTransactionConflict, "Transaction is ongoing for the item")
+}
+
+// refreshAll refreshes every item of a transaction from the log.
+func (s *Store) refreshAll(ctx context.Context, st []staged) (bool, error) {
+	changed := false
+	for _, x := range st {
+		c, err := s.refresh(ctx, x.t, x.key, x.subject)
+		if err != nil {
+			return false, err
+		}
+		changed = changed || c
+	}
+	return changed, nil
 }
 
 // resolve finds each op's table and key, refusing two ops on one item.

@@ -131,6 +131,15 @@ func (s *Store) write(ctx context.Context, t *table, key []byte, fn UpdateFunc, 
 		r := t.get(key)
 		newItem, err := fn(r.item, r.item != nil)
 		if err != nil {
+			// Refused on this node's view: make sure it is current
+			// (another node may have written the item) before saying so.
+			changed, rerr := s.refresh(ctx, t, key, subj)
+			if rerr != nil {
+				return Result{}, rerr
+			}
+			if changed {
+				continue
+			}
 			return Result{Old: r.item, Version: r.version}, err
 		}
 		if err := t.sameKey(key, newItem); err != nil {
@@ -144,7 +153,7 @@ func (s *Store) write(ctx context.Context, t *table, key []byte, fn UpdateFunc, 
 		ack, err := s.js.Publish(ctx, subj, e.encode(), jetstream.WithExpectLastSequencePerSubject(r.version))
 		if lostRace(err) {
 			s.races.Add(1)
-			if err := s.refresh(ctx, t, key, subj); err != nil {
+			if _, err := s.refresh(ctx, t, key, subj); err != nil {
 				return Result{}, err
 			}
 			continue
@@ -182,22 +191,22 @@ func lostRace(err error) bool {
 	return apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequence || apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequenceConstant
 }
 
-// refresh reads the last log entry of an item's subject into the table:
-// another node (or a restarted one) wrote it after this node last saw it.
-func (s *Store) refresh(ctx context.Context, t *table, key []byte, subj string) error {
+// refresh reads the last log entry of an item's subject into the table
+// and reports whether it was newer than the table's: another node (or a
+// restarted one) wrote the item after this node last saw it.
+func (s *Store) refresh(ctx context.Context, t *table, key []byte, subj string) (bool, error) {
 	m, err := s.stream.GetLastMsgForSubject(ctx, subj)
 	if errors.Is(err, jetstream.ErrMsgNotFound) {
-		return nil
+		return false, nil
 	}
 	if err != nil {
-		return fail(CodeInternalServerError, "reading the item's log: %v", err)
+		return false, fail(CodeInternalServerError, "reading the item's log: %v", err)
 	}
 	e, ok := decodeEntry(m.Data)
 	if !ok || !bytes.Equal(e.Key, key) {
-		return fail(CodeInternalServerError, "the item's log entry %d is not its own", m.Sequence)
+		return false, fail(CodeInternalServerError, "the item's log entry %d is not its own", m.Sequence)
 	}
-	t.apply(key, m.Sequence, nilIfEmpty(e.New))
-	return nil
+	return t.apply(key, m.Sequence, nilIfEmpty(e.New)), nil
 }
 
 // batchError is the error of a refused batch: a lost race is reported as
