@@ -94,7 +94,7 @@ func TestKeyEncoding(t *testing.T) {
 func TestKeyErrors(t *testing.T) {
 	ks := KeySchema{Partition: Attr{"pk", TypeS}, Sort: Attr{"n", TypeN}}
 	for _, m := range []string{
-		`{"pk":{"S":"a"}}`,                              // sort key missing
+		`{"pk":{"S":"a"}}`, // sort key missing
 		`{"pk":{"S":"a"},"n":{"N":"1"},"x":{"S":"y"}}`, // not only the key
 		`{"pk":{"N":"1"},"n":{"N":"1"}}`,               // wrong type
 		`{"pk":{"S":""},"n":{"N":"1"}}`,                // empty string

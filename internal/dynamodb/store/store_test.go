@@ -75,7 +75,9 @@ func item(id string, n any, extra ...string) []byte {
 	return []byte(s + "}")
 }
 
-func key(id string, n any) []byte { return []byte(fmt.Sprintf(`{"id":{"S":%q},"n":{"N":"%v"}}`, id, n)) }
+func key(id string, n any) []byte {
+	return []byte(fmt.Sprintf(`{"id":{"S":%q},"n":{"N":"%v"}}`, id, n))
+}
 
 func mustAbsent(old []byte, exists bool) error {
 	if exists {
@@ -300,3 +302,14 @@ func TestRestart(t *testing.T) {
 		t.Errorf("%v", err)
 	}
 }
+
+// atomicTime is a clock tests move.
+type atomicTime struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (a *atomicTime) set(t time.Time) { a.mu.Lock(); a.t = t; a.mu.Unlock() }
+func (a *atomicTime) get() time.Time  { a.mu.Lock(); defer a.mu.Unlock(); return a.t }
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

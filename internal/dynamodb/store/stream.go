@@ -90,10 +90,10 @@ func (s *Store) ReadStream(ctx context.Context, tableName string, after uint64, 
 				return StreamRead{}, err
 			}
 			out.Tip = tip
-			if len(out.Records) > 0 || wait <= 0 {
+			if len(out.Records) > 0 || out.Next == after {
 				return out, nil
 			}
-			after = out.Next
+			after = out.Next // only entries that changed nothing: read on
 			continue
 		}
 		if wait <= 0 {
