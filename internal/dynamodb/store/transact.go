@@ -222,6 +222,10 @@ type batchAck struct {
 	} `json:"error"`
 }
 
+// batchHook, set by the kill test, runs after each message of a batch
+// but the last.
+var batchHook func(nc *nats.Conn, i int)
+
 // publishBatch writes one entry per staged op as one atomic batch, each
 // expecting its item's subject at the version read, and returns their
 // sequences. The nats.go client has no atomic batch helper: the batch
@@ -240,6 +244,9 @@ func (s *Store) publishBatch(ctx context.Context, st []staged) ([]uint64, error)
 		if i < len(st)-1 {
 			if err := nc.PublishMsg(m); err != nil {
 				return nil, fail(CodeInternalServerError, "writing the transaction: %v", err)
+			}
+			if batchHook != nil {
+				batchHook(nc, i)
 			}
 			continue
 		}
