@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/verge-edge/verge/internal/uid"
 )
@@ -231,6 +232,20 @@ var batchHook func(nc *nats.Conn, i int)
 // sequences. The nats.go client has no atomic batch helper: the batch
 // headers are set here.
 func (s *Store) publishBatch(ctx context.Context, st []staged) ([]uint64, error) {
+	if len(st) == 1 {
+		// One item needs no batch (a batch of a file stream is staged in
+		// a file of its own, synced: milliseconds).
+		x := st[0]
+		data := newEntry(x.key, x.old.item, x.new, s.now()).encode()
+		ack, err := s.js.Publish(ctx, x.subject, data, jetstream.WithExpectLastSequencePerSubject(x.old.version))
+		if err != nil {
+			if lostRace(err) {
+				return nil, err
+			}
+			return nil, fail(CodeInternalServerError, "writing the transaction: %v", err)
+		}
+		return []uint64{ack.Sequence}, nil
+	}
 	nc := s.js.Conn()
 	id := uid.New()
 	now := s.now()
