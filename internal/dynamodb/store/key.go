@@ -1,7 +1,6 @@
 package store
 
 import (
-	"bytes"
 	"encoding/base64"
 	"encoding/json"
 )
@@ -218,6 +217,3 @@ func (k KeySchema) keyMap(item []byte) []byte {
 	b, _ := json.Marshal(out)
 	return b
 }
-
-// hasPrefix is bytes.HasPrefix, named for what a partition prefix means.
-func inPartition(key, partition []byte) bool { return bytes.HasPrefix(key, partition) }
