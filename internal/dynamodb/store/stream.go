@@ -179,3 +179,14 @@ func (m meta) record(seq uint64, e entry) Record {
 	}
 	return r.view(m.StreamView)
 }
+
+// StreamTip is the newest log sequence of the table: reading after it
+// returns only later writes (what LATEST resolves to).
+func (s *Store) StreamTip(tableName string) (uint64, error) {
+	t, err := s.table(tableName)
+	if err != nil {
+		return 0, err
+	}
+	tip, _ := t.waiter()
+	return tip, nil
+}

@@ -35,7 +35,7 @@ func TestStream(t *testing.T) {
 		!r.Created.Equal(fixedNow) || r.Size != len(r.Keys)+len(r.Old)+len(r.New) || r.Service {
 		t.Errorf("MODIFY record %+v", r)
 	}
-	if got.Next != got.Tip || got.Records[3].Seq != got.Next {
+	if tip, _ := e.s.StreamTip("things"); got.Next != got.Tip || got.Records[3].Seq != got.Next || tip != got.Tip {
 		t.Errorf("next %d tip %d", got.Next, got.Tip)
 	}
 	// Positions: from after the second record.

@@ -147,7 +147,16 @@ func (s *Store) write(ctx context.Context, t *table, key []byte, fn UpdateFunc, 
 		}
 		e := newEntry(key, r.item, newItem, s.now())
 		if e.Event == "" {
-			return Result{Old: r.item, New: r.item, Version: r.version}, nil // nothing changes
+			// Nothing to write on this node's view: make sure it is
+			// current, as for a refused condition.
+			changed, err := s.refresh(ctx, t, key, subj)
+			if err != nil {
+				return Result{}, err
+			}
+			if changed {
+				continue
+			}
+			return Result{Old: r.item, New: r.item, Version: r.version}, nil
 		}
 		e.Service = service
 		ack, err := s.js.Publish(ctx, subj, e.encode(), jetstream.WithExpectLastSequencePerSubject(r.version))
