@@ -65,6 +65,12 @@ const (
 	errWrongLastSeq    = 10071 // JSStreamWrongLastSequenceErrF
 )
 
+// Log entry encoding (entry.go).
+const (
+	entryFormat  = 1
+	entryService = 0x80
+)
+
 // Limits and defaults.
 const (
 	// MaxTransactItems is DynamoDB's limit of items in one transaction.
