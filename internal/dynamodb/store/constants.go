@@ -82,6 +82,10 @@ const (
 	ttlHorizon = 5 * 365 * 24 * time.Hour
 	// defaultTTLInterval is how often the sweeper looks for expired items.
 	defaultTTLInterval = time.Second
+	// streamRetention is how long stream records are kept, as AWS does.
+	streamRetention = 24 * time.Hour
+	// defaultCompactInterval is how often the log is compacted.
+	defaultCompactInterval = time.Minute
 	// casRetries bounds the read-evaluate-publish loop of one write.
 	casRetries = 10000
 	// publishTimeout bounds one publish or batch acknowledgement.

@@ -53,7 +53,12 @@
 // in the table's stream view, skipping entries that changed nothing;
 // readers at the tip wait on a channel closed by each applied write.
 // Sequence numbers are the log's, so each change appears once, in order.
-// A stream enabled later starts at the log's tip then.
+// A stream enabled later starts at the log's tip then. Records older than
+// 24 hours are not shown, as on AWS.
+//
+// Compaction. The log would otherwise keep every write: the sweeper
+// purges, per item subject, the entries older than 24 hours but the
+// item's last (the one the table is rebuilt from).
 //
 // TTL. A sweeper removes items whose TTL attribute is a number of epoch
 // seconds in the past (not more than five years past, as on AWS); the

@@ -27,6 +27,10 @@ type Options struct {
 	// TTLInterval is how often expired items are looked for: 1 s when 0,
 	// never when negative.
 	TTLInterval time.Duration
+	// CompactInterval is how often the log drops the entries older than
+	// the stream's 24 hours that are not an item's last: 1 min when 0,
+	// never when negative (compaction runs on the TTL sweeper's ticks).
+	CompactInterval time.Duration
 }
 
 // A TableConfig is what CreateTable takes.
@@ -80,6 +84,8 @@ type Store struct {
 	// races counts lost compare-and-sets (tests check that they happen).
 	races atomic.Int64
 
+	compactEvery time.Duration
+
 	stop context.CancelFunc
 	done chan struct{}
 }
@@ -115,6 +121,10 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 	interval := o.TTLInterval
 	if interval == 0 {
 		interval = defaultTTLInterval
+	}
+	s.compactEvery = o.CompactInterval
+	if s.compactEvery == 0 {
+		s.compactEvery = defaultCompactInterval
 	}
 	sweepCtx, stop := context.WithCancel(context.Background())
 	s.stop = stop

@@ -138,6 +138,7 @@ func (s *Store) fetch(ctx context.Context, t *table, m meta, after uint64, max i
 	ctx, cancel := context.WithTimeout(ctx, publishTimeout)
 	defer cancel()
 	out := StreamRead{Next: after}
+	horizon := s.now().Add(-streamRetention).UnixMilli()
 	for {
 		msg, err := sub.NextMsgWithContext(ctx)
 		if errors.Is(err, context.Canceled) {
@@ -155,8 +156,8 @@ func (s *Store) fetch(ctx context.Context, t *table, m meta, after uint64, max i
 		}
 		out.Next = seq
 		e, ok := decodeEntry(msg.Data)
-		if !ok || e.Event == "" {
-			continue
+		if !ok || e.Event == "" || e.Time < horizon {
+			continue // changed nothing, or past the stream's retention
 		}
 		out.Records = append(out.Records, m.record(seq, e))
 	}

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
 )
 
 func TestStream(t *testing.T) {
@@ -140,5 +142,52 @@ func TestTTL(t *testing.T) {
 		if r.Service {
 			t.Errorf("%+v is marked a service removal", r)
 		}
+	}
+}
+
+// TestCompact: entries older than the stream's retention go, but each
+// item's last; the table rebuilds from what is left and the stream reads
+// on from it.
+func TestCompact(t *testing.T) {
+	var now atomicTime
+	now.set(time.Now())
+	dir := t.TempDir()
+	e := open(t, dir, Options{Now: now.get})
+	ctx := context.Background()
+	create(t, e.s, counters)
+	for i := range 20 {
+		e.s.Put(ctx, "things", item("a", 1, "v", itoa(int64(i))), nil)
+		e.s.Put(ctx, "things", item("b", i), nil)
+	}
+	e.s.Delete(ctx, "things", key("b", 3), nil)
+	tbl, _ := e.s.table("things")
+	// Nothing is 24 hours old yet.
+	if err := e.s.compact(ctx, tbl); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := e.s.ReadStream(ctx, "things", 0, 1000, 0); len(got.Records) != 41 {
+		t.Fatalf("%d records before the retention passed", len(got.Records))
+	}
+	now.set(time.Now().Add(25 * time.Hour))
+	if err := e.s.compact(ctx, tbl); err != nil {
+		t.Fatal(err)
+	}
+	info, err := e.s.stream.Info(ctx, jetstream.WithSubjectFilter(tbl.filter()))
+	if err != nil || info.State.Msgs != 21 { // a's last, b's 19 INSERTs and b3's REMOVE
+		t.Fatalf("%d entries after compaction, %v", info.State.Msgs, err)
+	}
+	// The records are past the retention: the stream shows none of them.
+	got, _ := e.s.ReadStream(ctx, "things", 0, 1000, 0)
+	if len(got.Records) != 0 || got.Next != got.Tip {
+		t.Errorf("%d records, next %d, tip %d", len(got.Records), got.Next, got.Tip)
+	}
+	e.close()
+	e = open(t, dir, Options{})
+	d, _ := e.s.Describe("things")
+	if it, _, _ := e.s.Get(ctx, "things", key("a", 1)); string(it) != string(item("a", 1, "v", "19")) || d.Items != 20 {
+		t.Errorf("after compaction and restart: %s, %d items", it, d.Items)
+	}
+	if _, err := e.s.Put(ctx, "things", item("b", 3), mustAbsent); err != nil {
+		t.Error(err)
 	}
 }

@@ -7,16 +7,22 @@ import (
 	"time"
 )
 
-// sweep removes expired items every interval until ctx ends.
+// sweep removes expired items every interval, and compacts the log every
+// compactEvery, until ctx ends.
 func (s *Store) sweep(ctx context.Context, interval time.Duration) {
 	defer close(s.done)
 	tick := time.NewTicker(interval)
 	defer tick.Stop()
+	var compacted time.Time
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-tick.C:
+		}
+		compact := s.compactEvery > 0 && time.Since(compacted) >= s.compactEvery
+		if compact {
+			compacted = time.Now()
 		}
 		s.mu.RLock()
 		tables := make([]*table, 0, len(s.tables))
@@ -27,6 +33,12 @@ func (s *Store) sweep(ctx context.Context, interval time.Duration) {
 		for _, t := range tables {
 			if err := s.expire(ctx, t); err != nil && ctx.Err() == nil {
 				s.log.Warn("dynamodb: removing expired items", "table", t.meta.Name, "err", err)
+			}
+			if !compact {
+				continue
+			}
+			if err := s.compact(ctx, t); err != nil && ctx.Err() == nil {
+				s.log.Warn("dynamodb: compacting the log", "table", t.meta.Name, "err", err)
 			}
 		}
 	}
