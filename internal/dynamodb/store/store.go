@@ -305,11 +305,10 @@ func (s *Store) UpdateTable(ctx context.Context, name, streamView, ttlAttribute 
 	if _, err := s.kv.Put(ctx, name, b); err != nil {
 		return Table{}, fail(CodeInternalServerError, "updating table %s: %v", name, err)
 	}
-	s.mu.Lock()
+	// Only these fields change: the others are read without the lock.
 	t.mu.Lock()
-	t.meta = m
+	t.meta.StreamView, t.meta.TTLAttribute, t.meta.StreamFrom, t.meta.StreamLabel = m.StreamView, m.TTLAttribute, m.StreamFrom, m.StreamLabel
 	t.mu.Unlock()
-	s.mu.Unlock()
 	return t.describe(), nil
 }
 

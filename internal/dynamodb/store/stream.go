@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"math"
 	"strconv"
 	"time"
 
@@ -190,4 +191,23 @@ func (s *Store) StreamTip(tableName string) (uint64, error) {
 	}
 	tip, _ := t.waiter()
 	return tip, nil
+}
+
+// StreamAt is the position (a sequence to read after) of the first record
+// of the table's stream written at or after at (AT_TIMESTAMP): reading
+// after it returns that record first.
+func (s *Store) StreamAt(ctx context.Context, tableName string, at time.Time) (uint64, error) {
+	t, err := s.table(tableName)
+	if err != nil {
+		return 0, err
+	}
+	seq, err := s.firstSince(ctx, t.filter(), at)
+	if err != nil {
+		return 0, fail(CodeInternalServerError, "reading the stream: %v", err)
+	}
+	if seq == math.MaxUint64 {
+		tip, _ := t.waiter()
+		return tip, nil
+	}
+	return seq - 1, nil
 }

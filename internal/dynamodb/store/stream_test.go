@@ -46,6 +46,14 @@ func TestStream(t *testing.T) {
 		t.Errorf("from a position: %+v", rest)
 	}
 
+	// A timestamp: JetStream's store times are real ones.
+	if at, err := e.s.StreamAt(ctx, "things", time.Now().Add(-time.Hour)); err != nil || at != 0 {
+		t.Errorf("an hour ago: %d %v", at, err)
+	}
+	if at, err := e.s.StreamAt(ctx, "things", time.Now().Add(time.Hour)); err != nil || at != got.Tip {
+		t.Errorf("in an hour: %d %v", at, err)
+	}
+
 	// Views cut the images.
 	for _, v := range []struct {
 		view     string
