@@ -31,6 +31,11 @@ type Options struct {
 	// the stream's 24 hours that are not an item's last: 1 min when 0,
 	// never when negative (compaction runs on the TTL sweeper's ticks).
 	CompactInterval time.Duration
+	// Follow applies every write logged by any node to this node's tables
+	// as it is logged, for several nodes on one JetStream. Without it a
+	// node sees another's write to an item only when it writes that item
+	// (compare-and-set makes it read the item's last entry) or restarts.
+	Follow bool
 }
 
 // A TableConfig is what CreateTable takes.
@@ -79,6 +84,9 @@ type Store struct {
 
 	mu     sync.RWMutex
 	tables map[string]*table
+	byID   map[string]*table
+
+	following jetstream.ConsumeContext
 
 	locks stripes
 	// races counts lost compare-and-sets (tests check that they happen).
@@ -93,7 +101,7 @@ type Store struct {
 // Open opens the store: it creates the log stream and the bucket if
 // needed, then rebuilds every table from the log.
 func Open(ctx context.Context, o Options) (*Store, error) {
-	s := &Store{js: o.JetStream, log: o.Logger, now: o.Now, tables: map[string]*table{}, done: make(chan struct{})}
+	s := &Store{js: o.JetStream, log: o.Logger, now: o.Now, tables: map[string]*table{}, byID: map[string]*table{}, done: make(chan struct{})}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -115,8 +123,19 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("dynamodb: creating the table bucket: %w", err)
 	}
+	info, err := s.stream.Info(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("dynamodb: reading the log: %w", err)
+	}
 	if err := s.load(ctx); err != nil {
 		return nil, err
+	}
+	if o.Follow {
+		// From the log's tip before the rebuild: what is written meanwhile
+		// is applied twice, harmlessly.
+		if err := s.follow(ctx, info.State.LastSeq+1); err != nil {
+			return nil, err
+		}
 	}
 	interval := o.TTLInterval
 	if interval == 0 {
@@ -140,6 +159,10 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 func (s *Store) Close() error {
 	s.stop()
 	<-s.done
+	if s.following != nil {
+		s.following.Stop()
+		<-s.following.Closed()
+	}
 	return nil
 }
 
@@ -167,6 +190,7 @@ func (s *Store) load(ctx context.Context) error {
 			return err
 		}
 		s.tables[m.Name] = t
+		s.byID[m.ID] = t
 	}
 	return nil
 }
@@ -251,6 +275,7 @@ func (s *Store) CreateTable(ctx context.Context, c TableConfig) (Table, error) {
 	}
 	t := newTable(m)
 	s.tables[c.Name] = t
+	s.byID[m.ID] = t
 	return t.describe(), nil
 }
 
@@ -325,6 +350,7 @@ func (s *Store) DeleteTable(ctx context.Context, name string) (Table, error) {
 		return Table{}, fail(CodeInternalServerError, "deleting table %s: %v", name, err)
 	}
 	delete(s.tables, name)
+	delete(s.byID, t.meta.ID)
 	if err := s.stream.Purge(ctx, jetstream.WithPurgeSubject(t.filter())); err != nil {
 		s.log.Warn("dynamodb: purging a deleted table's log", "table", name, "err", err)
 	}

@@ -313,3 +313,52 @@ func (a *atomicTime) set(t time.Time) { a.mu.Lock(); a.t = t; a.mu.Unlock() }
 func (a *atomicTime) get() time.Time  { a.mu.Lock(); defer a.mu.Unlock(); return a.t }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestFollow: a node following the log sees another node's writes, and
+// its stream readers wake for them.
+func TestFollow(t *testing.T) {
+	e := open(t, t.TempDir(), Options{})
+	ctx := context.Background()
+	create(t, e.s, counters)
+	e.s.Put(ctx, "things", item("before", 1), nil)
+	follower, err := Open(ctx, Options{JetStream: e.b.JetStream(), TTLInterval: -1, Follow: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer follower.Close()
+	woke := make(chan StreamRead, 1)
+	go func() {
+		tip, _ := follower.StreamTip("things")
+		r, _ := follower.ReadStream(ctx, "things", tip, 10, 5*time.Second)
+		woke <- r
+	}()
+	time.Sleep(50 * time.Millisecond)
+	e.s.Put(ctx, "things", item("after", 1), nil)
+	e.s.Delete(ctx, "things", key("before", 1), nil)
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		a, _, _ := follower.Get(ctx, "things", key("after", 1))
+		b, _, _ := follower.Get(ctx, "things", key("before", 1))
+		if a != nil && b == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the follower has after=%s before=%s", a, b)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	select {
+	case r := <-woke:
+		if len(r.Records) == 0 || r.Records[0].Event != EventInsert {
+			t.Errorf("the follower's reader got %+v", r)
+		}
+	case <-time.After(5 * time.Second):
+		t.Error("the follower's reader did not wake")
+	}
+	// Without Follow, the first node does not see the follower's write
+	// until it writes the item itself.
+	follower.Put(ctx, "things", item("x", 1, "v", "f"), nil)
+	if it, _, _ := e.s.Get(ctx, "things", key("x", 1)); it != nil {
+		t.Errorf("a node not following saw %s", it)
+	}
+}
