@@ -217,7 +217,7 @@ func (t *table) read(r keyRange, start []byte, backward bool, limit int, keep fu
 			return true
 		}
 		page.Items = append(page.Items, rw.item)
-		size += len(rw.item)
+		size += t.sizeOf(rw.item)
 		page.Last = rw.key
 		// As on AWS, a page ends at the limit or at PageBytes with a
 		// LastEvaluatedKey even if nothing follows.

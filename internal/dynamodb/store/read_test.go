@@ -208,3 +208,20 @@ func TestPageBytes(t *testing.T) {
 		t.Errorf("%d items in the first page, last %s", len(p.Items), p.Last)
 	}
 }
+
+// TestSize: the caller's size function cuts pages and sizes tables.
+func TestSize(t *testing.T) {
+	e := open(t, t.TempDir(), Options{Size: func([]byte) int { return 300 << 10 }})
+	ctx := context.Background()
+	create(t, e.s, counters)
+	for i := range 5 {
+		e.s.Put(ctx, "things", item("p", i), nil)
+	}
+	p, err := e.s.Query(QueryInput{Table: "things", Partition: []byte(`{"S":"p"}`)})
+	if err != nil || len(p.Items) != 4 || p.Last == nil {
+		t.Errorf("%d items, last %s, %v", len(p.Items), p.Last, err)
+	}
+	if d, _ := e.s.Describe("things"); d.Bytes != 5*300<<10 {
+		t.Errorf("%d bytes", d.Bytes)
+	}
+}

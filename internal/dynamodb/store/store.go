@@ -36,6 +36,10 @@ type Options struct {
 	// node sees another's write to an item only when it writes that item
 	// (compare-and-set makes it read the item's last entry) or restarts.
 	Follow bool
+	// Size is an item's size as DynamoDB counts it (attribute names and
+	// values), for Query's and Scan's 1 MB pages and a table's size; the
+	// length of its JSON when nil.
+	Size func(item []byte) int
 }
 
 // A TableConfig is what CreateTable takes.
@@ -81,6 +85,7 @@ type Store struct {
 	kv     jetstream.KeyValue
 	log    *slog.Logger
 	now    func() time.Time
+	sizeOf func([]byte) int
 
 	mu     sync.RWMutex
 	tables map[string]*table
@@ -107,6 +112,10 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 	}
 	if s.now == nil {
 		s.now = time.Now
+	}
+	s.sizeOf = o.Size
+	if s.sizeOf == nil {
+		s.sizeOf = func(b []byte) int { return len(b) }
 	}
 	var err error
 	s.stream, err = s.js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
@@ -185,7 +194,7 @@ func (s *Store) load(ctx context.Context) error {
 		if err := json.Unmarshal(e.Value(), &m); err != nil {
 			return fmt.Errorf("dynamodb: table %s: %w", name, err)
 		}
-		t := newTable(m)
+		t := newTable(m, s.sizeOf)
 		if err := s.rebuild(ctx, t); err != nil {
 			return err
 		}
@@ -273,7 +282,7 @@ func (s *Store) CreateTable(ctx context.Context, c TableConfig) (Table, error) {
 		}
 		return Table{}, fail(CodeInternalServerError, "creating table %s: %v", c.Name, err)
 	}
-	t := newTable(m)
+	t := newTable(m, s.sizeOf)
 	s.tables[c.Name] = t
 	s.byID[m.ID] = t
 	return t.describe(), nil

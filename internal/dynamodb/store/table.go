@@ -22,7 +22,8 @@ func lessRow(a, b *row) bool { return bytes.Compare(a.key, b.key) < 0 }
 
 // A table is one table's materialised state, kept in key order.
 type table struct {
-	meta meta
+	meta   meta
+	sizeOf func([]byte) int
 
 	mu    sync.RWMutex
 	rows  *btree.BTreeG[*row]
@@ -32,11 +33,12 @@ type table struct {
 	wake  chan struct{} // closed and replaced when an entry is applied
 }
 
-func newTable(m meta) *table {
+func newTable(m meta, sizeOf func([]byte) int) *table {
 	return &table{
-		meta: m,
-		rows: btree.NewBTreeGOptions(lessRow, btree.Options{NoLocks: true}),
-		wake: make(chan struct{}),
+		meta:   m,
+		sizeOf: sizeOf,
+		rows:   btree.NewBTreeGOptions(lessRow, btree.Options{NoLocks: true}),
+		wake:   make(chan struct{}),
 	}
 }
 
@@ -72,11 +74,11 @@ func (t *table) apply(key []byte, seq uint64, item []byte) bool {
 	}
 	if ok && r.item != nil {
 		t.items--
-		t.size -= int64(len(r.item))
+		t.size -= int64(t.sizeOf(r.item))
 	}
 	if item != nil {
 		t.items++
-		t.size += int64(len(item))
+		t.size += int64(t.sizeOf(item))
 	}
 	t.rows.Set(&row{key: key, item: item, version: seq})
 	t.advance(seq)
