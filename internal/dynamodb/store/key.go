@@ -145,11 +145,21 @@ func (k KeySchema) encodeKey(attrs map[string]json.RawMessage, exact bool) ([]by
 
 // itemKey returns the encoded key of an item (JSON map of wire values).
 func (k KeySchema) itemKey(item []byte) ([]byte, error) {
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(item, &m); err != nil || m == nil {
-		return nil, fail(CodeValidation, "the item is not a map of attribute values")
+	m, ok := topLevel(item, k.names())
+	if !ok {
+		if err := json.Unmarshal(item, &m); err != nil || m == nil {
+			return nil, fail(CodeValidation, "the item is not a map of attribute values")
+		}
 	}
 	return k.encodeKey(m, false)
+}
+
+// names lists the key attributes' names.
+func (k KeySchema) names() []string {
+	if k.Sort.Name == "" {
+		return []string{k.Partition.Name}
+	}
+	return []string{k.Partition.Name, k.Sort.Name}
 }
 
 // keyOf returns the encoded key of a key map (GetItem's Key).

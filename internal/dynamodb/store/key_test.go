@@ -200,3 +200,27 @@ func FuzzEntry(f *testing.F) {
 		}
 	})
 }
+
+// FuzzTopLevel: where encoding/json reads an object, the scanner finds
+// the same key attribute values, or leaves the work to encoding/json.
+func FuzzTopLevel(f *testing.F) {
+	f.Add([]byte(`{"id":{"S":"a"},"n":{"N":"1"},"v":{"L":[{"S":"}]\"["}]}}`))
+	f.Add([]byte(` { "n" : {"N":"1"} , "id":{"S":"x"} } `))
+	f.Add([]byte(`{"id\u0041":{"S":"a"}}`))
+	f.Add([]byte(`{}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var want map[string]json.RawMessage
+		if json.Unmarshal(b, &want) != nil || want == nil {
+			return
+		}
+		got, ok := topLevel(b, []string{"id", "n"})
+		if !ok {
+			return
+		}
+		for _, n := range []string{"id", "n"} {
+			if !bytes.Equal(got[n], want[n]) {
+				t.Fatalf("%s: %s is %q, encoding/json says %q", b, n, got[n], want[n])
+			}
+		}
+	})
+}
