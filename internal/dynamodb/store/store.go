@@ -164,7 +164,8 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 	return s, nil
 }
 
-// Close stops the TTL sweeper. The JetStream connection is the caller's.
+// Close stops the TTL sweeper and the follower. The JetStream connection
+// is the caller's.
 func (s *Store) Close() error {
 	s.stop()
 	<-s.done
