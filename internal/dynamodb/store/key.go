@@ -1,0 +1,229 @@
+package store
+
+import (
+	"encoding/base64"
+	"encoding/json"
+)
+
+// An Attr is a key attribute: its name and type (TypeS, TypeN or TypeB).
+type Attr struct {
+	Name string `json:"name"`
+	Type string `json:"type"`
+}
+
+// A KeySchema is a table's primary key: a partition key and an optional
+// sort key (Sort.Name "" for none).
+type KeySchema struct {
+	Partition Attr `json:"partition"`
+	Sort      Attr `json:"sort,omitzero"`
+}
+
+// validate checks the schema's names and types.
+func (k KeySchema) validate() error {
+	for _, a := range k.attrs() {
+		if a.Name == "" {
+			return fail(CodeValidation, "key attribute names must not be empty")
+		}
+		if a.Type != TypeS && a.Type != TypeN && a.Type != TypeB {
+			return fail(CodeValidation, "key attribute %s has type %q: it must be S, N or B", a.Name, a.Type)
+		}
+	}
+	if k.Sort.Name == k.Partition.Name {
+		return fail(CodeValidation, "the partition and sort keys are both named %s", k.Sort.Name)
+	}
+	return nil
+}
+
+// attrs lists the key attributes, partition key first.
+func (k KeySchema) attrs() []Attr {
+	if k.Sort.Name == "" {
+		return []Attr{k.Partition}
+	}
+	return []Attr{k.Partition, k.Sort}
+}
+
+// value is one attribute value of AWS's wire form, as far as keys need it.
+type value struct {
+	S *string `json:"S"`
+	N *string `json:"N"`
+	B *string `json:"B"` // base64
+}
+
+// appendValue appends the order-preserving encoding of the wire value raw
+// ({"S":"a"}), which must be of type typ.
+func appendValue(b []byte, name, typ string, raw json.RawMessage) ([]byte, error) {
+	var v value
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return nil, fail(CodeValidation, "key attribute %s: %v", name, err)
+	}
+	switch {
+	case typ == TypeS && v.S != nil && v.N == nil && v.B == nil:
+		if *v.S == "" {
+			return nil, fail(CodeValidation, "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty string value. Key: %s", name)
+		}
+		return appendBytes(b, []byte(*v.S)), nil
+	case typ == TypeB && v.B != nil && v.S == nil && v.N == nil:
+		d, err := base64.StdEncoding.DecodeString(*v.B)
+		if err != nil {
+			return nil, fail(CodeValidation, "key attribute %s: invalid base64", name)
+		}
+		if len(d) == 0 {
+			return nil, fail(CodeValidation, "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty binary value. Key: %s", name)
+		}
+		return appendBytes(b, d), nil
+	case typ == TypeN && v.N != nil && v.S == nil && v.B == nil:
+		n, ok := parseNumber(*v.N)
+		if !ok {
+			return nil, fail(CodeValidation, "key attribute %s: %q is not a number DynamoDB can store", name, *v.N)
+		}
+		return appendNumber(b, n), nil
+	}
+	return nil, fail(CodeValidation, "The provided key element does not match the schema")
+}
+
+// appendBytes appends s escaped (0x00 → 0x00 0xff) and terminated (0x00
+// 0x01): byte order is kept and no encoding is a prefix of another's.
+func appendBytes(b, s []byte) []byte {
+	for _, c := range s {
+		if c == escByte {
+			b = append(b, escByte, escNext)
+			continue
+		}
+		b = append(b, c)
+	}
+	return append(b, escByte, endNext)
+}
+
+// readBytes decodes a value encoded by appendBytes at the start of b.
+func readBytes(b []byte) ([]byte, []byte, bool) {
+	var out []byte
+	for i := 0; i < len(b); i++ {
+		if b[i] != escByte {
+			out = append(out, b[i])
+			continue
+		}
+		if i+1 == len(b) {
+			return nil, nil, false
+		}
+		switch b[i+1] {
+		case escNext:
+			out = append(out, escByte)
+			i++
+		case endNext:
+			return out, b[i+2:], true
+		default:
+			return nil, nil, false
+		}
+	}
+	return nil, nil, false
+}
+
+// encodeKey returns the encoding of the key attributes in attrs, a map of
+// wire values (an item or a key). With exact, attrs must hold the key
+// attributes and nothing else, as GetItem's Key must.
+func (k KeySchema) encodeKey(attrs map[string]json.RawMessage, exact bool) ([]byte, error) {
+	want := k.attrs()
+	if exact && len(attrs) != len(want) {
+		return nil, fail(CodeValidation, "The provided key element does not match the schema")
+	}
+	var b []byte
+	for _, a := range want {
+		raw, ok := attrs[a.Name]
+		if !ok {
+			if exact {
+				return nil, fail(CodeValidation, "The provided key element does not match the schema")
+			}
+			return nil, fail(CodeValidation, "One or more parameter values were invalid: Missing the key %s in the item", a.Name)
+		}
+		var err error
+		if b, err = appendValue(b, a.Name, a.Type, raw); err != nil {
+			return nil, err
+		}
+	}
+	return b, nil
+}
+
+// itemKey returns the encoded key of an item (JSON map of wire values).
+func (k KeySchema) itemKey(item []byte) ([]byte, error) {
+	m, ok := topLevel(item, k.names())
+	if !ok {
+		if err := json.Unmarshal(item, &m); err != nil || m == nil {
+			return nil, fail(CodeValidation, "the item is not a map of attribute values")
+		}
+	}
+	return k.encodeKey(m, false)
+}
+
+// names lists the key attributes' names.
+func (k KeySchema) names() []string {
+	if k.Sort.Name == "" {
+		return []string{k.Partition.Name}
+	}
+	return []string{k.Partition.Name, k.Sort.Name}
+}
+
+// keyOf returns the encoded key of a key map (GetItem's Key).
+func (k KeySchema) keyOf(key []byte) ([]byte, error) {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(key, &m); err != nil || m == nil {
+		return nil, fail(CodeValidation, "the key is not a map of attribute values")
+	}
+	return k.encodeKey(m, true)
+}
+
+// partitionOf returns the encoded partition key value raw ({"S":"a"}),
+// the prefix every item of that partition's key starts with.
+func (k KeySchema) partitionOf(raw []byte) ([]byte, error) {
+	return appendValue(nil, k.Partition.Name, k.Partition.Type, raw)
+}
+
+// decodeKey turns an encoded key back into its key map in wire form
+// (LastEvaluatedKey; numbers in canonical form).
+func (k KeySchema) decodeKey(enc []byte) ([]byte, bool) {
+	m := make(map[string]map[string]string, 2)
+	rest := enc
+	for _, a := range k.attrs() {
+		var s string
+		switch a.Type {
+		case TypeN:
+			n, r, ok := readNumber(rest)
+			if !ok {
+				return nil, false
+			}
+			s, rest = n.String(), r
+		default:
+			v, r, ok := readBytes(rest)
+			if !ok {
+				return nil, false
+			}
+			rest = r
+			s = string(v)
+			if a.Type == TypeB {
+				s = base64.StdEncoding.EncodeToString(v)
+			}
+		}
+		m[a.Name] = map[string]string{a.Type: s}
+	}
+	if len(rest) != 0 {
+		return nil, false
+	}
+	b, _ := json.Marshal(m)
+	return b, true
+}
+
+// keyMap returns the key attributes of item as a key map in wire form,
+// with the item's own spelling of each value (stream records' Keys).
+func (k KeySchema) keyMap(item []byte) []byte {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(item, &m) != nil {
+		return nil
+	}
+	out := make(map[string]json.RawMessage, 2)
+	for _, a := range k.attrs() {
+		if v, ok := m[a.Name]; ok {
+			out[a.Name] = v
+		}
+	}
+	b, _ := json.Marshal(out)
+	return b
+}

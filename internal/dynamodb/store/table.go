@@ -1,0 +1,105 @@
+package store
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"sync"
+
+	"github.com/tidwall/btree"
+)
+
+// A row is an item's local state: its encoded key, its item (nil once
+// removed: the row then only keeps the version for compare-and-set) and
+// its version, the log sequence of its last write.
+type row struct {
+	key     []byte
+	item    []byte
+	version uint64
+}
+
+func lessRow(a, b *row) bool { return bytes.Compare(a.key, b.key) < 0 }
+
+// A table is one table's materialised state, kept in key order.
+type table struct {
+	meta   meta
+	sizeOf func([]byte) int
+
+	mu    sync.RWMutex
+	rows  *btree.BTreeG[*row]
+	items int64
+	size  int64
+	last  uint64        // newest log sequence applied
+	wake  chan struct{} // closed and replaced when an entry is applied
+}
+
+func newTable(m meta, sizeOf func([]byte) int) *table {
+	return &table{
+		meta:   m,
+		sizeOf: sizeOf,
+		rows:   btree.NewBTreeGOptions(lessRow, btree.Options{NoLocks: true}),
+		wake:   make(chan struct{}),
+	}
+}
+
+// subject is the log subject of the item with encoded key k: the table's
+// id and a hash of the key, so any key fits a NATS token.
+func (t *table) subject(k []byte) string {
+	h := sha256.Sum256(k)
+	return subjectPrefix + t.meta.ID + "." + hex.EncodeToString(h[:16])
+}
+
+// filter is the subject filter of the table's whole log.
+func (t *table) filter() string { return subjectPrefix + t.meta.ID + ".>" }
+
+// get returns the row of key (a zero row, version 0, if none).
+func (t *table) get(key []byte) row {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	if r, ok := t.rows.Get(&row{key: key}); ok {
+		return *r
+	}
+	return row{key: key}
+}
+
+// apply records item (nil: removed) as key's state at log sequence seq,
+// unless the row already holds that write or a later one; it reports
+// whether the row changed.
+func (t *table) apply(key []byte, seq uint64, item []byte) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	r, ok := t.rows.Get(&row{key: key})
+	if ok && r.version >= seq {
+		return false
+	}
+	if ok && r.item != nil {
+		t.items--
+		t.size -= int64(t.sizeOf(r.item))
+	}
+	if item != nil {
+		t.items++
+		t.size += int64(t.sizeOf(item))
+	}
+	t.rows.Set(&row{key: key, item: item, version: seq})
+	t.advance(seq)
+	return true
+}
+
+// advance moves the newest applied sequence and wakes stream readers.
+// The caller holds t.mu.
+func (t *table) advance(seq uint64) {
+	if seq <= t.last {
+		return
+	}
+	t.last = seq
+	close(t.wake)
+	t.wake = make(chan struct{})
+}
+
+// waiter returns the newest applied sequence and the channel closed when
+// a newer one is applied.
+func (t *table) waiter() (uint64, <-chan struct{}) {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	return t.last, t.wake
+}
