@@ -24,24 +24,34 @@ func cfBucketAttrs(name string) map[string]string {
 	}
 }
 
-// cfBuckets declares the cloudformationResources buckets and resolves
-// their notification configurations.
+// cfBuckets resolves the notification configurations of the buckets
+// declareCfBuckets named.
 func (r *resolver) cfBuckets(s *Stack) {
+	for _, c := range s.CloudformationResources {
+		p, ok := c.Properties.(*CfBucketProps)
+		b := r.bs.cf[c.Name]
+		if !ok || b == nil {
+			continue
+		}
+		if nc := p.NotificationConfiguration; nc != nil {
+			b.EventBridge = nc.EventBridgeConfiguration != nil &&
+				(nc.EventBridgeConfiguration.EventBridgeEnabled == nil || *nc.EventBridgeConfiguration.EventBridgeEnabled)
+			r.cfNotifications(c, b.Name, nc)
+		}
+	}
+}
+
+// declareCfBuckets names the cloudformationResources buckets before
+// anything resolves an ARN: a queue's redrive target that names one by
+// mistake is then reported, not dropped.
+func (r *resolver) declareCfBuckets(s *Stack) {
 	for _, c := range s.CloudformationResources {
 		p, ok := c.Properties.(*CfBucketProps)
 		if !ok {
 			continue
 		}
-		name, ok := r.cfBucketName(c, p)
-		if !ok {
-			continue
-		}
-		b := &Bucket{Name: name, Source: c.Name}
-		r.bs.cf[c.Name], r.bs.byName[name] = b, c.Name
-		if nc := p.NotificationConfiguration; nc != nil {
-			b.EventBridge = nc.EventBridgeConfiguration != nil &&
-				(nc.EventBridgeConfiguration.EventBridgeEnabled == nil || *nc.EventBridgeConfiguration.EventBridgeEnabled)
-			r.cfNotifications(c, name, nc)
+		if name, ok := r.cfBucketName(c, p); ok {
+			r.bs.cf[c.Name], r.bs.byName[name] = &Bucket{Name: name, Source: c.Name}, c.Name
 		}
 	}
 }

@@ -112,9 +112,10 @@ func resolve(d *decoder, s *Stack, dir string, opts Options) *Plan {
 	}
 	r.frontDoors(s)
 	plan.EventBuses = r.eventBuses(s)
-	r.declareStreams(s) // first: any ARN property may name a stream, if only by mistake
-	r.declareQueues(s)  // before the functions, whose events and destinations name them
-	r.cfBuckets(s)      // after the queues and topics they notify; before the functions' s3 events
+	r.declareStreams(s)   // first: any ARN property may name a stream or a bucket, if only by mistake
+	r.declareCfBuckets(s) // (their names only)
+	r.declareQueues(s)    // before the functions, whose events and destinations name them
+	r.cfBuckets(s)        // after the queues and topics they notify; before the functions' s3 events
 	for _, res := range s.Resources {
 		switch p := res.Properties.(type) {
 		case *FunctionProps:
