@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"os/exec"
 	"strconv"
 	"strings"
 	"sync"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/verge-edge/verge/internal/broker"
 	"github.com/verge-edge/verge/internal/esm"
+	"github.com/verge-edge/verge/internal/killtest"
 	"github.com/verge-edge/verge/internal/kinesis"
 )
 
@@ -36,7 +36,7 @@ const (
 // restart on the same store that batch is delivered again, every record
 // is delivered, and each key's records come in order.
 func TestKill(t *testing.T) {
-	if dir := os.Getenv(killEnv); dir != "" {
+	if dir, ok := killtest.Child(killEnv); ok {
 		killHelper(dir)
 		return
 	}
@@ -61,14 +61,13 @@ func TestKill(t *testing.T) {
 		}
 	})
 
-	cmd := exec.Command(os.Args[0], "-test.run=^TestKill$")
-	cmd.Env = append(os.Environ(), killEnv+"="+dir)
-	out, err := cmd.StdoutPipe()
-	must(t, err)
-	cmd.Stderr = os.Stderr
-	must(t, cmd.Start())
+	cmd, out := killtest.Start(t, killEnv, "TestKill", dir)
 	before := map[string]int{}
 	var hung []string
+	// Every batch the child printed counts, those its other shard finished
+	// between the hang and the kill too: read to the end of its output.
+	stuck := time.AfterFunc(time.Minute, func() { cmd.Process.Kill() }) // a child that never hangs ends too
+	defer stuck.Stop()
 	sc := bufio.NewScanner(out)
 	for sc.Scan() {
 		kind, rest, _ := strings.Cut(sc.Text(), " ")
@@ -77,12 +76,11 @@ func TestKill(t *testing.T) {
 				before[d]++
 			}
 		}
-		if kind == "H" {
+		if kind == "H" && hung == nil {
 			hung = strings.Fields(rest)
-			break
+			must(t, cmd.Process.Signal(syscall.SIGKILL))
 		}
 	}
-	must(t, cmd.Process.Signal(syscall.SIGKILL))
 	cmd.Wait()
 	if len(hung) == 0 {
 		t.Fatal("the helper never reached the batch it hangs on")

@@ -4,8 +4,6 @@ import (
 	"bufio"
 	"context"
 	"fmt"
-	"os"
-	"os/exec"
 	"strconv"
 	"strings"
 	"syscall"
@@ -13,6 +11,7 @@ import (
 	"time"
 
 	"github.com/verge-edge/verge/internal/broker"
+	"github.com/verge-edge/verge/internal/killtest"
 )
 
 // killEnv names the store folder of the helper process TestKill starts.
@@ -22,21 +21,12 @@ const killEnv = "VERGE_KINESIS_KILL_HELPER"
 // batch, and is killed with SIGKILL mid-put; after a restart every
 // acknowledged record is there, in order, and the stream takes more.
 func TestKill(t *testing.T) {
-	if dir := os.Getenv(killEnv); dir != "" {
+	if dir, ok := killtest.Child(killEnv); ok {
 		killHelper(dir)
 		return
 	}
-	if testing.Short() {
-		t.Skip("starts a process")
-	}
 	dir := t.TempDir()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestKill$")
-	cmd.Env = append(os.Environ(), killEnv+"="+dir)
-	out, _ := cmd.StdoutPipe()
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	cmd, out := killtest.Start(t, killEnv, "TestKill", dir)
 	acked := make(chan string, 1000)
 	go func() {
 		sc := bufio.NewScanner(out)

@@ -4,14 +4,13 @@ import (
 	"bufio"
 	"context"
 	"fmt"
-	"os"
-	"os/exec"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/verge-edge/verge/internal/broker"
+	"github.com/verge-edge/verge/internal/killtest"
 )
 
 // killEnv names the store folder of the helper process TestKill starts.
@@ -22,21 +21,12 @@ const killEnv = "VERGE_SQS_KILL_HELPER"
 // restart no message is lost (the dead-lettered ones may be duplicated)
 // and FIFO deduplication still holds.
 func TestKill(t *testing.T) {
-	if dir := os.Getenv(killEnv); dir != "" {
+	if dir, ok := killtest.Child(killEnv); ok {
 		killHelper(dir)
 		return
 	}
-	if testing.Short() {
-		t.Skip("starts a process")
-	}
 	dir := t.TempDir()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestKill$")
-	cmd.Env = append(os.Environ(), killEnv+"="+dir)
-	out, _ := cmd.StdoutPipe()
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	cmd, out := killtest.Start(t, killEnv, "TestKill", dir)
 	ready := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(out)

@@ -4,8 +4,6 @@ import (
 	"bufio"
 	"context"
 	"fmt"
-	"os"
-	"os/exec"
 	"strings"
 	"syscall"
 	"testing"
@@ -14,6 +12,7 @@ import (
 	"github.com/nats-io/nats.go"
 
 	"github.com/verge-edge/verge/internal/broker"
+	"github.com/verge-edge/verge/internal/killtest"
 )
 
 // killEnv names the store folder of the helper process TestKill starts.
@@ -29,21 +28,12 @@ const txSize = 10
 // at all (the half-published one not at all), and the stream holds one
 // INSERT per item written.
 func TestKill(t *testing.T) {
-	if dir := os.Getenv(killEnv); dir != "" {
+	if dir, ok := killtest.Child(killEnv); ok {
 		killHelper(dir)
 		return
 	}
-	if testing.Short() {
-		t.Skip("starts a process")
-	}
 	dir := t.TempDir()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestKill$")
-	cmd.Env = append(os.Environ(), killEnv+"="+dir)
-	out, _ := cmd.StdoutPipe()
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	cmd, out := killtest.Start(t, killEnv, "TestKill", dir)
 	lines := make(chan string, 10000)
 	go func() {
 		sc := bufio.NewScanner(out)
