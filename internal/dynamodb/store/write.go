@@ -72,14 +72,7 @@ func (s *Store) Put(ctx context.Context, tableName string, item []byte, cond Con
 	if err != nil {
 		return Result{}, err
 	}
-	return s.write(ctx, t, k, func(old []byte, exists bool) ([]byte, error) {
-		if cond != nil {
-			if err := cond(old, exists); err != nil {
-				return nil, err
-			}
-		}
-		return item, nil
-	}, false)
+	return s.write(ctx, t, k, replaceWith(item, cond), false)
 }
 
 // Delete removes the item of key if cond (nil for none) holds for it.
@@ -93,14 +86,20 @@ func (s *Store) Delete(ctx context.Context, tableName string, key []byte, cond C
 	if err != nil {
 		return Result{}, err
 	}
-	return s.write(ctx, t, k, func(old []byte, exists bool) ([]byte, error) {
+	return s.write(ctx, t, k, replaceWith(nil, cond), false)
+}
+
+// replaceWith is the update that writes item (nil removes the item) when
+// cond (nil for none) holds for the item it replaces.
+func replaceWith(item []byte, cond Cond) UpdateFunc {
+	return func(old []byte, exists bool) ([]byte, error) {
 		if cond != nil {
 			if err := cond(old, exists); err != nil {
 				return nil, err
 			}
 		}
-		return nil, nil
-	}, false)
+		return item, nil
+	}
 }
 
 // Update writes what fn makes of the item of key; the new item must keep
