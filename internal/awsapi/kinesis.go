@@ -34,6 +34,8 @@ func Kinesis(k Opener[kinesis.API]) *Service {
 		{Name: "GetShardIterator", Resources: stream, Handle: a.getShardIterator},
 		{Name: "GetRecords", Resources: iteratorResources, Handle: a.getRecords},
 		{Name: "UpdateShardCount", Resources: stream, Handle: a.updateShardCount},
+		{Name: "SplitShard", Resources: stream, Handle: a.splitShard},
+		{Name: "MergeShards", Resources: stream, Handle: a.mergeShards},
 		{Name: "IncreaseStreamRetentionPeriod", Resources: stream, Handle: a.increaseRetention},
 		{Name: "DecreaseStreamRetentionPeriod", Resources: stream, Handle: a.decreaseRetention},
 		{Name: "AddTagsToStream", Resources: stream, Handle: a.addTagsToStream},
