@@ -36,6 +36,7 @@ func Kinesis(k Opener[kinesis.API]) *Service {
 		{Name: "UpdateShardCount", Resources: stream, Handle: a.updateShardCount},
 		{Name: "SplitShard", Resources: stream, Handle: a.splitShard},
 		{Name: "MergeShards", Resources: stream, Handle: a.mergeShards},
+		{Name: "UpdateStreamMode", Resources: stream, Handle: a.updateStreamMode},
 		{Name: "IncreaseStreamRetentionPeriod", Resources: stream, Handle: a.increaseRetention},
 		{Name: "DecreaseStreamRetentionPeriod", Resources: stream, Handle: a.decreaseRetention},
 		{Name: "AddTagsToStream", Resources: stream, Handle: a.addTagsToStream},

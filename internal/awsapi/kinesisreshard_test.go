@@ -129,3 +129,41 @@ func TestKinesisSDKSplitMergeErrors(t *testing.T) {
 		t.Errorf("merging a closed shard: %v", err)
 	}
 }
+
+// TestKinesisSDKUpdateStreamMode switches a stream to on-demand and back
+// with the AWS SDK for Go v2.
+func TestKinesisSDKUpdateStreamMode(t *testing.T) {
+	e := newKinesis(t, kinesis.Options{})
+	c, ctx := e.c, context.Background()
+	of(c.CreateStream(ctx, &awskinesis.CreateStreamInput{StreamName: aws.String("s"), ShardCount: aws.Int32(2)})).must(t)
+	mode := func() (types.StreamMode, int32) {
+		sum := of(c.DescribeStreamSummary(ctx, &awskinesis.DescribeStreamSummaryInput{StreamName: aws.String("s")})).must(t).StreamDescriptionSummary
+		return sum.StreamModeDetails.StreamMode, aws.ToInt32(sum.OpenShardCount)
+	}
+	for _, m := range []types.StreamMode{types.StreamModeOnDemand, types.StreamModeProvisioned} {
+		of(c.UpdateStreamMode(ctx, &awskinesis.UpdateStreamModeInput{StreamARN: aws.String(arn.Stream("s")), StreamModeDetails: &types.StreamModeDetails{StreamMode: m}})).must(t)
+		if got, open := mode(); got != m || open != 2 {
+			t.Errorf("after UpdateStreamMode %s: %s, %d open shards", m, got, open)
+		}
+	}
+	if got := e.lastAuth("UpdateStreamMode"); got.Action != "kinesis:UpdateStreamMode" || !slices.Equal(got.Resources, []string{arn.Stream("s")}) {
+		t.Errorf("UpdateStreamMode authorized as %+v", got)
+	}
+	for _, tc := range []struct {
+		name string
+		in   *awskinesis.UpdateStreamModeInput
+		code string
+		msg  string
+	}{
+		{"members left out", &awskinesis.UpdateStreamModeInput{}, "ValidationException", "2 validation errors detected: Value null at 'streamARN' failed to satisfy constraint: Member must not be null; Value null at 'streamModeDetails'"},
+		{"unknown mode", &awskinesis.UpdateStreamModeInput{StreamARN: aws.String(arn.Stream("s")), StreamModeDetails: &types.StreamModeDetails{StreamMode: "FAST"}}, "ValidationException", "Value 'FAST' at 'streamModeDetails.streamMode'"},
+		{"unknown stream", &awskinesis.UpdateStreamModeInput{StreamARN: aws.String(arn.Stream("nope")), StreamModeDetails: &types.StreamModeDetails{StreamMode: types.StreamModeOnDemand}}, "ResourceNotFoundException", "Stream nope under account 000000000000 not found."},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := c.UpdateStreamMode(ctx, tc.in, noClientValidation)
+			if errorCode(err) != tc.code || !strings.Contains(fmt.Sprint(err), tc.msg) {
+				t.Errorf("got %v (%s), want %s containing %q", err, errorCode(err), tc.code, tc.msg)
+			}
+		})
+	}
+}

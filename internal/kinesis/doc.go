@@ -57,6 +57,7 @@
 // child covering both (ParentShardId the shard to merge,
 // AdjacentParentShardId the adjacent one). Both are refused on on-demand
 // streams, as AWS does, and new shards continue the stream's numbering.
+// UpdateStreamMode switches a stream's mode and keeps its open shards.
 // Puts hold the stream's lock for reading until their
 // acknowledgements arrive, so no record lands in a shard after it closed.
 // Closed shards stay listed for the retention period.

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 const (
@@ -211,5 +212,55 @@ func TestSplitMergeErrors(t *testing.T) {
 		t.Errorf("split at the limit: %v", err)
 	}
 	must(t, e.s.MergeShards(ctx, "s", "shardId-000000000002", "shardId-000000000003"))
+	must(t, e.s.SplitShard(ctx, "s", "shardId-000000000000", "1"))
+}
+
+// TestUpdateStreamMode: an on-demand stream is not throttled per shard,
+// keeps its shards and refuses SplitShard; the mode survives a restart.
+func TestUpdateStreamMode(t *testing.T) {
+	now := time.Now() // standing still: no token refills
+	e := newEnv(t, Options{Now: func() time.Time { return now }})
+	ctx := context.Background()
+	must(t, e.s.CreateStream(ctx, StreamConfig{Name: "s", ShardCount: 2}))
+	big := PutEntry{PartitionKey: "k", Data: make([]byte, 900<<10)}
+	putBig := func() error { _, err := e.s.PutRecord(ctx, "s", big); return err }
+	must(t, putBig())
+	if err := putBig(); code(err) != CodeThroughputExceeded {
+		t.Fatalf("provisioned, over the shard's limit: %v", err)
+	}
+	for _, c := range []struct {
+		name, mode, code string
+	}{
+		{"unknown stream", OnDemand, CodeResourceNotFound},
+		{"unknown mode", "FAST", CodeValidation},
+		{"to on-demand", OnDemand, ""},
+		{"again", OnDemand, ""},
+	} {
+		stream := "s"
+		if c.code == CodeResourceNotFound {
+			stream = "nope"
+		}
+		if err := e.s.UpdateStreamMode(ctx, stream, c.mode); code(err) != c.code {
+			t.Errorf("%s: %v, want %q", c.name, err, c.code)
+		}
+	}
+	for range 3 {
+		must(t, putBig())
+	}
+	d, _ := e.s.Describe(ctx, "s", 0, "")
+	if d.Mode != OnDemand || d.OpenShards != 2 {
+		t.Errorf("on demand: mode %s, %d open shards", d.Mode, d.OpenShards)
+	}
+	if err := e.s.SplitShard(ctx, "s", "shardId-000000000000", "1"); code(err) != CodeValidation {
+		t.Errorf("split on demand: %v", err)
+	}
+	e.s.Close()
+	s2, err := New(ctx, Options{JetStream: e.b.JetStream(), Now: func() time.Time { return now }})
+	must(t, err)
+	e.s = s2
+	if d, _ := e.s.Describe(ctx, "s", 0, ""); d.Mode != OnDemand {
+		t.Errorf("after a restart: mode %s", d.Mode)
+	}
+	must(t, e.s.UpdateStreamMode(ctx, "s", Provisioned))
 	must(t, e.s.SplitShard(ctx, "s", "shardId-000000000000", "1"))
 }
