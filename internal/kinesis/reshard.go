@@ -75,8 +75,17 @@ func (s *Service) reshardOne(ctx context.Context, name, op string, delta int, pl
 	if err != nil {
 		return err
 	}
+	onDemand := func() error {
+		return fail(CodeValidation, "%s is not supported for stream %s under account %s in ON_DEMAND capacity mode.", op, name, arn.Account)
+	}
 	s.mu.Lock() // the account's shard count
 	defer s.mu.Unlock()
+	st.mu.RLock()
+	mode := st.m.Mode
+	st.mu.RUnlock()
+	if mode == OnDemand { // before the shard limit, as AWS answers
+		return onDemand()
+	}
 	if delta > 0 {
 		if err := s.checkShardLimit(delta); err != nil {
 			return err
@@ -88,7 +97,7 @@ func (s *Service) reshardOne(ctx context.Context, name, op string, delta int, pl
 		return errNoStream(name)
 	}
 	if st.m.Mode == OnDemand {
-		return fail(CodeValidation, "%s is not supported for stream %s under account %s in ON_DEMAND capacity mode.", op, name, arn.Account)
+		return onDemand()
 	}
 	children, err := plan(st)
 	if err != nil {

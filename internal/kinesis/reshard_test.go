@@ -91,6 +91,14 @@ func TestSplitMerge(t *testing.T) {
 		}
 		for _, w := range ws {
 			g := got[w.id]
+			if p, ok := got[w.parent]; ok {
+				// The child starts at the stream's sequence after the parent's end.
+				start, _ := parseSeq(g.StartingSequence)
+				end, _ := parseSeq(p.EndingSequence)
+				if start.js != end.js+1 {
+					t.Errorf("%s: %s starts at %s, not right after its parent's end %s", when, w.id, g.StartingSequence, p.EndingSequence)
+				}
+			}
 			if g.StartingHashKey != w.start || g.EndingHashKey != w.end || g.ParentShardID != w.parent || g.AdjacentParentShardID != w.adjacent || (g.EndingSequence != "") != w.closed {
 				t.Errorf("%s: %s is %+v, want %+v", when, w.id, g, w)
 			}
@@ -210,6 +218,9 @@ func TestSplitMergeErrors(t *testing.T) {
 	must(t, e.s.CreateStream(ctx, StreamConfig{Name: "big", ShardCount: AccountShardLimit - open}))
 	if err := e.s.SplitShard(ctx, "s", "shardId-000000000000", "1"); code(err) != CodeLimitExceeded || !strings.Contains(err.Error(), "shard limit for the account") {
 		t.Errorf("split at the limit: %v", err)
+	}
+	if err := e.s.SplitShard(ctx, "od", "shardId-000000000000", "1"); code(err) != CodeValidation {
+		t.Errorf("split of an on-demand stream at the limit: %v", err)
 	}
 	must(t, e.s.MergeShards(ctx, "s", "shardId-000000000002", "shardId-000000000003"))
 	must(t, e.s.SplitShard(ctx, "s", "shardId-000000000000", "1"))
