@@ -142,6 +142,10 @@ it=$($aws kinesis get-shard-iterator --stream-name matrix --shard-id "$shard" --
 ok "kinesis get-records" $aws kinesis get-records --shard-iterator "$it"
 ok "kinesis describe-stream" $aws kinesis describe-stream --stream-name matrix
 ok "kinesis update-shard-count" $aws kinesis update-shard-count --stream-name matrix --target-shard-count 4 --scaling-type UNIFORM_SCALING
+# After it, shardId-000000000002 is [0, 2^126-1]: split at 2^125 into 6 and 7, merge them back.
+ok "kinesis split-shard" $aws kinesis split-shard --stream-name matrix --shard-to-split shardId-000000000002 --new-starting-hash-key 42535295865117307932921825928971026432
+ok "kinesis merge-shards" $aws kinesis merge-shards --stream-name matrix --shard-to-merge shardId-000000000006 --adjacent-shard-to-merge shardId-000000000007
+ok "kinesis update-stream-mode" $aws kinesis update-stream-mode --stream-arn arn:aws:kinesis:us-east-1:000000000000:stream/matrix --stream-mode-details StreamMode=ON_DEMAND
 ok "kinesis increase-stream-retention-period" $aws kinesis increase-stream-retention-period --stream-name matrix --retention-period-hours 48
 ok "kinesis add-tags-to-stream" $aws kinesis add-tags-to-stream --stream-name matrix --tags team=web
 ok "kinesis list-tags-for-stream" $aws kinesis list-tags-for-stream --stream-name matrix

@@ -226,7 +226,7 @@ func TestKinesisCBORRouterErrors(t *testing.T) {
 		op, code string
 		mangle   func(*http.Request)
 	}{
-		{"MergeShards", "UnknownOperationException", nil},
+		{"PutResourcePolicy", "UnknownOperationException", nil},
 		{"DescribeStreamSummary", "AccessDeniedException", nil},
 		{"ListStreams", "InvalidSignatureException", func(r *http.Request) { r.Header.Set("X-Amz-Date", "20200101T000000Z") }},
 	} {

@@ -275,3 +275,32 @@ func (s *Service) update(ctx context.Context, st *stream, c StreamConfig) error 
 	st.m.Tags = maps.Clone(c.Tags)
 	return s.save(ctx, st)
 }
+
+// UpdateStreamMode switches a stream between PROVISIONED and ON_DEMAND;
+// the mode it already has is accepted and changes nothing. On-demand
+// streams are not throttled per shard; the switch keeps the open shards
+// (AWS would rescale them, Verge does not).
+func (s *Service) UpdateStreamMode(ctx context.Context, name, mode string) error {
+	if mode != Provisioned && mode != OnDemand {
+		return fail(CodeValidation, "1 validation error detected: Value '%s' at 'streamModeDetails.streamMode' failed to satisfy constraint: Member must satisfy enum value set: [ON_DEMAND, PROVISIONED]", mode)
+	}
+	st, err := s.get(name)
+	if err != nil {
+		return err
+	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.gone.Load() {
+		return errNoStream(name)
+	}
+	prev := st.m.Mode
+	if prev == mode {
+		return nil
+	}
+	st.m.Mode = mode
+	if err := s.save(ctx, st); err != nil {
+		st.m.Mode = prev
+		return err
+	}
+	return nil
+}

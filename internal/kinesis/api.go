@@ -154,6 +154,9 @@ type API interface {
 	GetShardIterator(ctx context.Context, in IteratorInput) (string, error)
 	GetRecords(ctx context.Context, iterator string, limit int) (Records, error)
 	UpdateShardCount(ctx context.Context, name string, target int) (current int, err error)
+	SplitShard(ctx context.Context, name, shardID, newStartingHashKey string) error
+	MergeShards(ctx context.Context, name, shardID, adjacentShardID string) error
+	UpdateStreamMode(ctx context.Context, name, mode string) error
 	SetRetention(ctx context.Context, name string, hours int, increase bool) error
 	Tags(ctx context.Context, name string) (map[string]string, error)
 	Tag(ctx context.Context, name string, tags map[string]string) error

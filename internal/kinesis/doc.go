@@ -51,7 +51,14 @@
 // closed shard whose range overlaps its own (ParentShardId and
 // AdjacentParentShardId show the first two; Source's esm.Shard.Parents
 // lists all), so a reader that finishes parents before children keeps
-// every key's order. Puts hold the stream's lock for reading until their
+// every key's order. SplitShard closes one open shard and opens two
+// children on either side of NewStartingHashKey, both naming it as parent;
+// MergeShards closes two open shards with adjacent ranges and opens one
+// child covering both (ParentShardId the shard to merge,
+// AdjacentParentShardId the adjacent one). Both are refused on on-demand
+// streams, as AWS does, and new shards continue the stream's numbering.
+// UpdateStreamMode switches a stream's mode and keeps its open shards.
+// Puts hold the stream's lock for reading until their
 // acknowledgements arrive, so no record lands in a shard after it closed.
 // Closed shards stay listed for the retention period.
 //
