@@ -18,8 +18,8 @@ const (
 
 // readParentsFirst reads every shard of stream from its trim horizon, a
 // shard only after all of its parents, and returns each partition key's
-// data in the order read.
-func readParentsFirst(t *testing.T, s *Service, stream string) map[string][]string {
+// data in the order read; each (nil for none) sees every shard's last read.
+func readParentsFirst(t *testing.T, s *Service, stream string, each func(shard string, last Records)) map[string][]string {
 	t.Helper()
 	ctx := context.Background()
 	src, err := s.Source(stream, "")
@@ -34,9 +34,12 @@ func readParentsFirst(t *testing.T, s *Service, stream string) map[string][]stri
 			if done[sh.ID] || slices.ContainsFunc(sh.Parents, func(p string) bool { return !done[p] }) {
 				continue
 			}
-			recs, _ := drain(t, s, iter(t, s, IteratorInput{Stream: stream, ShardID: sh.ID, Type: TrimHorizon}))
+			recs, last := drain(t, s, iter(t, s, IteratorInput{Stream: stream, ShardID: sh.ID, Type: TrimHorizon}))
 			for _, r := range recs {
 				got[r.PartitionKey] = append(got[r.PartitionKey], string(r.Data))
+			}
+			if each != nil {
+				each(sh.ID, last)
 			}
 			done[sh.ID], progress = true, true
 		}
@@ -134,7 +137,7 @@ func TestSplitMerge(t *testing.T) {
 			t.Errorf("hash key %s after the merge went to %s", k, r[0].ShardID)
 		}
 	}
-	got := readParentsFirst(t, e.s, "s")
+	got := readParentsFirst(t, e.s, "s", nil)
 	for _, k := range keys {
 		var w []string
 		for _, d := range order {
