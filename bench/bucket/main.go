@@ -13,13 +13,11 @@ package main
 import (
 	"context"
 	"flag"
-	"fmt"
 	"log"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
@@ -86,41 +84,19 @@ func run(n, rounds int) error {
 	s3c := s3.NewFromConfig(cfg, func(o *s3.Options) { o.BaseEndpoint, o.UsePathStyle = endpoint, true })
 	fn := lambda.NewFromConfig(cfg, func(o *lambda.Options) { o.BaseEndpoint = endpoint })
 
-	measures := []struct {
-		name, target string
-		send         func(sent int64) error
-	}{
-		{"Invoke (Event) → handler start (the floor)", "", func(sent int64) error {
+	return tp.Table("Verge bucket events", n, rounds, []load.Measure{
+		{Name: "Invoke (Event) → handler start (the floor)", Target: "", Send: func(sent int64) error {
 			_, err := fn.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String("worker"), InvocationType: types.InvocationTypeEvent,
 				Payload: []byte(`{"sent":` + strconv.FormatInt(sent, 10) + `}`)})
 			return err
 		}},
-		{"PutObject 1 KiB → handler start", "< 10 ms", func(sent int64) error {
+		{Name: "PutObject 1 KiB → handler start", Target: "< 10 ms", Send: func(sent int64) error {
 			_, err := s3c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("uploads"), Key: aws.String("put/" + strconv.FormatInt(sent, 10)),
 				Body: strings.NewReader(strings.Repeat("x", 1024))})
 			return err
 		}},
-		{"file written on disk → handler start", "< 100 ms", func(sent int64) error {
+		{Name: "file written on disk → handler start", Target: "< 100 ms", Send: func(sent int64) error {
 			return os.WriteFile(filepath.Join(folder, strconv.FormatInt(sent, 10)), []byte(strings.Repeat("x", 1024)), 0o644)
 		}},
-	}
-	lats := make([][]time.Duration, len(measures))
-	for range rounds {
-		for i, m := range measures {
-			got, err := tp.Latencies(n, m.send)
-			if err != nil {
-				return fmt.Errorf("%s: %w", m.name, err)
-			}
-			lats[i] = append(lats[i], got...)
-		}
-	}
-	fmt.Printf("# Verge bucket events (%s, GOMAXPROCS=%s, %d rounds of %d)\n\n", time.Now().UTC().Format(time.RFC3339), os.Getenv("GOMAXPROCS"), rounds, n)
-	fmt.Println("| measure | p50 | p99 | p50 / floor's | target |")
-	fmt.Println("|---|---|---|---|---|")
-	floor := load.Q(lats[0], 0.5)
-	for i, m := range measures {
-		p50 := load.Q(lats[i], 0.5)
-		fmt.Printf("| %s | %s | %s | %.2fx | %s |\n", m.name, load.Dur(p50), load.Dur(load.Q(lats[i], 0.99)), float64(p50)/float64(floor), m.target)
-	}
-	return nil
+	})
 }

@@ -14,11 +14,9 @@ package main
 import (
 	"context"
 	"flag"
-	"fmt"
 	"log"
 	"os"
 	"strconv"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
@@ -92,42 +90,20 @@ func run(n, rounds int) error {
 		return err
 	}
 
-	measures := []struct {
-		name, target string
-		send         func(sent int64) error
-	}{
-		{"Invoke (Event) → handler start (the floor)", "", func(sent int64) error {
+	return tp.Table("Verge stream triggers", n, rounds, []load.Measure{
+		{Name: "Invoke (Event) → handler start (the floor)", Target: "", Send: func(sent int64) error {
 			_, err := fn.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String("worker"), InvocationType: types.InvocationTypeEvent,
 				Payload: []byte(`{"sent":` + strconv.FormatInt(sent, 10) + `}`)})
 			return err
 		}},
-		{"SendMessage → handler start (sqs trigger, the peer)", "", func(sent int64) error {
+		{Name: "SendMessage → handler start (sqs trigger, the peer)", Target: "", Send: func(sent int64) error {
 			_, err := qs.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: q.QueueUrl, MessageBody: aws.String(strconv.FormatInt(sent, 10))})
 			return err
 		}},
-		{"PutRecord → handler start (kinesis-stream trigger)", "< 10 ms", func(sent int64) error {
+		{Name: "PutRecord → handler start (kinesis-stream trigger)", Target: "< 10 ms", Send: func(sent int64) error {
 			_, err := ks.PutRecord(ctx, &kinesis.PutRecordInput{StreamName: aws.String("clicks"), PartitionKey: aws.String("k"),
 				Data: []byte(strconv.FormatInt(sent, 10))})
 			return err
 		}},
-	}
-	lats := make([][]time.Duration, len(measures))
-	for range rounds {
-		for i, m := range measures {
-			got, err := tp.Latencies(n, m.send)
-			if err != nil {
-				return fmt.Errorf("%s: %w", m.name, err)
-			}
-			lats[i] = append(lats[i], got...)
-		}
-	}
-	fmt.Printf("# Verge stream triggers (%s, GOMAXPROCS=%s, %d rounds of %d)\n\n", time.Now().UTC().Format(time.RFC3339), os.Getenv("GOMAXPROCS"), rounds, n)
-	fmt.Println("| measure | p50 | p99 | p50 / floor's | target |")
-	fmt.Println("|---|---|---|---|---|")
-	floor := load.Q(lats[0], 0.5)
-	for i, m := range measures {
-		p50 := load.Q(lats[i], 0.5)
-		fmt.Printf("| %s | %s | %s | %.2fx | %s |\n", m.name, load.Dur(p50), load.Dur(load.Q(lats[i], 0.99)), float64(p50)/float64(floor), m.target)
-	}
-	return nil
+	})
 }

@@ -2,6 +2,7 @@ package load
 
 import (
 	"fmt"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -76,4 +77,36 @@ func Q(xs []time.Duration, q float64) time.Duration {
 	s := slices.Clone(xs)
 	slices.Sort(s)
 	return Quantile(s, q)
+}
+
+// A Measure is one way of sending an event whose way to the handler's
+// start is timed; Send gets the send's start in µs to carry.
+type Measure struct {
+	Name, Target string
+	Send         func(sent int64) error
+}
+
+// Table times n events of each measure per round, rounds times in turn
+// (so drift hits all alike), and prints p50 and p99 as a Markdown table
+// under title, each p50 beside the first measure's: the floor.
+func (s *Starts) Table(title string, n, rounds int, ms []Measure) error {
+	lats := make([][]time.Duration, len(ms))
+	for range rounds {
+		for i, m := range ms {
+			got, err := s.Latencies(n, m.Send)
+			if err != nil {
+				return fmt.Errorf("%s: %w", m.Name, err)
+			}
+			lats[i] = append(lats[i], got...)
+		}
+	}
+	fmt.Printf("# %s (%s, GOMAXPROCS=%s, %d rounds of %d)\n\n", title, time.Now().UTC().Format(time.RFC3339), os.Getenv("GOMAXPROCS"), rounds, n)
+	fmt.Println("| measure | p50 | p99 | p50 / floor's | target |")
+	fmt.Println("|---|---|---|---|---|")
+	floor := Q(lats[0], 0.5)
+	for i, m := range ms {
+		p50 := Q(lats[i], 0.5)
+		fmt.Printf("| %s | %s | %s | %.2fx | %s |\n", m.Name, Dur(p50), Dur(Q(lats[i], 0.99)), float64(p50)/float64(floor), m.Target)
+	}
+	return nil
 }
