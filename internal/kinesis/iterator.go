@@ -59,7 +59,7 @@ func (s *Service) decodeIterator(str string) (iterator, error) {
 	if len(str) == 0 || len(str) > maxIterator {
 		return iterator{}, bad
 	}
-	b, err := base64.StdEncoding.DecodeString(str)
+	b, err := decodeOpaque(str)
 	if err != nil || len(b) < 1+macSize || b[0] != iteratorVersion {
 		return iterator{}, bad
 	}

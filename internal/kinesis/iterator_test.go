@@ -16,6 +16,7 @@ func FuzzDecodeIterator(f *testing.F) {
 	f.Add(s.encodeIterator(iterator{name: "", id: "", shard: 0, from: 0, at: -5, created: -1}))
 	f.Add("AAAA")
 	f.Add("")
+	f.Add("AQFzEDAwMTEyMjMzNDQ1NTY2NzcDKgCAoKv+\n+WKwxl1f7YGk8DqxbxDt5PxM") // a line break the decoder skips
 	f.Fuzz(func(t *testing.T, str string) {
 		it, err := s.decodeIterator(str)
 		if err != nil {

@@ -1,6 +1,9 @@
 package kinesis
 
-import "encoding/base64"
+import (
+	"encoding/base64"
+	"strings"
+)
 
 // IteratorStream is the name of the stream a shard iterator reads, ""
 // for what is not an iterator. The iterator's MAC is not checked here
@@ -11,7 +14,7 @@ func IteratorStream(iterator string) string {
 	if len(iterator) > maxIterator {
 		return ""
 	}
-	b, err := base64.StdEncoding.DecodeString(iterator)
+	b, err := decodeOpaque(iterator)
 	if err != nil || len(b) < 1+macSize || b[0] != iteratorVersion {
 		return ""
 	}
@@ -20,4 +23,14 @@ func IteratorStream(iterator string) string {
 		return ""
 	}
 	return it.name
+}
+
+// decodeOpaque reads the base64 of an iterator or token. It is strict:
+// the decoder skips CR and LF and tolerates loose padding bits, so
+// without this check many strings would name one iterator.
+func decodeOpaque(str string) ([]byte, error) {
+	if strings.ContainsAny(str, "\r\n") {
+		return nil, base64.CorruptInputError(strings.IndexAny(str, "\r\n"))
+	}
+	return base64.StdEncoding.Strict().DecodeString(str)
 }

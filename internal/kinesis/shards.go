@@ -35,7 +35,7 @@ func (s *Service) encodeToken(t listToken) string {
 
 func (s *Service) decodeToken(str string) (listToken, error) {
 	bad := fail(CodeInvalidArgument, "Invalid NextToken.")
-	b, err := base64.StdEncoding.DecodeString(str)
+	b, err := decodeOpaque(str)
 	if err != nil || len(b) < 1+macSize || b[0] != iteratorVersion {
 		return listToken{}, bad
 	}
