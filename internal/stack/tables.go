@@ -249,22 +249,30 @@ func (r *resolver) cfTable(c *CfResource, p *CfTableProps) {
 		r.d.errorf(at, "%s %q: without TableName the table is named by its logical id, and a DynamoDB table name %s", c.Type, c.Name, msg)
 	}
 	defs := r.attributeDefinitions(p.AttributeDefinitions)
+	// Every attribute a key schema names is used, even in a key schema
+	// that is wrong (reported), so that its definition is not reported
+	// too.
 	used := map[string]bool{}
+	for _, ks := range slices.Concat([][]CfKeyElement{p.KeySchema}, gsiKeys(p.GlobalSecondaryIndexes), lsiKeys(p.LocalSecondaryIndexes)) {
+		for _, e := range ks {
+			used[e.AttributeName] = true
+		}
+	}
 	if kat, ok := r.d.pos(&p.KeySchema); ok {
-		if pk, sk, ok := r.keySchema(kat, "KeySchema", p.KeySchema, defs, used); ok {
+		if pk, sk, ok := r.keySchema(kat, "KeySchema", p.KeySchema, defs); ok {
 			t.PartitionKey, t.SortKey = pk, sk
 		}
 	}
 	var global, local []indexAt
 	for i := range p.GlobalSecondaryIndexes {
 		g := &p.GlobalSecondaryIndexes[i]
-		if ia, ok := r.cfIndex(&g.IndexName, &g.KeySchema, &g.Projection, defs, used); ok {
+		if ia, ok := r.cfIndex(&g.IndexName, &g.KeySchema, &g.Projection, defs); ok {
 			global = append(global, ia)
 		}
 	}
 	for i := range p.LocalSecondaryIndexes {
 		l := &p.LocalSecondaryIndexes[i]
-		ia, ok := r.cfIndex(&l.IndexName, &l.KeySchema, &l.Projection, defs, used)
+		ia, ok := r.cfIndex(&l.IndexName, &l.KeySchema, &l.Projection, defs)
 		if !ok {
 			continue
 		}
@@ -290,8 +298,15 @@ func (r *resolver) cfTable(c *CfResource, p *CfTableProps) {
 	for _, ia := range local {
 		t.LocalIndexes = append(t.LocalIndexes, ia.ix)
 	}
+	// A key naming an undefined attribute is reported; it is likely the
+	// unused definition misspelled, which is not reported too.
+	undefined := false
+	for name := range used {
+		_, defined := defs[name]
+		undefined = undefined || !defined
+	}
 	for _, name := range slices.Sorted(maps.Keys(defs)) {
-		if !used[name] {
+		if !used[name] && !undefined {
 			r.d.errorf(defs[name].at, "AttributeDefinitions defines %q, which is no key of the table nor of its indexes (DynamoDB: \"Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions\"): define key attributes only", name)
 		}
 	}
@@ -322,7 +337,7 @@ type attrDef struct {
 }
 
 // attributeDefinitions checks AttributeDefinitions, returning the
-// attributes defined without error.
+// attributes defined, with type "" when it is wrong (reported).
 func (r *resolver) attributeDefinitions(list []CfAttributeDefinition) map[string]attrDef {
 	defs := map[string]attrDef{}
 	for i := range list {
@@ -332,25 +347,43 @@ func (r *resolver) attributeDefinitions(list []CfAttributeDefinition) map[string
 		if !nok || !tok || !r.keyName(nat, "AttributeName", d.AttributeName) {
 			continue
 		}
-		switch d.AttributeType {
-		case AttrString, AttrNumber, AttrBinary:
-		default:
-			r.d.errorf(tat, "AttributeType must be S, N or B, found %q", d.AttributeType)
-			continue
-		}
 		if prev, dup := defs[d.AttributeName]; dup {
 			r.d.errorf(nat, "attribute %q is defined twice (first at line %d)", d.AttributeName, prev.at.line)
 			continue
 		}
-		defs[d.AttributeName] = attrDef{d.AttributeType, nat}
+		typ := d.AttributeType
+		switch typ {
+		case AttrString, AttrNumber, AttrBinary:
+		default:
+			r.d.errorf(tat, "AttributeType must be S, N or B, found %q", typ)
+			typ = ""
+		}
+		defs[d.AttributeName] = attrDef{typ, nat}
 	}
 	return defs
 }
 
+// gsiKeys and lsiKeys are the key schemas of indexes.
+func gsiKeys(ixs []CfGlobalIndex) [][]CfKeyElement {
+	out := make([][]CfKeyElement, len(ixs))
+	for i, ix := range ixs {
+		out[i] = ix.KeySchema
+	}
+	return out
+}
+
+func lsiKeys(ixs []CfLocalIndex) [][]CfKeyElement {
+	out := make([][]CfKeyElement, len(ixs))
+	for i, ix := range ixs {
+		out[i] = ix.KeySchema
+	}
+	return out
+}
+
 // keySchema checks a KeySchema written at at under key: a HASH element,
-// then an optional RANGE element, each of a defined attribute, which it
-// marks used. It returns the keys.
-func (r *resolver) keySchema(at pos, key string, ks []CfKeyElement, defs map[string]attrDef, used map[string]bool) (KeyAttribute, *KeyAttribute, bool) {
+// then an optional RANGE element, each of a defined attribute. It returns
+// the keys.
+func (r *resolver) keySchema(at pos, key string, ks []CfKeyElement, defs map[string]attrDef) (KeyAttribute, *KeyAttribute, bool) {
 	if len(ks) == 0 || len(ks) > 2 {
 		r.d.errorf(at, "%s must hold a HASH element and at most one RANGE element, found %d elements", key, len(ks))
 		return KeyAttribute{}, nil, false
@@ -382,7 +415,10 @@ func (r *resolver) keySchema(at pos, key string, ks []CfKeyElement, defs map[str
 			ok = false
 			continue
 		}
-		used[e.AttributeName] = true
+		if def.typ == "" {
+			ok = false // its definition is wrong, which is reported
+			continue
+		}
 		keys = append(keys, KeyAttribute{Name: e.AttributeName, Type: def.typ})
 	}
 	if !ok {
@@ -400,14 +436,14 @@ func (r *resolver) keySchema(at pos, key string, ks []CfKeyElement, defs map[str
 
 // cfIndex checks a CloudFormation index's name, key schema and
 // projection.
-func (r *resolver) cfIndex(name *string, ks *[]CfKeyElement, pj *CfProjection, defs map[string]attrDef, used map[string]bool) (indexAt, bool) {
+func (r *resolver) cfIndex(name *string, ks *[]CfKeyElement, pj *CfProjection, defs map[string]attrDef) (indexAt, bool) {
 	nat, nok := r.d.pos(name)
 	kat, kok := r.d.pos(ks)
 	tat, tok := r.d.pos(&pj.ProjectionType)
 	if !nok || !kok || !tok {
 		return indexAt{}, false
 	}
-	pk, sk, ok := r.keySchema(kat, "KeySchema", *ks, defs, used)
+	pk, sk, ok := r.keySchema(kat, "KeySchema", *ks, defs)
 	ix := TableIndex{Name: *name, PartitionKey: pk, SortKey: sk, Projection: pj.ProjectionType, NonKeyAttributes: slices.Clone(pj.NonKeyAttributes)}
 	lat, hasList := r.d.key(&pj.NonKeyAttributes)
 	switch pj.ProjectionType {
