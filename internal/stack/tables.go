@@ -113,7 +113,8 @@ func (r *resolver) dynamoTable(res *Resource, p *DynamoDBTableProps) {
 		}
 	}
 	lat, _ := r.d.key(&p.SecondaryIndexes)
-	t.GlobalIndexes = r.indexes(ixs, nil, lat, "secondaryIndexes", pos{})
+	r.indexQuota(lat, "secondaryIndexes", len(p.SecondaryIndexes), maxGlobalIndexes, "global")
+	t.GlobalIndexes = r.indexes(ixs, nil)
 	if p.EnablePointInTimeRecovery {
 		pat, _ := r.d.key(&p.EnablePointInTimeRecovery)
 		r.d.warnf(pat, "enablePointInTimeRecovery is ignored: there are no backups locally; the table is kept in Verge's data folder")
@@ -192,16 +193,18 @@ type indexAt struct {
 	nonKeys *[]string
 }
 
-// indexes checks a table's global indexes (list written at gat, under
-// key gkey) and local indexes (written at lat): the quotas, unique and
-// valid names, and the non-key attributes. It returns the global ones.
-func (r *resolver) indexes(global, local []indexAt, gat pos, gkey string, lat pos) []TableIndex {
-	if len(global) > maxGlobalIndexes {
-		r.d.errorf(gat, "%s holds %d indexes; a table has at most %d global secondary indexes", gkey, len(global), maxGlobalIndexes)
+// indexQuota reports a list of n indexes, written under key at at, over
+// DynamoDB's quota of most indexes of that kind.
+func (r *resolver) indexQuota(at pos, key string, n, most int, kind string) {
+	if n > most {
+		r.d.errorf(at, "%s holds %d indexes; a table has at most %d %s secondary indexes", key, n, most, kind)
 	}
-	if len(local) > maxLocalIndexes {
-		r.d.errorf(lat, "LocalSecondaryIndexes holds %d indexes; a table has at most %d local secondary indexes", len(local), maxLocalIndexes)
-	}
+}
+
+// indexes checks a table's global and local indexes (those that resolved):
+// unique and valid names, and the non-key attributes. It returns the
+// global ones.
+func (r *resolver) indexes(global, local []indexAt) []TableIndex {
 	names := map[string]pos{}
 	nonKeys := 0
 	var out []TableIndex
@@ -294,7 +297,9 @@ func (r *resolver) cfTable(c *CfResource, p *CfTableProps) {
 	}
 	gat, _ := r.d.key(&p.GlobalSecondaryIndexes)
 	lat, _ := r.d.key(&p.LocalSecondaryIndexes)
-	t.GlobalIndexes = r.indexes(global, local, gat, "GlobalSecondaryIndexes", lat)
+	r.indexQuota(gat, "GlobalSecondaryIndexes", len(p.GlobalSecondaryIndexes), maxGlobalIndexes, "global")
+	r.indexQuota(lat, "LocalSecondaryIndexes", len(p.LocalSecondaryIndexes), maxLocalIndexes, "local")
+	t.GlobalIndexes = r.indexes(global, local)
 	for _, ia := range local {
 		t.LocalIndexes = append(t.LocalIndexes, ia.ix)
 	}
