@@ -285,7 +285,7 @@ func (r *resolver) resourceParam(at pos, dir, name, param string) (string, bool)
 		return "", false
 	}
 	if !ok && param == "streamArn" && res.Type == TypeDynamoDBTable {
-		r.d.errorf(at, "%s: %s", dir, noStream(fmt.Sprintf("%s %q", res.Type, name), streamFix(r.ts.stackTables[name])))
+		r.noStream(at, dir+": ", r.ts.stackTables[name])
 		return "", false
 	}
 	if !ok && param == "directory" && res.Type == TypeBucket {

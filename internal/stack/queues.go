@@ -672,7 +672,7 @@ func (r *resolver) cfParam(at pos, dir, name, attr string) (string, bool) {
 		if info := r.ts.cfTables[name]; info != nil {
 			attrs = cfTableAttrs(info.t)
 			if attr == "StreamArn" && info.t.StreamView == "" {
-				r.d.errorf(at, "%s: %s", dir, noStream(info.what, streamFix(info)))
+				r.noStream(at, dir+": ", info)
 				return "", false
 			}
 		}

@@ -15,6 +15,9 @@ type tableInfo struct {
 	t    *Table
 	at   pos    // where it is declared
 	what string // how messages name its declaration: dynamo-db-table "users"
+	// badStream says the table's stream is written wrong (reported), so
+	// that its stream ARN is not reported missing too.
+	badStream bool
 }
 
 // tableState is what the resolver collects about tables.
@@ -119,7 +122,8 @@ func (r *resolver) dynamoTable(res *Resource, p *DynamoDBTableProps) {
 		pat, _ := r.d.key(&p.EnablePointInTimeRecovery)
 		r.d.warnf(pat, "enablePointInTimeRecovery is ignored: there are no backups locally; the table is kept in Verge's data folder")
 	}
-	info := &tableInfo{t: t, at: at, what: fmt.Sprintf("%s %q", res.Type, res.Name)}
+	_, streamKeyed := r.d.key(&p.StreamType)
+	info := &tableInfo{t: t, at: at, what: fmt.Sprintf("%s %q", res.Type, res.Name), badStream: streamKeyed && t.StreamView == ""}
 	r.ts.stackTables[res.Name] = info
 	r.addTable(info)
 }
@@ -330,7 +334,8 @@ func (r *resolver) cfTable(c *CfResource, p *CfTableProps) {
 	}
 	r.billing(p)
 	t.Tags = r.tags(&p.Tags, maxTableTags)
-	info := &tableInfo{t: t, at: at, what: fmt.Sprintf("%s %q", c.Type, c.Name)}
+	_, streamKeyed := r.d.key(&p.StreamSpecification)
+	info := &tableInfo{t: t, at: at, what: fmt.Sprintf("%s %q", c.Type, c.Name), badStream: streamKeyed && t.StreamView == ""}
 	r.ts.cfTables[c.Name] = info
 	r.addTable(info)
 }
@@ -541,10 +546,13 @@ func cfTableAttrs(t *Table) map[string]string {
 	return m
 }
 
-// noStream is the end of the message about a table's stream ARN when the
-// table has none; fix says how to give it one.
-func noStream(what, fix string) string {
-	return fmt.Sprintf("%s has no stream, so no stream ARN: %s", what, fix)
+// noStream reports at at that the table info has no stream ARN, the
+// message starting with prefix, unless its stream is written wrong, which
+// is reported.
+func (r *resolver) noStream(at pos, prefix string, info *tableInfo) {
+	if !info.badStream {
+		r.d.errorf(at, "%s%s has no stream, so no stream ARN: %s", prefix, info.what, streamFix(info))
+	}
 }
 
 // dynamoTrigger checks function fn's dynamo-db-stream event i and adds
@@ -623,11 +631,11 @@ func (r *resolver) tableStreamTarget(t *Template, key string) *tableInfo {
 	case info == nil:
 		r.undeclared(at, key, fmt.Sprintf("%q", v), "table", name, slices.Sorted(maps.Keys(r.ts.tables)))
 	case label == "" && info.t.StreamView == "":
-		r.d.errorf(at, "%s %q is the ARN of table %q, not of its stream; and %s", key, v, name, noStream(info.what, streamFix(info)))
+		r.noStream(at, fmt.Sprintf("%s %q is the ARN of table %q, not of its stream; and ", key, v, name), info)
 	case label == "":
 		r.d.errorf(at, "%s %q is the ARN of table %q, not of its stream (%s): write %s", key, v, name, arn.TableStream(name), streamParam(info))
 	case info.t.StreamView == "":
-		r.d.errorf(at, "%s %q: %s", key, v, noStream(info.what, streamFix(info)))
+		r.noStream(at, fmt.Sprintf("%s %q: ", key, v), info)
 	case label != arn.TableStreamLabel(name):
 		r.d.errorf(at, "%s %q names stream %q of table %q, but the table's stream is %q (its ARN is %s): write %s", key, v, label, name, arn.TableStreamLabel(name), arn.TableStream(name), streamParam(info))
 	default:
