@@ -3,6 +3,8 @@
 // agree wherever they are built.
 package arn
 
+import "time"
+
 // The region and account every ARN names.
 const (
 	Region  = "us-east-1"
@@ -49,6 +51,31 @@ func Stream(name string) string {
 // Table is a DynamoDB table's ARN; its indexes and streams are below it.
 func Table(name string) string {
 	return "arn:aws:dynamodb:" + Region + ":" + Account + ":table/" + name
+}
+
+// TableStream is the ARN of DynamoDB table name's stream:
+// Table(name)+"/stream/"+TableStreamLabel(name).
+func TableStream(name string) string { return Table(name) + "/stream/" + TableStreamLabel(name) }
+
+// TableStreamLabel is the label of table name's stream. DynamoDB labels a
+// stream with the time it was enabled, in milliseconds
+// ("2019-11-14T00:04:06.388"); Verge's label has that form but is derived
+// from the name alone, so that the stack file and the service agree on
+// the ARN without shared state: FNV-1a (64 bits) of the name picks a
+// millisecond in the ten years from 2020-01-01T00:00:00.000 (UTC).
+func TableStreamLabel(name string) string {
+	const (
+		offset64 = 14695981039346656037
+		prime64  = 1099511628211
+		from     = 1577836800000               // 2020-01-01T00:00:00Z in Unix milliseconds
+		span     = 10 * 365 * 24 * 3600 * 1000 // ten years of milliseconds
+	)
+	h := uint64(offset64)
+	for i := 0; i < len(name); i++ {
+		h ^= uint64(name[i])
+		h *= prime64
+	}
+	return time.UnixMilli(from + int64(h%span)).UTC().Format("2006-01-02T15:04:05.000")
 }
 
 // Distribution is a CloudFront distribution's ARN: CloudFront is global,

@@ -1,6 +1,9 @@
 package arn
 
-import "testing"
+import (
+	"regexp"
+	"testing"
+)
 
 func TestARNs(t *testing.T) {
 	for _, c := range []struct{ got, want string }{
@@ -16,6 +19,27 @@ func TestARNs(t *testing.T) {
 	} {
 		if c.got != c.want {
 			t.Errorf("%s, want %s", c.got, c.want)
+		}
+	}
+}
+
+func TestTableStream(t *testing.T) {
+	label := regexp.MustCompile(`^20[23]\d-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}$`)
+	seen := map[string]string{}
+	for _, name := range []string{"users", "Users", "orders", "a.b-c_d", "xyz"} {
+		l := TableStreamLabel(name)
+		if !label.MatchString(l) {
+			t.Errorf("TableStreamLabel(%q) = %q, not DynamoDB's form", name, l)
+		}
+		if l != TableStreamLabel(name) {
+			t.Errorf("TableStreamLabel(%q) changes between calls", name)
+		}
+		if prev, dup := seen[l]; dup {
+			t.Errorf("tables %q and %q share label %q", prev, name, l)
+		}
+		seen[l] = name
+		if got, want := TableStream(name), Table(name)+"/stream/"+l; got != want {
+			t.Errorf("TableStream(%q) = %q, want %q", name, got, want)
 		}
 	}
 }

@@ -122,9 +122,10 @@ func TestUsageErrors(t *testing.T) {
 
 // TestValidateSummary checks that validate counts what the stack declares.
 func TestValidateSummary(t *testing.T) {
-	dir := stackDir(t, siteYAML+"  clicks: {type: kinesis-stream}\n  jobs: {type: sqs-queue}\ncloudformationResources:\n  Raw: {Type: AWS::Kinesis::Stream}\n")
+	dir := stackDir(t, siteYAML+"  clicks: {type: kinesis-stream}\n  jobs: {type: sqs-queue}\n  users: {type: dynamo-db-table, properties: {primaryKey: {partitionKey: {name: id, type: string}}}}\n"+
+		"cloudformationResources:\n  Raw: {Type: AWS::Kinesis::Stream}\n  Orders: {Type: AWS::DynamoDB::Table, Properties: {BillingMode: PAY_PER_REQUEST, AttributeDefinitions: [{AttributeName: id, AttributeType: N}], KeySchema: [{AttributeName: id, KeyType: HASH}]}}\n")
 	code, stdout, stderr := run(t, "validate", dir)
-	if want := "1 queue(s), 0 topic(s), 1 bucket(s), 2 stream(s)\n"; code != 0 || !strings.HasSuffix(stdout, want) {
+	if want := "1 queue(s), 0 topic(s), 1 bucket(s), 2 stream(s), 2 table(s)\n"; code != 0 || !strings.HasSuffix(stdout, want) {
 		t.Errorf("validate: exit %d, stdout %q, stderr %q; want 0 and a summary ending %q", code, stdout, stderr, want)
 	}
 }

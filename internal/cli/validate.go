@@ -43,9 +43,9 @@ func runValidate(ctx context.Context, env *Env, args []string) int {
 	if len(problems) > 0 {
 		return reportStackError(env, problems)
 	}
-	fmt.Fprintf(env.Stdout, "%s: ok, %d distribution(s), %d cdn-function(s), %d function(s), %d edge-lambda-function(s), %d queue(s), %d topic(s), %d bucket(s), %d stream(s)\n",
+	fmt.Fprintf(env.Stdout, "%s: ok, %d distribution(s), %d cdn-function(s), %d function(s), %d edge-lambda-function(s), %d queue(s), %d topic(s), %d bucket(s), %d stream(s), %d table(s)\n",
 		plan.File, len(plan.Distributions), len(plan.CDNFunctions), len(plan.Functions), len(plan.EdgeLambdaFunctions),
-		len(plan.Queues), len(plan.Topics), len(plan.Buckets), len(plan.Streams))
+		len(plan.Queues), len(plan.Topics), len(plan.Buckets), len(plan.Streams), len(plan.Tables))
 	return exitOK
 }
 

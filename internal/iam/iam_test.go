@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/verge-edge/verge/internal/arn"
 )
 
 func TestDecide(t *testing.T) {
@@ -116,4 +118,38 @@ func FuzzDecide(f *testing.F) {
 			t.Errorf("%q on %q: a Deny did not win", action, resource)
 		}
 	})
+}
+
+// TestGrantTable checks that a table's grant covers its items, its indexes
+// and its stream, and nothing of another table.
+func TestGrantTable(t *testing.T) {
+	s, err := Grant("dynamo-db-table", "users")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := Policy{s}
+	for _, c := range []struct {
+		action, resource string
+		allowed          bool
+	}{
+		{"dynamodb:GetItem", arn.Table("users"), true},
+		{"dynamodb:PutItem", arn.Table("users"), true},
+		{"dynamodb:UpdateItem", arn.Table("users"), true},
+		{"dynamodb:DeleteItem", arn.Table("users"), true},
+		{"dynamodb:BatchWriteItem", arn.Table("users"), true},
+		{"dynamodb:Scan", arn.Table("users"), true},
+		{"dynamodb:Query", arn.Table("users") + "/index/byEmail", true},
+		{"dynamodb:DescribeStream", arn.TableStream("users"), true},
+		{"dynamodb:GetRecords", arn.TableStream("users"), true},
+		{"dynamodb:GetShardIterator", arn.TableStream("users"), true},
+		{"dynamodb:DescribeTable", arn.Table("users"), true},
+		{"dynamodb:DeleteTable", arn.Table("users"), false},
+		{"dynamodb:GetItem", arn.Table("orders"), false},
+		{"dynamodb:GetItem", arn.Table("users2"), false},
+		{"dynamodb:GetRecords", arn.TableStream("orders"), false},
+	} {
+		if got := p.Decide(c.action, []string{c.resource}).Allowed; got != c.allowed {
+			t.Errorf("%s on %s: allowed = %v, want %v", c.action, c.resource, got, c.allowed)
+		}
+	}
 }

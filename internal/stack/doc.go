@@ -29,13 +29,14 @@
 // (a CloudFront Function), edge-lambda-function (Lambda@Edge), function (a
 // regional Lambda function, with events from an http-api-gateway or an
 // application-load-balancer, schedules, event-bus rules, queues, topics,
-// buckets' notifications and Kinesis streams, and destinations for its
-// asynchronous invocations), http-api-gateway, application-load-balancer,
-// event-bus, key-value-store, sqs-queue, sns-topic and kinesis-stream.
-// Beside resources, cloudformationResources declares queues, topics,
-// subscriptions, buckets and streams in CloudFormation's terms
-// (AWS::SQS::Queue, AWS::SNS::Topic, AWS::SNS::Subscription,
-// AWS::S3::Bucket, AWS::Kinesis::Stream). A route rewrite sends a path pattern to a custom-origin
+// buckets' notifications, Kinesis streams and DynamoDB tables' streams,
+// and destinations for its asynchronous invocations), http-api-gateway,
+// application-load-balancer, event-bus, key-value-store, sqs-queue,
+// sns-topic, kinesis-stream and dynamo-db-table. Beside resources,
+// cloudformationResources declares queues, topics, subscriptions,
+// buckets, streams and tables in CloudFormation's terms (AWS::SQS::Queue,
+// AWS::SNS::Topic, AWS::SNS::Subscription, AWS::S3::Bucket,
+// AWS::Kinesis::Stream, AWS::DynamoDB::Table). A route rewrite sends a path pattern to a custom-origin
 // (an HTTP server), another bucket, or an origin-group that fails over
 // between two of those. docs/stack-file.md is the reference.
 //

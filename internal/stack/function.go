@@ -276,12 +276,16 @@ func (r *resolver) resourceParam(at pos, dir, name, param string) (string, bool)
 	}
 	params := r.params(res)
 	if params == nil {
-		r.d.errorf(at, "%s: %q is %s, which has no parameters $ResourceParam can read (a bucket, cdn-function, edge-lambda-function, event-bus, function, http-api-gateway, application-load-balancer, key-value-store, kinesis-stream, sns-topic or sqs-queue has)", dir, name, article(res.Type))
+		r.d.errorf(at, "%s: %q is %s, which has no parameters $ResourceParam can read (a bucket, cdn-function, dynamo-db-table, edge-lambda-function, event-bus, function, http-api-gateway, application-load-balancer, key-value-store, kinesis-stream, sns-topic or sqs-queue has)", dir, name, article(res.Type))
 		return "", false
 	}
 	v, ok := params[param]
 	if !ok && param == "url" && (res.Type == TypeHTTPAPIGateway || res.Type == TypeLoadBalancer) {
 		r.d.errorf(at, "%s: %s %q has no fixed url: it answers on %s.localhost at the port of verge's --listen; give it its own listen address", dir, res.Type, name, name)
+		return "", false
+	}
+	if !ok && param == "streamArn" && res.Type == TypeDynamoDBTable {
+		r.noStream(at, dir+": ", r.ts.stackTables[name])
 		return "", false
 	}
 	if !ok && param == "directory" && res.Type == TypeBucket {
@@ -329,6 +333,10 @@ func (r *resolver) params(res *Resource) map[string]string {
 	case TypeKinesisStream:
 		if info := r.ss.stackStreams[res.Name]; info != nil {
 			return map[string]string{"name": info.s.Name, "arn": arn.Stream(info.s.Name)}
+		}
+	case TypeDynamoDBTable:
+		if info := r.ts.stackTables[res.Name]; info != nil {
+			return tableParams(info.t)
 		}
 	case TypeHTTPAPIGateway, TypeLoadBalancer:
 		m := map[string]string{"name": res.Name}

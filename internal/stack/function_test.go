@@ -326,7 +326,8 @@ func TestIgnoredPropertiesDocumented(t *testing.T) {
 	ignored := reflect.TypeFor[Ignored]()
 	found := map[string]bool{}
 	for _, typ := range []reflect.Type{reflect.TypeFor[FunctionProps](), reflect.TypeFor[FunctionLogging](), reflect.TypeFor[EdgeLambdaFunctionProps](), reflect.TypeFor[HTTPAPIGatewayProps](), reflect.TypeFor[LoadBalancerProps](), reflect.TypeFor[EventBusProps](), reflect.TypeFor[IamStatement](),
-		reflect.TypeFor[SQSQueueProps](), reflect.TypeFor[SNSTopicProps](), reflect.TypeFor[CfResource](), reflect.TypeFor[CfQueueProps](), reflect.TypeFor[CfTopicProps](), reflect.TypeFor[BucketProps](), reflect.TypeFor[CfStreamProps]()} {
+		reflect.TypeFor[SQSQueueProps](), reflect.TypeFor[SNSTopicProps](), reflect.TypeFor[CfResource](), reflect.TypeFor[CfQueueProps](), reflect.TypeFor[CfTopicProps](), reflect.TypeFor[BucketProps](), reflect.TypeFor[CfStreamProps](),
+		reflect.TypeFor[DynamoDBTableProps](), reflect.TypeFor[CfTableProps](), reflect.TypeFor[CfStreamSpecification](), reflect.TypeFor[CfGlobalIndex]()} {
 		s := schemaOf(typ)
 		for _, f := range s.fields {
 			if typ.Field(f.index).Type != ignored {

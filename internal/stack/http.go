@@ -127,6 +127,8 @@ func (r *resolver) events(fn string, timeout int, evs []FunctionEvent) {
 			r.s3Notification(fn, i, p)
 		case *KinesisEventProps:
 			r.kinesisTrigger(fn, i, p)
+		case *DynamoDBEventProps:
+			r.dynamoTrigger(fn, i, p)
 		}
 	}
 }

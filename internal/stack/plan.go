@@ -65,9 +65,13 @@ type Plan struct {
 	// Streams are the kinesis-stream resources and the
 	// cloudformationResources streams, sorted by name.
 	Streams []Stream `json:"streams,omitempty"`
-	// StreamTriggers are the functions' kinesis-stream events, sorted by
-	// function, then index.
+	// StreamTriggers are the functions' kinesis-stream and
+	// dynamo-db-stream events, sorted by function, then index.
 	StreamTriggers []StreamTrigger `json:"streamTriggers,omitempty"`
+	// Tables are the dynamo-db-table resources and the
+	// cloudformationResources tables, sorted by name. Their streams'
+	// triggers are StreamTriggers of Kind TriggerDynamoDB.
+	Tables []Table `json:"tables,omitempty"`
 	// SecretsFile is the absolute path of the secrets file that $Secret
 	// directives read, or "" when the stack has none: a change to it
 	// changes the plan.

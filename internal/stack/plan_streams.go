@@ -22,16 +22,17 @@ type Stream struct {
 }
 
 // A StreamTrigger invokes a function with batches of a stream's records: a
-// function's kinesis-stream event (and, later, dynamo-db-stream), as
-// Lambda's event source mapping.
+// function's kinesis-stream or dynamo-db-stream event, as Lambda's event
+// source mapping.
 type StreamTrigger struct {
 	// Function is the function resource's name.
 	Function string `json:"function"`
 	// Index is the event's index in the function's events.
 	Index int `json:"index"`
-	// Kind is TriggerKinesis (later also "dynamodb").
+	// Kind is TriggerKinesis or TriggerDynamoDB.
 	Kind string `json:"kind"`
-	// Stream is the Kinesis stream's name.
+	// Stream is the Kinesis stream's name, or the DynamoDB table's whose
+	// stream is read (its ARN is arn.TableStream(Stream)).
 	Stream string `json:"stream"`
 	// Consumer is the name of the enhanced fan-out consumer the mapping
 	// reads through, "" to read the shards directly: autoCreateConsumer's

@@ -668,6 +668,14 @@ func (r *resolver) cfParam(at pos, dir, name, attr string) (string, bool) {
 		if info := r.ss.cfStreams[name]; info != nil {
 			attrs = cfStreamAttrs(info.s.Name)
 		}
+	case *CfTableProps:
+		if info := r.ts.cfTables[name]; info != nil {
+			attrs = cfTableAttrs(info.t)
+			if attr == "StreamArn" && info.t.StreamView == "" {
+				r.noStream(at, dir+": ", info)
+				return "", false
+			}
+		}
 	case *CfSubscriptionProps:
 		r.d.errorf(at, "%s: %s %q has no attributes $CfResourceParam can read", dir, c.Type, name)
 		return "", false

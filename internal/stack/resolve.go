@@ -62,12 +62,14 @@ type resolver struct {
 	// bs collects the cloudformationResources buckets and the
 	// notifications.
 	bs bucketState
-	// ss collects the streams and their triggers.
+	// ss collects the streams and their triggers (the tables' too).
 	ss streamState
+	// ts collects the tables.
+	ts tableState
 }
 
 func resolve(d *decoder, s *Stack, dir string, opts Options) *Plan {
-	r := &resolver{d: d, dir: dir, byName: map[string]*Resource{}, bucketDirs: map[string]string{}, opts: opts, edgeUses: map[string][]edgeUse{}, qs: newQueueState(), bs: newBucketState(), ss: newStreamState()}
+	r := &resolver{d: d, dir: dir, byName: map[string]*Resource{}, bucketDirs: map[string]string{}, opts: opts, edgeUses: map[string][]edgeUse{}, qs: newQueueState(), bs: newBucketState(), ss: newStreamState(), ts: newTableState()}
 	for _, res := range s.Resources {
 		r.byName[res.Name] = res
 		r.names = append(r.names, res.Name)
@@ -112,7 +114,8 @@ func resolve(d *decoder, s *Stack, dir string, opts Options) *Plan {
 	}
 	r.frontDoors(s)
 	plan.EventBuses = r.eventBuses(s)
-	r.declareStreams(s)   // first: any ARN property may name a stream or a bucket, if only by mistake
+	r.declareStreams(s)   // first: any ARN property may name a stream, a table or a bucket, if only by mistake
+	r.declareTables(s)    // likewise
 	r.declareCfBuckets(s) // (their names only)
 	r.declareQueues(s)    // before the functions, whose events and destinations name them
 	r.cfBuckets(s)        // after the queues and topics they notify; before the functions' s3 events
@@ -138,6 +141,7 @@ func resolve(d *decoder, s *Stack, dir string, opts Options) *Plan {
 	r.cfSubscriptions(s)
 	plan.Queues, plan.Topics, plan.QueueTriggers, plan.TopicSubscriptions = r.finishQueues()
 	plan.Streams, plan.StreamTriggers = r.finishStreams()
+	plan.Tables = r.finishTables()
 	plan.Grantable = r.grantable()
 	if r.secrets != nil {
 		plan.SecretsFile = r.secrets.path

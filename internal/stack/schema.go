@@ -16,8 +16,8 @@ type Stack struct {
 	Resources Resources `yaml:"resources" verge:"required"`
 	// CloudformationResources are CloudFormation resources by logical id,
 	// of the types Verge runs (AWS::SQS::Queue, AWS::SNS::Topic,
-	// AWS::SNS::Subscription, AWS::S3::Bucket, AWS::Kinesis::Stream); other
-	// resources name them with
+	// AWS::SNS::Subscription, AWS::S3::Bucket, AWS::Kinesis::Stream,
+	// AWS::DynamoDB::Table); other resources name them with
 	// $CfResourceParam('id', 'attribute').
 	CloudformationResources CfResources `yaml:"cloudformationResources"`
 }
@@ -31,12 +31,13 @@ type Resource struct {
 	// Name is the key the resource was written under.
 	Name string `yaml:"-"`
 	// Type selects the kind of resource: application-load-balancer,
-	// bucket, cdn-function, edge-lambda-function, event-bus, function,
-	// http-api-gateway, key-value-store, kinesis-stream, sns-topic or
-	// sqs-queue.
+	// bucket, cdn-function, dynamo-db-table, edge-lambda-function,
+	// event-bus, function, http-api-gateway, key-value-store,
+	// kinesis-stream, sns-topic or sqs-queue.
 	Type string `yaml:"type" verge:"required"`
 	// Properties configure the resource; their schema depends on Type
-	// (*BucketProps, *CDNFunctionProps, *EdgeLambdaFunctionProps,
+	// (*BucketProps, *CDNFunctionProps, *DynamoDBTableProps,
+	// *EdgeLambdaFunctionProps,
 	// *EventBusProps, *FunctionProps, *HTTPAPIGatewayProps,
 	// *KeyValueStoreProps, *KinesisStreamProps, *LoadBalancerProps,
 	// *SNSTopicProps, *SQSQueueProps). Nil when Type is not supported.
@@ -56,6 +57,7 @@ const (
 	TypeSQSQueue           = "sqs-queue"
 	TypeSNSTopic           = "sns-topic"
 	TypeKinesisStream      = "kinesis-stream"
+	TypeDynamoDBTable      = "dynamo-db-table"
 )
 
 var resourceTypes = typeSet{
@@ -72,10 +74,11 @@ var resourceTypes = typeSet{
 		TypeSQSQueue:           func() any { return new(SQSQueueProps) },
 		TypeSNSTopic:           func() any { return new(SNSTopicProps) },
 		TypeKinesisStream:      func() any { return new(KinesisStreamProps) },
+		TypeDynamoDBTable:      func() any { return new(DynamoDBTableProps) },
 	},
 	// Stacktape types on the roadmap: named so users learn they are coming
 	// rather than that they misspelled something.
-	planned: []string{"dynamo-db-table", "user-auth-pool"},
+	planned: []string{"user-auth-pool"},
 }
 
 // BucketProps are the properties of a bucket: a local folder of objects,
@@ -565,6 +568,19 @@ var ignoredProperties = map[string]string{
 	"DeletionPolicy":               "a queue or topic the stack drops is deleted with its messages locally, whatever the policy",
 	"UpdateReplacePolicy":          "resources are updated in place locally, never replaced",
 	"DesiredShardLevelMetrics":     "there are no CloudWatch metrics locally",
+	// DynamoDB tables'.
+	"provisionedThroughput":            "nothing is throttled nor billed locally: a table serves every request",
+	"ProvisionedThroughput":            "nothing is throttled nor billed locally: a table serves every request",
+	"OnDemandThroughput":               "nothing is throttled nor billed locally: a table serves every request",
+	"WarmThroughput":                   "nothing is throttled nor billed locally: a table serves every request",
+	"SSESpecification":                 "there is no KMS locally: items are kept unencrypted in Verge's data folder",
+	"PointInTimeRecoverySpecification": "there are no backups locally; the table is kept in Verge's data folder",
+	"DeletionProtectionEnabled":        "a table the stack drops is deleted with its items locally",
+	"TableClass":                       "there are no storage classes locally",
+	"ContributorInsightsSpecification": "there are no CloudWatch metrics locally",
+	"KinesisStreamSpecification":       "item changes are not copied to a Kinesis stream locally; read the table's own stream (streamArn)",
+	"ResourcePolicy":                   "resource policies are not evaluated locally: a caller's own policy (allowAccessTo, iamRoleStatements) decides",
+	"ImportSourceSpecification":        "tables start empty locally: nothing is imported from S3",
 }
 
 // rejectedProperties say why each Rejected property is an error; every

@@ -128,6 +128,7 @@ const (
 	EventSNS            = "sns"
 	EventS3             = "s3"
 	EventKinesis        = TypeKinesisStream
+	EventDynamoDB       = "dynamo-db-stream"
 )
 
 var eventTypes = typeSet{
@@ -141,10 +142,10 @@ var eventTypes = typeSet{
 		EventSNS:            func() any { return new(SNSEventProps) },
 		EventS3:             func() any { return new(S3EventProps) },
 		EventKinesis:        func() any { return new(KinesisEventProps) },
+		EventDynamoDB:       func() any { return new(DynamoDBEventProps) },
 	},
 	// Stacktape's other integrations: issue #6.
 	planned: []string{
-		"dynamo-db-stream",
 		"kafka-topic", "cloudwatch-log", "cloudwatch-alarm", "iot", "user-auth-pool",
 	},
 }

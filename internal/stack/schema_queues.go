@@ -164,17 +164,17 @@ type CfResources []*CfResource
 
 // A CfResource is one entry of cloudformationResources: a CloudFormation
 // resource of a type Verge runs (AWS::SQS::Queue, AWS::SNS::Topic,
-// AWS::SNS::Subscription, AWS::S3::Bucket, AWS::Kinesis::Stream),
-// referenced with $CfResourceParam.
+// AWS::SNS::Subscription, AWS::S3::Bucket, AWS::Kinesis::Stream,
+// AWS::DynamoDB::Table), referenced with $CfResourceParam.
 type CfResource struct {
 	// Name is the logical id the resource was written under.
 	Name string `yaml:"-"`
 	// Type is AWS::SQS::Queue, AWS::SNS::Topic, AWS::SNS::Subscription,
-	// AWS::S3::Bucket or AWS::Kinesis::Stream.
+	// AWS::S3::Bucket, AWS::Kinesis::Stream or AWS::DynamoDB::Table.
 	Type string `yaml:"Type" verge:"required"`
 	// Properties depend on Type (*CfQueueProps, *CfTopicProps,
-	// *CfSubscriptionProps, *CfBucketProps, *CfStreamProps). Nil when
-	// Type is not supported.
+	// *CfSubscriptionProps, *CfBucketProps, *CfStreamProps,
+	// *CfTableProps). Nil when Type is not supported.
 	Properties any `yaml:"Properties"`
 
 	// CloudFormation's resource attributes that mean nothing locally:
@@ -203,8 +203,9 @@ var cfTypes = typeSet{
 		CfSubscription: func() any { return new(CfSubscriptionProps) },
 		CfBucket:       func() any { return new(CfBucketProps) },
 		CfStream:       func() any { return new(CfStreamProps) },
+		CfTable:        func() any { return new(CfTableProps) },
 	},
-	planned: []string{"AWS::DynamoDB::Table", "AWS::Events::EventBus"},
+	planned: []string{"AWS::Events::EventBus"},
 }
 
 // CfQueueProps are AWS::SQS::Queue's properties that apply locally, by

@@ -399,7 +399,8 @@ cloudformationResources:
 }
 
 // TestStreamTriggerReferences checks, over every golden plan, what the
-// engine relies on: triggers name streams the plan lists, functions of
+// engine relies on: triggers name streams the plan lists (or tables with
+// a stream, read from no timestamp through no consumer), functions of
 // the plan and queues or topics of it, (Function, Index) is unique, and
 // the lists are sorted.
 func TestStreamTriggerReferences(t *testing.T) {
@@ -437,9 +438,15 @@ func TestStreamTriggerReferences(t *testing.T) {
 		for _, tp := range plan.Topics {
 			topics[tp.Name] = true
 		}
+		tableStreams := map[string]bool{}
+		for _, tb := range plan.Tables {
+			tableStreams[tb.Name] = tb.StreamView != ""
+		}
 		for j, tr := range plan.StreamTriggers {
 			d := tr.OnFailure
-			if !streams[tr.Stream] || plan.Functions[tr.Function] == nil || tr.Kind != TriggerKinesis ||
+			source := tr.Kind == TriggerKinesis && streams[tr.Stream] ||
+				tr.Kind == TriggerDynamoDB && tableStreams[tr.Stream] && tr.Consumer == "" && tr.StartingPosition != StartAtTimestamp
+			if !source || plan.Functions[tr.Function] == nil ||
 				d != nil && !(d.Kind == DestinationQueue && queues[d.Name] || d.Kind == DestinationTopic && topics[d.Name]) {
 				t.Errorf("%s: trigger %+v names an unknown stream, function, queue or topic", file, tr)
 			}
