@@ -91,3 +91,10 @@ const (
 	// publishTimeout bounds one publish or batch acknowledgement.
 	publishTimeout = 10 * time.Second
 )
+
+// Index projections (IndexConfig.Projection).
+const (
+	ProjectionAll      = "ALL"
+	ProjectionKeysOnly = "KEYS_ONLY"
+	ProjectionInclude  = "INCLUDE"
+)

@@ -26,6 +26,9 @@ type SortCond struct {
 // A QueryInput selects items of one partition in sort key order.
 type QueryInput struct {
 	Table string
+	// Index, when not "", reads that secondary index: the partition and
+	// sort key are the index's, and the items its projection.
+	Index string
 	// Partition is the partition key's value in wire form ({"S":"a"}).
 	Partition []byte
 	// Sort, when not nil, restricts the sort key.
@@ -145,6 +148,8 @@ func (t *table) queryRange(in QueryInput) (keyRange, error) {
 // A ScanInput reads a table, or one segment of a parallel scan.
 type ScanInput struct {
 	Table string
+	// Index, when not "", scans that secondary index.
+	Index string
 	// Segment and TotalSegments split the table for a parallel scan
 	// (TotalSegments 0 or 1: the whole table).
 	Segment, TotalSegments int

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -52,6 +53,47 @@ type TableConfig struct {
 	// TTLAttribute names the number attribute (epoch seconds) past which
 	// an item is removed; "" for none.
 	TTLAttribute string `json:"ttlAttribute,omitempty"`
+	// Indexes are the table's secondary indexes, global and local.
+	Indexes []IndexConfig `json:"indexes,omitempty"`
+	// StreamLabel, when set, labels the stream (its ARN's last part)
+	// instead of the time it is enabled: a stack's tables have labels
+	// derived from their names (arn.TableStreamLabel).
+	StreamLabel string `json:"fixedStreamLabel,omitempty"`
+	// Meta is what the API keeps of a table that the store does not read
+	// (billing mode, throughput, tags, attribute definitions): kept and
+	// returned as is.
+	Meta json.RawMessage `json:"meta,omitempty"`
+}
+
+// An IndexConfig is a secondary index: its key, and the attributes it
+// projects. An item lacking the index's key attributes is not in it
+// (a sparse index).
+type IndexConfig struct {
+	Name string    `json:"name"`
+	Key  KeySchema `json:"key"`
+	// Local marks a local secondary index: its partition key is the
+	// table's, and it is created with the table only.
+	Local bool `json:"local,omitempty"`
+	// Projection is ProjectionAll, ProjectionKeysOnly or
+	// ProjectionInclude (the keys and NonKey).
+	Projection string   `json:"projection"`
+	NonKey     []string `json:"nonKey,omitempty"`
+}
+
+// A TableUpdate is what UpdateTable changes: the fields set.
+type TableUpdate struct {
+	// StreamView, when not nil, is the new stream view ("" turns the
+	// stream off).
+	StreamView *string
+	// TTLAttribute, when not nil, is the new TTL attribute ("" for none).
+	TTLAttribute *string
+	// AddIndex, when not nil, adds a global secondary index, filled from
+	// the table's items before UpdateTable returns.
+	AddIndex *IndexConfig
+	// DeleteIndex, when not "", removes that global secondary index.
+	DeleteIndex string
+	// Meta, when not nil, replaces TableConfig.Meta.
+	Meta json.RawMessage
 }
 
 // meta is a table's definition as kept in the bucket.
@@ -75,6 +117,8 @@ type Table struct {
 	StreamLabel string
 	Items       int64
 	Bytes       int64
+	// IndexItems and IndexBytes are each index's item count and size.
+	IndexItems, IndexBytes map[string]int64
 }
 
 // A Store is the DynamoDB tables of a node: their log in JetStream and
@@ -274,7 +318,7 @@ func (s *Store) CreateTable(ctx context.Context, c TableConfig) (Table, error) {
 	}
 	m := meta{TableConfig: c, ID: uid.New(), Created: s.now().UTC()}
 	if c.StreamView != "" {
-		m.StreamLabel = m.Created.Format(streamLabelLayout)
+		m.StreamLabel = cmp.Or(c.StreamLabel, m.Created.Format(streamLabelLayout))
 	}
 	b, _ := json.Marshal(m)
 	if _, err := s.kv.Create(ctx, c.Name, b); err != nil {
@@ -316,15 +360,28 @@ func validName(s string) bool {
 	return true
 }
 
-// UpdateTable changes a table's stream view and TTL attribute (its key
-// schema cannot change). Enabling a stream starts it at the log's tip.
-func (s *Store) UpdateTable(ctx context.Context, name, streamView, ttlAttribute string) (Table, error) {
+// UpdateTable changes a table's stream view, TTL attribute, global
+// indexes or Meta (its key schema cannot change). Enabling a stream starts
+// it at the log's tip.
+func (s *Store) UpdateTable(ctx context.Context, name string, u TableUpdate) (Table, error) {
 	t, err := s.table(name)
 	if err != nil {
 		return Table{}, err
 	}
+	if u.AddIndex != nil || u.DeleteIndex != "" {
+		return Table{}, fail(CodeValidation, "index changes are not implemented yet") // TODO(store-indexes)
+	}
 	m := t.meta
-	m.TTLAttribute = ttlAttribute
+	streamView := m.StreamView
+	if u.StreamView != nil {
+		streamView = *u.StreamView
+	}
+	if u.TTLAttribute != nil {
+		m.TTLAttribute = *u.TTLAttribute
+	}
+	if u.Meta != nil {
+		m.Meta = u.Meta
+	}
 	if streamView != m.StreamView {
 		if err := validateConfig(TableConfig{Name: name, Key: m.Key, StreamView: streamView}); err != nil {
 			return Table{}, err
@@ -333,7 +390,7 @@ func (s *Store) UpdateTable(ctx context.Context, name, streamView, ttlAttribute 
 		if streamView != "" {
 			last, _ := t.waiter()
 			m.StreamFrom = last + 1
-			m.StreamLabel = s.now().UTC().Format(streamLabelLayout)
+			m.StreamLabel = cmp.Or(m.TableConfig.StreamLabel, s.now().UTC().Format(streamLabelLayout))
 		}
 	}
 	b, _ := json.Marshal(m)
@@ -342,7 +399,7 @@ func (s *Store) UpdateTable(ctx context.Context, name, streamView, ttlAttribute 
 	}
 	// Only these fields change: the others are read without the lock.
 	t.mu.Lock()
-	t.meta.StreamView, t.meta.TTLAttribute, t.meta.StreamFrom, t.meta.StreamLabel = m.StreamView, m.TTLAttribute, m.StreamFrom, m.StreamLabel
+	t.meta.StreamView, t.meta.TTLAttribute, t.meta.StreamFrom, t.meta.StreamLabel, t.meta.Meta = m.StreamView, m.TTLAttribute, m.StreamFrom, m.StreamLabel, m.Meta
 	t.mu.Unlock()
 	return t.describe(), nil
 }

@@ -99,7 +99,7 @@ func TestStreamEnabledLater(t *testing.T) {
 	if _, err := e.s.ReadStream(ctx, "things", 0, 10, 0); err == nil {
 		t.Error("read a table without a stream")
 	}
-	if _, err := e.s.UpdateTable(ctx, "things", ViewKeysOnly, ""); err != nil {
+	if _, err := e.s.UpdateTable(ctx, "things", TableUpdate{StreamView: ptr(ViewKeysOnly)}); err != nil {
 		t.Fatal(err)
 	}
 	e.s.Put(ctx, "things", item("b", 1), nil)
@@ -199,3 +199,5 @@ func TestCompact(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+func ptr[T any](v T) *T { return &v }
