@@ -125,7 +125,6 @@ var unserved = map[string]Protocol{
 	"sns":            Query,
 	"sts":            Query,
 	"iam":            Query,
-	"dynamodb":       JSON10,
 	"kinesis":        JSON11,
 	"secretsmanager": JSON11,
 	"ssm":            JSON11,
@@ -260,3 +259,15 @@ const (
 // shardLevelMetrics are EnhancedMonitoring's metric names, but ALL.
 var shardLevelMetrics = []string{"IncomingBytes", "IncomingRecords", "OutgoingBytes", "OutgoingRecords",
 	"WriteProvisionedThroughputExceeded", "ReadProvisionedThroughputExceeded", "IteratorAgeMilliseconds"}
+
+// DynamoDB's protocol values.
+const (
+	// dynamoTarget and dynamoStreamsTarget are the X-Amz-Target prefixes
+	// of the DynamoDB and DynamoDB Streams APIs, both signed "dynamodb".
+	dynamoTarget        = "DynamoDB_20120810."
+	dynamoStreamsTarget = "DynamoDBStreams_20120810."
+	// dynamoNamespace prefixes the __type of their errors.
+	dynamoNamespace = "com.amazonaws.dynamodb.v20120810#"
+	// headerCRC32 is the CRC32 (IEEE) of a DynamoDB response's body.
+	headerCRC32 = "X-Amz-Crc32"
+)

@@ -25,6 +25,9 @@ type Error struct {
 	Namespace string
 	// Resource is S3's Resource element: the key or bucket named.
 	Resource string
+	// Fields are further members of a JSON error document: DynamoDB's
+	// CancellationReasons, a failed condition's Item.
+	Fields map[string]any
 }
 
 func (e *Error) Error() string { return e.Code + ": " + e.Message }

@@ -90,6 +90,14 @@ func writeJSONError(w http.ResponseWriter, p Protocol, e *Error, code string) {
 	}
 	w.WriteHeader(status)
 	doc := jsonError{Type: e.Namespace + code, Message: e.Message}
+	if len(e.Fields) > 0 {
+		m := map[string]any{"__type": doc.Type, "message": doc.Message}
+		for k, v := range e.Fields {
+			m[k] = v
+		}
+		json.NewEncoder(w).Encode(m)
+		return
+	}
 	if p == CBOR11 {
 		b, _ := cborEnc.Marshal(doc)
 		w.Write(b)

@@ -1,6 +1,7 @@
 package awsapi
 
 import (
+	"cmp"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -60,7 +61,13 @@ type Operation struct {
 	// Pattern is a REST operation's method and path, as http.ServeMux
 	// reads it ("GET /2015-03-31/functions/{FunctionName}"); "" otherwise.
 	Pattern string
+	// Target is the operation's X-Amz-Target prefix when it is not the
+	// service's: DynamoDB Streams shares DynamoDB's signing name.
+	Target string
 	// Action is the IAM action the Authorizer checks: "lambda:GetFunction".
+	// "" leaves the decision to Also's grants alone (DynamoDB's
+	// transactions need each item's action; there is no action of their
+	// own).
 	Action string
 	// Resources computes the ARNs of the resources r acts on; nil, or an
 	// empty result, is "*" (an action on no resource in particular).
@@ -210,7 +217,7 @@ func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		svc.mux.ServeHTTP(w, r) // sets the path values, then run
 	default:
 		name := operationName(r, proto)
-		if op := svc.byName[name]; op != nil && (proto == Query || strings.HasPrefix(r.Header.Get(HeaderTarget), svc.Target)) {
+		if op := svc.byName[name]; op != nil && (proto == Query || strings.HasPrefix(r.Header.Get(HeaderTarget), cmp.Or(op.Target, svc.Target))) {
 			rt.run(w, r, svc, proto, op)
 			return
 		}
@@ -225,7 +232,10 @@ func (rt *Router) run(w http.ResponseWriter, r *http.Request, s *Service, proto 
 	if op.Resources != nil {
 		req.Resources = op.Resources(r)
 	}
-	err := rt.opts.Authorizer.Authorize(r.Context(), req)
+	var err error
+	if op.Action != "" {
+		err = rt.opts.Authorizer.Authorize(r.Context(), req)
+	}
 	if op.Also != nil && err == nil {
 		for _, g := range op.Also(r) {
 			req.Action, req.Resources = g.Action, g.Resources
@@ -271,7 +281,7 @@ func (rt *Router) route(r *http.Request, sig *sigv4.Signature, sigErr error) (sv
 	}
 	if t := r.Header.Get(HeaderTarget); t != "" {
 		for _, s := range rt.services {
-			if s.Target != "" && strings.HasPrefix(t, s.Target) {
+			if s.hasTarget(t) {
 				return s, s.protocolFor(r), true
 			}
 		}
@@ -376,4 +386,18 @@ func unknownOperation(service, op string) *Error {
 		op = "(none named)"
 	}
 	return ErrUnknownOperation.Withf("Verge does not serve the %s operation %s; see docs/aws-api.md for the operations it serves", service, op)
+}
+
+// hasTarget says whether X-Amz-Target t names one of s's operations'
+// prefixes.
+func (s *Service) hasTarget(t string) bool {
+	if s.Target != "" && strings.HasPrefix(t, s.Target) {
+		return true
+	}
+	for i := range s.Ops {
+		if p := s.Ops[i].Target; p != "" && strings.HasPrefix(t, p) {
+			return true
+		}
+	}
+	return false
 }

@@ -126,3 +126,13 @@ func keyOf(t store.Table, item attr.Item) attr.Item {
 
 // encode is an item in the wire form the store keeps.
 func encode(item attr.Item) []byte { return attr.AppendItemJSON(nil, item) }
+
+// ItemSize is an item's size as DynamoDB counts it, from its wire form
+// (store.Options.Size); the length of the JSON when it does not decode.
+func ItemSize(item []byte) int {
+	it, err := attr.DecodeItem(item)
+	if err != nil {
+		return len(item)
+	}
+	return attr.Size(it)
+}
