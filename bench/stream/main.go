@@ -3,7 +3,8 @@
 // for Go v2) to the start of the function its kinesis-stream event
 // invokes (no batch window), the same for SendMessage and the function's
 // sqs event, and, as the floor, the time from an asynchronous Invoke
-// (InvocationType Event) to the start of the same function. It runs a real
+// (InvocationType Event) to the start of the same function; and PutItem
+// to the start of the function its table's dynamo-db-stream event invokes. It runs a real
 // engine (stream service and queue on JetStream, the stream mapping, a
 // Node.js sandbox) over loopback. LocalStack, for comparison, holds each
 // Kinesis write 500 ms by default (KINESIS_LATENCY).
@@ -19,6 +20,8 @@ import (
 	"strconv"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	dbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
@@ -34,6 +37,11 @@ const stackFile = `resources:
     properties: {capacityMode: PROVISIONED, shardCount: 1}
   jobs:
     type: sqs-queue
+  visits:
+    type: dynamo-db-table
+    properties:
+      primaryKey: {partitionKey: {name: id, type: string}}
+      streamType: NEW_IMAGE
   worker:
     type: function
     properties:
@@ -43,14 +51,17 @@ const stackFile = `resources:
           properties: {kinesisStreamName: clicks, startingPosition: LATEST}
         - type: sqs
           properties: {sqsQueueName: jobs}
+        - type: dynamo-db-stream
+          properties: {streamArn: $ResourceParam('visits', 'streamArn'), startingPosition: LATEST}
 `
 
 // handler logs its wall-clock start in µs and the sender's clock in µs:
-// the record's data, the message's body, or an Invoke's "sent".
+// the record's data, the message's body, the new image's "sent", or an
+// Invoke's "sent".
 const handler = `exports.handler = async (event) => {
   const now = Math.round((performance.timeOrigin + performance.now()) * 1000);
   const r = event.Records && event.Records[0];
-  const sent = r ? (r.kinesis ? Buffer.from(r.kinesis.data, 'base64').toString() : r.body) : event.sent;
+  const sent = !r ? event.sent : r.kinesis ? Buffer.from(r.kinesis.data, 'base64').toString() : r.dynamodb ? r.dynamodb.NewImage.sent.N : r.body;
   console.log('START ' + now + ' ' + sent);
   return {};
 };
@@ -84,6 +95,7 @@ func run(n, rounds int) error {
 	ctx := context.Background()
 	ks := kinesis.NewFromConfig(cfg, func(o *kinesis.Options) { o.BaseEndpoint = endpoint })
 	qs := sqs.NewFromConfig(cfg, func(o *sqs.Options) { o.BaseEndpoint = endpoint })
+	db := dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) { o.BaseEndpoint = endpoint })
 	fn := lambda.NewFromConfig(cfg, func(o *lambda.Options) { o.BaseEndpoint = endpoint })
 	q, err := qs.GetQueueUrl(ctx, &sqs.GetQueueUrlInput{QueueName: aws.String("jobs")})
 	if err != nil {
@@ -103,6 +115,12 @@ func run(n, rounds int) error {
 		{Name: "PutRecord → handler start (kinesis-stream trigger)", Target: "< 10 ms", Send: func(sent int64) error {
 			_, err := ks.PutRecord(ctx, &kinesis.PutRecordInput{StreamName: aws.String("clicks"), PartitionKey: aws.String("k"),
 				Data: []byte(strconv.FormatInt(sent, 10))})
+			return err
+		}},
+		{Name: "PutItem → handler start (dynamo-db-stream trigger)", Target: "< 50 ms", Send: func(sent int64) error {
+			s := strconv.FormatInt(sent, 10)
+			_, err := db.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("visits"), Item: map[string]dbtypes.AttributeValue{
+				"id": &dbtypes.AttributeValueMemberS{Value: s}, "sent": &dbtypes.AttributeValueMemberN{Value: s}}})
 			return err
 		}},
 	})
