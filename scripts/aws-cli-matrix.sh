@@ -154,6 +154,42 @@ ok "kinesis list-stream-consumers" $aws kinesis list-stream-consumers --stream-a
 ok "kinesis delete-stream" $aws kinesis delete-stream --stream-name matrix --enforce-consumer-deletion
 err "kinesis describe-stream of none" ResourceNotFoundException $aws kinesis describe-stream --stream-name nope
 err "kinesis get-records, bad iterator" InvalidArgumentException $aws kinesis get-records --shard-iterator nonsense
+ok "dynamodb list-tables" $aws dynamodb list-tables
+ok "dynamodb describe-table" $aws dynamodb describe-table --table-name visits
+ok "dynamodb create-table" $aws dynamodb create-table --table-name matrix --billing-mode PAY_PER_REQUEST \
+	--attribute-definitions AttributeName=pk,AttributeType=S AttributeName=sk,AttributeType=N AttributeName=g,AttributeType=S \
+	--key-schema AttributeName=pk,KeyType=HASH AttributeName=sk,KeyType=RANGE \
+	--global-secondary-indexes 'IndexName=byG,KeySchema=[{AttributeName=g,KeyType=HASH}],Projection={ProjectionType=ALL}' \
+	--stream-specification StreamEnabled=true,StreamViewType=NEW_AND_OLD_IMAGES
+ok "dynamodb wait table-exists" $aws dynamodb wait table-exists --table-name matrix
+ok "dynamodb put-item" $aws dynamodb put-item --table-name matrix --item '{"pk":{"S":"a"},"sk":{"N":"1"},"g":{"S":"x"},"n":{"N":"1"}}'
+ok "dynamodb get-item" $aws dynamodb get-item --table-name matrix --key '{"pk":{"S":"a"},"sk":{"N":"1"}}' --consistent-read
+ok "dynamodb update-item" $aws dynamodb update-item --table-name matrix --key '{"pk":{"S":"a"},"sk":{"N":"1"}}' \
+	--update-expression 'ADD n :one' --condition-expression 'attribute_exists(pk)' --expression-attribute-values '{":one":{"N":"1"}}' --return-values ALL_NEW
+ok "dynamodb query" $aws dynamodb query --table-name matrix --key-condition-expression 'pk = :p' --expression-attribute-values '{":p":{"S":"a"}}'
+ok "dynamodb query (index)" $aws dynamodb query --table-name matrix --index-name byG --key-condition-expression 'g = :g' --expression-attribute-values '{":g":{"S":"x"}}'
+ok "dynamodb scan" $aws dynamodb scan --table-name matrix
+ok "dynamodb batch-write-item" $aws dynamodb batch-write-item --request-items '{"matrix":[{"PutRequest":{"Item":{"pk":{"S":"b"},"sk":{"N":"1"}}}}]}'
+ok "dynamodb batch-get-item" $aws dynamodb batch-get-item --request-items '{"matrix":{"Keys":[{"pk":{"S":"a"},"sk":{"N":"1"}},{"pk":{"S":"b"},"sk":{"N":"1"}}]}}'
+ok "dynamodb transact-write-items" $aws dynamodb transact-write-items --transact-items \
+	'[{"Put":{"TableName":"matrix","Item":{"pk":{"S":"c"},"sk":{"N":"1"}}}},{"Delete":{"TableName":"matrix","Key":{"pk":{"S":"b"},"sk":{"N":"1"}}}}]'
+ok "dynamodb transact-get-items" $aws dynamodb transact-get-items --transact-items '[{"Get":{"TableName":"matrix","Key":{"pk":{"S":"c"},"sk":{"N":"1"}}}}]'
+ok "dynamodb execute-statement" $aws dynamodb execute-statement --statement "SELECT * FROM \"matrix\" WHERE pk = 'a'"
+ok "dynamodb update-time-to-live" $aws dynamodb update-time-to-live --table-name matrix --time-to-live-specification Enabled=true,AttributeName=expires
+ok "dynamodb describe-time-to-live" $aws dynamodb describe-time-to-live --table-name matrix
+ok "dynamodb tag-resource" $aws dynamodb tag-resource --resource-arn arn:aws:dynamodb:us-east-1:000000000000:table/matrix --tags Key=team,Value=web
+ok "dynamodb list-tags-of-resource" $aws dynamodb list-tags-of-resource --resource-arn arn:aws:dynamodb:us-east-1:000000000000:table/matrix
+ok "dynamodbstreams list-streams" $aws dynamodbstreams list-streams --table-name matrix
+sarn=$($aws dynamodbstreams list-streams --table-name matrix --query 'Streams[0].StreamArn' --output text 2>&1 || true)
+ok "dynamodbstreams describe-stream" $aws dynamodbstreams describe-stream --stream-arn "$sarn"
+dshard=$($aws dynamodbstreams describe-stream --stream-arn "$sarn" --query 'StreamDescription.Shards[0].ShardId' --output text 2>&1 || true)
+dit=$($aws dynamodbstreams get-shard-iterator --stream-arn "$sarn" --shard-id "$dshard" --shard-iterator-type TRIM_HORIZON --query ShardIterator --output text 2>&1 || true)
+ok "dynamodbstreams get-records" sh -c "$aws dynamodbstreams get-records --shard-iterator '$dit' --query 'length(Records)' --output text | grep -qx 5"
+err "dynamodb put-item, condition fails" ConditionalCheckFailedException $aws dynamodb put-item --table-name matrix \
+	--item '{"pk":{"S":"a"},"sk":{"N":"1"}}' --condition-expression 'attribute_not_exists(pk)'
+err "dynamodb get-item, key mismatch" ValidationException $aws dynamodb get-item --table-name matrix --key '{"pk":{"S":"a"}}'
+err "dynamodb describe-table of none" ResourceNotFoundException $aws dynamodb describe-table --table-name nope
+ok "dynamodb delete-table" $aws dynamodb delete-table --table-name matrix
 err "wrong secret" InvalidSignatureException env AWS_SECRET_ACCESS_KEY=wrong $aws lambda list-functions
 err "unknown key" UnrecognizedClientException env AWS_ACCESS_KEY_ID=ASIAUNKNOWN000000000 AWS_SESSION_TOKEN=x $aws lambda list-functions
 exit $fail
