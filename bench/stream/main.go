@@ -52,7 +52,9 @@ const stackFile = `resources:
         - type: sqs
           properties: {sqsQueueName: jobs}
         - type: dynamo-db-stream
-          properties: {streamArn: $ResourceParam('visits', 'streamArn'), startingPosition: LATEST}
+          properties:
+            streamArn: $ResourceParam('visits', 'streamArn')
+            startingPosition: LATEST
 `
 
 // handler logs its wall-clock start in µs and the sender's clock in µs:
