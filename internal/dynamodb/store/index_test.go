@@ -159,9 +159,9 @@ func TestIndexSparse(t *testing.T) {
 	ctx := context.Background()
 	create(t, e.s, indexed)
 	e.s.Put(ctx, "things", doc("a", 1, "status", "open", "at", "#1"), nil)
-	e.s.Put(ctx, "things", doc("b", 1, "status", "open"), nil)             // no at
+	e.s.Put(ctx, "things", doc("b", 1, "status", "open"), nil)              // no at
 	e.s.Put(ctx, "things", doc("c", 1, "status", "open", "at", "one"), nil) // at not a number
-	e.s.Put(ctx, "things", doc("d", 1, "at", "#1"), nil)                   // no status
+	e.s.Put(ctx, "things", doc("d", 1, "at", "#1"), nil)                    // no status
 	equal(t, "open", queryIndex(t, e.s, "byStatus", `{"S":"open"}`), []string{"a/1"})
 	p, _ := e.s.Scan(ScanInput{Table: "things", Index: "byAt"})
 	equal(t, "byAt", ids(t, p.Items), []string{"a/1", "d/1"})

@@ -28,14 +28,14 @@ type table struct {
 	meta   meta
 	sizeOf func([]byte) int
 
-	mu    sync.RWMutex
-	rows  *btree.BTreeG[*row]
+	mu   sync.RWMutex
+	rows *btree.BTreeG[*row]
 	// indexes are the secondary indexes, in meta.Indexes's order.
 	indexes []*index
 	items   int64
-	size  int64
-	last  uint64        // newest log sequence applied
-	wake  chan struct{} // closed and replaced when an entry is applied
+	size    int64
+	last    uint64        // newest log sequence applied
+	wake    chan struct{} // closed and replaced when an entry is applied
 }
 
 func newTable(m meta, sizeOf func([]byte) int) *table {
