@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -353,4 +354,47 @@ func TestAddDeleteIndex(t *testing.T) {
 	if _, err := e.s.UpdateTable(ctx, "things", TableUpdate{DeleteIndex: "byColor"}); err == nil {
 		t.Error("a deleted index was deleted again")
 	}
+}
+
+// FuzzIndexEntry: any item is either not in an index or has a row whose
+// key decodes (LastEvaluatedKey) to a starting key that encodes back to
+// it, and whose projection is a JSON object holding the keys.
+func FuzzIndexEntry(f *testing.F) {
+	f.Add([]byte(`{"id":{"S":"a"},"n":{"N":"1"},"status":{"S":"open"},"at":{"N":"-1.5e3"},"note":{"S":"x"}}`))
+	f.Add([]byte(`{"id":{"S":"\u0000"},"n":{"N":"0"},"status":{"S":"\u00ff"},"at":{"N":"1E-130"}}`))
+	f.Add([]byte(`{"id":{"S":"a"},"n":{"N":"1"},"status":{"N":"1"}}`))
+	tk := indexed.Key
+	var ixs []*index
+	for _, c := range indexed.Indexes {
+		ixs = append(ixs, newIndex(c, tk))
+	}
+	f.Fuzz(func(t *testing.T, item []byte) {
+		key, err := tk.itemKey(item)
+		if err != nil {
+			return
+		}
+		for _, ix := range ixs {
+			r := ix.entry(key, item, len(item), func(b []byte) int { return len(b) })
+			if r == nil {
+				continue
+			}
+			last, ok := ix.decode(r.key)
+			if !ok {
+				t.Fatalf("%s: %s's key %x does not decode", item, ix.cfg.Name, r.key)
+			}
+			start, err := ix.startOf(last)
+			if err != nil || !bytes.Equal(start, r.key) {
+				t.Fatalf("%s: %s's key %x decodes to %s, which encodes to %x, %v", item, ix.cfg.Name, r.key, last, start, err)
+			}
+			var m map[string]json.RawMessage
+			if err := json.Unmarshal(r.item, &m); err != nil {
+				t.Fatalf("%s: %s's projection %s: %v", item, ix.cfg.Name, r.item, err)
+			}
+			for _, n := range append(ix.cfg.Key.names(), tk.names()...) {
+				if _, ok := m[n]; !ok {
+					t.Fatalf("%s: %s's projection %s lacks %s", item, ix.cfg.Name, r.item, n)
+				}
+			}
+		}
+	})
 }
