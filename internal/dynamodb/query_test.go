@@ -265,6 +265,10 @@ func TestQueryValidation(t *testing.T) {
 		{"start key off the range", awsddb.QueryInput{KeyConditionExpression: aws.String("pk = :p AND sk > :s"), ExpressionAttributeValues: map[string]types.AttributeValue{":p": rdS("a"), ":s": rdN("3")},
 			ExclusiveStartKey: map[string]types.AttributeValue{"pk": rdS("a"), "sk": rdN("1")}},
 			"ValidationException: The provided starting key does not match the range key predicate"},
+		{"between reversed", awsddb.QueryInput{KeyConditionExpression: aws.String("pk = :p AND sk BETWEEN :hi AND :lo"), ExpressionAttributeValues: map[string]types.AttributeValue{":p": rdS("a"), ":lo": rdN("1"), ":hi": rdN("5")}},
+			"ValidationException: Invalid KeyConditionExpression: The BETWEEN operator requires upper bound to be greater than or equal to lower bound; lower bound operand: AttributeValue: {N:5}, upper bound operand: AttributeValue: {N:1}"},
+		{"begins_with a number", awsddb.QueryInput{KeyConditionExpression: aws.String("pk = :p AND begins_with(sk, :s)"), ExpressionAttributeValues: map[string]types.AttributeValue{":p": rdS("a"), ":s": rdN("1")}},
+			"ValidationException: Invalid KeyConditionExpression: Incorrect operand type for operator or function; operator or function: begins_with, operand type: N"},
 		{"key condition syntax", awsddb.QueryInput{KeyConditionExpression: aws.String("pk = :p OR sk = :p"), ExpressionAttributeValues: p},
 			"ValidationException: Invalid operator used in KeyConditionExpression: OR"},
 	}
