@@ -398,3 +398,104 @@ func FuzzIndexEntry(f *testing.F) {
 		}
 	})
 }
+
+// indexView is what an index should hold of the table's items now: the
+// table key and index key of every item that has the index key
+// attributes, of their types, in index order.
+func indexView(t *testing.T, s *Store, name string) []string {
+	t.Helper()
+	tb, _ := s.table("things")
+	tb.mu.RLock()
+	defer tb.mu.RUnlock()
+	ix, err := tb.index(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	ix.rows.Scan(func(r *row) bool {
+		out = append(out, fmt.Sprintf("%x", r.key))
+		return true
+	})
+	return out
+}
+
+// expectedView computes indexView from the table's items with a fresh
+// index of the same definition.
+func expectedView(t *testing.T, s *Store, name string) []string {
+	t.Helper()
+	tb, _ := s.table("things")
+	tb.mu.RLock()
+	defer tb.mu.RUnlock()
+	old, err := tb.index(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix := newIndex(old.cfg, tb.meta.Key)
+	ix.fill(tb.rows, tb.sizeOf)
+	if ix.items != old.items || ix.size != old.size {
+		t.Errorf("%s: %d items of %d bytes, want %d of %d", name, old.items, old.size, ix.items, ix.size)
+	}
+	var out []string
+	ix.rows.Scan(func(r *row) bool {
+		out = append(out, fmt.Sprintf("%x", r.key))
+		return true
+	})
+	return out
+}
+
+// TestIndexConcurrent: writers of random items race an AddIndex; every
+// index then holds exactly what the table's items put in it.
+func TestIndexConcurrent(t *testing.T) {
+	e := open(t, t.TempDir(), Options{})
+	ctx := context.Background()
+	create(t, e.s, indexed)
+	statuses := []string{"", "open", "done", "#1"} // "" absent, "#1" the wrong type
+	write := func(w, i int) error {
+		id, n := fmt.Sprint("k", (w*7+i)%13), i%3
+		switch i % 5 {
+		case 0:
+			_, err := e.s.Delete(ctx, "things", key(id, n), nil)
+			return err
+		case 1:
+			_, err := e.s.Transact(ctx, []Op{
+				{Table: "things", Put: doc(id, n, "status", "open", "at", fmt.Sprint("#", i), "color", "red")},
+				{Table: "things", Key: key(fmt.Sprint("k", i%13), 3), Delete: true},
+			})
+			return err
+		}
+		kv := []string{"at", fmt.Sprint("#", i%4), "owner", fmt.Sprint("o", w), "color", []string{"red", "blue"}[i%2]}
+		if st := statuses[i%len(statuses)]; st != "" {
+			kv = append(kv, "status", st)
+		}
+		_, err := e.s.Put(ctx, "things", doc(id, n, kv...), nil)
+		return err
+	}
+	done := make(chan error, 4)
+	for w := range 4 {
+		go func() {
+			for i := range 150 {
+				if err := write(w, i); err != nil {
+					done <- err
+					return
+				}
+			}
+			done <- nil
+		}()
+	}
+	time.Sleep(10 * time.Millisecond)
+	add := &IndexConfig{Name: "byColor", Key: KeySchema{Partition: Attr{"color", TypeS}, Sort: Attr{"at", TypeN}}, Projection: ProjectionInclude, NonKey: []string{"owner"}}
+	if _, err := e.s.UpdateTable(ctx, "things", TableUpdate{AddIndex: add}); err != nil {
+		t.Fatal(err)
+	}
+	for range 4 {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, name := range []string{"byStatus", "byOwner", "byAt", "byColor"} {
+		equal(t, name, indexView(t, e.s, name), expectedView(t, e.s, name))
+		if len(indexView(t, e.s, name)) == 0 {
+			t.Errorf("%s is empty", name)
+		}
+	}
+}
