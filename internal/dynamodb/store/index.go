@@ -21,8 +21,10 @@ type index struct {
 	items int64
 	size  int64
 	// names are the attributes read of an item: the index key's, then,
-	// unless the projection is ALL, the table key's and NonKey.
-	names []string
+	// unless the projection is ALL, the table key's and NonKey; quoted
+	// are them as JSON strings, for projections.
+	names  []string
+	quoted [][]byte
 }
 
 func newIndex(c IndexConfig, table KeySchema) *index {
@@ -39,43 +41,59 @@ func newIndex(c IndexConfig, table KeySchema) *index {
 		}
 		slices.Sort(ix.names[len(c.Key.names()):])
 	}
+	for _, n := range ix.names {
+		q, _ := json.Marshal(n)
+		ix.quoted = append(ix.quoted, q)
+	}
 	return ix
 }
 
-// keyOf is the index key of an item whose table key is tkey, followed by
-// tkey, and the item's attributes the index reads; false when the item
-// lacks an index key attribute or has one of another type (a sparse
-// index).
-func (ix *index) keyOf(tkey, item []byte) ([]byte, map[string]json.RawMessage, bool) {
-	attrs, ok := fields(item, ix.names)
-	if !ok {
-		return nil, nil, false
+// An image is an item as the indexes read it: its bytes, its size, and
+// the attributes any index reads, found once for all of them (nil when
+// the item is not a readable object).
+type image struct {
+	item  []byte
+	size  int
+	attrs map[string]json.RawMessage
+}
+
+// newImage reads the attributes names of item (nil: absent).
+func newImage(item []byte, size int, names []string) *image {
+	if item == nil {
+		return nil
 	}
+	attrs, _ := fields(item, names)
+	return &image{item: item, size: size, attrs: attrs}
+}
+
+// keyOf is the index key of an item whose table key is tkey, followed by
+// tkey; false when the item lacks an index key attribute or has one of
+// another type (a sparse index).
+func (ix *index) keyOf(tkey []byte, img *image) ([]byte, bool) {
 	var k []byte
 	for _, a := range ix.cfg.Key.attrs() {
-		raw, ok := attrs[a.Name]
+		raw, ok := img.attrs[a.Name]
 		if !ok {
-			return nil, nil, false
+			return nil, false
 		}
 		var err error
 		if k, err = appendValue(k, a.Name, a.Type, raw); err != nil {
-			return nil, nil, false
+			return nil, false
 		}
 	}
-	return append(k, tkey...), attrs, true
+	return append(k, tkey...), true
 }
 
-// entry is the index row of an item of size size, or nil when the item is
-// not in the index.
-func (ix *index) entry(tkey, item []byte, size int, sizeOf func([]byte) int) *row {
-	k, attrs, ok := ix.keyOf(tkey, item)
+// entry is the index row of an item, or nil when it is not in the index.
+func (ix *index) entry(tkey []byte, img *image, sizeOf func([]byte) int) *row {
+	k, ok := ix.keyOf(tkey, img)
 	if !ok {
 		return nil
 	}
 	if ix.cfg.Projection == ProjectionAll {
-		return &row{key: k, item: item, size: size}
+		return &row{key: k, item: img.item, size: img.size}
 	}
-	p := project(attrs, ix.names)
+	p := ix.project(img.attrs)
 	return &row{key: k, item: p, size: sizeOf(p)}
 }
 
@@ -98,12 +116,12 @@ func fields(item []byte, names []string) (map[string]json.RawMessage, bool) {
 	return out, true
 }
 
-// project is the JSON object of the members of attrs, in the order of
-// names.
-func project(attrs map[string]json.RawMessage, names []string) []byte {
-	b := make([]byte, 0, 64)
+// project is the JSON object of the members of attrs the index projects,
+// in the order of its names.
+func (ix *index) project(attrs map[string]json.RawMessage) []byte {
+	b := make([]byte, 0, 128)
 	b = append(b, '{')
-	for _, n := range names {
+	for i, n := range ix.names {
 		v, ok := attrs[n]
 		if !ok {
 			continue
@@ -111,19 +129,16 @@ func project(attrs map[string]json.RawMessage, names []string) []byte {
 		if len(b) > 1 {
 			b = append(b, ',')
 		}
-		q, _ := json.Marshal(n)
-		b = append(b, q...)
-		b = append(b, ':')
-		b = append(b, v...)
+		b = append(append(append(b, ix.quoted[i]...), ':'), v...)
 	}
 	return append(b, '}')
 }
 
 // replace moves the item of table key tkey from old to new (either nil:
 // absent) in the index.
-func (ix *index) replace(tkey, old, new []byte, newSize int, sizeOf func([]byte) int) {
+func (ix *index) replace(tkey []byte, old, new *image, sizeOf func([]byte) int) {
 	if old != nil {
-		if k, _, ok := ix.keyOf(tkey, old); ok {
+		if k, ok := ix.keyOf(tkey, old); ok {
 			if r, ok := ix.rows.Delete(&row{key: k}); ok {
 				ix.items--
 				ix.size -= int64(r.size)
@@ -131,7 +146,7 @@ func (ix *index) replace(tkey, old, new []byte, newSize int, sizeOf func([]byte)
 		}
 	}
 	if new != nil {
-		if e := ix.entry(tkey, new, newSize, sizeOf); e != nil {
+		if e := ix.entry(tkey, new, sizeOf); e != nil {
 			ix.rows.Set(e)
 			ix.items++
 			ix.size += int64(e.size)
@@ -142,9 +157,22 @@ func (ix *index) replace(tkey, old, new []byte, newSize int, sizeOf func([]byte)
 // fill adds every item of rows to the index (AddIndex's backfill).
 func (ix *index) fill(rows *btree.BTreeG[*row], sizeOf func([]byte) int) {
 	rows.Scan(func(r *row) bool {
-		ix.replace(r.key, nil, r.item, r.size, sizeOf)
+		ix.replace(r.key, nil, newImage(r.item, r.size, ix.names), sizeOf)
 		return true
 	})
+}
+
+// indexNames are the attributes any of indexes reads.
+func indexNames(indexes []*index) []string {
+	var out []string
+	for _, ix := range indexes {
+		for _, n := range ix.names {
+			if !slices.Contains(out, n) {
+				out = append(out, n)
+			}
+		}
+	}
+	return out
 }
 
 // decode turns an index row's key into the key map AWS's LastEvaluatedKey
@@ -267,5 +295,6 @@ func (s *Store) changeIndex(ctx context.Context, t *table, u TableUpdate) (Table
 	} else {
 		t.indexes = slices.DeleteFunc(slices.Clone(t.indexes), func(x *index) bool { return x.cfg.Name == u.DeleteIndex })
 	}
+	t.indexNames = indexNames(t.indexes)
 	return t.describeLocked(), nil
 }

@@ -374,7 +374,7 @@ func FuzzIndexEntry(f *testing.F) {
 			return
 		}
 		for _, ix := range ixs {
-			r := ix.entry(key, item, len(item), func(b []byte) int { return len(b) })
+			r := ix.entry(key, newImage(item, len(item), ix.names), func(b []byte) int { return len(b) })
 			if r == nil {
 				continue
 			}

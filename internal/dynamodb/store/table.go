@@ -30,8 +30,10 @@ type table struct {
 
 	mu   sync.RWMutex
 	rows *btree.BTreeG[*row]
-	// indexes are the secondary indexes, in meta.Indexes's order.
-	indexes []*index
+	// indexes are the secondary indexes, in meta.Indexes's order;
+	// indexNames the attributes they read.
+	indexes    []*index
+	indexNames []string
 	items   int64
 	size    int64
 	last    uint64        // newest log sequence applied
@@ -48,6 +50,7 @@ func newTable(m meta, sizeOf func([]byte) int) *table {
 	for _, c := range m.Indexes {
 		t.indexes = append(t.indexes, newIndex(c, m.Key))
 	}
+	t.indexNames = indexNames(t.indexes)
 	return t
 }
 
@@ -104,8 +107,11 @@ func (t *table) apply(key []byte, seq uint64, item []byte) bool {
 		t.size += int64(size)
 	}
 	t.rows.Set(&row{key: key, item: item, version: seq, size: size})
-	for _, ix := range t.indexes {
-		ix.replace(key, old, item, size, t.sizeOf)
+	if len(t.indexes) > 0 {
+		o, n := newImage(old, oldSize, t.indexNames), newImage(item, size, t.indexNames)
+		for _, ix := range t.indexes {
+			ix.replace(key, o, n, t.sizeOf)
+		}
 	}
 	t.advance(seq)
 	return true
