@@ -34,10 +34,10 @@ type table struct {
 	// indexNames the attributes they read.
 	indexes    []*index
 	indexNames []string
-	items   int64
-	size    int64
-	last    uint64        // newest log sequence applied
-	wake    chan struct{} // closed and replaced when an entry is applied
+	items      int64
+	size       int64
+	last       uint64        // newest log sequence applied
+	wake       chan struct{} // closed and replaced when an entry is applied
 }
 
 func newTable(m meta, sizeOf func([]byte) int) *table {
