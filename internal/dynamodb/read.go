@@ -307,15 +307,27 @@ func walk(n *expr.Node, names map[string]bool) {
 // project, the table's items), the count and the units read.
 func (s *Service) page(ctx context.Context, r *read, p store.Page) (*readOutput, error) {
 	out := &readOutput{ScannedCount: len(p.Items), LastEvaluatedKey: p.Last}
-	items := make([]json.RawMessage, 0, len(p.Items))
 	fetch := r.index != nil && r.index.Local && r.index.Projection != store.ProjectionAll && (r.sel == selectAll || r.sel == selectSpecific)
-	bytes := 0
+	if r.filter == nil && r.paths == nil && !fetch {
+		// The items as the store keeps them are the response's.
+		out.Count = len(p.Items)
+		if r.sel != selectCount {
+			items := make([]json.RawMessage, len(p.Items))
+			for i, it := range p.Items {
+				items[i] = it
+			}
+			out.Items = &items
+		}
+		out.ConsumedCapacity = r.consumed(readUnits(p.Bytes, r.in.ConsistentRead))
+		return out, nil
+	}
+	items := make([]json.RawMessage, 0, len(p.Items))
+	bytes := p.Bytes
 	for _, raw := range p.Items {
 		it, err := attr.DecodeItem(raw)
 		if err != nil {
 			return nil, err
 		}
-		bytes += attr.Size(it)
 		if fetch {
 			if it, err = s.fetch(ctx, r.table, it); err != nil {
 				return nil, err

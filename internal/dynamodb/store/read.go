@@ -49,6 +49,9 @@ type QueryInput struct {
 type Page struct {
 	Items [][]byte
 	Last  []byte
+	// Bytes is the size of Items as Options.Size counts it (what a read
+	// consumes).
+	Bytes int
 }
 
 // keyRange is a range of encoded keys: within prefix, from lo to hi
@@ -264,6 +267,7 @@ func (src source) read(r keyRange, start []byte, backward bool, limit int, keep 
 		}
 		page.Items = append(page.Items, rw.item)
 		size += rw.size
+		page.Bytes = size
 		page.Last = rw.key
 		// As on AWS, a page ends at the limit or at PageBytes with a
 		// LastEvaluatedKey even if nothing follows.
