@@ -3,6 +3,7 @@ package dynamodb
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -161,7 +162,8 @@ func decodeStart(raw map[string]json.RawMessage) (attr.Item, error) {
 	for name, b := range raw {
 		var v attr.Value
 		if err := json.Unmarshal(b, &v); err != nil {
-			if ae, ok := err.(*attr.Error); ok {
+			var ae *attr.Error
+			if errors.As(err, &ae) {
 				return nil, invalid("The provided starting key is invalid: %s", ae.Message)
 			}
 			return nil, &Error{Code: CodeSerialization, Message: serializationMessage(err)}
@@ -283,13 +285,17 @@ func (r *read) checkStart() error {
 			return bad
 		}
 		if err := attr.CheckKey(a.Name, v, attrType(a.Type), a == r.key.Partition || a == r.table.Key.Partition); err != nil {
-			return invalid("The provided starting key is invalid: %s", err.(*attr.Error).Message)
+			var ae *attr.Error
+			if errors.As(err, &ae) {
+				return invalid("The provided starting key is invalid: %s", ae.Message)
+			}
+			return err
 		}
 	}
 	return nil
 }
 
-// walk returns the top-level attribute names a condition reads.
+// walk adds the top-level attribute names a condition reads to names.
 func walk(n *expr.Node, names map[string]bool) {
 	if n == nil {
 		return
