@@ -499,3 +499,42 @@ func TestIndexConcurrent(t *testing.T) {
 		}
 	}
 }
+
+// TestIndexSortConditions: an index's sort key conditions take or leave
+// every item of an equal sort key, however many there are.
+func TestIndexSortConditions(t *testing.T) {
+	e := open(t, t.TempDir(), Options{})
+	ctx := context.Background()
+	create(t, e.s, indexed)
+	// Two items at each of 1, 2 and 3, one at 10.
+	for i, at := range []int{1, 1, 2, 2, 3, 3, 10} {
+		e.s.Put(ctx, "things", doc(fmt.Sprint("k", i), 0, "status", "s", "at", fmt.Sprint("#", at)), nil)
+	}
+	num := func(v string) []byte { return []byte(`{"N":"` + v + `"}`) }
+	tests := []struct {
+		name     string
+		sort     *SortCond
+		backward bool
+		want     []string
+	}{
+		{"eq", &SortCond{Op: SortEQ, Value: num("2")}, false, []string{"k2/0", "k3/0"}},
+		{"lt", &SortCond{Op: SortLT, Value: num("2")}, false, []string{"k0/0", "k1/0"}},
+		{"le", &SortCond{Op: SortLE, Value: num("2")}, false, []string{"k0/0", "k1/0", "k2/0", "k3/0"}},
+		{"le backward", &SortCond{Op: SortLE, Value: num("2")}, true, []string{"k3/0", "k2/0", "k1/0", "k0/0"}},
+		{"gt", &SortCond{Op: SortGT, Value: num("2")}, false, []string{"k4/0", "k5/0", "k6/0"}},
+		{"gt backward", &SortCond{Op: SortGT, Value: num("2")}, true, []string{"k6/0", "k5/0", "k4/0"}},
+		{"ge", &SortCond{Op: SortGE, Value: num("3")}, false, []string{"k4/0", "k5/0", "k6/0"}},
+		{"between", &SortCond{Op: SortBetween, Value: num("2"), Value2: num("3")}, false, []string{"k2/0", "k3/0", "k4/0", "k5/0"}},
+		{"between backward", &SortCond{Op: SortBetween, Value: num("1"), Value2: num("2")}, true, []string{"k3/0", "k2/0", "k1/0", "k0/0"}},
+		{"eq absent", &SortCond{Op: SortEQ, Value: num("5")}, false, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := e.s.Query(QueryInput{Table: "things", Index: "byStatus", Partition: []byte(`{"S":"s"}`), Sort: tt.sort, Backward: tt.backward})
+			if err != nil {
+				t.Fatal(err)
+			}
+			equal(t, tt.name, ids(t, p.Items), tt.want)
+		})
+	}
+}
