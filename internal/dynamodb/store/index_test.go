@@ -538,3 +538,45 @@ func TestIndexSortConditions(t *testing.T) {
 		})
 	}
 }
+
+// TestIndexFollowDefinition: a following node takes the indexes another
+// node adds and deletes, the added one filled from its own items.
+func TestIndexFollowDefinition(t *testing.T) {
+	e := open(t, t.TempDir(), Options{})
+	ctx := context.Background()
+	create(t, e.s, counters)
+	follower, err := Open(ctx, Options{JetStream: e.b.JetStream(), TTLInterval: -1, Follow: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer follower.Close()
+	for i := range 4 {
+		e.s.Put(ctx, "things", doc("p", i, "color", "red"), nil)
+	}
+	add := &IndexConfig{Name: "byColor", Key: KeySchema{Partition: Attr{"color", TypeS}}, Projection: ProjectionKeysOnly}
+	if _, err := e.s.UpdateTable(ctx, "things", TableUpdate{AddIndex: add}); err != nil {
+		t.Fatal(err)
+	}
+	eventually := func(what string, ok func() bool) {
+		t.Helper()
+		for deadline := time.Now().Add(5 * time.Second); !ok(); time.Sleep(5 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("the follower never %s", what)
+			}
+		}
+	}
+	eventually("filled the added index", func() bool {
+		p, err := follower.Query(QueryInput{Table: "things", Index: "byColor", Partition: []byte(`{"S":"red"}`)})
+		return err == nil && len(p.Items) == 4
+	})
+	if d, _ := follower.Describe("things"); len(d.Indexes) != 1 || d.IndexItems["byColor"] != 4 {
+		t.Errorf("the follower describes %+v", d)
+	}
+	if _, err := e.s.UpdateTable(ctx, "things", TableUpdate{DeleteIndex: "byColor"}); err != nil {
+		t.Fatal(err)
+	}
+	eventually("dropped the deleted index", func() bool {
+		_, err := follower.Query(QueryInput{Table: "things", Index: "byColor", Partition: []byte(`{"S":"red"}`)})
+		return err != nil
+	})
+}

@@ -37,6 +37,8 @@ type Options struct {
 	// as it is logged, for several nodes on one JetStream. Without it a
 	// node sees another's write to an item only when it writes that item
 	// (compare-and-set makes it read the item's last entry) or restarts.
+	// A following node also takes the indexes other nodes add to or
+	// delete from the tables it knows.
 	Follow bool
 	// Size is an item's size as DynamoDB counts it (attribute names and
 	// values), for Query's and Scan's 1 MB pages and a table's size; the
@@ -138,6 +140,8 @@ type Store struct {
 	byID   map[string]*table
 
 	following jetstream.ConsumeContext
+	watcher   jetstream.KeyWatcher
+	watched   chan struct{} // closed when the watcher's loop ends
 
 	locks stripes
 	// races counts lost compare-and-sets (tests check that they happen).
@@ -191,6 +195,9 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 		if err := s.follow(ctx, info.State.LastSeq+1); err != nil {
 			return nil, err
 		}
+		if err := s.watchTables(ctx); err != nil {
+			return nil, err
+		}
 	}
 	interval := o.TTLInterval
 	if interval == 0 {
@@ -218,6 +225,10 @@ func (s *Store) Close() error {
 	if s.following != nil {
 		s.following.Stop()
 		<-s.following.Closed()
+	}
+	if s.watcher != nil {
+		s.watcher.Stop()
+		<-s.watched
 	}
 	return nil
 }
