@@ -58,7 +58,9 @@
 // index walk its tree as they walk the table's, and their
 // LastEvaluatedKey holds the index key and the table key, as AWS's does.
 // AddIndex fills the new index from the table's items, holding the
-// table's writes meanwhile, before it persists the definition.
+// table's writes meanwhile, before it persists the definition; a node
+// with Options.Follow watches the definitions and fills or drops the
+// indexes other nodes change.
 //
 // Keys. Key values are encoded so that byte order is DynamoDB's order: S
 // and B as their bytes with 0x00 escaped as 0x00 0xff and ended by 0x00
