@@ -108,3 +108,53 @@ func BenchmarkTransact10(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkPutIndexed: BenchmarkPut on a table with two global indexes,
+// one projecting ALL and one KEYS_ONLY, that every item is in.
+func BenchmarkPutIndexed(b *testing.B) {
+	e := open(b, b.TempDir(), Options{})
+	c := counters
+	c.Indexes = []IndexConfig{
+		{Name: "byN", Key: KeySchema{Partition: Attr{"n", TypeN}}, Projection: ProjectionAll},
+		{Name: "byNID", Key: KeySchema{Partition: Attr{"n", TypeN}, Sort: Attr{"id", TypeS}}, Projection: ProjectionKeysOnly},
+	}
+	create(b, e.s, c)
+	var next atomic.Int64
+	b.SetParallelism(4)
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			i := int(next.Add(1))
+			if _, err := e.s.Put(context.Background(), "things", benchItem(fmt.Sprint("p", i%100), i), nil); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+}
+
+// BenchmarkApply: the in-memory part of a write, without and with the
+// two indexes of BenchmarkPutIndexed: what index upkeep adds to a put.
+func BenchmarkApply(b *testing.B) {
+	indexes := []IndexConfig{
+		{Name: "byN", Key: KeySchema{Partition: Attr{"n", TypeN}}, Projection: ProjectionAll},
+		{Name: "byNID", Key: KeySchema{Partition: Attr{"n", TypeN}, Sort: Attr{"id", TypeS}}, Projection: ProjectionKeysOnly},
+	}
+	for _, ix := range [][]IndexConfig{nil, indexes} {
+		b.Run(fmt.Sprint(len(ix), " indexes"), func(b *testing.B) {
+			c := counters
+			c.Indexes = ix
+			t := newTable(meta{TableConfig: c}, func(b []byte) int { return len(b) })
+			items := make([][]byte, 1000)
+			keys := make([][]byte, len(items))
+			for i := range items {
+				items[i] = benchItem(fmt.Sprint("p", i%100), i)
+				keys[i], _ = c.Key.itemKey(items[i])
+			}
+			b.ResetTimer()
+			for i := range b.N {
+				t.apply(keys[i%len(keys)], uint64(i+1), items[i%len(items)])
+			}
+		})
+	}
+}

@@ -1,8 +1,10 @@
 package store
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"unicode/utf8"
 )
 
 // An Attr is a key attribute: its name and type (TypeS, TypeN or TypeB).
@@ -53,7 +55,17 @@ type value struct {
 // ({"S":"a"}), which must be of type typ.
 func appendValue(b []byte, name, typ string, raw json.RawMessage) ([]byte, error) {
 	var v value
-	if err := json.Unmarshal(raw, &v); err != nil {
+	if t, text, ok := wireScalar(raw); ok {
+		s := string(text)
+		switch t {
+		case TypeS:
+			v.S = &s
+		case TypeN:
+			v.N = &s
+		case TypeB:
+			v.B = &s
+		}
+	} else if err := json.Unmarshal(raw, &v); err != nil {
 		return nil, fail(CodeValidation, "key attribute %s: %v", name, err)
 	}
 	switch {
@@ -81,15 +93,48 @@ func appendValue(b []byte, name, typ string, raw json.RawMessage) ([]byte, error
 	return nil, fail(CodeValidation, "The provided key element does not match the schema")
 }
 
+// wireScalar reads the compact form every item reaches the store in,
+// {"S":"text"} (or N, B), when text needs no unescaping: a key value is
+// decoded on every write, for the table and each index, and may be 2 KB.
+// Anything else is left to encoding/json.
+func wireScalar(raw []byte) (typ string, text []byte, ok bool) {
+	n := len(raw)
+	if n < 8 || raw[0] != '{' || raw[1] != '"' || raw[3] != '"' || raw[4] != ':' || raw[5] != '"' || raw[n-2] != '"' || raw[n-1] != '}' {
+		return "", nil, false
+	}
+	switch raw[2] {
+	case 'S':
+		typ = TypeS
+	case 'N':
+		typ = TypeN
+	case 'B':
+		typ = TypeB
+	default:
+		return "", nil, false
+	}
+	text = raw[6 : n-2]
+	for _, c := range text {
+		if c < 0x20 || c == '"' || c == '\\' {
+			return "", nil, false
+		}
+	}
+	if !utf8.Valid(text) {
+		return "", nil, false
+	}
+	return typ, text, true
+}
+
 // appendBytes appends s escaped (0x00 → 0x00 0xff) and terminated (0x00
 // 0x01): byte order is kept and no encoding is a prefix of another's.
 func appendBytes(b, s []byte) []byte {
-	for _, c := range s {
-		if c == escByte {
-			b = append(b, escByte, escNext)
-			continue
+	for {
+		i := bytes.IndexByte(s, escByte)
+		if i < 0 {
+			b = append(b, s...)
+			break
 		}
-		b = append(b, c)
+		b = append(append(b, s[:i]...), escByte, escNext)
+		s = s[i+1:]
 	}
 	return append(b, escByte, endNext)
 }
@@ -171,6 +216,15 @@ func (k KeySchema) keyOf(key []byte) ([]byte, error) {
 	return k.encodeKey(m, true)
 }
 
+// startOf encodes an ExclusiveStartKey of the table: exactly its key.
+func (k KeySchema) startOf(start []byte) ([]byte, error) {
+	enc, err := k.keyOf(start)
+	if err != nil {
+		return nil, startInvalid(err)
+	}
+	return enc, nil
+}
+
 // partitionOf returns the encoded partition key value raw ({"S":"a"}),
 // the prefix every item of that partition's key starts with.
 func (k KeySchema) partitionOf(raw []byte) ([]byte, error) {
@@ -181,6 +235,17 @@ func (k KeySchema) partitionOf(raw []byte) ([]byte, error) {
 // (LastEvaluatedKey; numbers in canonical form).
 func (k KeySchema) decodeKey(enc []byte) ([]byte, bool) {
 	m := make(map[string]map[string]string, 2)
+	rest, ok := k.decodeInto(m, enc)
+	if !ok || len(rest) != 0 {
+		return nil, false
+	}
+	b, _ := json.Marshal(m)
+	return b, true
+}
+
+// decodeInto decodes the key attributes encoded at the start of enc into
+// m, and returns what follows them.
+func (k KeySchema) decodeInto(m map[string]map[string]string, enc []byte) ([]byte, bool) {
 	rest := enc
 	for _, a := range k.attrs() {
 		var s string
@@ -204,11 +269,7 @@ func (k KeySchema) decodeKey(enc []byte) ([]byte, bool) {
 		}
 		m[a.Name] = map[string]string{a.Type: s}
 	}
-	if len(rest) != 0 {
-		return nil, false
-	}
-	b, _ := json.Marshal(m)
-	return b, true
+	return rest, true
 }
 
 // keyMap returns the key attributes of item as a key map in wire form,

@@ -108,15 +108,23 @@ func skipValue(b []byte, i int) (int, bool) {
 	return i, i > start
 }
 
-// skipString returns the end of the JSON string starting at b[i].
+// skipString returns the end of the JSON string starting at b[i]: the
+// next quote with no backslash before it in the run, found with
+// bytes.IndexByte (an item's long values are mostly strings).
 func skipString(b []byte, i int) (int, bool) {
-	for j := i + 1; j < len(b); j++ {
-		switch b[j] {
-		case '\\':
-			j++
-		case '"':
-			return j + 1, true
+	j := i + 1
+	for {
+		q := bytes.IndexByte(b[j:], '"')
+		if q < 0 {
+			return 0, false
+		}
+		e := bytes.IndexByte(b[j:j+q], '\\')
+		if e < 0 {
+			return j + q + 1, true
+		}
+		j += e + 2 // past the backslash and the byte it escapes
+		if j > len(b) {
+			return 0, false
 		}
 	}
-	return 0, false
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -36,6 +37,8 @@ type Options struct {
 	// as it is logged, for several nodes on one JetStream. Without it a
 	// node sees another's write to an item only when it writes that item
 	// (compare-and-set makes it read the item's last entry) or restarts.
+	// A following node also takes the indexes other nodes add to or
+	// delete from the tables it knows.
 	Follow bool
 	// Size is an item's size as DynamoDB counts it (attribute names and
 	// values), for Query's and Scan's 1 MB pages and a table's size; the
@@ -133,9 +136,12 @@ type Store struct {
 
 	mu     sync.RWMutex
 	tables map[string]*table
+	ddl    sync.Mutex // serialises UpdateTable
 	byID   map[string]*table
 
 	following jetstream.ConsumeContext
+	watcher   jetstream.KeyWatcher
+	watched   chan struct{} // closed when the watcher's loop ends
 
 	locks stripes
 	// races counts lost compare-and-sets (tests check that they happen).
@@ -189,6 +195,9 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 		if err := s.follow(ctx, info.State.LastSeq+1); err != nil {
 			return nil, err
 		}
+		if err := s.watchTables(ctx); err != nil {
+			return nil, err
+		}
 	}
 	interval := o.TTLInterval
 	if interval == 0 {
@@ -216,6 +225,10 @@ func (s *Store) Close() error {
 	if s.following != nil {
 		s.following.Stop()
 		<-s.following.Closed()
+	}
+	if s.watcher != nil {
+		s.watcher.Stop()
+		<-s.watched
 	}
 	return nil
 }
@@ -342,6 +355,16 @@ func validateConfig(c TableConfig) error {
 	if err := c.Key.validate(); err != nil {
 		return err
 	}
+	for i, ix := range c.Indexes {
+		if err := validateIndex(ix, c.Key); err != nil {
+			return err
+		}
+		for _, o := range c.Indexes[:i] {
+			if o.Name == ix.Name {
+				return fail(CodeValidation, "Two or more indexes have the same name: %s", ix.Name)
+			}
+		}
+	}
 	switch c.StreamView {
 	case "", ViewKeysOnly, ViewNewImage, ViewOldImage, ViewNewAndOldImages:
 	default:
@@ -368,10 +391,15 @@ func (s *Store) UpdateTable(ctx context.Context, name string, u TableUpdate) (Ta
 	if err != nil {
 		return Table{}, err
 	}
+	// Updates of a table's definition are read-modify-writes of it.
+	s.ddl.Lock()
+	defer s.ddl.Unlock()
 	if u.AddIndex != nil || u.DeleteIndex != "" {
-		return Table{}, fail(CodeValidation, "index changes are not implemented yet") // TODO(store-indexes)
+		return s.changeIndex(ctx, t, u)
 	}
+	t.mu.RLock()
 	m := t.meta
+	t.mu.RUnlock()
 	streamView := m.StreamView
 	if u.StreamView != nil {
 		streamView = *u.StreamView
@@ -448,7 +476,20 @@ func (s *Store) Describe(name string) (Table, error) {
 func (t *table) describe() Table {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
-	return Table{TableConfig: t.meta.TableConfig, ID: t.meta.ID, Created: t.meta.Created, StreamLabel: t.meta.StreamLabel, Items: t.items, Bytes: t.size}
+	return t.describeLocked()
+}
+
+// describeLocked is describe for a caller holding t.mu.
+func (t *table) describeLocked() Table {
+	d := Table{TableConfig: t.meta.TableConfig, ID: t.meta.ID, Created: t.meta.Created, StreamLabel: t.meta.StreamLabel, Items: t.items, Bytes: t.size}
+	d.Indexes = slices.Clone(d.Indexes)
+	if len(t.indexes) > 0 {
+		d.IndexItems, d.IndexBytes = map[string]int64{}, map[string]int64{}
+		for _, ix := range t.indexes {
+			d.IndexItems[ix.cfg.Name], d.IndexBytes[ix.cfg.Name] = ix.items, ix.size
+		}
+	}
+	return d
 }
 
 // table returns the table named name.
