@@ -2,7 +2,80 @@ package dynamodb
 
 import "context"
 
-// getShardIterator is a stub until its issue-17 helper (streams) writes it.
+// ShardIteratorTypes.
+const (
+	iterTrimHorizon = "TRIM_HORIZON"
+	iterLatest      = "LATEST"
+	iterAt          = "AT_SEQUENCE_NUMBER"
+	iterAfter       = "AFTER_SEQUENCE_NUMBER"
+)
+
+type getShardIteratorInput struct {
+	StreamArn         *string `json:"StreamArn"`
+	ShardID           *string `json:"ShardId"`
+	ShardIteratorType *string `json:"ShardIteratorType"`
+	SequenceNumber    *string `json:"SequenceNumber"`
+}
+
+type getShardIteratorOutput struct {
+	ShardIterator string `json:"ShardIterator"`
+}
+
 func (s *Service) getShardIterator(ctx context.Context, body []byte) (any, error) {
-	return nil, invalid("GetShardIterator is not implemented yet")
+	var in getShardIteratorInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	var vs violations
+	if in.StreamArn == nil {
+		vs.add(nil, "streamArn", "must not be null")
+	}
+	if in.ShardID == nil {
+		vs.add(nil, "shardId", "must not be null")
+	}
+	if in.ShardIteratorType == nil {
+		vs.add(nil, "shardIteratorType", "must not be null")
+	} else {
+		vs.oneOf(*in.ShardIteratorType, "shardIteratorType", iterTrimHorizon, iterLatest, iterAt, iterAfter)
+	}
+	if err := vs.err(); err != nil {
+		return nil, err
+	}
+	t, err := s.streamTable(*in.StreamArn)
+	if err != nil {
+		return nil, err
+	}
+	if *in.ShardID != shardID(t) {
+		return nil, &Error{Code: CodeResourceNotFound, Message: msgNotFound + ": Shard does not exist"}
+	}
+	after, err := s.position(t.Name, *in.ShardIteratorType, in.SequenceNumber)
+	if err != nil {
+		return nil, err
+	}
+	it := iterator{table: t.Name, id: t.ID, label: t.StreamLabel, after: after, issued: s.now().UnixMilli()}
+	return getShardIteratorOutput{ShardIterator: s.encodeIterator(it)}, nil
+}
+
+// position is where an iterator of type typ starts: the sequence to read
+// after.
+func (s *Service) position(table, typ string, seq *string) (uint64, error) {
+	needSeq := typ == iterAt || typ == iterAfter
+	switch {
+	case needSeq && seq == nil:
+		return 0, invalid("Must provide a sequence number for iterator type %s", typ)
+	case !needSeq && seq != nil:
+		return 0, invalid("Sequence number must not be provided for iterator type %s", typ)
+	case typ == iterTrimHorizon:
+		return 0, nil // the store starts at the stream's oldest record
+	case typ == iterLatest:
+		return s.st.StreamTip(table)
+	}
+	n, ok := ParseSequenceNumber(*seq)
+	if !ok || n == 0 {
+		return 0, invalid("Invalid SequenceNumber: %s", *seq)
+	}
+	if typ == iterAt {
+		n--
+	}
+	return n, nil
 }
