@@ -70,10 +70,10 @@ func TestCreateDescribeTable(t *testing.T) {
 	e := newEnv(t, store.Options{})
 	ctx := context.Background()
 	in := &awsddb.CreateTableInput{
-		TableName:            aws.String("orders"),
-		KeySchema:            keys("pk", "sk"),
-		AttributeDefinitions: defs("pk", "S", "sk", "N", "gpk", "S", "lsk", "B"),
-		BillingMode:          types.BillingModeProvisioned,
+		TableName:             aws.String("orders"),
+		KeySchema:             keys("pk", "sk"),
+		AttributeDefinitions:  defs("pk", "S", "sk", "N", "gpk", "S", "lsk", "B"),
+		BillingMode:           types.BillingModeProvisioned,
 		ProvisionedThroughput: &types.ProvisionedThroughput{ReadCapacityUnits: aws.Int64(5), WriteCapacityUnits: aws.Int64(7)},
 		GlobalSecondaryIndexes: []types.GlobalSecondaryIndex{{
 			IndexName: aws.String("byG"), KeySchema: keys("gpk", "sk"),
@@ -225,7 +225,9 @@ func TestCreateTableInvalid(t *testing.T) {
 		}, "One or more parameter values were invalid: Table is being created with a stream enabled, UpdateViewType is required"},
 		{"bad class", func(in *awsddb.CreateTableInput) { in.TableClass = "GLACIER" },
 			"Invalid table-class parameter provided. Please try again with a valid table-class value: [STANDARD, STANDARD_INFREQUENT_ACCESS]."},
-		{"aws tag", func(in *awsddb.CreateTableInput) { in.Tags = []types.Tag{{Key: aws.String("aws:x"), Value: aws.String("v")}} },
+		{"aws tag", func(in *awsddb.CreateTableInput) {
+			in.Tags = []types.Tag{{Key: aws.String("aws:x"), Value: aws.String("v")}}
+		},
 			"Tag Key cannot be prefixed with aws:, Key: aws:x"},
 	}
 	e := newEnv(t, store.Options{})
