@@ -108,3 +108,27 @@ func BenchmarkTransact10(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkPutIndexed: BenchmarkPut on a table with two global indexes,
+// one projecting ALL and one KEYS_ONLY, that every item is in.
+func BenchmarkPutIndexed(b *testing.B) {
+	e := open(b, b.TempDir(), Options{})
+	c := counters
+	c.Indexes = []IndexConfig{
+		{Name: "byN", Key: KeySchema{Partition: Attr{"n", TypeN}}, Projection: ProjectionAll},
+		{Name: "byV", Key: KeySchema{Partition: Attr{"v", TypeS}, Sort: Attr{"n", TypeN}}, Projection: ProjectionKeysOnly},
+	}
+	create(b, e.s, c)
+	var next atomic.Int64
+	b.SetParallelism(4)
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			i := int(next.Add(1))
+			if _, err := e.s.Put(context.Background(), "things", benchItem(fmt.Sprint("p", i%100), i), nil); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+}

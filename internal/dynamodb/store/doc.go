@@ -45,6 +45,21 @@
 // when this node writes the item or restarts. testdata/choice measures this choice against
 // google/btree, pebble and bbolt: see docs/engineering.md.
 //
+// Indexes. Each secondary index is a B-tree of its own, ordered by the
+// encoded index key followed by the encoded table key, so that items with
+// equal index keys are distinct rows in table key order; a row holds the
+// item's projection (the item itself for ALL, else a JSON object of the
+// index and table keys and, for INCLUDE, NonKey). Every applied write
+// (this node's, a transaction's, a TTL removal, a followed entry, the
+// rebuild in Open) moves its item between the table's tree and each
+// index's under the table's lock; an item lacking an index key attribute,
+// or holding one of another type, is in no row (a sparse index). An index
+// is not logged: Open rebuilds it with the table. Query and Scan of an
+// index walk its tree as they walk the table's, and their
+// LastEvaluatedKey holds the index key and the table key, as AWS's does.
+// AddIndex fills the new index from the table's items, holding the
+// table's writes meanwhile, before it persists the definition.
+//
 // Keys. Key values are encoded so that byte order is DynamoDB's order: S
 // and B as their bytes with 0x00 escaped as 0x00 0xff and ended by 0x00
 // 0x01 (self-delimiting; a prefix sorts first), N as a sign tag, a biased

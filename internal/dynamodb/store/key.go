@@ -171,6 +171,15 @@ func (k KeySchema) keyOf(key []byte) ([]byte, error) {
 	return k.encodeKey(m, true)
 }
 
+// startOf encodes an ExclusiveStartKey of the table: exactly its key.
+func (k KeySchema) startOf(start []byte) ([]byte, error) {
+	enc, err := k.keyOf(start)
+	if err != nil {
+		return nil, startInvalid(err)
+	}
+	return enc, nil
+}
+
 // partitionOf returns the encoded partition key value raw ({"S":"a"}),
 // the prefix every item of that partition's key starts with.
 func (k KeySchema) partitionOf(raw []byte) ([]byte, error) {
@@ -181,6 +190,17 @@ func (k KeySchema) partitionOf(raw []byte) ([]byte, error) {
 // (LastEvaluatedKey; numbers in canonical form).
 func (k KeySchema) decodeKey(enc []byte) ([]byte, bool) {
 	m := make(map[string]map[string]string, 2)
+	rest, ok := k.decodeInto(m, enc)
+	if !ok || len(rest) != 0 {
+		return nil, false
+	}
+	b, _ := json.Marshal(m)
+	return b, true
+}
+
+// decodeInto decodes the key attributes encoded at the start of enc into
+// m, and returns what follows them.
+func (k KeySchema) decodeInto(m map[string]map[string]string, enc []byte) ([]byte, bool) {
 	rest := enc
 	for _, a := range k.attrs() {
 		var s string
@@ -204,11 +224,7 @@ func (k KeySchema) decodeKey(enc []byte) ([]byte, bool) {
 		}
 		m[a.Name] = map[string]string{a.Type: s}
 	}
-	if len(rest) != 0 {
-		return nil, false
-	}
-	b, _ := json.Marshal(m)
-	return b, true
+	return rest, true
 }
 
 // keyMap returns the key attributes of item as a key map in wire form,

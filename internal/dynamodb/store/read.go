@@ -3,6 +3,8 @@ package store
 import (
 	"bytes"
 	"hash/fnv"
+
+	"github.com/tidwall/btree"
 )
 
 // Sort key comparisons of a Query's key condition.
@@ -75,31 +77,61 @@ func (r keyRange) contains(k []byte) bool {
 	return true
 }
 
-// Query reads the items of one partition in sort key order.
+// Query reads the items of one partition in sort key order: the table's,
+// or with in.Index the index's (its partition and sort key, its rows'
+// projections).
 func (s *Store) Query(in QueryInput) (Page, error) {
 	t, err := s.table(in.Table)
 	if err != nil {
 		return Page{}, err
 	}
-	r, err := t.queryRange(in)
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	src, err := t.source(in.Index)
+	if err != nil {
+		return Page{}, err
+	}
+	r, err := queryRange(src.key, in)
 	if err != nil {
 		return Page{}, err
 	}
 	var start []byte
 	if in.Start != nil {
-		if start, err = t.meta.Key.keyOf(in.Start); err != nil {
+		if start, err = src.start(in.Start); err != nil {
 			return Page{}, err
 		}
 		if !bytes.HasPrefix(start, r.prefix) {
-			return Page{}, fail(CodeValidation, "The provided starting key is invalid: it is not in the queried partition")
+			return Page{}, fail(CodeValidation, "The provided starting key is outside query boundaries based on provided conditions")
 		}
 	}
-	return t.read(r, start, in.Backward, in.Limit, nil), nil
+	return src.read(r, start, in.Backward, in.Limit, nil), nil
+}
+
+// A source is what a read walks: the table's rows or an index's, with the
+// key schema its conditions are on, and the ways between its row keys and
+// LastEvaluatedKey and ExclusiveStartKey.
+type source struct {
+	rows  *btree.BTreeG[*row]
+	key   KeySchema
+	last  func([]byte) ([]byte, bool)
+	start func([]byte) ([]byte, error)
+}
+
+// source returns the table's source, or index name's ("" for the table).
+// The caller holds t.mu.
+func (t *table) source(name string) (source, error) {
+	if name == "" {
+		return source{rows: t.rows, key: t.meta.Key, last: t.meta.Key.decodeKey, start: t.meta.Key.startOf}, nil
+	}
+	ix, err := t.index(name)
+	if err != nil {
+		return source{}, err
+	}
+	return source{rows: ix.rows, key: ix.cfg.Key, last: ix.decode, start: ix.startOf}, nil
 }
 
 // queryRange turns a Query's key condition into a range of encoded keys.
-func (t *table) queryRange(in QueryInput) (keyRange, error) {
-	ks := t.meta.Key
+func queryRange(ks KeySchema, in QueryInput) (keyRange, error) {
 	p, err := ks.partitionOf(in.Partition)
 	if err != nil {
 		return keyRange{}, err
@@ -116,13 +148,19 @@ func (t *table) queryRange(in QueryInput) (keyRange, error) {
 	if err != nil {
 		return keyRange{}, err
 	}
+	// Bounds are prefixes: an index's keys go on past the sort key with
+	// the table's key.
 	switch in.Sort.Op {
 	case SortEQ:
-		r.lo, r.hi, r.loInc, r.hiInc = a, a, true, true
-	case SortLT, SortLE:
-		r.hi, r.hiInc = a, in.Sort.Op == SortLE
-	case SortGT, SortGE:
-		r.lo, r.loInc = a, in.Sort.Op == SortGE
+		r.begins = a
+	case SortLT:
+		r.hi = a
+	case SortLE:
+		r.hi = successor(a)
+	case SortGT:
+		r.lo, r.loInc = successor(a), true
+	case SortGE:
+		r.lo, r.loInc = a, true
 	case SortBetween:
 		b, err := enc(in.Sort.Value2)
 		if err != nil {
@@ -131,7 +169,7 @@ func (t *table) queryRange(in QueryInput) (keyRange, error) {
 		if bytes.Compare(a, b) > 0 {
 			return keyRange{}, fail(CodeValidation, "Invalid KeyConditionExpression: The BETWEEN operator requires upper bound to be greater than or equal to lower bound")
 		}
-		r.lo, r.hi, r.loInc, r.hiInc = a, b, true, true
+		r.lo, r.loInc, r.hi = a, true, successor(b)
 	case SortBeginsWith:
 		if ks.Sort.Type == TypeN {
 			return keyRange{}, fail(CodeValidation, "Invalid KeyConditionExpression: Incorrect operand type for operator or function; operator or function: begins_with, operand type: N")
@@ -158,7 +196,7 @@ type ScanInput struct {
 }
 
 // Scan reads a table's items in key order (partitions in the order of
-// their encoded key).
+// their encoded key), or with in.Index an index's in its key order.
 func (s *Store) Scan(in ScanInput) (Page, error) {
 	t, err := s.table(in.Table)
 	if err != nil {
@@ -167,28 +205,32 @@ func (s *Store) Scan(in ScanInput) (Page, error) {
 	if in.TotalSegments > 1000000 || in.TotalSegments < 0 || in.Segment < 0 || in.TotalSegments > 0 && in.Segment >= in.TotalSegments {
 		return Page{}, fail(CodeValidation, "Segment must be at least 0 and less than TotalSegments (1 to 1000000)")
 	}
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	src, err := t.source(in.Index)
+	if err != nil {
+		return Page{}, err
+	}
 	var start []byte
 	if in.Start != nil {
-		if start, err = t.meta.Key.keyOf(in.Start); err != nil {
+		if start, err = src.start(in.Start); err != nil {
 			return Page{}, err
 		}
 	}
 	var keep func(k []byte) bool
 	if in.TotalSegments > 1 {
-		keep = func(k []byte) bool { return t.segment(k, in.TotalSegments) == in.Segment }
+		typ := src.key.Partition.Type
+		keep = func(k []byte) bool { return segment(typ, k, in.TotalSegments) == in.Segment }
 	}
-	return t.read(keyRange{}, start, false, in.Limit, keep), nil
+	return src.read(keyRange{}, start, false, in.Limit, keep), nil
 }
 
-// segment is the parallel scan segment of an encoded key: a hash of its
-// partition key, so a partition stays in one segment.
-func (t *table) segment(k []byte, total int) int {
-	p := k
-	if t.meta.Key.Sort.Name != "" {
-		p = k[:partitionLen(t.meta.Key.Partition.Type, k)]
-	}
+// segment is the parallel scan segment of an encoded key whose partition
+// key is of type typ: a hash of its partition key, so a partition stays
+// in one segment.
+func segment(typ string, k []byte, total int) int {
 	h := fnv.New64a()
-	h.Write(p)
+	h.Write(k[:partitionLen(typ, k)])
 	return int(h.Sum64() % uint64(total))
 }
 
@@ -204,10 +246,9 @@ func partitionLen(typ string, k []byte) int {
 }
 
 // read walks r from after start (nil: its beginning) in either direction,
-// returning up to limit items that keep accepts, cut at PageBytes.
-func (t *table) read(r keyRange, start []byte, backward bool, limit int, keep func([]byte) bool) Page {
-	t.mu.RLock()
-	defer t.mu.RUnlock()
+// returning up to limit items that keep accepts, cut at PageBytes. The
+// caller holds the table's lock.
+func (src source) read(r keyRange, start []byte, backward bool, limit int, keep func([]byte) bool) Page {
 	var page Page
 	size := 0
 	more := false
@@ -222,7 +263,7 @@ func (t *table) read(r keyRange, start []byte, backward bool, limit int, keep fu
 			return true
 		}
 		page.Items = append(page.Items, rw.item)
-		size += t.sizeOf(rw.item)
+		size += rw.size
 		page.Last = rw.key
 		// As on AWS, a page ends at the limit or at PageBytes with a
 		// LastEvaluatedKey even if nothing follows.
@@ -235,19 +276,19 @@ func (t *table) read(r keyRange, start []byte, backward bool, limit int, keep fu
 	}
 	switch {
 	case backward && pivot == nil:
-		t.rows.Reverse(visit)
+		src.rows.Reverse(visit)
 	case backward:
-		t.rows.Descend(pivot, visit)
+		src.rows.Descend(pivot, visit)
 	case pivot == nil:
-		t.rows.Scan(visit)
+		src.rows.Scan(visit)
 	default:
-		t.rows.Ascend(pivot, visit)
+		src.rows.Ascend(pivot, visit)
 	}
 	if !more {
 		page.Last = nil
 	}
 	if page.Last != nil {
-		page.Last, _ = t.meta.Key.decodeKey(page.Last)
+		page.Last, _ = src.last(page.Last)
 	}
 	return page
 }

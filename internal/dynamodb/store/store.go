@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -133,6 +134,7 @@ type Store struct {
 
 	mu     sync.RWMutex
 	tables map[string]*table
+	ddl    sync.Mutex // serialises UpdateTable
 	byID   map[string]*table
 
 	following jetstream.ConsumeContext
@@ -342,6 +344,16 @@ func validateConfig(c TableConfig) error {
 	if err := c.Key.validate(); err != nil {
 		return err
 	}
+	for i, ix := range c.Indexes {
+		if err := validateIndex(ix, c.Key); err != nil {
+			return err
+		}
+		for _, o := range c.Indexes[:i] {
+			if o.Name == ix.Name {
+				return fail(CodeValidation, "Two or more indexes have the same name: %s", ix.Name)
+			}
+		}
+	}
 	switch c.StreamView {
 	case "", ViewKeysOnly, ViewNewImage, ViewOldImage, ViewNewAndOldImages:
 	default:
@@ -368,10 +380,15 @@ func (s *Store) UpdateTable(ctx context.Context, name string, u TableUpdate) (Ta
 	if err != nil {
 		return Table{}, err
 	}
+	// Updates of a table's definition are read-modify-writes of it.
+	s.ddl.Lock()
+	defer s.ddl.Unlock()
 	if u.AddIndex != nil || u.DeleteIndex != "" {
-		return Table{}, fail(CodeValidation, "index changes are not implemented yet") // TODO(store-indexes)
+		return s.changeIndex(ctx, t, u)
 	}
+	t.mu.RLock()
 	m := t.meta
+	t.mu.RUnlock()
 	streamView := m.StreamView
 	if u.StreamView != nil {
 		streamView = *u.StreamView
@@ -448,7 +465,20 @@ func (s *Store) Describe(name string) (Table, error) {
 func (t *table) describe() Table {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
-	return Table{TableConfig: t.meta.TableConfig, ID: t.meta.ID, Created: t.meta.Created, StreamLabel: t.meta.StreamLabel, Items: t.items, Bytes: t.size}
+	return t.describeLocked()
+}
+
+// describeLocked is describe for a caller holding t.mu.
+func (t *table) describeLocked() Table {
+	d := Table{TableConfig: t.meta.TableConfig, ID: t.meta.ID, Created: t.meta.Created, StreamLabel: t.meta.StreamLabel, Items: t.items, Bytes: t.size}
+	d.Indexes = slices.Clone(d.Indexes)
+	if len(t.indexes) > 0 {
+		d.IndexItems, d.IndexBytes = map[string]int64{}, map[string]int64{}
+		for _, ix := range t.indexes {
+			d.IndexItems[ix.cfg.Name], d.IndexBytes[ix.cfg.Name] = ix.items, ix.size
+		}
+	}
+	return d
 }
 
 // table returns the table named name.

@@ -10,12 +10,15 @@ import (
 )
 
 // A row is an item's local state: its encoded key, its item (nil once
-// removed: the row then only keeps the version for compare-and-set) and
-// its version, the log sequence of its last write.
+// removed: the row then only keeps the version for compare-and-set), its
+// version, the log sequence of its last write, and its size as
+// Options.Size counts it (kept, as sizing may decode the item). An
+// index's rows are rows too, of its key and the item's projection.
 type row struct {
 	key     []byte
 	item    []byte
 	version uint64
+	size    int
 }
 
 func lessRow(a, b *row) bool { return bytes.Compare(a.key, b.key) < 0 }
@@ -25,21 +28,37 @@ type table struct {
 	meta   meta
 	sizeOf func([]byte) int
 
-	mu    sync.RWMutex
-	rows  *btree.BTreeG[*row]
-	items int64
-	size  int64
-	last  uint64        // newest log sequence applied
-	wake  chan struct{} // closed and replaced when an entry is applied
+	mu   sync.RWMutex
+	rows *btree.BTreeG[*row]
+	// indexes are the secondary indexes, in meta.Indexes's order.
+	indexes []*index
+	items   int64
+	size    int64
+	last    uint64        // newest log sequence applied
+	wake    chan struct{} // closed and replaced when an entry is applied
 }
 
 func newTable(m meta, sizeOf func([]byte) int) *table {
-	return &table{
+	t := &table{
 		meta:   m,
 		sizeOf: sizeOf,
 		rows:   btree.NewBTreeGOptions(lessRow, btree.Options{NoLocks: true}),
 		wake:   make(chan struct{}),
 	}
+	for _, c := range m.Indexes {
+		t.indexes = append(t.indexes, newIndex(c, m.Key))
+	}
+	return t
+}
+
+// index returns the secondary index named name. The caller holds t.mu.
+func (t *table) index(name string) (*index, error) {
+	for _, ix := range t.indexes {
+		if ix.cfg.Name == name {
+			return ix, nil
+		}
+	}
+	return nil, fail(CodeValidation, "The table does not have the specified index: %s", name)
 }
 
 // subject is the log subject of the item with encoded key k: the table's
@@ -72,15 +91,22 @@ func (t *table) apply(key []byte, seq uint64, item []byte) bool {
 	if ok && r.version >= seq {
 		return false
 	}
+	var old []byte
+	oldSize, size := 0, 0
 	if ok && r.item != nil {
+		old, oldSize = r.item, r.size
 		t.items--
-		t.size -= int64(t.sizeOf(r.item))
+		t.size -= int64(oldSize)
 	}
 	if item != nil {
+		size = t.sizeOf(item)
 		t.items++
-		t.size += int64(t.sizeOf(item))
+		t.size += int64(size)
 	}
-	t.rows.Set(&row{key: key, item: item, version: seq})
+	t.rows.Set(&row{key: key, item: item, version: seq, size: size})
+	for _, ix := range t.indexes {
+		ix.replace(key, old, item, size, t.sizeOf)
+	}
 	t.advance(seq)
 	return true
 }
