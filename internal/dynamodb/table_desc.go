@@ -55,7 +55,7 @@ type throughputDesc struct {
 type indexDescription struct {
 	IndexName             string          `json:"IndexName"`
 	KeySchema             []keyElement    `json:"KeySchema"`
-	Projection            projection      `json:"Projection"`
+	Projection            indexProjection      `json:"Projection"`
 	IndexStatus           string          `json:"IndexStatus,omitempty"`
 	ProvisionedThroughput *throughputDesc `json:"ProvisionedThroughput,omitempty"`
 	IndexSizeBytes        int64           `json:"IndexSizeBytes"`
@@ -107,7 +107,7 @@ func describe(t store.Table, status string) tableDescription {
 		id := indexDescription{
 			IndexName:      ix.Name,
 			KeySchema:      wireKey(ix.Key),
-			Projection:     projection{ProjectionType: ix.Projection, NonKeyAttributes: ix.NonKey},
+			Projection:     indexProjection{ProjectionType: ix.Projection, NonKeyAttributes: ix.NonKey},
 			IndexSizeBytes: t.IndexBytes[ix.Name],
 			ItemCount:      t.IndexItems[ix.Name],
 			IndexArn:       arn.Table(t.Name) + "/index/" + ix.Name,

@@ -38,8 +38,8 @@ type attrDef struct {
 	AttributeType string `json:"AttributeType"`
 }
 
-// A projection is an index's Projection.
-type projection struct {
+// An indexProjection is an index's Projection.
+type indexProjection struct {
 	ProjectionType   string   `json:"ProjectionType,omitempty"`
 	NonKeyAttributes []string `json:"NonKeyAttributes,omitempty"`
 }
@@ -49,7 +49,7 @@ type projection struct {
 type indexInput struct {
 	IndexName             *string      `json:"IndexName"`
 	KeySchema             []keyElement `json:"KeySchema"`
-	Projection            *projection  `json:"Projection"`
+	Projection            *indexProjection  `json:"Projection"`
 	ProvisionedThroughput *throughput  `json:"ProvisionedThroughput"`
 }
 
@@ -190,8 +190,8 @@ func wireKey(k store.KeySchema) []keyElement {
 	return out
 }
 
-// checkProjection checks an index's projection.
-func checkProjection(p *projection) error {
+// checkProjection checks an index's indexProjection.
+func checkProjection(p *indexProjection) error {
 	if p == nil || p.ProjectionType == "" {
 		return invalid(msgInvalid + "Unknown ProjectionType: null")
 	}
