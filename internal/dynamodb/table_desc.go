@@ -55,7 +55,7 @@ type throughputDesc struct {
 type indexDescription struct {
 	IndexName             string          `json:"IndexName"`
 	KeySchema             []keyElement    `json:"KeySchema"`
-	Projection            indexProjection      `json:"Projection"`
+	Projection            indexProjection `json:"Projection"`
 	IndexStatus           string          `json:"IndexStatus,omitempty"`
 	ProvisionedThroughput *throughputDesc `json:"ProvisionedThroughput,omitempty"`
 	IndexSizeBytes        int64           `json:"IndexSizeBytes"`

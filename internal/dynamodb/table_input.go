@@ -47,10 +47,10 @@ type indexProjection struct {
 // An indexInput is a GlobalSecondaryIndex or LocalSecondaryIndex of a
 // request (and UpdateTable's Create action).
 type indexInput struct {
-	IndexName             *string      `json:"IndexName"`
-	KeySchema             []keyElement `json:"KeySchema"`
-	Projection            *indexProjection  `json:"Projection"`
-	ProvisionedThroughput *throughput  `json:"ProvisionedThroughput"`
+	IndexName             *string          `json:"IndexName"`
+	KeySchema             []keyElement     `json:"KeySchema"`
+	Projection            *indexProjection `json:"Projection"`
+	ProvisionedThroughput *throughput      `json:"ProvisionedThroughput"`
 }
 
 // A streamSpec is a StreamSpecification.
@@ -190,7 +190,7 @@ func wireKey(k store.KeySchema) []keyElement {
 	return out
 }
 
-// checkProjection checks an index's indexProjection.
+// checkProjection checks an index's projection.
 func checkProjection(p *indexProjection) error {
 	if p == nil || p.ProjectionType == "" {
 		return invalid(msgInvalid + "Unknown ProjectionType: null")
