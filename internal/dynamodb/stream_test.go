@@ -21,7 +21,7 @@ func streamed(t *testing.T, e *env, name string, view types.StreamViewType) *typ
 	t.Helper()
 	in := onDemand(name)
 	in.StreamSpecification = &types.StreamSpecification{StreamEnabled: aws.Bool(true), StreamViewType: view}
-	return must[*awsddb.CreateTableOutput](t)(e.db.CreateTable(context.Background(), in)).TableDescription
+	return need[*awsddb.CreateTableOutput](t)(e.db.CreateTable(context.Background(), in)).TableDescription
 }
 
 // put writes an item {pk: S pk, v: N v} through the store.
@@ -37,7 +37,7 @@ func put(t *testing.T, e *env, table, pk string, v int) {
 func iter(t *testing.T, e *env, a string, typ stypes.ShardIteratorType, seq string) string {
 	t.Helper()
 	ctx := context.Background()
-	d := must[*dynamodbstreams.DescribeStreamOutput](t)(e.streams.DescribeStream(ctx, &dynamodbstreams.DescribeStreamInput{StreamArn: aws.String(a)}))
+	d := need[*dynamodbstreams.DescribeStreamOutput](t)(e.streams.DescribeStream(ctx, &dynamodbstreams.DescribeStreamInput{StreamArn: aws.String(a)}))
 	if len(d.StreamDescription.Shards) != 1 {
 		t.Fatalf("shards %+v", d.StreamDescription.Shards)
 	}
@@ -45,14 +45,14 @@ func iter(t *testing.T, e *env, a string, typ stypes.ShardIteratorType, seq stri
 	if seq != "" {
 		in.SequenceNumber = aws.String(seq)
 	}
-	return aws.ToString(must[*dynamodbstreams.GetShardIteratorOutput](t)(e.streams.GetShardIterator(ctx, in)).ShardIterator)
+	return aws.ToString(need[*dynamodbstreams.GetShardIteratorOutput](t)(e.streams.GetShardIterator(ctx, in)).ShardIterator)
 }
 
 // drain reads from it to the stream's tip, limit records a call.
 func drain(t *testing.T, e *env, it string, limit int32) (recs []stypes.Record, calls int) {
 	t.Helper()
 	for it != "" {
-		out := must[*dynamodbstreams.GetRecordsOutput](t)(e.streams.GetRecords(context.Background(),
+		out := need[*dynamodbstreams.GetRecordsOutput](t)(e.streams.GetRecords(context.Background(),
 			&dynamodbstreams.GetRecordsInput{ShardIterator: aws.String(it), Limit: aws.Int32(limit)}))
 		calls++
 		recs = append(recs, out.Records...)
@@ -129,11 +129,11 @@ func TestStreamDescribeList(t *testing.T) {
 	for _, n := range []string{"s-b", "s-a", "s-c"} {
 		arns = append(arns, aws.ToString(streamed(t, e, n, types.StreamViewTypeNewImage).LatestStreamArn))
 	}
-	must[*awsddb.CreateTableOutput](t)(e.db.CreateTable(ctx, onDemand("nostream")))
+	need[*awsddb.CreateTableOutput](t)(e.db.CreateTable(ctx, onDemand("nostream")))
 	var listed []string
 	in := &dynamodbstreams.ListStreamsInput{Limit: aws.Int32(2)}
 	for pages := 0; ; pages++ {
-		out := must[*dynamodbstreams.ListStreamsOutput](t)(e.streams.ListStreams(ctx, in))
+		out := need[*dynamodbstreams.ListStreamsOutput](t)(e.streams.ListStreams(ctx, in))
 		for _, s := range out.Streams {
 			listed = append(listed, aws.ToString(s.TableName))
 		}
@@ -145,14 +145,14 @@ func TestStreamDescribeList(t *testing.T) {
 	if strings.Join(listed, ",") != "s-a,s-b,s-c" {
 		t.Errorf("listed %v", listed)
 	}
-	one := must[*dynamodbstreams.ListStreamsOutput](t)(e.streams.ListStreams(ctx, &dynamodbstreams.ListStreamsInput{TableName: aws.String("s-b")}))
+	one := need[*dynamodbstreams.ListStreamsOutput](t)(e.streams.ListStreams(ctx, &dynamodbstreams.ListStreamsInput{TableName: aws.String("s-b")}))
 	if len(one.Streams) != 1 || aws.ToString(one.Streams[0].StreamArn) != arns[0] {
 		t.Errorf("s-b's streams %+v", one.Streams)
 	}
 	put(t, e, "s-a", "x", 1)
-	d1 := must[*dynamodbstreams.DescribeStreamOutput](t)(e.streams.DescribeStream(ctx, &dynamodbstreams.DescribeStreamInput{StreamArn: aws.String(arns[1])})).StreamDescription
+	d1 := need[*dynamodbstreams.DescribeStreamOutput](t)(e.streams.DescribeStream(ctx, &dynamodbstreams.DescribeStreamInput{StreamArn: aws.String(arns[1])})).StreamDescription
 	put(t, e, "s-a", "y", 1)
-	d2 := must[*dynamodbstreams.DescribeStreamOutput](t)(e.streams.DescribeStream(ctx, &dynamodbstreams.DescribeStreamInput{StreamArn: aws.String(arns[1])})).StreamDescription
+	d2 := need[*dynamodbstreams.DescribeStreamOutput](t)(e.streams.DescribeStream(ctx, &dynamodbstreams.DescribeStreamInput{StreamArn: aws.String(arns[1])})).StreamDescription
 	if d1.StreamStatus != stypes.StreamStatusEnabled || d1.StreamViewType != stypes.StreamViewTypeNewImage || aws.ToString(d1.TableName) != "s-a" ||
 		len(d1.KeySchema) != 1 || d1.CreationRequestDateTime == nil || len(d1.Shards) != 1 {
 		t.Fatalf("description %+v", d1)
@@ -216,14 +216,14 @@ func TestStreamIteratorExpiry(t *testing.T) {
 	put(t, e, "exp", "a", 1)
 	it := iter(t, e, a, stypes.ShardIteratorTypeTrimHorizon, "")
 	clock.Add(15 * time.Minute)
-	out := must[*dynamodbstreams.GetRecordsOutput](t)(e.streams.GetRecords(ctx, &dynamodbstreams.GetRecordsInput{ShardIterator: aws.String(it)}))
+	out := need[*dynamodbstreams.GetRecordsOutput](t)(e.streams.GetRecords(ctx, &dynamodbstreams.GetRecordsInput{ShardIterator: aws.String(it)}))
 	if len(out.Records) != 1 {
 		t.Fatalf("at 15 minutes: %d records", len(out.Records))
 	}
 	clock.Add(time.Millisecond)
 	_, err := e.streams.GetRecords(ctx, &dynamodbstreams.GetRecordsInput{ShardIterator: aws.String(it)})
-	apiError(t, err, "ExpiredIteratorException", "Shard iterator has expired")
-	next := must[*dynamodbstreams.GetRecordsOutput](t)(e.streams.GetRecords(ctx, &dynamodbstreams.GetRecordsInput{ShardIterator: out.NextShardIterator}))
+	wantAWSError(t, err, "ExpiredIteratorException", "Shard iterator has expired")
+	next := need[*dynamodbstreams.GetRecordsOutput](t)(e.streams.GetRecords(ctx, &dynamodbstreams.GetRecordsInput{ShardIterator: out.NextShardIterator}))
 	if len(next.Records) != 0 || next.NextShardIterator == nil {
 		t.Errorf("next iterator read %+v", next)
 	}
@@ -236,13 +236,13 @@ func TestStreamTTLRecord(t *testing.T) {
 	e := newEnv(t, store.Options{Now: clock.Now, TTLInterval: time.Millisecond})
 	ctx := context.Background()
 	a := aws.ToString(streamed(t, e, "ttl", types.StreamViewTypeNewAndOldImages).LatestStreamArn)
-	must[*awsddb.UpdateTimeToLiveOutput](t)(e.db.UpdateTimeToLive(ctx, &awsddb.UpdateTimeToLiveInput{TableName: aws.String("ttl"),
+	need[*awsddb.UpdateTimeToLiveOutput](t)(e.db.UpdateTimeToLive(ctx, &awsddb.UpdateTimeToLiveInput{TableName: aws.String("ttl"),
 		TimeToLiveSpecification: &types.TimeToLiveSpecification{AttributeName: aws.String("exp"), Enabled: aws.Bool(true)}}))
 	exp := clock.Now().Add(time.Hour).Unix()
 	if _, err := e.st.Put(ctx, "ttl", fmt.Appendf(nil, `{"pk":{"S":"a"},"exp":{"N":"%d"}}`, exp), nil); err != nil {
 		t.Fatal(err)
 	}
-	tip := mustTip(t, e, "ttl")
+	tip := streamTip(t, e, "ttl")
 	clock.Add(2 * time.Hour)
 	// The sweeper removes the item on a tick of its own: wait for its
 	// write (ReadStream waits for one), then read it through the API.
@@ -260,7 +260,7 @@ func TestStreamTTLRecord(t *testing.T) {
 	}
 }
 
-func mustTip(t *testing.T, e *env, table string) uint64 {
+func streamTip(t *testing.T, e *env, table string) uint64 {
 	t.Helper()
 	tip, err := e.st.StreamTip(table)
 	if err != nil {
@@ -278,18 +278,18 @@ func TestStreamNotFound(t *testing.T) {
 	a := aws.ToString(streamed(t, e, "nfx", types.StreamViewTypeKeysOnly).LatestStreamArn)
 	other := a[:strings.LastIndex(a, "/")+1] + "2020-01-01T00:00:00.000"
 	_, err := e.streams.DescribeStream(ctx, &dynamodbstreams.DescribeStreamInput{StreamArn: aws.String(other)})
-	apiError(t, err, "ResourceNotFoundException", "Requested resource not found: Stream: "+other+" not found")
+	wantAWSError(t, err, "ResourceNotFoundException", "Requested resource not found: Stream: "+other+" not found")
 	_, err = e.streams.GetShardIterator(ctx, &dynamodbstreams.GetShardIteratorInput{StreamArn: aws.String(a),
 		ShardId: aws.String("shardId-00000000000000000000-00000000"), ShardIteratorType: stypes.ShardIteratorTypeLatest})
-	apiError(t, err, "ResourceNotFoundException", "Requested resource not found: Shard does not exist")
+	wantAWSError(t, err, "ResourceNotFoundException", "Requested resource not found: Shard does not exist")
 	it := iter(t, e, a, stypes.ShardIteratorTypeTrimHorizon, "")
 	_, err = e.streams.GetRecords(ctx, &dynamodbstreams.GetRecordsInput{ShardIterator: aws.String(it[:len(it)-4] + "AAAA")})
-	apiError(t, err, "ValidationException", "Invalid ShardIterator")
+	wantAWSError(t, err, "ValidationException", "Invalid ShardIterator")
 
-	must[*awsddb.DeleteTableOutput](t)(e.db.DeleteTable(ctx, &awsddb.DeleteTableInput{TableName: aws.String("nfx")}))
+	need[*awsddb.DeleteTableOutput](t)(e.db.DeleteTable(ctx, &awsddb.DeleteTableInput{TableName: aws.String("nfx")}))
 	streamed(t, e, "nfx", types.StreamViewTypeKeysOnly)
 	_, err = e.streams.GetRecords(ctx, &dynamodbstreams.GetRecordsInput{ShardIterator: aws.String(it)})
-	apiError(t, err, "ResourceNotFoundException", "Requested resource not found: Stream: "+a+" not found")
+	wantAWSError(t, err, "ResourceNotFoundException", "Requested resource not found: Stream: "+a+" not found")
 }
 
 // TestStreamDisable: UpdateTable turns a stream off and on, with AWS's
@@ -304,29 +304,29 @@ func TestStreamDisable(t *testing.T) {
 		return e.db.UpdateTable(ctx, &awsddb.UpdateTableInput{TableName: aws.String("dis"), StreamSpecification: &spec})
 	}
 	_, err := update(types.StreamSpecification{StreamEnabled: aws.Bool(true), StreamViewType: types.StreamViewTypeKeysOnly})
-	apiError(t, err, "ValidationException", "Table already has an enabled stream: TableName: dis")
+	wantAWSError(t, err, "ValidationException", "Table already has an enabled stream: TableName: dis")
 	_, err = update(types.StreamSpecification{StreamEnabled: aws.Bool(false), StreamViewType: types.StreamViewTypeKeysOnly})
-	apiError(t, err, "ValidationException", "One or more parameter values were invalid: If stream is being disabled, then UpdateViewType must not be specified")
+	wantAWSError(t, err, "ValidationException", "One or more parameter values were invalid: If stream is being disabled, then UpdateViewType must not be specified")
 	it := iter(t, e, a, stypes.ShardIteratorTypeTrimHorizon, "")
-	d := must[*awsddb.UpdateTableOutput](t)(update(types.StreamSpecification{StreamEnabled: aws.Bool(false)})).TableDescription
+	d := need[*awsddb.UpdateTableOutput](t)(update(types.StreamSpecification{StreamEnabled: aws.Bool(false)})).TableDescription
 	if d.StreamSpecification != nil || aws.ToString(d.LatestStreamArn) != a {
 		t.Errorf("disabled: spec %+v, latest %s", d.StreamSpecification, aws.ToString(d.LatestStreamArn))
 	}
 	_, err = update(types.StreamSpecification{StreamEnabled: aws.Bool(false)})
-	apiError(t, err, "ValidationException", "Table has no stream to disable: TableName: dis")
-	sd := must[*dynamodbstreams.DescribeStreamOutput](t)(e.streams.DescribeStream(ctx, &dynamodbstreams.DescribeStreamInput{StreamArn: aws.String(a)})).StreamDescription
+	wantAWSError(t, err, "ValidationException", "Table has no stream to disable: TableName: dis")
+	sd := need[*dynamodbstreams.DescribeStreamOutput](t)(e.streams.DescribeStream(ctx, &dynamodbstreams.DescribeStreamInput{StreamArn: aws.String(a)})).StreamDescription
 	if sd.StreamStatus != stypes.StreamStatusDisabled || sd.StreamViewType != stypes.StreamViewTypeNewImage || sd.Shards[0].SequenceNumberRange.EndingSequenceNumber == nil {
 		t.Errorf("disabled stream %+v", sd)
 	}
-	out := must[*dynamodbstreams.GetRecordsOutput](t)(e.streams.GetRecords(ctx, &dynamodbstreams.GetRecordsInput{ShardIterator: aws.String(it)}))
+	out := need[*dynamodbstreams.GetRecordsOutput](t)(e.streams.GetRecords(ctx, &dynamodbstreams.GetRecordsInput{ShardIterator: aws.String(it)}))
 	if len(out.Records) != 0 || out.NextShardIterator != nil {
 		t.Errorf("closed shard read %+v", out)
 	}
 	clock.Add(time.Second)
-	d = must[*awsddb.UpdateTableOutput](t)(update(types.StreamSpecification{StreamEnabled: aws.Bool(true), StreamViewType: types.StreamViewTypeKeysOnly})).TableDescription
+	d = need[*awsddb.UpdateTableOutput](t)(update(types.StreamSpecification{StreamEnabled: aws.Bool(true), StreamViewType: types.StreamViewTypeKeysOnly})).TableDescription
 	if aws.ToString(d.LatestStreamArn) == a || d.StreamSpecification.StreamViewType != types.StreamViewTypeKeysOnly {
 		t.Errorf("enabled again: %s %+v", aws.ToString(d.LatestStreamArn), d.StreamSpecification)
 	}
 	_, err = e.streams.DescribeStream(ctx, &dynamodbstreams.DescribeStreamInput{StreamArn: aws.String(a)})
-	apiError(t, err, "ResourceNotFoundException", "")
+	wantAWSError(t, err, "ResourceNotFoundException", "")
 }

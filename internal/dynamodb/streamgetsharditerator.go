@@ -30,8 +30,13 @@ func (s *Service) getShardIterator(ctx context.Context, body []byte) (any, error
 	if in.StreamArn == nil {
 		vs.add(nil, "streamArn", "must not be null")
 	}
-	if in.ShardID == nil {
+	switch {
+	case in.ShardID == nil:
 		vs.add(nil, "shardId", "must not be null")
+	case len(*in.ShardID) < 28:
+		vs.add(*in.ShardID, "shardId", "must have length greater than or equal to 28")
+	case len(*in.ShardID) > 65:
+		vs.add(*in.ShardID, "shardId", "must have length less than or equal to 65")
 	}
 	if in.ShardIteratorType == nil {
 		vs.add(nil, "shardIteratorType", "must not be null")

@@ -19,7 +19,7 @@ import (
 
 // apiError checks err is the API error code with message (any message
 // when msg is "").
-func apiError(t *testing.T, err error, code, msg string) {
+func wantAWSError(t *testing.T, err error, code, msg string) {
 	t.Helper()
 	var ae smithy.APIError
 	if !errors.As(err, &ae) {
@@ -30,7 +30,7 @@ func apiError(t *testing.T, err error, code, msg string) {
 	}
 }
 
-func must[T any](t *testing.T) func(T, error) T {
+func need[T any](t *testing.T) func(T, error) T {
 	return func(v T, err error) T {
 		t.Helper()
 		if err != nil {
@@ -89,8 +89,8 @@ func TestCreateDescribeTable(t *testing.T) {
 		DeletionProtectionEnabled: aws.Bool(true),
 		SSESpecification:          &types.SSESpecification{Enabled: aws.Bool(true)},
 	}
-	created := must[*awsddb.CreateTableOutput](t)(e.db.CreateTable(ctx, in)).TableDescription
-	got := must[*awsddb.DescribeTableOutput](t)(e.db.DescribeTable(ctx, &awsddb.DescribeTableInput{TableName: aws.String("orders")})).Table
+	created := need[*awsddb.CreateTableOutput](t)(e.db.CreateTable(ctx, in)).TableDescription
+	got := need[*awsddb.DescribeTableOutput](t)(e.db.DescribeTable(ctx, &awsddb.DescribeTableInput{TableName: aws.String("orders")})).Table
 	for _, d := range []*types.TableDescription{created, got} {
 		if d.TableStatus != types.TableStatusActive || aws.ToString(d.TableArn) != arn.Table("orders") || aws.ToString(d.TableId) == "" || d.CreationDateTime == nil {
 			t.Errorf("status %s arn %s id %s created %v", d.TableStatus, aws.ToString(d.TableArn), aws.ToString(d.TableId), d.CreationDateTime)
@@ -122,9 +122,9 @@ func TestCreateDescribeTable(t *testing.T) {
 		}
 	}
 	_, err := e.db.CreateTable(ctx, in)
-	apiError(t, err, "ResourceInUseException", "Table already exists: orders")
+	wantAWSError(t, err, "ResourceInUseException", "Table already exists: orders")
 	_, err = e.db.DeleteTable(ctx, &awsddb.DeleteTableInput{TableName: aws.String("orders")})
-	apiError(t, err, "ValidationException", "Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.")
+	wantAWSError(t, err, "ValidationException", "Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.")
 }
 
 // TestOnDemandDescription: an on-demand table shows zero throughput and
@@ -132,7 +132,7 @@ func TestCreateDescribeTable(t *testing.T) {
 func TestOnDemandDescription(t *testing.T) {
 	e := newEnv(t, store.Options{})
 	ctx := context.Background()
-	d := must[*awsddb.CreateTableOutput](t)(e.db.CreateTable(ctx, onDemand("tab1"))).TableDescription
+	d := need[*awsddb.CreateTableOutput](t)(e.db.CreateTable(ctx, onDemand("tab1"))).TableDescription
 	if d.BillingModeSummary == nil || d.BillingModeSummary.BillingMode != types.BillingModePayPerRequest {
 		t.Errorf("billing %+v", d.BillingModeSummary)
 	}
@@ -236,7 +236,7 @@ func TestCreateTableInvalid(t *testing.T) {
 			in := onDemand("tbl")
 			tt.edit(in)
 			_, err := e.db.CreateTable(context.Background(), in)
-			apiError(t, err, "ValidationException", tt.msg)
+			wantAWSError(t, err, "ValidationException", tt.msg)
 		})
 	}
 	if n := len(e.st.Tables()); n != 0 {
@@ -249,11 +249,11 @@ func TestDescribeDeleteMissing(t *testing.T) {
 	e := newEnv(t, store.Options{})
 	ctx := context.Background()
 	_, err := e.db.DescribeTable(ctx, &awsddb.DescribeTableInput{TableName: aws.String("nope")})
-	apiError(t, err, "ResourceNotFoundException", "Requested resource not found: Table: nope not found")
+	wantAWSError(t, err, "ResourceNotFoundException", "Requested resource not found: Table: nope not found")
 	_, err = e.db.DeleteTable(ctx, &awsddb.DeleteTableInput{TableName: aws.String("nope")})
-	apiError(t, err, "ResourceNotFoundException", "Requested resource not found: Table: nope not found")
+	wantAWSError(t, err, "ResourceNotFoundException", "Requested resource not found: Table: nope not found")
 	_, err = e.db.DescribeTimeToLive(ctx, &awsddb.DescribeTimeToLiveInput{TableName: aws.String("nope")})
-	apiError(t, err, "ResourceNotFoundException", "Requested resource not found: Table: nope not found")
+	wantAWSError(t, err, "ResourceNotFoundException", "Requested resource not found: Table: nope not found")
 }
 
 // TestDeleteTable: DeleteTable answers the table DELETING, and it is
@@ -261,17 +261,17 @@ func TestDescribeDeleteMissing(t *testing.T) {
 func TestDeleteTable(t *testing.T) {
 	e := newEnv(t, store.Options{})
 	ctx := context.Background()
-	first := must[*awsddb.CreateTableOutput](t)(e.db.CreateTable(ctx, onDemand("gone"))).TableDescription
+	first := need[*awsddb.CreateTableOutput](t)(e.db.CreateTable(ctx, onDemand("gone"))).TableDescription
 	if _, err := e.st.Put(ctx, "gone", []byte(`{"pk":{"S":"a"}}`), nil); err != nil {
 		t.Fatal(err)
 	}
-	d := must[*awsddb.DeleteTableOutput](t)(e.db.DeleteTable(ctx, &awsddb.DeleteTableInput{TableName: aws.String("gone")})).TableDescription
+	d := need[*awsddb.DeleteTableOutput](t)(e.db.DeleteTable(ctx, &awsddb.DeleteTableInput{TableName: aws.String("gone")})).TableDescription
 	if d.TableStatus != types.TableStatusDeleting || aws.ToInt64(d.ItemCount) != 1 {
 		t.Errorf("deleted: status %s items %d", d.TableStatus, aws.ToInt64(d.ItemCount))
 	}
 	_, err := e.db.DescribeTable(ctx, &awsddb.DescribeTableInput{TableName: aws.String("gone")})
-	apiError(t, err, "ResourceNotFoundException", "")
-	again := must[*awsddb.CreateTableOutput](t)(e.db.CreateTable(ctx, onDemand("gone"))).TableDescription
+	wantAWSError(t, err, "ResourceNotFoundException", "")
+	again := need[*awsddb.CreateTableOutput](t)(e.db.CreateTable(ctx, onDemand("gone"))).TableDescription
 	if aws.ToString(again.TableId) == aws.ToString(first.TableId) || aws.ToInt64(again.ItemCount) != 0 {
 		t.Errorf("made again: id %s (was %s), %d items", aws.ToString(again.TableId), aws.ToString(first.TableId), aws.ToInt64(again.ItemCount))
 	}
@@ -284,23 +284,23 @@ func TestListTables(t *testing.T) {
 	ctx := context.Background()
 	want := []string{"t-a", "t-b", "t-c", "t-d", "t-e"}
 	for _, n := range []string{"t-c", "t-a", "t-e", "t-b", "t-d"} {
-		must[*awsddb.CreateTableOutput](t)(e.db.CreateTable(ctx, onDemand(n)))
+		need[*awsddb.CreateTableOutput](t)(e.db.CreateTable(ctx, onDemand(n)))
 	}
 	var got []string
 	var pages int
 	p := awsddb.NewListTablesPaginator(e.db, &awsddb.ListTablesInput{Limit: aws.Int32(2)})
 	for p.HasMorePages() {
-		out := must[*awsddb.ListTablesOutput](t)(p.NextPage(ctx))
+		out := need[*awsddb.ListTablesOutput](t)(p.NextPage(ctx))
 		got = append(got, out.TableNames...)
 		pages++
 	}
 	if !slices.Equal(got, want) || pages != 3 {
 		t.Errorf("tables %v in %d pages", got, pages)
 	}
-	out := must[*awsddb.ListTablesOutput](t)(e.db.ListTables(ctx, &awsddb.ListTablesInput{ExclusiveStartTableName: aws.String("t-bb")}))
+	out := need[*awsddb.ListTablesOutput](t)(e.db.ListTables(ctx, &awsddb.ListTablesInput{ExclusiveStartTableName: aws.String("t-bb")}))
 	if !slices.Equal(out.TableNames, want[2:]) || out.LastEvaluatedTableName != nil {
 		t.Errorf("after t-bb: %v, last %v", out.TableNames, out.LastEvaluatedTableName)
 	}
 	_, err := e.db.ListTables(ctx, &awsddb.ListTablesInput{Limit: aws.Int32(101)})
-	apiError(t, err, "ValidationException", "1 validation error detected: Value '101' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 100")
+	wantAWSError(t, err, "ValidationException", "1 validation error detected: Value '101' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 100")
 }

@@ -17,7 +17,7 @@ import (
 func TestUpdateTableInvalid(t *testing.T) {
 	e := newEnv(t, store.Options{})
 	ctx := context.Background()
-	must[*awsddb.CreateTableOutput](t)(e.db.CreateTable(ctx, onDemand("upd")))
+	need[*awsddb.CreateTableOutput](t)(e.db.CreateTable(ctx, onDemand("upd")))
 	pt := &types.ProvisionedThroughput{ReadCapacityUnits: aws.Int64(3), WriteCapacityUnits: aws.Int64(4)}
 	create := func(name, key string) types.GlobalSecondaryIndexUpdate {
 		return types.GlobalSecondaryIndexUpdate{Create: &types.CreateGlobalSecondaryIndexAction{IndexName: aws.String(name), KeySchema: keys(key),
@@ -57,10 +57,10 @@ func TestUpdateTableInvalid(t *testing.T) {
 			in := tt.in
 			in.TableName = aws.String("upd")
 			_, err := e.db.UpdateTable(ctx, &in)
-			apiError(t, err, tt.code, tt.msg)
+			wantAWSError(t, err, tt.code, tt.msg)
 		})
 	}
-	d := must[*awsddb.DescribeTableOutput](t)(e.db.DescribeTable(ctx, &awsddb.DescribeTableInput{TableName: aws.String("upd")})).Table
+	d := need[*awsddb.DescribeTableOutput](t)(e.db.DescribeTable(ctx, &awsddb.DescribeTableInput{TableName: aws.String("upd")})).Table
 	if d.StreamSpecification != nil || len(d.GlobalSecondaryIndexes) != 0 || d.BillingModeSummary.BillingMode != types.BillingModePayPerRequest {
 		t.Errorf("refused updates changed the table: %+v", d)
 	}
@@ -71,26 +71,26 @@ func TestUpdateTableInvalid(t *testing.T) {
 func TestUpdateTableBilling(t *testing.T) {
 	e := newEnv(t, store.Options{})
 	ctx := context.Background()
-	must[*awsddb.CreateTableOutput](t)(e.db.CreateTable(ctx, onDemand("bill")))
+	need[*awsddb.CreateTableOutput](t)(e.db.CreateTable(ctx, onDemand("bill")))
 	pt := &types.ProvisionedThroughput{ReadCapacityUnits: aws.Int64(3), WriteCapacityUnits: aws.Int64(4)}
-	d := must[*awsddb.UpdateTableOutput](t)(e.db.UpdateTable(ctx, &awsddb.UpdateTableInput{TableName: aws.String("bill"),
+	d := need[*awsddb.UpdateTableOutput](t)(e.db.UpdateTable(ctx, &awsddb.UpdateTableInput{TableName: aws.String("bill"),
 		BillingMode: types.BillingModeProvisioned, ProvisionedThroughput: pt})).TableDescription
 	if d.BillingModeSummary == nil || d.BillingModeSummary.BillingMode != types.BillingModeProvisioned || aws.ToInt64(d.ProvisionedThroughput.WriteCapacityUnits) != 4 {
 		t.Errorf("provisioned: %+v %+v", d.BillingModeSummary, d.ProvisionedThroughput)
 	}
 	_, err := e.db.UpdateTable(ctx, &awsddb.UpdateTableInput{TableName: aws.String("bill"), ProvisionedThroughput: pt})
-	apiError(t, err, "ValidationException", "The provisioned throughput for the table will not change. The requested value equals the current value. "+
+	wantAWSError(t, err, "ValidationException", "The provisioned throughput for the table will not change. The requested value equals the current value. "+
 		"Current ReadCapacityUnits provisioned for the table: 3. Requested ReadCapacityUnits: 3. Current WriteCapacityUnits provisioned for the table: 4. "+
 		"Requested WriteCapacityUnits: 4. Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.")
-	must[*awsddb.UpdateTableOutput](t)(e.db.UpdateTable(ctx, &awsddb.UpdateTableInput{TableName: aws.String(arn.Table("bill")), DeletionProtectionEnabled: aws.Bool(true)}))
+	need[*awsddb.UpdateTableOutput](t)(e.db.UpdateTable(ctx, &awsddb.UpdateTableInput{TableName: aws.String(arn.Table("bill")), DeletionProtectionEnabled: aws.Bool(true)}))
 	_, err = e.db.DeleteTable(ctx, &awsddb.DeleteTableInput{TableName: aws.String("bill")})
-	apiError(t, err, "ValidationException", "Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.")
-	must[*awsddb.UpdateTableOutput](t)(e.db.UpdateTable(ctx, &awsddb.UpdateTableInput{TableName: aws.String("bill"), DeletionProtectionEnabled: aws.Bool(false)}))
-	d = must[*awsddb.UpdateTableOutput](t)(e.db.UpdateTable(ctx, &awsddb.UpdateTableInput{TableName: aws.String("bill"), BillingMode: types.BillingModePayPerRequest})).TableDescription
+	wantAWSError(t, err, "ValidationException", "Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.")
+	need[*awsddb.UpdateTableOutput](t)(e.db.UpdateTable(ctx, &awsddb.UpdateTableInput{TableName: aws.String("bill"), DeletionProtectionEnabled: aws.Bool(false)}))
+	d = need[*awsddb.UpdateTableOutput](t)(e.db.UpdateTable(ctx, &awsddb.UpdateTableInput{TableName: aws.String("bill"), BillingMode: types.BillingModePayPerRequest})).TableDescription
 	if d.BillingModeSummary.BillingMode != types.BillingModePayPerRequest || aws.ToInt64(d.ProvisionedThroughput.ReadCapacityUnits) != 0 {
 		t.Errorf("on demand again: %+v %+v", d.BillingModeSummary, d.ProvisionedThroughput)
 	}
-	must[*awsddb.DeleteTableOutput](t)(e.db.DeleteTable(ctx, &awsddb.DeleteTableInput{TableName: aws.String("bill")}))
+	need[*awsddb.DeleteTableOutput](t)(e.db.DeleteTable(ctx, &awsddb.DeleteTableInput{TableName: aws.String("bill")}))
 }
 
 // TestUpdateTableIndexes: a global index created on a table with items
@@ -98,13 +98,13 @@ func TestUpdateTableBilling(t *testing.T) {
 func TestUpdateTableIndexes(t *testing.T) {
 	e := newEnv(t, store.Options{})
 	ctx := context.Background()
-	must[*awsddb.CreateTableOutput](t)(e.db.CreateTable(ctx, onDemand("gsi")))
+	need[*awsddb.CreateTableOutput](t)(e.db.CreateTable(ctx, onDemand("gsi")))
 	for _, item := range []string{`{"pk":{"S":"a"},"g":{"S":"x"}}`, `{"pk":{"S":"b"},"g":{"S":"x"}}`, `{"pk":{"S":"c"}}`} {
 		if _, err := e.st.Put(ctx, "gsi", []byte(item), nil); err != nil {
 			t.Fatal(err)
 		}
 	}
-	d := must[*awsddb.UpdateTableOutput](t)(e.db.UpdateTable(ctx, &awsddb.UpdateTableInput{TableName: aws.String("gsi"), AttributeDefinitions: defs("g", "S"),
+	d := need[*awsddb.UpdateTableOutput](t)(e.db.UpdateTable(ctx, &awsddb.UpdateTableInput{TableName: aws.String("gsi"), AttributeDefinitions: defs("g", "S"),
 		GlobalSecondaryIndexUpdates: []types.GlobalSecondaryIndexUpdate{{Create: &types.CreateGlobalSecondaryIndexAction{
 			IndexName: aws.String("byG"), KeySchema: keys("g"), Projection: &types.Projection{ProjectionType: types.ProjectionTypeKeysOnly}}}}})).TableDescription
 	if len(d.GlobalSecondaryIndexes) != 1 || aws.ToInt64(d.GlobalSecondaryIndexes[0].ItemCount) != 2 ||
@@ -114,8 +114,8 @@ func TestUpdateTableIndexes(t *testing.T) {
 	_, err := e.db.UpdateTable(ctx, &awsddb.UpdateTableInput{TableName: aws.String("gsi"), AttributeDefinitions: defs("g", "S"),
 		GlobalSecondaryIndexUpdates: []types.GlobalSecondaryIndexUpdate{{Create: &types.CreateGlobalSecondaryIndexAction{
 			IndexName: aws.String("byG"), KeySchema: keys("g"), Projection: &types.Projection{ProjectionType: types.ProjectionTypeKeysOnly}}}}})
-	apiError(t, err, "ValidationException", "Attempting to create an index which already exists")
-	d = must[*awsddb.UpdateTableOutput](t)(e.db.UpdateTable(ctx, &awsddb.UpdateTableInput{TableName: aws.String("gsi"),
+	wantAWSError(t, err, "ValidationException", "Attempting to create an index which already exists")
+	d = need[*awsddb.UpdateTableOutput](t)(e.db.UpdateTable(ctx, &awsddb.UpdateTableInput{TableName: aws.String("gsi"),
 		GlobalSecondaryIndexUpdates: []types.GlobalSecondaryIndexUpdate{{Delete: &types.DeleteGlobalSecondaryIndexAction{IndexName: aws.String("byG")}}}})).TableDescription
 	if len(d.GlobalSecondaryIndexes) != 0 || len(d.AttributeDefinitions) != 1 || aws.ToInt64(d.ItemCount) != 3 {
 		t.Errorf("after delete: %+v %+v items %d", d.GlobalSecondaryIndexes, d.AttributeDefinitions, aws.ToInt64(d.ItemCount))
@@ -127,20 +127,20 @@ func TestUpdateTableIndexes(t *testing.T) {
 func TestTimeToLive(t *testing.T) {
 	e := newEnv(t, store.Options{})
 	ctx := context.Background()
-	must[*awsddb.CreateTableOutput](t)(e.db.CreateTable(ctx, onDemand("ttlt")))
+	need[*awsddb.CreateTableOutput](t)(e.db.CreateTable(ctx, onDemand("ttlt")))
 	update := func(attr string, on bool) (*awsddb.UpdateTimeToLiveOutput, error) {
 		return e.db.UpdateTimeToLive(ctx, &awsddb.UpdateTimeToLiveInput{TableName: aws.String("ttlt"),
 			TimeToLiveSpecification: &types.TimeToLiveSpecification{AttributeName: aws.String(attr), Enabled: aws.Bool(on)}})
 	}
 	status := func() types.TimeToLiveDescription {
-		return *must[*awsddb.DescribeTimeToLiveOutput](t)(e.db.DescribeTimeToLive(ctx, &awsddb.DescribeTimeToLiveInput{TableName: aws.String("ttlt")})).TimeToLiveDescription
+		return *need[*awsddb.DescribeTimeToLiveOutput](t)(e.db.DescribeTimeToLive(ctx, &awsddb.DescribeTimeToLiveInput{TableName: aws.String("ttlt")})).TimeToLiveDescription
 	}
 	if d := status(); d.TimeToLiveStatus != types.TimeToLiveStatusDisabled || d.AttributeName != nil {
 		t.Errorf("initially %+v", d)
 	}
 	_, err := update("exp", false)
-	apiError(t, err, "ValidationException", "TimeToLive is already disabled")
-	out := must[*awsddb.UpdateTimeToLiveOutput](t)(update("exp", true))
+	wantAWSError(t, err, "ValidationException", "TimeToLive is already disabled")
+	out := need[*awsddb.UpdateTimeToLiveOutput](t)(update("exp", true))
 	if aws.ToString(out.TimeToLiveSpecification.AttributeName) != "exp" || !aws.ToBool(out.TimeToLiveSpecification.Enabled) {
 		t.Errorf("answer %+v", out.TimeToLiveSpecification)
 	}
@@ -148,10 +148,10 @@ func TestTimeToLive(t *testing.T) {
 		t.Errorf("enabled %+v", d)
 	}
 	_, err = update("exp", true)
-	apiError(t, err, "ValidationException", "TimeToLive is already enabled")
+	wantAWSError(t, err, "ValidationException", "TimeToLive is already enabled")
 	_, err = update("other", true)
-	apiError(t, err, "ValidationException", "TimeToLive is active on a different AttributeName: current AttributeName is exp")
-	must[*awsddb.UpdateTimeToLiveOutput](t)(update("exp", false))
+	wantAWSError(t, err, "ValidationException", "TimeToLive is active on a different AttributeName: current AttributeName is exp")
+	need[*awsddb.UpdateTimeToLiveOutput](t)(update("exp", false))
 	if d := status(); d.TimeToLiveStatus != types.TimeToLiveStatusDisabled {
 		t.Errorf("disabled %+v", d)
 	}
@@ -164,11 +164,11 @@ func TestTags(t *testing.T) {
 	ctx := context.Background()
 	in := onDemand("tagged")
 	in.Tags = []types.Tag{{Key: aws.String("a"), Value: aws.String("1")}}
-	must[*awsddb.CreateTableOutput](t)(e.db.CreateTable(ctx, in))
+	need[*awsddb.CreateTableOutput](t)(e.db.CreateTable(ctx, in))
 	res := aws.String(arn.Table("tagged"))
 	list := func() []string {
 		var s []string
-		for _, tg := range must[*awsddb.ListTagsOfResourceOutput](t)(e.db.ListTagsOfResource(ctx, &awsddb.ListTagsOfResourceInput{ResourceArn: res})).Tags {
+		for _, tg := range need[*awsddb.ListTagsOfResourceOutput](t)(e.db.ListTagsOfResource(ctx, &awsddb.ListTagsOfResourceInput{ResourceArn: res})).Tags {
 			s = append(s, aws.ToString(tg.Key)+"="+aws.ToString(tg.Value))
 		}
 		return s
@@ -176,22 +176,22 @@ func TestTags(t *testing.T) {
 	if got := list(); !slices.Equal(got, []string{"a=1"}) {
 		t.Errorf("created with %v", got)
 	}
-	must[*awsddb.TagResourceOutput](t)(e.db.TagResource(ctx, &awsddb.TagResourceInput{ResourceArn: res,
+	need[*awsddb.TagResourceOutput](t)(e.db.TagResource(ctx, &awsddb.TagResourceInput{ResourceArn: res,
 		Tags: []types.Tag{{Key: aws.String("b"), Value: aws.String("2")}, {Key: aws.String("a"), Value: aws.String("3")}}}))
 	if got := list(); !slices.Equal(got, []string{"a=3", "b=2"}) {
 		t.Errorf("tagged: %v", got)
 	}
-	must[*awsddb.UntagResourceOutput](t)(e.db.UntagResource(ctx, &awsddb.UntagResourceInput{ResourceArn: res, TagKeys: []string{"a", "zz"}}))
+	need[*awsddb.UntagResourceOutput](t)(e.db.UntagResource(ctx, &awsddb.UntagResourceInput{ResourceArn: res, TagKeys: []string{"a", "zz"}}))
 	if got := list(); !slices.Equal(got, []string{"b=2"}) {
 		t.Errorf("untagged: %v", got)
 	}
 	missing := arn.Table("nope")
 	_, err := e.db.TagResource(ctx, &awsddb.TagResourceInput{ResourceArn: aws.String(missing), Tags: []types.Tag{{Key: aws.String("k"), Value: aws.String("v")}}})
-	apiError(t, err, "ResourceNotFoundException", "Requested resource not found: ResourcArn: "+missing+" not found")
+	wantAWSError(t, err, "ResourceNotFoundException", "Requested resource not found: ResourcArn: "+missing+" not found")
 	_, err = e.db.ListTagsOfResource(ctx, &awsddb.ListTagsOfResourceInput{ResourceArn: aws.String("tagged")})
-	apiError(t, err, "ValidationException", "One or more parameter values were invalid: ARNs must start with 'arn:': tagged")
+	wantAWSError(t, err, "ValidationException", "One or more parameter values were invalid: ARNs must start with 'arn:': tagged")
 	_, err = e.db.TagResource(ctx, &awsddb.TagResourceInput{ResourceArn: res, Tags: []types.Tag{}})
-	apiError(t, err, "ValidationException", "Atleast one Tag needs to be provided as Input.")
+	wantAWSError(t, err, "ValidationException", "Atleast one Tag needs to be provided as Input.")
 }
 
 // TestLimitsEndpoints: DescribeLimits and DescribeEndpoints answer what
@@ -199,11 +199,11 @@ func TestTags(t *testing.T) {
 func TestLimitsEndpoints(t *testing.T) {
 	e := newEnv(t, store.Options{})
 	ctx := context.Background()
-	l := must[*awsddb.DescribeLimitsOutput](t)(e.db.DescribeLimits(ctx, &awsddb.DescribeLimitsInput{}))
+	l := need[*awsddb.DescribeLimitsOutput](t)(e.db.DescribeLimits(ctx, &awsddb.DescribeLimitsInput{}))
 	if aws.ToInt64(l.TableMaxWriteCapacityUnits) != 40000 || aws.ToInt64(l.AccountMaxReadCapacityUnits) != 80000 {
 		t.Errorf("limits %+v", l)
 	}
-	ep := must[*awsddb.DescribeEndpointsOutput](t)(e.db.DescribeEndpoints(ctx, &awsddb.DescribeEndpointsInput{}))
+	ep := need[*awsddb.DescribeEndpointsOutput](t)(e.db.DescribeEndpoints(ctx, &awsddb.DescribeEndpointsInput{}))
 	if len(ep.Endpoints) != 1 || aws.ToString(ep.Endpoints[0].Address) != "dynamodb.us-east-1.amazonaws.com" || ep.Endpoints[0].CachePeriodInMinutes != 1440 {
 		t.Errorf("endpoints %+v", ep.Endpoints)
 	}
