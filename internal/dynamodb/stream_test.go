@@ -330,3 +330,28 @@ func TestStreamDisable(t *testing.T) {
 	_, err = e.streams.DescribeStream(ctx, &dynamodbstreams.DescribeStreamInput{StreamArn: aws.String(a)})
 	wantAWSError(t, err, "ResourceNotFoundException", "")
 }
+
+// TestStreamTrimmed: records older than 24 hours are not served, and an
+// iterator at one of their sequence numbers is refused as trimmed.
+func TestStreamTrimmed(t *testing.T) {
+	clock := &stopped{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
+	e := newEnv(t, store.Options{Now: clock.Now, TTLInterval: -1})
+	ctx := context.Background()
+	a := aws.ToString(streamed(t, e, "trim", types.StreamViewTypeNewImage).LatestStreamArn)
+	put(t, e, "trim", "old", 1)
+	old, _ := drain(t, e, iter(t, e, a, stypes.ShardIteratorTypeTrimHorizon, ""), 10)
+	clock.Add(24*time.Hour + time.Second)
+	put(t, e, "trim", "new", 2)
+	recs, _ := drain(t, e, iter(t, e, a, stypes.ShardIteratorTypeTrimHorizon, ""), 10)
+	if len(old) != 1 || len(recs) != 1 || image(recs[0].Dynamodb.NewImage) != "new=2" {
+		t.Fatalf("before %d records, after %+v", len(old), recs)
+	}
+	d := need[*dynamodbstreams.DescribeStreamOutput](t)(e.streams.DescribeStream(ctx, &dynamodbstreams.DescribeStreamInput{StreamArn: aws.String(a)}))
+	sh := d.StreamDescription.Shards[0]
+	if aws.ToString(sh.SequenceNumberRange.StartingSequenceNumber) != aws.ToString(recs[0].Dynamodb.SequenceNumber) {
+		t.Errorf("shard starts at %s, oldest record %s", aws.ToString(sh.SequenceNumberRange.StartingSequenceNumber), aws.ToString(recs[0].Dynamodb.SequenceNumber))
+	}
+	_, err := e.streams.GetShardIterator(ctx, &dynamodbstreams.GetShardIteratorInput{StreamArn: aws.String(a), ShardId: sh.ShardId,
+		ShardIteratorType: stypes.ShardIteratorTypeAtSequenceNumber, SequenceNumber: old[0].Dynamodb.SequenceNumber})
+	wantAWSError(t, err, "TrimmedDataAccessException", "The operation attempted to read past the oldest stream record in a shard.")
+}

@@ -1,6 +1,10 @@
 package dynamodb
 
-import "context"
+import (
+	"context"
+
+	"github.com/verge-edge/verge/internal/dynamodb/store"
+)
 
 // ShardIteratorTypes.
 const (
@@ -53,7 +57,7 @@ func (s *Service) getShardIterator(ctx context.Context, body []byte) (any, error
 	if *in.ShardID != shardID(t) {
 		return nil, &Error{Code: CodeResourceNotFound, Message: msgNotFound + ": Shard does not exist"}
 	}
-	after, err := s.position(t.Name, *in.ShardIteratorType, in.SequenceNumber)
+	after, err := s.position(ctx, t, *in.ShardIteratorType, in.SequenceNumber)
 	if err != nil {
 		return nil, err
 	}
@@ -62,8 +66,9 @@ func (s *Service) getShardIterator(ctx context.Context, body []byte) (any, error
 }
 
 // position is where an iterator of type typ starts: the sequence to read
-// after.
-func (s *Service) position(table, typ string, seq *string) (uint64, error) {
+// after. A sequence number older than the shard's oldest record served
+// was trimmed (or is not of this stream).
+func (s *Service) position(ctx context.Context, t store.Table, typ string, seq *string) (uint64, error) {
 	needSeq := typ == iterAt || typ == iterAfter
 	switch {
 	case needSeq && seq == nil:
@@ -73,11 +78,18 @@ func (s *Service) position(table, typ string, seq *string) (uint64, error) {
 	case typ == iterTrimHorizon:
 		return 0, nil // the store starts at the stream's oldest record
 	case typ == iterLatest:
-		return s.st.StreamTip(table)
+		return s.st.StreamTip(t.Name)
 	}
 	n, ok := ParseSequenceNumber(*seq)
 	if !ok || n == 0 {
 		return 0, invalid("Invalid SequenceNumber: %s", *seq)
+	}
+	sh, err := s.shardOf(ctx, t)
+	if err != nil {
+		return 0, err
+	}
+	if start, _ := ParseSequenceNumber(sh.SequenceNumberRange.StartingSequenceNumber); n < start {
+		return 0, &Error{Code: CodeTrimmedDataAccess, Message: "The operation attempted to read past the oldest stream record in a shard."}
 	}
 	if typ == iterAt {
 		n--

@@ -35,8 +35,10 @@ func (s *Service) updateTimeToLive(ctx context.Context, body []byte) (any, error
 	} else {
 		if spec.AttributeName == nil {
 			vs.add(nil, "timeToLiveSpecification.attributeName", "must not be null")
-		} else if n := len(*spec.AttributeName); n < 1 || n > 255 {
-			vs.add(*spec.AttributeName, "timeToLiveSpecification.attributeName", "must have length between 1 and 255")
+		} else if n := len(*spec.AttributeName); n < 1 {
+			vs.add(*spec.AttributeName, "timeToLiveSpecification.attributeName", "must have length greater than or equal to 1")
+		} else if n > 255 {
+			vs.add(*spec.AttributeName, "timeToLiveSpecification.attributeName", "must have length less than or equal to 255")
 		}
 		if spec.Enabled == nil {
 			vs.add(nil, "timeToLiveSpecification.enabled", "must not be null")
