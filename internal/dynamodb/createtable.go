@@ -94,6 +94,7 @@ func (in *createTableInput) checkShape() error {
 		vs.add(nil, "attributeDefinitions", "must not be null")
 	}
 	for i, d := range in.AttributeDefinitions {
+		vs.attrName(d.AttributeName, fmt.Sprintf("attributeDefinitions.%d.member.attributeName", i+1))
 		vs.oneOf(d.AttributeType, fmt.Sprintf("attributeDefinitions.%d.member.attributeType", i+1), store.TypeB, store.TypeN, store.TypeS)
 	}
 	vs.name(in.TableName, "tableName")

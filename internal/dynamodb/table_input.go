@@ -107,7 +107,18 @@ func (vs *violations) keySchema(k []keyElement, field string) {
 		vs.add("[]", field, "must have length greater than or equal to 1")
 	}
 	for i, e := range k {
+		vs.attrName(e.AttributeName, fmt.Sprintf("%s.%d.member.attributeName", field, i+1))
 		vs.oneOf(e.KeyType, fmt.Sprintf("%s.%d.member.keyType", field, i+1), keyHash, keyRange)
+	}
+}
+
+// attrName checks a key attribute's name: 1 to 255 bytes.
+func (vs *violations) attrName(n, field string) {
+	switch {
+	case n == "":
+		vs.add(n, field, "must have length greater than or equal to 1")
+	case len(n) > 255:
+		vs.add(n, field, "must have length less than or equal to 255")
 	}
 }
 
