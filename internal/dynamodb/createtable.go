@@ -240,7 +240,9 @@ func (in *createTableInput) indexes(defs map[string]string, mode string) ([]stor
 		if err != nil {
 			return nil, nil, err
 		}
-		tps[*ix.IndexName] = tp
+		if mode == billingProvisioned {
+			tps[*ix.IndexName] = tp
+		}
 		out = append(out, indexConfig(ix, defs, false))
 	}
 	if len(in.GlobalSecondaryIndexes) > maxGlobalIndexes {

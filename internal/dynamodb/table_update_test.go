@@ -93,6 +93,28 @@ func TestUpdateTableBilling(t *testing.T) {
 	need[*awsddb.DeleteTableOutput](t)(e.db.DeleteTable(ctx, &awsddb.DeleteTableInput{TableName: aws.String("bill")}))
 }
 
+// TestUpdateTableBillingIndexes: a table with a global index switched to
+// PROVISIONED needs the index's throughput in the same request.
+func TestUpdateTableBillingIndexes(t *testing.T) {
+	e := newEnv(t, store.Options{})
+	ctx := context.Background()
+	in := onDemand("billix")
+	in.AttributeDefinitions = defs("pk", "S", "g", "S")
+	in.GlobalSecondaryIndexes = []types.GlobalSecondaryIndex{{IndexName: aws.String("byG"), KeySchema: keys("g"),
+		Projection: &types.Projection{ProjectionType: types.ProjectionTypeAll}}}
+	need[*awsddb.CreateTableOutput](t)(e.db.CreateTable(ctx, in))
+	pt := &types.ProvisionedThroughput{ReadCapacityUnits: aws.Int64(3), WriteCapacityUnits: aws.Int64(4)}
+	_, err := e.db.UpdateTable(ctx, &awsddb.UpdateTableInput{TableName: aws.String("billix"), BillingMode: types.BillingModeProvisioned, ProvisionedThroughput: pt})
+	wantAWSError(t, err, "ValidationException", "One or more parameter values were invalid: ProvisionedThroughput must be specified for index: byG")
+	ipt := &types.ProvisionedThroughput{ReadCapacityUnits: aws.Int64(5), WriteCapacityUnits: aws.Int64(6)}
+	d := need[*awsddb.UpdateTableOutput](t)(e.db.UpdateTable(ctx, &awsddb.UpdateTableInput{TableName: aws.String("billix"), BillingMode: types.BillingModeProvisioned,
+		ProvisionedThroughput: pt, GlobalSecondaryIndexUpdates: []types.GlobalSecondaryIndexUpdate{{Update: &types.UpdateGlobalSecondaryIndexAction{
+			IndexName: aws.String("byG"), ProvisionedThroughput: ipt}}}})).TableDescription
+	if g := d.GlobalSecondaryIndexes[0].ProvisionedThroughput; aws.ToInt64(g.ReadCapacityUnits) != 5 || aws.ToInt64(d.ProvisionedThroughput.ReadCapacityUnits) != 3 {
+		t.Errorf("index %+v table %+v", g, d.ProvisionedThroughput)
+	}
+}
+
 // TestUpdateTableIndexes: a global index created on a table with items
 // is filled from them and described; deleting it removes it.
 func TestUpdateTableIndexes(t *testing.T) {

@@ -142,6 +142,9 @@ func (in *updateTableInput) plan(t store.Table, now int64) (store.TableUpdate, e
 	if err := in.indexes(t, &m, &p); err != nil {
 		return store.TableUpdate{}, err
 	}
+	if err := provisionedIndexes(t, m, p.DeleteIndex); err != nil {
+		return store.TableUpdate{}, err
+	}
 	if in.DeletionProtectionEnabled != nil {
 		m.DeletionProtection = *in.DeletionProtectionEnabled
 	}
@@ -287,6 +290,21 @@ func (in *updateTableInput) indexes(t store.Table, m *tableMeta, p *store.TableU
 	return nil
 }
 
+// provisionedIndexes checks that a provisioned table's global indexes
+// all have their throughput (a table switched to PROVISIONED gets theirs
+// from Update actions in the same request).
+func provisionedIndexes(t store.Table, m tableMeta, deleted string) error {
+	if m.BillingMode != billingProvisioned {
+		return nil
+	}
+	for _, ix := range t.Indexes {
+		if _, ok := m.IndexThroughput[ix.Name]; !ok && !ix.Local && ix.Name != deleted {
+			return invalid(msgInvalid+"ProvisionedThroughput must be specified for index: %s", ix.Name)
+		}
+	}
+	return nil
+}
+
 // findIndex is the index of t named name.
 func findIndex(t store.Table, name string) (store.IndexConfig, bool) {
 	for _, ix := range t.Indexes {
@@ -329,6 +347,9 @@ func (in *updateTableInput) createIndex(t store.Table, m *tableMeta, ix indexInp
 	}
 	if globals >= maxGlobalIndexes {
 		return nil, &Error{Code: CodeLimitExceeded, Message: fmt.Sprintf("Subscriber limit exceeded: The number of global secondary indexes for the table exceeds the limit of %d", maxGlobalIndexes)}
+	}
+	if m.BillingMode == billingProvisioned && ix.ProvisionedThroughput == nil {
+		return nil, invalid(msgInvalid+"ProvisionedThroughput must be specified for index: %s", name)
 	}
 	tp, err := indexThroughput(name, ix.ProvisionedThroughput, m.BillingMode)
 	if err != nil {
