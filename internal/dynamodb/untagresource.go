@@ -34,9 +34,10 @@ func (s *Service) untagResource(ctx context.Context, body []byte) (any, error) {
 		return nil, err
 	}
 	m := metaOf(t)
-	if n := len(m.Tags); len(m.withoutTags(in.TagKeys).Tags) == n {
+	next := m.withoutTags(in.TagKeys)
+	if len(next.Tags) == len(m.Tags) {
 		return struct{}{}, nil // nothing to remove: nothing written
 	}
-	_, err = s.st.UpdateTable(ctx, t.Name, store.TableUpdate{Meta: m.withoutTags(in.TagKeys).encode()})
+	_, err = s.st.UpdateTable(ctx, t.Name, store.TableUpdate{Meta: next.encode()})
 	return struct{}{}, err
 }
