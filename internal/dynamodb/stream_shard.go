@@ -14,15 +14,13 @@ import (
 	"github.com/verge-edge/verge/internal/dynamodb/store"
 )
 
-// A table's stream has one shard, open while the stream is enabled: the
-// store's log of the table is one ordered sequence, so there is nothing
-// to split it by.
-
 // streamLabelLayout is a stream label's form: the time it was enabled.
 const streamLabelLayout = "2006-01-02T15:04:05.000"
 
-// shardID is the stable ID of the shard of table t's current stream:
-// AWS's form, the stream's label time in ms (20 digits) and a hash of the
+// shardID is the stable ID of the shard of table t's current stream. A
+// stream has one shard, open while the stream is enabled: the store's log
+// of a table is one ordered sequence, with nothing to split it by. The ID
+// has AWS's form: the stream's label time in ms (20 digits) and a hash of the
 // table and label (8 hex digits).
 func shardID(t store.Table) string {
 	ms := int64(0)
