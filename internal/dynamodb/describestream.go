@@ -1,8 +1,114 @@
 package dynamodb
 
-import "context"
+import (
+	"context"
+	"encoding/json"
+	"time"
 
-// describeStream is a stub until its issue-17 helper (streams) writes it.
+	"github.com/verge-edge/verge/internal/dynamodb/store"
+)
+
+type describeStreamInput struct {
+	StreamArn             *string `json:"StreamArn"`
+	Limit                 *int    `json:"Limit"`
+	ExclusiveStartShardID *string `json:"ExclusiveStartShardId"`
+}
+
+type seqRange struct {
+	StartingSequenceNumber string `json:"StartingSequenceNumber,omitempty"`
+	EndingSequenceNumber   string `json:"EndingSequenceNumber,omitempty"`
+}
+
+type shard struct {
+	ShardID             string   `json:"ShardId"`
+	SequenceNumberRange seqRange `json:"SequenceNumberRange"`
+}
+
+type streamDescription struct {
+	StreamArn               string       `json:"StreamArn"`
+	StreamLabel             string       `json:"StreamLabel"`
+	StreamStatus            string       `json:"StreamStatus"`
+	StreamViewType          string       `json:"StreamViewType"`
+	CreationRequestDateTime json.Number  `json:"CreationRequestDateTime"`
+	TableName               string       `json:"TableName"`
+	KeySchema               []keyElement `json:"KeySchema"`
+	Shards                  []shard      `json:"Shards"`
+	LastEvaluatedShardID    string       `json:"LastEvaluatedShardId,omitempty"`
+}
+
+type describeStreamOutput struct {
+	StreamDescription streamDescription `json:"StreamDescription"`
+}
+
 func (s *Service) describeStream(ctx context.Context, body []byte) (any, error) {
-	return nil, invalid("DescribeStream is not implemented yet")
+	var in describeStreamInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	var vs violations
+	if in.StreamArn == nil {
+		vs.add(nil, "streamArn", "must not be null")
+	}
+	if in.Limit != nil && *in.Limit < 1 {
+		vs.add(*in.Limit, "limit", "must have value greater than or equal to 1")
+	}
+	if err := vs.err(); err != nil {
+		return nil, err
+	}
+	t, err := s.streamTable(*in.StreamArn)
+	if err != nil {
+		return nil, err
+	}
+	d := streamDescription{
+		StreamArn:      StreamARN(t),
+		StreamLabel:    t.StreamLabel,
+		StreamStatus:   "ENABLED",
+		StreamViewType: metaOf(t).StreamView,
+		TableName:      t.Name,
+		KeySchema:      wireKey(t.Key),
+		Shards:         []shard{},
+	}
+	if at, err := time.Parse(streamLabelLayout, t.StreamLabel); err == nil {
+		d.CreationRequestDateTime = epoch(at)
+	} else {
+		d.CreationRequestDateTime = epoch(t.Created)
+	}
+	if t.StreamView == "" {
+		d.StreamStatus = "DISABLED"
+	}
+	if in.ExclusiveStartShardID == nil || *in.ExclusiveStartShardID < shardID(t) {
+		sh, err := s.shardOf(ctx, t)
+		if err != nil {
+			return nil, err
+		}
+		d.Shards = append(d.Shards, sh)
+	}
+	return describeStreamOutput{StreamDescription: d}, nil
+}
+
+// shardOf describes table t's shard: it starts at its oldest record
+// served (the next write's when there is none) and ends when the stream
+// is disabled.
+func (s *Service) shardOf(ctx context.Context, t store.Table) (shard, error) {
+	sh := shard{ShardID: shardID(t)}
+	if t.StreamView == "" {
+		// A disabled stream's records are not served: the shard is closed
+		// and empty.
+		tip, err := s.st.StreamTip(t.Name)
+		if err != nil {
+			return shard{}, err
+		}
+		sh.SequenceNumberRange = seqRange{StartingSequenceNumber: SequenceNumber(tip), EndingSequenceNumber: SequenceNumber(tip)}
+		return sh, nil
+	}
+	r, err := s.st.ReadStream(ctx, t.Name, 0, 1, 0)
+	if err != nil {
+		return shard{}, err
+	}
+	start := r.Next + 1
+	if len(r.Records) > 0 {
+		start = r.Records[0].Seq
+	}
+	sh.SequenceNumberRange.StartingSequenceNumber = SequenceNumber(start)
+	return sh, nil
 }

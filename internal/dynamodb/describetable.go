@@ -2,7 +2,48 @@ package dynamodb
 
 import "context"
 
-// describeTable is a stub until its issue-17 helper (tables) writes it.
+type tableNameInput struct {
+	TableName *string `json:"TableName"`
+}
+
+type describeTableOutput struct {
+	Table tableDescription `json:"Table"`
+}
+
 func (s *Service) describeTable(ctx context.Context, body []byte) (any, error) {
-	return nil, invalid("DescribeTable is not implemented yet")
+	name, err := readTableName(body)
+	if err != nil {
+		return nil, err
+	}
+	t, err := s.describeByName(name)
+	if err != nil {
+		return nil, err
+	}
+	return describeTableOutput{Table: describe(t, statusActive)}, nil
+}
+
+// readTableName reads a request whose only member is TableName (a name
+// or the table's ARN).
+func readTableName(body []byte) (string, error) {
+	var in tableNameInput
+	if err := decode(body, &in); err != nil {
+		return "", err
+	}
+	return checkTableName(in.TableName)
+}
+
+// checkTableName checks a request's TableName and returns the table's
+// name.
+func checkTableName(name *string) (string, error) {
+	if name != nil {
+		if n, ok := cutTableARN(*name); ok {
+			return n, nil
+		}
+	}
+	var vs violations
+	vs.name(name, "tableName")
+	if err := vs.err(); err != nil {
+		return "", err
+	}
+	return *name, nil
 }

@@ -2,7 +2,29 @@ package dynamodb
 
 import "context"
 
-// describeTimeToLive is a stub until its issue-17 helper (tables) writes it.
+type ttlDescription struct {
+	TimeToLiveStatus string `json:"TimeToLiveStatus"`
+	AttributeName    string `json:"AttributeName,omitempty"`
+}
+
+type describeTimeToLiveOutput struct {
+	TimeToLiveDescription ttlDescription `json:"TimeToLiveDescription"`
+}
+
+// describeTimeToLive: TTL is ENABLED or DISABLED at once here, never
+// ENABLING or DISABLING.
 func (s *Service) describeTimeToLive(ctx context.Context, body []byte) (any, error) {
-	return nil, invalid("DescribeTimeToLive is not implemented yet")
+	name, err := readTableName(body)
+	if err != nil {
+		return nil, err
+	}
+	t, err := s.describeByName(name)
+	if err != nil {
+		return nil, err
+	}
+	d := ttlDescription{TimeToLiveStatus: "DISABLED"}
+	if t.TTLAttribute != "" {
+		d = ttlDescription{TimeToLiveStatus: "ENABLED", AttributeName: t.TTLAttribute}
+	}
+	return describeTimeToLiveOutput{TimeToLiveDescription: d}, nil
 }

@@ -2,7 +2,33 @@ package dynamodb
 
 import "context"
 
-// listTagsOfResource is a stub until its issue-17 helper (tables) writes it.
+type listTagsInput struct {
+	ResourceArn *string `json:"ResourceArn"`
+	NextToken   *string `json:"NextToken"`
+}
+
+type listTagsOutput struct {
+	Tags []tag `json:"Tags"`
+}
+
+// listTagsOfResource lists every tag in one page: a table has at most 50.
 func (s *Service) listTagsOfResource(ctx context.Context, body []byte) (any, error) {
-	return nil, invalid("ListTagsOfResource is not implemented yet")
+	var in listTagsInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	if in.ResourceArn == nil {
+		var vs violations
+		vs.add(nil, "resourceArn", "must not be null")
+		return nil, vs.err()
+	}
+	t, err := s.taggedTable(*in.ResourceArn)
+	if err != nil {
+		return nil, err
+	}
+	out := listTagsOutput{Tags: metaOf(t).Tags}
+	if out.Tags == nil {
+		out.Tags = []tag{}
+	}
+	return out, nil
 }
