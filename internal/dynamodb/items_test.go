@@ -36,7 +36,9 @@ func s(v string) types.AttributeValue { return &types.AttributeValueMemberS{Valu
 func n(v string) types.AttributeValue { return &types.AttributeValueMemberN{Value: v} }
 
 // key is the key of item id in table "tbl".
-func key(id string) map[string]types.AttributeValue { return map[string]types.AttributeValue{"id": s(id)} }
+func key(id string) map[string]types.AttributeValue {
+	return map[string]types.AttributeValue{"id": s(id)}
+}
 
 // apiError returns err's code and message, failing when it is not an API
 // error.
