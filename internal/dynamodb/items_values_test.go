@@ -67,7 +67,7 @@ func TestUpdateItemReturnValues(t *testing.T) {
 	e := itemsEnv(t)
 	ctx := context.Background()
 	cases := []struct {
-		rv            types.ReturnValue
+		rv             types.ReturnValue
 		exists, absent string
 	}{
 		{types.ReturnValueNone, "nil", "nil"},
