@@ -116,7 +116,10 @@ func (s *Service) batchGetTables(in batchGetItemInput) ([]batchGetTable, error) 
 	for _, name := range names {
 		req := in.RequestItems[name]
 		if req == nil || len(req.Keys) == 0 {
-			return nil, invalid("1 validation error detected: "+msgLengthAtLeastOne, "[]", "requestItems."+name+".member.keys")
+			return nil, invalid("1 validation error detected: Value at 'requestItems.%s.member.keys' failed to satisfy constraint: Member must have length greater than or equal to 1", name)
+		}
+		if len(req.Keys) > maxBatchGetKeys {
+			return nil, invalid("1 validation error detected: Value at 'requestItems.%s.member.keys' failed to satisfy constraint: Member must have length less than or equal to %d", name, maxBatchGetKeys)
 		}
 		paths, err := readProjection(req.ProjectionExpression, req.AttributesToGet, req.ExpressionAttributeNames)
 		if err != nil {

@@ -85,9 +85,11 @@ func (s *Service) batchWrites(in batchWriteItemInput) ([]batchWrite, error) {
 		return nil, err
 	}
 	count := 0
-	for name, reqs := range in.RequestItems {
-		if len(reqs) == 0 {
-			return nil, invalid("1 validation error detected: Value '{%s=[]}' at 'requestItems' failed to satisfy constraint: Map value must satisfy constraint: [Member must have length less than or equal to 25, Member must have length greater than or equal to 1]", name)
+	for _, reqs := range in.RequestItems {
+		if len(reqs) == 0 || len(reqs) > maxBatchWrites {
+			// The model's bound on each table's list; AWS leaves the
+			// value out of the message.
+			return nil, invalid("1 validation error detected: Value at 'requestItems' failed to satisfy constraint: Map value must satisfy constraint: [Member must have length less than or equal to %d, Member must have length greater than or equal to 1]", maxBatchWrites)
 		}
 		for _, r := range reqs {
 			if (r.PutRequest == nil) == (r.DeleteRequest == nil) {

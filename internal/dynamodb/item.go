@@ -42,6 +42,12 @@ var (
 	enumOperator         = []string{"OR", "AND"}
 )
 
+// writeItemOutput is the response of PutItem, UpdateItem and DeleteItem.
+type writeItemOutput struct {
+	Attributes       json.RawMessage   `json:",omitempty"`
+	ConsumedCapacity *ConsumedCapacity `json:",omitempty"`
+}
+
 // constraints collects the failed member constraints of a request, which
 // AWS reports together ("2 validation errors detected: …; …").
 type constraints []string

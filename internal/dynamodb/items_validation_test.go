@@ -158,12 +158,21 @@ func TestItemValidation(t *testing.T) {
 			_, err := e.db.GetItem(ctx, &awsddb.GetItemInput{TableName: aws.String("nope"), Key: key("a")})
 			return err
 		}, "ResourceNotFoundException", notFound},
-		{"batch get too many", func() error {
+		{"batch get too many in a table", func() error {
 			var keys []map[string]types.AttributeValue
 			for i := range 101 {
 				keys = append(keys, key(fmt.Sprint(i)))
 			}
 			_, err := e.db.BatchGetItem(ctx, &awsddb.BatchGetItemInput{RequestItems: map[string]types.KeysAndAttributes{"tbl": {Keys: keys}}})
+			return err
+		}, invalid, "1 validation error detected: Value at 'requestItems.tbl.member.keys' failed to satisfy constraint: Member must have length less than or equal to 100"},
+		{"batch get too many", func() error {
+			var keys, sortedKeys []map[string]types.AttributeValue
+			for i := range 60 {
+				keys = append(keys, key(fmt.Sprint(i)))
+				sortedKeys = append(sortedKeys, map[string]types.AttributeValue{"pk": s("p"), "sk": n(fmt.Sprint(i))})
+			}
+			_, err := e.db.BatchGetItem(ctx, &awsddb.BatchGetItemInput{RequestItems: map[string]types.KeysAndAttributes{"tbl": {Keys: keys}, "sorted": {Keys: sortedKeys}}})
 			return err
 		}, invalid, "Too many items requested for the BatchGetItem call"},
 		{"batch get duplicates", func() error {
@@ -181,14 +190,27 @@ func TestItemValidation(t *testing.T) {
 			_, err := e.db.BatchGetItem(ctx, &awsddb.BatchGetItemInput{RequestItems: map[string]types.KeysAndAttributes{"tbl": {Keys: []map[string]types.AttributeValue{{"id": n("1")}}}}})
 			return err
 		}, invalid, schema},
-		{"batch write too many", func() error {
+		{"batch write too many in a table", func() error {
 			var reqs []types.WriteRequest
 			for i := range 26 {
 				reqs = append(reqs, types.WriteRequest{PutRequest: &types.PutRequest{Item: key(fmt.Sprint(i))}})
 			}
 			_, err := e.db.BatchWriteItem(ctx, &awsddb.BatchWriteItemInput{RequestItems: map[string][]types.WriteRequest{"tbl": reqs}})
 			return err
+		}, invalid, "1 validation error detected: Value at 'requestItems' failed to satisfy constraint: Map value must satisfy constraint: [Member must have length less than or equal to 25, Member must have length greater than or equal to 1]"},
+		{"batch write too many", func() error {
+			var reqs, sortedReqs []types.WriteRequest
+			for i := range 13 {
+				reqs = append(reqs, types.WriteRequest{PutRequest: &types.PutRequest{Item: key(fmt.Sprint(i))}})
+				sortedReqs = append(sortedReqs, types.WriteRequest{PutRequest: &types.PutRequest{Item: map[string]types.AttributeValue{"pk": s("p"), "sk": n(fmt.Sprint(i))}}})
+			}
+			_, err := e.db.BatchWriteItem(ctx, &awsddb.BatchWriteItemInput{RequestItems: map[string][]types.WriteRequest{"tbl": reqs, "sorted": sortedReqs}})
+			return err
 		}, invalid, "Too many items requested for the BatchWriteItem call"},
+		{"batch write empty request", func() error {
+			_, err := e.db.BatchWriteItem(ctx, &awsddb.BatchWriteItemInput{RequestItems: map[string][]types.WriteRequest{"tbl": {{}}}})
+			return err
+		}, invalid, "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes"},
 		{"batch write duplicates", func() error {
 			_, err := e.db.BatchWriteItem(ctx, &awsddb.BatchWriteItemInput{RequestItems: map[string][]types.WriteRequest{"tbl": {
 				{PutRequest: &types.PutRequest{Item: key("a")}}, {DeleteRequest: &types.DeleteRequest{Key: key("a")}}}}})

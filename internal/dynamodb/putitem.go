@@ -23,12 +23,6 @@ type putItemInput struct {
 	ReturnItemCollectionMetrics         string
 }
 
-// putItemOutput is a PutItem response.
-type putItemOutput struct {
-	Attributes       json.RawMessage   `json:",omitempty"`
-	ConsumedCapacity *ConsumedCapacity `json:",omitempty"`
-}
-
 // putItem writes an item whole, replacing any of its key, if its
 // condition holds.
 func (s *Service) putItem(ctx context.Context, body []byte) (any, error) {
@@ -63,7 +57,7 @@ func (s *Service) putItem(ctx context.Context, body []byte) (any, error) {
 	if err != nil {
 		return nil, g.failed(err, in.ReturnValuesOnConditionCheckFailure)
 	}
-	out := putItemOutput{ConsumedCapacity: consumed(in.ReturnConsumedCapacity, t.Name, 0,
+	out := writeItemOutput{ConsumedCapacity: consumed(in.ReturnConsumedCapacity, t.Name, 0,
 		writeUnits(max(storedSize(res.Old), attr.Size(in.Item))))}
 	if in.ReturnValues == returnAllOld {
 		out.Attributes = res.Old

@@ -61,7 +61,7 @@ func (s *Service) updateItem(ctx context.Context, body []byte) (any, error) {
 	if err != nil {
 		return nil, g.failed(err, in.ReturnValuesOnConditionCheckFailure)
 	}
-	out := putItemOutput{ConsumedCapacity: consumed(in.ReturnConsumedCapacity, t.Name, 0,
+	out := writeItemOutput{ConsumedCapacity: consumed(in.ReturnConsumedCapacity, t.Name, 0,
 		writeUnits(max(storedSize(res.Old), storedSize(res.New))))}
 	out.Attributes, err = u.returned(in.ReturnValues, res)
 	return out, err
