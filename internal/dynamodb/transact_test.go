@@ -208,3 +208,58 @@ func TestTransactGetItems(t *testing.T) {
 		t.Errorf("ConsumedCapacity %s", got)
 	}
 }
+
+// TestTransactGetItemsSnapshot: TransactGetItems never sees a write
+// transaction half applied: two items written together always read
+// equal.
+func TestTransactGetItemsSnapshot(t *testing.T) {
+	e := itemsEnv(t)
+	ctx := context.Background()
+	const rounds = 100
+	done := make(chan error, 1)
+	go func() {
+		for i := range rounds {
+			v := vals(":v", n(fmt.Sprint(i)))
+			_, err := e.db.TransactWriteItems(ctx, &awsddb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
+				{Update: &types.Update{TableName: aws.String("tbl"), Key: key("a"), UpdateExpression: aws.String("SET v = :v"), ExpressionAttributeValues: v}},
+				{Update: &types.Update{TableName: aws.String("tbl"), Key: key("b"), UpdateExpression: aws.String("SET v = :v"), ExpressionAttributeValues: v}},
+			}})
+			if err != nil {
+				done <- err
+				return
+			}
+		}
+		done <- nil
+	}()
+	for reads := 0; ; reads++ {
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatal(err)
+			}
+			if reads < rounds {
+				t.Logf("only %d reads during %d transactions", reads, rounds)
+			}
+			return
+		default:
+		}
+		out, err := e.db.TransactGetItems(ctx, &awsddb.TransactGetItemsInput{TransactItems: []types.TransactGetItem{
+			{Get: &types.Get{TableName: aws.String("tbl"), Key: key("a")}},
+			{Get: &types.Get{TableName: aws.String("tbl"), Key: key("b")}},
+		}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a, b := showItemValue(out.Responses[0].Item), showItemValue(out.Responses[1].Item); a != b {
+			t.Fatalf("read %d: a.v %s, b.v %s", reads, a, b)
+		}
+	}
+}
+
+// showItemValue shows attribute v of an item, "none" when absent.
+func showItemValue(item map[string]types.AttributeValue) string {
+	if v, ok := item["v"]; ok {
+		return showValue(v)
+	}
+	return "none"
+}

@@ -31,8 +31,10 @@ type transactGet struct {
 	paths []expr.Path
 }
 
-// transactGetItems reads up to 100 items of one or more tables, each at
-// its latest write, answering in the order asked.
+// transactGetItems reads up to 100 items of one or more tables as one
+// snapshot, answering in the order asked: no write transaction of this
+// node is applied while it reads. (Another node's transaction reaches
+// this node's tables through the follower, item by item, unguarded.)
 func (s *Service) transactGetItems(ctx context.Context, body []byte) (any, error) {
 	var in transactGetItemsInput
 	if err := decode(body, &in); err != nil {
@@ -44,6 +46,8 @@ func (s *Service) transactGetItems(ctx context.Context, body []byte) (any, error
 	}
 	out := transactGetItemsOutput{Responses: make([]itemResponse, len(gets))}
 	units := map[string]float64{}
+	s.txMu.Lock()
+	defer s.txMu.Unlock()
 	for i, g := range gets {
 		b, _, err := s.st.Get(ctx, g.table, g.key)
 		if err != nil {

@@ -89,7 +89,9 @@ func (s *Service) transact(ctx context.Context, mode string, writes []transactWr
 	for i, w := range writes {
 		ops[i] = w.op
 	}
+	s.txMu.RLock()
 	res, err := s.st.Transact(ctx, ops)
+	s.txMu.RUnlock()
 	if err != nil {
 		return nil, nil, cancelled(err, writes)
 	}
