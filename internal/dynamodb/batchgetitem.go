@@ -78,14 +78,18 @@ func (s *Service) batchGetItem(ctx context.Context, body []byte) (any, error) {
 			if err != nil {
 				return nil, err
 			}
-			if total+ItemSize(item) > maxBatchGetBytes {
+			size, read := ItemSize(item), 0
+			if read = size; bt.paths != nil {
+				read = ItemSize(b)
+			}
+			if total+size > maxBatchGetBytes {
 				left := *bt.req
 				left.Keys = bt.req.Keys[i:]
 				out.UnprocessedKeys[bt.name] = &left
 				break
 			}
-			total += ItemSize(item)
-			units += readUnits(ItemSize(b), consistent)
+			total += size
+			units += readUnits(read, consistent)
 			out.Responses[bt.name] = append(out.Responses[bt.name], item)
 		}
 		if c := consumed(in.ReturnConsumedCapacity, bt.t.Name, units, 0); c != nil {

@@ -6,3 +6,6 @@ package dynamodb_test
 // makes under the race detector, which slows each request about tenfold:
 // 8 × 1,000 keeps the test within CI's time on two cores.
 const addsPerRacer = 1000
+
+// raceEnabled reports a run under the race detector.
+const raceEnabled = true
