@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/verge-edge/verge/internal/dynamodb/store"
@@ -27,6 +28,11 @@ type Service struct {
 	st  *store.Store
 	now func() time.Time
 	key []byte
+	// tokens are TransactWriteItems' recent client request tokens.
+	tokens tokens
+	// txMu is held shared by each write transaction and exclusively by
+	// TransactGetItems, which so never reads one half applied.
+	txMu sync.RWMutex
 }
 
 // New returns the service over o.Store.
