@@ -26,7 +26,7 @@ func (s *Service) Declare(ctx context.Context, c store.TableConfig, tags map[str
 		return err
 	}
 	if t.Key != c.Key {
-		return fmt.Errorf("dynamodb: table %s: the key schema cannot change (it is %s, declared %s)", c.Name, keyString(t.Key), keyString(c.Key))
+		return fmt.Errorf("dynamodb: table %s: the key schema cannot change (it is %s, declared %s)", c.Name, schemaString(t.Key), schemaString(c.Key))
 	}
 	if !slices.EqualFunc(locals(t.Indexes), locals(c.Indexes), sameIndex) {
 		return fmt.Errorf("dynamodb: table %s: local secondary indexes cannot change", c.Name)
@@ -105,8 +105,8 @@ func sameIndex(a, b store.IndexConfig) bool {
 	return a.Name == b.Name && a.Key == b.Key && a.Local == b.Local && a.Projection == b.Projection && slices.Equal(na, nb)
 }
 
-// keyString is a key schema as an error names it.
-func keyString(k store.KeySchema) string {
+// schemaString is a key schema as an error names it.
+func schemaString(k store.KeySchema) string {
 	s := k.Partition.Name + " " + k.Partition.Type
 	if k.Sort.Name != "" {
 		s += ", " + k.Sort.Name + " " + k.Sort.Type

@@ -16,7 +16,7 @@ func (s *Service) query(ctx context.Context, body []byte) (any, error) {
 		return nil, err
 	}
 	in := &r.in
-	if err := constraints(in); err != nil {
+	if err := readConstraints(in); err != nil {
 		return nil, err
 	}
 	err := checkExpressionParams(in,
@@ -87,7 +87,7 @@ func (r *read) parse(keyCond func(*expr.Params) (*expr.KeyCondition, error), fil
 	if err != nil {
 		return nil, err
 	}
-	if r.paths, err = projection(p, in); err != nil {
+	if r.paths, err = projection(p, in.ProjectionExpression, in.AttributesToGet); err != nil {
 		return nil, err
 	}
 	if err := p.Unused(); err != nil {

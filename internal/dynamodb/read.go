@@ -120,11 +120,11 @@ func checkExpressionParams(in *readInput, exprs, legacy []named, valueExprs []st
 	return nil
 }
 
-// constraints checks the members AWS's model constrains (Limit, Select,
-// Segment, TotalSegments), reporting them as its "N validation errors
-// detected" message does.
-func constraints(in *readInput) error {
-	var errs []string
+// readConstraints checks the members AWS's model constrains (Limit,
+// Select, Segment, TotalSegments), reporting them as its "N validation
+// errors detected" message does.
+func readConstraints(in *readInput) error {
+	var errs constraints
 	if in.Select != "" && !slices.Contains([]string{selectSpecific, selectCount, selectAll, selectProjected}, in.Select) {
 		errs = append(errs, fmt.Sprintf("Value '%s' at 'select' failed to satisfy constraint: Member must satisfy enum value set: [SPECIFIC_ATTRIBUTES, COUNT, ALL_ATTRIBUTES, ALL_PROJECTED_ATTRIBUTES]", in.Select))
 	}
@@ -143,13 +143,7 @@ func constraints(in *readInput) error {
 	if in.TotalSegments != nil && *in.TotalSegments > 1000000 {
 		errs = append(errs, fmt.Sprintf("Value '%d' at 'totalSegments' failed to satisfy constraint: Member must have value less than or equal to 1000000", *in.TotalSegments))
 	}
-	switch len(errs) {
-	case 0:
-		return nil
-	case 1:
-		return invalid("1 validation error detected: %s", errs[0])
-	}
-	return invalid("%d validation errors detected: %s", len(errs), strings.Join(errs, "; "))
+	return errs.err()
 }
 
 // decodeStart decodes ExclusiveStartKey's values, naming a bad one as AWS
@@ -171,18 +165,6 @@ func decodeStart(raw map[string]json.RawMessage) (attr.Item, error) {
 		out[name] = v
 	}
 	return out, nil
-}
-
-// projection parses ProjectionExpression or AttributesToGet: nil when
-// neither is given.
-func projection(p *expr.Params, in *readInput) ([]expr.Path, error) {
-	switch {
-	case in.ProjectionExpression != nil:
-		return p.ParseProjection(*in.ProjectionExpression)
-	case in.AttributesToGet != nil:
-		return expr.AttributesToGet(in.AttributesToGet)
-	}
-	return nil, nil
 }
 
 // checkSelect checks Select against the projection asked for, and returns

@@ -15,7 +15,7 @@ func (s *Service) scan(ctx context.Context, body []byte) (any, error) {
 		return nil, err
 	}
 	in := &r.in
-	if err := constraints(in); err != nil {
+	if err := readConstraints(in); err != nil {
 		return nil, err
 	}
 	err := checkExpressionParams(in,
