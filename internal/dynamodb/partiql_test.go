@@ -125,3 +125,6 @@ func TestExecuteStatementSelect(t *testing.T) {
 		}
 	}
 }
+
+// asError is errors.As for the SDK's typed exceptions.
+func asError[T error](err error, target *T) bool { return errors.As(err, target) }
