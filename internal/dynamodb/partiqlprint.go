@@ -3,6 +3,8 @@ package dynamodb
 import (
 	"strconv"
 	"strings"
+
+	"github.com/verge-edge/verge/internal/dynamodb/expr"
 )
 
 // String prints a statement in a canonical form, one clause a line: the
@@ -24,7 +26,7 @@ func (st *statement) String() string {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			b.WriteString(p.String())
+			b.WriteString(pathString(p))
 		}
 		b.WriteString("\n")
 	}
@@ -32,10 +34,10 @@ func (st *statement) String() string {
 		b.WriteString("value: " + st.Value.String() + "\n")
 	}
 	for _, a := range st.Set {
-		b.WriteString("set: " + a.Path.String() + " = " + a.Value.String() + "\n")
+		b.WriteString("set: " + pathString(a.Path) + " = " + a.Value.String() + "\n")
 	}
 	for _, p := range st.Remove {
-		b.WriteString("remove: " + p.String() + "\n")
+		b.WriteString("remove: " + pathString(p) + "\n")
 	}
 	if st.Where != nil {
 		b.WriteString("where: " + st.Where.String() + "\n")
@@ -57,10 +59,10 @@ func (st *statement) String() string {
 func (n *pnode) String() string {
 	switch n.Kind {
 	case pPath:
-		return n.Path.String()
+		return pathString(n.Path)
 	case pLit:
 		if n.Lit.Kind == tString {
-			return "'" + strings.ReplaceAll(n.Lit.Text, "'", "''") + "'"
+			return quote(n.Lit.Text, '\'')
 		}
 		return n.Lit.Text
 	case pNull:
@@ -68,7 +70,7 @@ func (n *pnode) String() string {
 	case pMissing:
 		return "MISSING"
 	case pParam:
-		return "?" + strconv.Itoa(n.Param)
+		return "?"
 	case pList:
 		return "[" + joinNodes(n.Args) + "]"
 	case pSet:
@@ -76,7 +78,7 @@ func (n *pnode) String() string {
 	case pMap:
 		parts := make([]string, len(n.Args))
 		for i, a := range n.Args {
-			parts[i] = strconv.Quote(n.Keys[i]) + ": " + a.String()
+			parts[i] = quote(n.Keys[i], '\'') + ": " + a.String()
 		}
 		return "{" + strings.Join(parts, ", ") + "}"
 	case pFunc:
@@ -105,4 +107,35 @@ func joinNodes(ns []*pnode) string {
 		parts[i] = a.String()
 	}
 	return strings.Join(parts, ", ")
+}
+
+// pathString prints a path as a statement writes it: names that are not
+// plain words in double quotes.
+func pathString(p expr.Path) string {
+	var b strings.Builder
+	for i, e := range p {
+		switch {
+		case e.IsIndex:
+			b.WriteString("[" + strconv.Itoa(e.Index) + "]")
+			continue
+		case i > 0:
+			b.WriteByte('.')
+		}
+		if plainWord(e.Name) {
+			b.WriteString(e.Name)
+		} else {
+			b.WriteString(quote(e.Name, '"'))
+		}
+	}
+	return b.String()
+}
+
+// plainWord reports whether s can be written bare.
+func plainWord(s string) bool {
+	return s != "" && isWordStart(s) && wordLen(s) == len(s) && !keywords[strings.ToUpper(s)]
+}
+
+// quote quotes s with q, doubling the q inside.
+func quote(s string, q byte) string {
+	return string(q) + strings.ReplaceAll(s, string(q), string(q)+string(q)) + string(q)
 }
