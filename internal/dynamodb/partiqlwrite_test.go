@@ -434,3 +434,35 @@ func TestPartiQLStream(t *testing.T) {
 		t.Errorf("MODIFY's old image %s", read.Records[1].Old)
 	}
 }
+
+// TestPartiQLGrants: a statement is authorized as its PartiQL action on
+// its table, each statement of a batch on its own.
+func TestPartiQLGrants(t *testing.T) {
+	e := newEnv(t, store.Options{})
+	pqTable(t, e, "")
+	if _, err := exec(e, `UPDATE "tbl" SET n = 1 WHERE pk = 'a' AND sk = 1`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.db.BatchExecuteStatement(context.Background(), &awsddb.BatchExecuteStatementInput{Statements: []types.BatchStatementRequest{
+		{Statement: aws.String(`SELECT * FROM tbl WHERE pk = 'a' AND sk = 1`)},
+		{Statement: aws.String(`SELECT * FROM other WHERE pk = 'a' AND sk = 1`)},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range e.requests() {
+		if r.Operation == "ExecuteStatement" || r.Operation == "BatchExecuteStatement" {
+			got = append(got, r.Action+" "+joinStrings(r.Resources))
+		}
+	}
+	// The table's six INSERTs come first.
+	got = got[6:]
+	want := []string{
+		"dynamodb:PartiQLUpdate arn:aws:dynamodb:us-east-1:000000000000:table/tbl",
+		"dynamodb:PartiQLSelect arn:aws:dynamodb:us-east-1:000000000000:table/tbl",
+		"dynamodb:PartiQLSelect arn:aws:dynamodb:us-east-1:000000000000:table/other",
+	}
+	if joinStrings(got) != joinStrings(want) {
+		t.Fatalf("authorizations\n%q\nwant\n%q", got, want)
+	}
+}
