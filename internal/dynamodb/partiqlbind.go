@@ -1,8 +1,10 @@
 package dynamodb
 
 import (
+	"errors"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/verge-edge/verge/internal/dynamodb/attr"
 	"github.com/verge-edge/verge/internal/dynamodb/expr"
@@ -255,6 +257,18 @@ func valueNode(v attr.Value) *expr.Node {
 func (b binder) update(st *statement) (*expr.Update, error) {
 	u := &expr.Update{}
 	for _, a := range st.Set {
+		if f := a.Value; f.Kind == pFunc && (f.Op == "set_add" || f.Op == "set_delete") {
+			act, err := b.setAction(a.Path, f)
+			if err != nil {
+				return nil, err
+			}
+			if f.Op == "set_add" {
+				u.Add = append(u.Add, act)
+			} else {
+				u.Delete = append(u.Delete, act)
+			}
+			continue
+		}
 		v, err := b.setOperand(a.Value)
 		if err != nil {
 			return nil, err
@@ -264,7 +278,70 @@ func (b binder) update(st *statement) (*expr.Update, error) {
 	for _, p := range st.Remove {
 		u.Remove = append(u.Remove, expr.Action{Path: p})
 	}
-	return u, nil
+	return checked(u)
+}
+
+// checked passes an update through package expr's parser, so that it
+// gets every check an UpdateExpression gets (overlapping paths, operand
+// types, depth): it names every path element and value by placeholder,
+// prints the update, and parses it back.
+func checked(u *expr.Update) (*expr.Update, error) {
+	names := map[string]string{}
+	aliases := map[string]string{}
+	values := map[string]attr.Value{}
+	alias := func(p expr.Path) expr.Path {
+		out := make(expr.Path, len(p))
+		for i, e := range p {
+			if !e.IsIndex {
+				a, ok := aliases[e.Name]
+				if !ok {
+					a = "#n" + strconv.Itoa(len(aliases))
+					aliases[e.Name], names[a] = a, e.Name
+				}
+				e.Alias = a
+			}
+			out[i] = e
+		}
+		return out
+	}
+	var walk func(n *expr.Node) *expr.Node
+	walk = func(n *expr.Node) *expr.Node {
+		if n == nil {
+			return nil
+		}
+		c := *n
+		switch c.Kind {
+		case expr.KindPath:
+			c.Path = alias(c.Path)
+		case expr.KindValue:
+			c.Name = ":v" + strconv.Itoa(len(values))
+			values[c.Name] = c.Value
+		}
+		c.Args = make([]*expr.Node, len(n.Args))
+		for i, a := range n.Args {
+			c.Args[i] = walk(a)
+		}
+		return &c
+	}
+	for _, clause := range []*[]expr.Action{&u.Set, &u.Remove, &u.Add, &u.Delete} {
+		for i, a := range *clause {
+			(*clause)[i] = expr.Action{Path: alias(a.Path), Value: walk(a.Value)}
+		}
+	}
+	if len(values) == 0 {
+		values = nil
+	}
+	params, err := expr.NewParams(names, values)
+	if err != nil {
+		return nil, err
+	}
+	out, err := params.ParseUpdate(u.String())
+	var ee *expr.Error
+	if errors.As(err, &ee) {
+		// A statement has no UpdateExpression to name.
+		return nil, invalid("%s", strings.TrimPrefix(ee.Message, "Invalid "+expr.FieldUpdate+": "))
+	}
+	return out, err
 }
 
 // setFuncs are the functions of a SET's value.
@@ -313,4 +390,24 @@ func (b binder) setOperand(n *pnode) (*expr.Node, error) {
 		return nil, err
 	}
 	return valueNode(v), nil
+}
+
+// setAction translates SET a = set_add(a, <<...>>) (or set_delete), an
+// update expression's ADD (DELETE) of set members.
+func (b binder) setAction(path expr.Path, f *pnode) (expr.Action, error) {
+	name := strings.ToUpper(strings.TrimPrefix(f.Op, "set_"))
+	if len(f.Args) != 2 {
+		return expr.Action{}, invalid("SET_%s must have exactly two arguments", name)
+	}
+	if f.Args[0].Kind != pPath || pathString(f.Args[0].Path) != pathString(path) {
+		return expr.Action{}, invalid("The first argument to SET_%s must equal the assignment value", name)
+	}
+	v, err := b.value(f.Args[1])
+	if err != nil {
+		return expr.Action{}, err
+	}
+	if !v.Type.IsSet() {
+		return expr.Action{}, invalid("The second argument to SET_%s must be a value with type SET", name)
+	}
+	return expr.Action{Path: path, Value: valueNode(v)}, nil
 }

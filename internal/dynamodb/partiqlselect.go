@@ -3,6 +3,7 @@ package dynamodb
 import (
 	"context"
 	"encoding/json"
+	"slices"
 
 	"github.com/verge-edge/verge/internal/dynamodb/attr"
 	"github.com/verge-edge/verge/internal/dynamodb/expr"
@@ -68,7 +69,9 @@ func (rp *readPlan) narrow(b binder, c *pnode) error {
 				if err != nil {
 					return err
 				}
-				rp.parts = append(rp.parts, v)
+				if !slices.ContainsFunc(rp.parts, v.Equal) {
+					rp.parts = append(rp.parts, v)
+				}
 			}
 		}
 		return nil
@@ -86,7 +89,11 @@ func (rp *readPlan) narrow(b binder, c *pnode) error {
 			if err != nil {
 				return err
 			}
-			rp.sort = &store.SortCond{Op: op, Value: sv.AppendJSON(nil)}
+			// A value of another type matches no sort key: the filter
+			// says so.
+			if sv.Type == attrType(sk.Type) {
+				rp.sort = &store.SortCond{Op: op, Value: sv.AppendJSON(nil)}
+			}
 		}
 		return nil
 	}
@@ -104,7 +111,7 @@ func (rp *readPlan) narrow(b binder, c *pnode) error {
 			if err != nil {
 				return err
 			}
-			if c, ok := attr.Compare(lo, hi); ok && c <= 0 {
+			if c, ok := attr.Compare(lo, hi); ok && c <= 0 && lo.Type == attrType(sk.Type) {
 				rp.sort = &store.SortCond{Op: store.SortBetween, Value: lo.AppendJSON(nil), Value2: hi.AppendJSON(nil)}
 			}
 		}
@@ -114,7 +121,9 @@ func (rp *readPlan) narrow(b binder, c *pnode) error {
 			if err != nil {
 				return err
 			}
-			rp.sort = &store.SortCond{Op: store.SortBeginsWith, Value: v.AppendJSON(nil)}
+			if v.Type == attrType(sk.Type) && v.Type != attr.N {
+				rp.sort = &store.SortCond{Op: store.SortBeginsWith, Value: v.AppendJSON(nil)}
+			}
 		}
 	}
 	return nil

@@ -41,13 +41,20 @@ func attrString(v types.AttributeValue) string {
 		}
 		return out + "]"
 	case *types.AttributeValueMemberSS:
-		return "<<" + joinStrings(v.Value) + ">>"
+		return "<<" + sortedJoin(v.Value) + ">>"
 	case *types.AttributeValueMemberNS:
-		return "<<" + joinStrings(v.Value) + ">>"
+		return "<<" + sortedJoin(v.Value) + ">>"
 	case *types.AttributeValueMemberM:
 		return "{" + itemString(v.Value) + "}"
 	}
 	return "?"
+}
+
+// sortedJoin joins a set's members in order: sets have none.
+func sortedJoin(ss []string) string {
+	ss = append([]string(nil), ss...)
+	sortStrings(ss)
+	return joinStrings(ss)
 }
 
 func joinStrings(ss []string) string {
@@ -136,8 +143,19 @@ func TestExecuteStatementWrite(t *testing.T) {
 		{stmt: `UPDATE tbl SET sk = 6 WHERE pk = 'c' AND sk = 5`, code: "ValidationException",
 			msg:   "One or more parameter values were invalid: Cannot update attribute sk. This attribute is part of the key",
 			after: "l=[1,'two',3] m={k=false} n=8 pk='c' sk=5 ss=<<x,y>>"},
+		{stmt: `UPDATE tbl SET ss = set_add(ss, <<'w'>>) SET ss = set_delete(ss, <<'x'>>) WHERE pk = 'c' AND sk = 5`,
+			code: "ValidationException", msg: "Two document paths overlap with each other; must remove or rewrite one of these paths; path one: [ss], path two: [ss]",
+			after: "l=[1,'two',3] m={k=false} n=8 pk='c' sk=5 ss=<<x,y>>"},
+		{stmt: `UPDATE tbl SET ss = set_add(ss, <<'w'>>) WHERE pk = 'c' AND sk = 5 RETURNING ALL NEW *`,
+			returned: "l=[1,'two',3] m={k=false} n=8 pk='c' sk=5 ss=<<w,x,y>>",
+			after:    "l=[1,'two',3] m={k=false} n=8 pk='c' sk=5 ss=<<w,x,y>>"},
+		{stmt: `UPDATE tbl SET ss = set_delete(ss, <<'w', 'y'>>) WHERE pk = 'c' AND sk = 5`,
+			after: "l=[1,'two',3] m={k=false} n=8 pk='c' sk=5 ss=<<x>>"},
+		{stmt: `UPDATE tbl SET ss = set_add(l, <<'w'>>) WHERE pk = 'c' AND sk = 5`,
+			code: "ValidationException", msg: "The first argument to SET_ADD must equal the assignment value",
+			after: "l=[1,'two',3] m={k=false} n=8 pk='c' sk=5 ss=<<x>>"},
 		{stmt: `UPDATE tbl REMOVE l, ss WHERE pk = 'c' AND sk = 5 RETURNING MODIFIED OLD *`,
-			returned: "l=[1,'two',3] ss=<<x,y>>",
+			returned: "l=[1,'two',3] ss=<<x>>",
 			after:    "m={k=false} n=8 pk='c' sk=5"},
 		{stmt: `DELETE FROM tbl WHERE pk = 'c' AND sk = 5 AND n > 100`, code: "ConditionalCheckFailedException", msg: "The conditional request failed",
 			after: "m={k=false} n=8 pk='c' sk=5"},
