@@ -51,7 +51,7 @@ func (s *Service) batchExecuteStatement(ctx context.Context, body []byte) (any, 
 	for i, r := range in.Statements {
 		if st, err := parseStatement(r.Statement); err == nil {
 			parsed[i] = st
-			if st.Verb == "Select" {
+			if st.Verb == "Select" && !st.Exists {
 				reads++
 			} else {
 				writes++
@@ -72,6 +72,9 @@ func (s *Service) batchExecuteStatement(ctx context.Context, body []byte) (any, 
 			resp.TableName = parsed[i].Table
 		}
 		p, err := s.prepare(r.Statement, r.Parameters)
+		if err == nil && p.st.Exists {
+			err = invalid(msgExistsOutside)
+		}
 		if err == nil {
 			if p.st.Verb == "Select" {
 				err = s.batchRead(ctx, p, r.ConsistentRead, resp, units)

@@ -46,6 +46,9 @@ func (s *Service) executeStatement(ctx context.Context, body []byte) (any, error
 	if err != nil {
 		return nil, err
 	}
+	if p.st.Exists {
+		return nil, invalid(msgExistsOutside)
+	}
 	if p.st.Verb == "Select" {
 		return s.executeSelect(p, &in)
 	}
@@ -105,6 +108,9 @@ func (s *Service) executeSelect(p *prepared, in *executeStatementInput) (any, er
 	out.ConsumedCapacity = consumed(in.ReturnConsumedCapacity, p.t.Name, readUnits(page.bytes, in.ConsistentRead), 0)
 	return out, nil
 }
+
+// msgExistsOutside refuses EXISTS outside a transaction of writes.
+const msgExistsOutside = "EXISTS can only be used in ExecuteTransaction write requests."
 
 // checkStatementLength checks a Statement member: 1 to 8192 characters.
 func checkStatementLength(stmt, member string) error {

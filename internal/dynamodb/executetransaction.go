@@ -51,7 +51,7 @@ func (s *Service) executeTransaction(ctx context.Context, body []byte) (any, err
 			return nil, err
 		}
 		ps[i] = p
-		if p.st.Verb == "Select" {
+		if p.st.Verb == "Select" && !p.st.Exists {
 			reads++
 		}
 	}
@@ -93,7 +93,8 @@ func (s *Service) transactRead(ctx context.Context, ps []*prepared, units *capac
 	return out, nil
 }
 
-// transactWrite applies the writes as one store transaction.
+// transactWrite applies the writes as one store transaction; EXISTS
+// statements are its condition checks.
 func (s *Service) transactWrite(ctx context.Context, ps []*prepared, in *executeTransactionInput, units *capacityTally) error {
 	ops := make([]store.Op, len(ps))
 	ws := make([]*write, len(ps))

@@ -109,6 +109,7 @@ func TestExecuteStatementSelect(t *testing.T) {
 		{stmt: `SELECT * FROM tbl ORDER BY sk`, code: "ValidationException", msg: "Must have WHERE clause in the statement when using ORDER BY clause."},
 		{stmt: `SELECT * FROM tbl WHERE pk = 'a' ORDER BY n`, code: "ValidationException", msg: "Variable reference n in ORDER BY clause must be part of the primary key"},
 		{stmt: `SELECT *, pk FROM tbl`, code: "ValidationException", msg: "Other attributes should not be present in the projection when '*' is used."},
+		{stmt: `EXISTS(SELECT * FROM tbl WHERE pk = 'a' AND sk = 1 AND n = 10)`, code: "ValidationException", msg: "EXISTS can only be used in ExecuteTransaction write requests."},
 		{stmt: `SELECT * FROM tbl WHERE tag = MISSING`, code: "ValidationException", msg: "MISSING must be compared using IS operator"},
 	}
 	for _, tt := range tests {

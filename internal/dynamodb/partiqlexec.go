@@ -225,6 +225,26 @@ func (p *prepared) writeOp() (*write, error) {
 			}
 			return holds(rest, old)
 		}}
+	case "Select":
+		if !p.st.Exists {
+			return nil, invalid("Unsupported operation: %s", p.st.Verb)
+		}
+		if p.st.Index != "" {
+			return nil, invalid("Operations on indices are not supported in transactions")
+		}
+		key, rest, err := p.b.fullKey(p.t, p.st.Where)
+		if errors.Is(err, &Error{Code: CodeValidation, Message: msgIncompleteKey}) || err == nil && rest == nil {
+			return nil, invalid("EXISTS() must contain a single item read with additional condition")
+		}
+		if err != nil {
+			return nil, err
+		}
+		w.op = store.Op{Table: p.t.Name, Key: encode(key), Cond: func(old []byte, exists bool) error {
+			if !exists {
+				return store.ErrConditionFailed
+			}
+			return holds(rest, old)
+		}}
 	default:
 		return nil, invalid("Unsupported operation: %s", p.st.Verb)
 	}

@@ -27,6 +27,8 @@ type statement struct {
 	// OrderBy is a SELECT's ORDER BY attribute; Desc its direction.
 	OrderBy string
 	Desc    bool
+	// Exists marks EXISTS(SELECT ...), a transaction's condition check.
+	Exists bool
 	// Params counts the statement's ? parameters.
 	Params int
 }
@@ -125,6 +127,8 @@ func parseStatement(src string) (*statement, error) {
 		st, err = p.updateStmt()
 	case w == "DELETE":
 		st, err = p.deleteStmt()
+	case w == "EXISTS":
+		st, err = p.existsStmt()
 	default:
 		return nil, malformed("Expected data manipulation")
 	}
@@ -246,6 +250,23 @@ func (p *parser) selectStmt() (*statement, error) {
 		}
 	}
 	return st, nil
+}
+
+// existsStmt reads EXISTS(SELECT ...).
+func (p *parser) existsStmt() (*statement, error) {
+	p.next()
+	if err := p.expectPunct("("); err != nil {
+		return nil, err
+	}
+	if !p.isKeyword("SELECT") {
+		return nil, p.unexpected()
+	}
+	st, err := p.selectStmt()
+	if err != nil {
+		return nil, err
+	}
+	st.Exists = true
+	return st, p.expectPunct(")")
 }
 
 func (p *parser) insertStmt() (*statement, error) {

@@ -11,6 +11,9 @@ import (
 // parser's golden files compare it.
 func (st *statement) String() string {
 	var b strings.Builder
+	if st.Exists {
+		b.WriteString("EXISTS ")
+	}
 	b.WriteString(strings.ToUpper(st.Verb))
 	b.WriteString(" table=" + strconv.Quote(st.Table))
 	if st.Index != "" {

@@ -387,6 +387,24 @@ func TestExecuteTransaction(t *testing.T) {
 		t.Fatal("a committed transaction did not write all")
 	}
 
+	// EXISTS is a condition check: false cancels, true lets the rest be.
+	_, err = e.db.ExecuteTransaction(ctx, &awsddb.ExecuteTransactionInput{TransactStatements: ps(
+		`EXISTS(SELECT * FROM tbl WHERE pk = 'a' AND sk = 1 AND n = 99)`,
+		`INSERT INTO tbl VALUE {'pk': 'f', 'sk': 1}`,
+	)})
+	if !asError(err, &tce) || len(tce.CancellationReasons) != 2 || aws.ToString(tce.CancellationReasons[0].Code) != "ConditionalCheckFailed" {
+		t.Fatalf("a false EXISTS: %v", err)
+	}
+	if _, err := e.db.ExecuteTransaction(ctx, &awsddb.ExecuteTransactionInput{TransactStatements: ps(
+		`EXISTS(SELECT * FROM tbl WHERE pk = 'a' AND sk = 1 AND n = 15)`,
+		`INSERT INTO tbl VALUE {'pk': 'f', 'sk': 1}`,
+	)}); err != nil {
+		t.Fatalf("a true EXISTS: %v", err)
+	}
+	if get(t, e, "f", "1") == "" {
+		t.Fatal("the transaction with a true EXISTS did not write")
+	}
+
 	out, err := e.db.ExecuteTransaction(ctx, &awsddb.ExecuteTransactionInput{TransactStatements: ps(
 		`SELECT n FROM tbl WHERE pk = 'a' AND sk = 1`,
 		`SELECT * FROM tbl WHERE pk = 'a' AND sk = 2`,
@@ -406,6 +424,8 @@ func TestExecuteTransaction(t *testing.T) {
 			"ExecuteTransaction API does not support both read and write operations in the same request."},
 		{[]string{`SELECT * FROM tbl WHERE pk = 'a'`},
 			"Select statements within ExecuteTransaction must specify the primary key in the where clause."},
+		{[]string{`EXISTS(SELECT * FROM tbl WHERE pk = 'a' AND sk = 1)`},
+			"EXISTS() must contain a single item read with additional condition"},
 	} {
 		_, err := e.db.ExecuteTransaction(ctx, &awsddb.ExecuteTransactionInput{TransactStatements: ps(tt.stmts...)})
 		if code, msg := apiError(t, err); code != "ValidationException" || msg != tt.msg {
