@@ -110,6 +110,12 @@ func TestExecuteStatementSelect(t *testing.T) {
 		{stmt: `SELECT * FROM tbl WHERE pk = 'a' ORDER BY n`, code: "ValidationException", msg: "Variable reference n in ORDER BY clause must be part of the primary key"},
 		{stmt: `SELECT *, pk FROM tbl`, code: "ValidationException", msg: "Other attributes should not be present in the projection when '*' is used."},
 		{stmt: `EXISTS(SELECT * FROM tbl WHERE pk = 'a' AND sk = 1 AND n = 10)`, code: "ValidationException", msg: "EXISTS can only be used in ExecuteTransaction write requests."},
+		{stmt: `INSERT INTO tbl VALUE {'pk': 'q', 'sk': 1, 's': <<>>}`, code: "ValidationException", msg: "Empty bags are not supported"},
+		{stmt: `INSERT INTO tbl VALUE {'pk': 'q', 'sk': 1, 's': <<1, 'a'>>}`, code: "ValidationException",
+			msg: "Unsupported data type in Bag. DynamoDB only supports either numbers or strings in bags"},
+		{stmt: `INSERT INTO tbl VALUE {'pk': 'q', 'sk': 1, 's': <<'a', 'a'>>}`, code: "ValidationException", msg: "Input collection contains duplicates"},
+		{stmt: `SELECT * FROM tbl WHERE tag IS STRING AND sk = 3 AND n IS NUMERIC`, want: "a3 b3"},
+		{stmt: `SELECT * FROM tbl WHERE pk = 'a' AND sk = 'x'`, want: ""},
 		{stmt: `SELECT * FROM tbl WHERE tag = MISSING`, code: "ValidationException", msg: "MISSING must be compared using IS operator"},
 	}
 	for _, tt := range tests {

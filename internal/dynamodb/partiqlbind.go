@@ -113,14 +113,14 @@ func setAttr(n *pnode) (attr.Value, error) {
 
 // isTypes are the types IS tests besides MISSING and NULL, as
 // attribute_type names them.
-var isTypes = map[string][]string{
-	"BOOLEAN": {"BOOL"},
-	"BLOB":    {"B"},
-	"STRING":  {"S"},
-	"NUMERIC": {"N"},
-	"STRUCT":  {"M"},
-	"TUPLE":   {"M"},
-	"LIST":    {"L"},
+var isTypes = map[string]string{
+	"BOOLEAN": "BOOL",
+	"BLOB":    "B",
+	"STRING":  "S",
+	"NUMERIC": "N",
+	"STRUCT":  "M",
+	"TUPLE":   "M",
+	"LIST":    "L",
 }
 
 // cond is the condition tree of a WHERE clause.
@@ -179,11 +179,11 @@ func (b binder) is(n *pnode) (*expr.Node, error) {
 	case "NULL":
 		return &expr.Node{Kind: expr.KindOr, Args: []*expr.Node{missing, typeIs("NULL")}}, nil
 	}
-	ts, ok := isTypes[n.Op]
+	typ, ok := isTypes[n.Op]
 	if !ok {
 		return nil, invalid("Unsupported data type for IS operator: %s. Supported data types are [MISSING, NULL, BOOLEAN, BLOB, STRING, NUMERIC, STRUCT, TUPLE, LIST]", n.Op)
 	}
-	return typeIs(ts[0]), nil
+	return typeIs(typ), nil
 }
 
 // conditionFuncs are the functions of a WHERE clause and their operand
@@ -248,9 +248,10 @@ func (b binder) operand(n *pnode) (*expr.Node, error) {
 	return valueNode(v), nil
 }
 
-// valueNode is a value operand; its name only shows when printed.
+// valueNode is a value operand; checked names it when it prints an
+// update.
 func valueNode(v attr.Value) *expr.Node {
-	return &expr.Node{Kind: expr.KindValue, Name: ":v" + strconv.Itoa(v.Size()), Value: v}
+	return &expr.Node{Kind: expr.KindValue, Name: ":v", Value: v}
 }
 
 // update is an UPDATE's SET and REMOVE actions as an expr.Update.
