@@ -1,8 +1,149 @@
 package dynamodb
 
-import "context"
+import (
+	"context"
+	"errors"
+	"strings"
 
-// executeTransaction is a stub until its issue-17 helper (partiql) writes it.
+	"github.com/verge-edge/verge/internal/dynamodb/attr"
+	"github.com/verge-edge/verge/internal/dynamodb/store"
+)
+
+// executeTransactionInput is ExecuteTransaction's request.
+type executeTransactionInput struct {
+	TransactStatements []struct {
+		Statement                           string       `json:"Statement"`
+		Parameters                          []attr.Value `json:"Parameters"`
+		ReturnValuesOnConditionCheckFailure string       `json:"ReturnValuesOnConditionCheckFailure"`
+	} `json:"TransactStatements"`
+	ClientRequestToken     string `json:"ClientRequestToken"`
+	ReturnConsumedCapacity string `json:"ReturnConsumedCapacity"`
+}
+
+// An itemResponse is one read's item in a transaction: {} when there is
+// none.
+type itemResponse struct {
+	Item attr.Item `json:"Item,omitempty"`
+}
+
+// executeTransactionOutput is ExecuteTransaction's response.
+type executeTransactionOutput struct {
+	Responses        []itemResponse      `json:"Responses,omitempty"`
+	ConsumedCapacity []*ConsumedCapacity `json:"ConsumedCapacity,omitempty"`
+}
+
+// executeTransaction runs up to 100 statements as one transaction: all
+// writes, applied all or none by one store transaction (so each is
+// logged and streamed), or all reads of single items by their key.
 func (s *Service) executeTransaction(ctx context.Context, body []byte) (any, error) {
-	return nil, invalid("ExecuteTransaction is not implemented yet")
+	var in executeTransactionInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	if err := checkCount(len(in.TransactStatements), store.MaxTransactItems, "transactStatements"); err != nil {
+		return nil, err
+	}
+	ps := make([]*prepared, len(in.TransactStatements))
+	reads := 0
+	for i, r := range in.TransactStatements {
+		p, err := s.prepare(r.Statement, r.Parameters)
+		if err != nil {
+			return nil, err
+		}
+		ps[i] = p
+		if p.st.Verb == "Select" && !p.st.Exists {
+			reads++
+		}
+	}
+	units := newCapacityTally(in.ReturnConsumedCapacity)
+	var out executeTransactionOutput
+	var err error
+	switch reads {
+	case len(ps):
+		out.Responses, err = s.transactRead(ctx, ps, units)
+	case 0:
+		err = s.transactWrite(ctx, ps, &in, units)
+	default:
+		err = invalid("ExecuteTransaction API does not support both read and write operations in the same request.")
+	}
+	if err != nil {
+		return nil, err
+	}
+	out.ConsumedCapacity = units.list()
+	return &out, nil
+}
+
+// transactRead reads each statement's item.
+func (s *Service) transactRead(ctx context.Context, ps []*prepared, units *capacityTally) ([]itemResponse, error) {
+	out := make([]itemResponse, len(ps))
+	for i, p := range ps {
+		if p.st.Index != "" {
+			return nil, invalid("Reads on indices are not supported within transactions.")
+		}
+		item, size, err := s.getOne(ctx, p)
+		if errors.Is(err, &Error{Code: CodeValidation, Message: msgIncompleteKey}) {
+			return nil, invalid("Select statements within ExecuteTransaction must specify the primary key in the where clause.")
+		}
+		if err != nil {
+			return nil, err
+		}
+		out[i].Item = item
+		units.add(p.t.Name, 2*readUnits(size, true), 0)
+	}
+	return out, nil
+}
+
+// transactWrite applies the writes as one store transaction; EXISTS
+// statements are its condition checks.
+func (s *Service) transactWrite(ctx context.Context, ps []*prepared, in *executeTransactionInput, units *capacityTally) error {
+	ops := make([]store.Op, len(ps))
+	ws := make([]*write, len(ps))
+	for i, p := range ps {
+		if p.st.Returning != "" {
+			return invalid("RETURNING is not supported in ExecuteTransaction")
+		}
+		w, err := p.writeOp()
+		if err != nil {
+			return err
+		}
+		ws[i], ops[i] = w, w.op
+	}
+	res, err := s.st.Transact(ctx, ops)
+	var se *store.Error
+	if errors.As(err, &se) && se.Code == store.CodeTransactionCanceled {
+		return canceled(se, ws, in)
+	}
+	if err != nil {
+		return err
+	}
+	for i, r := range res {
+		units.add(ws[i].table, 0, 2*writeUnitsOf(r))
+	}
+	return nil
+}
+
+// canceled words a cancelled transaction's reasons for PartiQL: an
+// INSERT of a key that exists is DuplicateItem, and a failed condition
+// keeps its item only when ReturnValuesOnConditionCheckFailure asks.
+func canceled(se *store.Error, ws []*write, in *executeTransactionInput) error {
+	e := &Error{Code: CodeTransactionCanceled}
+	codes := make([]string, len(se.Reasons))
+	for i, r := range se.Reasons {
+		cr := CancellationReason{Code: r.Code, Message: r.Message}
+		switch {
+		case r.Code == "ConditionalCheckFailed" && ws[i].verb == "Insert":
+			cr = CancellationReason{Code: "DuplicateItem", Message: msgDuplicateItem}
+		case r.Code == "ConditionalCheckFailed" && in.TransactStatements[i].ReturnValuesOnConditionCheckFailure == "ALL_OLD":
+			cr.Item = r.Item
+		case r.Code == "ValidationError":
+			cr.Message = strings.TrimPrefix(r.Message, CodeValidation+": ")
+		}
+		if cr.Code == "None" {
+			cr.Message = ""
+		}
+		e.Reasons = append(e.Reasons, cr)
+		codes[i] = cr.Code
+	}
+	e.Message = "Transaction cancelled, please refer cancellation reasons for specific reasons [" + strings.Join(codes, ", ") + "]"
+	return e
 }
