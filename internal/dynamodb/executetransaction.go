@@ -20,12 +20,6 @@ type executeTransactionInput struct {
 	ReturnConsumedCapacity string `json:"ReturnConsumedCapacity"`
 }
 
-// An itemResponse is one read's item in a transaction: {} when there is
-// none.
-type itemResponse struct {
-	Item attr.Item `json:"Item,omitempty"`
-}
-
 // executeTransactionOutput is ExecuteTransaction's response.
 type executeTransactionOutput struct {
 	Responses        []itemResponse      `json:"Responses,omitempty"`
@@ -62,7 +56,7 @@ func (s *Service) executeTransaction(ctx context.Context, body []byte) (any, err
 	case len(ps):
 		out.Responses, err = s.transactRead(ctx, ps, units)
 	case 0:
-		err = s.transactWrite(ctx, ps, &in, units)
+		err = s.statementWrites(ctx, ps, &in, body, units)
 	default:
 		err = invalid("ExecuteTransaction API does not support both read and write operations in the same request.")
 	}
@@ -76,6 +70,9 @@ func (s *Service) executeTransaction(ctx context.Context, body []byte) (any, err
 // transactRead reads each statement's item.
 func (s *Service) transactRead(ctx context.Context, ps []*prepared, units *capacityTally) ([]itemResponse, error) {
 	out := make([]itemResponse, len(ps))
+	// Exclusive, as TransactGetItems: no write transaction is half applied.
+	s.txMu.Lock()
+	defer s.txMu.Unlock()
 	for i, p := range ps {
 		if p.st.Index != "" {
 			return nil, invalid("Reads on indices are not supported within transactions.")
@@ -87,15 +84,30 @@ func (s *Service) transactRead(ctx context.Context, ps []*prepared, units *capac
 		if err != nil {
 			return nil, err
 		}
-		out[i].Item = item
+		out[i].Item = wireItem(item)
 		units.add(p.t.Name, 2*readUnits(size, true), 0)
 	}
 	return out, nil
 }
 
-// transactWrite applies the writes as one store transaction; EXISTS
-// statements are its condition checks.
-func (s *Service) transactWrite(ctx context.Context, ps []*prepared, in *executeTransactionInput, units *capacityTally) error {
+// statementWrites applies the writes as one store transaction; EXISTS
+// statements are its condition checks. A ClientRequestToken makes it
+// idempotent for ten minutes, as TransactWriteItems' does.
+func (s *Service) statementWrites(ctx context.Context, ps []*prepared, in *executeTransactionInput, body []byte, units *capacityTally) error {
+	if token := in.ClientRequestToken; token != "" {
+		done, err := s.tokens.begin(token, fingerprint(body), s.now())
+		if err != nil || done != nil {
+			return err
+		}
+		err = s.applyStatements(ctx, ps, in, units)
+		s.tokens.end(token, err == nil, nil, s.now())
+		return err
+	}
+	return s.applyStatements(ctx, ps, in, units)
+}
+
+// applyStatements is statementWrites without the token.
+func (s *Service) applyStatements(ctx context.Context, ps []*prepared, in *executeTransactionInput, units *capacityTally) error {
 	ops := make([]store.Op, len(ps))
 	ws := make([]*write, len(ps))
 	for i, p := range ps {
@@ -108,7 +120,9 @@ func (s *Service) transactWrite(ctx context.Context, ps []*prepared, in *execute
 		}
 		ws[i], ops[i] = w, w.op
 	}
+	s.txMu.RLock()
 	res, err := s.st.Transact(ctx, ops)
+	s.txMu.RUnlock()
 	var se *store.Error
 	if errors.As(err, &se) && se.Code == store.CodeTransactionCanceled {
 		return canceled(se, ws, in)

@@ -2,6 +2,7 @@ package dynamodb_test
 
 import (
 	"context"
+	"errors"
 	"net/http/httptest"
 	"sync"
 	"testing"
@@ -11,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	awsddb "github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
+	"github.com/aws/smithy-go"
 
 	"github.com/verge-edge/verge/internal/awsapi"
 	"github.com/verge-edge/verge/internal/broker"
@@ -100,4 +102,31 @@ func (c *stopped) Add(d time.Duration) {
 	c.mu.Lock()
 	c.t = c.t.Add(d)
 	c.mu.Unlock()
+}
+
+// apiError is err's code and message, "" when err is nil; an error that
+// is not an API error fails the test.
+func apiError(t testing.TB, err error) (string, string) {
+	t.Helper()
+	if err == nil {
+		return "", ""
+	}
+	var ae smithy.APIError
+	if !errors.As(err, &ae) {
+		t.Fatalf("error %v is not an API error", err)
+	}
+	return ae.ErrorCode(), ae.ErrorMessage()
+}
+
+// wantError fails unless err is the API error code with message msg (any
+// message when msg is "").
+func wantError(t testing.TB, err error, code, msg string) {
+	t.Helper()
+	if err == nil {
+		t.Fatalf("no error, want %s: %s", code, msg)
+	}
+	c, m := apiError(t, err)
+	if c != code || msg != "" && m != msg {
+		t.Fatalf("error %s: %q\nwant  %s: %q", c, m, code, msg)
+	}
 }

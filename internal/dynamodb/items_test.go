@@ -2,13 +2,11 @@ package dynamodb_test
 
 import (
 	"context"
-	"errors"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsddb "github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-	"github.com/aws/smithy-go"
 
 	"github.com/verge-edge/verge/internal/dynamodb/store"
 )
@@ -38,29 +36,6 @@ func n(v string) types.AttributeValue { return &types.AttributeValueMemberN{Valu
 // key is the key of item id in table "tbl".
 func key(id string) map[string]types.AttributeValue {
 	return map[string]types.AttributeValue{"id": s(id)}
-}
-
-// apiError returns err's code and message, failing when it is not an API
-// error.
-func apiError(t testing.TB, err error) (string, string) {
-	t.Helper()
-	var ae smithy.APIError
-	if !errors.As(err, &ae) {
-		t.Fatalf("error %v is not an API error", err)
-	}
-	return ae.ErrorCode(), ae.ErrorMessage()
-}
-
-// wantError fails unless err is the API error code with message msg.
-func wantError(t testing.TB, err error, code, msg string) {
-	t.Helper()
-	if err == nil {
-		t.Fatalf("no error, want %s: %s", code, msg)
-	}
-	c, m := apiError(t, err)
-	if c != code || m != msg {
-		t.Fatalf("error %s: %q\nwant  %s: %q", c, m, code, msg)
-	}
 }
 
 // TestItemSmoke: an item written is read back, updated and removed.

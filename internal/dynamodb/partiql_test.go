@@ -9,7 +9,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsddb "github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-	"github.com/aws/smithy-go"
 
 	"github.com/verge-edge/verge/internal/dynamodb/store"
 )
@@ -39,19 +38,6 @@ func pqTable(t *testing.T, e *env, stream string) {
 	}
 }
 
-// apiError is err's code and message; "" when err is nil.
-func apiError(t *testing.T, err error) (string, string) {
-	t.Helper()
-	if err == nil {
-		return "", ""
-	}
-	var ae smithy.APIError
-	if !errors.As(err, &ae) {
-		t.Fatalf("error %v is not an API error", err)
-	}
-	return ae.ErrorCode(), ae.ErrorMessage()
-}
-
 // keysOf lists items as pk/sk strings.
 func keysOf(items []map[string]types.AttributeValue) string {
 	var out []string
@@ -71,8 +57,6 @@ func keysOf(items []map[string]types.AttributeValue) string {
 	return strings.Join(out, " ")
 }
 
-func s(v string) types.AttributeValue { return &types.AttributeValueMemberS{Value: v} }
-func n(v string) types.AttributeValue { return &types.AttributeValueMemberN{Value: v} }
 
 // TestExecuteStatementSelect: SELECTs as Queries and Scans, with
 // conditions, parameters, projections and ORDER BY, and their errors.

@@ -15,10 +15,10 @@ import (
 
 // AWS's PartiQL messages that more than one operation gives.
 const (
-	msgIncompleteKey = "Where clause does not contain a mandatory equality on all key attributes"
-	msgDuplicateItem = "Duplicate primary key exists in table"
-	msgBadToken      = "Invalid NextToken"
-	msgTokenMismatch = "NextToken does not match request"
+	msgIncompleteKey     = "Where clause does not contain a mandatory equality on all key attributes"
+	msgDuplicateItem     = "Duplicate primary key exists in table"
+	msgBadToken          = "Invalid NextToken"
+	msgNextTokenMismatch = "NextToken does not match request"
 )
 
 // A prepared statement is a parsed statement with its parameters bound
@@ -403,7 +403,7 @@ func readToken(s, hash string) (pageToken, error) {
 		return t, invalid(msgBadToken)
 	}
 	if t.Hash != hash {
-		return t, invalid(msgTokenMismatch)
+		return t, invalid(msgNextTokenMismatch)
 	}
 	return t, nil
 }

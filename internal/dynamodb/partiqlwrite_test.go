@@ -95,8 +95,8 @@ func sortStrings(s []string) {
 	}
 }
 
-// get reads an item by its key through a SELECT.
-func get(t *testing.T, e *env, pk, sk string) string {
+// selectItem reads an item by its key through a SELECT.
+func selectItem(t *testing.T, e *env, pk, sk string) string {
 	t.Helper()
 	out, err := exec(e, `SELECT * FROM tbl WHERE pk = ? AND sk = ?`, s(pk), n(sk))
 	if err != nil {
@@ -185,7 +185,7 @@ func TestExecuteStatementWrite(t *testing.T) {
 				t.Errorf("%s: returned %q, want %q", st.stmt, got, st.returned)
 			}
 		}
-		if got := get(t, e, "c", "5"); got != st.after {
+		if got := selectItem(t, e, "c", "5"); got != st.after {
 			t.Fatalf("after %s: item %q, want %q", st.stmt, got, st.after)
 		}
 	}
@@ -297,10 +297,10 @@ func TestBatchExecuteStatement(t *testing.T) {
 	if m := aws.ToString(out.Responses[4].Error.Message); m != "Number of parameters in request and statement don't match." {
 		t.Errorf("message %q", m)
 	}
-	if got := get(t, e, "b", "2"); got != "n=5 pk='b' sk=2" {
+	if got := selectItem(t, e, "b", "2"); got != "n=5 pk='b' sk=2" {
 		t.Errorf("b2 is %q", got)
 	}
-	if get(t, e, "d", "1") == "" {
+	if selectItem(t, e, "d", "1") == "" {
 		t.Error("d1 was not inserted")
 	}
 
@@ -372,7 +372,7 @@ func TestExecuteTransaction(t *testing.T) {
 	if m := aws.ToString(tce.Message); m != "Transaction cancelled, please refer cancellation reasons for specific reasons [None, ConditionalCheckFailed, DuplicateItem, None]" {
 		t.Errorf("message %q", m)
 	}
-	if get(t, e, "e", "1") != "" || get(t, e, "a", "2") == "" {
+	if selectItem(t, e, "e", "1") != "" || selectItem(t, e, "a", "2") == "" {
 		t.Fatal("a cancelled transaction wrote")
 	}
 
@@ -383,7 +383,7 @@ func TestExecuteTransaction(t *testing.T) {
 	)}); err != nil {
 		t.Fatal(err)
 	}
-	if get(t, e, "e", "1") == "" || get(t, e, "a", "2") != "" || get(t, e, "a", "1") != "n=15 pk='a' sk=1 tag='x'" {
+	if selectItem(t, e, "e", "1") == "" || selectItem(t, e, "a", "2") != "" || selectItem(t, e, "a", "1") != "n=15 pk='a' sk=1 tag='x'" {
 		t.Fatal("a committed transaction did not write all")
 	}
 
@@ -401,7 +401,7 @@ func TestExecuteTransaction(t *testing.T) {
 	)}); err != nil {
 		t.Fatalf("a true EXISTS: %v", err)
 	}
-	if get(t, e, "f", "1") == "" {
+	if selectItem(t, e, "f", "1") == "" {
 		t.Fatal("the transaction with a true EXISTS did not write")
 	}
 

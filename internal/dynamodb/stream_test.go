@@ -222,7 +222,7 @@ func TestStreamIteratorExpiry(t *testing.T) {
 	}
 	clock.Add(time.Millisecond)
 	_, err := e.streams.GetRecords(ctx, &dynamodbstreams.GetRecordsInput{ShardIterator: aws.String(it)})
-	wantAWSError(t, err, "ExpiredIteratorException", "Shard iterator has expired")
+	wantError(t, err, "ExpiredIteratorException", "Shard iterator has expired")
 	next := need[*dynamodbstreams.GetRecordsOutput](t)(e.streams.GetRecords(ctx, &dynamodbstreams.GetRecordsInput{ShardIterator: out.NextShardIterator}))
 	if len(next.Records) != 0 || next.NextShardIterator == nil {
 		t.Errorf("next iterator read %+v", next)
@@ -278,18 +278,18 @@ func TestStreamNotFound(t *testing.T) {
 	a := aws.ToString(streamed(t, e, "nfx", types.StreamViewTypeKeysOnly).LatestStreamArn)
 	other := a[:strings.LastIndex(a, "/")+1] + "2020-01-01T00:00:00.000"
 	_, err := e.streams.DescribeStream(ctx, &dynamodbstreams.DescribeStreamInput{StreamArn: aws.String(other)})
-	wantAWSError(t, err, "ResourceNotFoundException", "Requested resource not found: Stream: "+other+" not found")
+	wantError(t, err, "ResourceNotFoundException", "Requested resource not found: Stream: "+other+" not found")
 	_, err = e.streams.GetShardIterator(ctx, &dynamodbstreams.GetShardIteratorInput{StreamArn: aws.String(a),
 		ShardId: aws.String("shardId-00000000000000000000-00000000"), ShardIteratorType: stypes.ShardIteratorTypeLatest})
-	wantAWSError(t, err, "ResourceNotFoundException", "Requested resource not found: Shard does not exist")
+	wantError(t, err, "ResourceNotFoundException", "Requested resource not found: Shard does not exist")
 	it := iter(t, e, a, stypes.ShardIteratorTypeTrimHorizon, "")
 	_, err = e.streams.GetRecords(ctx, &dynamodbstreams.GetRecordsInput{ShardIterator: aws.String(it[:len(it)-4] + "AAAA")})
-	wantAWSError(t, err, "ValidationException", "Invalid ShardIterator")
+	wantError(t, err, "ValidationException", "Invalid ShardIterator")
 
 	need[*awsddb.DeleteTableOutput](t)(e.db.DeleteTable(ctx, &awsddb.DeleteTableInput{TableName: aws.String("nfx")}))
 	streamed(t, e, "nfx", types.StreamViewTypeKeysOnly)
 	_, err = e.streams.GetRecords(ctx, &dynamodbstreams.GetRecordsInput{ShardIterator: aws.String(it)})
-	wantAWSError(t, err, "ResourceNotFoundException", "Requested resource not found: Stream: "+a+" not found")
+	wantError(t, err, "ResourceNotFoundException", "Requested resource not found: Stream: "+a+" not found")
 }
 
 // TestStreamDisable: UpdateTable turns a stream off and on, with AWS's
@@ -304,16 +304,16 @@ func TestStreamDisable(t *testing.T) {
 		return e.db.UpdateTable(ctx, &awsddb.UpdateTableInput{TableName: aws.String("dis"), StreamSpecification: &spec})
 	}
 	_, err := update(types.StreamSpecification{StreamEnabled: aws.Bool(true), StreamViewType: types.StreamViewTypeKeysOnly})
-	wantAWSError(t, err, "ValidationException", "Table already has an enabled stream: TableName: dis")
+	wantError(t, err, "ValidationException", "Table already has an enabled stream: TableName: dis")
 	_, err = update(types.StreamSpecification{StreamEnabled: aws.Bool(false), StreamViewType: types.StreamViewTypeKeysOnly})
-	wantAWSError(t, err, "ValidationException", "One or more parameter values were invalid: If stream is being disabled, then UpdateViewType must not be specified")
+	wantError(t, err, "ValidationException", "One or more parameter values were invalid: If stream is being disabled, then UpdateViewType must not be specified")
 	it := iter(t, e, a, stypes.ShardIteratorTypeTrimHorizon, "")
 	d := need[*awsddb.UpdateTableOutput](t)(update(types.StreamSpecification{StreamEnabled: aws.Bool(false)})).TableDescription
 	if d.StreamSpecification != nil || aws.ToString(d.LatestStreamArn) != a {
 		t.Errorf("disabled: spec %+v, latest %s", d.StreamSpecification, aws.ToString(d.LatestStreamArn))
 	}
 	_, err = update(types.StreamSpecification{StreamEnabled: aws.Bool(false)})
-	wantAWSError(t, err, "ValidationException", "Table has no stream to disable: TableName: dis")
+	wantError(t, err, "ValidationException", "Table has no stream to disable: TableName: dis")
 	sd := need[*dynamodbstreams.DescribeStreamOutput](t)(e.streams.DescribeStream(ctx, &dynamodbstreams.DescribeStreamInput{StreamArn: aws.String(a)})).StreamDescription
 	if sd.StreamStatus != stypes.StreamStatusDisabled || sd.StreamViewType != stypes.StreamViewTypeNewImage || sd.Shards[0].SequenceNumberRange.EndingSequenceNumber == nil {
 		t.Errorf("disabled stream %+v", sd)
@@ -328,7 +328,7 @@ func TestStreamDisable(t *testing.T) {
 		t.Errorf("enabled again: %s %+v", aws.ToString(d.LatestStreamArn), d.StreamSpecification)
 	}
 	_, err = e.streams.DescribeStream(ctx, &dynamodbstreams.DescribeStreamInput{StreamArn: aws.String(a)})
-	wantAWSError(t, err, "ResourceNotFoundException", "")
+	wantError(t, err, "ResourceNotFoundException", "")
 }
 
 // TestStreamTrimmed: records older than 24 hours are not served, and an
@@ -353,5 +353,5 @@ func TestStreamTrimmed(t *testing.T) {
 	}
 	_, err := e.streams.GetShardIterator(ctx, &dynamodbstreams.GetShardIteratorInput{StreamArn: aws.String(a), ShardId: sh.ShardId,
 		ShardIteratorType: stypes.ShardIteratorTypeAtSequenceNumber, SequenceNumber: old[0].Dynamodb.SequenceNumber})
-	wantAWSError(t, err, "TrimmedDataAccessException", "The operation attempted to read past the oldest stream record in a shard.")
+	wantError(t, err, "TrimmedDataAccessException", "The operation attempted to read past the oldest stream record in a shard.")
 }

@@ -2,7 +2,6 @@ package dynamodb_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -11,24 +10,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsddb "github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-	"github.com/aws/smithy-go"
 
 	"github.com/verge-edge/verge/internal/arn"
 	"github.com/verge-edge/verge/internal/dynamodb/store"
 )
-
-// apiError checks err is the API error code with message (any message
-// when msg is "").
-func wantAWSError(t *testing.T, err error, code, msg string) {
-	t.Helper()
-	var ae smithy.APIError
-	if !errors.As(err, &ae) {
-		t.Fatalf("error %v, want %s", err, code)
-	}
-	if ae.ErrorCode() != code || msg != "" && ae.ErrorMessage() != msg {
-		t.Fatalf("error %s: %q\nwant  %s: %q", ae.ErrorCode(), ae.ErrorMessage(), code, msg)
-	}
-}
 
 func need[T any](t *testing.T) func(T, error) T {
 	return func(v T, err error) T {
@@ -122,9 +107,9 @@ func TestCreateDescribeTable(t *testing.T) {
 		}
 	}
 	_, err := e.db.CreateTable(ctx, in)
-	wantAWSError(t, err, "ResourceInUseException", "Table already exists: orders")
+	wantError(t, err, "ResourceInUseException", "Table already exists: orders")
 	_, err = e.db.DeleteTable(ctx, &awsddb.DeleteTableInput{TableName: aws.String("orders")})
-	wantAWSError(t, err, "ValidationException", "Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.")
+	wantError(t, err, "ValidationException", "Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.")
 }
 
 // TestOnDemandDescription: an on-demand table shows zero throughput and
@@ -236,7 +221,7 @@ func TestCreateTableInvalid(t *testing.T) {
 			in := onDemand("tbl")
 			tt.edit(in)
 			_, err := e.db.CreateTable(context.Background(), in)
-			wantAWSError(t, err, "ValidationException", tt.msg)
+			wantError(t, err, "ValidationException", tt.msg)
 		})
 	}
 	if n := len(e.st.Tables()); n != 0 {
@@ -249,11 +234,11 @@ func TestDescribeDeleteMissing(t *testing.T) {
 	e := newEnv(t, store.Options{})
 	ctx := context.Background()
 	_, err := e.db.DescribeTable(ctx, &awsddb.DescribeTableInput{TableName: aws.String("nope")})
-	wantAWSError(t, err, "ResourceNotFoundException", "Requested resource not found: Table: nope not found")
+	wantError(t, err, "ResourceNotFoundException", "Requested resource not found: Table: nope not found")
 	_, err = e.db.DeleteTable(ctx, &awsddb.DeleteTableInput{TableName: aws.String("nope")})
-	wantAWSError(t, err, "ResourceNotFoundException", "Requested resource not found: Table: nope not found")
+	wantError(t, err, "ResourceNotFoundException", "Requested resource not found: Table: nope not found")
 	_, err = e.db.DescribeTimeToLive(ctx, &awsddb.DescribeTimeToLiveInput{TableName: aws.String("nope")})
-	wantAWSError(t, err, "ResourceNotFoundException", "Requested resource not found: Table: nope not found")
+	wantError(t, err, "ResourceNotFoundException", "Requested resource not found: Table: nope not found")
 }
 
 // TestDeleteTable: DeleteTable answers the table DELETING, and it is
@@ -270,7 +255,7 @@ func TestDeleteTable(t *testing.T) {
 		t.Errorf("deleted: status %s items %d", d.TableStatus, aws.ToInt64(d.ItemCount))
 	}
 	_, err := e.db.DescribeTable(ctx, &awsddb.DescribeTableInput{TableName: aws.String("gone")})
-	wantAWSError(t, err, "ResourceNotFoundException", "")
+	wantError(t, err, "ResourceNotFoundException", "")
 	again := need[*awsddb.CreateTableOutput](t)(e.db.CreateTable(ctx, onDemand("gone"))).TableDescription
 	if aws.ToString(again.TableId) == aws.ToString(first.TableId) || aws.ToInt64(again.ItemCount) != 0 {
 		t.Errorf("made again: id %s (was %s), %d items", aws.ToString(again.TableId), aws.ToString(first.TableId), aws.ToInt64(again.ItemCount))
@@ -302,5 +287,5 @@ func TestListTables(t *testing.T) {
 		t.Errorf("after t-bb: %v, last %v", out.TableNames, out.LastEvaluatedTableName)
 	}
 	_, err := e.db.ListTables(ctx, &awsddb.ListTablesInput{Limit: aws.Int32(101)})
-	wantAWSError(t, err, "ValidationException", "1 validation error detected: Value '101' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 100")
+	wantError(t, err, "ValidationException", "1 validation error detected: Value '101' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 100")
 }

@@ -57,7 +57,7 @@ func TestUpdateTableInvalid(t *testing.T) {
 			in := tt.in
 			in.TableName = aws.String("upd")
 			_, err := e.db.UpdateTable(ctx, &in)
-			wantAWSError(t, err, tt.code, tt.msg)
+			wantError(t, err, tt.code, tt.msg)
 		})
 	}
 	d := need[*awsddb.DescribeTableOutput](t)(e.db.DescribeTable(ctx, &awsddb.DescribeTableInput{TableName: aws.String("upd")})).Table
@@ -79,12 +79,12 @@ func TestUpdateTableBilling(t *testing.T) {
 		t.Errorf("provisioned: %+v %+v", d.BillingModeSummary, d.ProvisionedThroughput)
 	}
 	_, err := e.db.UpdateTable(ctx, &awsddb.UpdateTableInput{TableName: aws.String("bill"), ProvisionedThroughput: pt})
-	wantAWSError(t, err, "ValidationException", "The provisioned throughput for the table will not change. The requested value equals the current value. "+
+	wantError(t, err, "ValidationException", "The provisioned throughput for the table will not change. The requested value equals the current value. "+
 		"Current ReadCapacityUnits provisioned for the table: 3. Requested ReadCapacityUnits: 3. Current WriteCapacityUnits provisioned for the table: 4. "+
 		"Requested WriteCapacityUnits: 4. Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.")
 	need[*awsddb.UpdateTableOutput](t)(e.db.UpdateTable(ctx, &awsddb.UpdateTableInput{TableName: aws.String(arn.Table("bill")), DeletionProtectionEnabled: aws.Bool(true)}))
 	_, err = e.db.DeleteTable(ctx, &awsddb.DeleteTableInput{TableName: aws.String("bill")})
-	wantAWSError(t, err, "ValidationException", "Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.")
+	wantError(t, err, "ValidationException", "Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.")
 	need[*awsddb.UpdateTableOutput](t)(e.db.UpdateTable(ctx, &awsddb.UpdateTableInput{TableName: aws.String("bill"), DeletionProtectionEnabled: aws.Bool(false)}))
 	d = need[*awsddb.UpdateTableOutput](t)(e.db.UpdateTable(ctx, &awsddb.UpdateTableInput{TableName: aws.String("bill"), BillingMode: types.BillingModePayPerRequest})).TableDescription
 	if d.BillingModeSummary.BillingMode != types.BillingModePayPerRequest || aws.ToInt64(d.ProvisionedThroughput.ReadCapacityUnits) != 0 {
@@ -105,7 +105,7 @@ func TestUpdateTableBillingIndexes(t *testing.T) {
 	need[*awsddb.CreateTableOutput](t)(e.db.CreateTable(ctx, in))
 	pt := &types.ProvisionedThroughput{ReadCapacityUnits: aws.Int64(3), WriteCapacityUnits: aws.Int64(4)}
 	_, err := e.db.UpdateTable(ctx, &awsddb.UpdateTableInput{TableName: aws.String("billix"), BillingMode: types.BillingModeProvisioned, ProvisionedThroughput: pt})
-	wantAWSError(t, err, "ValidationException", "One or more parameter values were invalid: ProvisionedThroughput must be specified for index: byG")
+	wantError(t, err, "ValidationException", "One or more parameter values were invalid: ProvisionedThroughput must be specified for index: byG")
 	ipt := &types.ProvisionedThroughput{ReadCapacityUnits: aws.Int64(5), WriteCapacityUnits: aws.Int64(6)}
 	d := need[*awsddb.UpdateTableOutput](t)(e.db.UpdateTable(ctx, &awsddb.UpdateTableInput{TableName: aws.String("billix"), BillingMode: types.BillingModeProvisioned,
 		ProvisionedThroughput: pt, GlobalSecondaryIndexUpdates: []types.GlobalSecondaryIndexUpdate{{Update: &types.UpdateGlobalSecondaryIndexAction{
@@ -136,7 +136,7 @@ func TestUpdateTableIndexes(t *testing.T) {
 	_, err := e.db.UpdateTable(ctx, &awsddb.UpdateTableInput{TableName: aws.String("gsi"), AttributeDefinitions: defs("g", "S"),
 		GlobalSecondaryIndexUpdates: []types.GlobalSecondaryIndexUpdate{{Create: &types.CreateGlobalSecondaryIndexAction{
 			IndexName: aws.String("byG"), KeySchema: keys("g"), Projection: &types.Projection{ProjectionType: types.ProjectionTypeKeysOnly}}}}})
-	wantAWSError(t, err, "ValidationException", "Attempting to create an index which already exists")
+	wantError(t, err, "ValidationException", "Attempting to create an index which already exists")
 	d = need[*awsddb.UpdateTableOutput](t)(e.db.UpdateTable(ctx, &awsddb.UpdateTableInput{TableName: aws.String("gsi"),
 		GlobalSecondaryIndexUpdates: []types.GlobalSecondaryIndexUpdate{{Delete: &types.DeleteGlobalSecondaryIndexAction{IndexName: aws.String("byG")}}}})).TableDescription
 	if len(d.GlobalSecondaryIndexes) != 0 || len(d.AttributeDefinitions) != 1 || aws.ToInt64(d.ItemCount) != 3 {
@@ -161,7 +161,7 @@ func TestTimeToLive(t *testing.T) {
 		t.Errorf("initially %+v", d)
 	}
 	_, err := update("exp", false)
-	wantAWSError(t, err, "ValidationException", "TimeToLive is already disabled")
+	wantError(t, err, "ValidationException", "TimeToLive is already disabled")
 	out := need[*awsddb.UpdateTimeToLiveOutput](t)(update("exp", true))
 	if aws.ToString(out.TimeToLiveSpecification.AttributeName) != "exp" || !aws.ToBool(out.TimeToLiveSpecification.Enabled) {
 		t.Errorf("answer %+v", out.TimeToLiveSpecification)
@@ -170,9 +170,9 @@ func TestTimeToLive(t *testing.T) {
 		t.Errorf("enabled %+v", d)
 	}
 	_, err = update("exp", true)
-	wantAWSError(t, err, "ValidationException", "TimeToLive is already enabled")
+	wantError(t, err, "ValidationException", "TimeToLive is already enabled")
 	_, err = update("other", true)
-	wantAWSError(t, err, "ValidationException", "TimeToLive is active on a different AttributeName: current AttributeName is exp")
+	wantError(t, err, "ValidationException", "TimeToLive is active on a different AttributeName: current AttributeName is exp")
 	need[*awsddb.UpdateTimeToLiveOutput](t)(update("exp", false))
 	if d := status(); d.TimeToLiveStatus != types.TimeToLiveStatusDisabled {
 		t.Errorf("disabled %+v", d)
@@ -209,11 +209,11 @@ func TestTags(t *testing.T) {
 	}
 	missing := arn.Table("nope")
 	_, err := e.db.TagResource(ctx, &awsddb.TagResourceInput{ResourceArn: aws.String(missing), Tags: []types.Tag{{Key: aws.String("k"), Value: aws.String("v")}}})
-	wantAWSError(t, err, "ResourceNotFoundException", "Requested resource not found: ResourcArn: "+missing+" not found")
+	wantError(t, err, "ResourceNotFoundException", "Requested resource not found: ResourcArn: "+missing+" not found")
 	_, err = e.db.ListTagsOfResource(ctx, &awsddb.ListTagsOfResourceInput{ResourceArn: aws.String("tagged")})
-	wantAWSError(t, err, "ValidationException", "One or more parameter values were invalid: ARNs must start with 'arn:': tagged")
+	wantError(t, err, "ValidationException", "One or more parameter values were invalid: ARNs must start with 'arn:': tagged")
 	_, err = e.db.TagResource(ctx, &awsddb.TagResourceInput{ResourceArn: res, Tags: []types.Tag{}})
-	wantAWSError(t, err, "ValidationException", "Atleast one Tag needs to be provided as Input.")
+	wantError(t, err, "ValidationException", "Atleast one Tag needs to be provided as Input.")
 }
 
 // TestLimitsEndpoints: DescribeLimits and DescribeEndpoints answer what
