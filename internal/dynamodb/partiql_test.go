@@ -57,7 +57,6 @@ func keysOf(items []map[string]types.AttributeValue) string {
 	return strings.Join(out, " ")
 }
 
-
 // TestExecuteStatementSelect: SELECTs as Queries and Scans, with
 // conditions, parameters, projections and ORDER BY, and their errors.
 func TestExecuteStatementSelect(t *testing.T) {
