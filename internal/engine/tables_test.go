@@ -1,0 +1,123 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+
+	"github.com/verge-edge/verge/internal/arn"
+	"github.com/verge-edge/verge/internal/identity"
+)
+
+// tablesYAML is the quickstart's table and its stream's reader.
+const tablesYAML = `resources:
+  visits:
+    type: dynamo-db-table
+    properties:
+      primaryKey:
+        partitionKey: {name: id, type: string}
+      streamType: NEW_AND_OLD_IMAGES
+  changes:
+    type: function
+    properties:
+      packaging: {type: stacktape-lambda-buildpack, properties: {entryfilePath: changes.py}}
+      events:
+        - type: dynamo-db-stream
+          properties:
+            streamArn: $ResourceParam('visits', 'streamArn')
+            batchSize: 10
+`
+
+// changesPy logs each record of its event on a line of its own.
+const changesPy = `import json
+
+def handler(event, context):
+    for r in event["Records"]:
+        print("CHANGE " + json.dumps(r, separators=(",", ":")))
+`
+
+// lineTap hands a function's CHANGE lines and its errors to the test.
+type lineTap struct {
+	lines  chan string
+	failed chan string
+}
+
+func (t *lineTap) Line(fn, line string) {
+	if rest, ok := strings.CutPrefix(line, "CHANGE "); ok && fn == "changes" {
+		t.lines <- rest
+	}
+}
+
+func (t *lineTap) Failed(fn, typ, msg string, stack []string) { t.failed <- fn + ": " + typ + ": " + msg }
+
+// next is the next record the function logged.
+func (t *lineTap) next(tt *testing.T) events.DynamoDBEventRecord {
+	tt.Helper()
+	select {
+	case l := <-t.lines:
+		var r events.DynamoDBEventRecord
+		d := json.NewDecoder(strings.NewReader(l))
+		d.DisallowUnknownFields()
+		if err := d.Decode(&r); err != nil {
+			tt.Fatalf("event record %s: %v", l, err)
+		}
+		return r
+	case f := <-t.failed:
+		tt.Fatalf("the function failed: %s", f)
+	case <-time.After(60 * time.Second):
+		tt.Fatal("no record reached the function")
+	}
+	return events.DynamoDBEventRecord{}
+}
+
+// TestTableStreamTrigger runs the stack's table and a Python function on
+// its stream through the real store, event source mapping and sandbox:
+// a new item reaches the function as an INSERT of the stream's ARN, its
+// update as a MODIFY with both images, in AWS's event shape; the mapping
+// is listed by Lambda's API under the stream's ARN.
+func TestTableStreamTrigger(t *testing.T) {
+	tap := &lineTap{lines: make(chan string, 10), failed: make(chan string, 10)}
+	e, _ := serveStack(t, map[string]string{"verge.yaml": tablesYAML, "changes.py": changesPy}, Options{Tap: tap})
+	_, adminAddr := e.Addrs()
+	tr := &http.Transport{}
+	t.Cleanup(tr.CloseIdleConnections)
+	creds := credentials.NewStaticCredentialsProvider(identity.AdminAccessKeyID, "tok", "")
+	lam := lambda.New(lambda.Options{Region: "us-east-1", BaseEndpoint: aws.String("http://" + adminAddr), HTTPClient: &http.Client{Transport: tr}, Credentials: creds})
+	ctx := context.Background()
+	stream := arn.TableStream("visits")
+
+	ms, err := lam.ListEventSourceMappings(ctx, &lambda.ListEventSourceMappingsInput{EventSourceArn: aws.String(stream)})
+	must(t, err)
+	if len(ms.EventSourceMappings) != 1 || aws.ToString(ms.EventSourceMappings[0].FunctionArn) != arn.Function("changes", "") ||
+		ms.EventSourceMappings[0].StartingPosition != "TRIM_HORIZON" || aws.ToInt32(ms.EventSourceMappings[0].BatchSize) != 10 {
+		t.Errorf("the table stream's event source mapping: %+v", ms.EventSourceMappings)
+	}
+
+	st := e.events.tableStore
+	_, err = st.Put(ctx, "visits", []byte(`{"id":{"S":"home"},"hits":{"N":"1"}}`), nil)
+	must(t, err)
+	r := tap.next(t)
+	if r.EventName != "INSERT" || r.EventSourceArn != stream || r.EventSource != "aws:dynamodb" || r.AWSRegion != arn.Region ||
+		r.Change.Keys["id"].String() != "home" || r.Change.NewImage["hits"].Number() != "1" || r.Change.OldImage != nil ||
+		r.Change.StreamViewType != "NEW_AND_OLD_IMAGES" || len(r.Change.Keys) != 1 {
+		t.Errorf("INSERT record %+v", r)
+	}
+	_, err = st.Update(ctx, "visits", []byte(`{"id":{"S":"home"}}`), func(old []byte, exists bool) ([]byte, error) {
+		return bytes.Replace(old, []byte(`"1"`), []byte(`"2"`), 1), nil
+	})
+	must(t, err)
+	m := tap.next(t)
+	if m.EventName != "MODIFY" || m.EventSourceArn != stream || m.Change.OldImage["hits"].Number() != "1" ||
+		m.Change.NewImage["hits"].Number() != "2" || m.Change.SequenceNumber <= r.Change.SequenceNumber {
+		t.Errorf("MODIFY record %+v after %s", m, r.Change.SequenceNumber)
+	}
+}
