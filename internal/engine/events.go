@@ -59,8 +59,8 @@ type eventSide struct {
 	// tableStore and tables are the DynamoDB tables and their service.
 	tableStore *store.Store
 	tables     *dynamodb.Service
-	consumers map[string]string     // consumer ARNs by stream and consumer name
-	closed    bool                  // Close ran: the APIs may not start the event side again
+	consumers  map[string]string // consumer ARNs by stream and consumer name
+	closed     bool              // Close ran: the APIs may not start the event side again
 	// plan is the plan committed last, for the queue triggers' concurrency.
 	plan atomic.Pointer[stack.Plan]
 }

@@ -57,7 +57,9 @@ func (t *lineTap) Line(fn, line string) {
 	}
 }
 
-func (t *lineTap) Failed(fn, typ, msg string, stack []string) { t.failed <- fn + ": " + typ + ": " + msg }
+func (t *lineTap) Failed(fn, typ, msg string, stack []string) {
+	t.failed <- fn + ": " + typ + ": " + msg
+}
 
 // next is the next record the function logged.
 func (t *lineTap) next(tt *testing.T) events.DynamoDBEventRecord {
