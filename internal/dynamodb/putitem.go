@@ -1,8 +1,96 @@
 package dynamodb
 
-import "context"
+import (
+	"context"
+	"encoding/json"
 
-// putItem is a stub until its issue-17 helper (items) writes it.
+	"github.com/verge-edge/verge/internal/dynamodb/attr"
+	"github.com/verge-edge/verge/internal/dynamodb/expr"
+)
+
+// putItemInput is a PutItem request.
+type putItemInput struct {
+	TableName                           string
+	Item                                attr.Item
+	ConditionExpression                 *string
+	ExpressionAttributeNames            map[string]string
+	ExpressionAttributeValues           map[string]json.RawMessage
+	Expected                            map[string]expr.ExpectedAttribute
+	ConditionalOperator                 string
+	ReturnValues                        string
+	ReturnValuesOnConditionCheckFailure string
+	ReturnConsumedCapacity              string
+	ReturnItemCollectionMetrics         string
+}
+
+// putItemOutput is a PutItem response.
+type putItemOutput struct {
+	Attributes       json.RawMessage   `json:",omitempty"`
+	ConsumedCapacity *ConsumedCapacity `json:",omitempty"`
+}
+
+// putItem writes an item whole, replacing any of its key, if its
+// condition holds.
 func (s *Service) putItem(ctx context.Context, body []byte) (any, error) {
-	return nil, invalid("PutItem is not implemented yet")
+	var in putItemInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	var c constraints
+	c.enum("returnValues", in.ReturnValues, enumReturnValues)
+	c.enum("returnConsumedCapacity", in.ReturnConsumedCapacity, enumCapacity)
+	c.enum("returnItemCollectionMetrics", in.ReturnItemCollectionMetrics, enumMetrics)
+	c.enum("returnValuesOnConditionCheckFailure", in.ReturnValuesOnConditionCheckFailure, enumOnConditionCheck)
+	c.enum("conditionalOperator", in.ConditionalOperator, enumOperator)
+	if err := c.err(); err != nil {
+		return nil, err
+	}
+	if in.ReturnValues != "" && in.ReturnValues != returnNone && in.ReturnValues != returnAllOld {
+		return nil, invalid(msgReturnValues)
+	}
+	g, err := writeGuard(in.ConditionExpression, in.Expected, in.ConditionalOperator, in.ExpressionAttributeNames, in.ExpressionAttributeValues)
+	if err != nil {
+		return nil, err
+	}
+	t, err := s.table(in.TableName)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkItem(t, in.Item); err != nil {
+		return nil, err
+	}
+	res, err := s.st.Put(ctx, t.Name, encode(in.Item), g.check)
+	if err != nil {
+		return nil, g.failed(err, in.ReturnValuesOnConditionCheckFailure)
+	}
+	out := putItemOutput{ConsumedCapacity: consumed(in.ReturnConsumedCapacity, t.Name, 0,
+		writeUnits(max(storedSize(res.Old), attr.Size(in.Item))))}
+	if in.ReturnValues == returnAllOld {
+		out.Attributes = res.Old
+	}
+	return out, nil
+}
+
+// writeGuard reads a single-item write's condition, expression or
+// legacy, through its expression parameters, checking them as AWS does.
+func writeGuard(ce *string, expected map[string]expr.ExpectedAttribute, op string, names map[string]string, values map[string]json.RawMessage) (*guard, error) {
+	err := checkExprParams(
+		[]exprParam{{expr.FieldCondition, ce != nil}},
+		[]exprParam{{"Expected", expected != nil}},
+		names != nil, values != nil, []string{expr.FieldCondition})
+	if err != nil {
+		return nil, err
+	}
+	p, err := params(names, values)
+	if err != nil {
+		return nil, err
+	}
+	cond, err := condition(p, ce, expected, op)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.Unused(); err != nil {
+		return nil, err
+	}
+	return &guard{cond: cond}, nil
 }

@@ -27,6 +27,8 @@ type Service struct {
 	st  *store.Store
 	now func() time.Time
 	key []byte
+	// tokens are TransactWriteItems' recent client request tokens.
+	tokens tokens
 }
 
 // New returns the service over o.Store.

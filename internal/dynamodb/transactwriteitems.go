@@ -1,8 +1,270 @@
 package dynamodb
 
-import "context"
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
 
-// transactWriteItems is a stub until its issue-17 helper (items) writes it.
+	"github.com/verge-edge/verge/internal/dynamodb/attr"
+	"github.com/verge-edge/verge/internal/dynamodb/store"
+)
+
+// transactOp is one operation of a transaction as the request gives it:
+// the members of Put, Update, Delete, ConditionCheck and Get.
+type transactOp struct {
+	TableName                           string
+	Item                                attr.Item
+	Key                                 attr.Item
+	UpdateExpression                    *string
+	ConditionExpression                 *string
+	ProjectionExpression                *string
+	ExpressionAttributeNames            map[string]string
+	ExpressionAttributeValues           map[string]json.RawMessage
+	ReturnValuesOnConditionCheckFailure string
+}
+
+// transactWriteItem is one item of a TransactWriteItems: one of its
+// members is set.
+type transactWriteItem struct {
+	Put, Update, Delete, ConditionCheck *transactOp
+}
+
+// transactWriteItemsInput is a TransactWriteItems request.
+type transactWriteItemsInput struct {
+	TransactItems               []transactWriteItem
+	ClientRequestToken          *string
+	ReturnConsumedCapacity      string
+	ReturnItemCollectionMetrics string
+}
+
+// transactWriteItemsOutput is a TransactWriteItems response.
+type transactWriteItemsOutput struct {
+	ConsumedCapacity []*ConsumedCapacity `json:",omitempty"`
+}
+
+// A transactWrite is a checked operation of a transaction: the store's
+// op and what the response needs of it.
+type transactWrite struct {
+	op        store.Op
+	onFailure string
+	check     bool // a ConditionCheck: read, not written
+}
+
+// transactWriteItems applies up to 100 writes and condition checks, on
+// distinct items of one or more tables, all or none. A request repeated
+// with its ClientRequestToken within ten minutes succeeds again without
+// writing.
 func (s *Service) transactWriteItems(ctx context.Context, body []byte) (any, error) {
-	return nil, invalid("TransactWriteItems is not implemented yet")
+	var in transactWriteItemsInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	writes, err := s.transactWrites(in)
+	if err != nil {
+		return nil, err
+	}
+	token := ""
+	if in.ClientRequestToken != nil {
+		token = *in.ClientRequestToken
+		done, err := s.tokens.begin(token, fingerprint(body), s.now())
+		if err != nil {
+			return nil, err
+		}
+		if done != nil {
+			return replayed(in.ReturnConsumedCapacity, done.reads), nil
+		}
+	}
+	out, reads, err := s.transact(ctx, in.ReturnConsumedCapacity, writes)
+	if token != "" {
+		s.tokens.end(token, err == nil, reads, s.now())
+	}
+	return out, err
+}
+
+// transact runs a checked transaction. It returns the response and, for a
+// retry with the same token, the read units of each table.
+func (s *Service) transact(ctx context.Context, mode string, writes []transactWrite) (*transactWriteItemsOutput, map[string]float64, error) {
+	ops := make([]store.Op, len(writes))
+	for i, w := range writes {
+		ops[i] = w.op
+	}
+	res, err := s.st.Transact(ctx, ops)
+	if err != nil {
+		return nil, nil, cancelled(err, writes)
+	}
+	use, reads := map[string]*Capacity{}, map[string]float64{}
+	for i, w := range writes {
+		u := use[w.op.Table]
+		if u == nil {
+			u = &Capacity{}
+			use[w.op.Table] = u
+		}
+		// Transactions count double; a condition check reads.
+		if w.check {
+			u.ReadCapacityUnits += 2 * readUnits(storedSize(res[i].Old), true)
+		} else {
+			u.WriteCapacityUnits += 2 * writeUnits(max(storedSize(res[i].Old), storedSize(res[i].New)))
+		}
+		reads[w.op.Table] += 2 * readUnits(storedSize(res[i].New), true)
+	}
+	out := &transactWriteItemsOutput{}
+	for _, name := range sortedNames(use) {
+		if c := consumed(mode, name, use[name].ReadCapacityUnits, use[name].WriteCapacityUnits); c != nil {
+			out.ConsumedCapacity = append(out.ConsumedCapacity, c)
+		}
+	}
+	return out, reads, nil
+}
+
+// replayed is the response to a retried transaction: it read its items
+// again, and wrote nothing.
+func replayed(mode string, reads map[string]float64) *transactWriteItemsOutput {
+	out := &transactWriteItemsOutput{}
+	for _, name := range sortedNames(reads) {
+		if c := consumed(mode, name, reads[name], 0); c != nil {
+			out.ConsumedCapacity = append(out.ConsumedCapacity, c)
+		}
+	}
+	return out
+}
+
+// cancelled words the store's cancellation as AWS does: an item only for
+// the operations that asked for it, and validation messages bare.
+func cancelled(err error, writes []transactWrite) error {
+	e, ok := wire(err).(*Error)
+	if !ok || e.Code != CodeTransactionCanceled {
+		return err
+	}
+	for i := range e.Reasons {
+		r := &e.Reasons[i]
+		if r.Code == "ConditionalCheckFailed" && (i >= len(writes) || writes[i].onFailure != returnAllOld) {
+			r.Item = nil
+		}
+		r.Message = strings.TrimPrefix(r.Message, CodeValidation+": ")
+	}
+	return e
+}
+
+// transactWrites checks a TransactWriteItems request and makes its ops.
+func (s *Service) transactWrites(in transactWriteItemsInput) ([]transactWrite, error) {
+	var c constraints
+	c.enum("returnConsumedCapacity", in.ReturnConsumedCapacity, enumCapacity)
+	c.enum("returnItemCollectionMetrics", in.ReturnItemCollectionMetrics, enumMetrics)
+	c.transactItems(len(in.TransactItems))
+	if in.ClientRequestToken != nil && (len(*in.ClientRequestToken) < 1 || len(*in.ClientRequestToken) > 36) {
+		c = append(c, fmt.Sprintf("Value '%s' at 'clientRequestToken' failed to satisfy constraint: Member must have length less than or equal to 36", *in.ClientRequestToken))
+	}
+	for i, it := range in.TransactItems {
+		for _, op := range []*transactOp{it.Put, it.Update, it.Delete, it.ConditionCheck} {
+			if op != nil {
+				c.enum(fmt.Sprintf("transactItems.%d.member.returnValuesOnConditionCheckFailure", i+1), op.ReturnValuesOnConditionCheckFailure, enumOnConditionCheck)
+			}
+		}
+	}
+	if err := c.err(); err != nil {
+		return nil, err
+	}
+	out := make([]transactWrite, len(in.TransactItems))
+	for i, it := range in.TransactItems {
+		w, err := s.transactWrite(it)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = w
+	}
+	return out, nil
+}
+
+// transactItems records a transaction of n items outside 1 to 100.
+func (c *constraints) transactItems(n int) {
+	switch {
+	case n < 1:
+		*c = append(*c, "Value null at 'transactItems' failed to satisfy constraint: Member must have length greater than or equal to 1")
+	case n > store.MaxTransactItems:
+		*c = append(*c, fmt.Sprintf("Value at 'transactItems' failed to satisfy constraint: Member must have length less than or equal to %d", store.MaxTransactItems))
+	}
+}
+
+// transactWrite checks one item of a TransactWriteItems.
+func (s *Service) transactWrite(it transactWriteItem) (transactWrite, error) {
+	set := 0
+	for _, op := range []*transactOp{it.Put, it.Update, it.Delete, it.ConditionCheck} {
+		if op != nil {
+			set++
+		}
+	}
+	switch {
+	case set == 0:
+		return transactWrite{}, invalid("The action or operation requested is invalid. Verify that the action is typed correctly.")
+	case set > 1:
+		return transactWrite{}, invalid("TransactItems can only contain one of Check, Put, Update or Delete")
+	}
+	switch {
+	case it.Put != nil:
+		return s.transactPut(it.Put)
+	case it.Update != nil:
+		return s.transactUpdate(it.Update)
+	case it.Delete != nil:
+		w, err := s.transactKeyed(it.Delete)
+		w.op.Delete = true
+		return w, err
+	}
+	w, err := s.transactKeyed(it.ConditionCheck)
+	w.check = true
+	return w, err
+}
+
+// transactPut checks a transaction's Put.
+func (s *Service) transactPut(p *transactOp) (transactWrite, error) {
+	g, err := writeGuard(p.ConditionExpression, nil, "", p.ExpressionAttributeNames, p.ExpressionAttributeValues)
+	if err != nil {
+		return transactWrite{}, err
+	}
+	t, err := s.table(p.TableName)
+	if err != nil {
+		return transactWrite{}, err
+	}
+	if err := checkItem(t, p.Item); err != nil {
+		return transactWrite{}, err
+	}
+	return transactWrite{op: store.Op{Table: t.Name, Put: encode(p.Item), Cond: g.check},
+		onFailure: p.ReturnValuesOnConditionCheckFailure}, nil
+}
+
+// transactUpdate checks a transaction's Update.
+func (s *Service) transactUpdate(p *transactOp) (transactWrite, error) {
+	u, g, err := updateParams(p.UpdateExpression, nil, p.ConditionExpression, nil, "", p.ExpressionAttributeNames, p.ExpressionAttributeValues)
+	if err != nil {
+		return transactWrite{}, err
+	}
+	t, err := s.table(p.TableName)
+	if err != nil {
+		return transactWrite{}, err
+	}
+	if err := checkKey(t, p.Key); err != nil {
+		return transactWrite{}, err
+	}
+	if err := u.checkKeyAttrs(t); err != nil {
+		return transactWrite{}, err
+	}
+	return transactWrite{op: store.Op{Table: t.Name, Key: encode(p.Key), Update: u.fn(t, p.Key, g)},
+		onFailure: p.ReturnValuesOnConditionCheckFailure}, nil
+}
+
+// transactKeyed checks a transaction's Delete or ConditionCheck.
+func (s *Service) transactKeyed(p *transactOp) (transactWrite, error) {
+	g, err := writeGuard(p.ConditionExpression, nil, "", p.ExpressionAttributeNames, p.ExpressionAttributeValues)
+	if err != nil {
+		return transactWrite{}, err
+	}
+	t, err := s.table(p.TableName)
+	if err != nil {
+		return transactWrite{}, err
+	}
+	if err := checkKey(t, p.Key); err != nil {
+		return transactWrite{}, err
+	}
+	return transactWrite{op: store.Op{Table: t.Name, Key: encode(p.Key), Cond: g.check},
+		onFailure: p.ReturnValuesOnConditionCheckFailure}, nil
 }
