@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -12,6 +11,8 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 
 	"github.com/verge-edge/verge/internal/arn"
@@ -88,9 +89,10 @@ func (t *lineTap) next(tt *testing.T) events.DynamoDBEventRecord {
 }
 
 // TestTableStreamTrigger runs the stack's table and a Python function on
-// its stream through the real store, event source mapping and sandbox:
-// a new item reaches the function as an INSERT of the stream's ARN, its
-// update as a MODIFY with both images, in AWS's event shape; the mapping
+// its stream through the real API, store, event source mapping and
+// sandbox, with the SDK for Go v2 writing: a PutItem reaches the function
+// as an INSERT of the stream's ARN, an UpdateItem as a MODIFY with both
+// images, in AWS's event shape; GetItem reads the item back; the mapping
 // is listed by Lambda's API under the stream's ARN.
 func TestTableStreamTrigger(t *testing.T) {
 	tap := &lineTap{lines: make(chan string, 10), failed: make(chan string, 10)}
@@ -99,6 +101,7 @@ func TestTableStreamTrigger(t *testing.T) {
 	tr := &http.Transport{}
 	t.Cleanup(tr.CloseIdleConnections)
 	creds := credentials.NewStaticCredentialsProvider(identity.AdminAccessKeyID, "tok", "")
+	db := dynamodb.New(dynamodb.Options{Region: "us-east-1", BaseEndpoint: aws.String("http://" + adminAddr), HTTPClient: &http.Client{Transport: tr}, Credentials: creds})
 	lam := lambda.New(lambda.Options{Region: "us-east-1", BaseEndpoint: aws.String("http://" + adminAddr), HTTPClient: &http.Client{Transport: tr}, Credentials: creds})
 	ctx := context.Background()
 	stream := arn.TableStream("visits")
@@ -110,8 +113,9 @@ func TestTableStreamTrigger(t *testing.T) {
 		t.Errorf("the table stream's event source mapping: %+v", ms.EventSourceMappings)
 	}
 
-	st := e.events.tableStore
-	_, err = st.Put(ctx, "visits", []byte(`{"id":{"S":"home"},"hits":{"N":"1"}}`), nil)
+	home := map[string]ddbtypes.AttributeValue{"id": &ddbtypes.AttributeValueMemberS{Value: "home"}}
+	_, err = db.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("visits"), Item: map[string]ddbtypes.AttributeValue{
+		"id": &ddbtypes.AttributeValueMemberS{Value: "home"}, "hits": &ddbtypes.AttributeValueMemberN{Value: "1"}}})
 	must(t, err)
 	r := tap.next(t)
 	if r.EventName != "INSERT" || r.EventSourceArn != stream || r.EventSource != "aws:dynamodb" || r.AWSRegion != arn.Region ||
@@ -119,13 +123,18 @@ func TestTableStreamTrigger(t *testing.T) {
 		r.Change.StreamViewType != "NEW_AND_OLD_IMAGES" || len(r.Change.Keys) != 1 {
 		t.Errorf("INSERT record %+v", r)
 	}
-	_, err = st.Update(ctx, "visits", []byte(`{"id":{"S":"home"}}`), func(old []byte, exists bool) ([]byte, error) {
-		return bytes.Replace(old, []byte(`"1"`), []byte(`"2"`), 1), nil
-	})
+	_, err = db.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: aws.String("visits"), Key: home,
+		UpdateExpression:          aws.String("SET hits = hits + :one"),
+		ExpressionAttributeValues: map[string]ddbtypes.AttributeValue{":one": &ddbtypes.AttributeValueMemberN{Value: "1"}}})
 	must(t, err)
 	m := tap.next(t)
 	if m.EventName != "MODIFY" || m.EventSourceArn != stream || m.Change.OldImage["hits"].Number() != "1" ||
 		m.Change.NewImage["hits"].Number() != "2" || m.Change.SequenceNumber <= r.Change.SequenceNumber {
 		t.Errorf("MODIFY record %+v after %s", m, r.Change.SequenceNumber)
+	}
+	got, err := db.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String("visits"), Key: home, ConsistentRead: aws.Bool(true)})
+	must(t, err)
+	if n, ok := got.Item["hits"].(*ddbtypes.AttributeValueMemberN); !ok || n.Value != "2" {
+		t.Errorf("GetItem: %+v", got.Item)
 	}
 }
