@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -16,7 +17,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 
 	"github.com/verge-edge/verge/internal/arn"
+	ddb "github.com/verge-edge/verge/internal/dynamodb"
+	"github.com/verge-edge/verge/internal/dynamodb/store"
 	"github.com/verge-edge/verge/internal/identity"
+	"github.com/verge-edge/verge/internal/stack"
 )
 
 // tablesYAML is the quickstart's table and its stream's reader.
@@ -136,5 +140,65 @@ func TestTableStreamTrigger(t *testing.T) {
 	must(t, err)
 	if n, ok := got.Item["hits"].(*ddbtypes.AttributeValueMemberN); !ok || n.Value != "2" {
 		t.Errorf("GetItem: %+v", got.Item)
+	}
+}
+
+// TestTableConfig: a stack's table is the store's table of the same keys,
+// stream, TTL and indexes, its stream labelled as the stack's ARNs say.
+func TestTableConfig(t *testing.T) {
+	s := func(name string) stack.KeyAttribute { return stack.KeyAttribute{Name: name, Type: stack.AttrString} }
+	n := func(name string) *stack.KeyAttribute { return &stack.KeyAttribute{Name: name, Type: stack.AttrNumber} }
+	for _, c := range []struct {
+		name string
+		in   stack.Table
+		want store.TableConfig
+	}{
+		{"partition key only", stack.Table{Name: "plain", PartitionKey: s("id")},
+			store.TableConfig{Name: "plain", Key: store.KeySchema{Partition: store.Attr{Name: "id", Type: "S"}}, StreamLabel: arn.TableStreamLabel("plain")}},
+		{"everything", stack.Table{Name: "orders", PartitionKey: s("customer"), SortKey: n("at"), StreamView: stack.StreamNewAndOldImages,
+			TTLAttribute: "expires", Tags: map[string]string{"team": "a"},
+			GlobalIndexes: []stack.TableIndex{
+				{Name: "byStatus", PartitionKey: s("status"), SortKey: n("at"), Projection: stack.ProjectionInclude, NonKeyAttributes: []string{"total"}},
+				{Name: "bySku", PartitionKey: s("sku"), Projection: stack.ProjectionKeysOnly},
+			},
+			LocalIndexes: []stack.TableIndex{{Name: "byTotal", PartitionKey: s("customer"), SortKey: n("total"), Projection: stack.ProjectionAll}}},
+			store.TableConfig{Name: "orders", StreamView: store.ViewNewAndOldImages, TTLAttribute: "expires", StreamLabel: arn.TableStreamLabel("orders"),
+				Key: store.KeySchema{Partition: store.Attr{Name: "customer", Type: "S"}, Sort: store.Attr{Name: "at", Type: "N"}},
+				Indexes: []store.IndexConfig{
+					{Name: "byStatus", Key: store.KeySchema{Partition: store.Attr{Name: "status", Type: "S"}, Sort: store.Attr{Name: "at", Type: "N"}},
+						Projection: store.ProjectionInclude, NonKey: []string{"total"}},
+					{Name: "bySku", Key: store.KeySchema{Partition: store.Attr{Name: "sku", Type: "S"}}, Projection: store.ProjectionKeysOnly},
+					{Name: "byTotal", Local: true, Key: store.KeySchema{Partition: store.Attr{Name: "customer", Type: "S"}, Sort: store.Attr{Name: "total", Type: "N"}},
+						Projection: store.ProjectionAll},
+				}}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if got := tableConfig(c.in); !reflect.DeepEqual(got, c.want) {
+				t.Errorf("got\n%+v\nwant\n%+v", got, c.want)
+			}
+		})
+	}
+}
+
+// TestTablesOnlyStack: a stack of tables alone starts the event side and
+// declares them, their streams under the ARNs the stack file resolves.
+func TestTablesOnlyStack(t *testing.T) {
+	e, _ := serveStack(t, map[string]string{"verge.yaml": `resources:
+  notes:
+    type: dynamo-db-table
+    properties:
+      primaryKey:
+        partitionKey: {name: id, type: string}
+        sortKey: {name: at, type: number}
+      streamType: KEYS_ONLY
+`}, Options{})
+	st := e.events.tableStore
+	if st == nil {
+		t.Fatal("no table store")
+	}
+	tb, err := st.Describe("notes")
+	must(t, err)
+	if tb.Key.Sort.Name != "at" || tb.Key.Sort.Type != "N" || tb.StreamView != store.ViewKeysOnly || ddb.StreamARN(tb) != arn.TableStream("notes") {
+		t.Errorf("table %+v", tb)
 	}
 }
