@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/verge-edge/verge/internal/arn"
 	ddb "github.com/verge-edge/verge/internal/dynamodb"
@@ -23,8 +24,11 @@ import (
 	"github.com/verge-edge/verge/internal/stack"
 )
 
-// tablesYAML is the quickstart's table and its stream's reader.
+// tablesYAML is the quickstart's table and its stream's reader, whose
+// failed batches go to a queue.
 const tablesYAML = `resources:
+  failures:
+    type: sqs-queue
   visits:
     type: dynamo-db-table
     properties:
@@ -40,12 +44,19 @@ const tablesYAML = `resources:
           properties:
             streamArn: $ResourceParam('visits', 'streamArn')
             batchSize: 10
+            maximumRetryAttempts: 0
+            onFailure:
+              arn: $ResourceParam('failures', 'arn')
+              type: sqs
 `
 
-// changesPy logs each record of its event on a line of its own.
+// changesPy logs each record of its event on a line of its own, unless an
+// item of the batch has the attribute fail.
 const changesPy = `import json
 
 def handler(event, context):
+    if any("fail" in r["dynamodb"].get("NewImage", {}) for r in event["Records"]):
+        raise ValueError("a poison item")
     for r in event["Records"]:
         print("CHANGE " + json.dumps(r, separators=(",", ":")))
 `
@@ -96,8 +107,9 @@ func (t *lineTap) next(tt *testing.T) events.DynamoDBEventRecord {
 // its stream through the real API, store, event source mapping and
 // sandbox, with the SDK for Go v2 writing: a PutItem reaches the function
 // as an INSERT of the stream's ARN, an UpdateItem as a MODIFY with both
-// images, in AWS's event shape; GetItem reads the item back; the mapping
-// is listed by Lambda's API under the stream's ARN.
+// images, in AWS's event shape; GetItem reads the item back; a batch the
+// function fails goes to the onFailure queue with DDBStreamBatchInfo; the
+// mapping is listed by Lambda's API under the stream's ARN.
 func TestTableStreamTrigger(t *testing.T) {
 	tap := &lineTap{lines: make(chan string, 10), failed: make(chan string, 10)}
 	e, _ := serveStack(t, map[string]string{"verge.yaml": tablesYAML, "changes.py": changesPy}, Options{Tap: tap})
@@ -113,7 +125,9 @@ func TestTableStreamTrigger(t *testing.T) {
 	ms, err := lam.ListEventSourceMappings(ctx, &lambda.ListEventSourceMappingsInput{EventSourceArn: aws.String(stream)})
 	must(t, err)
 	if len(ms.EventSourceMappings) != 1 || aws.ToString(ms.EventSourceMappings[0].FunctionArn) != arn.Function("changes", "") ||
-		ms.EventSourceMappings[0].StartingPosition != "TRIM_HORIZON" || aws.ToInt32(ms.EventSourceMappings[0].BatchSize) != 10 {
+		ms.EventSourceMappings[0].StartingPosition != "TRIM_HORIZON" || aws.ToInt32(ms.EventSourceMappings[0].BatchSize) != 10 ||
+		aws.ToInt32(ms.EventSourceMappings[0].MaximumRetryAttempts) != 0 || ms.EventSourceMappings[0].DestinationConfig == nil ||
+		aws.ToString(ms.EventSourceMappings[0].DestinationConfig.OnFailure.Destination) != arn.Queue("failures") {
 		t.Errorf("the table stream's event source mapping: %+v", ms.EventSourceMappings)
 	}
 
@@ -140,6 +154,29 @@ func TestTableStreamTrigger(t *testing.T) {
 	must(t, err)
 	if n, ok := got.Item["hits"].(*ddbtypes.AttributeValueMemberN); !ok || n.Value != "2" {
 		t.Errorf("GetItem: %+v", got.Item)
+	}
+
+	_, err = db.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("visits"), Item: map[string]ddbtypes.AttributeValue{
+		"id": &ddbtypes.AttributeValueMemberS{Value: "poison"}, "fail": &ddbtypes.AttributeValueMemberBOOL{Value: true}}})
+	must(t, err)
+	qs := sqs.New(sqs.Options{Region: "us-east-1", BaseEndpoint: aws.String("http://" + adminAddr), HTTPClient: &http.Client{Transport: tr}, Credentials: creds})
+	var failure struct {
+		RequestContext struct {
+			Condition string `json:"condition"`
+		} `json:"requestContext"`
+		Info struct {
+			ShardID             string `json:"shardId"`
+			StartSequenceNumber string `json:"startSequenceNumber"`
+			EndSequenceNumber   string `json:"endSequenceNumber"`
+			BatchSize           int    `json:"batchSize"`
+			StreamArn           string `json:"streamArn"`
+		} `json:"DDBStreamBatchInfo"`
+	}
+	must(t, json.Unmarshal([]byte(aws.ToString(receiveOne(t, qs, queueURL(t, qs, "failures")).Body)), &failure))
+	f := failure.Info
+	if failure.RequestContext.Condition != "RetryAttemptsExhausted" || !strings.HasPrefix(f.ShardID, "shardId-") || f.BatchSize != 1 ||
+		f.StartSequenceNumber <= m.Change.SequenceNumber || f.EndSequenceNumber != f.StartSequenceNumber || f.StreamArn != stream {
+		t.Errorf("failure record %+v", failure)
 	}
 }
 
