@@ -31,20 +31,25 @@ var _ esm.Source = (*streamSource)(nil)
 // Its ARN is the stream's as the table is now: a stack's tables have
 // fixed stream labels, so it does not change.
 func (s *Service) StreamSource(table string) (esm.Source, error) {
-	t, err := s.streamTable(table)
+	t, err := s.sourceTable(table)
 	if err != nil {
 		return nil, err
 	}
 	return &streamSource{s: s, table: table, event: ddbevent.Source{StreamARN: StreamARN(t)}}, nil
 }
 
-// StreamShardID is the ID of the one shard of table t's stream, in AWS's
-// form (shardId-, 20 digits, a dash, 8 hex digits): the table's creation
-// time and a hash of its ID and stream label, so that a table created
-// again under its name, or a stream enabled again, has a new shard.
-func StreamShardID(t store.Table) string {
+// sourceShard is the ID of the one shard of table t's stream, as the
+// Streams API's DescribeStream names it: AWS's form (shardId-, 20 digits,
+// a dash, 8 hex digits) from the time in the stream's label and a hash of
+// the table's ID and the label, so that a table created again under its
+// name, or a stream enabled again, has a new shard.
+func sourceShard(t store.Table) string {
+	ms := int64(0)
+	if at, err := time.Parse("2006-01-02T15:04:05.000", t.StreamLabel); err == nil {
+		ms = at.UnixMilli()
+	}
 	sum := sha256.Sum256([]byte(t.ID + "/" + t.StreamLabel))
-	return fmt.Sprintf("shardId-%020d-%x", t.Created.UnixMilli(), sum[:4])
+	return fmt.Sprintf("shardId-%020d-%x", ms, sum[:4])
 }
 
 func (src *streamSource) ARN() string       { return src.event.StreamARN }
@@ -52,11 +57,11 @@ func (src *streamSource) BatchInfo() string { return "DDBStreamBatchInfo" }
 
 // Shards is the stream's one shard.
 func (src *streamSource) Shards(ctx context.Context) ([]esm.Shard, error) {
-	t, err := src.s.streamTable(src.table)
+	t, err := src.s.sourceTable(src.table)
 	if err != nil {
 		return nil, err
 	}
-	return []esm.Shard{{ID: StreamShardID(t)}}, nil
+	return []esm.Shard{{ID: sourceShard(t)}}, nil
 }
 
 // Tip is the position after the table's newest write: what LATEST reads
@@ -154,15 +159,15 @@ func partitionKey(t store.Table, keys []byte) string {
 
 // shard describes the table if shard is its stream's shard.
 func (src *streamSource) shard(shard string) (store.Table, bool, error) {
-	t, err := src.s.streamTable(src.table)
+	t, err := src.s.sourceTable(src.table)
 	if err != nil {
 		return store.Table{}, false, err
 	}
-	return t, StreamShardID(t) == shard, nil
+	return t, sourceShard(t) == shard, nil
 }
 
-// streamTable describes a table that has a stream.
-func (s *Service) streamTable(name string) (store.Table, error) {
+// sourceTable describes a table that has a stream.
+func (s *Service) sourceTable(name string) (store.Table, error) {
 	t, err := s.st.Describe(name)
 	if err != nil {
 		return store.Table{}, err
