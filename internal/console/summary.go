@@ -64,9 +64,11 @@ type Bucket struct {
 	Target string `json:"target"`           // a function, or "queue NAME", "topic NAME"
 }
 
-// A Stream delivers batches of its records to a function.
+// A Stream delivers batches of its records to a function: a Kinesis
+// stream's, or a DynamoDB table's stream's.
 type Stream struct {
 	Name     string `json:"name"`
+	Table    bool   `json:"table,omitempty"`    // Name is a table's, whose stream is read
 	Start    string `json:"start"`              // TRIM_HORIZON, LATEST, AT_TIMESTAMP
 	Consumer string `json:"consumer,omitempty"` // the enhanced fan-out consumer read through
 	Function string `json:"function"`
@@ -143,7 +145,11 @@ func (c *Console) textSummary(s Summary) []byte {
 		if r.Consumer != "" {
 			via = "via " + r.Consumer
 		}
-		return r.Name + "\t" + r.Start + "\t" + via + "\t-> " + c.paint(nameColor(r.Function), r.Function)
+		name := r.Name
+		if r.Table {
+			name = "table " + name
+		}
+		return name + "\t" + r.Start + "\t" + via + "\t-> " + c.paint(nameColor(r.Function), r.Function)
 	})
 	return buf.Bytes()
 }

@@ -13,6 +13,8 @@ import (
 
 	"github.com/verge-edge/verge/internal/broker"
 	"github.com/verge-edge/verge/internal/dispatch"
+	"github.com/verge-edge/verge/internal/dynamodb"
+	"github.com/verge-edge/verge/internal/dynamodb/store"
 	"github.com/verge-edge/verge/internal/errs"
 	"github.com/verge-edge/verge/internal/esm"
 	"github.com/verge-edge/verge/internal/functions"
@@ -54,22 +56,25 @@ type eventSide struct {
 	streams   *kinesis.Service
 	streamESM *esm.Manager
 	sources   map[string]esm.Source // by sourceKey
-	consumers map[string]string     // consumer ARNs by stream and consumer name
-	closed    bool                  // Close ran: the APIs may not start the event side again
+	// tableStore and tables are the DynamoDB tables and their service.
+	tableStore *store.Store
+	tables     *dynamodb.Service
+	consumers  map[string]string // consumer ARNs by stream and consumer name
+	closed     bool              // Close ran: the APIs may not start the event side again
 	// plan is the plan committed last, for the queue triggers' concurrency.
 	plan atomic.Pointer[stack.Plan]
 }
 
 // Prepare compiles the plan's buses, rules, schedules and queue triggers.
-// The first plan with functions, queues or topics (or the first call to
-// the SQS or SNS API) opens the broker (embedded under DATA/nats, or
+// The first plan with functions, queues, topics, streams or tables (or
+// the first call to an API of the event side) opens the broker (embedded under DATA/nats, or
 // --nats) and the services on it, which serve nothing of the stack until a
 // commit routes events to them.
 func (ev *eventSide) Prepare(ctx context.Context, plan *stack.Plan) (Change, error) {
 	ev.mu.Lock()
 	defer ev.mu.Unlock()
 	if ev.disp == nil {
-		if len(plan.Functions) == 0 && len(plan.Queues) == 0 && len(plan.Topics) == 0 && len(plan.Streams) == 0 {
+		if len(plan.Functions) == 0 && len(plan.Queues) == 0 && len(plan.Topics) == 0 && len(plan.Streams) == 0 && len(plan.Tables) == 0 {
 			return change{}, nil
 		}
 		if err := ev.start(ctx); err != nil {
@@ -134,8 +139,20 @@ func (ev *eventSide) start(ctx context.Context) error {
 		b.Close()
 		return fmt.Errorf("the stream service: %w", err)
 	}
+	// With an external server other nodes may write the tables too: this
+	// node follows their writes.
+	tables, err := store.Open(ctx, store.Options{JetStream: b.JetStream(), Logger: ev.logger, Size: dynamodb.ItemSize, Follow: ev.natsURL != ""})
+	if err != nil {
+		streams.Close()
+		topics.Close()
+		qs.Close()
+		q.Close()
+		b.Close()
+		return fmt.Errorf("the table store: %w", err)
+	}
 	mgr, err := esm.New(ctx, esm.Options{JetStream: b.JetStream(), Invoke: ev.invokeStream, Send: ev.sendFailure, Logger: ev.logger})
 	if err != nil {
+		tables.Close()
 		streams.Close()
 		topics.Close()
 		qs.Close()
@@ -144,6 +161,7 @@ func (ev *eventSide) start(ctx context.Context) error {
 		return fmt.Errorf("the stream triggers: %w", err)
 	}
 	ev.broker, ev.queue, ev.queues, ev.topics, ev.streams, ev.streamESM = b, q, qs, topics, streams, mgr
+	ev.tableStore, ev.tables = tables, dynamodb.New(dynamodb.Options{Store: tables})
 	ev.esm = sqstrigger.New(sqstrigger.Options{Queues: qs, Invoke: ev.invoke, Logger: ev.logger, Concurrency: ev.concurrency})
 	ev.disp = dispatch.New(dispatch.Options{Queue: q, Logger: ev.logger})
 	return nil
@@ -214,16 +232,17 @@ func (ev *eventSide) Trigger(fn string) int {
 	return 0
 }
 
-// Close stops the queue triggers (their batches in flight finish), the
-// schedules, the topics, then the asynchronous queue (running invocations
-// go back to it), the queues and the broker.
+// Close stops the queue and stream triggers (their batches in flight
+// finish), the schedules, then the asynchronous queue (running
+// invocations go back to it), the streams, the tables, the topics, the
+// queues and the broker.
 func (ev *eventSide) Close(ctx context.Context) error {
 	// Not under mu: the queue's workers deliver records to queues and
 	// topics (send) until it has closed.
 	ev.mu.Lock()
 	ev.closed = true
 	b, q, disp, qs, topics, qesm := ev.broker, ev.queue, ev.disp, ev.queues, ev.topics, ev.esm
-	streams, sesm := ev.streams, ev.streamESM
+	streams, sesm, tables := ev.streams, ev.streamESM, ev.tableStore
 	ev.mu.Unlock()
 	if disp == nil {
 		return nil
@@ -232,11 +251,13 @@ func (ev *eventSide) Close(ctx context.Context) error {
 	disp.Close()
 	q.Close()
 	streams.Close()
+	tables.Close()
 	topics.Close()
 	qs.Close()
 	b.Close()
 	ev.mu.Lock()
 	ev.disp, ev.queues, ev.topics, ev.esm, ev.streams, ev.streamESM = nil, nil, nil, nil, nil, nil
+	ev.tableStore, ev.tables = nil, nil
 	ev.mu.Unlock()
 	return err
 }

@@ -188,7 +188,8 @@ func Open(o Options) (e *Engine, err error) {
 		awsapi.SQS(e.events.openQueues),
 		awsapi.SNS(e.events.openTopics),
 		awsapi.S3(awsapi.Fixed(buckets.store)),
-		awsapi.Kinesis(e.events.openStreams)))
+		awsapi.Kinesis(e.events.openStreams),
+		awsapi.DynamoDB(e.events.openTables)))
 	e.listeners.adminHandler = adminMux
 	e.listeners.viewerHandler = gw.Front(e.edge)
 	return e, nil
@@ -199,7 +200,7 @@ func Open(o Options) (e *Engine, err error) {
 func routedEndpoints() []admin.Endpoint {
 	return []admin.Endpoint{
 		{Method: "GET", Path: logs.Path, About: "a log group's events, newline-delimited JSON (verge logs)"},
-		{Method: "POST", Path: "/", About: "the AWS endpoint: Lambda, EventBridge, CloudFront, CloudWatch Logs, SQS, SNS, S3 and Kinesis APIs, SigV4-signed (aws --endpoint-url, the AWS SDKs; docs/aws-api.md)"},
+		{Method: "POST", Path: "/", About: "the AWS endpoint: Lambda, EventBridge, CloudFront, CloudWatch Logs, SQS, SNS, S3, Kinesis, DynamoDB and DynamoDB Streams APIs, SigV4-signed (aws --endpoint-url, the AWS SDKs; docs/aws-api.md)"},
 		{Method: "GET", Path: sns.CertPath, About: "SNS's signing certificate (SigningCertURL), and under /sns/ the subscription links; no token, as on AWS"},
 	}
 }

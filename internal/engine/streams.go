@@ -52,8 +52,8 @@ func streamMapping(t stack.StreamTrigger, source string, src esm.Source) esm.Map
 	return m
 }
 
-// applyStreams makes the plan's streams exist, registers the consumers
-// its triggers read through, and runs its stream triggers. Like
+// applyStreams makes the plan's streams and tables exist, registers the
+// consumers its triggers read through, and runs its stream triggers. Like
 // applyMessaging it runs in a Commit and logs what fails.
 func (ev *eventSide) applyStreams(ctx context.Context, plan *stack.Plan) {
 	streams, mgr := ev.streaming()
@@ -63,11 +63,12 @@ func (ev *eventSide) applyStreams(ctx context.Context, plan *stack.Plan) {
 	if err := streams.Apply(ctx, streamConfigs(plan)); err != nil {
 		ev.logger.Error("applying the stack's streams", "err", err)
 	}
+	ev.applyTables(ctx, plan)
 	ms := make([]esm.Mapping, 0, len(plan.StreamTriggers))
 	consumers := map[string]string{}
-	for _, t := range kinesisTriggers(plan) {
-		source := arn.Stream(t.Stream)
-		if t.Consumer != "" {
+	for _, t := range plan.StreamTriggers {
+		source := triggerSource(t, nil)
+		if t.Kind == stack.TriggerKinesis && t.Consumer != "" {
 			c, err := ensureConsumer(ctx, streams, t)
 			if err != nil {
 				ev.logger.Error("registering a stream trigger's consumer", "function", t.Function, "stream", t.Stream, "err", err)
@@ -78,7 +79,7 @@ func (ev *eventSide) applyStreams(ctx context.Context, plan *stack.Plan) {
 		}
 		src, err := ev.streamSource(streams, t)
 		if err != nil {
-			ev.logger.Error("reading a stream trigger's stream", "function", t.Function, "stream", t.Stream, "err", err)
+			ev.logger.Error("reading a stream trigger's stream", "function", t.Function, "kind", t.Kind, "stream", t.Stream, "err", err)
 			continue
 		}
 		ms = append(ms, streamMapping(t, source, src))
@@ -90,6 +91,19 @@ func (ev *eventSide) applyStreams(ctx context.Context, plan *stack.Plan) {
 		ev.logger.Error("applying the stack's stream triggers", "err", err)
 	}
 	ev.keepSources(plan)
+}
+
+// triggerSource is the EventSourceArn of trigger t, which names its
+// mapping: a table's stream, a Kinesis stream, or the consumer (of
+// consumers, by stream and name) it reads through.
+func triggerSource(t stack.StreamTrigger, consumers map[string]string) string {
+	if t.Kind == stack.TriggerDynamoDB {
+		return arn.TableStream(t.Stream)
+	}
+	if c, ok := consumers[t.Stream+"\x00"+t.Consumer]; ok && t.Consumer != "" {
+		return c
+	}
+	return arn.Stream(t.Stream)
 }
 
 // ensureConsumer registers the consumer t reads through, or finds it
@@ -105,7 +119,7 @@ func ensureConsumer(ctx context.Context, streams *kinesis.Service, t stack.Strea
 // sourceKey names a trigger's source: its records name the function's
 // role, and it reads through its consumer.
 func sourceKey(t stack.StreamTrigger) string {
-	return t.Stream + "\x00" + t.Consumer + "\x00" + t.Function
+	return t.Kind + "\x00" + t.Stream + "\x00" + t.Consumer + "\x00" + t.Function
 }
 
 // streamSource is the source a trigger reads. The same trigger gets the
@@ -117,7 +131,13 @@ func (ev *eventSide) streamSource(streams *kinesis.Service, t stack.StreamTrigge
 	if src, ok := ev.sources[k]; ok {
 		return src, nil
 	}
-	src, err := streams.SourceAs(t.Stream, t.Consumer, arn.Role(t.Function))
+	var src esm.Source
+	var err error
+	if t.Kind == stack.TriggerDynamoDB {
+		src, err = ev.tables.StreamSource(t.Stream)
+	} else {
+		src, err = streams.SourceAs(t.Stream, t.Consumer, arn.Role(t.Function))
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -195,11 +215,8 @@ func (ev *eventSide) streamTriggers(plan *stack.Plan) []awsapi.Trigger {
 	consumers := ev.consumers
 	ev.mu.Unlock()
 	out := make([]awsapi.Trigger, 0, len(plan.StreamTriggers))
-	for _, t := range kinesisTriggers(plan) {
-		src := arn.Stream(t.Stream)
-		if c, ok := consumers[t.Stream+"\x00"+t.Consumer]; ok && t.Consumer != "" {
-			src = c
-		}
+	for _, t := range plan.StreamTriggers {
+		src := triggerSource(t, consumers)
 		tr := awsapi.Trigger{Function: t.Function, Source: src, BatchSize: t.BatchSize, MaxBatchingWindow: t.MaxBatchWindowSeconds,
 			Stream: &awsapi.StreamSettings{StartingPosition: t.StartingPosition, MaximumRetryAttempts: t.MaximumRetryAttempts,
 				MaximumRecordAgeInSeconds: t.MaximumRecordAgeSeconds, BisectBatchOnFunctionError: t.BisectBatchOnFunctionError,
@@ -220,17 +237,6 @@ func (ev *eventSide) streamTriggers(plan *stack.Plan) []awsapi.Trigger {
 			tr.State, tr.LastProcessingResult, tr.LastModified = st.State, st.LastProcessingResult, st.LastModified
 		}
 		out = append(out, tr)
-	}
-	return out
-}
-
-// kinesisTriggers are plan's stream triggers that read Kinesis streams.
-func kinesisTriggers(plan *stack.Plan) []stack.StreamTrigger {
-	var out []stack.StreamTrigger
-	for _, t := range plan.StreamTriggers {
-		if t.Kind == stack.TriggerKinesis {
-			out = append(out, t)
-		}
 	}
 	return out
 }
