@@ -2,9 +2,7 @@ package dynamodb
 
 import (
 	"context"
-	"crypto/sha256"
 	"encoding/json"
-	"fmt"
 	"time"
 
 	"github.com/verge-edge/verge/internal/dynamodb/store"
@@ -38,20 +36,6 @@ func (s *Service) StreamSource(table string) (esm.Source, error) {
 	return &streamSource{s: s, table: table, event: ddbevent.Source{StreamARN: StreamARN(t)}}, nil
 }
 
-// sourceShard is the ID of the one shard of table t's stream, as the
-// Streams API's DescribeStream names it: AWS's form (shardId-, 20 digits,
-// a dash, 8 hex digits) from the time in the stream's label and a hash of
-// the table's ID and the label, so that a table created again under its
-// name, or a stream enabled again, has a new shard.
-func sourceShard(t store.Table) string {
-	ms := int64(0)
-	if at, err := time.Parse("2006-01-02T15:04:05.000", t.StreamLabel); err == nil {
-		ms = at.UnixMilli()
-	}
-	sum := sha256.Sum256([]byte(t.ID + "/" + t.StreamLabel))
-	return fmt.Sprintf("shardId-%020d-%x", ms, sum[:4])
-}
-
 func (src *streamSource) ARN() string       { return src.event.StreamARN }
 func (src *streamSource) BatchInfo() string { return "DDBStreamBatchInfo" }
 
@@ -61,7 +45,7 @@ func (src *streamSource) Shards(ctx context.Context) ([]esm.Shard, error) {
 	if err != nil {
 		return nil, err
 	}
-	return []esm.Shard{{ID: sourceShard(t)}}, nil
+	return []esm.Shard{{ID: shardID(t)}}, nil
 }
 
 // Tip is the position after the table's newest write: what LATEST reads
@@ -163,7 +147,7 @@ func (src *streamSource) shard(shard string) (store.Table, bool, error) {
 	if err != nil {
 		return store.Table{}, false, err
 	}
-	return t, sourceShard(t) == shard, nil
+	return t, shardID(t) == shard, nil
 }
 
 // sourceTable describes a table that has a stream.
