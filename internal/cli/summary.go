@@ -88,7 +88,8 @@ func summarize(p *stack.Plan, hosts map[string]string) console.Summary {
 		s.Buckets = append(s.Buckets, console.Bucket{Name: n.Bucket, Events: strings.Join(n.Events, ","), Filter: filter, Target: target})
 	}
 	for _, t := range p.StreamTriggers {
-		s.Streams = append(s.Streams, console.Stream{Name: t.Stream, Start: t.StartingPosition, Consumer: t.Consumer, Function: t.Function})
+		s.Streams = append(s.Streams, console.Stream{Name: t.Stream, Start: t.StartingPosition, Consumer: t.Consumer, Function: t.Function,
+			Table: t.Kind == stack.TriggerDynamoDB})
 	}
 	return s
 }
