@@ -17,7 +17,9 @@ type Grant struct {
 // DynamoDB: the operation's action on its table (an index's ARN for a
 // Query or Scan of an index), every table of a batch, each item's own
 // action in a transaction (there is no TransactWriteItems action),
-// PartiQL's statement actions, and the stream of a Streams request. A
+// PartiQL's statement actions, and the stream of a Streams request (the
+// one GetRecords' iterator names; ListStreams of a table on its streams,
+// else on "*"). A
 // request that cannot be read needs nothing: the operation refuses it
 // before it touches a table.
 func Grants(name string, streams bool, body []byte) []Grant {
@@ -29,6 +31,11 @@ func Grants(name string, streams bool, body []byte) []Grant {
 	switch {
 	case streams && in.StreamArn != "":
 		return []Grant{{Action: action, Resources: []string{in.StreamArn}}}
+	case streams && in.ShardIterator != "":
+		return []Grant{{Action: action, Resources: []string{iteratorStream(in.ShardIterator)}}}
+	case streams && in.TableName != "":
+		// ListStreams of one table: its streams.
+		return []Grant{{Action: action, Resources: []string{tableARN(in.TableName) + "/stream/*"}}}
 	case streams:
 		return []Grant{{Action: action}}
 	}
@@ -75,6 +82,7 @@ type grantInput struct {
 	IndexName          string                                  `json:"IndexName"`
 	ResourceArn        string                                  `json:"ResourceArn"`
 	StreamArn          string                                  `json:"StreamArn"`
+	ShardIterator      string                                  `json:"ShardIterator"`
 	Statement          string                                  `json:"Statement"`
 	RequestItems       map[string]json.RawMessage              `json:"RequestItems"`
 	TransactItems      []map[string]struct{ TableName string } `json:"TransactItems"`

@@ -17,9 +17,9 @@ type Options struct {
 	Store *store.Store
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
-	// Key signs the Streams API's shard iterators; random when nil (the
-	// iterators of a node that restarts are then expired, as a client
-	// handles anyway).
+	// Key signs the Streams API's shard iterators (store.Secret, so that
+	// they survive a restart and read on any node); random when nil, and
+	// then a restart makes the iterators handed out invalid.
 	Key []byte
 }
 

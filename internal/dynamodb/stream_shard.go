@@ -147,3 +147,22 @@ func parseIterator(b []byte) (iterator, bool) {
 
 // streamARN is the ARN of the stream an iterator reads.
 func (it iterator) streamARN() string { return arn.Table(it.table) + "/stream/" + it.label }
+
+// iteratorStream is the ARN of the stream an iterator names, "" for what
+// is not an iterator. Its MAC is not checked here: the name is for
+// authorization, decided before GetRecords runs, and GetRecords refuses a
+// forged iterator all the same.
+func iteratorStream(str string) string {
+	if len(str) > maxIterator || strings.ContainsAny(str, "\r\n") {
+		return ""
+	}
+	b, err := base64.StdEncoding.Strict().DecodeString(str)
+	if err != nil || len(b) < 1+iteratorMAC || b[0] != iteratorVersion {
+		return ""
+	}
+	it, ok := parseIterator(b[1 : len(b)-iteratorMAC])
+	if !ok {
+		return ""
+	}
+	return arn.Table(it.table) + "/stream/" + it.label
+}

@@ -150,7 +150,11 @@ func (ev *eventSide) start(ctx context.Context) error {
 		b.Close()
 		return fmt.Errorf("the table store: %w", err)
 	}
-	mgr, err := esm.New(ctx, esm.Options{JetStream: b.JetStream(), Invoke: ev.invokeStream, Send: ev.sendFailure, Logger: ev.logger})
+	secret, err := tables.Secret(ctx)
+	var mgr *esm.Manager
+	if err == nil {
+		mgr, err = esm.New(ctx, esm.Options{JetStream: b.JetStream(), Invoke: ev.invokeStream, Send: ev.sendFailure, Logger: ev.logger})
+	}
 	if err != nil {
 		tables.Close()
 		streams.Close()
@@ -161,7 +165,7 @@ func (ev *eventSide) start(ctx context.Context) error {
 		return fmt.Errorf("the stream triggers: %w", err)
 	}
 	ev.broker, ev.queue, ev.queues, ev.topics, ev.streams, ev.streamESM = b, q, qs, topics, streams, mgr
-	ev.tableStore, ev.tables = tables, dynamodb.New(dynamodb.Options{Store: tables})
+	ev.tableStore, ev.tables = tables, dynamodb.New(dynamodb.Options{Store: tables, Key: secret})
 	ev.esm = sqstrigger.New(sqstrigger.Options{Queues: qs, Invoke: ev.invoke, Logger: ev.logger, Concurrency: ev.concurrency})
 	ev.disp = dispatch.New(dispatch.Options{Queue: q, Logger: ev.logger})
 	return nil

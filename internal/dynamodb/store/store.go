@@ -3,12 +3,14 @@ package store
 import (
 	"cmp"
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -241,7 +243,9 @@ func (s *Store) load(ctx context.Context) error {
 	}
 	var names []string
 	for k := range lister.Keys() {
-		names = append(names, k)
+		if !strings.HasPrefix(k, secretKey) {
+			names = append(names, k)
+		}
 	}
 	for _, name := range names {
 		e, err := s.kv.Get(ctx, name)
@@ -505,4 +509,26 @@ func (s *Store) table(name string) (*table, error) {
 
 func notFound(name string) *Error {
 	return fail(CodeResourceNotFound, "Requested resource not found: Table: %s not found", name)
+}
+
+// secretKey is the definitions bucket's key of the store's secret: "=" is
+// not a table name's character.
+const secretKey = "=secret"
+
+// Secret is a random key made once for this store's JetStream and kept
+// in its bucket: every node, and every start, signs with the same key,
+// so what one signs (the Streams API's shard iterators) another reads.
+func (s *Store) Secret(ctx context.Context) ([]byte, error) {
+	key := make([]byte, 32)
+	rand.Read(key)
+	if _, err := s.kv.Create(ctx, secretKey, key); err == nil {
+		return key, nil
+	} else if !errors.Is(err, jetstream.ErrKeyExists) {
+		return nil, fmt.Errorf("dynamodb: making the secret: %w", err)
+	}
+	e, err := s.kv.Get(ctx, secretKey)
+	if err != nil {
+		return nil, fmt.Errorf("dynamodb: reading the secret: %w", err)
+	}
+	return e.Value(), nil
 }
