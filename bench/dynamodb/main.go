@@ -8,7 +8,7 @@
 // size and reports the process's resident memory before and after, and
 // after the table is rebuilt from the log on a fresh open.
 //
-//	go run ./bench/dynamodb [-c 8] [-d 5s] [-rss 1GB]
+//	go run ./bench/dynamodb [-c 8] [-d 5s] [-rss 1GB] [-only PutItem] [-cpuprofile cpu.out]
 package main
 
 import (
@@ -22,6 +22,7 @@ import (
 	"net/http"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -44,8 +45,21 @@ func main() {
 	conc := flag.Int("c", 8, "concurrent callers")
 	dur := flag.Duration("d", 5*time.Second, "how long each throughput run lasts")
 	rss := flag.String("rss", "", "also load a table of this size (e.g. 1GB, 200MB) and report resident memory")
+	only := flag.String("only", "", "run only the measures whose name starts with this (PutItem, GetItem, Query, UpdateItem)")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the whole run (clients and server) to this file")
 	flag.Parse()
-	if err := run(*conc, *dur, *rss); err != nil {
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			log.Fatal(err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			log.Fatal(err)
+		}
+		defer pprof.StopCPUProfile()
+	}
+	if err := run(*conc, *dur, *rss, *only); err != nil {
+		pprof.StopCPUProfile()
 		log.Fatal(err)
 	}
 }
@@ -56,7 +70,7 @@ const (
 	queryItems = 100
 )
 
-func run(conc int, dur time.Duration, rss string) error {
+func run(conc int, dur time.Duration, rss, only string) error {
 	ctx := context.Background()
 	dir, err := os.MkdirTemp("", "verge-bench-dynamodb-")
 	if err != nil {
@@ -130,6 +144,9 @@ func run(conc int, dur time.Duration, rss string) error {
 	}
 	var rows []row
 	measure := func(name, target string, do func() error, floor func() error) error {
+		if !strings.HasPrefix(name, only) {
+			return nil
+		}
 		r, err := load.Throughput(do, conc, dur)
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
