@@ -13,31 +13,65 @@ import (
 
 // compact drops the log entries of t that nothing needs any more: those
 // older than the stream's retention (24 hours, as DynamoDB Streams keep
-// records) except each item's last, which the table is rebuilt from.
+// records) except each item's last, which the table is rebuilt from. It
+// looks only at the items written again since it last looked (an item
+// written once has one entry), so its cost follows the writes, not the
+// table's size; an item whose entries are not all old enough yet is
+// looked at again next time. (After a restart an item's older entries
+// wait for its next write: the rebuild reads last entries only.)
 func (s *Store) compact(ctx context.Context, t *table) error {
+	t.mu.Lock()
+	keys := t.rewritten
+	t.rewritten = nil
+	t.mu.Unlock()
+	if len(keys) == 0 {
+		return nil
+	}
 	bound, err := s.firstSince(ctx, t.filter(), s.now().Add(-streamRetention))
 	if err != nil {
+		t.requeue(keys)
 		return err
 	}
-	info, err := s.stream.Info(ctx, jetstream.WithSubjectFilter(t.filter()))
+	for k := range keys {
+		if err := s.compactItem(ctx, t, k, bound); err != nil {
+			t.requeue(keys)
+			return err
+		}
+		delete(keys, k)
+	}
+	return nil
+}
+
+// compactItem purges the entries of the item of key k before bound,
+// never its last, and keeps k for next time when newer entries remain.
+func (s *Store) compactItem(ctx context.Context, t *table, k string, bound uint64) error {
+	subj := t.subject([]byte(k))
+	last, err := s.stream.GetLastMsgForSubject(ctx, subj)
+	if errors.Is(err, jetstream.ErrMsgNotFound) {
+		return nil // the table's log was purged under it (deleted)
+	}
 	if err != nil {
 		return err
 	}
-	for subj, n := range info.State.Subjects {
-		if n < 2 {
-			continue
-		}
-		last, err := s.stream.GetLastMsgForSubject(ctx, subj)
-		if err != nil {
-			return err
-		}
-		// Purges the subject's entries before min(bound, last): never its
-		// last one.
-		if err := s.stream.Purge(ctx, jetstream.WithPurgeSubject(subj), jetstream.WithPurgeSequence(min(bound, last.Sequence))); err != nil {
-			return err
-		}
+	if err := s.stream.Purge(ctx, jetstream.WithPurgeSubject(subj), jetstream.WithPurgeSequence(min(bound, last.Sequence))); err != nil {
+		return err
+	}
+	if bound < last.Sequence {
+		t.requeue(map[string]struct{}{k: {}})
 	}
 	return nil
+}
+
+// requeue marks keys to be compacted again.
+func (t *table) requeue(keys map[string]struct{}) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.rewritten == nil {
+		t.rewritten = map[string]struct{}{}
+	}
+	for k := range keys {
+		t.rewritten[k] = struct{}{}
+	}
 }
 
 // firstSince returns the sequence of the first entry of filter stored at

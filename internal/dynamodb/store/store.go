@@ -266,15 +266,12 @@ func (s *Store) load(ctx context.Context) error {
 	return nil
 }
 
-// rebuild materialises t from the last log entry of each of its items.
+// rebuild materialises t from the last log entry of each of its items:
+// an ordered consumer delivering the last message of each subject, as
+// many as it had pending when it was made (one per item). Counting the
+// subjects first would list them all in one stream info, which for a
+// large table outlasts the API's timeout.
 func (s *Store) rebuild(ctx context.Context, t *table) error {
-	info, err := s.stream.Info(ctx, jetstream.WithSubjectFilter(t.filter()))
-	if err != nil {
-		return fmt.Errorf("dynamodb: table %s: %w", t.meta.Name, err)
-	}
-	if len(info.State.Subjects) == 0 {
-		return nil
-	}
 	c, err := s.js.OrderedConsumer(ctx, streamName, jetstream.OrderedConsumerConfig{
 		FilterSubjects: []string{t.filter()},
 		DeliverPolicy:  jetstream.DeliverLastPerSubjectPolicy,
@@ -287,7 +284,13 @@ func (s *Store) rebuild(ctx context.Context, t *table) error {
 		return fmt.Errorf("dynamodb: rebuilding %s: %w", t.meta.Name, err)
 	}
 	defer it.Stop()
-	for range len(info.State.Subjects) {
+	info := c.CachedInfo()
+	if info == nil {
+		if info, err = c.Info(ctx); err != nil {
+			return fmt.Errorf("dynamodb: rebuilding %s: %w", t.meta.Name, err)
+		}
+	}
+	for n := info.NumPending; n > 0; n-- {
 		m, err := it.Next()
 		if err != nil {
 			return fmt.Errorf("dynamodb: rebuilding %s: %w", t.meta.Name, err)
@@ -298,6 +301,9 @@ func (s *Store) rebuild(ctx context.Context, t *table) error {
 		}
 		if err := t.applyLogged(md.Sequence.Stream, m.Data()); err != nil {
 			return fmt.Errorf("dynamodb: rebuilding %s: %w", t.meta.Name, err)
+		}
+		if md.NumPending == 0 {
+			break
 		}
 	}
 	return nil

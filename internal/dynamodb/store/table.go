@@ -38,6 +38,9 @@ type table struct {
 	size       int64
 	last       uint64        // newest log sequence applied
 	wake       chan struct{} // closed and replaced when an entry is applied
+	// rewritten are the keys of items written again since compaction
+	// last looked: only their subjects hold entries to drop.
+	rewritten map[string]struct{}
 }
 
 func newTable(m meta, sizeOf func([]byte) int) *table {
@@ -107,6 +110,12 @@ func (t *table) apply(key []byte, seq uint64, item []byte) bool {
 		t.size += int64(size)
 	}
 	t.rows.Set(&row{key: key, item: item, version: seq, size: size})
+	if ok {
+		if t.rewritten == nil {
+			t.rewritten = map[string]struct{}{}
+		}
+		t.rewritten[string(key)] = struct{}{}
+	}
 	if len(t.indexes) > 0 {
 		o, n := newImage(old, oldSize, t.indexNames), newImage(item, size, t.indexNames)
 		for _, ix := range t.indexes {
