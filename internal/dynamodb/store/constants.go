@@ -90,6 +90,8 @@ const (
 	casRetries = 10000
 	// publishTimeout bounds one publish or batch acknowledgement.
 	publishTimeout = 10 * time.Second
+	// rebuildTimeout bounds the JetStream calls of a table's rebuild.
+	rebuildTimeout = 10 * time.Minute
 )
 
 // Index projections (IndexConfig.Projection).

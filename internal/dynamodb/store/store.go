@@ -272,6 +272,10 @@ func (s *Store) load(ctx context.Context) error {
 // subjects first would list them all in one stream info, which for a
 // large table outlasts the API's timeout.
 func (s *Store) rebuild(ctx context.Context, t *table) error {
+	// Making a last-per-subject consumer over a million items takes the
+	// server longer than the API's default timeout of a few seconds.
+	ctx, cancel := context.WithTimeout(ctx, rebuildTimeout)
+	defer cancel()
 	c, err := s.js.OrderedConsumer(ctx, streamName, jetstream.OrderedConsumerConfig{
 		FilterSubjects: []string{t.filter()},
 		DeliverPolicy:  jetstream.DeliverLastPerSubjectPolicy,
