@@ -116,6 +116,7 @@ func (s *Store) ReadStreamOf(ctx context.Context, tableName, label string, after
 	}
 	after = maxU(after, st.From-min(st.From, 1))
 	var timer <-chan time.Time
+	trimmed := false // records skipped as past retention, read on after
 	for {
 		tip, wake := t.waiter()
 		if !open {
@@ -126,15 +127,16 @@ func (s *Store) ReadStreamOf(ctx context.Context, tableName, label string, after
 			if err != nil {
 				return StreamRead{}, err
 			}
-			out.Tip, out.Trimmed = tip, trim && out.Trimmed
-			if len(out.Records) > 0 || out.Next == after || out.Trimmed {
+			trimmed = trimmed || trim && out.Trimmed
+			out.Tip, out.Trimmed = tip, trimmed
+			if len(out.Records) > 0 || out.Next == after {
 				return out, nil
 			}
-			after = out.Next // only entries that changed nothing: read on
+			after = out.Next // no record kept in these entries: read on
 			continue
 		}
-		if wait <= 0 {
-			return StreamRead{Next: after, Tip: tip}, nil
+		if wait <= 0 || trimmed {
+			return StreamRead{Next: after, Tip: tip, Trimmed: trimmed}, nil
 		}
 		if timer == nil {
 			tm := time.NewTimer(wait)
