@@ -72,10 +72,10 @@ type directGet struct {
 	MaxBytes int    `json:"max_bytes,omitempty"`
 }
 
-// ReadStream returns up to max records of the table's current stream
-// written after sequence after (0: from the stream's start), in the
-// table's stream view. When there are none it waits up to wait for a
-// write.
+// ReadStream returns up to max records of the table's latest stream
+// (while readable, disabled or not) written after sequence after (0:
+// from the stream's start), in the stream's view. When there are none it
+// waits up to wait for a write.
 func (s *Store) ReadStream(ctx context.Context, tableName string, after uint64, max int, wait time.Duration) (StreamRead, error) {
 	t, err := s.table(tableName)
 	if err != nil {
