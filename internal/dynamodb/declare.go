@@ -2,6 +2,7 @@ package dynamodb
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 
@@ -20,7 +21,7 @@ func (s *Service) Declare(ctx context.Context, c store.TableConfig, tags map[str
 		if e, ok := wire(err).(*Error); !ok || e.Code != CodeResourceNotFound {
 			return err
 		}
-		m := tableMeta{BillingMode: billingOnDemand, StreamView: c.StreamView, Tags: tagsOf(tags)}
+		m := tableMeta{BillingMode: billingOnDemand, StreamView: c.StreamView, Tags: tagsOf(tags), Stack: true}
 		c.Meta = m.encode()
 		_, err = s.st.CreateTable(ctx, c)
 		return err
@@ -76,6 +77,36 @@ func (s *Service) reconcile(ctx context.Context, t store.Table, c store.TableCon
 		}
 	}
 	return nil
+}
+
+// DeleteUndeclared deletes the tables a stack made (Declare) that its
+// plan no longer declares (declared names those it does), items and
+// stream with them, and returns their names. Tables made through the API
+// are kept, and so is a table protected against deletion since: it is
+// refused, as DeleteTable refuses it.
+func (s *Service) DeleteUndeclared(ctx context.Context, declared []string) ([]string, error) {
+	var deleted []string
+	var errs []error
+	for _, name := range s.st.Tables() {
+		t, err := s.st.Describe(name)
+		if err != nil || slices.Contains(declared, name) {
+			continue // deleted meanwhile, or still the stack's
+		}
+		m := metaOf(t)
+		switch {
+		case !m.Stack:
+			continue
+		case m.DeletionProtection:
+			errs = append(errs, fmt.Errorf("dynamodb: table %s is no longer declared but is protected against deletion", name))
+			continue
+		}
+		if _, err := s.st.DeleteTable(ctx, name); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		deleted = append(deleted, name)
+	}
+	return deleted, errors.Join(errs...)
 }
 
 // locals and globals are the local and the global indexes of ixs.

@@ -55,29 +55,30 @@ func (s *Service) describeStream(ctx context.Context, body []byte) (any, error) 
 	if err := vs.err(); err != nil {
 		return nil, err
 	}
-	t, err := s.streamTable(*in.StreamArn)
+	ts, err := s.streamTable(*in.StreamArn)
 	if err != nil {
 		return nil, err
 	}
+	t := ts.t
 	d := streamDescription{
-		StreamArn:      StreamARN(t),
-		StreamLabel:    t.StreamLabel,
+		StreamArn:      ts.arn(),
+		StreamLabel:    ts.Label,
 		StreamStatus:   "ENABLED",
-		StreamViewType: metaOf(t).StreamView,
+		StreamViewType: ts.View,
 		TableName:      t.Name,
 		KeySchema:      wireKey(t.Key),
 		Shards:         []shard{},
 	}
-	if at, err := time.Parse(streamLabelLayout, t.StreamLabel); err == nil {
+	if at, err := time.Parse(streamLabelLayout, ts.Label); err == nil {
 		d.CreationRequestDateTime = epoch(at)
 	} else {
 		d.CreationRequestDateTime = epoch(t.Created)
 	}
-	if t.StreamView == "" {
+	if ts.closed {
 		d.StreamStatus = "DISABLED"
 	}
-	if in.ExclusiveStartShardID == nil || *in.ExclusiveStartShardID < shardID(t) {
-		sh, err := s.shardOf(ctx, t)
+	if in.ExclusiveStartShardID == nil || *in.ExclusiveStartShardID < ts.shard() {
+		sh, err := s.shardOf(ctx, ts)
 		if err != nil {
 			return nil, err
 		}
@@ -86,28 +87,22 @@ func (s *Service) describeStream(ctx context.Context, body []byte) (any, error) 
 	return describeStreamOutput{StreamDescription: d}, nil
 }
 
-// shardOf describes table t's shard: it starts at its oldest record
-// served (the next write's when there is none) and ends when the stream
-// is disabled.
-func (s *Service) shardOf(ctx context.Context, t store.Table) (shard, error) {
-	sh := shard{ShardID: shardID(t)}
-	if t.StreamView == "" {
-		// A disabled stream's records are not served: the shard is closed
-		// and empty.
-		tip, err := s.st.StreamTip(t.Name)
-		if err != nil {
-			return shard{}, err
-		}
-		sh.SequenceNumberRange = seqRange{StartingSequenceNumber: SequenceNumber(tip), EndingSequenceNumber: SequenceNumber(tip)}
-		return sh, nil
-	}
-	r, err := s.st.ReadStream(ctx, t.Name, 0, 1, 0)
+// shardOf describes stream ts's shard: it starts at its oldest record
+// served (the next write's when there is none) and, once the stream is
+// disabled, ends at the last sequence it covers.
+func (s *Service) shardOf(ctx context.Context, ts tableStream) (shard, error) {
+	sh := shard{ShardID: ts.shard()}
+	r, err := s.st.ReadStreamOf(ctx, ts.t.Name, ts.Label, store.StreamStart, 1, 0)
 	if err != nil {
 		return shard{}, err
 	}
 	start := r.Next + 1
 	if len(r.Records) > 0 {
 		start = r.Records[0].Seq
+	}
+	if ts.closed {
+		start = min(start, ts.To)
+		sh.SequenceNumberRange.EndingSequenceNumber = SequenceNumber(ts.To)
 	}
 	sh.SequenceNumberRange.StartingSequenceNumber = SequenceNumber(start)
 	return sh, nil

@@ -26,8 +26,8 @@ type listStreamsOutput struct {
 // maxListStreams is ListStreams' page size and largest Limit.
 const maxListStreams = 100
 
-// listStreams lists the tables' latest streams, enabled or disabled, in
-// ARN order.
+// listStreams lists the tables' streams, enabled or disabled (for 24
+// hours after), in ARN order.
 func (s *Service) listStreams(ctx context.Context, body []byte) (any, error) {
 	var in listStreamsInput
 	if err := decode(body, &in); err != nil {
@@ -53,12 +53,15 @@ func (s *Service) listStreams(ctx context.Context, body []byte) (any, error) {
 		names = []string{*in.TableName}
 	}
 	out := listStreamsOutput{Streams: []streamSummary{}}
+	now := s.now()
 	for _, n := range names {
 		t, err := s.st.Describe(n)
-		if err != nil || t.StreamLabel == "" {
+		if err != nil {
 			continue
 		}
-		out.Streams = append(out.Streams, streamSummary{StreamArn: StreamARN(t), StreamLabel: t.StreamLabel, TableName: t.Name})
+		for _, ts := range streamsOf(t, now) {
+			out.Streams = append(out.Streams, streamSummary{StreamArn: ts.arn(), StreamLabel: ts.Label, TableName: t.Name})
+		}
 	}
 	slices.SortFunc(out.Streams, func(a, b streamSummary) int { return strings.Compare(a.StreamArn, b.StreamArn) })
 	if start := in.ExclusiveStartStreamArn; start != nil {

@@ -17,18 +17,44 @@ import (
 // streamLabelLayout is a stream label's form: the time it was enabled.
 const streamLabelLayout = "2006-01-02T15:04:05.000"
 
-// shardID is the stable ID of the shard of table t's current stream. A
-// stream has one shard, open while the stream is enabled: the store's log
-// of a table is one ordered sequence, with nothing to split it by. The ID
-// has AWS's form: the stream's label time in ms (20 digits) and a hash of the
-// table and label (8 hex digits).
-func shardID(t store.Table) string {
+// shardID is the stable ID of the shard of a table's stream labelled
+// label. A stream has one shard, open while the stream is enabled: the
+// store's log of a table is one ordered sequence, with nothing to split
+// it by. The ID has AWS's form: the stream's label time in ms (20 digits)
+// and a hash of the table and label (8 hex digits).
+func shardID(tableID, label string) string {
 	ms := int64(0)
-	if at, err := time.Parse(streamLabelLayout, t.StreamLabel); err == nil {
+	if at, err := time.Parse(streamLabelLayout, label); err == nil {
 		ms = at.UnixMilli()
 	}
-	sum := sha256.Sum256([]byte(t.ID + "/" + t.StreamLabel))
+	sum := sha256.Sum256([]byte(tableID + "/" + label))
 	return fmt.Sprintf("shardId-%020d-%s", ms, hex.EncodeToString(sum[:4]))
+}
+
+// A tableStream is one of a table's streams: its current one, or a past
+// one (disabled, still readable), whose shard is closed at To.
+type tableStream struct {
+	t store.Table
+	store.PastStream
+	closed bool
+}
+
+func (ts tableStream) arn() string   { return arn.Table(ts.t.Name) + "/stream/" + ts.Label }
+func (ts tableStream) shard() string { return shardID(ts.t.ID, ts.Label) }
+
+// streamsOf are table t's streams readable at now: its past ones, then
+// its current one if enabled.
+func streamsOf(t store.Table, now time.Time) []tableStream {
+	var out []tableStream
+	for _, p := range t.PastStreams {
+		if p.Live(now) {
+			out = append(out, tableStream{t: t, PastStream: p, closed: true})
+		}
+	}
+	if t.StreamView != "" {
+		out = append(out, tableStream{t: t, PastStream: store.PastStream{Label: t.StreamLabel, View: t.StreamView}})
+	}
+	return out
 }
 
 // parseStreamARN is the table name and label of a stream ARN.
@@ -46,18 +72,29 @@ func streamNotFound(a string) *Error {
 	return &Error{Code: CodeResourceNotFound, Message: msgNotFound + ": Stream: " + a + " not found"}
 }
 
-// streamTable is the table whose current stream is a: a stream of a
-// table deleted, made again, or since given a new label is not found.
-func (s *Service) streamTable(a string) (store.Table, error) {
+// streamTable is the stream a of its table, current or past: a stream
+// of a table deleted and made again, or disabled more than 24 hours ago,
+// is not found.
+func (s *Service) streamTable(a string) (tableStream, error) {
 	name, label, ok := parseStreamARN(a)
 	if !ok {
-		return store.Table{}, invalid("Invalid StreamArn")
+		return tableStream{}, invalid("Invalid StreamArn")
 	}
 	t, err := s.st.Describe(name)
-	if err != nil || t.StreamLabel != label {
-		return store.Table{}, streamNotFound(a)
+	if err != nil {
+		return tableStream{}, streamNotFound(a)
 	}
-	return t, nil
+	return streamLabelled(t, label, s.now(), a)
+}
+
+// streamLabelled is table t's stream labelled label readable at now.
+func streamLabelled(t store.Table, label string, now time.Time, a string) (tableStream, error) {
+	for _, ts := range streamsOf(t, now) {
+		if ts.Label == label {
+			return ts, nil
+		}
+	}
+	return tableStream{}, streamNotFound(a)
 }
 
 // An iterator is a position in a table's stream shard. Encoded it is

@@ -293,8 +293,9 @@ func TestStreamNotFound(t *testing.T) {
 }
 
 // TestStreamDisable: UpdateTable turns a stream off and on, with AWS's
-// messages; the disabled stream is DISABLED with a closed shard, and the
-// stream enabled again has a new label.
+// messages; the disabled stream is DISABLED with a closed shard, the
+// stream enabled again has a new label, and the old one is gone 24 hours
+// after it was disabled.
 func TestStreamDisable(t *testing.T) {
 	clock := &stopped{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
 	e := newEnv(t, store.Options{Now: clock.Now, TTLInterval: -1})
@@ -327,8 +328,13 @@ func TestStreamDisable(t *testing.T) {
 	if aws.ToString(d.LatestStreamArn) == a || d.StreamSpecification.StreamViewType != types.StreamViewTypeKeysOnly {
 		t.Errorf("enabled again: %s %+v", aws.ToString(d.LatestStreamArn), d.StreamSpecification)
 	}
+	sd = need[*dynamodbstreams.DescribeStreamOutput](t)(e.streams.DescribeStream(ctx, &dynamodbstreams.DescribeStreamInput{StreamArn: aws.String(a)})).StreamDescription
+	if sd.StreamStatus != stypes.StreamStatusDisabled {
+		t.Errorf("old stream after enabling again: %s", sd.StreamStatus)
+	}
+	clock.Add(24*time.Hour - time.Second)
 	_, err = e.streams.DescribeStream(ctx, &dynamodbstreams.DescribeStreamInput{StreamArn: aws.String(a)})
-	wantError(t, err, "ResourceNotFoundException", "")
+	wantError(t, err, "ResourceNotFoundException", "Requested resource not found: Stream: "+a+" not found")
 }
 
 // TestStreamTrimmed: records older than 24 hours are not served, and an

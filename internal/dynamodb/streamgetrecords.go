@@ -3,6 +3,8 @@ package dynamodb
 import (
 	"context"
 	"time"
+
+	"github.com/verge-edge/verge/internal/dynamodb/store"
 )
 
 type getRecordsInput struct {
@@ -42,12 +44,58 @@ const maxGetRecords = 1000
 
 // getRecords reads the records after the iterator's position, without
 // waiting for new ones, and a fresh iterator after them. A disabled
-// stream's shard is closed: it has no records here and no next iterator.
+// stream's shard is closed: read to its end, it has no next iterator.
+// An iterator behind records since trimmed (past the 24 hours kept) is
+// refused, as on AWS, rather than skipped ahead.
 func (s *Service) getRecords(ctx context.Context, body []byte) (any, error) {
 	var in getRecordsInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
 	}
+	limit, err := in.validate()
+	if err != nil {
+		return nil, err
+	}
+	it, err := s.decodeIterator(*in.ShardIterator)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	if now.Sub(time.UnixMilli(it.issued)) > iteratorLife {
+		return nil, &Error{Code: CodeExpiredIterator, Message: "Shard iterator has expired"}
+	}
+	t, err := s.st.Describe(it.table)
+	if err != nil || t.ID != it.id {
+		return nil, streamNotFound(it.streamARN())
+	}
+	ts, err := streamLabelled(t, it.label, now, it.streamARN())
+	if err != nil {
+		return nil, err
+	}
+	r, err := s.st.ReadStreamOf(ctx, t.Name, ts.Label, it.after, limit, 0)
+	if err != nil {
+		return nil, err
+	}
+	if r.Trimmed {
+		return nil, errTrimmed
+	}
+	out := getRecordsOutput{Records: []apiRecord{}}
+	for _, rec := range r.Records {
+		out.Records = append(out.Records, recordOf(NewStreamRecord(streamTableAs(t, ts), rec)))
+	}
+	if ts.closed && r.Next >= r.Tip {
+		return out, nil
+	}
+	it.after, it.issued = r.Next, now.UnixMilli()
+	out.NextShardIterator = s.encodeIterator(it)
+	return out, nil
+}
+
+// errTrimmed is AWS's answer to a read behind the trim horizon.
+var errTrimmed = &Error{Code: CodeTrimmedDataAccess, Message: "The operation attempted to read past the oldest stream record in a shard."}
+
+// validate checks the input and returns its limit.
+func (in getRecordsInput) validate() (int, error) {
 	var vs violations
 	if in.ShardIterator == nil {
 		vs.add(nil, "shardIterator", "must not be null")
@@ -63,33 +111,12 @@ func (s *Service) getRecords(ctx context.Context, body []byte) (any, error) {
 			vs.add(limit, "limit", "must have value less than or equal to 1000")
 		}
 	}
-	if err := vs.err(); err != nil {
-		return nil, err
-	}
-	it, err := s.decodeIterator(*in.ShardIterator)
-	if err != nil {
-		return nil, err
-	}
-	now := s.now()
-	if now.Sub(time.UnixMilli(it.issued)) > iteratorLife {
-		return nil, &Error{Code: CodeExpiredIterator, Message: "Shard iterator has expired"}
-	}
-	t, err := s.st.Describe(it.table)
-	if err != nil || t.ID != it.id || t.StreamLabel != it.label {
-		return nil, streamNotFound(it.streamARN())
-	}
-	out := getRecordsOutput{Records: []apiRecord{}}
-	if t.StreamView == "" {
-		return out, nil
-	}
-	r, err := s.st.ReadStream(ctx, t.Name, it.after, limit, 0)
-	if err != nil {
-		return nil, err
-	}
-	for _, rec := range r.Records {
-		out.Records = append(out.Records, recordOf(NewStreamRecord(t, rec)))
-	}
-	it.after, it.issued = r.Next, now.UnixMilli()
-	out.NextShardIterator = s.encodeIterator(it)
-	return out, nil
+	return limit, vs.err()
+}
+
+// streamTableAs is t as its stream ts made records: with ts's label and
+// view, so a past stream's records name it and not the current one.
+func streamTableAs(t store.Table, ts tableStream) store.Table {
+	t.StreamLabel, t.StreamView = ts.Label, ts.View
+	return t
 }

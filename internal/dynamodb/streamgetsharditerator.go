@@ -50,25 +50,26 @@ func (s *Service) getShardIterator(ctx context.Context, body []byte) (any, error
 	if err := vs.err(); err != nil {
 		return nil, err
 	}
-	t, err := s.streamTable(*in.StreamArn)
+	ts, err := s.streamTable(*in.StreamArn)
 	if err != nil {
 		return nil, err
 	}
-	if *in.ShardID != shardID(t) {
+	if *in.ShardID != ts.shard() {
 		return nil, &Error{Code: CodeResourceNotFound, Message: msgNotFound + ": Shard does not exist"}
 	}
-	after, err := s.position(ctx, t, *in.ShardIteratorType, in.SequenceNumber)
+	after, err := s.position(ctx, ts, *in.ShardIteratorType, in.SequenceNumber)
 	if err != nil {
 		return nil, err
 	}
-	it := iterator{table: t.Name, id: t.ID, label: t.StreamLabel, after: after, issued: s.now().UnixMilli()}
+	it := iterator{table: ts.t.Name, id: ts.t.ID, label: ts.Label, after: after, issued: s.now().UnixMilli()}
 	return getShardIteratorOutput{ShardIterator: s.encodeIterator(it)}, nil
 }
 
 // position is where an iterator of type typ starts: the sequence to read
 // after. A sequence number older than the shard's oldest record served
-// was trimmed (or is not of this stream).
-func (s *Service) position(ctx context.Context, t store.Table, typ string, seq *string) (uint64, error) {
+// was trimmed (or is not of this stream). LATEST of a closed shard is its
+// end.
+func (s *Service) position(ctx context.Context, ts tableStream, typ string, seq *string) (uint64, error) {
 	needSeq := typ == iterAt || typ == iterAfter
 	switch {
 	case needSeq && seq == nil:
@@ -76,20 +77,22 @@ func (s *Service) position(ctx context.Context, t store.Table, typ string, seq *
 	case !needSeq && seq != nil:
 		return 0, invalid("Sequence number must not be provided for iterator type %s", typ)
 	case typ == iterTrimHorizon:
-		return 0, nil // the store starts at the stream's oldest record
+		return store.StreamStart, nil
+	case typ == iterLatest && ts.closed:
+		return ts.To, nil
 	case typ == iterLatest:
-		return s.st.StreamTip(t.Name)
+		return s.st.StreamTip(ts.t.Name)
 	}
 	n, ok := ParseSequenceNumber(*seq)
 	if !ok || n == 0 {
 		return 0, invalid("Invalid SequenceNumber: %s", *seq)
 	}
-	sh, err := s.shardOf(ctx, t)
+	sh, err := s.shardOf(ctx, ts)
 	if err != nil {
 		return 0, err
 	}
 	if start, _ := ParseSequenceNumber(sh.SequenceNumberRange.StartingSequenceNumber); n < start {
-		return 0, &Error{Code: CodeTrimmedDataAccess, Message: "The operation attempted to read past the oldest stream record in a shard."}
+		return 0, errTrimmed
 	}
 	if typ == iterAt {
 		n--

@@ -45,7 +45,7 @@ func (src *streamSource) Shards(ctx context.Context) ([]esm.Shard, error) {
 	if err != nil {
 		return nil, err
 	}
-	return []esm.Shard{{ID: shardID(t)}}, nil
+	return []esm.Shard{{ID: shardID(t.ID, t.StreamLabel)}}, nil
 }
 
 // Tip is the position after the table's newest write: what LATEST reads
@@ -147,7 +147,7 @@ func (src *streamSource) shard(shard string) (store.Table, bool, error) {
 	if err != nil {
 		return store.Table{}, false, err
 	}
-	return t, shardID(t) == shard, nil
+	return t, shardID(t.ID, t.StreamLabel) == shard, nil
 }
 
 // sourceTable describes a table that has a stream.

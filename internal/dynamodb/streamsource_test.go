@@ -397,3 +397,26 @@ func TestStreamSourceFailure(t *testing.T) {
 		t.Errorf("failure record %+v", failure)
 	}
 }
+
+// TestStreamSourceSkipsTrimmed: a mapping behind records past the 24
+// hours kept reads on from the oldest kept (Lambda's poller skips them
+// too), rather than stopping at them.
+func TestStreamSourceSkipsTrimmed(t *testing.T) {
+	e := newSourceEnv(t, -1)
+	e.visits(t, "")
+	src, shard := e.source(t)
+	ctx := context.Background()
+	e.put(t, `{"id":{"S":"a"},"n":{"N":"1"}}`)
+	tip, err := src.Read(ctx, shard, esm.Position{Start: esm.TrimHorizon}, 10, 0, 0)
+	if err != nil || len(tip.Records) != 1 {
+		t.Fatalf("first read %+v, %v", tip, err)
+	}
+	e.put(t, `{"id":{"S":"b"},"n":{"N":"2"}}`)
+	e.advance(time.Hour)
+	e.put(t, `{"id":{"S":"c"},"n":{"N":"3"}}`)
+	e.advance(24*time.Hour - 30*time.Minute) // b is past retention, c is not
+	rd, err := src.Read(ctx, shard, esm.Position{After: tip.Records[0].Seq}, 1, 0, 0)
+	if err != nil || !equal(changes(t, rd.Records), []string{"INSERT c 3"}) {
+		t.Fatalf("read after a %v, %v", changes(t, rd.Records), err)
+	}
+}

@@ -36,6 +36,10 @@ type tableMeta struct {
 	// StreamView is the view of the table's latest stream, kept when the
 	// stream is disabled (DescribeStream still describes it).
 	StreamView string `json:"streamView,omitempty"`
+	// Stack marks a table a stack made (Declare): an apply without it
+	// deletes it, where a table made through the API is never deleted by
+	// an apply.
+	Stack bool `json:"stack,omitempty"`
 }
 
 // throughput is a ProvisionedThroughput.

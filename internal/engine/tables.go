@@ -38,17 +38,28 @@ func keySchema(partition stack.KeyAttribute, sort *stack.KeyAttribute) store.Key
 }
 
 // applyTables declares the plan's tables: created when absent, else
-// brought to the stack's definition with their items kept. Like
-// applyStreams it runs in a Commit and logs what fails.
+// brought to the stack's definition with their items kept. The tables an
+// earlier plan declared and this one does not are deleted, as its
+// streams are; tables made through the API are not. Like applyStreams it
+// runs in a Commit and logs what fails.
 func (ev *eventSide) applyTables(ctx context.Context, plan *stack.Plan) {
 	svc := ev.tableService()
 	if svc == nil {
 		return
 	}
+	names := make([]string, 0, len(plan.Tables))
 	for _, t := range plan.Tables {
+		names = append(names, t.Name)
 		if err := svc.Declare(ctx, tableConfig(t), t.Tags); err != nil {
 			ev.logger.Error("declaring the stack's table", "table", t.Name, "err", err)
 		}
+	}
+	deleted, err := svc.DeleteUndeclared(ctx, names)
+	for _, n := range deleted {
+		ev.logger.Info("deleted a table the stack no longer declares", "table", n)
+	}
+	if err != nil {
+		ev.logger.Error("deleting the tables the stack no longer declares", "err", err)
 	}
 }
 

@@ -3,7 +3,10 @@ package engine
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -237,5 +240,67 @@ func TestTablesOnlyStack(t *testing.T) {
 	must(t, err)
 	if tb.Key.Sort.Name != "at" || tb.Key.Sort.Type != "N" || tb.StreamView != store.ViewKeysOnly || ddb.StreamARN(tb) != arn.TableStream("notes") {
 		t.Errorf("table %+v", tb)
+	}
+}
+
+// twoTablesYAML declares the tables kept and dropped.
+const twoTablesYAML = `resources:
+  kept:
+    type: dynamo-db-table
+    properties:
+      primaryKey:
+        partitionKey: {name: id, type: string}
+  dropped:
+    type: dynamo-db-table
+    properties:
+      primaryKey:
+        partitionKey: {name: id, type: string}
+      streamType: KEYS_ONLY
+`
+
+// TestUndeclaredTableDeleted: a table the stack no longer declares is
+// deleted at the next apply, with its stream; the stack's other table
+// and a table made through the API stay, items and all.
+func TestUndeclaredTableDeleted(t *testing.T) {
+	e, dir := serveStack(t, map[string]string{"verge.yaml": twoTablesYAML}, Options{})
+	_, adminAddr := e.Addrs()
+	tr := &http.Transport{}
+	t.Cleanup(tr.CloseIdleConnections)
+	creds := credentials.NewStaticCredentialsProvider(identity.AdminAccessKeyID, "tok", "")
+	db := dynamodb.New(dynamodb.Options{Region: "us-east-1", BaseEndpoint: aws.String("http://" + adminAddr), HTTPClient: &http.Client{Transport: tr}, Credentials: creds})
+	ctx := context.Background()
+	_, err := db.CreateTable(ctx, &dynamodb.CreateTableInput{TableName: aws.String("mine"), BillingMode: ddbtypes.BillingModePayPerRequest,
+		AttributeDefinitions: []ddbtypes.AttributeDefinition{{AttributeName: aws.String("id"), AttributeType: ddbtypes.ScalarAttributeTypeS}},
+		KeySchema:            []ddbtypes.KeySchemaElement{{AttributeName: aws.String("id"), KeyType: ddbtypes.KeyTypeHash}}})
+	must(t, err)
+	item := map[string]ddbtypes.AttributeValue{"id": &ddbtypes.AttributeValueMemberS{Value: "x"}}
+	for _, table := range []string{"kept", "dropped", "mine"} {
+		_, err := db.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(table), Item: item})
+		must(t, err)
+	}
+	st := e.events.tableStore
+	if got := st.Tables(); !reflect.DeepEqual(got, []string{"dropped", "kept", "mine"}) {
+		t.Fatalf("tables after the first apply %v", got)
+	}
+
+	before, _, _ := strings.Cut(twoTablesYAML, "  dropped:")
+	must(t, os.WriteFile(filepath.Join(dir, "verge.yaml"), []byte(before), 0o644))
+	plan, err := stack.Load(dir)
+	must(t, err)
+	res, err := e.Apply(ctx, plan)
+	must(t, err)
+	must(t, res.Problems)
+	if got := st.Tables(); !reflect.DeepEqual(got, []string{"kept", "mine"}) {
+		t.Errorf("tables after the second apply %v, want kept and mine", got)
+	}
+	for _, table := range []string{"kept", "mine"} {
+		if tb, err := st.Describe(table); err != nil || tb.Items != 1 {
+			t.Errorf("table %s: %+v, %v", table, tb, err)
+		}
+	}
+	_, err = db.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String("dropped")})
+	var nf *ddbtypes.ResourceNotFoundException
+	if !errors.As(err, &nf) {
+		t.Errorf("DescribeTable of the dropped table: %v", err)
 	}
 }

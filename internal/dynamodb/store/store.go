@@ -112,6 +112,9 @@ type meta struct {
 	// StreamLabel changes each time the stream is enabled (its ARN's
 	// label).
 	StreamLabel string `json:"streamLabel,omitempty"`
+	// PastStreams are the table's disabled streams, kept readable for
+	// 24 hours after they were disabled.
+	PastStreams []PastStream `json:"pastStreams,omitempty"`
 }
 
 // A Table describes a table: its definition and its items now.
@@ -120,6 +123,8 @@ type Table struct {
 	ID          string
 	Created     time.Time
 	StreamLabel string
+	// PastStreams are the disabled streams still readable.
+	PastStreams []PastStream
 	Items       int64
 	Bytes       int64
 	// IndexItems and IndexBytes are each index's item count and size.
@@ -428,12 +433,7 @@ func (s *Store) UpdateTable(ctx context.Context, name string, u TableUpdate) (Ta
 		if err := validateConfig(TableConfig{Name: name, Key: m.Key, StreamView: streamView}); err != nil {
 			return Table{}, err
 		}
-		m.StreamView = streamView
-		if streamView != "" {
-			last, _ := t.waiter()
-			m.StreamFrom = last + 1
-			m.StreamLabel = cmp.Or(m.TableConfig.StreamLabel, s.now().UTC().Format(streamLabelLayout))
-		}
+		m = m.switchStream(streamView, t, s.now())
 	}
 	b, _ := json.Marshal(m)
 	if _, err := s.kv.Put(ctx, name, b); err != nil {
@@ -442,6 +442,7 @@ func (s *Store) UpdateTable(ctx context.Context, name string, u TableUpdate) (Ta
 	// Only these fields change: the others are read without the lock.
 	t.mu.Lock()
 	t.meta.StreamView, t.meta.TTLAttribute, t.meta.StreamFrom, t.meta.StreamLabel, t.meta.Meta = m.StreamView, m.TTLAttribute, m.StreamFrom, m.StreamLabel, m.Meta
+	t.meta.PastStreams = m.PastStreams
 	t.mu.Unlock()
 	return t.describe(), nil
 }
@@ -497,6 +498,7 @@ func (t *table) describe() Table {
 func (t *table) describeLocked() Table {
 	d := Table{TableConfig: t.meta.TableConfig, ID: t.meta.ID, Created: t.meta.Created, StreamLabel: t.meta.StreamLabel, Items: t.items, Bytes: t.size}
 	d.Indexes = slices.Clone(d.Indexes)
+	d.PastStreams = slices.Clone(t.meta.PastStreams)
 	if len(t.indexes) > 0 {
 		d.IndexItems, d.IndexBytes = map[string]int64{}, map[string]int64{}
 		for _, ix := range t.indexes {
