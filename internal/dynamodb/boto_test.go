@@ -322,3 +322,106 @@ except c.exceptions.ResourceNotFoundException:
 print("ok")
 `)
 }
+
+// TestBotoMore: nested paths in updates and projections, the validation
+// messages of updates and items, PartiQL on an index, in batches and in
+// transactions, a KEYS_ONLY stream read from a sequence number and from
+// LATEST, a GSI added by update_table, delete and its waiter.
+func TestBotoMore(t *testing.T) {
+	runBoto(t, `
+t = things(StreamSpecification={"StreamEnabled": True, "StreamViewType": "KEYS_ONLY"})
+k = {"pk": "m", "sk": "1"}
+t.put_item(Item=dict(k, m={"l": [0, {"deep": [1]}]}, name="x", tags={"a"}, g="gm", n=7))
+r = t.update_item(Key=k, UpdateExpression="SET m.l[1].deep[0] = :v, m.#new = :v", ExpressionAttributeNames={"#new": "new"},
+                  ExpressionAttributeValues={":v": 9}, ReturnValues="UPDATED_NEW")
+assert r["Attributes"] == {"m": {"l": [{"deep": [9]}], "new": 9}}, r["Attributes"]
+r = t.get_item(Key=k, ProjectionExpression="m.l[1].deep, #n", ExpressionAttributeNames={"#n": "name"})
+assert r["Item"] == {"m": {"l": [{"deep": [9]}]}, "name": "x"}, r["Item"]
+P = lambda *v: [{"S": x} if isinstance(x, str) else {"N": str(x)} for x in v]
+assert c.execute_statement(Statement='SELECT pk, n FROM "things"."byG" WHERE g = ?', Parameters=P("gm"))["Items"] == \
+    [{"pk": {"S": "m"}, "n": {"N": "7"}}]
+assert c.execute_statement(Statement='SELECT pk FROM things WHERE pk = ? AND begins_with(sk, ?)', Parameters=P("m", "1"))["Items"] == \
+    [{"pk": {"S": "m"}}]
+
+def msg(f, code="ValidationException"):
+    return expect(code, f).response["Error"]["Message"]
+assert msg(lambda: t.update_item(Key=k, UpdateExpression="SET pk = :v", ExpressionAttributeValues={":v": "z"})) == \
+    "One or more parameter values were invalid: Cannot update attribute pk. This attribute is part of the key"
+assert msg(lambda: t.update_item(Key=k, UpdateExpression="ADD #n :v", ExpressionAttributeNames={"#n": "name"},
+                                 ExpressionAttributeValues={":v": 1})) == "An operand in the update expression has an incorrect data type"
+assert msg(lambda: t.update_item(Key=k, UpdateExpression="SET a = :v", ExpressionAttributeValues={":v": 1, ":w": 2})) == \
+    "Value provided in ExpressionAttributeValues unused in expressions: keys: {:w}"
+assert msg(lambda: t.put_item(Item=dict(k, s=set()))) == "One or more parameter values were invalid: An number set  may not be empty"
+assert msg(lambda: t.update_item(Key=k, UpdateExpression="SET a = :v")) == \
+    "Invalid UpdateExpression: An expression attribute value used in expression is not defined; attribute value: :v"
+assert msg(lambda: t.query(KeyConditionExpression=Key("sk").eq("1"))) == "Query condition missed key schema element: pk"
+assert msg(lambda: t.update_item(Key=k, UpdateExpression="SET m.l[5].x = :v", ExpressionAttributeValues={":v": 1})) == \
+    "The document path provided in the update expression is invalid for update"
+assert msg(lambda: t.put_item(Item=dict(k, g=1))) == \
+    "One or more parameter values were invalid: Type mismatch for Index Key g Expected: S Actual: N IndexName: byG"
+t.put_item(Item={"pk": "e", "sk": "1", "s": {""}})   # an empty string is a member a set may have
+assert t.get_item(Key={"pk": "e", "sk": "1"})["Item"]["s"] == {""}
+
+r = c.batch_execute_statement(Statements=[{"Statement": "INSERT INTO things VALUE {'pk': ?, 'sk': ?}", "Parameters": P("b", "1")},
+                                          {"Statement": "INSERT INTO things VALUE {'pk': ?, 'sk': ?}", "Parameters": P("m", "1")}])["Responses"]
+assert r == [{"TableName": "things"}, {"TableName": "things", "Error": {"Code": "DuplicateItem", "Message": "Duplicate primary key exists in table"}}], r
+r = c.batch_execute_statement(Statements=[{"Statement": "SELECT * FROM things WHERE pk = ? AND sk = ?", "Parameters": P("b", "1")},
+                                          {"Statement": "SELECT * FROM things WHERE pk = ? AND sk = ?", "Parameters": P("zz", "1")}])["Responses"]
+assert r == [{"TableName": "things", "Item": {"pk": {"S": "b"}, "sk": {"S": "1"}}}, {"TableName": "things"}], r
+try:
+    c.execute_transaction(TransactStatements=[{"Statement": "INSERT INTO things VALUE {'pk': ?, 'sk': ?}", "Parameters": P("et", "1")},
+                                              {"Statement": "UPDATE things SET x = 1 WHERE pk = ? AND sk = ?", "Parameters": P("nope", "1")}])
+    raise AssertionError("no error")
+except c.exceptions.TransactionCanceledException as e:
+    assert [x["Code"] for x in e.response["CancellationReasons"]] == ["None", "ConditionalCheckFailed"], e.response
+c.execute_transaction(TransactStatements=[{"Statement": "INSERT INTO things VALUE {'pk': ?, 'sk': ?}", "Parameters": P("et", "1")},
+                                          {"Statement": "UPDATE things SET x = 1 WHERE pk = ? AND sk = ?", "Parameters": P("m", "1")}])
+
+s = boto3.client("dynamodbstreams", **kw)
+d = s.describe_stream(StreamArn=t.latest_stream_arn)["StreamDescription"]
+shard = d["Shards"][0]["ShardId"]
+it = s.get_shard_iterator(StreamArn=d["StreamArn"], ShardId=shard, ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+g = s.get_records(ShardIterator=it, Limit=2)["Records"]
+assert [(r["eventName"], r["dynamodb"]["Keys"], r["dynamodb"]["StreamViewType"]) for r in g] == \
+    [("INSERT", {"pk": {"S": "m"}, "sk": {"S": "1"}}, "KEYS_ONLY"), ("MODIFY", {"pk": {"S": "m"}, "sk": {"S": "1"}}, "KEYS_ONLY")], g
+assert all("NewImage" not in r["dynamodb"] and "OldImage" not in r["dynamodb"] for r in g), g
+it = s.get_shard_iterator(StreamArn=d["StreamArn"], ShardId=shard, ShardIteratorType="AFTER_SEQUENCE_NUMBER",
+                          SequenceNumber=g[0]["dynamodb"]["SequenceNumber"])["ShardIterator"]
+assert s.get_records(ShardIterator=it, Limit=1)["Records"][0]["dynamodb"]["SequenceNumber"] == g[1]["dynamodb"]["SequenceNumber"]
+it = s.get_shard_iterator(StreamArn=d["StreamArn"], ShardId=shard, ShardIteratorType="LATEST")["ShardIterator"]
+assert s.get_records(ShardIterator=it)["Records"] == []
+
+c.update_table(TableName="things", AttributeDefinitions=[{"AttributeName": "x", "AttributeType": "N"}],
+               GlobalSecondaryIndexUpdates=[{"Create": {"IndexName": "byX", "KeySchema": [{"AttributeName": "x", "KeyType": "HASH"}],
+                                                        "Projection": {"ProjectionType": "KEYS_ONLY"}}}])
+for _ in range(100):
+    gs = c.describe_table(TableName="things")["Table"]["GlobalSecondaryIndexes"]
+    if all(i["IndexStatus"] == "ACTIVE" for i in gs):
+        break
+    time.sleep(0.1)
+assert sorted((i["IndexName"], i["IndexStatus"]) for i in gs) == [("byG", "ACTIVE"), ("byX", "ACTIVE")], gs
+r = c.query(TableName="things", IndexName="byX", KeyConditionExpression="x = :x", ExpressionAttributeValues={":x": {"N": "1"}})
+assert r["Items"] == [{"x": {"N": "1"}, "pk": {"S": "m"}, "sk": {"S": "1"}}], r["Items"]
+t.delete()
+t.wait_until_not_exists()
+expect("ResourceNotFoundException", c.describe_table, TableName="things")
+print("ok")
+`)
+}
+
+// TestBotoIndexKeyEmptyString: an empty string cannot be a secondary
+// index's key (DynamoDB's words, as boto3 users meet them in
+// batch_writer: architect/dynalite#184, danishi/dynamodb-csv#41).
+func TestBotoIndexKeyEmptyString(t *testing.T) {
+	t.Skip(`known: checkItem (request.go) checks an index key's type but not an empty S/B value; PutItem {pk, sk, g: ""} on a table with GSI byG on g succeeds`)
+	runBoto(t, `
+t = things()
+e = expect("ValidationException", t.put_item, Item={"pk": "a", "sk": "1", "g": ""})
+assert e.response["Error"]["Message"] == "One or more parameter values are not valid. A value specified for a secondary index key is not supported. " \
+    "The AttributeValue for a key attribute cannot contain an empty string value. IndexName: byG, IndexKey: g", e.response["Error"]
+t.put_item(Item={"pk": "a", "sk": "1", "g": "x"})
+expect("ValidationException", t.update_item, Key={"pk": "a", "sk": "1"}, UpdateExpression="SET g = :e", ExpressionAttributeValues={":e": ""})
+assert t.get_item(Key={"pk": "a", "sk": "1"})["Item"]["g"] == "x"
+print("ok")
+`)
+}
