@@ -425,3 +425,47 @@ assert t.get_item(Key={"pk": "a", "sk": "1"})["Item"]["g"] == "x"
 print("ok")
 `)
 }
+
+// TestBotoConditionsAndLegacy: the conditions module's operators as
+// ConditionExpressions; the legacy parameters (AttributeUpdates, Expected,
+// KeyConditions, QueryFilter, ScanFilter, AttributesToGet) older boto3
+// code still sends; Select on indexes.
+func TestBotoConditionsAndLegacy(t *testing.T) {
+	runBoto(t, `
+t = things()
+k = {"pk": "c", "sk": "1"}
+full = dict(k, n=5, tags={"a", "b"}, l=[1, 2, 3], s="hello", m={"x": 1}, g="gc")
+t.put_item(Item=full)
+def holds(cond):
+    try:
+        t.put_item(Item=full, ConditionExpression=cond)
+        return True
+    except t.meta.client.exceptions.ConditionalCheckFailedException:
+        return False
+got = [holds(x) for x in [Attr("n").is_in([4, 5]), Attr("n").between(1, 5), ~Attr("n").eq(5), Attr("tags").contains("a"),
+       Attr("tags").size().eq(2), Attr("l").size().gt(2), Attr("l").contains(2), Attr("s").begins_with("he"),
+       Attr("m").attribute_type("M"), Attr("m.x").exists() & Attr("m.y").not_exists(), Attr("n").gt(5) | Attr("s").ne("x"),
+       Attr("s").size().eq(5), Attr("tags").contains("c"), Attr("n").lte(4)]]
+assert got == [True] * 2 + [False] + [True] * 9 + [False] * 2, got
+r = t.update_item(Key=k, AttributeUpdates={"n": {"Action": "ADD", "Value": 2}, "s": {"Action": "DELETE"}, "z": {"Action": "PUT", "Value": "zz"}},
+                  Expected={"n": {"Value": 5, "ComparisonOperator": "EQ"}}, ReturnValues="ALL_NEW")
+assert r["Attributes"] == dict(k, n=7, tags={"a", "b"}, l=[1, 2, 3], m={"x": 1}, g="gc", z="zz"), r["Attributes"]
+expect("ConditionalCheckFailedException", t.put_item, Item=k, Expected={"pk": {"Exists": False}})
+r = t.query(KeyConditions={"pk": {"AttributeValueList": ["c"], "ComparisonOperator": "EQ"}},
+            QueryFilter={"n": {"AttributeValueList": [7], "ComparisonOperator": "EQ"}})
+assert r["Count"] == 1 and r["Items"][0]["z"] == "zz", r
+r = t.scan(ScanFilter={"tags": {"AttributeValueList": ["a"], "ComparisonOperator": "CONTAINS"}}, AttributesToGet=["pk", "z"])
+assert r["Items"] == [{"pk": "c", "z": "zz"}], r["Items"]
+
+r = t.query(IndexName="byG", KeyConditionExpression=Key("g").eq("gc"), Select="ALL_PROJECTED_ATTRIBUTES")
+assert r["Items"][0]["z"] == "zz" and r["Items"][0]["tags"] == {"a", "b"}, r["Items"]
+t.put_item(Item=dict(k, n=1, big="x"))
+r = t.query(IndexName="byN", KeyConditionExpression=Key("pk").eq("c") & Key("n").gt(0), Select="ALL_ATTRIBUTES")
+assert r["Items"] == [dict(k, n=1, big="x")], r["Items"]   # a local index fetches from the table
+r = t.query(IndexName="byN", KeyConditionExpression=Key("pk").eq("c") & Key("n").gt(0))
+assert r["Items"] == [dict(k, n=1)], r["Items"]             # KEYS_ONLY
+e = expect("ValidationException", t.query, IndexName="byG", KeyConditionExpression=Key("g").eq("gc"), ConsistentRead=True)
+assert e.response["Error"]["Message"] == "Consistent reads are not supported on global secondary indexes", e.response["Error"]
+print("ok")
+`)
+}
