@@ -469,3 +469,35 @@ assert e.response["Error"]["Message"] == "Consistent reads are not supported on 
 print("ok")
 `)
 }
+
+// TestBotoStreamTTL: an item past its TTL is deleted by the service: an
+// OLD_IMAGE stream's REMOVE record names dynamodb.amazonaws.com in
+// userIdentity, as AWS's TTL deletions do.
+func TestBotoStreamTTL(t *testing.T) {
+	runBoto(t, `
+t = things(StreamSpecification={"StreamEnabled": True, "StreamViewType": "OLD_IMAGE"})
+c.update_time_to_live(TableName="things", TimeToLiveSpecification={"Enabled": True, "AttributeName": "exp"})
+past, future = int(time.time()) - 10, int(time.time()) + 1000
+t.put_item(Item={"pk": "x", "sk": "1", "exp": past})
+t.put_item(Item={"pk": "y", "sk": "1", "exp": future})
+for _ in range(100):
+    if "Item" not in t.get_item(Key={"pk": "x", "sk": "1"}):
+        break
+    time.sleep(0.1)
+else:
+    raise AssertionError("the expired item is still there")
+assert "Item" in t.get_item(Key={"pk": "y", "sk": "1"})
+s = boto3.client("dynamodbstreams", **kw)
+d = s.describe_stream(StreamArn=t.latest_stream_arn)["StreamDescription"]
+assert d["StreamViewType"] == "OLD_IMAGE", d
+it = s.get_shard_iterator(StreamArn=d["StreamArn"], ShardId=d["Shards"][0]["ShardId"], ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+recs = s.get_records(ShardIterator=it)["Records"]
+assert [r["eventName"] for r in recs] == ["INSERT", "INSERT", "REMOVE"], recs
+assert all("userIdentity" not in r for r in recs[:2]), recs
+rm = recs[2]
+assert rm["userIdentity"] == {"Type": "Service", "PrincipalId": "dynamodb.amazonaws.com"}, rm
+assert rm["dynamodb"]["OldImage"] == {"pk": {"S": "x"}, "sk": {"S": "1"}, "exp": {"N": str(past)}} and "NewImage" not in rm["dynamodb"], rm
+assert "OldImage" not in recs[0]["dynamodb"] and "NewImage" not in recs[0]["dynamodb"], recs[0]
+print("ok")
+`)
+}
