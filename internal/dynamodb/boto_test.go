@@ -501,3 +501,25 @@ assert "OldImage" not in recs[0]["dynamodb"] and "NewImage" not in recs[0]["dyna
 print("ok")
 `)
 }
+
+// TestBotoLimits: the 400 KB item counts names and values (an item of
+// exactly 409,600 bytes is written, one byte more is not, nor an update
+// that grows it); key sizes (2048 and 1024 bytes).
+func TestBotoLimits(t *testing.T) {
+	runBoto(t, `
+t = things()
+t.put_item(Item={"pk": "a", "sk": "1", "x": "x" * (409600 - 3 - 3 - 1)})
+e = expect("ValidationException", t.put_item, Item={"pk": "a", "sk": "1", "x": "x" * (409600 - 3 - 3)})
+assert e.response["Error"]["Message"] == "Item size has exceeded the maximum allowed size", e.response["Error"]
+e = expect("ValidationException", t.update_item, Key={"pk": "a", "sk": "1"}, UpdateExpression="SET y = :y", ExpressionAttributeValues={":y": "y"})
+assert e.response["Error"]["Message"] == "Item size to update has exceeded the maximum allowed size", e.response["Error"]
+t.put_item(Item={"pk": "k" * 2048, "sk": "s" * 1024})
+e = expect("ValidationException", t.put_item, Item={"pk": "k" * 2049, "sk": "1"})
+assert e.response["Error"]["Message"] == \
+    "One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of2048 bytes", e.response["Error"]
+e = expect("ValidationException", t.put_item, Item={"pk": "a", "sk": "s" * 1025})
+assert e.response["Error"]["Message"] == \
+    "One or more parameter values were invalid: Aggregated size of all range keys has exceeded the size limit of 1024 bytes", e.response["Error"]
+print("ok")
+`)
+}
