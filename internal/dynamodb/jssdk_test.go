@@ -123,6 +123,24 @@ class CRCHandler {
   assert.strictEqual(cu && cu.name, 'ConditionalCheckFailedException');
   assert.deepStrictEqual(cu.Item, { pk: { S: 'a' }, sk: { N: '2' }, tag: { S: 'tx' } });
 
+  // Batches with plain values; convertEmptyValues writes an empty set as NULL.
+  const empties = lib.DynamoDBDocumentClient.from(newClient(), { marshallOptions: { convertEmptyValues: true } });
+  await empties.send(new lib.PutCommand({ TableName: 'docs', Item: { pk: 'e', sk: 1, none: new Set(), s: '' } }));
+  const ge = (await doc.send(new lib.GetCommand({ TableName: 'docs', Key: { pk: 'e', sk: 1 } }))).Item;
+  assert.deepStrictEqual(ge, { pk: 'e', sk: 1, none: null, s: null });
+  const bw = await doc.send(new lib.BatchWriteCommand({ RequestItems: { docs: [
+    ...Array.from({ length: 20 }, (_, i) => ({ PutRequest: { Item: { pk: 'bw', sk: i, v: { i, odd: i % 2 === 1 } } } })),
+    { DeleteRequest: { Key: { pk: 'e', sk: 1 } } }] } }));
+  assert.deepStrictEqual(bw.UnprocessedItems, {});
+  const bg = await doc.send(new lib.BatchGetCommand({ RequestItems: { docs: {
+    Keys: [{ pk: 'bw', sk: 3 }, { pk: 'e', sk: 1 }, { pk: 'bw', sk: 19 }], ProjectionExpression: 'sk, v.odd' } } }));
+  assert.deepStrictEqual(bg.Responses.docs.sort((a, b) => a.sk - b.sk), [{ sk: 3, v: { odd: true } }, { sk: 19, v: { odd: true } }]);
+  assert.deepStrictEqual(bg.UnprocessedKeys, {});
+  let scanned = 0;
+  for await (const p of lib.paginateScan({ client: doc, pageSize: 7 }, { TableName: 'docs', FilterExpression: 'v.odd = :t',
+    ExpressionAttributeValues: { ':t': true } })) scanned += p.Count;
+  assert.strictEqual(scanned, 10);
+
   const nf = await doc.send(new lib.GetCommand({ TableName: 'nope', Key: { pk: 'a', sk: 1 } })).then(() => null, e => e);
   assert.ok(nf instanceof ddb.ResourceNotFoundException, String(nf));
   const bad = await doc.send(new lib.GetCommand({ TableName: 'docs', Key: { pk: 'a' } })).then(() => null, e => e);
