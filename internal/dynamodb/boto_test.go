@@ -523,3 +523,33 @@ assert e.response["Error"]["Message"] == \
 print("ok")
 `)
 }
+
+// TestBotoPaginationKeys: LastEvaluatedKey holds the table's key and, on
+// an index, the index's key; a Limit that is reached returns one even when
+// nothing is left; a filter counts what it read (ScannedCount) under Limit;
+// a starting key outside the key condition is refused.
+func TestBotoPaginationKeys(t *testing.T) {
+	runBoto(t, `
+t = things()
+with t.batch_writer() as bw:
+    for i in range(10):
+        bw.put_item(Item={"pk": "p%d" % (i % 2), "sk": "%02d" % i, "g": "G", "n": i})
+r = t.query(IndexName="byG", KeyConditionExpression=Key("g").eq("G"), Limit=3)
+assert r["Count"] == 3 and set(r["LastEvaluatedKey"]) == {"g", "pk", "sk"}, r
+r = t.query(IndexName="byN", KeyConditionExpression=Key("pk").eq("p0"), Limit=2)
+assert r["LastEvaluatedKey"] == {"pk": "p0", "sk": "02", "n": 2}, r["LastEvaluatedKey"]
+r2 = t.query(IndexName="byN", KeyConditionExpression=Key("pk").eq("p0"), ExclusiveStartKey=r["LastEvaluatedKey"])
+assert [i["n"] for i in r2["Items"]] == [4, 6, 8], r2["Items"]
+r = t.query(KeyConditionExpression=Key("pk").eq("p0"), Limit=2, FilterExpression=Attr("n").gt(100))
+assert r["Count"] == 0 and r["ScannedCount"] == 2 and r["LastEvaluatedKey"] == {"pk": "p0", "sk": "02"}, r
+r = t.query(KeyConditionExpression=Key("pk").eq("p0"), Limit=5)
+assert r["Count"] == 5 and r["LastEvaluatedKey"] == {"pk": "p0", "sk": "08"}, r
+r = t.query(KeyConditionExpression=Key("pk").eq("p0"), ExclusiveStartKey=r["LastEvaluatedKey"])
+assert r["Items"] == [] and "LastEvaluatedKey" not in r, r
+r = t.query(KeyConditionExpression=Key("pk").eq("p0"), ExclusiveStartKey={"pk": "p0", "sk": "04"})
+assert [i["sk"] for i in r["Items"]] == ["06", "08"], r["Items"]
+e = expect("ValidationException", t.query, KeyConditionExpression=Key("pk").eq("p0"), ExclusiveStartKey={"pk": "p1", "sk": "04"})
+assert e.response["Error"]["Message"] == "The provided starting key is outside query boundaries based on provided conditions", e.response["Error"]
+print("ok")
+`)
+}
