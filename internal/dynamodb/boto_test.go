@@ -553,3 +553,26 @@ assert e.response["Error"]["Message"] == "The provided starting key is outside q
 print("ok")
 `)
 }
+
+// TestBotoReturnValues: ReturnValues of put, update and delete, and the
+// values each refuses.
+func TestBotoReturnValues(t *testing.T) {
+	runBoto(t, `
+t = things()
+k = {"pk": "r", "sk": "1"}
+assert "Attributes" not in t.put_item(Item=dict(k, v=1), ReturnValues="ALL_OLD")
+assert t.put_item(Item=dict(k, v=2), ReturnValues="ALL_OLD")["Attributes"] == dict(k, v=1)
+for rv in ["ALL_NEW", "UPDATED_OLD", "UPDATED_NEW"]:
+    e = expect("ValidationException", t.put_item, Item=k, ReturnValues=rv)
+    assert e.response["Error"]["Message"] == "Return values set to invalid value", e.response["Error"]
+assert "Attributes" not in t.update_item(Key=k, UpdateExpression="SET w = :w", ExpressionAttributeValues={":w": 1}, ReturnValues="UPDATED_OLD")
+assert "Attributes" not in t.update_item(Key=k, UpdateExpression="REMOVE w", ReturnValues="UPDATED_NEW")
+assert t.update_item(Key=k, UpdateExpression="REMOVE v", ReturnValues="UPDATED_OLD")["Attributes"] == {"v": 2}
+assert "Attributes" not in t.update_item(Key={"pk": "new", "sk": "1"}, UpdateExpression="SET v = :w", ExpressionAttributeValues={":w": 1},
+                                         ReturnValues="ALL_OLD")
+expect("ValidationException", t.delete_item, Key=k, ReturnValues="ALL_NEW")
+assert t.delete_item(Key=k, ReturnValues="ALL_OLD")["Attributes"] == k
+assert "Attributes" not in t.delete_item(Key=k, ReturnValues="ALL_OLD")
+print("ok")
+`)
+}
