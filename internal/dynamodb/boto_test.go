@@ -576,3 +576,35 @@ assert "Attributes" not in t.delete_item(Key=k, ReturnValues="ALL_OLD")
 print("ok")
 `)
 }
+
+// TestBotoMisc: tags, DescribeLimits and DescribeEndpoints, and the
+// refusals of Select, filters on key attributes, undefined and
+// overlapping names, and a second table of one name.
+func TestBotoMisc(t *testing.T) {
+	runBoto(t, `
+t = things()
+c.tag_resource(ResourceArn=t.table_arn, Tags=[{"Key": "env", "Value": "dev"}, {"Key": "team", "Value": "a"}])
+assert sorted((x["Key"], x["Value"]) for x in c.list_tags_of_resource(ResourceArn=t.table_arn)["Tags"]) == [("env", "dev"), ("team", "a")]
+c.untag_resource(ResourceArn=t.table_arn, TagKeys=["team"])
+assert c.list_tags_of_resource(ResourceArn=t.table_arn)["Tags"] == [{"Key": "env", "Value": "dev"}]
+l = c.describe_limits()
+assert l["TableMaxReadCapacityUnits"] == 40000 and l["AccountMaxWriteCapacityUnits"] == 80000, l
+assert c.describe_endpoints()["Endpoints"][0]["CachePeriodInMinutes"] == 1440
+expect("ValidationException", t.query, KeyConditionExpression=Key("pk").eq("a"), Select="ALL_ATTRIBUTES", ProjectionExpression="pk")
+expect("ValidationException", t.query, KeyConditionExpression=Key("pk").eq("a"), Select="SPECIFIC_ATTRIBUTES")
+expect("ValidationException", t.scan, Select="COUNT", ProjectionExpression="pk")
+e = expect("ValidationException", t.query, KeyConditionExpression=Key("pk").eq("a"), FilterExpression=Attr("sk").eq("x"))
+assert e.response["Error"]["Message"] == "Filter Expression can only contain non-primary key attributes: Primary key attribute: sk", e.response["Error"]
+e = expect("ValidationException", t.query, KeyConditionExpression="pk = :a", ExpressionAttributeValues={":a": "a", ":b": "b"})
+assert e.response["Error"]["Message"] == "Value provided in ExpressionAttributeValues unused in expressions: keys: {:b}", e.response["Error"]
+e = expect("ValidationException", t.get_item, Key={"pk": "a", "sk": "b"}, ProjectionExpression="#x")
+assert e.response["Error"]["Message"] == \
+    "Invalid ProjectionExpression: An expression attribute name used in the document path is not defined; attribute name: #x", e.response["Error"]
+e = expect("ValidationException", t.get_item, Key={"pk": "a", "sk": "b"}, ProjectionExpression="a, a")
+assert "Two document paths overlap" in e.response["Error"]["Message"], e.response["Error"]
+e = expect("ResourceInUseException", c.create_table, TableName="things", KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+           AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}], BillingMode="PAY_PER_REQUEST")
+assert e.response["Error"]["Message"] == "Table already exists: things", e.response["Error"]
+print("ok")
+`)
+}
