@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/verge-edge/verge/internal/dynamodb"
+	"github.com/verge-edge/verge/internal/sigv4"
 )
 
 // DynamoDB returns the DynamoDB API and the DynamoDB Streams API on the
@@ -32,10 +33,23 @@ func DynamoDB(d Opener[*dynamodb.Service]) *Service {
 	return &Service{Name: "dynamodb", Protocol: JSON10, Target: dynamoTarget, Ops: ops}
 }
 
+// maxDynamoRequest is the largest DynamoDB request body: BatchWriteItem's
+// 16 MB (25 items of 400 KB, escaped), the most a signed body may be.
+const maxDynamoRequest = sigv4.MaxBody
+
+// dynamoBody is r's body, at most maxDynamoRequest bytes.
+func dynamoBody(r *http.Request) ([]byte, error) {
+	b, err := readBody(r, maxDynamoRequest)
+	if err == nil && len(b) > maxDynamoRequest {
+		err = ErrSerialization.With("the request is larger than " + strconv.Itoa(maxDynamoRequest) + " bytes")
+	}
+	return b, err
+}
+
 // dynamoGrants are the actions a DynamoDB request needs, which its body
 // decides (a transaction's items, a batch's tables, PartiQL's verbs).
 func dynamoGrants(r *http.Request, name string, streams bool) []Grant {
-	body, err := requestBody(r)
+	body, err := dynamoBody(r)
 	if err != nil {
 		return nil
 	}
@@ -49,7 +63,7 @@ func dynamoGrants(r *http.Request, name string, streams bool) []Grant {
 // serveDynamoDB runs one operation and writes its response with the CRC32
 // DynamoDB sends.
 func serveDynamoDB(w http.ResponseWriter, r *http.Request, d *dynamodb.Service, name string, streams bool) error {
-	body, err := requestBody(r)
+	body, err := dynamoBody(r)
 	if err != nil {
 		return err
 	}

@@ -3,7 +3,9 @@ package awsapi
 import (
 	"encoding/json"
 	"encoding/xml"
+	"hash/crc32"
 	"net/http"
+	"strconv"
 )
 
 // renamed are the codes whose name differs in the XML and query
@@ -88,22 +90,28 @@ func writeJSONError(w http.ResponseWriter, p Protocol, e *Error, code string) {
 		}
 		h.Set(HeaderQueryError, e.QueryCode+";"+fault)
 	}
-	w.WriteHeader(status)
 	doc := jsonError{Type: e.Namespace + code, Message: e.Message}
-	if len(e.Fields) > 0 {
+	var b []byte
+	switch {
+	case len(e.Fields) > 0:
 		m := map[string]any{"__type": doc.Type, "message": doc.Message}
 		for k, v := range e.Fields {
 			m[k] = v
 		}
-		json.NewEncoder(w).Encode(m)
-		return
+		b, _ = json.Marshal(m)
+		b = append(b, '\n')
+	case p == CBOR11:
+		b, _ = cborEnc.Marshal(doc)
+	default:
+		b, _ = json.Marshal(doc)
+		b = append(b, '\n')
 	}
-	if p == CBOR11 {
-		b, _ := cborEnc.Marshal(doc)
-		w.Write(b)
-		return
+	if e.Namespace == dynamoNamespace {
+		// DynamoDB's errors carry the body's CRC32 as its answers do.
+		h.Set(headerCRC32, strconv.FormatUint(uint64(crc32.ChecksumIEEE(b)), 10))
 	}
-	json.NewEncoder(w).Encode(doc)
+	w.WriteHeader(status)
+	w.Write(b)
 }
 
 type jsonError struct {

@@ -185,3 +185,28 @@ func TestCapacity(t *testing.T) {
 		t.Errorf("capacity not asked for: %+v %v", out.ConsumedCapacity, err)
 	}
 }
+
+// TestBatchWriteItemLarge: a BatchWriteItem of 25 items of 390 KB (a
+// 10 MB request, under DynamoDB's 16 MB) is read whole and written.
+func TestBatchWriteItemLarge(t *testing.T) {
+	e := itemsEnv(t)
+	ctx := context.Background()
+	var reqs []types.WriteRequest
+	for i := range 25 {
+		reqs = append(reqs, types.WriteRequest{PutRequest: &types.PutRequest{Item: map[string]types.AttributeValue{
+			"id": s(fmt.Sprint("big", i)), "blob": s(strings.Repeat("b", 390<<10))}}})
+	}
+	w, err := e.db.BatchWriteItem(ctx, &awsddb.BatchWriteItemInput{RequestItems: map[string][]types.WriteRequest{"tbl": reqs}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(w.UnprocessedItems) != 0 {
+		t.Errorf("unprocessed %d tables", len(w.UnprocessedItems))
+	}
+	for i := range 25 {
+		g, err := e.db.GetItem(ctx, &awsddb.GetItemInput{TableName: aws.String("tbl"), Key: key(fmt.Sprint("big", i)), ProjectionExpression: aws.String("id")})
+		if err != nil || len(g.Item) != 1 {
+			t.Fatalf("big%d: %v %v", i, g, err)
+		}
+	}
+}

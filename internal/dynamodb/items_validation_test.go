@@ -2,11 +2,19 @@ package dynamodb_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"hash/crc32"
+	"io"
+	"net/http"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	awsddb "github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
@@ -252,5 +260,33 @@ func TestItemValidation(t *testing.T) {
 	g, err := e.db.GetItem(ctx, &awsddb.GetItemInput{TableName: tbl, Key: key("a"), ConsistentRead: aws.Bool(true)})
 	if err != nil || g.Item != nil {
 		t.Fatalf("item a after refused requests: %v %v", g.Item, err)
+	}
+}
+
+// TestErrorCRC32: an error's response carries X-Amz-Crc32 as every
+// DynamoDB response does, the CRC32 of the body the SDKs check.
+func TestErrorCRC32(t *testing.T) {
+	e := itemsEnv(t)
+	body := `{"TableName":"nope","Key":{"id":{"S":"a"}}}`
+	req, err := http.NewRequest("POST", e.srv.URL, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-amz-json-1.0")
+	req.Header.Set("X-Amz-Target", "DynamoDB_20120810.GetItem")
+	sum := sha256.Sum256([]byte(body))
+	if err := v4.NewSigner().SignHTTP(context.Background(), aws.Credentials{AccessKeyID: "AKID", SecretAccessKey: testToken},
+		req, hex.EncodeToString(sum[:]), "dynamodb", "us-east-1", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := e.srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	got, _ := io.ReadAll(resp.Body)
+	want := strconv.FormatUint(uint64(crc32.ChecksumIEEE(got)), 10)
+	if resp.StatusCode != 400 || resp.Header.Get("X-Amz-Crc32") != want {
+		t.Errorf("%d X-Amz-Crc32 %q, want %q: %s", resp.StatusCode, resp.Header.Get("X-Amz-Crc32"), want, got)
 	}
 }
