@@ -108,6 +108,10 @@ func checkItem(t store.Table, item attr.Item) error {
 			if v.Type != attrType(a.Type) {
 				return invalid("One or more parameter values were invalid: Type mismatch for Index Key %s Expected: %s Actual: %s IndexName: %s", a.Name, a.Type, v.Type, ix.Name)
 			}
+			if (v.Type == attr.S && v.S == "") || (v.Type == attr.B && len(v.B) == 0) {
+				return invalid("One or more parameter values are not valid. A value specified for a secondary index key is not supported. "+
+					"The AttributeValue for a key attribute cannot contain an empty %s value. IndexName: %s, IndexKey: %s", emptyKind(v.Type), ix.Name, a.Name)
+			}
 		}
 	}
 	return attr.CheckSize(item)
@@ -135,4 +139,12 @@ func ItemSize(item []byte) int {
 		return len(item)
 	}
 	return attr.Size(it)
+}
+
+// emptyKind names an empty key value's type as DynamoDB's message does.
+func emptyKind(t attr.Type) string {
+	if t == attr.B {
+		return "binary"
+	}
+	return "string"
 }
