@@ -206,7 +206,7 @@ func counterValue(t *testing.T, s *Store) int {
 func TestCounter(t *testing.T) {
 	e := open(t, t.TempDir(), Options{})
 	create(t, e.s, counters)
-	writers, each := 8, 10000
+	writers, each := 8, counterWrites
 	if testing.Short() {
 		each = 500
 	}
