@@ -29,8 +29,8 @@ type getItemOutput struct {
 // Reads are always of the latest write, so ConsistentRead changes only
 // the capacity counted.
 func (s *Service) getItem(ctx context.Context, body []byte) (any, error) {
-	var in getItemInput
-	if err := decode(body, &in); err != nil {
+	in, err := decodeGetItem(body)
+	if err != nil {
 		return nil, err
 	}
 	var c constraints

@@ -26,8 +26,8 @@ type putItemInput struct {
 // putItem writes an item whole, replacing any of its key, if its
 // condition holds.
 func (s *Service) putItem(ctx context.Context, body []byte) (any, error) {
-	var in putItemInput
-	if err := decode(body, &in); err != nil {
+	in, err := decodePutItem(body)
+	if err != nil {
 		return nil, err
 	}
 	var c constraints
