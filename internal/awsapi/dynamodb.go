@@ -43,6 +43,12 @@ func dynamoGrants(r *http.Request, name string, streams bool) []Grant {
 	for _, g := range dynamodb.Grants(name, streams, body) {
 		out = append(out, Grant{Action: g.Action, Resources: g.Resources})
 	}
+	if len(out) == 0 {
+		// Grants found nothing to check (a member it cannot decode, which
+		// the operation itself may ignore): the operation's action on
+		// every resource, rather than no check at all.
+		out = []Grant{{Action: "dynamodb:" + name}}
+	}
 	return out
 }
 

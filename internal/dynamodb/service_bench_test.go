@@ -24,15 +24,16 @@ func benchPutBody(pk string) []byte {
 	return []byte(`{"Item":{"n":{"N":"0"},"pad":{"S":"` + benchPad + `"},"pk":{"S":"` + pk + `"},"sk":{"N":"0"}},"TableName":"bench"}`)
 }
 
-func benchTable(b *testing.B) *env {
-	e := newEnv(b, store.Options{})
+// benchTable is an endpoint with the table "bench" of bench/dynamodb.
+func benchTable(tb testing.TB) *env {
+	e := newEnv(tb, store.Options{})
 	_, err := e.db.CreateTable(context.Background(), &awsddb.CreateTableInput{TableName: aws.String("bench"), BillingMode: types.BillingModePayPerRequest,
 		AttributeDefinitions: []types.AttributeDefinition{{AttributeName: aws.String("pk"), AttributeType: types.ScalarAttributeTypeS},
 			{AttributeName: aws.String("sk"), AttributeType: types.ScalarAttributeTypeN}},
 		KeySchema: []types.KeySchemaElement{{AttributeName: aws.String("pk"), KeyType: types.KeyTypeHash},
 			{AttributeName: aws.String("sk"), KeyType: types.KeyTypeRange}}})
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	return e
 }
