@@ -39,6 +39,11 @@ func dynamoGrants(r *http.Request, name string, streams bool) []Grant {
 	if err != nil {
 		return nil
 	}
+	if !streams && tableOnlyOps[name] {
+		if small, ok := tableMembers(body); ok {
+			body = small
+		}
+	}
 	var out []Grant
 	for _, g := range dynamodb.Grants(name, streams, body) {
 		out = append(out, Grant{Action: g.Action, Resources: g.Resources})
