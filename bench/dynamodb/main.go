@@ -4,9 +4,11 @@
 // floor: a bare net/http handler that answers every GetItem with a fixed
 // response, reached by the same SDK client. It measures PutItem and
 // GetItem of 1 KiB items, a Query of 100 items from one partition, and a
-// conditional UpdateItem; with -rss it also loads a table of the given
-// size and reports the process's resident memory before and after, and
-// after the table is rebuilt from the log on a fresh open.
+// conditional UpdateItem, each with the process's CPU time per call (the
+// floor's says what the SDK client and HTTP cost alone); with -rss it
+// also loads a table of the given size and reports the process's
+// resident memory before and after, and after the table is rebuilt from
+// the log on a fresh open.
 //
 //	go run ./bench/dynamodb [-c 8] [-d 5s] [-rss 1GB] [-only PutItem] [-cpuprofile cpu.out]
 package main
@@ -28,6 +30,7 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -150,23 +153,25 @@ func run(conc int, dur time.Duration, rss, only string) error {
 	type row struct {
 		name, target string
 		rate, floor  float64
+		cpu, cpuF    time.Duration
 	}
 	var rows []row
 	measure := func(name, target string, do func() error, floor func() error) error {
 		if !strings.HasPrefix(name, only) {
 			return nil
 		}
-		r, err := load.Throughput(do, conc, dur)
+		r, cpu, err := throughput(do, conc, dur)
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
 		var f float64
+		var cpuF time.Duration
 		if floor != nil {
-			if f, err = load.Throughput(floor, conc, dur); err != nil {
+			if f, cpuF, err = throughput(floor, conc, dur); err != nil {
 				return fmt.Errorf("%s floor: %w", name, err)
 			}
 		}
-		rows = append(rows, row{name, target, r, f})
+		rows = append(rows, row{name, target, r, f, cpu, cpuF})
 		return nil
 	}
 	var put atomic.Int64
@@ -198,18 +203,41 @@ func run(conc int, dur time.Duration, rss, only string) error {
 		return err
 	}
 
-	fmt.Printf("| DynamoDB API, SDK for Go v2, %d callers, loopback, signatures verified | Verge | floor: bare net/http, fixed GetItem answer | Verge/floor | target |\n|---|---|---|---|---|\n", conc)
+	fmt.Printf("| DynamoDB API, SDK for Go v2, %d callers, loopback, signatures verified | Verge | floor: bare net/http, fixed GetItem answer | Verge/floor | target | CPU/op, Verge (floor) |\n|---|---|---|---|---|---|\n", conc)
 	for _, r := range rows {
-		floor, ratio := "-", "-"
+		floor, ratio, cpuF := "-", "-", ""
 		if r.floor > 0 {
 			floor, ratio = fmt.Sprintf("%.0f/s", r.floor), fmt.Sprintf("%.2f", r.rate/r.floor)
+			cpuF = fmt.Sprintf(" (%d µs)", r.cpuF.Microseconds())
 		}
-		fmt.Printf("| %s | %.0f/s | %s | %s | %s |\n", r.name, r.rate, floor, ratio, r.target)
+		fmt.Printf("| %s | %.0f/s | %s | %s | %s | %d µs%s |\n", r.name, r.rate, floor, ratio, r.target, r.cpu.Microseconds(), cpuF)
 	}
 	if rss != "" {
 		return memory(ctx, dir, b, st, rss)
 	}
 	return nil
+}
+
+// throughput is load.Throughput, with the process's CPU time (user and
+// system, clients and server) per call: unlike the rate, it changes little
+// when other processes share the cores.
+func throughput(do func() error, conc int, dur time.Duration) (float64, time.Duration, error) {
+	var calls atomic.Int64
+	before := cpuTime()
+	r, err := load.Throughput(func() error { calls.Add(1); return do() }, conc, dur)
+	if err != nil || calls.Load() == 0 {
+		return r, 0, err
+	}
+	return r, (cpuTime() - before) / time.Duration(calls.Load()), nil
+}
+
+// cpuTime is the user and system CPU time this process has used.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // client is an SDK client of base, retries off (a failure is a result).

@@ -47,10 +47,14 @@ func readUnits(size int, consistent bool) float64 {
 	return u
 }
 
+// wantsCapacity reports whether ReturnConsumedCapacity asks for the
+// units, so that sizing an item is skipped when it does not.
+func wantsCapacity(mode string) bool { return mode == CapacityTotal || mode == CapacityIndexes }
+
 // consumed is the ConsumedCapacity of read and write units used on table,
 // shaped as mode (ReturnConsumedCapacity) asks: nil for NONE or "".
 func consumed(mode, table string, read, write float64) *ConsumedCapacity {
-	if mode != CapacityTotal && mode != CapacityIndexes {
+	if !wantsCapacity(mode) {
 		return nil
 	}
 	c := &ConsumedCapacity{TableName: table, CapacityUnits: read + write, ReadCapacityUnits: read, WriteCapacityUnits: write}

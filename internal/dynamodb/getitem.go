@@ -29,8 +29,8 @@ type getItemOutput struct {
 // Reads are always of the latest write, so ConsistentRead changes only
 // the capacity counted.
 func (s *Service) getItem(ctx context.Context, body []byte) (any, error) {
-	var in getItemInput
-	if err := decode(body, &in); err != nil {
+	in, err := decodeGetItem(body)
+	if err != nil {
 		return nil, err
 	}
 	var c constraints
@@ -53,9 +53,33 @@ func (s *Service) getItem(ctx context.Context, body []byte) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := getItemOutput{ConsumedCapacity: consumed(in.ReturnConsumedCapacity, t.Name, readUnits(storedSize(b), in.ConsistentRead), 0)}
-	out.Item, err = projected(b, paths)
-	return out, err
+	var out getItemOutput
+	if wantsCapacity(in.ReturnConsumedCapacity) {
+		out.ConsumedCapacity = consumed(in.ReturnConsumedCapacity, t.Name, readUnits(storedSize(b), in.ConsistentRead), 0)
+	}
+	if out.Item, err = projected(b, paths); err != nil {
+		return nil, err
+	}
+	return out.encode(), nil
+}
+
+// encode is the response as json.Marshal writes it, but with the item,
+// already JSON in the store's compact form, copied as it is rather than
+// re-scanned.
+func (o getItemOutput) encode() []byte {
+	b := make([]byte, 0, len(o.Item)+len(`{"Item":}`)+256)
+	b = append(b, '{')
+	if o.Item != nil {
+		b = append(append(b, `"Item":`...), o.Item...)
+	}
+	if o.ConsumedCapacity != nil {
+		if o.Item != nil {
+			b = append(b, ',')
+		}
+		c, _ := json.Marshal(o.ConsumedCapacity)
+		b = append(append(b, `"ConsumedCapacity":`...), c...)
+	}
+	return append(b, '}')
 }
 
 // readProjection reads a read's projection, expression or legacy,

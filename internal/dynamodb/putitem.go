@@ -26,8 +26,8 @@ type putItemInput struct {
 // putItem writes an item whole, replacing any of its key, if its
 // condition holds.
 func (s *Service) putItem(ctx context.Context, body []byte) (any, error) {
-	var in putItemInput
-	if err := decode(body, &in); err != nil {
+	in, err := decodePutItem(body)
+	if err != nil {
 		return nil, err
 	}
 	var c constraints
@@ -57,8 +57,11 @@ func (s *Service) putItem(ctx context.Context, body []byte) (any, error) {
 	if err != nil {
 		return nil, g.failed(err, in.ReturnValuesOnConditionCheckFailure)
 	}
-	out := writeItemOutput{ConsumedCapacity: consumed(in.ReturnConsumedCapacity, t.Name, 0,
-		writeUnits(max(storedSize(res.Old), attr.Size(in.Item))))}
+	var out writeItemOutput
+	if wantsCapacity(in.ReturnConsumedCapacity) {
+		out.ConsumedCapacity = consumed(in.ReturnConsumedCapacity, t.Name, 0,
+			writeUnits(max(storedSize(res.Old), attr.Size(in.Item))))
+	}
 	if in.ReturnValues == returnAllOld {
 		out.Attributes = res.Old
 	}

@@ -134,6 +134,9 @@ func encode(item attr.Item) []byte { return attr.AppendItemJSON(nil, item) }
 // ItemSize is an item's size as DynamoDB counts it, from its wire form
 // (store.Options.Size); the length of the JSON when it does not decode.
 func ItemSize(item []byte) int {
+	if n, ok := attr.FastSize(item); ok {
+		return n
+	}
 	it, err := attr.DecodeItem(item)
 	if err != nil {
 		return len(item)

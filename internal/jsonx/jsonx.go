@@ -184,3 +184,63 @@ func hex4(b []byte) (rune, bool) {
 	}
 	return r, true
 }
+
+// SkipValue returns the length of the JSON value at the start of b: an
+// object or array by balancing brackets outside strings, a string by its
+// closing quote, a literal or number by the next delimiter. It finds
+// values' ends, it does not validate them: on malformed input its answer
+// means nothing, and ok is false only when it runs out of input.
+func SkipValue(b []byte) (n int, ok bool) {
+	if len(b) == 0 {
+		return 0, false
+	}
+	switch b[0] {
+	case '"':
+		return skipString(b, 0)
+	case '{', '[':
+		depth := 0
+		for i := 0; i < len(b); i++ {
+			switch b[i] {
+			case '"':
+				end, ok := skipString(b, i)
+				if !ok {
+					return 0, false
+				}
+				i = end - 1
+			case '{', '[':
+				depth++
+			case '}', ']':
+				if depth--; depth == 0 {
+					return i + 1, true
+				}
+			}
+		}
+		return 0, false
+	}
+	i := 0
+	for i < len(b) && !isDelimiter(b[i]) {
+		i++
+	}
+	return i, i > 0
+}
+
+func isDelimiter(c byte) bool {
+	switch c {
+	case ',', '}', ']', ' ', '\t', '\n', '\r':
+		return true
+	}
+	return false
+}
+
+// skipString returns the end of the JSON string starting at b[i].
+func skipString(b []byte, i int) (int, bool) {
+	for j := i + 1; j < len(b); j++ {
+		switch b[j] {
+		case '"':
+			return j + 1, true
+		case '\\':
+			j++
+		}
+	}
+	return 0, false
+}

@@ -109,3 +109,18 @@ func FuzzReadString(f *testing.F) {
 		}
 	})
 }
+
+func TestSkipValue(t *testing.T) {
+	for in, want := range map[string]int{
+		`"a\"b",`: 6, `{"a":["}",{"b":1}]} x`: 19, `[]`: 2, `12.5e3,`: 6, `true}`: 4, `"\\"x`: 4,
+	} {
+		if n, ok := SkipValue([]byte(in)); !ok || n != want {
+			t.Errorf("SkipValue(%s) = %d, %v; want %d", in, n, ok, want)
+		}
+	}
+	for _, in := range []string{``, `"abc`, `{"a":[1}`, `,`} {
+		if n, ok := SkipValue([]byte(in)); ok {
+			t.Errorf("SkipValue(%s) = %d, true; want false", in, n)
+		}
+	}
+}

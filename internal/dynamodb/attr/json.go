@@ -9,10 +9,21 @@ import (
 	"github.com/verge-edge/verge/internal/jsonx"
 )
 
+// fastDecoding lets UnmarshalJSON and DecodeItem try the fast readers
+// first; tests turn it off for the slow path alone, their oracle.
+var fastDecoding = true
+
 // UnmarshalJSON decodes v from DynamoDB's wire form, {"S":"x"} and so on,
 // with AWS's validation. A member whose value is JSON null counts as
 // absent, as AWS's deserialiser treats it.
 func (v *Value) UnmarshalJSON(data []byte) error {
+	if fastDecoding {
+		l := NewLexer(data)
+		if d := l.Value(0); l.End() {
+			*v = d
+			return nil
+		}
+	}
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(data, &raw); err != nil {
 		return serialization("Unexpected value type in payload")
@@ -249,6 +260,11 @@ func AppendItemJSON(b []byte, item Item) []byte {
 
 // DecodeItem decodes a JSON object of wire values.
 func DecodeItem(data []byte) (Item, error) {
+	if fastDecoding {
+		if item, ok := FastDecodeItem(data); ok {
+			return item, nil
+		}
+	}
 	var item Item
 	if err := json.Unmarshal(data, &item); err != nil {
 		return nil, passOn(err, "Item must be an object")

@@ -209,11 +209,27 @@ func (k KeySchema) names() []string {
 
 // keyOf returns the encoded key of a key map (GetItem's Key).
 func (k KeySchema) keyOf(key []byte) ([]byte, error) {
+	if b, ok := k.fastKeyOf(key); ok {
+		return b, nil
+	}
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(key, &m); err != nil || m == nil {
 		return nil, fail(CodeValidation, "the key is not a map of attribute values")
 	}
 	return k.encodeKey(m, true)
+}
+
+// fastKeyOf is keyOf of a key that is exactly the key attributes, found
+// by a scan without decoding; ok is false for anything else, which is
+// left to encoding/json and its errors.
+func (k KeySchema) fastKeyOf(key []byte) ([]byte, bool) {
+	names := k.names()
+	m, n, ok := topLevelCount(key, names)
+	if !ok || n != len(names) || len(m) != n {
+		return nil, false
+	}
+	b, err := k.encodeKey(m, true)
+	return b, err == nil
 }
 
 // startOf encodes an ExclusiveStartKey of the table: exactly its key.

@@ -238,3 +238,27 @@ func FuzzTopLevel(f *testing.F) {
 		}
 	})
 }
+
+// FuzzFastKeyOf checks keyOf's scan against encoding/json: a key it
+// takes encodes as the decoded key does.
+func FuzzFastKeyOf(f *testing.F) {
+	for _, s := range []string{`{"pk":{"S":"a"},"n":{"N":"1.50"}}`, ` {"n":{"N":"1"} , "pk":{"S":"a"}}`, `{"pk":{"S":"a"},"pk":{"S":"b"}}`,
+		`{"pk":{"S":"a"},"n":{"N":"1"},"x":{"S":"c"}}`, `{"pk":{"S":"a\u0000"},"n":{"N":"1"}}`, `{"pk":{"S":"a"},"n":{"N":"1"}}]`} {
+		f.Add([]byte(s))
+	}
+	ks := KeySchema{Partition: Attr{"pk", TypeS}, Sort: Attr{"n", TypeN}}
+	f.Fuzz(func(t *testing.T, key []byte) {
+		got, ok := ks.fastKeyOf(key)
+		if !ok {
+			return
+		}
+		var m map[string]json.RawMessage
+		if err := json.Unmarshal(key, &m); err != nil || m == nil {
+			t.Fatalf("%s: the scan takes a key encoding/json refuses (%v)", key, err)
+		}
+		want, err := ks.encodeKey(m, true)
+		if err != nil || !bytes.Equal(got, want) {
+			t.Fatalf("%s: scan encodes %q, encoding/json %q, %v", key, got, want, err)
+		}
+	})
+}

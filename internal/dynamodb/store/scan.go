@@ -12,36 +12,43 @@ import (
 // anything it does not expect (escapes in a name, malformed input) it
 // leaves the work to encoding/json.
 func topLevel(item []byte, names []string) (map[string]json.RawMessage, bool) {
-	out := make(map[string]json.RawMessage, len(names))
+	out, _, ok := topLevelCount(item, names)
+	return out, ok
+}
+
+// topLevelCount is topLevel, also counting the object's members.
+func topLevelCount(item []byte, names []string) (out map[string]json.RawMessage, members int, ok bool) {
+	out = make(map[string]json.RawMessage, len(names))
 	i := skipSpace(item, 0)
 	if i >= len(item) || item[i] != '{' {
-		return nil, false
+		return nil, 0, false
 	}
 	i = skipSpace(item, i+1)
 	if i < len(item) && item[i] == '}' {
-		return out, skipSpace(item, i+1) == len(item)
+		return out, 0, skipSpace(item, i+1) == len(item)
 	}
 	for {
 		if i >= len(item) || item[i] != '"' {
-			return nil, false
+			return nil, 0, false
 		}
 		end := bytes.IndexByte(item[i+1:], '"')
 		if end < 0 {
-			return nil, false
+			return nil, 0, false
 		}
 		name := item[i+1 : i+1+end]
 		if bytes.IndexByte(name, '\\') >= 0 {
-			return nil, false
+			return nil, 0, false
 		}
 		i = skipSpace(item, i+end+2)
 		if i >= len(item) || item[i] != ':' {
-			return nil, false
+			return nil, 0, false
 		}
 		start := skipSpace(item, i+1)
 		stop, ok := skipValue(item, start)
 		if !ok {
-			return nil, false
+			return nil, 0, false
 		}
+		members++
 		for _, n := range names {
 			if string(name) == n {
 				out[n] = item[start:stop]
@@ -49,13 +56,13 @@ func topLevel(item []byte, names []string) (map[string]json.RawMessage, bool) {
 		}
 		i = skipSpace(item, stop)
 		if i >= len(item) {
-			return nil, false
+			return nil, 0, false
 		}
 		if item[i] == '}' {
-			return out, skipSpace(item, i+1) == len(item)
+			return out, members, skipSpace(item, i+1) == len(item)
 		}
 		if item[i] != ',' {
-			return nil, false
+			return nil, 0, false
 		}
 		i = skipSpace(item, i+1)
 	}

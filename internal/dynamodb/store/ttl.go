@@ -66,7 +66,7 @@ func (s *Store) expire(ctx context.Context, t *table) error {
 				return old, nil // changed meanwhile: nothing to write
 			}
 			return nil, nil
-		}, true)
+		}, true, nil)
 		if err != nil {
 			return err
 		}

@@ -72,7 +72,7 @@ func (s *Store) Put(ctx context.Context, tableName string, item []byte, cond Con
 	if err != nil {
 		return Result{}, err
 	}
-	return s.write(ctx, t, k, replaceWith(item, cond), false)
+	return s.write(ctx, t, k, replaceWith(item, cond), false, item)
 }
 
 // Delete removes the item of key if cond (nil for none) holds for it.
@@ -86,7 +86,7 @@ func (s *Store) Delete(ctx context.Context, tableName string, key []byte, cond C
 	if err != nil {
 		return Result{}, err
 	}
-	return s.write(ctx, t, k, replaceWith(nil, cond), false)
+	return s.write(ctx, t, k, replaceWith(nil, cond), false, nil)
 }
 
 // replaceWith is the update that writes item (nil removes the item) when
@@ -114,14 +114,15 @@ func (s *Store) Update(ctx context.Context, tableName string, key []byte, fn Upd
 	if err != nil {
 		return Result{}, err
 	}
-	return s.write(ctx, t, k, fn, false)
+	return s.write(ctx, t, k, fn, false, nil)
 }
 
 // write is the read-evaluate-publish loop of one item: fn sees the item at
 // its current version and the entry is published only if the item's
 // subject is still at that version; on a lost race the item is read again
-// from the log and fn runs again.
-func (s *Store) write(ctx context.Context, t *table, key []byte, fn UpdateFunc, service bool) (Result, error) {
+// from the log and fn runs again. keyed, when not nil, is an item whose
+// key was found to be key: fn returning it needs no second look.
+func (s *Store) write(ctx context.Context, t *table, key []byte, fn UpdateFunc, service bool, keyed []byte) (Result, error) {
 	lock := &s.locks.mu[s.locks.index(t.meta.ID, key)]
 	lock.Lock()
 	defer lock.Unlock()
@@ -141,8 +142,10 @@ func (s *Store) write(ctx context.Context, t *table, key []byte, fn UpdateFunc, 
 			}
 			return Result{Old: r.item, Version: r.version}, err
 		}
-		if err := t.sameKey(key, newItem); err != nil {
-			return Result{}, err
+		if !sameSlice(newItem, keyed) {
+			if err := t.sameKey(key, newItem); err != nil {
+				return Result{}, err
+			}
 		}
 		e := newEntry(key, r.item, newItem, s.now())
 		if e.Event == "" {
@@ -173,6 +176,12 @@ func (s *Store) write(ctx context.Context, t *table, key []byte, fn UpdateFunc, 
 		return Result{Old: r.item, New: newItem, Version: ack.Sequence}, nil
 	}
 	return Result{}, fail(CodeTransactionConflict, "the item kept changing")
+}
+
+// sameSlice reports whether a and b are the same bytes in memory (not
+// merely equal ones).
+func sameSlice(a, b []byte) bool {
+	return len(a) == len(b) && len(a) > 0 && &a[0] == &b[0]
 }
 
 // sameKey checks that a new item (nil: none) has the key key.
