@@ -139,7 +139,7 @@ func run(conc int, dur time.Duration, rss, only string) error {
 		return func() error {
 			out, err := c.GetItem(ctx, &awsddb.GetItemInput{TableName: aws.String("bench"), Key: pick()})
 			if err == nil && out.Item == nil {
-				err = fmt.Errorf("GetItem found no item")
+				err = fmt.Errorf("no item in the GetItem answer")
 			}
 			return err
 		}
@@ -188,7 +188,7 @@ func run(conc int, dur time.Duration, rss, only string) error {
 		out, err := c.Query(ctx, &awsddb.QueryInput{TableName: aws.String("bench"), KeyConditionExpression: aws.String("pk = :p"),
 			ExpressionAttributeValues: map[string]types.AttributeValue{":p": &types.AttributeValueMemberS{Value: "orders"}}})
 		if err == nil && out.Count != queryItems {
-			err = fmt.Errorf("Query returned %d items", out.Count)
+			err = fmt.Errorf("%d items in the Query answer", out.Count)
 		}
 		return err
 	}, nil); err != nil {
