@@ -2,25 +2,15 @@ package dynamodb
 
 import (
 	"context"
-	"encoding/json"
 
 	"github.com/verge-edge/verge/internal/dynamodb/attr"
-	"github.com/verge-edge/verge/internal/dynamodb/expr"
 )
 
 // deleteItemInput is a DeleteItem request.
 type deleteItemInput struct {
-	TableName                           string
-	Key                                 attr.Item
-	ConditionExpression                 *string
-	ExpressionAttributeNames            map[string]string
-	ExpressionAttributeValues           map[string]json.RawMessage
-	Expected                            map[string]expr.ExpectedAttribute
-	ConditionalOperator                 string
-	ReturnValues                        string
-	ReturnValuesOnConditionCheckFailure string
-	ReturnConsumedCapacity              string
-	ReturnItemCollectionMetrics         string
+	TableName string
+	Key       attr.Item
+	writeOptions
 }
 
 // deleteItem removes an item, if its condition holds. Removing an absent
@@ -30,19 +20,13 @@ func (s *Service) deleteItem(ctx context.Context, body []byte) (any, error) {
 	if err := decode(body, &in); err != nil {
 		return nil, err
 	}
-	var c constraints
-	c.enum("returnValues", in.ReturnValues, enumReturnValues)
-	c.enum("returnConsumedCapacity", in.ReturnConsumedCapacity, enumCapacity)
-	c.enum("returnItemCollectionMetrics", in.ReturnItemCollectionMetrics, enumMetrics)
-	c.enum("returnValuesOnConditionCheckFailure", in.ReturnValuesOnConditionCheckFailure, enumOnConditionCheck)
-	c.enum("conditionalOperator", in.ConditionalOperator, enumOperator)
-	if err := c.err(); err != nil {
+	if err := in.check(); err != nil {
 		return nil, err
 	}
 	if in.ReturnValues != "" && in.ReturnValues != returnNone && in.ReturnValues != returnAllOld {
 		return nil, invalid(msgReturnValues)
 	}
-	g, err := writeGuard(in.ConditionExpression, in.Expected, in.ConditionalOperator, in.ExpressionAttributeNames, in.ExpressionAttributeValues)
+	g, err := in.guard()
 	if err != nil {
 		return nil, err
 	}

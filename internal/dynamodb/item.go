@@ -212,3 +212,33 @@ func wireItem(item attr.Item) json.RawMessage {
 // keyString is a key's identity, for finding duplicates: its wire form
 // with attributes sorted and numbers canonical.
 func keyString(key attr.Item) string { return string(encode(key)) }
+
+// writeOptions are the members PutItem, UpdateItem and DeleteItem share:
+// the condition, its parameters, and what to return.
+type writeOptions struct {
+	ConditionExpression                 *string
+	ExpressionAttributeNames            map[string]string
+	ExpressionAttributeValues           map[string]json.RawMessage
+	Expected                            map[string]expr.ExpectedAttribute
+	ConditionalOperator                 string
+	ReturnValues                        string
+	ReturnValuesOnConditionCheckFailure string
+	ReturnConsumedCapacity              string
+	ReturnItemCollectionMetrics         string
+}
+
+// check checks the options' enumerations, as AWS's model does.
+func (o *writeOptions) check() error {
+	var c constraints
+	c.enum("returnValues", o.ReturnValues, enumReturnValues)
+	c.enum("returnConsumedCapacity", o.ReturnConsumedCapacity, enumCapacity)
+	c.enum("returnItemCollectionMetrics", o.ReturnItemCollectionMetrics, enumMetrics)
+	c.enum("returnValuesOnConditionCheckFailure", o.ReturnValuesOnConditionCheckFailure, enumOnConditionCheck)
+	c.enum("conditionalOperator", o.ConditionalOperator, enumOperator)
+	return c.err()
+}
+
+// guard is the write's condition (writeGuard of the options).
+func (o *writeOptions) guard() (*guard, error) {
+	return writeGuard(o.ConditionExpression, o.Expected, o.ConditionalOperator, o.ExpressionAttributeNames, o.ExpressionAttributeValues)
+}

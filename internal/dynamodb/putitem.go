@@ -10,17 +10,9 @@ import (
 
 // putItemInput is a PutItem request.
 type putItemInput struct {
-	TableName                           string
-	Item                                attr.Item
-	ConditionExpression                 *string
-	ExpressionAttributeNames            map[string]string
-	ExpressionAttributeValues           map[string]json.RawMessage
-	Expected                            map[string]expr.ExpectedAttribute
-	ConditionalOperator                 string
-	ReturnValues                        string
-	ReturnValuesOnConditionCheckFailure string
-	ReturnConsumedCapacity              string
-	ReturnItemCollectionMetrics         string
+	TableName string
+	Item      attr.Item
+	writeOptions
 }
 
 // putItem writes an item whole, replacing any of its key, if its
@@ -30,19 +22,13 @@ func (s *Service) putItem(ctx context.Context, body []byte) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	var c constraints
-	c.enum("returnValues", in.ReturnValues, enumReturnValues)
-	c.enum("returnConsumedCapacity", in.ReturnConsumedCapacity, enumCapacity)
-	c.enum("returnItemCollectionMetrics", in.ReturnItemCollectionMetrics, enumMetrics)
-	c.enum("returnValuesOnConditionCheckFailure", in.ReturnValuesOnConditionCheckFailure, enumOnConditionCheck)
-	c.enum("conditionalOperator", in.ConditionalOperator, enumOperator)
-	if err := c.err(); err != nil {
+	if err := in.check(); err != nil {
 		return nil, err
 	}
 	if in.ReturnValues != "" && in.ReturnValues != returnNone && in.ReturnValues != returnAllOld {
 		return nil, invalid(msgReturnValues)
 	}
-	g, err := writeGuard(in.ConditionExpression, in.Expected, in.ConditionalOperator, in.ExpressionAttributeNames, in.ExpressionAttributeValues)
+	g, err := in.guard()
 	if err != nil {
 		return nil, err
 	}

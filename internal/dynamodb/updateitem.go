@@ -11,19 +11,11 @@ import (
 
 // updateItemInput is an UpdateItem request.
 type updateItemInput struct {
-	TableName                           string
-	Key                                 attr.Item
-	UpdateExpression                    *string
-	ConditionExpression                 *string
-	ExpressionAttributeNames            map[string]string
-	ExpressionAttributeValues           map[string]json.RawMessage
-	AttributeUpdates                    map[string]expr.AttributeUpdate
-	Expected                            map[string]expr.ExpectedAttribute
-	ConditionalOperator                 string
-	ReturnValues                        string
-	ReturnValuesOnConditionCheckFailure string
-	ReturnConsumedCapacity              string
-	ReturnItemCollectionMetrics         string
+	TableName        string
+	Key              attr.Item
+	UpdateExpression *string
+	AttributeUpdates map[string]expr.AttributeUpdate
+	writeOptions
 }
 
 // updateItem changes an item's attributes, creating the item when it is
@@ -33,13 +25,7 @@ func (s *Service) updateItem(ctx context.Context, body []byte) (any, error) {
 	if err := decode(body, &in); err != nil {
 		return nil, err
 	}
-	var c constraints
-	c.enum("returnValues", in.ReturnValues, enumReturnValues)
-	c.enum("returnConsumedCapacity", in.ReturnConsumedCapacity, enumCapacity)
-	c.enum("returnItemCollectionMetrics", in.ReturnItemCollectionMetrics, enumMetrics)
-	c.enum("returnValuesOnConditionCheckFailure", in.ReturnValuesOnConditionCheckFailure, enumOnConditionCheck)
-	c.enum("conditionalOperator", in.ConditionalOperator, enumOperator)
-	if err := c.err(); err != nil {
+	if err := in.check(); err != nil {
 		return nil, err
 	}
 	u, g, err := updateParams(in.UpdateExpression, in.AttributeUpdates, in.ConditionExpression, in.Expected,
