@@ -17,7 +17,8 @@ import (
 // looks only at the items written again since it last looked (an item
 // written once has one entry), so its cost follows the writes, not the
 // table's size; an item whose entries are not all old enough yet is
-// looked at again next time. (After a restart an item's older entries
+// looked at again once the retention bound passes its last entry, so a
+// pass does not ask JetStream about items it cannot shorten. (After a restart an item's older entries
 // wait for its next write: the rebuild reads last entries only.)
 func (s *Store) compact(ctx context.Context, t *table) error {
 	t.mu.Lock()
@@ -32,45 +33,62 @@ func (s *Store) compact(ctx context.Context, t *table) error {
 		t.requeue(keys)
 		return err
 	}
-	for k := range keys {
-		if err := s.compactItem(ctx, t, k, bound); err != nil {
+	for k, wait := range keys {
+		if wait >= bound {
+			continue // its older entries are all within the retention still
+		}
+		next, err := s.compactItem(ctx, t, k, bound)
+		if err != nil {
 			t.requeue(keys)
 			return err
 		}
-		delete(keys, k)
+		if next == 0 {
+			delete(keys, k)
+		} else {
+			keys[k] = next
+		}
 	}
+	t.requeue(keys)
 	return nil
 }
 
 // compactItem purges the entries of the item of key k before bound,
-// never its last, and keeps k for next time when newer entries remain.
-func (s *Store) compactItem(ctx context.Context, t *table, k string, bound uint64) error {
+// never its last. It returns the sequence the bound must pass for more
+// to drop (the item's last entry, when it is newer than the bound), or 0
+// when the item now has one entry.
+func (s *Store) compactItem(ctx context.Context, t *table, k string, bound uint64) (uint64, error) {
 	subj := t.subject([]byte(k))
 	last, err := s.stream.GetLastMsgForSubject(ctx, subj)
 	if errors.Is(err, jetstream.ErrMsgNotFound) {
-		return nil // the table's log was purged under it (deleted)
+		return 0, nil // the table's log was purged under it (deleted)
 	}
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if err := s.stream.Purge(ctx, jetstream.WithPurgeSubject(subj), jetstream.WithPurgeSequence(min(bound, last.Sequence))); err != nil {
-		return err
+		return 0, err
 	}
 	if bound < last.Sequence {
-		t.requeue(map[string]struct{}{k: {}})
+		return last.Sequence, nil
 	}
-	return nil
+	return 0, nil
 }
 
-// requeue marks keys to be compacted again.
-func (t *table) requeue(keys map[string]struct{}) {
+// requeue marks keys to be compacted again, each once the bound passes
+// its sequence; a key written since keeps the earlier of the two.
+func (t *table) requeue(keys map[string]uint64) {
+	if len(keys) == 0 {
+		return
+	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.rewritten == nil {
-		t.rewritten = map[string]struct{}{}
+		t.rewritten = map[string]uint64{}
 	}
-	for k := range keys {
-		t.rewritten[k] = struct{}{}
+	for k, wait := range keys {
+		if cur, ok := t.rewritten[k]; !ok || wait < cur {
+			t.rewritten[k] = wait
+		}
 	}
 }
 

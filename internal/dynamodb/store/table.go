@@ -39,8 +39,10 @@ type table struct {
 	last       uint64        // newest log sequence applied
 	wake       chan struct{} // closed and replaced when an entry is applied
 	// rewritten are the keys of items written again since compaction
-	// last looked: only their subjects hold entries to drop.
-	rewritten map[string]struct{}
+	// last dropped their old entries (only their subjects hold entries to
+	// drop), each with the log sequence the retention bound must pass
+	// before there is anything to drop: 0 for at once.
+	rewritten map[string]uint64
 }
 
 func newTable(m meta, sizeOf func([]byte) int) *table {
@@ -112,9 +114,11 @@ func (t *table) apply(key []byte, seq uint64, item []byte) bool {
 	t.rows.Set(&row{key: key, item: item, version: seq, size: size})
 	if ok {
 		if t.rewritten == nil {
-			t.rewritten = map[string]struct{}{}
+			t.rewritten = map[string]uint64{}
 		}
-		t.rewritten[string(key)] = struct{}{}
+		if _, ok := t.rewritten[string(key)]; !ok {
+			t.rewritten[string(key)] = 0
+		}
 	}
 	if len(t.indexes) > 0 {
 		o, n := newImage(old, oldSize, t.indexNames), newImage(item, size, t.indexNames)
