@@ -153,20 +153,57 @@ func checkJSONPath(p string) error {
 	return nil
 }
 
+// localARN is an ARN split into its fields.
+type localARN struct {
+	partition, service, region, account, resource string
+}
+
+// splitARN splits s into an ARN's fields; param is the $ResourceParam
+// parameter and want what the property takes, both for the message when s
+// is not an ARN.
+func splitARN(s, param, want string) (localARN, error) {
+	parts := strings.SplitN(s, ":", 6)
+	if len(parts) < 6 || parts[0] != "arn" {
+		return localARN{}, fmt.Errorf("is not an ARN; write $ResourceParam('name', '%s') or %s", param, want)
+	}
+	return localARN{parts[1], parts[2], parts[3], parts[4], parts[5]}, nil
+}
+
+// local checks that the ARN is of Verge's one local account; param is the
+// $ResourceParam parameter that gives such an ARN.
+func (a localARN) local(param string) error {
+	switch {
+	case a.partition != "aws":
+		return fmt.Errorf("is in partition %q; Verge's is aws", a.partition)
+	case a.region != arnRegion || a.account != arnAccount:
+		return fmt.Errorf("names region %q and account %q; Verge is one local account: region %s, account %s (or write $ResourceParam('name', '%s'))", a.region, a.account, arnRegion, arnAccount, param)
+	}
+	return nil
+}
+
 // parseARN reads the ARN of a function, an event bus, a queue or a topic
 // of Verge's one local account, returning its kind and name; want says
 // what the property takes, for messages.
 func parseARN(s, want string) (DestinationKind, string, error) {
-	parts := strings.SplitN(s, ":", 6)
-	if len(parts) < 6 || parts[0] != "arn" {
-		return "", "", fmt.Errorf("is not an ARN; write $ResourceParam('name', 'arn') or %s", want)
+	a, err := splitARN(s, "arn", want)
+	if err != nil {
+		return "", "", err
 	}
-	partition, service, region, account, resource := parts[1], parts[2], parts[3], parts[4], parts[5]
-	var kind DestinationKind
-	var name string
-	switch service {
+	kind, name, err := destinationOf(a, want)
+	if err != nil {
+		return "", "", err
+	}
+	if err := a.local("arn"); err != nil {
+		return "", "", err
+	}
+	return kind, name, nil
+}
+
+// destinationOf reads the kind and name of the resource an ARN names.
+func destinationOf(a localARN, want string) (DestinationKind, string, error) {
+	resource := a.resource
+	switch a.service {
 	case "lambda":
-		kind = DestinationFunction
 		rest, ok := strings.CutPrefix(resource, "function:")
 		if !ok || rest == "" {
 			return "", "", errors.New("is a Lambda ARN but not a function's (…:function:NAME)")
@@ -174,35 +211,26 @@ func parseARN(s, want string) (DestinationKind, string, error) {
 		if n, qualifier, ok := strings.Cut(rest, ":"); ok {
 			return "", "", fmt.Errorf("names version or alias %q of function %q; Verge runs one version of each function: drop the qualifier", qualifier, n)
 		}
-		name = rest
+		return DestinationFunction, rest, nil
 	case "events":
-		kind = DestinationEventBus
 		rest, ok := strings.CutPrefix(resource, "event-bus/")
 		if !ok || rest == "" {
 			return "", "", errors.New("is an EventBridge ARN but not an event bus's (…:event-bus/NAME)")
 		}
-		name = rest
+		return DestinationEventBus, rest, nil
 	case "sqs":
-		kind, name = DestinationQueue, resource
-		if name == "" || strings.ContainsAny(name, ":/") {
+		if resource == "" || strings.ContainsAny(resource, ":/") {
 			return "", "", errors.New("is an SQS ARN but not a queue's (…:NAME)")
 		}
+		return DestinationQueue, resource, nil
 	case "sns":
-		kind, name = DestinationTopic, resource
 		if topic, _, ok := strings.Cut(resource, ":"); ok {
 			return "", "", fmt.Errorf("is a subscription's ARN; name topic %q (…:%s)", topic, topic)
 		}
-		if name == "" || strings.Contains(name, "/") {
+		if resource == "" || strings.Contains(resource, "/") {
 			return "", "", errors.New("is an SNS ARN but not a topic's (…:NAME)")
 		}
-	default:
-		return "", "", fmt.Errorf("is an ARN of service %q; it takes %s", service, want)
+		return DestinationTopic, resource, nil
 	}
-	switch {
-	case partition != "aws":
-		return "", "", fmt.Errorf("is in partition %q; Verge's is aws", partition)
-	case region != arnRegion || account != arnAccount:
-		return "", "", fmt.Errorf("names region %q and account %q; Verge is one local account: region %s, account %s (or write $ResourceParam('name', 'arn'))", region, account, arnRegion, arnAccount)
-	}
-	return kind, name, nil
+	return "", "", fmt.Errorf("is an ARN of service %q; it takes %s", a.service, want)
 }

@@ -454,20 +454,17 @@ func isSecret(t *Template) bool {
 // (…:stream/NAME/consumer/CONSUMER:EPOCH) of Verge's one local account,
 // returning the stream's name and the consumer's, "" for a stream.
 func parseStreamARN(s string) (stream, consumer string, err error) {
-	parts := strings.SplitN(s, ":", 6)
-	if len(parts) < 6 || parts[0] != "arn" {
-		return "", "", fmt.Errorf("is not an ARN; write $ResourceParam('name', 'arn') or %s", streamWant)
-	}
-	partition, service, region, account, resource := parts[1], parts[2], parts[3], parts[4], parts[5]
+	a, err := splitARN(s, "arn", streamWant)
 	switch {
-	case service != "kinesis":
-		return "", "", fmt.Errorf("is an ARN of service %q; it takes %s", service, streamWant)
-	case partition != "aws":
-		return "", "", fmt.Errorf("is in partition %q; Verge's is aws", partition)
-	case region != arnRegion || account != arnAccount:
-		return "", "", fmt.Errorf("names region %q and account %q; Verge is one local account: region %s, account %s (or write $ResourceParam('name', 'arn'))", region, account, arnRegion, arnAccount)
+	case err != nil:
+		return "", "", err
+	case a.service != "kinesis":
+		return "", "", fmt.Errorf("is an ARN of service %q; it takes %s", a.service, streamWant)
 	}
-	rest, ok := strings.CutPrefix(resource, "stream/")
+	if err := a.local("arn"); err != nil {
+		return "", "", err
+	}
+	rest, ok := strings.CutPrefix(a.resource, "stream/")
 	if !ok {
 		return "", "", fmt.Errorf("is a Kinesis ARN but not a stream's (…:stream/NAME)")
 	}

@@ -665,20 +665,17 @@ func streamParam(info *tableInfo) string {
 // (…:table/NAME/stream/LABEL) of Verge's one local account, returning the
 // table's name and the stream's label, "" for a table.
 func parseTableStreamARN(s string) (table, label string, err error) {
-	parts := strings.SplitN(s, ":", 6)
-	if len(parts) < 6 || parts[0] != "arn" {
-		return "", "", fmt.Errorf("is not an ARN; write $ResourceParam('name', 'streamArn') or %s", tableStreamWant)
-	}
-	partition, service, region, account, resource := parts[1], parts[2], parts[3], parts[4], parts[5]
+	a, err := splitARN(s, "streamArn", tableStreamWant)
 	switch {
-	case service != "dynamodb":
-		return "", "", fmt.Errorf("is an ARN of service %q; it takes %s", service, tableStreamWant)
-	case partition != "aws":
-		return "", "", fmt.Errorf("is in partition %q; Verge's is aws", partition)
-	case region != arnRegion || account != arnAccount:
-		return "", "", fmt.Errorf("names region %q and account %q; Verge is one local account: region %s, account %s (or write $ResourceParam('name', 'streamArn'))", region, account, arnRegion, arnAccount)
+	case err != nil:
+		return "", "", err
+	case a.service != "dynamodb":
+		return "", "", fmt.Errorf("is an ARN of service %q; it takes %s", a.service, tableStreamWant)
 	}
-	rest, ok := strings.CutPrefix(resource, "table/")
+	if err := a.local("streamArn"); err != nil {
+		return "", "", err
+	}
+	rest, ok := strings.CutPrefix(a.resource, "table/")
 	if !ok {
 		return "", "", errors.New("is a DynamoDB ARN but not a table's (…:table/NAME/stream/LABEL)")
 	}
