@@ -20,17 +20,7 @@ func (s *Service) deleteItem(ctx context.Context, body []byte) (any, error) {
 	if err := decode(body, &in); err != nil {
 		return nil, err
 	}
-	if err := in.check(); err != nil {
-		return nil, err
-	}
-	if in.ReturnValues != "" && in.ReturnValues != returnNone && in.ReturnValues != returnAllOld {
-		return nil, invalid(msgReturnValues)
-	}
-	g, err := in.guard()
-	if err != nil {
-		return nil, err
-	}
-	t, err := s.table(in.TableName)
+	g, t, err := s.wholeItemWrite(in.TableName, &in.writeOptions)
 	if err != nil {
 		return nil, err
 	}

@@ -242,3 +242,21 @@ func (o *writeOptions) check() error {
 func (o *writeOptions) guard() (*guard, error) {
 	return writeGuard(o.ConditionExpression, o.Expected, o.ConditionalOperator, o.ExpressionAttributeNames, o.ExpressionAttributeValues)
 }
+
+// wholeItemWrite reads what PutItem and DeleteItem, which return at most
+// the old item, check before writing: the options, the condition and the
+// table.
+func (s *Service) wholeItemWrite(table string, o *writeOptions) (*guard, store.Table, error) {
+	if err := o.check(); err != nil {
+		return nil, store.Table{}, err
+	}
+	if o.ReturnValues != "" && o.ReturnValues != returnNone && o.ReturnValues != returnAllOld {
+		return nil, store.Table{}, invalid(msgReturnValues)
+	}
+	g, err := o.guard()
+	if err != nil {
+		return nil, store.Table{}, err
+	}
+	t, err := s.table(table)
+	return g, t, err
+}

@@ -22,17 +22,7 @@ func (s *Service) putItem(ctx context.Context, body []byte) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := in.check(); err != nil {
-		return nil, err
-	}
-	if in.ReturnValues != "" && in.ReturnValues != returnNone && in.ReturnValues != returnAllOld {
-		return nil, invalid(msgReturnValues)
-	}
-	g, err := in.guard()
-	if err != nil {
-		return nil, err
-	}
-	t, err := s.table(in.TableName)
+	g, t, err := s.wholeItemWrite(in.TableName, &in.writeOptions)
 	if err != nil {
 		return nil, err
 	}
