@@ -204,34 +204,17 @@ func (s *Service) transactWrite(it transactWriteItem) (transactWrite, error) {
 	}
 	switch {
 	case it.Put != nil:
-		return s.transactPut(it.Put)
+		return s.transactGuarded(it.Put, true)
 	case it.Update != nil:
 		return s.transactUpdate(it.Update)
 	case it.Delete != nil:
-		w, err := s.transactKeyed(it.Delete)
+		w, err := s.transactGuarded(it.Delete, false)
 		w.op.Delete = true
 		return w, err
 	}
-	w, err := s.transactKeyed(it.ConditionCheck)
+	w, err := s.transactGuarded(it.ConditionCheck, false)
 	w.check = true
 	return w, err
-}
-
-// transactPut checks a transaction's Put.
-func (s *Service) transactPut(p *transactOp) (transactWrite, error) {
-	g, err := writeGuard(p.ConditionExpression, nil, "", p.ExpressionAttributeNames, p.ExpressionAttributeValues)
-	if err != nil {
-		return transactWrite{}, err
-	}
-	t, err := s.table(p.TableName)
-	if err != nil {
-		return transactWrite{}, err
-	}
-	if err := checkItem(t, p.Item); err != nil {
-		return transactWrite{}, err
-	}
-	return transactWrite{op: store.Op{Table: t.Name, Put: encode(p.Item), Cond: g.check},
-		onFailure: p.ReturnValuesOnConditionCheckFailure}, nil
 }
 
 // transactUpdate checks a transaction's Update.
@@ -254,8 +237,9 @@ func (s *Service) transactUpdate(p *transactOp) (transactWrite, error) {
 		onFailure: p.ReturnValuesOnConditionCheckFailure}, nil
 }
 
-// transactKeyed checks a transaction's Delete or ConditionCheck.
-func (s *Service) transactKeyed(p *transactOp) (transactWrite, error) {
+// transactGuarded checks a transaction's Put (put set: p.Item is the
+// item), Delete or ConditionCheck (p.Key is the key).
+func (s *Service) transactGuarded(p *transactOp, put bool) (transactWrite, error) {
 	g, err := writeGuard(p.ConditionExpression, nil, "", p.ExpressionAttributeNames, p.ExpressionAttributeValues)
 	if err != nil {
 		return transactWrite{}, err
@@ -264,9 +248,16 @@ func (s *Service) transactKeyed(p *transactOp) (transactWrite, error) {
 	if err != nil {
 		return transactWrite{}, err
 	}
-	if err := checkKey(t, p.Key); err != nil {
+	op := store.Op{Table: t.Name, Cond: g.check}
+	if put {
+		err = checkItem(t, p.Item)
+		op.Put = encode(p.Item)
+	} else {
+		err = checkKey(t, p.Key)
+		op.Key = encode(p.Key)
+	}
+	if err != nil {
 		return transactWrite{}, err
 	}
-	return transactWrite{op: store.Op{Table: t.Name, Key: encode(p.Key), Cond: g.check},
-		onFailure: p.ReturnValuesOnConditionCheckFailure}, nil
+	return transactWrite{op: op, onFailure: p.ReturnValuesOnConditionCheckFailure}, nil
 }
