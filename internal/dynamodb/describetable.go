@@ -1,6 +1,10 @@
 package dynamodb
 
-import "context"
+import (
+	"context"
+
+	"github.com/verge-edge/verge/internal/dynamodb/store"
+)
 
 type tableNameInput struct {
 	TableName *string `json:"TableName"`
@@ -11,15 +15,21 @@ type describeTableOutput struct {
 }
 
 func (s *Service) describeTable(ctx context.Context, body []byte) (any, error) {
-	name, err := readTableName(body)
-	if err != nil {
-		return nil, err
-	}
-	t, err := s.describeByName(name)
+	t, err := s.namedTable(body)
 	if err != nil {
 		return nil, err
 	}
 	return describeTableOutput{Table: describe(t, statusActive)}, nil
+}
+
+// namedTable is the table a request whose only member is TableName
+// names.
+func (s *Service) namedTable(body []byte) (store.Table, error) {
+	name, err := readTableName(body)
+	if err != nil {
+		return store.Table{}, err
+	}
+	return s.describeByName(name)
 }
 
 // readTableName reads a request whose only member is TableName (a name

@@ -14,11 +14,7 @@ type describeTimeToLiveOutput struct {
 // describeTimeToLive: TTL is ENABLED or DISABLED at once here, never
 // ENABLING or DISABLING.
 func (s *Service) describeTimeToLive(ctx context.Context, body []byte) (any, error) {
-	name, err := readTableName(body)
-	if err != nil {
-		return nil, err
-	}
-	t, err := s.describeByName(name)
+	t, err := s.namedTable(body)
 	if err != nil {
 		return nil, err
 	}
