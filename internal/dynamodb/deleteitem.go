@@ -35,5 +35,6 @@ func (s *Service) deleteItem(ctx context.Context, body []byte) (any, error) {
 	if in.ReturnValues == returnAllOld {
 		out.Attributes = res.Old
 	}
+	out.ItemCollectionMetrics = s.collectionMetrics(in.ReturnItemCollectionMetrics, t, in.Key)
 	return out, nil
 }

@@ -44,8 +44,9 @@ var (
 
 // writeItemOutput is the response of PutItem, UpdateItem and DeleteItem.
 type writeItemOutput struct {
-	Attributes       json.RawMessage   `json:",omitempty"`
-	ConsumedCapacity *ConsumedCapacity `json:",omitempty"`
+	Attributes            json.RawMessage        `json:",omitempty"`
+	ConsumedCapacity      *ConsumedCapacity      `json:",omitempty"`
+	ItemCollectionMetrics *ItemCollectionMetrics `json:",omitempty"`
 }
 
 // constraints collects the failed member constraints of a request, which

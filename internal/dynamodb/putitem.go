@@ -41,6 +41,7 @@ func (s *Service) putItem(ctx context.Context, body []byte) (any, error) {
 	if in.ReturnValues == returnAllOld {
 		out.Attributes = res.Old
 	}
+	out.ItemCollectionMetrics = s.collectionMetrics(in.ReturnItemCollectionMetrics, t, in.Item)
 	return out, nil
 }
 

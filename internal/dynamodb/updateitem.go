@@ -50,6 +50,7 @@ func (s *Service) updateItem(ctx context.Context, body []byte) (any, error) {
 	out := writeItemOutput{ConsumedCapacity: consumed(in.ReturnConsumedCapacity, t.Name, 0,
 		writeUnits(max(storedSize(res.Old), storedSize(res.New))))}
 	out.Attributes, err = u.returned(in.ReturnValues, res)
+	out.ItemCollectionMetrics = s.collectionMetrics(in.ReturnItemCollectionMetrics, t, in.Key)
 	return out, err
 }
 
