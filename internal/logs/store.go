@@ -93,6 +93,7 @@ func OpenOptions(dir string, o Options) (*Store, error) {
 type meta struct {
 	Name      string `json:"name"`
 	Retention int64  `json:"retentionSeconds,omitempty"`
+	Created   int64  `json:"created,omitempty"` // Unix milliseconds
 }
 
 // load registers the groups found on disk.
@@ -116,6 +117,10 @@ func (s *Store) load() error {
 		}
 		g := newGroup(s, m.Name, path)
 		g.retention.Store(m.Retention * int64(time.Second))
+		g.created, g.metaRet, g.born = true, m.Retention, m.Created
+		if err := g.loadStreams(); err != nil {
+			return err
+		}
 		s.groups[m.Name] = g
 	}
 	return nil
@@ -164,6 +169,9 @@ func (s *Store) flushAll() error {
 		if err := g.flush(); err != nil {
 			el = append(el, err)
 		}
+		if err := g.saveStreams(); err != nil {
+			el = append(el, err)
+		}
 	}
 	return el.Err()
 }
@@ -186,6 +194,9 @@ func (s *Store) Close() error {
 		var el errs.List
 		for _, g := range s.list() {
 			if err := g.flush(); err != nil {
+				el = append(el, err)
+			}
+			if err := g.saveStreams(); err != nil {
 				el = append(el, err)
 			}
 			if err := g.closeFile(); err != nil {
