@@ -92,15 +92,22 @@ func (s *Store) CreateStream(group, stream string) error {
 	if stream == "" {
 		return errs.E(op, errs.Invalid, errs.Errorf("empty log stream name"))
 	}
+	exists := errs.E(op, errs.Exist, stream, errs.Errorf("log stream %q exists", stream))
+	g.flushMu.Lock()
+	made := g.streams.byName[stream] != nil
+	g.flushMu.Unlock()
+	if made {
+		return exists
+	}
 	if ok, err := s.hasEvents(g, stream); err != nil {
 		return errs.E(op, group, err)
 	} else if ok {
-		return errs.E(op, errs.Exist, stream, errs.Errorf("log stream %q exists", stream))
+		return exists
 	}
 	g.flushMu.Lock()
 	defer g.flushMu.Unlock()
-	if g.streams.byName[stream] != nil {
-		return errs.E(op, errs.Exist, stream, errs.Errorf("log stream %q exists", stream))
+	if g.streams.byName[stream] != nil { // made meanwhile
+		return exists
 	}
 	if g.streams.byName == nil {
 		g.streams.byName = map[string]*streamMeta{}

@@ -15,19 +15,6 @@ import (
 
 const apiGroup = "/custom/app"
 
-func streamNames(t *testing.T, s *Store, group string) []string {
-	t.Helper()
-	sts, err := s.Streams(group)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	for _, st := range sts {
-		names = append(names, st.Name)
-	}
-	return names
-}
-
 func TestCreateGroup(t *testing.T) {
 	dir := t.TempDir()
 	s := openStore(t, dir, Options{FlushInterval: time.Hour})
