@@ -16,8 +16,8 @@ type createLogGroupInput struct {
 
 // createLogGroup is CreateLogGroup: a group that keeps its events
 // forever until PutRetentionPolicy. The KMS key and tags are checked and
-// not kept (the store does not encrypt); every group is of the STANDARD
-// class whatever the request names.
+// not kept (the store does not encrypt); the class is kept for
+// DescribeLogGroups and changes nothing else.
 func (l *logsAPI) createLogGroup(w http.ResponseWriter, r *http.Request) error {
 	var in createLogGroupInput
 	if err := readJSON(r, &in); err != nil {
@@ -35,7 +35,11 @@ func (l *logsAPI) createLogGroup(w http.ResponseWriter, r *http.Request) error {
 	if err := v.err(); err != nil {
 		return err
 	}
-	if err := l.store.CreateGroup(*in.LogGroupName, 0); err != nil {
+	class := logGroupClassStandard
+	if in.LogGroupClass != nil {
+		class = *in.LogGroupClass
+	}
+	if err := l.store.CreateGroup(*in.LogGroupName, 0, class); err != nil {
 		if errs.Is(errs.Exist, err) {
 			return errAlreadyExists.With("The specified log group already exists")
 		}

@@ -1,6 +1,7 @@
 package awsapi
 
 import (
+	"cmp"
 	"net/http"
 	"strings"
 	"time"
@@ -87,7 +88,7 @@ func (l *logsAPI) describeLogGroups(w http.ResponseWriter, r *http.Request) erro
 			LogGroupArn:     arn.LogGroupBare(name),
 			RetentionInDays: int64(info.Retention / (24 * time.Hour)),
 			StoredBytes:     info.StoredBytes,
-			LogGroupClass:   logGroupClassStandard,
+			LogGroupClass:   cmp.Or(info.Class, logGroupClassStandard),
 		})
 	}
 	return writeJSON(w, http.StatusOK, out)

@@ -465,6 +465,9 @@ func TestLogsAPIRestart(t *testing.T) {
 	e, stop := serve()
 	cl, ctx := e.client(), context.Background()
 	mustCreate(t, cl)
+	if _, err := cl.CreateLogGroup(ctx, &cloudwatchlogs.CreateLogGroupInput{LogGroupName: aws.String("/cold"), LogGroupClass: cwtypes.LogGroupClassInfrequentAccess}); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := cl.CreateLogStream(ctx, &cloudwatchlogs.CreateLogStreamInput{LogGroupName: aws.String(appGroup), LogStreamName: aws.String("empty")}); err != nil {
 		t.Fatal(err)
 	}
@@ -505,6 +508,9 @@ func TestLogsAPIRestart(t *testing.T) {
 	g := describeGroup(t, cl, appGroup)
 	if aws.ToInt32(g.RetentionInDays) != 7 || aws.ToInt64(g.CreationTime) != aws.ToInt64(created) || aws.ToInt64(g.StoredBytes) == 0 {
 		t.Errorf("group after restart %+v", g)
+	}
+	if g.LogGroupClass != cwtypes.LogGroupClassStandard || describeGroup(t, cl, "/cold").LogGroupClass != cwtypes.LogGroupClassInfrequentAccess {
+		t.Errorf("classes after restart: %s, /cold %s", g.LogGroupClass, describeGroup(t, cl, "/cold").LogGroupClass)
 	}
 	got, err := cl.GetLogEvents(ctx, &cloudwatchlogs.GetLogEventsInput{LogGroupName: aws.String(appGroup), LogStreamName: aws.String(appStream)})
 	if err != nil || len(got.Events) != 1 || *got.Events[0].Message != "kept" {

@@ -36,7 +36,7 @@ func (s *Store) DeleteGroup(name string) error {
 		_ = g.file.Close()
 		g.file, g.fileDay = nil, ""
 	}
-	g.created, g.born, g.streams = false, 0, streamSet{}
+	g.created, g.born, g.class, g.streams = false, 0, "", streamSet{}
 	if err := os.RemoveAll(g.dir); err != nil {
 		return errs.E(op, errs.IO, name, err)
 	}

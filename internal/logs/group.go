@@ -39,6 +39,7 @@ type Group struct {
 	created bool       // the folder and group.json exist
 	metaRet int64      // the retention group.json holds, in seconds
 	born    int64      // creation time, Unix milliseconds (group.json)
+	class   string     // the log group class CreateGroup was given (group.json)
 	streams streamSet  // the streams made by CreateLogStream (streams.go)
 	file    *os.File   // the newest day file written
 	fileDay string
@@ -81,7 +82,7 @@ func (g *Group) writeMeta(secs int64) error {
 	if g.born == 0 {
 		g.born = time.Now().UnixMilli()
 	}
-	b, _ := json.Marshal(meta{Name: g.name, Retention: secs, Created: g.born})
+	b, _ := json.Marshal(meta{Name: g.name, Retention: secs, Created: g.born, Class: g.class})
 	tmp := filepath.Join(g.dir, metaFile+".tmp")
 	if err := os.WriteFile(tmp, b, 0o644); err != nil {
 		return err

@@ -15,6 +15,7 @@ type GroupInfo struct {
 	// StoredBytes is the size of the group's day files on disk.
 	StoredBytes int64
 	Created     time.Time // zero for a group written before creation times were kept
+	Class       string    // the class given to CreateGroup; "" for a function's group
 }
 
 // Info describes group; an unknown group is an error of kind NotFound.
@@ -30,6 +31,7 @@ func (s *Store) Info(group string) (GroupInfo, error) {
 	if g.born != 0 {
 		info.Created = time.UnixMilli(g.born).UTC()
 	}
+	info.Class = g.class
 	g.flushMu.Unlock()
 	if err != nil {
 		return GroupInfo{}, errs.E(op, group, err)

@@ -94,6 +94,7 @@ type meta struct {
 	Name      string `json:"name"`
 	Retention int64  `json:"retentionSeconds,omitempty"`
 	Created   int64  `json:"created,omitempty"` // Unix milliseconds
+	Class     string `json:"class,omitempty"`   // CloudWatch's log group class, as created
 }
 
 // load registers the groups found on disk.
@@ -117,7 +118,7 @@ func (s *Store) load() error {
 		}
 		g := newGroup(s, m.Name, path)
 		g.retention.Store(m.Retention * int64(time.Second))
-		g.created, g.metaRet, g.born = true, m.Retention, m.Created
+		g.created, g.metaRet, g.born, g.class = true, m.Retention, m.Created, m.Class
 		if err := g.loadStreams(); err != nil {
 			return err
 		}

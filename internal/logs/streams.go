@@ -32,9 +32,10 @@ type streamMeta struct {
 }
 
 // CreateGroup creates the group called name with a retention (0: keep
-// forever), as CloudWatch Logs' CreateLogGroup does. A group that exists is
-// an error of kind Exist.
-func (s *Store) CreateGroup(name string, retention time.Duration) error {
+// forever), as CloudWatch Logs' CreateLogGroup does; class, CloudWatch's
+// log group class, is only recorded ("": none). A group that exists is an
+// error of kind Exist.
+func (s *Store) CreateGroup(name string, retention time.Duration, class string) error {
 	const op errs.Op = "logs.CreateGroup"
 	if name == "" {
 		return errs.E(op, errs.Invalid, errs.Errorf("empty log group name"))
@@ -45,6 +46,7 @@ func (s *Store) CreateGroup(name string, retention time.Duration) error {
 		return errs.E(op, errs.Exist, name, errs.Errorf("log group %q exists", name))
 	}
 	g := newGroup(s, name, filepath.Join(s.dir, groupDir(name)))
+	g.class = class
 	s.groups[name] = g
 	s.mu.Unlock()
 	g.init(retention)

@@ -18,17 +18,17 @@ const apiGroup = "/custom/app"
 func TestCreateGroup(t *testing.T) {
 	dir := t.TempDir()
 	s := openStore(t, dir, Options{FlushInterval: time.Hour})
-	if err := s.CreateGroup(apiGroup, 0); err != nil {
+	if err := s.CreateGroup(apiGroup, 0, "INFREQUENT_ACCESS"); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.CreateGroup(apiGroup, 0); !errs.Is(errs.Exist, err) {
+	if err := s.CreateGroup(apiGroup, 0, ""); !errs.Is(errs.Exist, err) {
 		t.Errorf("second CreateGroup: %v, want kind Exist", err)
 	}
 	s.Group(testGroup, 0) // a function's group exists too
-	if err := s.CreateGroup(testGroup, 0); !errs.Is(errs.Exist, err) {
+	if err := s.CreateGroup(testGroup, 0, ""); !errs.Is(errs.Exist, err) {
 		t.Errorf("CreateGroup of a function's group: %v, want kind Exist", err)
 	}
-	if err := s.CreateGroup("", 0); !errs.Is(errs.Invalid, err) {
+	if err := s.CreateGroup("", 0, ""); !errs.Is(errs.Invalid, err) {
 		t.Errorf("CreateGroup(\"\"): %v, want kind Invalid", err)
 	}
 	if err := s.SetRetention(apiGroup, 3*24*time.Hour); err != nil {
@@ -38,13 +38,13 @@ func TestCreateGroup(t *testing.T) {
 		t.Errorf("SetRetention of an unknown group: %v", err)
 	}
 	info, err := s.Info(apiGroup)
-	if err != nil || info.Created.IsZero() || info.Retention != 3*24*time.Hour {
+	if err != nil || info.Created.IsZero() || info.Retention != 3*24*time.Hour || info.Class != "INFREQUENT_ACCESS" {
 		t.Fatalf("Info %+v %v", info, err)
 	}
 	s.Close()
 	s2 := openStore(t, dir, Options{FlushInterval: time.Hour})
 	info2, err := s2.Info(apiGroup)
-	if err != nil || !info2.Created.Equal(info.Created) || info2.Retention != info.Retention {
+	if err != nil || info2 != info {
 		t.Errorf("after reopening: %+v %v, want %+v", info2, err, info)
 	}
 }
@@ -55,7 +55,7 @@ func TestStreams(t *testing.T) {
 	if err := s.CreateStream("/nope", "a"); !errs.Is(errs.NotFound, err) {
 		t.Errorf("CreateStream in an unknown group: %v", err)
 	}
-	if err := s.CreateGroup(apiGroup, 0); err != nil {
+	if err := s.CreateGroup(apiGroup, 0, ""); err != nil {
 		t.Fatal(err)
 	}
 	for _, name := range []string{"b", "a"} {
@@ -188,7 +188,7 @@ func TestDeleteGroup(t *testing.T) {
 	if err := s2.DeleteGroup(testGroup); err != nil {
 		t.Fatal(err)
 	}
-	if err := s2.CreateGroup(testGroup, 0); err != nil {
+	if err := s2.CreateGroup(testGroup, 0, ""); err != nil {
 		t.Fatal(err)
 	}
 	mustAppend(t, g2, ev(3*time.Second, "s", "into the new group"))
