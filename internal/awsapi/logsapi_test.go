@@ -78,6 +78,11 @@ func TestLogsAPILifecycle(t *testing.T) {
 		t.Errorf("empty stream %+v", s)
 	}
 
+	empty, err := cl.GetLogEvents(ctx, &cloudwatchlogs.GetLogEventsInput{LogGroupName: aws.String(appGroup), LogStreamName: aws.String(appStream)})
+	if err != nil || len(empty.Events) != 0 {
+		t.Errorf("GetLogEvents of the empty stream: %v %+v", err, empty)
+	}
+
 	at := time.Now().Add(-time.Minute).Truncate(time.Millisecond)
 	put, err := cl.PutLogEvents(ctx, &cloudwatchlogs.PutLogEventsInput{LogGroupName: aws.String(appGroup), LogStreamName: aws.String(appStream),
 		SequenceToken: aws.String("anything"), LogEvents: inputEvents(at, "GET /a 200", "GET /b 500", "héllo")})
