@@ -2,9 +2,22 @@ package awsapi
 
 import (
 	"net/http"
+	"regexp"
 	"slices"
+	"unicode/utf8"
 
 	"github.com/verge-edge/verge/internal/errs"
+)
+
+// The model's patterns of tag keys and values.
+const (
+	tagKeyPattern   = `^([\p{L}\p{Z}\p{N}_.:/=+\-@]+)$`
+	tagValuePattern = `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`
+)
+
+var (
+	tagKeyRE   = regexp.MustCompile(tagKeyPattern)
+	tagValueRE = regexp.MustCompile(tagValuePattern)
 )
 
 type createLogGroupInput struct {
@@ -49,17 +62,26 @@ func (l *logsAPI) createLogGroup(w http.ResponseWriter, r *http.Request) error {
 }
 
 // checkLogTags checks a tags map against the model: 1 to 50 tags, keys of
-// 1 to 128 characters, values of at most 256.
+// 1 to 128 characters and values of at most 256, of letters, digits,
+// spaces and _.:/=+-@; a bad key or value is reported once for the map, as
+// AWS does.
 func checkLogTags(v *validation, tags map[string]string) {
-	if len(tags) < 1 || len(tags) > maxLogTags {
-		bound := "greater than or equal to 1"
-		if len(tags) > maxLogTags {
-			bound = "less than or equal to 50"
-		}
-		*v = append(*v, "Value at 'tags' failed to satisfy constraint: Member must have length "+bound)
+	switch {
+	case len(tags) < 1:
+		*v = append(*v, "Value '{}' at 'tags' failed to satisfy constraint: Member must have length greater than or equal to 1")
+	case len(tags) > maxLogTags:
+		*v = append(*v, "Value at 'tags' failed to satisfy constraint: Member must have length less than or equal to 50")
 	}
+	badKey, badValue := false, false
 	for k, val := range tags {
-		v.length(&k, "tags.key", 1, maxTagKeyLen)
-		v.length(&val, "tags."+k+".member", 0, maxTagValueLen)
+		n, m := utf8.RuneCountInString(k), utf8.RuneCountInString(val)
+		badKey = badKey || n < 1 || n > maxTagKeyLen || !tagKeyRE.MatchString(k)
+		badValue = badValue || m > maxTagValueLen || !tagValueRE.MatchString(val)
+	}
+	if badKey {
+		*v = append(*v, "Value at 'tags' failed to satisfy constraint: Map keys must satisfy constraint: [Member must have length less than or equal to 128, Member must have length greater than or equal to 1, Member must satisfy regular expression pattern: "+tagKeyPattern+"]")
+	}
+	if badValue {
+		*v = append(*v, "Value at 'tags' failed to satisfy constraint: Map value must satisfy constraint: [Member must have length less than or equal to 256, Member must satisfy regular expression pattern: "+tagValuePattern+"]")
 	}
 }

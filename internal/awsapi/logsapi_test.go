@@ -265,6 +265,10 @@ func TestLogsAPIErrors(t *testing.T) {
 			_, err := cl.CreateLogGroup(ctx, &cloudwatchlogs.CreateLogGroupInput{LogGroupName: aws.String("/x"), LogGroupClass: "COLD"})
 			return err
 		}, "InvalidParameterException", "1 validation error detected: Value 'COLD' at 'logGroupClass' failed to satisfy constraint: Member must satisfy enum value set: [STANDARD, INFREQUENT_ACCESS, DELIVERY]"},
+		{"tag key", func() error {
+			_, err := cl.CreateLogGroup(ctx, &cloudwatchlogs.CreateLogGroupInput{LogGroupName: aws.String("/x"), Tags: map[string]string{"a*b": "v"}})
+			return err
+		}, "InvalidParameterException", `1 validation error detected: Value at 'tags' failed to satisfy constraint: Map keys must satisfy constraint: [Member must have length less than or equal to 128, Member must have length greater than or equal to 1, Member must satisfy regular expression pattern: ^([\p{L}\p{Z}\p{N}_.:/=+\-@]+)$]`},
 		{"delete unknown group", func() error {
 			_, err := cl.DeleteLogGroup(ctx, &cloudwatchlogs.DeleteLogGroupInput{LogGroupName: aws.String("/nope")})
 			return err
