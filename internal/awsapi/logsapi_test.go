@@ -604,3 +604,37 @@ func TestLogsPutLogEventsLiveTail(t *testing.T) {
 // waitEvent bounds a wait for an event that should come at once, generous
 // for a loaded machine.
 const waitEvent = 10 * time.Second
+
+// BenchmarkLogsPutLogEvents is a PutLogEvents of 100 events of 100 bytes
+// through the SDK and the real endpoint into a stream made by
+// CreateLogStream (the events are queued; the store writes them in the
+// background).
+func BenchmarkLogsPutLogEvents(b *testing.B) {
+	store, err := logs.OpenOptions(b.TempDir(), logs.Options{SweepInterval: -1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer store.Close()
+	e := &logsEndpoint{store: store, auth: &authz{}}
+	e.srv = httptest.NewServer(New(Options{Identities: testIdentities, Authorizer: e.auth}, Logs(store, LogsOptions{})))
+	defer e.srv.Close()
+	cl, ctx := e.client(), context.Background()
+	if err := store.CreateGroup(appGroup, 0, ""); err != nil {
+		b.Fatal(err)
+	}
+	if err := store.CreateStream(appGroup, appStream); err != nil {
+		b.Fatal(err)
+	}
+	msgs := make([]string, 100)
+	for i := range msgs {
+		msgs[i] = strings.Repeat("x", 100)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := cl.PutLogEvents(ctx, &cloudwatchlogs.PutLogEventsInput{LogGroupName: aws.String(appGroup), LogStreamName: aws.String(appStream),
+			LogEvents: inputEvents(time.Now(), msgs...)}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N*len(msgs))/b.Elapsed().Seconds(), "events/s")
+}
