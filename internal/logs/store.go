@@ -119,9 +119,7 @@ func (s *Store) load() error {
 		g := newGroup(s, m.Name, path)
 		g.retention.Store(m.Retention * int64(time.Second))
 		g.created, g.metaRet, g.born, g.class = true, m.Retention, m.Created, m.Class
-		if err := g.loadStreams(); err != nil {
-			return err
-		}
+		_ = g.loadStreams() // a damaged streams.json loses the empty streams, not the group
 		s.groups[m.Name] = g
 	}
 	return nil

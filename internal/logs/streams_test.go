@@ -241,3 +241,30 @@ func FuzzRewriteWithout(f *testing.F) {
 		}
 	})
 }
+
+// TestDamagedStreamsFile: a streams.json that does not parse loses the
+// empty streams, not the group or its events.
+func TestDamagedStreamsFile(t *testing.T) {
+	dir := t.TempDir()
+	s := openStore(t, dir, Options{FlushInterval: time.Hour})
+	if err := s.CreateGroup(apiGroup, 0, ""); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"full", "empty"} {
+		if err := s.CreateStream(apiGroup, name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.PutEvents(apiGroup, "full", []Event{ev(0, "", "kept")}); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if err := os.WriteFile(filepath.Join(dir, groupDir(apiGroup), streamsFile), []byte("{not json"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s2 := openStore(t, dir, Options{FlushInterval: time.Hour})
+	sts, err := s2.Streams(apiGroup)
+	if err != nil || len(sts) != 1 || sts[0].Name != "full" || sts[0].Events != 1 {
+		t.Errorf("streams %+v %v, want full only", sts, err)
+	}
+}
