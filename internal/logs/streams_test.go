@@ -17,7 +17,7 @@ const apiGroup = "/custom/app"
 
 func TestCreateGroup(t *testing.T) {
 	dir := t.TempDir()
-	s := openStore(t, dir, Options{FlushInterval: time.Hour})
+	s := openStore(t, dir, Options{FlushInterval: time.Hour, SweepInterval: -1})
 	if err := s.CreateGroup(apiGroup, 0, "INFREQUENT_ACCESS"); err != nil {
 		t.Fatal(err)
 	}
@@ -42,7 +42,7 @@ func TestCreateGroup(t *testing.T) {
 		t.Fatalf("Info %+v %v", info, err)
 	}
 	s.Close()
-	s2 := openStore(t, dir, Options{FlushInterval: time.Hour})
+	s2 := openStore(t, dir, Options{FlushInterval: time.Hour, SweepInterval: -1})
 	info2, err := s2.Info(apiGroup)
 	if err != nil || info2 != info {
 		t.Errorf("after reopening: %+v %v, want %+v", info2, err, info)
@@ -51,7 +51,7 @@ func TestCreateGroup(t *testing.T) {
 
 func TestStreams(t *testing.T) {
 	dir := t.TempDir()
-	s := openStore(t, dir, Options{FlushInterval: time.Hour})
+	s := openStore(t, dir, Options{FlushInterval: time.Hour, SweepInterval: -1})
 	if err := s.CreateStream("/nope", "a"); !errs.Is(errs.NotFound, err) {
 		t.Errorf("CreateStream in an unknown group: %v", err)
 	}
@@ -93,7 +93,7 @@ func TestStreams(t *testing.T) {
 	}
 	s.Close()
 
-	s2 := openStore(t, dir, Options{FlushInterval: time.Hour})
+	s2 := openStore(t, dir, Options{FlushInterval: time.Hour, SweepInterval: -1})
 	sts2, err := s2.Streams(apiGroup)
 	if err != nil {
 		t.Fatal(err)
@@ -107,7 +107,7 @@ func TestStreams(t *testing.T) {
 
 func TestDeleteStream(t *testing.T) {
 	dir := t.TempDir()
-	s := openStore(t, dir, Options{FlushInterval: time.Hour})
+	s := openStore(t, dir, Options{FlushInterval: time.Hour, SweepInterval: -1})
 	g := s.Group(testGroup, 0)
 	// Two days written, then one event still queued in each stream.
 	mustAppend(t, g, ev(-24*time.Hour, "s1", "old s1"), ev(-24*time.Hour, "s2", "old s2"), ev(0, "s1", "new s1"), ev(0, "s2", "new s2"))
@@ -144,7 +144,7 @@ func TestDeleteStream(t *testing.T) {
 
 func TestDeleteGroup(t *testing.T) {
 	dir := t.TempDir()
-	s := openStore(t, dir, Options{FlushInterval: time.Hour})
+	s := openStore(t, dir, Options{FlushInterval: time.Hour, SweepInterval: -1})
 	g := s.Group(testGroup, 24*time.Hour)
 	mustAppend(t, g, ev(0, "s", "before"))
 	if err := s.flushAll(); err != nil {
@@ -174,7 +174,7 @@ func TestDeleteGroup(t *testing.T) {
 		t.Errorf("revived group holds %v", got)
 	}
 	s.Close()
-	s2 := openStore(t, dir, Options{FlushInterval: time.Hour})
+	s2 := openStore(t, dir, Options{FlushInterval: time.Hour, SweepInterval: -1})
 	if got := mustQuery(t, s2, testGroup, Query{}); !slices.Equal(got, []string{"after"}) {
 		t.Errorf("after reopening: %v", got)
 	}
@@ -246,7 +246,7 @@ func FuzzRewriteWithout(f *testing.F) {
 // empty streams, not the group or its events.
 func TestDamagedStreamsFile(t *testing.T) {
 	dir := t.TempDir()
-	s := openStore(t, dir, Options{FlushInterval: time.Hour})
+	s := openStore(t, dir, Options{FlushInterval: time.Hour, SweepInterval: -1})
 	if err := s.CreateGroup(apiGroup, 0, ""); err != nil {
 		t.Fatal(err)
 	}
@@ -262,7 +262,7 @@ func TestDamagedStreamsFile(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, groupDir(apiGroup), streamsFile), []byte("{not json"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	s2 := openStore(t, dir, Options{FlushInterval: time.Hour})
+	s2 := openStore(t, dir, Options{FlushInterval: time.Hour, SweepInterval: -1})
 	sts, err := s2.Streams(apiGroup)
 	if err != nil || len(sts) != 1 || sts[0].Name != "full" || sts[0].Events != 1 {
 		t.Errorf("streams %+v %v, want full only", sts, err)
