@@ -44,6 +44,21 @@ stream=$($aws logs describe-log-streams --log-group-name /aws/lambda/hello --que
 ok "logs get-log-events" $aws logs get-log-events --log-group-name /aws/lambda/hello --log-stream-name "$stream" --start-from-head
 ok "logs filter-log-events" $aws logs filter-log-events --log-group-name /aws/lambda/hello --filter-pattern '"hello invoked"'
 err "logs filter-log-events, unknown group" ResourceNotFoundException $aws logs filter-log-events --log-group-name /aws/lambda/nope
+ok "logs create-log-group" $aws logs create-log-group --log-group-name /matrix/app --tags team=web
+err "logs create-log-group, exists" ResourceAlreadyExistsException $aws logs create-log-group --log-group-name /matrix/app
+ok "logs put-retention-policy" $aws logs put-retention-policy --log-group-name /matrix/app --retention-in-days 7
+ok "logs create-log-stream" $aws logs create-log-stream --log-group-name /matrix/app --log-stream-name web-1
+ok "logs describe-log-streams, empty stream" sh -c "$aws logs describe-log-streams --log-group-name /matrix/app --query 'logStreams[0].logStreamName' --output text | grep -qx web-1"
+now=$(($(date +%s) * 1000))
+ok "logs put-log-events" $aws logs put-log-events --log-group-name /matrix/app --log-stream-name web-1 \
+	--log-events "timestamp=$now,message=GET /a 200" "timestamp=$((now + 1)),message=GET /b 500"
+ok "logs filter-log-events, put events" sh -c "$aws logs filter-log-events --log-group-name /matrix/app --filter-pattern 500 --query 'length(events)' --output text | grep -qx 1"
+err "logs put-log-events, unknown stream" ResourceNotFoundException $aws logs put-log-events --log-group-name /matrix/app --log-stream-name nope --log-events "timestamp=$now,message=m"
+ok "logs test-metric-filter" sh -c "$aws logs test-metric-filter --filter-pattern ERROR --log-event-messages 'INFO ok' 'ERROR boom' --query 'matches[0].eventNumber' --output text | grep -qx 2"
+ok "logs delete-retention-policy" $aws logs delete-retention-policy --log-group-name /matrix/app
+ok "logs delete-log-stream" $aws logs delete-log-stream --log-group-name /matrix/app --log-stream-name web-1
+ok "logs delete-log-group" $aws logs delete-log-group --log-group-name /matrix/app
+err "logs delete-log-group, gone" ResourceNotFoundException $aws logs delete-log-group --log-group-name /matrix/app
 ok "events put-events" $aws events put-events --entries '[{"Source":"matrix","DetailType":"t","Detail":"{}"}]'
 ok "events list-event-buses" $aws events list-event-buses
 ok "events describe-event-bus" $aws events describe-event-bus --name default

@@ -1,6 +1,7 @@
 package awsapi
 
 import (
+	"cmp"
 	"net/http"
 	"strings"
 	"time"
@@ -18,6 +19,7 @@ type describeLogGroupsInput struct {
 
 type logGroup struct {
 	LogGroupName      string `json:"logGroupName"`
+	CreationTime      int64  `json:"creationTime,omitempty"`
 	Arn               string `json:"arn"`
 	LogGroupArn       string `json:"logGroupArn"`
 	RetentionInDays   int64  `json:"retentionInDays,omitempty"`
@@ -81,11 +83,12 @@ func (l *logsAPI) describeLogGroups(w http.ResponseWriter, r *http.Request) erro
 		}
 		out.LogGroups = append(out.LogGroups, logGroup{
 			LogGroupName:    name,
+			CreationTime:    optMillis(info.Created),
 			Arn:             arn.LogGroup(name),
 			LogGroupArn:     arn.LogGroupBare(name),
 			RetentionInDays: int64(info.Retention / (24 * time.Hour)),
 			StoredBytes:     info.StoredBytes,
-			LogGroupClass:   logGroupClassStandard,
+			LogGroupClass:   cmp.Or(info.Class, logGroupClassStandard),
 		})
 	}
 	return writeJSON(w, http.StatusOK, out)

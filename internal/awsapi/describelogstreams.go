@@ -22,9 +22,9 @@ type logStream struct {
 	LogStreamName       string `json:"logStreamName"`
 	Arn                 string `json:"arn"`
 	CreationTime        int64  `json:"creationTime"`
-	FirstEventTimestamp int64  `json:"firstEventTimestamp"`
-	LastEventTimestamp  int64  `json:"lastEventTimestamp"`
-	LastIngestionTime   int64  `json:"lastIngestionTime"`
+	FirstEventTimestamp int64  `json:"firstEventTimestamp,omitempty"` // absent while empty
+	LastEventTimestamp  int64  `json:"lastEventTimestamp,omitempty"`
+	LastIngestionTime   int64  `json:"lastIngestionTime,omitempty"`
 	StoredBytes         int64  `json:"storedBytes"`
 }
 
@@ -33,10 +33,11 @@ type describeLogStreamsOutput struct {
 	NextToken  string      `json:"nextToken,omitempty"`
 }
 
-// describeLogStreams is DescribeLogStreams: a group's streams that hold
-// events (a sandbox's stream appears with its first line), by name or by
-// their newest event. The store keeps no ingestion time: it is the
-// event's.
+// describeLogStreams is DescribeLogStreams: a group's streams made by
+// CreateLogStream and those that hold events (a sandbox's stream appears
+// with its first line), by name or by their newest event. The ingestion
+// time is the last PutLogEvents' for a stream made by CreateLogStream, and
+// else the newest event's (the store keeps no other).
 func (l *logsAPI) describeLogStreams(w http.ResponseWriter, r *http.Request) error {
 	var in describeLogStreamsInput
 	if err := readJSON(r, &in); err != nil {
@@ -81,13 +82,20 @@ func (l *logsAPI) describeLogStreams(w http.ResponseWriter, r *http.Request) err
 	}
 	out := describeLogStreamsOutput{LogStreams: []logStream{}, NextToken: next}
 	for _, s := range streams[from:to] {
+		created, ingested := s.Created, s.Ingested
+		if created.IsZero() {
+			created = s.First
+		}
+		if ingested.Before(s.Last) {
+			ingested = s.Last
+		}
 		out.LogStreams = append(out.LogStreams, logStream{
 			LogStreamName:       s.Name,
 			Arn:                 arn.LogStream(group, s.Name),
-			CreationTime:        millis(s.First),
-			FirstEventTimestamp: millis(s.First),
-			LastEventTimestamp:  millis(s.Last),
-			LastIngestionTime:   millis(s.Last),
+			CreationTime:        millis(created),
+			FirstEventTimestamp: optMillis(s.First),
+			LastEventTimestamp:  optMillis(s.Last),
+			LastIngestionTime:   optMillis(ingested),
 			StoredBytes:         s.Bytes,
 		})
 	}

@@ -83,6 +83,7 @@ var (
 	// CloudWatch Logs (and errNotFound). The session errors end a
 	// StartLiveTail stream, as exception messages.
 	errInvalidParameter = Error{Code: "InvalidParameterException", Status: http.StatusBadRequest, Fault: faultSender}
+	errAlreadyExists    = Error{Code: "ResourceAlreadyExistsException", Status: http.StatusBadRequest, Fault: faultSender}
 	errSessionTimeout   = Error{Code: "SessionTimeoutException", Status: http.StatusBadRequest, Fault: faultSender}
 	errSessionStreaming = Error{Code: "SessionStreamingException", Status: http.StatusBadRequest, Fault: faultSender}
 )

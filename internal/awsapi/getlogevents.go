@@ -66,10 +66,11 @@ func (l *logsAPI) getLogEvents(w http.ResponseWriter, r *http.Request) error {
 			evs = append(evs, ev)
 		}
 	}
-	// A stream exists in the store only through its events: one with none
-	// at all in the group does not exist.
-	if len(evs) == 0 && !l.hasStream(group, in.LogStreamName) {
-		return errNotFound.With("The specified log stream does not exist.")
+	// A stream exists when made by CreateLogStream or through its events.
+	if len(evs) == 0 {
+		if ok, _ := l.store.HasStream(group, in.LogStreamName); !ok {
+			return errNotFound.With("The specified log stream does not exist.")
+		}
 	}
 	n := int64(len(evs))
 	var from, to int64
@@ -100,18 +101,4 @@ func (l *logsAPI) getLogEvents(w http.ResponseWriter, r *http.Request) error {
 		out.Events = append(out.Events, outputLogEvent{Timestamp: ms, Message: ev.Message, IngestionTime: ms})
 	}
 	return writeJSON(w, http.StatusOK, out)
-}
-
-// hasStream says whether group holds any event of stream.
-func (l *logsAPI) hasStream(group, stream string) bool {
-	streams, err := l.store.Streams(group)
-	if err != nil {
-		return false
-	}
-	for _, s := range streams {
-		if s.Name == stream {
-			return true
-		}
-	}
-	return false
 }

@@ -31,7 +31,8 @@ type LogsOptions struct {
 }
 
 // Logs returns the CloudWatch Logs service (AWS JSON 1.1, X-Amz-Target
-// Logs_20140328.*) over store, the functions' log groups.
+// Logs_20140328.*) over store: the functions' log groups and those made
+// through the API.
 func Logs(store *logs.Store, o LogsOptions) *Service {
 	if o.SessionTimeout <= 0 {
 		o.SessionTimeout = logsSessionTimeout
@@ -46,6 +47,14 @@ func Logs(store *logs.Store, o LogsOptions) *Service {
 		{Name: "GetLogEvents", Resources: logGroupResources, Handle: l.getLogEvents},
 		{Name: "FilterLogEvents", Resources: logGroupResources, Handle: l.filterLogEvents},
 		{Name: "StartLiveTail", Resources: logGroupResources, Handle: l.startLiveTail},
+		{Name: "CreateLogGroup", Resources: logGroupResources, Handle: l.createLogGroup},
+		{Name: "DeleteLogGroup", Resources: logGroupResources, Handle: l.deleteLogGroup},
+		{Name: "PutRetentionPolicy", Resources: logGroupResources, Handle: l.putRetentionPolicy},
+		{Name: "DeleteRetentionPolicy", Resources: logGroupResources, Handle: l.deleteRetentionPolicy},
+		{Name: "CreateLogStream", Resources: logStreamResources, Handle: l.createLogStream},
+		{Name: "DeleteLogStream", Resources: logStreamResources, Handle: l.deleteLogStream},
+		{Name: "PutLogEvents", Resources: logStreamResources, Handle: l.putLogEvents},
+		{Name: "TestMetricFilter", Resources: anyResource, Handle: l.testMetricFilter},
 	}
 	for i := range ops {
 		ops[i].Action = "logs:" + ops[i].Name
@@ -137,6 +146,14 @@ func checkLimit(limit *int32, def, max int) (int, error) {
 
 // millis is t as CloudWatch Logs' timestamps: milliseconds since the epoch.
 func millis(t time.Time) int64 { return t.UnixMilli() }
+
+// optMillis is millis, 0 (omitted) for a zero time.
+func optMillis(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}
 
 // fromMillis is an optional timestamp as a time, zero when absent.
 func fromMillis(ms *int64) time.Time {

@@ -21,8 +21,10 @@ const eventOverhead = 64
 // On-disk names.
 const (
 	metaFile = "group.json"
-	dayExt   = ".jsonl"
-	dayFmt   = "2006-01-02"
+	// streamsFile holds the streams made by CreateStream (streams.go).
+	streamsFile = "streams.json"
+	dayExt      = ".jsonl"
+	dayFmt      = "2006-01-02"
 	// maxDirName bounds a group's folder name; longer escaped names are
 	// shortened with a hash (file systems allow 255 bytes).
 	maxDirName = 200

@@ -33,10 +33,14 @@ type Group struct {
 	initErr      error  // the group cannot be written at all
 	writeErr     error  // the last write failed
 	followers    map[*follower]struct{}
+	deleted      bool // by Store.DeleteGroup: Append brings the group back
 
 	flushMu sync.Mutex // held while writing or reading the directory; guards below
 	created bool       // the folder and group.json exist
 	metaRet int64      // the retention group.json holds, in seconds
+	born    int64      // creation time, Unix milliseconds (group.json)
+	class   string     // the log group class CreateGroup was given (group.json)
+	streams streamSet  // the streams made by CreateLogStream (streams.go)
 	file    *os.File   // the newest day file written
 	fileDay string
 	wbuf    []byte
@@ -75,7 +79,10 @@ func (g *Group) writeMeta(secs int64) error {
 	if err := os.MkdirAll(g.dir, 0o755); err != nil {
 		return err
 	}
-	b, _ := json.Marshal(meta{Name: g.name, Retention: secs})
+	if g.born == 0 {
+		g.born = time.Now().UnixMilli()
+	}
+	b, _ := json.Marshal(meta{Name: g.name, Retention: secs, Created: g.born, Class: g.class})
 	tmp := filepath.Join(g.dir, metaFile+".tmp")
 	if err := os.WriteFile(tmp, b, 0o644); err != nil {
 		return err
@@ -103,6 +110,10 @@ func (g *Group) Append(evs ...Event) error {
 	if err := g.initErr; err != nil {
 		g.mu.Unlock()
 		return err
+	}
+	if g.deleted {
+		g.mu.Unlock()
+		return g.s.revive(g).Append(evs...)
 	}
 	for _, ev := range evs {
 		ev = normalize(ev, &now)

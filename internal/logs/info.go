@@ -14,6 +14,8 @@ type GroupInfo struct {
 	Retention time.Duration // 0: kept forever
 	// StoredBytes is the size of the group's day files on disk.
 	StoredBytes int64
+	Created     time.Time // zero for a group written before creation times were kept
+	Class       string    // the class given to CreateGroup; "" for a function's group
 }
 
 // Info describes group; an unknown group is an error of kind NotFound.
@@ -26,6 +28,10 @@ func (s *Store) Info(group string) (GroupInfo, error) {
 	info := GroupInfo{Name: g.name, Retention: time.Duration(g.retention.Load())}
 	g.flushMu.Lock()
 	files, err := g.dayFiles()
+	if g.born != 0 {
+		info.Created = time.UnixMilli(g.born).UTC()
+	}
+	info.Class = g.class
 	g.flushMu.Unlock()
 	if err != nil {
 		return GroupInfo{}, errs.E(op, group, err)
@@ -42,9 +48,14 @@ type StreamInfo struct {
 	First, Last time.Time // the oldest and newest events' times
 	Events      int
 	Bytes       int64 // the messages' size
+	// Created and Ingested are kept for the streams made by CreateStream
+	// (Ingested: the last PutEvents, zero before the first); zero for the
+	// others, whose creation is their first event.
+	Created, Ingested time.Time
 }
 
-// Streams summarises the streams of group that hold events, sorted by name.
+// Streams summarises the streams of group that hold events or were made by
+// CreateStream, sorted by name.
 // The store keeps no index of streams, so it reads the whole group: fine
 // for the days of logs a development machine keeps.
 func (s *Store) Streams(group string) ([]StreamInfo, error) {
@@ -67,6 +78,17 @@ func (s *Store) Streams(group string) ([]StreamInfo, error) {
 		}
 		st.Events++
 		st.Bytes += int64(len(ev.Message))
+	}
+	for name, m := range s.madeStreams(group) {
+		st := byName[name]
+		if st == nil {
+			st = &StreamInfo{Name: name}
+			byName[name] = st
+		}
+		st.Created = time.UnixMilli(m.Created).UTC()
+		if m.Ingested != 0 {
+			st.Ingested = time.UnixMilli(m.Ingested).UTC()
+		}
 	}
 	out := make([]StreamInfo, 0, len(byName))
 	for _, st := range byName {

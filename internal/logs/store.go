@@ -93,6 +93,8 @@ func OpenOptions(dir string, o Options) (*Store, error) {
 type meta struct {
 	Name      string `json:"name"`
 	Retention int64  `json:"retentionSeconds,omitempty"`
+	Created   int64  `json:"created,omitempty"` // Unix milliseconds
+	Class     string `json:"class,omitempty"`   // CloudWatch's log group class, as created
 }
 
 // load registers the groups found on disk.
@@ -116,6 +118,8 @@ func (s *Store) load() error {
 		}
 		g := newGroup(s, m.Name, path)
 		g.retention.Store(m.Retention * int64(time.Second))
+		g.created, g.metaRet, g.born, g.class = true, m.Retention, m.Created, m.Class
+		_ = g.loadStreams() // a damaged streams.json loses the empty streams, not the group
 		s.groups[m.Name] = g
 	}
 	return nil
@@ -164,6 +168,9 @@ func (s *Store) flushAll() error {
 		if err := g.flush(); err != nil {
 			el = append(el, err)
 		}
+		if err := g.saveStreams(); err != nil {
+			el = append(el, err)
+		}
 	}
 	return el.Err()
 }
@@ -186,6 +193,9 @@ func (s *Store) Close() error {
 		var el errs.List
 		for _, g := range s.list() {
 			if err := g.flush(); err != nil {
+				el = append(el, err)
+			}
+			if err := g.saveStreams(); err != nil {
 				el = append(el, err)
 			}
 			if err := g.closeFile(); err != nil {

@@ -1,0 +1,29 @@
+package awsapi
+
+import (
+	"net/http"
+
+	"github.com/verge-edge/verge/internal/errs"
+)
+
+// createLogStream is CreateLogStream: an empty stream, listed by
+// DescribeLogStreams and kept across restarts.
+func (l *logsAPI) createLogStream(w http.ResponseWriter, r *http.Request) error {
+	var in namedStream
+	if err := readJSON(r, &in); err != nil {
+		return err
+	}
+	var v validation
+	v.groupName(in.LogGroupName)
+	v.streamName(in.LogStreamName)
+	if err := v.err(); err != nil {
+		return err
+	}
+	if err := l.store.CreateStream(*in.LogGroupName, *in.LogStreamName); err != nil {
+		if errs.Is(errs.Exist, err) {
+			return errAlreadyExists.With("The specified log stream already exists")
+		}
+		return storeError(err)
+	}
+	return writeJSON(w, http.StatusOK, struct{}{})
+}
