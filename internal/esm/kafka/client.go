@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
+	"io"
 	"net"
 	"strings"
 	"time"
@@ -18,9 +19,12 @@ import (
 	"github.com/verge-edge/verge/internal/esm"
 )
 
-// errCertificate marks a client certificate or key that cannot be used,
-// so that the mapping's state says so.
-var errCertificate = errors.New("the client certificate or private key is invalid")
+// A certError is a client certificate, key or root CA that cannot be
+// used, so that the mapping's state says so.
+type certError struct{ err error }
+
+func (e *certError) Error() string { return e.err.Error() }
+func (e *certError) Unwrap() error { return e.err }
 
 // connectOpts are the client options that reach and authenticate to a
 // mapping's brokers.
@@ -55,7 +59,7 @@ func tlsConfig(a *Auth) (*tls.Config, error) {
 	if a.RootCA != nil {
 		pool := x509.NewCertPool()
 		if !pool.AppendCertsFromPEM(a.RootCA) {
-			return nil, errs.E(op, errs.Invalid, errCertificate, errs.Errorf("the server root CA certificate holds no PEM certificate"))
+			return nil, &certError{errs.E(op, errs.Invalid, errs.Errorf("the server root CA certificate holds no PEM certificate"))}
 		}
 		cfg.RootCAs = pool
 	}
@@ -64,11 +68,11 @@ func tlsConfig(a *Auth) (*tls.Config, error) {
 	}
 	key, err := privateKey(a.PrivateKey, a.KeyPassword)
 	if err != nil {
-		return nil, errs.E(op, errs.Invalid, errCertificate, err)
+		return nil, &certError{errs.E(op, errs.Invalid, err)}
 	}
 	cert, err := tls.X509KeyPair(a.Certificate, key)
 	if err != nil {
-		return nil, errs.E(op, errs.Invalid, errCertificate, err)
+		return nil, &certError{errs.E(op, errs.Invalid, err)}
 	}
 	cfg.Certificates = []tls.Certificate{cert}
 	return cfg, nil
@@ -95,16 +99,24 @@ func privateKey(pemKey []byte, password string) ([]byte, error) {
 }
 
 // problem is the LastProcessingResult of an error reaching, or reading
-// from, the brokers.
-func problem(err error) string {
+// from, the brokers, for a mapping authenticating with mechanism. A
+// broker that closes the connection of a SASL client (EOF) refused its
+// credentials: brokers close the connection after a failed
+// authentication, some (SaslHandshake v0, kfake) without an error code.
+func problem(err error, mechanism string) string {
+	sasl := mechanism == AuthPlain || mechanism == AuthScram256 || mechanism == AuthScram512
+	if sasl && errors.Is(err, io.EOF) {
+		return ProblemSASL
+	}
 	var unknownAuthority x509.UnknownAuthorityError
 	var hostname x509.HostnameError
 	var verify *tls.CertificateVerificationError
 	var alert tls.AlertError
+	var cert *certError
 	var netErr net.Error
 	var opErr *net.OpError
 	switch {
-	case errors.Is(err, errCertificate):
+	case errors.As(err, &cert):
 		return ProblemCertificate
 	case errors.Is(err, kerr.SaslAuthenticationFailed), errors.Is(err, kerr.UnsupportedSaslMechanism),
 		errors.Is(err, kerr.IllegalSaslState):

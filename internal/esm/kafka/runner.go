@@ -129,13 +129,13 @@ func (r *runner) revoked(_ context.Context, _ *kgo.Client, parts map[string][]in
 func (r *runner) run() {
 	opts, err := r.clientOpts()
 	if err != nil {
-		r.setProblem(problem(err), err)
+		r.setProblem(problem(err, r.cfg.Auth.Mechanism), err)
 		<-r.gen.Done()
 		return
 	}
 	cl, err := kgo.NewClient(opts...)
 	if err != nil {
-		r.setProblem(problem(err), err)
+		r.setProblem(problem(err, r.cfg.Auth.Mechanism), err)
 		<-r.gen.Done()
 		return
 	}
@@ -183,7 +183,7 @@ func (r *runner) connect(cl *kgo.Client) bool {
 			r.clearProblem()
 			return true
 		}
-		r.setProblem(problem(err), err)
+		r.setProblem(problem(err, r.cfg.Auth.Mechanism), err)
 		if !wait.Sleep(r.gen, pause) {
 			return false
 		}
@@ -200,7 +200,7 @@ func (r *runner) fetchErrors(fs kgo.Fetches) bool {
 			continue
 		}
 		bad = true
-		r.setProblem(problem(fe.Err), fe.Err)
+		r.setProblem(problem(fe.Err, r.cfg.Auth.Mechanism), fe.Err)
 	}
 	if !bad && fs.NumRecords() > 0 {
 		r.clearProblem()
