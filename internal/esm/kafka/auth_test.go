@@ -125,9 +125,9 @@ func TestMTLS(t *testing.T) {
 }
 
 type pki struct {
-	pool                        *x509.CertPool
+	pool                         *x509.CertPool
 	caPEM, clientCert, clientKey []byte
-	server, clientPair          tls.Certificate
+	server, clientPair           tls.Certificate
 }
 
 // newPKI makes a CA, a server certificate for 127.0.0.1 and a client
