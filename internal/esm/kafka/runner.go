@@ -232,41 +232,51 @@ func (r *runner) gather(rec *kgo.Record) {
 	b.bytes += recordSize(rec)
 }
 
-// ready takes the records of the partitions whose batch is due: a full
-// batch, 6 MB of event, or the batching window over.
+// ready takes the next batch of each partition whose batch is due: a
+// full batch, 6 MB of event, or the batching window over. One batch per
+// partition per round keeps a partition's order and lets each round
+// commit what it settled.
 func (r *runner) ready() map[int32][]*kgo.Record {
 	var out map[int32][]*kgo.Record
-	now := time.Now()
 	for p, b := range r.bufs {
-		if len(b.recs) == 0 {
-			continue
-		}
-		if len(b.recs) < r.cfg.BatchSize && b.bytes < maxPayload && now.Sub(b.since) < r.cfg.window() {
+		if !r.due(b) {
 			continue
 		}
 		if out == nil {
 			out = map[int32][]*kgo.Record{}
 		}
-		out[p] = b.recs
-		b.recs, b.bytes = nil, 0
+		n := r.cut(b.recs)
+		out[p] = b.recs[:n:n]
+		for _, rec := range b.recs[:n] {
+			b.bytes -= recordSize(rec)
+		}
+		b.recs = b.recs[n:]
 	}
 	return out
 }
 
+func (r *runner) due(b *buffer) bool {
+	return len(b.recs) > 0 && (len(b.recs) >= r.cfg.BatchSize || b.bytes >= maxPayload ||
+		time.Since(b.since) >= r.cfg.window())
+}
+
 // pollTimeout is how long the next poll may wait: until the first
-// gathered batch is due.
+// gathered batch is due, hardly at all when one is.
 func (r *runner) pollTimeout() time.Duration {
 	d := pollWait
 	for _, b := range r.bufs {
 		if len(b.recs) > 0 {
 			d = min(d, max(time.Until(b.since.Add(r.cfg.window())), time.Millisecond))
 		}
+		if r.due(b) {
+			d = time.Millisecond
+		}
 	}
 	return d
 }
 
-// dispatch runs the due partitions' batches, a partition's in order and
-// the partitions at once, then commits each partition's settled records.
+// dispatch runs the due partitions' batches at once, then commits the
+// offsets after the settled ones to the group, in one commit.
 func (r *runner) dispatch(cl *kgo.Client, ready map[int32][]*kgo.Record) {
 	var (
 		wg   sync.WaitGroup
@@ -291,19 +301,13 @@ func (r *runner) dispatch(cl *kgo.Client, ready map[int32][]*kgo.Record) {
 	}
 }
 
-// partition runs a partition's records in batches, in order, and returns
-// the last record settled (nil for none).
+// partition runs a batch of one partition and returns its last record
+// once settled (nil when the mapping stopped first).
 func (r *runner) partition(recs []*kgo.Record) *kgo.Record {
-	var last *kgo.Record
-	for len(recs) > 0 {
-		n := r.cut(recs)
-		if !r.work(recs[:n]) {
-			return last
-		}
-		last = recs[n-1]
-		recs = recs[n:]
+	if !r.work(recs) {
+		return nil
 	}
-	return last
+	return recs[len(recs)-1]
 }
 
 // cut is how many of recs the next batch takes: up to BatchSize and 6 MB
