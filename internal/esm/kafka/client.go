@@ -162,6 +162,7 @@ func (r *runner) clientOpts() ([]kgo.Opt, error) {
 		kgo.DisableAutoCommit(),
 		kgo.BlockRebalanceOnPoll(),
 		kgo.FetchMaxWait(pollWait),
+		kgo.SessionTimeout(sessionTimeout),
 		kgo.OnPartitionsAssigned(r.assigned),
 		kgo.OnPartitionsRevoked(r.revoked),
 		kgo.OnPartitionsLost(r.revoked),

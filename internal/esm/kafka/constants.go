@@ -35,6 +35,10 @@ const (
 	// refuse the credentials, and commits that fail.
 	problemFirst = 200 * time.Millisecond
 	problemMax   = 10 * time.Second
+	// sessionTimeout is how long the group waits for a consumer that
+	// stopped heartbeating (a killed Verge) before giving its partitions
+	// to another: shorter than Kafka's 45 s default, for a local tool.
+	sessionTimeout = 10 * time.Second
 	// commitWait bounds one commit of offsets to the group.
 	commitWait = 10 * time.Second
 )
