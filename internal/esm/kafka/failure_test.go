@@ -2,12 +2,15 @@ package kafka
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"strconv"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
+	"github.com/verge-edge/verge/internal/errs"
 	"github.com/verge-edge/verge/internal/esm"
 )
 
@@ -139,4 +142,37 @@ func FuzzFailureRecord(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestThrottled: errs.Throttled is retried without counting an attempt:
+// with no retries allowed, a batch throttled twice still succeeds and no
+// failure record is sent.
+func TestThrottled(t *testing.T) {
+	c := cluster(t, 1)
+	produce(t, c.ListenAddrs(), 1, 0, 3)
+	s := newSink(t)
+	var calls atomic.Int32
+	m, err := New(context.Background(), Options{Send: s.send,
+		Invoke: func(ctx context.Context, fn string, payload []byte) (esm.Result, error) {
+			if calls.Add(1) <= 2 {
+				return esm.Result{}, errs.E(errs.Throttled, errs.Errorf("busy"))
+			}
+			return s.invoke(ctx, fn, payload)
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeManager(t, m)
+	mp := mapping(c)
+	mp.MaximumRetryAttempts = 0
+	mp.OnFailure = &esm.Destination{Kind: "sqs", Name: "dlq"}
+	if err := m.Apply([]Mapping{mp}); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the batch", func() bool { return s.count() >= 3 })
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.sent) != 0 || calls.Load() != 3 {
+		t.Errorf("%d failure records, %d calls", len(s.sent), calls.Load())
+	}
 }
