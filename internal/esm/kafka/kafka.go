@@ -1,7 +1,3 @@
-// Package kafka is Lambda's self-managed Apache Kafka event source mapping:
-// a consumer group per mapping on the user's own brokers, invoking a
-// function with batches of a topic's records in AWS's SelfManagedKafka
-// event, committing offsets to the group only after the function succeeds.
 package kafka
 
 import (

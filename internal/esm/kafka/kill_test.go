@@ -87,4 +87,3 @@ func killHelper(addr string) {
 	}
 	select {}
 }
-
