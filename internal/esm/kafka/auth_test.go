@@ -89,6 +89,9 @@ func TestUnreachable(t *testing.T) {
 	eventually(t, "the connection problem", func() bool {
 		return m.States()["u"].LastProcessingResult == ProblemConnection
 	})
+	if st := m.States()["u"]; st.StateTransitionReason != ProblemConnection || st.State != StateCreating {
+		t.Errorf("state %+v", st)
+	}
 }
 
 // TestMTLS: a mapping with a client certificate reads from brokers that
@@ -112,11 +115,15 @@ func TestMTLS(t *testing.T) {
 	noca.UUID, noca.Auth = "noca", Auth{Mechanism: AuthMTLS, Certificate: pki.clientCert, PrivateKey: pki.clientKey}
 	badkey := mapping(c)
 	badkey.UUID, badkey.Auth = "badkey", Auth{Mechanism: AuthMTLS, Certificate: pki.clientCert, PrivateKey: []byte("nope")}
-	if err := m.Apply([]Mapping{good, nocert, noca, badkey}); err != nil {
+	enckey := mapping(c)
+	enckey.UUID, enckey.Auth = "enckey", Auth{Mechanism: AuthMTLS, Certificate: pki.clientCert, KeyPassword: "pw",
+		PrivateKey: pem.EncodeToMemory(&pem.Block{Type: "ENCRYPTED PRIVATE KEY", Bytes: []byte{0x30, 0}})}
+	if err := m.Apply([]Mapping{good, nocert, noca, badkey, enckey}); err != nil {
 		t.Fatal(err)
 	}
 	eventually(t, "20 records", func() bool { return s.count() >= 20 })
-	for id, want := range map[string]string{"nocert": ProblemServerAuth, "noca": ProblemLambdaAuth, "badkey": ProblemCertificate} {
+	for id, want := range map[string]string{"nocert": ProblemServerAuth, "noca": ProblemLambdaAuth,
+		"badkey": ProblemCertificate, "enckey": ProblemCertificate} {
 		eventually(t, id+"'s problem", func() bool { return m.States()[id].LastProcessingResult == want })
 	}
 	if n := s.count(); n != 20 {
@@ -179,4 +186,19 @@ func newPKI(t *testing.T) *pki {
 		t.Fatal(err2)
 	}
 	return p
+}
+
+// FuzzTLSConfig: any certificate, key and root CA give a TLS config or
+// an error that the state shows as an invalid certificate, never a panic.
+func FuzzTLSConfig(f *testing.F) {
+	f.Add([]byte("-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----\n"), []byte("-----BEGIN PRIVATE KEY-----\nAA==\n-----END PRIVATE KEY-----\n"), []byte(nil))
+	f.Fuzz(func(t *testing.T, cert, key, ca []byte) {
+		cfg, err := tlsConfig(&Auth{Mechanism: AuthMTLS, Certificate: cert, PrivateKey: key, RootCA: ca})
+		switch {
+		case err != nil && problem(err, AuthMTLS) != ProblemCertificate:
+			t.Errorf("%v shows as %q", err, problem(err, AuthMTLS))
+		case err == nil && len(cfg.Certificates) != 1:
+			t.Errorf("no client certificate in %+v", cfg)
+		}
+	})
 }
