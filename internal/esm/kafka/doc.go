@@ -53,7 +53,7 @@
 // failed", …), retried with backoff from 200 ms to 10 s, and are logged
 // without secrets. A broker closing a SASL client's connection (EOF) is
 // taken as refused credentials, as Kafka closes it after a failed
-// authentication. The state is Creating until the group has given the
-// consumer partitions, then Enabled. A consumer that stopped heartbeating
+// authentication. The state is Creating until the consumer has joined
+// its group (an assignment, even an empty one), then Enabled. A consumer that stopped heartbeating
 // (a killed Verge) leaves the group after 10 s.
 package kafka
