@@ -39,6 +39,9 @@ const (
 	// stopped heartbeating (a killed Verge) before giving its partitions
 	// to another: shorter than Kafka's 45 s default, for a local tool.
 	sessionTimeout = 10 * time.Second
+	// gatherBatches is how many batches' worth of records a mapping
+	// holds at most, over its partitions, beyond what franz-go buffers.
+	gatherBatches = 4
 	// commitWait bounds one commit of offsets to the group.
 	commitWait = 10 * time.Second
 )
@@ -67,3 +70,6 @@ const (
 	ProblemAuthorize   = "PROBLEM: Cluster failed to authorize Lambda"
 	ProblemTopic       = "PROBLEM: Topic not found"
 )
+
+// maxGathered is how many records a mapping with batchSize holds at most.
+func maxGathered(batchSize int) int { return max(gatherBatches*batchSize, 10_000) }

@@ -2,6 +2,7 @@ package kafka
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"strings"
 	"sync"
@@ -146,7 +147,7 @@ func (r *runner) run() {
 	pause := problemFirst
 	for r.gen.Err() == nil {
 		ctx, cancel := context.WithTimeout(r.gen, r.pollTimeout())
-		fs := cl.PollRecords(ctx, 0)
+		fs := cl.PollRecords(ctx, r.room())
 		cancel()
 		if fs.IsClientClosed() {
 			return
@@ -196,7 +197,7 @@ func (r *runner) connect(cl *kgo.Client) bool {
 func (r *runner) fetchErrors(fs kgo.Fetches) bool {
 	bad := false
 	for _, fe := range fs.Errors() {
-		if r.gen.Err() != nil || fe.Err == context.DeadlineExceeded || fe.Err == context.Canceled {
+		if r.gen.Err() != nil || errors.Is(fe.Err, context.DeadlineExceeded) || errors.Is(fe.Err, context.Canceled) {
 			continue
 		}
 		bad = true
@@ -217,6 +218,18 @@ func (r *runner) dropRevoked() {
 		delete(r.bufs, p)
 		delete(r.revokedSet, p)
 	}
+}
+
+// room is how many records the next poll may gather: a slow function
+// leaves the rest in the client, which then stops fetching, rather than
+// in memory here. It is at least one, as every round polls (a poll is
+// what holds the group's rebalance back).
+func (r *runner) room() int {
+	n := 0
+	for _, b := range r.bufs {
+		n += len(b.recs)
+	}
+	return max(maxGathered(r.cfg.BatchSize)-n, 1)
 }
 
 func (r *runner) gather(rec *kgo.Record) {
