@@ -2,6 +2,7 @@ package kafka
 
 import (
 	"context"
+	"encoding/base64"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -119,9 +120,10 @@ func toEvent(rec *kgo.Record) kafka.Record {
 	return e
 }
 
-// recordSize bounds the event bytes of rec.
+// recordSize bounds the event bytes of rec, as kafka.Size does, without
+// converting it.
 func recordSize(rec *kgo.Record) int {
-	n := 160 + 6*len(rec.Topic) + 2*len(rec.Key) + 2*len(rec.Value)
+	n := 160 + 6*len(rec.Topic) + base64.StdEncoding.EncodedLen(len(rec.Key)) + base64.StdEncoding.EncodedLen(len(rec.Value))
 	for _, h := range rec.Headers {
 		n += 8 + 6*len(h.Key) + 5*len(h.Value)
 	}
