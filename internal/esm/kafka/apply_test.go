@@ -2,6 +2,8 @@ package kafka
 
 import (
 	"testing"
+
+	"github.com/verge-edge/verge/internal/esm"
 )
 
 // TestApply: an unchanged mapping keeps running, a changed one restarts
@@ -52,5 +54,22 @@ func TestApply(t *testing.T) {
 	}
 	if err := m.Apply(nil); err != nil || len(m.States()) != 0 {
 		t.Errorf("states %v after removing every mapping (%v)", m.States(), err)
+	}
+}
+
+// TestDefaults: BatchSize 100 and LATEST when unset; infinite retries
+// become 10 with an on-failure destination, as Lambda does for Kafka.
+func TestDefaults(t *testing.T) {
+	mp := Mapping{MaximumRetryAttempts: -1}.withDefaults()
+	if mp.BatchSize != 100 || mp.StartingPosition != esm.Latest || mp.MaximumRetryAttempts != -1 {
+		t.Errorf("%+v", mp)
+	}
+	mp = Mapping{MaximumRetryAttempts: -1, OnFailure: &esm.Destination{Kind: "sqs", Name: "q"}}.withDefaults()
+	if mp.MaximumRetryAttempts != 10 {
+		t.Errorf("MaximumRetryAttempts %d with a destination", mp.MaximumRetryAttempts)
+	}
+	mp = Mapping{MaximumRetryAttempts: 3, OnFailure: &esm.Destination{Kind: "sqs", Name: "q"}}.withDefaults()
+	if mp.MaximumRetryAttempts != 3 {
+		t.Errorf("MaximumRetryAttempts %d", mp.MaximumRetryAttempts)
 	}
 }

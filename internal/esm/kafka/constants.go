@@ -9,8 +9,10 @@ const (
 	maxBatchWindow   = 300 * time.Second
 	maxRetryAttempts = 10_000
 	forever          = -1 // MaximumRetryAttempts: until the batch succeeds
-	maxPayload       = 6 * 1024 * 1024
-	executedVersion  = "$LATEST"
+	// retriesWithDestination replaces forever when OnFailure is set.
+	retriesWithDestination = 10
+	maxPayload             = 6 * 1024 * 1024
+	executedVersion        = "$LATEST"
 )
 
 // Failure record fields (AWS's Kafka on-failure invocation record).

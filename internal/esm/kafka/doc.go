@@ -35,7 +35,8 @@
 //
 // A function error or an invoke error fails the batch; it is retried after
 // 100 ms, doubling to 3 s, until it succeeds (MaximumRetryAttempts -1,
-// Lambda's Kafka default) or the retries are exhausted. errs.Throttled is
+// Lambda's Kafka default; 10 once OnFailure is set, as Lambda caps it) or
+// the retries are exhausted. errs.Throttled is
 // retried on the same backoff without counting. With
 // BisectBatchOnFunctionError a failed batch of more than one record is
 // split in two halves run in order, keeping the retries counted so far.

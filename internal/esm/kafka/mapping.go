@@ -46,6 +46,11 @@ func (mp Mapping) withDefaults() Mapping {
 	if mp.StartingPosition == "" {
 		mp.StartingPosition = esm.Latest
 	}
+	if mp.MaximumRetryAttempts == forever && mp.OnFailure != nil {
+		// Lambda's Kafka mappings cap infinite retries at 10 once an
+		// on-failure destination is set.
+		mp.MaximumRetryAttempts = retriesWithDestination
+	}
 	return mp
 }
 
