@@ -86,3 +86,32 @@ func TestBatching(t *testing.T) {
 		t.Errorf("5 records produced within the window came in %d events", len(evs)-before)
 	}
 }
+
+// TestLatest: a new group with LATEST skips the records already in the
+// topic and gets the ones produced after it started.
+func TestLatest(t *testing.T) {
+	c := cluster(t, 1)
+	produce(t, c.ListenAddrs(), 1, 0, 5)
+	s := newSink(t)
+	m := manager(t, s, nil)
+	defer closeManager(t, m)
+	mp := mapping(c)
+	mp.StartingPosition = "LATEST"
+	if err := m.Apply([]Mapping{mp}); err != nil {
+		t.Fatal(err)
+	}
+	next := 5
+	eventually(t, "a new record", func() bool {
+		if s.count() > 0 {
+			return true
+		}
+		produce(t, c.ListenAddrs(), 1, next, 1)
+		next++
+		time.Sleep(90 * time.Millisecond)
+		return false
+	})
+	v := s.values()[0]
+	if first, err := strconv.Atoi(v[0]); err != nil || first < 5 {
+		t.Errorf("LATEST delivered %v, records produced before it started", v)
+	}
+}
