@@ -346,9 +346,8 @@ func TestLogsFilterLogEvents(t *testing.T) {
 		in   cloudwatchlogs.FilterLogEventsInput
 		code string
 	}{
-		// The project's parser does not take JSON patterns: refused, not
-		// matched wrongly.
-		{cloudwatchlogs.FilterLogEventsInput{LogGroupName: aws.String(echoGroup), FilterPattern: aws.String(`{ $.level = "ERROR" }`)}, "InvalidParameterException"},
+		// A malformed JSON pattern (its value is missing).
+		{cloudwatchlogs.FilterLogEventsInput{LogGroupName: aws.String(echoGroup), FilterPattern: aws.String(`{ $.level = }`)}, "InvalidParameterException"},
 		{cloudwatchlogs.FilterLogEventsInput{LogGroupName: aws.String(echoGroup), FilterPattern: aws.String(`"unterminated`)}, "InvalidParameterException"},
 		{cloudwatchlogs.FilterLogEventsInput{LogGroupName: aws.String(echoGroup), NextToken: aws.String("garbage")}, "InvalidParameterException"},
 		{cloudwatchlogs.FilterLogEventsInput{LogGroupName: aws.String(echoGroup), LogStreamNames: []string{"a"}, LogStreamNamePrefix: aws.String("b")}, "InvalidParameterException"},

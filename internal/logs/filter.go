@@ -214,6 +214,7 @@ func parseTerms(c *cursor) (termFilter, error) {
 		if b := c.peek(); b == '-' || b == '?' {
 			prefix = b
 			c.i++
+			c.space() // "ERROR" - "Exiting", as AWS's examples write it
 		}
 		t, err := parseTerm(c)
 		if err != nil {
@@ -234,7 +235,7 @@ func parseTerms(c *cursor) (termFilter, error) {
 // parseTerm reads one term: a quoted phrase, a %regex% or a word.
 func parseTerm(c *cursor) (term, error) {
 	switch b := c.peek(); {
-	case c.done() || isSpace(b):
+	case c.done():
 		return term{}, c.fail("a '-' or '?' must be followed by a term")
 	case b == '"':
 		s, err := c.quoted()

@@ -90,6 +90,10 @@ func (jc *jsonCond) holds(n any) bool {
 	}
 	switch v := n.(type) {
 	case string:
+		if jc.val.isNum { // a numeric string compares by its value
+			f, ok := parseNumber(v)
+			return compare(jc.op, v, ok, f, jc.val)
+		}
 		return compare(jc.op, v, false, 0, jc.val)
 	case json.Number:
 		f, err := v.Float64()
@@ -293,8 +297,16 @@ func (p *jsonParser) selector() ([]segment, error) {
 		at := c.i
 		var s segment
 		switch {
-		case c.eat(".*"), c.eat("[*]"):
+		case c.eat(".*"), len(sel) > 0 && c.eat("[*]"):
 			s = segment{all: true, index: -1}
+		case c.eat(".['"), c.eat(".[\""), len(sel) > 0 && (c.eat("['") || c.eat("[\"")):
+			q := c.s[c.i-1]
+			end := strings.IndexByte(c.s[c.i:], q)
+			if end < 0 || !strings.HasPrefix(c.s[c.i+end+1:], "]") {
+				return nil, c.failAt(at, "unterminated quoted property name")
+			}
+			s = segment{name: c.s[c.i : c.i+end], index: -1}
+			c.i += end + 2
 		case c.eat("."):
 			n := c.i
 			for !c.done() && (isAlnum(c.peek()) || c.peek() == '_' || c.peek() == '-') {
@@ -304,14 +316,8 @@ func (p *jsonParser) selector() ([]segment, error) {
 				return nil, c.fail("expected a property name")
 			}
 			s = segment{name: c.s[n:c.i], index: -1}
-		case c.eat("['"), c.eat("[\""):
-			q := c.s[c.i-1]
-			end := strings.IndexByte(c.s[c.i:], q)
-			if end < 0 || !strings.HasPrefix(c.s[c.i+end+1:], "]") {
-				return nil, c.failAt(at, "unterminated quoted property name")
-			}
-			s = segment{name: c.s[c.i : c.i+end], index: -1}
-			c.i += end + 2
+		case len(sel) == 0 && c.peek() == '[':
+			return nil, c.fail("array elements must follow a property")
 		case c.eat("["):
 			n := c.i
 			for !c.done() && c.peek() >= '0' && c.peek() <= '9' {

@@ -290,11 +290,11 @@ func (p *spaceParser) atom() (string, *spaceCond, error) {
 	c := p.c
 	c.space()
 	at := c.i
+	if b := c.peek(); c.done() || !(isAlnum(b) && (b < '0' || b > '9') || b == '_') {
+		return "", nil, c.fail("expected a field name")
+	}
 	for !c.done() && (isAlnum(c.peek()) || c.peek() == '_') {
 		c.i++
-	}
-	if c.i == at {
-		return "", nil, c.fail("expected a field name")
 	}
 	name := c.s[at:c.i]
 	c.space()

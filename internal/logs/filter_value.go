@@ -26,6 +26,18 @@ func compileAWSRegex(src string) (*awsRegex, int, error) {
 			return nil, i, errs.Errorf("multi-byte characters are not supported in a regular expression")
 		case b == '(' || b == ')':
 			return nil, i, errs.Errorf("parentheses are not supported in a regular expression")
+		case b == '{':
+			n, ok := regexRepeat(src[i+1:])
+			if !ok {
+				return nil, i, errs.Errorf("'{' must start a repetition {n}, {n,} or {n,m}")
+			}
+			i += n
+		case b == '\\':
+			n, ok := regexEscape(src[i+1:])
+			if !ok {
+				return nil, i, errs.Errorf("unsupported escape in a regular expression")
+			}
+			i += n
 		case !regexByte(b):
 			return nil, i, errs.Errorf("%q is not supported in a regular expression", b)
 		}
@@ -37,11 +49,56 @@ func compileAWSRegex(src string) (*awsRegex, int, error) {
 	return &awsRegex{re: re}, 0, nil
 }
 
+// regexEscape reports whether rest, what follows a backslash, starts with
+// an escape AWS documents (\d \D \s \S \w \W, \xhh, or a symbol or
+// operator taken literally) and how many bytes it takes.
+func regexEscape(rest string) (int, bool) {
+	if rest == "" {
+		return 0, false
+	}
+	switch b := rest[0]; {
+	case strings.IndexByte("dDsSwW", b) >= 0:
+		return 1, true
+	case b == 'x':
+		return 3, len(rest) >= 3 && isHex(rest[1]) && isHex(rest[2])
+	default:
+		return 1, !isAlnum(b) && b != ' ' && regexByte(b)
+	}
+}
+
+// regexRepeat reports whether rest, what follows a '{', is n}, n,} or
+// n,m} and how many bytes that takes.
+func regexRepeat(rest string) (int, bool) {
+	i := 0
+	digits := func() bool {
+		j := i
+		for i < len(rest) && rest[i] >= '0' && rest[i] <= '9' {
+			i++
+		}
+		return i > j
+	}
+	if !digits() {
+		return 0, false
+	}
+	if i < len(rest) && rest[i] == ',' {
+		i++
+		digits()
+	}
+	if i < len(rest) && rest[i] == '}' {
+		return i + 1, true
+	}
+	return 0, false
+}
+
+func isHex(b byte) bool {
+	return b >= '0' && b <= '9' || b >= 'a' && b <= 'f' || b >= 'A' && b <= 'F'
+}
+
 // regexByte is a character AWS allows in a regular expression: letters,
-// digits, the symbols _ # = @ / ; , - : and the operators ^ $ ? [ ] { } |
-// \ * + .
+// digits, spaces, the symbols _ # = @ / ; , - : and the operators
+// ^ $ ? [ ] { } | \ * + .
 func regexByte(b byte) bool {
-	return isAlnum(b) || strings.IndexByte("_#=@/;,-:^$?[]{}|\\*+.", b) >= 0
+	return isAlnum(b) || strings.IndexByte(" _#=@/;,-:^$?[]{}|\\*+.", b) >= 0
 }
 
 func isAlnum(b byte) bool {
@@ -94,6 +151,9 @@ func (c *cursor) readValue(stop string) (value, error) {
 		return value{re: re}, err
 	}
 	start := c.i
+	if strings.IndexByte("=!<>", c.peek()) >= 0 {
+		return value{}, c.fail("a value is missing")
+	}
 	for !c.done() && !isSpace(c.peek()) && strings.IndexByte(stop, c.peek()) < 0 {
 		switch b := c.peek(); {
 		case b >= 0x80 || b == '@' || b == '$' || b == '\\' || b == '"':

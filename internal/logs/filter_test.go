@@ -1,0 +1,359 @@
+package logs
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"maps"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/verge-edge/verge/internal/errs"
+)
+
+// TestFilterExamples runs every example of AWS's filter-pattern pages,
+// kept in testdata/filter_examples.txt (its header says the format).
+func TestFilterExamples(t *testing.T) {
+	file, err := os.Open("testdata/filter_examples.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer file.Close()
+	var (
+		f                   *Filter
+		pattern, source     string
+		lastMsg             string
+		lastExtract         map[string]string
+		patterns, checks, n int
+	)
+	sc := bufio.NewScanner(file)
+	sc.Buffer(nil, 1<<20)
+	for line := 1; sc.Scan(); line++ {
+		text := sc.Text()
+		if text == "" || text[0] == '#' {
+			continue
+		}
+		key, arg, _ := strings.Cut(text, " ")
+		at := "line " + strconv.Itoa(line)
+		switch {
+		case key == "source":
+			source = arg
+		case key == "pattern":
+			pattern = arg
+			if f, err = ParseFilter(arg); err != nil {
+				t.Errorf("%s: ParseFilter(%q): %v", at, arg, err)
+			}
+			patterns++
+		case key == "match" || key == "nomatch":
+			checks++
+			if f == nil {
+				continue
+			}
+			vals, ok := f.Extract(arg)
+			if ok != (key == "match") || f.Match(arg) != ok {
+				t.Errorf("%s: %q matches %q = %v, want %v (%s)", at, pattern, arg, ok, key == "match", source)
+			}
+			lastMsg, lastExtract = arg, vals
+		case key == "extract":
+			var want map[string]string
+			if err := json.Unmarshal([]byte(arg), &want); err != nil {
+				t.Fatalf("%s: %v", at, err)
+			}
+			if !maps.Equal(lastExtract, want) || lastExtract == nil {
+				t.Errorf("%s: %q extracts from %q\n got %v\nwant %v", at, pattern, lastMsg, lastExtract, want)
+			}
+		case strings.HasPrefix(key, "invalid"):
+			n++
+			checkInvalid(t, at, arg, strings.TrimPrefix(key, "invalid"))
+		default:
+			t.Fatalf("%s: unknown line %q", at, text)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if patterns < 100 || checks < 150 || n < 30 {
+		t.Fatalf("only %d patterns, %d checks and %d invalid patterns read", patterns, checks, n)
+	}
+}
+
+// checkInvalid checks that pattern does not parse, with AWS's message and,
+// when at is "@N", the offset N.
+func checkInvalid(t *testing.T, line, pattern, at string) {
+	t.Helper()
+	_, err := ParseFilter(pattern)
+	pe, ok := AsPatternError(err)
+	switch {
+	case err == nil:
+		t.Errorf("%s: ParseFilter(%q) parsed", line, pattern)
+		return
+	case !errs.Is(errs.Invalid, err) || !ok:
+		t.Errorf("%s: ParseFilter(%q) = %v, want an Invalid *PatternError", line, pattern, err)
+		return
+	case pe.Error() != InvalidPatternMessage || pe.Reason == "":
+		t.Errorf("%s: %q: message %q, reason %q", line, pattern, pe.Error(), pe.Reason)
+	case pe.Offset < 0 || pe.Offset > len(pattern):
+		t.Errorf("%s: %q: offset %d out of range", line, pattern, pe.Offset)
+	}
+	if at != "" {
+		want, err := strconv.Atoi(strings.TrimPrefix(at, "@"))
+		if err != nil {
+			t.Fatalf("%s: bad offset %q", line, at)
+		}
+		if pe.Offset != want {
+			t.Errorf("%s: %q: %s, want offset %d", line, pattern, pe.Detail(), want)
+		}
+	}
+}
+
+func TestFilter(t *testing.T) {
+	type tc struct {
+		pattern string
+		msg     string
+		match   bool
+	}
+	for _, c := range []tc{
+		{"", "anything", true},
+		{"  ", "anything", true},
+		{"ERROR", "an ERROR here", true},
+		{"ERROR", "an error here", false},
+		{"ERROR Timeout", "ERROR: Task Timeout", true},
+		{"ERROR Timeout", "ERROR: Task timed out", false},
+		{`"Task timed"`, "ERROR: Task timed out", true},
+		{`"timed Task"`, "ERROR: Task timed out", false},
+		{`"say \"hi\""`, `they say "hi"`, true},
+		{`"back\\slash"`, `back\slash`, true},
+		{"ERROR -Timeout", "ERROR: Task Timeout", false},
+		{"ERROR -Timeout", "ERROR: boom", true},
+		{`-"timed out"`, "Task timed out", false},
+		{"-DEBUG", "INFO x", true},
+		{"?ERROR ?WARN", "WARN: slow", true},
+		{"?ERROR ?WARN", "INFO: fine", false},
+		{"?ERROR ?WARN -slow", "WARN: slow", false},
+		{"?ERROR ?WARN -slow", "INFO: fine", true}, // ?-terms beside others are ignored
+		{"RequestId ?ERROR ?WARN", "ERROR x", false},
+		{`%5\d\d%`, "status 503", true},
+		{`%5\d\d%`, "status 404", false},
+		{`?%^START% ?%^END%`, "END RequestId: 1", true},
+		{`-%^\s*$%`, "  ", false},
+		{"a\tb", "b and a", true},
+		{`"[ERROR]"`, "[ERROR] x", true},
+		{`  "[ERROR]"  `, "[ERROR] x", true},
+		{"{ $.level = \"ERROR\" }", `{"level":"ERROR","ms":3}`, true},
+		{"{ $.level = \"ERROR\" }", `{"level":"ERROR"} trailing`, false},
+		{"{ $.ms > 100 }", `{"ms":150}`, true},
+		{"{ $.ms > 100 }", `{"ms":"150"}`, true},
+		{"{ $.ms > 100 }", `{"ms":1.5e2}`, true},
+		{"{ $.ms > 100 }", `{"ms":99}`, false},
+		{"{ $.ms>100&&$.level=ERROR }", `{"ms":150,"level":"ERROR"}`, true},
+		{"{ $.a = 1 || $.b = 2 && $.c = 3 }", `{"a":1}`, true},
+		{"{ ($.a = 1 || $.b = 2) && $.c = 3 }", `{"a":1}`, false},
+		{"{ $.a IS NULL }", `[1]`, false},
+		{"{ $.a = \"x*y\" }", `{"a":"xAAy"}`, true},
+		{"{ $.a = \"x*y\" }", `{"a":"xAAyz"}`, false},
+		{"{ $.a = x*y*z }", `{"a":"xyz"}`, true},
+		{"{ $.a = x*y*z }", `{"a":"xzy"}`, false},
+		{"{ $.a-b_c = 1 }", `{"a-b_c":1}`, true},
+		{"{ $.a[\"b c\"] = 1 }", `{"a":{"b c":1}}`, true},
+		{"{ $.a != %^x% }", `{"a":"yx"}`, true},
+		{"{ $.a != %^x% }", `{"a":"xy"}`, false},
+		{"[a, b = \"*\"]", "1 \"\"", true},
+		{"[a, b]", "1 \"two words\"", true},
+		{"[a, b=two]", "1 \"two words\"", false},
+		{"[a, b=\"two words\"]", "1 \"two words\"", true},
+		{"[a, b=\"two words\"]", "1  two words  ", true},
+		{"[a, b]", "1 [open", true},
+		{"[..., a]", "1 [open", true},
+		{"[a=1, ..., b=2]", "1 x y 2", true},
+		{"[a=1, ..., b=2]", "1 2", true},
+		{"[a=1, ..., b=2]", "1", false},
+		{"[a=1, ..., b=2]", "2 x 1", false},
+		{"[a > 1.5e0]", "2", true},
+		{"[a > 1.5e0]", "1", false},
+		{"[a = -1]", "-1.0", true},
+	} {
+		f, err := ParseFilter(c.pattern)
+		if err != nil {
+			t.Errorf("ParseFilter(%q): %v", c.pattern, err)
+			continue
+		}
+		if got := f.Match(c.msg); got != c.match {
+			t.Errorf("%q matches %q = %v, want %v", c.pattern, c.msg, got, c.match)
+		}
+	}
+}
+
+func TestFilterErrors(t *testing.T) {
+	type tc struct {
+		pattern string
+		offset  int
+	}
+	for _, c := range []tc{
+		{`"open`, 0},
+		{`x "open`, 2},
+		{`%open`, 0},
+		{`%(%`, 1},
+		{"-", 1},
+		{"ERROR ?", 7},
+		{`ab"c`, 2},
+		{`{ $.a = 1 } x`, 12},
+		{`{ $. = 1 }`, 4},
+		{`{ $.a < abc }`, 6},
+		{`{ $.a = a@b }`, 9},
+		{`{ $.a = %x% && $.b = %y% && $.c = %z% }`, 34},
+		{`{ $[0] = 1 }`, 3}, // array elements must follow a property
+		{`{`, 1},
+		{`{ }`, 2},
+		{`[`, 1},
+		{`[a b]`, 3},
+		{`[a = 1 2]`, 7},
+		{`[a > x]`, 3},
+	} {
+		_, err := ParseFilter(c.pattern)
+		pe, ok := AsPatternError(err)
+		switch {
+		case !errs.Is(errs.Invalid, err) || !ok:
+			t.Errorf("ParseFilter(%q) = %v, want an Invalid *PatternError", c.pattern, err)
+		case pe.Offset != c.offset:
+			t.Errorf("ParseFilter(%q): %s, want offset %d", c.pattern, pe.Detail(), c.offset)
+		}
+	}
+}
+
+// TestPatternErrorAs: the PatternError is reachable with errors.As through
+// the errs wrapping, and its text is AWS's message.
+func TestPatternErrorAs(t *testing.T) {
+	_, err := ParseFilter(`{ $.a = }`)
+	var pe *PatternError
+	if !errors.As(err, &pe) || pe.Offset != 8 || pe.Error() != "Invalid filter pattern" {
+		t.Fatalf("err = %v, PatternError = %+v", err, pe)
+	}
+	if !strings.Contains(err.Error(), "Invalid filter pattern") {
+		t.Fatalf("err = %q", err)
+	}
+}
+
+func TestFilterKinds(t *testing.T) {
+	for _, c := range []struct {
+		pattern     string
+		json, space bool
+	}{{"ERROR", false, false}, {"", false, false}, {" { $.a = 1 }", true, false}, {"[a]", false, true}, {`"{"`, false, false}} {
+		f, err := ParseFilter(c.pattern)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.IsJSON() != c.json || f.IsSpaceDelimited() != c.space {
+			t.Errorf("%q: IsJSON %v IsSpaceDelimited %v", c.pattern, f.IsJSON(), f.IsSpaceDelimited())
+		}
+	}
+	var nilFilter *Filter
+	if !nilFilter.Match("x") || nilFilter.IsJSON() {
+		t.Error("a nil Filter matches everything and is of no kind")
+	}
+	if vals, ok := nilFilter.Extract("x"); !ok || vals != nil {
+		t.Error("a nil Filter extracts nothing")
+	}
+}
+
+// TestMatchTermsAllocs: term patterns match without allocating.
+func TestMatchTermsAllocs(t *testing.T) {
+	f, err := ParseFilter(`ERROR "timed out" -DEBUG`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg := "2026-11-22T10:00:00.000Z\t6f1c7e2a\tERROR\tTask timed out after 3.00 seconds"
+	if n := testing.AllocsPerRun(100, func() { f.Match(msg) }); n != 0 {
+		t.Fatalf("%v allocations per Match", n)
+	}
+}
+
+func FuzzParseFilter(f *testing.F) {
+	for _, s := range []string{"", "ERROR", `"a b" -c ?d ?e`, `%5\d\d%`, `-"x`, "{", `"\`, `?%a%`,
+		`{ $.a = 1 }`, `{ ($.a.b[0] > 1e3 || $.c = "x*") && $.d IS NULL }`, `{ $.* = %a% }`, `{ $.['x y'] NOT EXISTS }`,
+		`[ip, user, ..., status = 4* || status = 5*, bytes > 10]`, `[]`, `[a,]`, `[..., a = "x y"]`} {
+		f.Add(s, "message ERROR a b 503")
+		f.Add(s, `{"a":1,"c":"xy","d":null}`)
+	}
+	f.Fuzz(func(t *testing.T, pattern, msg string) {
+		flt, err := ParseFilter(pattern)
+		if err != nil {
+			pe, ok := AsPatternError(err)
+			if !errs.Is(errs.Invalid, err) || !ok || pe.Offset < 0 || pe.Offset > len(pattern) {
+				t.Fatalf("ParseFilter(%q) = %v", pattern, err)
+			}
+			return
+		}
+		m := flt.Match(msg)
+		vals, ok := flt.Extract(msg)
+		if ok != m || (vals != nil) != (m && flt.IsSpaceDelimited()) {
+			t.Fatalf("%q on %q: Match %v, Extract %v %v", pattern, msg, m, vals, ok)
+		}
+		// A single plain term is a substring test.
+		if !strings.ContainsAny(pattern, " \t\r\n\"%-?{[") && pattern != "" && m != strings.Contains(msg, pattern) {
+			t.Fatalf("%q matches %q = %v", pattern, msg, m)
+		}
+	})
+}
+
+// FuzzMatchJSON matches arbitrary messages against JSON patterns: it never
+// panics, and agrees with encoding/json on which messages are JSON.
+func FuzzMatchJSON(f *testing.F) {
+	patterns := []string{
+		`{ $.a = 1 }`, `{ $.a NOT EXISTS }`, `{ $.* = * }`, `{ $.a[*].b != x }`,
+		`{ ($.a > -1.5e3 && $.b = %^x%) || $.c IS TRUE || $.d IS NULL }`,
+	}
+	for _, m := range []string{`{"a":1}`, `{"a":[{"b":"y"}]}`, `{"c":true}`, `{"d":null}`, `not json`, `{"a":1} x`, ` {"a":"1"} `, `[1]`} {
+		f.Add(uint8(0), m)
+	}
+	filters := make([]*Filter, len(patterns))
+	for i, p := range patterns {
+		var err error
+		if filters[i], err = ParseFilter(p); err != nil {
+			f.Fatal(err)
+		}
+	}
+	f.Fuzz(func(t *testing.T, which uint8, msg string) {
+		flt := filters[int(which)%len(filters)]
+		if flt.Match(msg) && !json.Valid([]byte(msg)) {
+			t.Fatalf("%q matches %q, which is not JSON", patterns[int(which)%len(filters)], msg)
+		}
+		if n := filters[1]; !json.Valid([]byte(msg)) && n.Match(msg) {
+			t.Fatalf("NOT EXISTS matched %q", msg)
+		}
+	})
+}
+
+// FuzzMatchSpace matches arbitrary messages against space-delimited
+// patterns: it never panics, extracted values are substrings of the
+// message, one per field, and a match with [] extracts every field.
+func FuzzMatchSpace(f *testing.F) {
+	patterns := []string{`[]`, `[a, b]`, `[..., a = 4*, b > 10]`, `[a, ..., b]`, `[a = %x%, b, ...]`, `[a, b,]`}
+	for _, m := range []string{"", "x y", `1 "a b" [c d] 404 11`, "[", `"`, "a  b\t c", "4 \"\" []"} {
+		f.Add(uint8(0), m)
+	}
+	filters := make([]*Filter, len(patterns))
+	for i, p := range patterns {
+		var err error
+		if filters[i], err = ParseFilter(p); err != nil {
+			f.Fatal(err)
+		}
+	}
+	f.Fuzz(func(t *testing.T, which uint8, msg string) {
+		flt := filters[int(which)%len(filters)]
+		vals, ok := flt.Extract(msg)
+		if ok != flt.Match(msg) {
+			t.Fatal("Extract and Match disagree")
+		}
+		for k, v := range vals {
+			if !strings.Contains(msg, v) || !strings.HasPrefix(k, "$") {
+				t.Fatalf("%q on %q extracted %s = %q", patterns[int(which)%len(filters)], msg, k, v)
+			}
+		}
+		all, ok := filters[0].Extract(msg)
+		if !ok || len(all) != len(splitFields(msg, -1, nil)) {
+			t.Fatalf("[] on %q: %v %v", msg, all, ok)
+		}
+	})
+}
