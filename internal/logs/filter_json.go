@@ -4,28 +4,30 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
+	"unsafe"
 )
 
-// jsonExpr is a parsed JSON pattern's condition tree.
+// jsonExpr is a parsed JSON pattern's condition tree, evaluated on a
+// message already checked to be JSON, read in place.
 type jsonExpr interface {
-	eval(root any) bool
+	eval(doc string) bool
 }
 
 type jsonAnd []jsonExpr
 type jsonOr []jsonExpr
 
-func (a jsonAnd) eval(root any) bool {
+func (a jsonAnd) eval(doc string) bool {
 	for _, e := range a {
-		if !e.eval(root) {
+		if !e.eval(doc) {
 			return false
 		}
 	}
 	return true
 }
 
-func (o jsonOr) eval(root any) bool {
+func (o jsonOr) eval(doc string) bool {
 	for _, e := range o {
-		if e.eval(root) {
+		if e.eval(doc) {
 			return true
 		}
 	}
@@ -65,98 +67,193 @@ const (
 	maxPatternWildcards  = 3
 )
 
-func (jc *jsonCond) eval(root any) bool {
-	found := false
-	hit := walk(root, jc.sel, func(n any) bool {
-		found = true
-		return jc.holds(n)
-	})
+func (jc *jsonCond) eval(doc string) bool {
 	if jc.test == testNotExists {
-		return !found
+		return !walkJSON(doc, skipSpace(doc, 0), jc.sel, func(string) bool { return true })
 	}
-	return hit
+	return walkJSON(doc, skipSpace(doc, 0), jc.sel, jc.holds)
 }
 
-// holds tests one selected node.
-func (jc *jsonCond) holds(n any) bool {
+// holds tests one selected value, raw JSON text.
+func (jc *jsonCond) holds(raw string) bool {
 	switch jc.test {
 	case testNull:
-		return n == nil
-	case testTrue, testFalse:
-		b, ok := n.(bool)
-		return ok && b == (jc.test == testTrue)
-	case testNotExists:
-		return false
+		return raw == "null"
+	case testTrue:
+		return raw == "true"
+	case testFalse:
+		return raw == "false"
 	}
-	switch v := n.(type) {
-	case string:
+	switch raw[0] {
+	case '{', '[', 'n':
+		return false // objects, arrays and null are not values to compare
+	case 't', 'f':
+		return compare(jc.op, raw, false, 0, jc.val)
+	case '"':
+		str := jsonString(raw)
 		if jc.val.isNum { // a numeric string compares by its value
-			f, ok := parseNumber(v)
-			return compare(jc.op, v, ok, f, jc.val)
+			f, ok := parseNumber(str)
+			return compare(jc.op, str, ok, f, jc.val)
 		}
-		return compare(jc.op, v, false, 0, jc.val)
-	case json.Number:
-		f, err := v.Float64()
-		return compare(jc.op, string(v), err == nil, f, jc.val)
-	case bool:
-		return compare(jc.op, strconv.FormatBool(v), false, 0, jc.val)
+		return compare(jc.op, str, false, 0, jc.val)
 	}
-	return false // null, objects and arrays are not values to compare
+	f, err := strconv.ParseFloat(raw, 64)
+	return compare(jc.op, raw, err == nil, f, jc.val)
 }
 
-// walk calls fn on each node sel selects in n until fn returns true, and
-// reports whether it did.
-func walk(n any, sel []segment, fn func(any) bool) bool {
+// matchJSON evaluates e on msg when msg is one JSON object or array; any
+// other message matches nothing.
+func matchJSON(e jsonExpr, msg string) bool {
+	s := strings.Trim(msg, " \t\r\n")
+	if s == "" || (s[0] != '{' && s[0] != '[') {
+		return false
+	}
+	// json.Valid only reads its argument: no copy of the message.
+	if !json.Valid(unsafe.Slice(unsafe.StringData(s), len(s))) {
+		return false
+	}
+	return e.eval(s)
+}
+
+// walkJSON calls fn on the raw text of each value sel selects in the value
+// at doc[i] until fn returns true, and reports whether it did. doc is
+// valid JSON. A repeated key selects its last value, as encoding/json.
+func walkJSON(doc string, i int, sel []segment, fn func(string) bool) bool {
 	if len(sel) == 0 {
-		return fn(n)
+		return fn(doc[i:skipValue(doc, i)])
 	}
 	s := sel[0]
-	switch v := n.(type) {
-	case map[string]any:
-		if s.all {
-			for _, c := range v {
-				if walk(c, sel[1:], fn) {
-					return true
-				}
+	switch doc[i] {
+	case '{':
+		at := -1
+		hit := false
+		eachMember(doc, i, func(key string, v int) bool {
+			if s.all {
+				hit = walkJSON(doc, v, sel[1:], fn)
+				return hit
+			}
+			if s.index < 0 && jsonKeyIs(key, s.name) {
+				at = v
 			}
 			return false
+		})
+		if at >= 0 {
+			return walkJSON(doc, at, sel[1:], fn)
 		}
-		if s.index >= 0 {
-			return false
-		}
-		c, ok := v[s.name]
-		return ok && walk(c, sel[1:], fn)
-	case []any:
-		if s.all {
-			for _, c := range v {
-				if walk(c, sel[1:], fn) {
-					return true
-				}
+		return hit
+	case '[':
+		hit := false
+		n := 0
+		eachElement(doc, i, func(v int) bool {
+			if s.all || n == s.index {
+				hit = walkJSON(doc, v, sel[1:], fn)
 			}
-			return false
-		}
-		return s.index >= 0 && s.index < len(v) && walk(v[s.index], sel[1:], fn)
+			n++
+			return hit || (!s.all && n > s.index)
+		})
+		return hit
 	}
 	return false
 }
 
-// matchJSON decodes msg once and evaluates e on it; a message that is not
-// one JSON value matches nothing.
-func matchJSON(e jsonExpr, msg string) bool {
-	s := strings.TrimLeft(msg, " \t\r\n")
-	if s == "" || (s[0] != '{' && s[0] != '[') {
-		return false
+// eachMember calls fn with each key (raw, without quotes) of the object at
+// doc[i] and the offset of its value, until fn returns true.
+func eachMember(doc string, i int, fn func(key string, v int) bool) {
+	j := skipSpace(doc, i+1)
+	for doc[j] != '}' {
+		end := skipString(doc, j)
+		key := doc[j+1 : end-1]
+		v := skipSpace(doc, skipSpace(doc, end)+1)
+		if fn(key, v) {
+			return
+		}
+		j = skipSpace(doc, skipValue(doc, v))
+		if doc[j] == ',' {
+			j = skipSpace(doc, j+1)
+		}
 	}
-	d := json.NewDecoder(strings.NewReader(s))
-	d.UseNumber()
-	var root any
-	if err := d.Decode(&root); err != nil {
-		return false
+}
+
+// eachElement calls fn with the offset of each element of the array at
+// doc[i], until fn returns true.
+func eachElement(doc string, i int, fn func(v int) bool) {
+	j := skipSpace(doc, i+1)
+	for doc[j] != ']' {
+		if fn(j) {
+			return
+		}
+		j = skipSpace(doc, skipValue(doc, j))
+		if doc[j] == ',' {
+			j = skipSpace(doc, j+1)
+		}
 	}
-	if strings.TrimSpace(s[d.InputOffset():]) != "" {
-		return false
+}
+
+func skipSpace(doc string, i int) int {
+	for i < len(doc) && isSpace(doc[i]) {
+		i++
 	}
-	return e.eval(root)
+	return i
+}
+
+// skipString returns the offset after the string starting at doc[i].
+func skipString(doc string, i int) int {
+	for j := i + 1; ; j++ {
+		switch doc[j] {
+		case '\\':
+			j++
+		case '"':
+			return j + 1
+		}
+	}
+}
+
+// skipValue returns the offset after the value starting at doc[i].
+func skipValue(doc string, i int) int {
+	switch doc[i] {
+	case '"':
+		return skipString(doc, i)
+	case '{', '[':
+		depth := 0
+		for j := i; ; j++ {
+			switch doc[j] {
+			case '"':
+				j = skipString(doc, j) - 1
+			case '{', '[':
+				depth++
+			case '}', ']':
+				if depth--; depth == 0 {
+					return j + 1
+				}
+			}
+		}
+	}
+	j := i
+	for j < len(doc) && !isSpace(doc[j]) && doc[j] != ',' && doc[j] != '}' && doc[j] != ']' {
+		j++
+	}
+	return j
+}
+
+// jsonKeyIs compares a raw key with a name, unescaping only keys that
+// hold escapes.
+func jsonKeyIs(raw, name string) bool {
+	if strings.IndexByte(raw, '\\') < 0 {
+		return raw == name
+	}
+	return jsonString(`"`+raw+`"`) == name
+}
+
+// jsonString is the value of a raw JSON string.
+func jsonString(raw string) string {
+	if strings.IndexByte(raw, '\\') < 0 {
+		return raw[1 : len(raw)-1]
+	}
+	var s string
+	if json.Unmarshal([]byte(raw), &s) != nil {
+		return ""
+	}
+	return s
 }
 
 // jsonParser carries the pattern-wide counts AWS bounds.

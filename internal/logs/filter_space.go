@@ -25,26 +25,20 @@ type fieldRef struct {
 	fromEnd bool
 }
 
-// spaceExpr is a condition tree over the fields of one message.
-type spaceExpr interface {
-	eval(f *fields) bool
-}
+// spaceExpr is one entry's conditions: ORs of ANDs (&& binds tighter).
+// It is a concrete type so that matching does not move fields to the heap.
+type spaceExpr [][]*spaceCond
 
-type spaceAnd []spaceExpr
-type spaceOr []spaceExpr
-
-func (a spaceAnd) eval(f *fields) bool {
-	for _, e := range a {
-		if !e.eval(f) {
-			return false
+func (e spaceExpr) eval(msg string, f fields) bool {
+	for _, ands := range e {
+		ok := true
+		for _, c := range ands {
+			if !c.eval(msg, f) {
+				ok = false
+				break
+			}
 		}
-	}
-	return true
-}
-
-func (o spaceOr) eval(f *fields) bool {
-	for _, e := range o {
-		if e.eval(f) {
+		if ok {
 			return true
 		}
 	}
@@ -58,8 +52,8 @@ type spaceCond struct {
 	val value
 }
 
-func (sc *spaceCond) eval(f *fields) bool {
-	s := f.get(sc.ref)
+func (sc *spaceCond) eval(msg string, f fields) bool {
+	s := f.get(msg, sc.ref)
 	n, isNum := 0.0, false
 	if sc.val.isNum {
 		n, isNum = parseNumber(s)
@@ -67,21 +61,21 @@ func (sc *spaceCond) eval(f *fields) bool {
 	return compare(sc.op, s, isNum, n, sc.val)
 }
 
-// fields is a message split into fields, as offsets into msg.
+// fields is a message split into fields, as offsets. The message is kept
+// apart, so that the spans (on the stack in match) do not escape with the
+// text, which may go to a regexp.
 type fields struct {
-	msg    string
-	spans  [][2]int
-	before int // entries before the ellipsis
-	after  int // entries after it
+	spans [][2]int
+	after int // entries after the ellipsis
 }
 
-func (f *fields) get(r fieldRef) string {
+func (f fields) get(msg string, r fieldRef) string {
 	i := r.index
 	if r.fromEnd {
 		i = len(f.spans) - f.after + r.index
 	}
 	sp := f.spans[i]
-	return f.msg[sp[0]:sp[1]]
+	return msg[sp[0]:sp[1]]
 }
 
 // match splits msg, checks the field count and the conditions and, when
@@ -92,13 +86,13 @@ func (sf *spaceFilter) match(msg string, out map[string]string) bool {
 	if !sf.ellipsis {
 		limit = len(sf.before)
 	}
-	f := fields{msg: msg, spans: splitFields(msg, limit, buf[:0]), before: len(sf.before), after: len(sf.after)}
+	f := fields{spans: splitFields(msg, limit, buf[:0]), after: len(sf.after)}
 	n, fixed := len(f.spans), len(sf.before)+len(sf.after)
 	if n < fixed || !sf.ellipsis && n != fixed {
 		return false
 	}
 	for _, c := range sf.conds {
-		if !c.eval(&f) {
+		if !c.eval(msg, f) {
 			return false
 		}
 	}
@@ -254,9 +248,9 @@ func (p *spaceParser) end() error {
 // ||; the first name is the field the entry names.
 func (p *spaceParser) entry() (string, spaceExpr, error) {
 	var first string
-	var ors spaceOr
+	var ors spaceExpr
 	for {
-		var ands spaceAnd
+		var ands []*spaceCond
 		for {
 			name, cond, err := p.atom()
 			if err != nil {
@@ -279,7 +273,7 @@ func (p *spaceParser) entry() (string, spaceExpr, error) {
 			break
 		}
 	}
-	if len(ors) == 1 && len(ors[0].(spaceAnd)) == 0 {
+	if len(ors) == 1 && len(ors[0]) == 0 {
 		return first, nil, nil
 	}
 	return first, ors, nil

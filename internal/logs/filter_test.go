@@ -257,15 +257,24 @@ func TestFilterKinds(t *testing.T) {
 	}
 }
 
-// TestMatchTermsAllocs: term patterns match without allocating.
-func TestMatchTermsAllocs(t *testing.T) {
-	f, err := ParseFilter(`ERROR "timed out" -DEBUG`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	msg := "2026-11-22T10:00:00.000Z\t6f1c7e2a\tERROR\tTask timed out after 3.00 seconds"
-	if n := testing.AllocsPerRun(100, func() { f.Match(msg) }); n != 0 {
-		t.Fatalf("%v allocations per Match", n)
+// TestMatchAllocs: matching allocates nothing, for terms, JSON (without
+// wildcards or escaped strings) and space-delimited patterns alike.
+func TestMatchAllocs(t *testing.T) {
+	for _, c := range []struct{ pattern, msg string }{
+		{`ERROR "timed out" -DEBUG`, "2026-11-22T10:00:00.000Z\t6f1c7e2a\tERROR\tTask timed out after 3.00 seconds"},
+		{`{ $.level = "ERROR" && $.ms > 100 || $.a[1].b NOT EXISTS }`, `{"level":"ERROR","ms":153,"a":[{},{"b":null}]}`},
+		{`[ip, ..., status = 4* || status = 5*, bytes > 10]`, `127.0.0.1 - frank [10/Oct/2000:13:25:15 -0700] "GET /index.html HTTP/1.0" 404 1534`},
+	} {
+		f, err := ParseFilter(c.pattern)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !f.Match(c.msg) {
+			t.Fatalf("%q does not match %q", c.pattern, c.msg)
+		}
+		if n := testing.AllocsPerRun(100, func() { f.Match(c.msg) }); n != 0 {
+			t.Errorf("%q: %v allocations per Match", c.pattern, n)
+		}
 	}
 }
 
@@ -297,32 +306,93 @@ func FuzzParseFilter(f *testing.F) {
 	})
 }
 
-// FuzzMatchJSON matches arbitrary messages against JSON patterns: it never
-// panics, and agrees with encoding/json on which messages are JSON.
+// FuzzMatchJSON matches arbitrary messages against JSON patterns, and
+// checks the in-place reader against encoding/json: which messages are
+// JSON, and what a selector finds in them.
 func FuzzMatchJSON(f *testing.F) {
-	patterns := []string{
-		`{ $.a = 1 }`, `{ $.a NOT EXISTS }`, `{ $.* = * }`, `{ $.a[*].b != x }`,
-		`{ ($.a > -1.5e3 && $.b = %^x%) || $.c IS TRUE || $.d IS NULL }`,
-	}
-	for _, m := range []string{`{"a":1}`, `{"a":[{"b":"y"}]}`, `{"c":true}`, `{"d":null}`, `not json`, `{"a":1} x`, ` {"a":"1"} `, `[1]`} {
+	for _, m := range []string{`{"a":1}`, `{"a":[{"b":"y"}]}`, `{"c":true}`, `{"a":null}`, `not json`, `{"a":1} x`,
+		` {"a":"1"} `, `[1]`, `{"a":{"b":2},"a":{"c":3}}`, `{"\u0061":[0,{"b":"\""}]}`, `{"a b":false}`, `{"a":1e999}`, `{"a":[1,2,{"b":-0.5E+2}]}`} {
 		f.Add(uint8(0), m)
 	}
-	filters := make([]*Filter, len(patterns))
-	for i, p := range patterns {
-		var err error
-		if filters[i], err = ParseFilter(p); err != nil {
-			f.Fatal(err)
+	type selector struct {
+		text string
+		path []any // property names and indexes
+	}
+	sels := []selector{
+		{"$.a", []any{"a"}}, {"$.a[1]", []any{"a", 1}}, {"$.a.b", []any{"a", "b"}},
+		{"$.a[1].b", []any{"a", 1, "b"}}, {"$.['a b']", []any{"a b"}},
+	}
+	type compiled struct{ notExists, isNull, any *Filter }
+	var filters []compiled
+	for _, s := range sels {
+		var c compiled
+		for p, dst := range map[string]**Filter{"{ %s NOT EXISTS }": &c.notExists, "{ %s IS NULL }": &c.isNull, "{ %s = * }": &c.any} {
+			var err error
+			if *dst, err = ParseFilter(strings.Replace(p, "%s", s.text, 1)); err != nil {
+				f.Fatal(err)
+			}
 		}
+		filters = append(filters, c)
+	}
+	broad, err := ParseFilter(`{ ($.a > -1.5e3 && $.b = %^x%) || $.c IS TRUE || $.* = "y" || $.a[*].b != x }`)
+	if err != nil {
+		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, which uint8, msg string) {
-		flt := filters[int(which)%len(filters)]
-		if flt.Match(msg) && !json.Valid([]byte(msg)) {
-			t.Fatalf("%q matches %q, which is not JSON", patterns[int(which)%len(filters)], msg)
+		var root any
+		trimmed := strings.TrimLeft(msg, " \t\r\n")
+		isJSON := json.Valid([]byte(msg)) && trimmed != "" && (trimmed[0] == '{' || trimmed[0] == '[')
+		if isJSON {
+			d := json.NewDecoder(strings.NewReader(msg))
+			d.UseNumber() // no overflow on 1e999
+			if err := d.Decode(&root); err != nil {
+				t.Fatalf("%q is valid but does not decode: %v", msg, err)
+			}
 		}
-		if n := filters[1]; !json.Valid([]byte(msg)) && n.Match(msg) {
-			t.Fatalf("NOT EXISTS matched %q", msg)
+		if broad.Match(msg) && !isJSON {
+			t.Fatalf("%q is not JSON but matches", msg)
+		}
+		i := int(which) % len(sels)
+		v, found := lookup(root, sels[i].path)
+		c := filters[i]
+		if got, want := c.notExists.Match(msg), isJSON && !found; got != want {
+			t.Fatalf("%s NOT EXISTS on %q = %v, want %v", sels[i].text, msg, got, want)
+		}
+		if got, want := c.isNull.Match(msg), isJSON && found && v == nil; got != want {
+			t.Fatalf("%s IS NULL on %q = %v, want %v", sels[i].text, msg, got, want)
+		}
+		scalar := false
+		switch v.(type) {
+		case string, json.Number, bool:
+			scalar = true
+		}
+		if got, want := c.any.Match(msg), isJSON && found && scalar; got != want {
+			t.Fatalf("%s = * on %q = %v, want %v", sels[i].text, msg, got, want)
 		}
 	})
+}
+
+// lookup follows path (names and indexes) in a value encoding/json decoded.
+func lookup(v any, path []any) (any, bool) {
+	for _, p := range path {
+		switch k := p.(type) {
+		case string:
+			m, ok := v.(map[string]any)
+			if !ok {
+				return nil, false
+			}
+			if v, ok = m[k]; !ok {
+				return nil, false
+			}
+		case int:
+			a, ok := v.([]any)
+			if !ok || k >= len(a) {
+				return nil, false
+			}
+			v = a[k]
+		}
+	}
+	return v, true
 }
 
 // FuzzMatchSpace matches arbitrary messages against space-delimited
