@@ -441,7 +441,7 @@ func TestLogsStartLiveTailErrors(t *testing.T) {
 		code string
 	}{
 		{cloudwatchlogs.StartLiveTailInput{LogGroupIdentifiers: []string{"arn:aws:logs:us-east-1:000000000000:log-group:/aws/lambda/nope"}}, "ResourceNotFoundException"},
-		{cloudwatchlogs.StartLiveTailInput{LogGroupIdentifiers: []string{echoGroup}, LogEventFilterPattern: aws.String("[a, b]")}, "InvalidParameterException"},
+		{cloudwatchlogs.StartLiveTailInput{LogGroupIdentifiers: []string{echoGroup}, LogEventFilterPattern: aws.String("[a, b")}, "InvalidParameterException"}, // unclosed
 		{cloudwatchlogs.StartLiveTailInput{LogGroupIdentifiers: []string{echoGroup, "/custom/app"}, LogStreamNames: []string{"s"}}, "InvalidParameterException"},
 	} {
 		if _, err := cl.StartLiveTail(ctx, &c.in); errorCode(err) != c.code {

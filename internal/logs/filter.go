@@ -2,7 +2,6 @@ package logs
 
 import (
 	"errors"
-	"strconv"
 	"strings"
 
 	"github.com/verge-edge/verge/internal/errs"
@@ -73,18 +72,14 @@ const maxPatternRegexes = 2
 
 // PatternError is a pattern that does not parse: Offset is the byte offset
 // in the pattern where the problem is, Reason says what it is. Its Error
-// is AWS's message; errors.As finds it in ParseFilter's error.
+// is AWS's message alone, for the wire; ParseFilter's error, which wraps
+// it (errors.As, AsPatternError), also says the reason and the offset.
 type PatternError struct {
 	Offset int
 	Reason string
 }
 
 func (e *PatternError) Error() string { return InvalidPatternMessage }
-
-// Detail is the message with the reason and the offset, for people.
-func (e *PatternError) Detail() string {
-	return InvalidPatternMessage + ": " + e.Reason + " at offset " + strconv.Itoa(e.Offset)
-}
 
 // AsPatternError returns the PatternError in err, if there is one.
 func AsPatternError(err error) (*PatternError, bool) {
@@ -98,6 +93,10 @@ func AsPatternError(err error) (*PatternError, bool) {
 func ParseFilter(pattern string) (*Filter, error) {
 	const op errs.Op = "logs.ParseFilter"
 	f, err := parseFilter(pattern)
+	if pe, ok := err.(*PatternError); ok {
+		// The text says why and where; errors.As still finds pe.
+		return nil, errs.E(op, errs.Invalid, errs.Errorf("%w: %s at offset %d", pe, pe.Reason, pe.Offset))
+	}
 	if err != nil {
 		return nil, errs.E(op, errs.Invalid, err)
 	}
@@ -281,6 +280,20 @@ func (c *cursor) eat(tok string) bool {
 		c.i += len(tok)
 		return true
 	}
+	return false
+}
+
+// eatWords consumes two keywords separated by spaces, each ending at a
+// space or a delimiter, or nothing.
+func (c *cursor) eatWords(a, b string) bool {
+	start := c.i
+	if c.eat(a) && c.peek() == ' ' {
+		c.space()
+		if c.eat(b) && (c.done() || isSpace(c.peek()) || strings.IndexByte(")}&|", c.peek()) >= 0) {
+			return true
+		}
+	}
+	c.i = start
 	return false
 }
 

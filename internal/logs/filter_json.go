@@ -348,13 +348,13 @@ func (p *jsonParser) cond() (jsonExpr, error) {
 	c.space()
 	jc := &jsonCond{sel: sel}
 	switch {
-	case c.eat("IS NULL"):
+	case c.eatWords("IS", "NULL"):
 		jc.test = testNull
-	case c.eat("IS TRUE"):
+	case c.eatWords("IS", "TRUE"):
 		jc.test = testTrue
-	case c.eat("IS FALSE"):
+	case c.eatWords("IS", "FALSE"):
 		jc.test = testFalse
-	case c.eat("NOT EXISTS"):
+	case c.eatWords("NOT", "EXISTS"):
 		jc.test = testNotExists
 	default:
 		at := c.i
