@@ -16,6 +16,7 @@ type spaceFilter struct {
 // spaceEntry is one field of the pattern; name is "" for an unnamed one.
 type spaceEntry struct {
 	name string
+	cond spaceExpr // nil without conditions
 }
 
 // fieldRef is where a named field sits: index into before, or, when
@@ -47,9 +48,10 @@ func (e spaceExpr) eval(msg string, f fields) bool {
 
 // spaceCond compares a named field with a value.
 type spaceCond struct {
-	ref fieldRef
-	op  compareOp
-	val value
+	name string
+	ref  fieldRef
+	op   compareOp
+	val  value
 }
 
 func (sc *spaceCond) eval(msg string, f fields) bool {
@@ -202,7 +204,7 @@ func parseSpace(c *cursor) (*spaceFilter, error) {
 			if _, dup := declared[name]; dup {
 				return nil, c.failAt(at, "field "+name+" is named twice")
 			}
-			entry.name = name
+			entry.name, entry.cond = name, e
 			declared[name] = sf.add(entry)
 			if e != nil {
 				sf.conds = append(sf.conds, e)
@@ -314,7 +316,7 @@ func (p *spaceParser) atom() (string, *spaceCond, error) {
 			return "", nil, c.failAt(vat, "at most 2 regular expressions in a pattern")
 		}
 	}
-	sc := &spaceCond{op: op, val: v}
+	sc := &spaceCond{name: name, op: op, val: v}
 	p.refs = append(p.refs, sc)
 	p.refName = append(p.refName, name)
 	p.refAt = append(p.refAt, at)

@@ -22,7 +22,7 @@ func TestFilterExamples(t *testing.T) {
 	}
 	defer file.Close()
 	var (
-		f                   *Filter
+		f, canon            *Filter
 		pattern, source     string
 		lastMsg             string
 		lastExtract         map[string]string
@@ -44,6 +44,9 @@ func TestFilterExamples(t *testing.T) {
 			pattern = arg
 			if f, err = ParseFilter(arg); err != nil {
 				t.Errorf("%s: ParseFilter(%q): %v", at, arg, err)
+			} else if canon, err = ParseFilter(f.String()); err != nil {
+				t.Errorf("%s: %q prints as %q: %v", at, arg, f.String(), err)
+				f = nil
 			}
 			patterns++
 		case key == "match" || key == "nomatch":
@@ -52,7 +55,7 @@ func TestFilterExamples(t *testing.T) {
 				continue
 			}
 			vals, ok := f.Extract(arg)
-			if ok != (key == "match") || f.Match(arg) != ok {
+			if ok != (key == "match") || f.Match(arg) != ok || canon.Match(arg) != ok {
 				t.Errorf("%s: %q matches %q = %v, want %v (%s)", at, pattern, arg, ok, key == "match", source)
 			}
 			lastMsg, lastExtract = arg, vals
@@ -222,6 +225,29 @@ func TestFilterErrors(t *testing.T) {
 	}
 }
 
+func TestFilterString(t *testing.T) {
+	for _, c := range [][2]string{
+		{"", ""},
+		{"  ", ""},
+		{`?b -c a %x\d% "q \" \\"`, `"a" %x\d% "q \" \\" -"c" ?"b"`},
+		{"{$.a=1&&($.b=x||$.c IS NULL)}", `{ $.a = 1 && ($.b = "x" || $.c IS NULL) }`},
+		{"{ $.* = %a% || $.x[*].y NOT EXISTS }", `{ $.* = %a% || $.x[*].y NOT EXISTS }`},
+		{"{ $.['a.b'][0] >= +1e3 }", `{ $.['a.b'][0] >= +1e3 }`},
+		{"[]", "[...]"},
+		{"[a,,...,b=4*||b>5,]", `[a,, ..., b = "4*" || b > 5,]`},
+		{"[a && b = 1, b]", `[a && b = 1, b]`},
+		{"[a || b = 1, b]", `[a || b = 1, b]`},
+	} {
+		f, err := ParseFilter(c[0])
+		if err != nil {
+			t.Fatalf("ParseFilter(%q): %v", c[0], err)
+		}
+		if got := f.String(); got != c[1] {
+			t.Errorf("%q prints as %q, want %q", c[0], got, c[1])
+		}
+	}
+}
+
 // TestPatternErrorAs: the PatternError is reachable with errors.As through
 // the errs wrapping, and its text is AWS's message.
 func TestPatternErrorAs(t *testing.T) {
@@ -298,6 +324,18 @@ func FuzzParseFilter(f *testing.F) {
 		vals, ok := flt.Extract(msg)
 		if ok != m || (vals != nil) != (m && flt.IsSpaceDelimited()) {
 			t.Fatalf("%q on %q: Match %v, Extract %v %v", pattern, msg, m, vals, ok)
+		}
+		// The canonical form parses, prints the same and matches the same.
+		canon := flt.String()
+		again, err := ParseFilter(canon)
+		if err != nil {
+			t.Fatalf("%q prints as %q, which does not parse: %v", pattern, canon, err)
+		}
+		if again.String() != canon || again.Match(msg) != m {
+			t.Fatalf("%q prints as %q, then %q; matches %q: %v then %v", pattern, canon, again.String(), msg, m, again.Match(msg))
+		}
+		if v2, _ := again.Extract(msg); !maps.Equal(v2, vals) {
+			t.Fatalf("%q and %q extract %v and %v", pattern, canon, vals, v2)
 		}
 		// A single plain term is a substring test.
 		if !strings.ContainsAny(pattern, " \t\r\n\"%-?{[") && pattern != "" && m != strings.Contains(msg, pattern) {

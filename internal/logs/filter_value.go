@@ -11,6 +11,8 @@ import (
 // awsRegex is a %regex% of AWS's subset; it is found anywhere in a value.
 type awsRegex struct{ re *regexp.Regexp }
 
+func (r *awsRegex) String() string { return "%" + r.re.String() + "%" }
+
 func (r *awsRegex) find(s string) bool { return r.re.MatchString(s) }
 
 // compileAWSRegex checks src against the characters AWS accepts and
