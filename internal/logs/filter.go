@@ -20,19 +20,25 @@ import (
 //	?ERROR ?WARN        at least one of the ?-terms appears
 //	%5\d\d%             the regular expression is found
 //
-// Prefixes combine with quoted and regex terms (-"a b", ?%x+%). With plain
-// or - terms present, the ?-terms are ignored, as AWS does; a pattern of
-// ?-terms alone matches when one of them appears. The empty pattern
-// matches everything.
+// Prefixes combine with quoted and regex terms (-"a b", ?%x+%) and may be
+// followed by spaces ("ERROR" - "Exiting"). With plain or - terms present,
+// the ?-terms are ignored, as AWS does; a pattern of ?-terms alone matches
+// when one of them appears. The empty pattern matches everything. AWS asks
+// for quotes around terms with other characters than letters, digits and
+// '_'; unquoted, such a term still matches as written here, as it does in
+// the CloudWatch console, and only a '"' inside a word is refused.
 //
 // JSON ({ $.level = "ERROR" && $.ms > 100 }): conditions on the values a
-// selector ($.a.b, $.list[0], $.* or [*] once per selector, $['odd key'])
-// points at, combined with && (binding tighter) and || and parentheses.
-// Values are numbers (compared numerically with = != < > <= >=), strings
-// quoted or bare with '*' wildcards (= and !=), or %regex%; a selector can
-// also be tested with IS NULL, IS TRUE, IS FALSE and NOT EXISTS. A
-// condition on an absent selector, or one that points at an object or
-// array, is false. A message that is not JSON matches no JSON pattern.
+// selector ($.a.b, $.list[0].id, $.* or [*] once per selector and three
+// times per pattern, $.['odd key']) points at, combined with && (binding
+// tighter), || and parentheses. Values are numbers (compared numerically
+// with = != < > <= >=, with JSON numbers and numeric strings), strings
+// quoted or bare with '*' wildcards (= and !=; bare ones must not hold @, $,
+// \ or non-ASCII), or %regex%; a selector can also be tested with IS NULL,
+// IS TRUE, IS FALSE and NOT EXISTS. A condition on an absent selector, or
+// one that points at an object, array or null, is false; with a wildcard,
+// one selected value satisfying it is enough. A message that is not one
+// JSON object or array matches no JSON pattern. Extract gives no values.
 //
 // Space-delimited ([ip, user, ..., status = 4* || status = 5*, bytes]):
 // the message splits at spaces into fields, text in "" or [] being one
@@ -41,10 +47,14 @@ import (
 // JSON patterns on the named fields. Without "...", the last entry takes
 // the rest of the line. Extract reports the fields.
 //
-// Regular expressions are AWS's subset: letters, digits, the symbols
-// _ # = @ / ; , - : and the operators ^ $ ? [ ] { } | \ * + . only (no
-// parentheses, no multi-byte characters), at most two in a JSON or
-// space-delimited pattern. A Filter is safe for concurrent use.
+// Regular expressions are AWS's subset, found anywhere in the text:
+// letters, digits, spaces, the symbols _ # = @ / ; , - : and the operators
+// ^ $ ? [ ] { } | \ * + . only, with the escapes \d \D \s \S \w \W \xhh
+// and \ before a symbol or operator (no parentheses, no multi-byte
+// characters), at most two in a JSON or space-delimited pattern.
+//
+// A Filter is safe for concurrent use, and Match does not allocate (but for
+// JSON strings with escapes, compared after unescaping).
 type Filter struct {
 	kind  filterKind
 	terms termFilter
