@@ -289,6 +289,7 @@ func TestMatchAllocs(t *testing.T) {
 	for _, c := range []struct{ pattern, msg string }{
 		{`ERROR "timed out" -DEBUG`, "2026-11-22T10:00:00.000Z\t6f1c7e2a\tERROR\tTask timed out after 3.00 seconds"},
 		{`{ $.level = "ERROR" && $.ms > 100 || $.a[1].b NOT EXISTS }`, `{"level":"ERROR","ms":153,"a":[{},{"b":null}]}`},
+		{`{ $.tags[*] = %^b% || $.* = "x" }`, `{"level":"ERROR","tags":["a","b"]}`},
 		{`[ip, ..., status = 4* || status = 5*, bytes > 10]`, `127.0.0.1 - frank [10/Oct/2000:13:25:15 -0700] "GET /index.html HTTP/1.0" 404 1534`},
 	} {
 		f, err := ParseFilter(c.pattern)
