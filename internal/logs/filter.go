@@ -2,6 +2,7 @@ package logs
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/verge-edge/verge/internal/errs"
@@ -23,10 +24,10 @@ import (
 // Prefixes combine with quoted and regex terms (-"a b", ?%x+%) and may be
 // followed by spaces ("ERROR" - "Exiting"). With plain or - terms present,
 // the ?-terms are ignored, as AWS does; a pattern of ?-terms alone matches
-// when one of them appears. The empty pattern matches everything. AWS asks
-// for quotes around terms with other characters than letters, digits and
-// '_'; unquoted, such a term still matches as written here, as it does in
-// the CloudWatch console, and only a '"' inside a word is refused.
+// when one of them appears. The empty pattern matches everything. As in
+// AWS, a term with other characters than letters, digits and '_' must be
+// quoted ("ERROR:", "10.0.0.1"); unquoted, it is refused with AWS's
+// "Invalid character(s) in term '…'".
 //
 // JSON ({ $.level = "ERROR" && $.ms > 100 }): conditions on the values a
 // selector ($.a.b, $.list[0].id, $.* or [*] once per selector and three
@@ -81,15 +82,29 @@ const InvalidPatternMessage = "Invalid filter pattern"
 const maxPatternRegexes = 2
 
 // PatternError is a pattern that does not parse: Offset is the byte offset
-// in the pattern where the problem is, Reason says what it is. Its Error
-// is AWS's message alone, for the wire; ParseFilter's error, which wraps
-// it (errors.As, AsPatternError), also says the reason and the offset.
+// in the pattern where the problem is, Reason says what it is, and Message
+// is CloudWatch Logs' own text for it when it has one other than
+// InvalidPatternMessage. Its Error is AWS's message alone, for the wire;
+// ParseFilter's error, which wraps it (errors.As, AsPatternError), also
+// says the reason and the offset.
 type PatternError struct {
-	Offset int
-	Reason string
+	Offset  int
+	Reason  string
+	Message string
 }
 
-func (e *PatternError) Error() string { return InvalidPatternMessage }
+func (e *PatternError) Error() string {
+	if e.Message != "" {
+		return e.Message
+	}
+	return InvalidPatternMessage
+}
+
+// Messages CloudWatch Logs gives for particular malformed patterns.
+const (
+	msgBadTerm      = "Invalid character(s) in term '%s'"
+	msgUnclosedJSON = "If a filter pattern starts with '{' it must end with '}'"
+)
 
 // AsPatternError returns the PatternError in err, if there is one.
 func AsPatternError(err error) (*PatternError, bool) {
@@ -254,13 +269,20 @@ func parseTerm(c *cursor) (term, error) {
 		return term{re: re}, err
 	}
 	start := c.i
+	bad := -1
 	for !c.done() && !isSpace(c.peek()) {
-		if c.peek() == '"' {
-			return term{}, c.fail("a quote inside a term; quote the whole term")
+		if b := c.peek(); bad < 0 && !isAlnum(b) && b != '_' {
+			bad = c.i
 		}
 		c.i++
 	}
-	return term{text: c.s[start:c.i]}, nil
+	word := c.s[start:c.i]
+	if bad >= 0 {
+		// AWS: terms with other characters than letters, digits and '_'
+		// must be quoted.
+		return term{}, badTerm(bad, word)
+	}
+	return term{text: word}, nil
 }
 
 // cursor reads a pattern; offsets in errors are into s.
@@ -305,6 +327,12 @@ func (c *cursor) eatWords(a, b string) bool {
 	}
 	c.i = start
 	return false
+}
+
+// badTerm is AWS's error for a word with a character it must not hold.
+func badTerm(at int, word string) error {
+	return &PatternError{Offset: at, Reason: "quote a term with characters other than letters, digits and '_'",
+		Message: fmt.Sprintf(msgBadTerm, word)}
 }
 
 func (c *cursor) fail(reason string) error { return c.failAt(c.i, reason) }

@@ -266,6 +266,9 @@ type jsonParser struct {
 // parseJSON parses { expr } and requires nothing after the brace.
 func parseJSON(c *cursor) (jsonExpr, error) {
 	p := &jsonParser{c: c}
+	if end := strings.TrimRight(c.s, " \t\r\n"); end[len(end)-1] != '}' {
+		return nil, &PatternError{Offset: len(end), Reason: "expected '}' at the end", Message: msgUnclosedJSON}
+	}
 	c.i++ // '{'
 	e, err := p.or()
 	if err != nil {

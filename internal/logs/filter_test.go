@@ -23,6 +23,7 @@ func TestFilterExamples(t *testing.T) {
 	defer file.Close()
 	var (
 		f, canon            *Filter
+		lastErr             *PatternError
 		pattern, source     string
 		lastMsg             string
 		lastExtract         map[string]string
@@ -69,7 +70,11 @@ func TestFilterExamples(t *testing.T) {
 			}
 		case strings.HasPrefix(key, "invalid"):
 			n++
-			checkInvalid(t, at, arg, strings.TrimPrefix(key, "invalid"))
+			lastErr = checkInvalid(t, at, arg, strings.TrimPrefix(key, "invalid"))
+		case key == "message":
+			if lastErr == nil || lastErr.Error() != arg {
+				t.Errorf("%s: message %v, want %q", at, lastErr, arg)
+			}
 		default:
 			t.Fatalf("%s: unknown line %q", at, text)
 		}
@@ -84,18 +89,18 @@ func TestFilterExamples(t *testing.T) {
 
 // checkInvalid checks that pattern does not parse, with AWS's message and,
 // when at is "@N", the offset N.
-func checkInvalid(t *testing.T, line, pattern, at string) {
+func checkInvalid(t *testing.T, line, pattern, at string) *PatternError {
 	t.Helper()
 	_, err := ParseFilter(pattern)
 	pe, ok := AsPatternError(err)
 	switch {
 	case err == nil:
 		t.Errorf("%s: ParseFilter(%q) parsed", line, pattern)
-		return
+		return nil
 	case !errs.Is(errs.Invalid, err) || !ok:
 		t.Errorf("%s: ParseFilter(%q) = %v, want an Invalid *PatternError", line, pattern, err)
-		return
-	case pe.Error() != InvalidPatternMessage || pe.Reason == "":
+		return nil
+	case pe.Error() != InvalidPatternMessage && pe.Message == "" || pe.Reason == "":
 		t.Errorf("%s: %q: message %q, reason %q", line, pattern, pe.Error(), pe.Reason)
 	case pe.Offset < 0 || pe.Offset > len(pattern):
 		t.Errorf("%s: %q: offset %d out of range", line, pattern, pe.Offset)
@@ -109,6 +114,7 @@ func checkInvalid(t *testing.T, line, pattern, at string) {
 			t.Errorf("%s: %v, want offset %d", line, err, want)
 		}
 	}
+	return pe
 }
 
 func TestFilter(t *testing.T) {
@@ -201,7 +207,10 @@ func TestFilterErrors(t *testing.T) {
 		{"-", 1},
 		{"ERROR ?", 7},
 		{`ab"c`, 2},
-		{`{ $.a = 1 } x`, 12},
+		{`ERROR: x`, 5},
+		{`ok 10.0.0.1`, 5},
+		{`{ $.a = 1 } x`, 13},
+		{`{ $.a = 1 }}`, 11},
 		{`{ $. = 1 }`, 4},
 		{`{ $.a < abc }`, 6},
 		{`{ $.a = a@b }`, 9},

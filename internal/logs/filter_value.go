@@ -156,12 +156,16 @@ func (c *cursor) readValue(stop string) (value, error) {
 	if strings.IndexByte("=!<>", c.peek()) >= 0 {
 		return value{}, c.fail("a value is missing")
 	}
+	bad := -1
 	for !c.done() && !isSpace(c.peek()) && strings.IndexByte(stop, c.peek()) < 0 {
 		switch b := c.peek(); {
-		case b >= 0x80 || b == '@' || b == '$' || b == '\\' || b == '"':
-			return value{}, c.fail("quote a value that holds " + strconv.QuoteRune(rune(b)))
+		case bad < 0 && (b >= 0x80 || b == '@' || b == '$' || b == '\\' || b == '"'):
+			bad = c.i
 		}
 		c.i++
+	}
+	if bad >= 0 {
+		return value{}, badTerm(bad, c.s[start:c.i])
 	}
 	if c.i == start {
 		return value{}, c.fail("a value is missing")
