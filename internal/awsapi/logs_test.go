@@ -346,9 +346,8 @@ func TestLogsFilterLogEvents(t *testing.T) {
 		in   cloudwatchlogs.FilterLogEventsInput
 		code string
 	}{
-		// The project's parser does not take JSON patterns: refused, not
-		// matched wrongly.
-		{cloudwatchlogs.FilterLogEventsInput{LogGroupName: aws.String(echoGroup), FilterPattern: aws.String(`{ $.level = "ERROR" }`)}, "InvalidParameterException"},
+		// A malformed JSON pattern (its value is missing).
+		{cloudwatchlogs.FilterLogEventsInput{LogGroupName: aws.String(echoGroup), FilterPattern: aws.String(`{ $.level = }`)}, "InvalidParameterException"},
 		{cloudwatchlogs.FilterLogEventsInput{LogGroupName: aws.String(echoGroup), FilterPattern: aws.String(`"unterminated`)}, "InvalidParameterException"},
 		{cloudwatchlogs.FilterLogEventsInput{LogGroupName: aws.String(echoGroup), NextToken: aws.String("garbage")}, "InvalidParameterException"},
 		{cloudwatchlogs.FilterLogEventsInput{LogGroupName: aws.String(echoGroup), LogStreamNames: []string{"a"}, LogStreamNamePrefix: aws.String("b")}, "InvalidParameterException"},
@@ -442,7 +441,7 @@ func TestLogsStartLiveTailErrors(t *testing.T) {
 		code string
 	}{
 		{cloudwatchlogs.StartLiveTailInput{LogGroupIdentifiers: []string{"arn:aws:logs:us-east-1:000000000000:log-group:/aws/lambda/nope"}}, "ResourceNotFoundException"},
-		{cloudwatchlogs.StartLiveTailInput{LogGroupIdentifiers: []string{echoGroup}, LogEventFilterPattern: aws.String("[a, b]")}, "InvalidParameterException"},
+		{cloudwatchlogs.StartLiveTailInput{LogGroupIdentifiers: []string{echoGroup}, LogEventFilterPattern: aws.String("[a, b")}, "InvalidParameterException"}, // unclosed
 		{cloudwatchlogs.StartLiveTailInput{LogGroupIdentifiers: []string{echoGroup, "/custom/app"}, LogStreamNames: []string{"s"}}, "InvalidParameterException"},
 	} {
 		if _, err := cl.StartLiveTail(ctx, &c.in); errorCode(err) != c.code {

@@ -34,6 +34,20 @@
 // events straight from Append, without polling files; a follower that falls
 // more than MaxFollowBytes behind skips events and is told how many.
 //
+// # Filter patterns
+//
+// Filter (ParseFilter) is CloudWatch Logs' filter-pattern syntax, the one
+// parser behind Query's Filter, `verge logs --filter`, FilterLogEvents,
+// StartLiveTail, metric and subscription filters and TestMetricFilter:
+// terms, quoted phrases, -exclusions, ?alternatives and %regex% for plain
+// messages; { $.sel … } conditions for JSON messages; [a, ..., b = 4*]
+// fields for space-delimited ones, whose values Extract returns. Matching
+// is on the path of every log line of a subscribed function: patterns are
+// parsed once, and Match allocates nothing. A pattern that does not parse
+// gives a *PatternError with the byte offset of the problem and AWS's
+// message ("Invalid filter pattern"). testdata/filter_examples.txt holds
+// the examples of AWS's pages, each checked by TestFilterExamples.
+//
 // Handler serves a store over HTTP as newline-delimited JSON for
 // `verge logs`, and Fetch is its client.
 package logs
