@@ -123,6 +123,9 @@ func allLogGroups(*http.Request) []string { return []string{arn.LogGroup("*")} }
 
 // storeError is a logs.Store error as CloudWatch Logs answers it.
 func storeError(err error) error {
+	if pe, ok := logs.AsPatternError(err); ok {
+		return errInvalidParameter.With(pe.Error())
+	}
 	switch {
 	case errs.Is(errs.NotFound, err):
 		return errNotFound.With("The specified log group does not exist.")

@@ -358,6 +358,12 @@ func TestLogsFilterLogEvents(t *testing.T) {
 			t.Errorf("%+v: %v, want %s", c.in, err, c.code)
 		}
 	}
+	// A malformed pattern answers AWS's words, not Verge's error chain.
+	_, err := cl.FilterLogEvents(ctx, &cloudwatchlogs.FilterLogEventsInput{LogGroupName: aws.String(echoGroup), FilterPattern: aws.String(`{ $.level = }`)})
+	var ipe *cwtypes.InvalidParameterException
+	if !errors.As(err, &ipe) || aws.ToString(ipe.Message) != logs.InvalidPatternMessage {
+		t.Errorf("malformed pattern: %v, want InvalidParameterException %q", err, logs.InvalidPatternMessage)
+	}
 }
 
 func TestLogsStartLiveTail(t *testing.T) {
