@@ -2,7 +2,6 @@ package logsub
 
 import (
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/verge-edge/verge/internal/arn"
@@ -28,13 +27,6 @@ func (f *Filter) key() string { return f.Group + "\x00" + f.Name }
 
 // FunctionGroup is the log group of function name.
 func FunctionGroup(name string) string { return FunctionGroupPrefix + name }
-
-// StackName is the name of the filter function fn's cloudwatch-log event
-// i declares, as the stack's other triggers are named (FUNCTION-TYPE-INDEX):
-// stable across restarts.
-func StackName(fn string, i int) string {
-	return fn + "-cloudwatch-log-" + strconv.Itoa(i)
-}
 
 // FunctionName is the function a Lambda function ARN names (any
 // qualifier dropped), and whether it is one.
@@ -70,14 +62,9 @@ func validate(f *Filter) (*logs.Filter, error) {
 	return m, nil
 }
 
-// patternMessage is a pattern error's text without the error chain's
-// prefixes ("logs.ParseFilter: invalid: ").
+// patternMessage is a pattern error's text without its operation.
 func patternMessage(err error) string {
-	s := err.Error()
-	if i := strings.LastIndex(s, ": invalid: "); i >= 0 {
-		return s[i+len(": invalid: "):]
-	}
-	return s
+	return strings.TrimPrefix(err.Error(), "logs.ParseFilter: ")
 }
 
 // cycle returns the loop fs make, through function log groups, as text

@@ -253,7 +253,7 @@ func TestStackFilters(t *testing.T) {
 	clock := func() time.Time { return now }
 	s := e.open(Options{Now: clock})
 	ctx := context.Background()
-	sf := Filter{Group: "/aws/lambda/a", Name: StackName("sink", 0), Destination: fnARN("sink"), Function: "sink"}
+	sf := Filter{Group: "/aws/lambda/a", Name: "sink-cloudwatch-log-0", Destination: fnARN("sink"), Function: "sink"}
 	if err := s.Apply(ctx, []Filter{sf}); err != nil {
 		t.Fatal(err)
 	}
