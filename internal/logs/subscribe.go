@@ -23,3 +23,12 @@ func (s *Store) notify(g *Group, ev Event) {
 		(*p)(g.name, ev)
 	}
 }
+
+// Exists says whether group name exists (a function's, once it is
+// deployed or has logged, or one made through the API).
+func (s *Store) Exists(name string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, ok := s.groups[name]
+	return ok
+}

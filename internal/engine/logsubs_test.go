@@ -1,0 +1,156 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
+
+	"github.com/verge-edge/verge/internal/arn"
+	"github.com/verge-edge/verge/internal/identity"
+	"github.com/verge-edge/verge/internal/logs"
+)
+
+// logSubsYAML: app prints lines, some with ERROR; onError is subscribed
+// to app's log group with the filter ERROR and prints each event it gets.
+const logSubsYAML = `resources:
+  app:
+    type: function
+    properties:
+      packaging: {type: stacktape-lambda-buildpack, properties: {entryfilePath: app.js}}
+  onError:
+    type: function
+    properties:
+      packaging: {type: stacktape-lambda-buildpack, properties: {entryfilePath: on-error.js}}
+      events:
+        - type: cloudwatch-log
+          properties:
+            logGroupArn: $ResourceParam('app', 'logGroupArn')
+            filter: ERROR
+`
+
+const appJS = `exports.handler = async (event) => {
+  for (const line of event.lines) console.log(line);
+  return 'ok';
+};
+`
+
+// onErrorJS prints the event it got, whole, on one line after "GOT ".
+const onErrorJS = `exports.handler = async (event) => {
+  console.log('GOT ' + JSON.stringify(event));
+};
+`
+
+// TestLogSubscription: app's ERROR lines, and only they, reach onError
+// through the stack's cloudwatch-log event, as AWS's event (decoded
+// strictly by aws-lambda-go), after the control message; the filter is
+// listed by DescribeSubscriptionFilters and cannot be deleted by the API.
+func TestLogSubscription(t *testing.T) {
+	e, _ := serveStack(t, map[string]string{"verge.yaml": logSubsYAML, "app.js": appJS, "on-error.js": onErrorJS}, Options{})
+	_, adminAddr := e.Addrs()
+	tr := &http.Transport{}
+	t.Cleanup(tr.CloseIdleConnections)
+	creds := credentials.NewStaticCredentialsProvider(identity.AdminAccessKeyID, "tok", "")
+	lam := lambda.New(lambda.Options{Region: "us-east-1", BaseEndpoint: aws.String("http://" + adminAddr), HTTPClient: &http.Client{Transport: tr}, Credentials: creds})
+	cwl := cloudwatchlogs.New(cloudwatchlogs.Options{Region: "us-east-1", BaseEndpoint: aws.String("http://" + adminAddr), HTTPClient: &http.Client{Transport: tr}, Credentials: creds})
+	ctx := context.Background()
+
+	lines := []string{"INFO starting", "ERROR one: disk full", "all fine", "ERROR two: timeout", "DEBUG done"}
+	payload, _ := json.Marshal(map[string]any{"lines": lines})
+	out, err := lam.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String("app"), Payload: payload, InvocationType: lambdatypes.InvocationTypeRequestResponse})
+	must(t, err)
+	if out.FunctionError != nil {
+		t.Fatalf("app failed: %s", out.Payload)
+	}
+
+	// Wait for onError to have printed both ERROR lines.
+	var control int
+	var got []string
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		control, got = 0, nil
+		evs, err := e.logs.Query("/aws/lambda/onError", logs.Query{Filter: "GOT"})
+		if err == nil {
+			for _, ev := range evs {
+				data := parseGot(t, ev.Message)
+				switch data.MessageType {
+				case "CONTROL_MESSAGE":
+					control++
+					if data.Owner != "CloudwatchLogs" || data.LogGroup != "" || len(data.SubscriptionFilters) != 0 || len(data.LogEvents) != 1 ||
+						!strings.HasPrefix(data.LogEvents[0].Message, "CWL CONTROL MESSAGE: Checking health of destination") {
+						t.Errorf("control message %+v", data)
+					}
+				case "DATA_MESSAGE":
+					if data.Owner != arn.Account || data.LogGroup != "/aws/lambda/app" || !slices.Equal(data.SubscriptionFilters, []string{"onError-cloudwatch-log-0"}) ||
+						!strings.Contains(data.LogStream, "[$LATEST]") {
+						t.Errorf("data message %+v", data)
+					}
+					for _, le := range data.LogEvents {
+						if len(le.ID) != 56 || le.Timestamp == 0 {
+							t.Errorf("log event %+v", le)
+						}
+						got = append(got, le.Message)
+					}
+				default:
+					t.Errorf("message type %q", data.MessageType)
+				}
+			}
+		}
+		if len(got) >= 2 && control >= 1 {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if control != 1 || len(got) != 2 || !strings.HasSuffix(got[0], "ERROR one: disk full") || !strings.HasSuffix(got[1], "ERROR two: timeout") {
+		t.Fatalf("onError got %d control messages and events %q; want 1 and the two ERROR lines", control, got)
+	}
+
+	fs, err := cwl.DescribeSubscriptionFilters(ctx, &cloudwatchlogs.DescribeSubscriptionFiltersInput{LogGroupName: aws.String("/aws/lambda/app")})
+	must(t, err)
+	if len(fs.SubscriptionFilters) != 1 || aws.ToString(fs.SubscriptionFilters[0].FilterName) != "onError-cloudwatch-log-0" ||
+		aws.ToString(fs.SubscriptionFilters[0].DestinationArn) != arn.Function("onError", "") || aws.ToString(fs.SubscriptionFilters[0].FilterPattern) != "ERROR" {
+		t.Errorf("DescribeSubscriptionFilters: %+v", fs.SubscriptionFilters)
+	}
+	_, err = cwl.DeleteSubscriptionFilter(ctx, &cloudwatchlogs.DeleteSubscriptionFilterInput{LogGroupName: aws.String("/aws/lambda/app"), FilterName: aws.String("onError-cloudwatch-log-0")})
+	if err == nil || !strings.Contains(err.Error(), "InvalidParameterException") {
+		t.Errorf("deleting the stack's filter: %v", err)
+	}
+	// onError's own group may not feed app's subscriber back: a loop.
+	_, err = cwl.PutSubscriptionFilter(ctx, &cloudwatchlogs.PutSubscriptionFilterInput{LogGroupName: aws.String("/aws/lambda/onError"),
+		FilterName: aws.String("back"), FilterPattern: aws.String(""), DestinationArn: aws.String(arn.Function("onError", ""))})
+	if err == nil || !strings.Contains(err.Error(), "loop") {
+		t.Errorf("a loop through the API: %v", err)
+	}
+}
+
+// parseGot decodes a "GOT {event}" line of onError strictly as
+// aws-lambda-go's CloudWatch Logs event, and its data.
+func parseGot(t *testing.T, line string) events.CloudwatchLogsData {
+	t.Helper()
+	_, js, ok := strings.Cut(line, "GOT ")
+	if !ok {
+		t.Fatalf("line %q", line)
+	}
+	d := json.NewDecoder(bytes.NewReader([]byte(js)))
+	d.DisallowUnknownFields()
+	var ev events.CloudwatchLogsEvent
+	if err := d.Decode(&ev); err != nil {
+		t.Fatalf("event %s: %v", js, err)
+	}
+	data, err := ev.AWSLogs.Parse()
+	if err != nil {
+		t.Fatalf("data of %s: %v", js, err)
+	}
+	return data
+}
