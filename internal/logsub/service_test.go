@@ -287,3 +287,20 @@ func TestStackFilters(t *testing.T) {
 		t.Errorf("after removing it: %+v", fs)
 	}
 }
+
+// FuzzFunctionName: a name it finds makes, as an unqualified ARN, the
+// prefix of what it was given.
+func FuzzFunctionName(f *testing.F) {
+	f.Add(fnARN("a"))
+	f.Add(fnARN("a") + ":$LATEST")
+	f.Add("arn:aws:lambda:us-east-1:000000000000:function::x")
+	f.Fuzz(func(t *testing.T, s string) {
+		name, ok := FunctionName(s)
+		if !ok {
+			return
+		}
+		if name == "" || strings.Contains(name, ":") || (s != fnARN(name) && !strings.HasPrefix(s, fnARN(name)+":")) {
+			t.Fatalf("%q gave %q", s, name)
+		}
+	})
+}
