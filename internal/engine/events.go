@@ -172,7 +172,7 @@ func (ev *eventSide) start(ctx context.Context) error {
 		b.Close()
 		return fmt.Errorf("the stream triggers: %w", err)
 	}
-	subs, err := ev.openLogSubs(ctx, b, q)
+	subs, err := ev.openLogSubs(ctx, b, q, streams)
 	if err != nil {
 		mgr.Close(ctx)
 		tables.Close()

@@ -8,6 +8,7 @@ import (
 	"github.com/verge-edge/verge/internal/awsapi"
 	"github.com/verge-edge/verge/internal/broker"
 	"github.com/verge-edge/verge/internal/functions/async"
+	"github.com/verge-edge/verge/internal/kinesis"
 	"github.com/verge-edge/verge/internal/logsub"
 	"github.com/verge-edge/verge/internal/stack"
 )
@@ -17,12 +18,21 @@ import (
 // as functions log (logs.Store.SetSink) and delivered through the
 // asynchronous queue.
 
-// openLogSubs opens the subscription registry on the broker and hooks it
-// to the log store. Called by start, with mu held.
-func (ev *eventSide) openLogSubs(ctx context.Context, b *broker.Broker, q *async.Queue) (*logsub.Service, error) {
+// openLogSubs opens the subscription registry on the broker, with the
+// async queue and the Kinesis streams as destinations, and hooks it to the
+// log store. Called by start, with mu held.
+func (ev *eventSide) openLogSubs(ctx context.Context, b *broker.Broker, q *async.Queue, streams *kinesis.Service) (*logsub.Service, error) {
 	subs, err := logsub.Open(ctx, logsub.Options{JetStream: b.JetStream(), Enqueue: q.Enqueue, Logger: ev.logger,
 		HasFunction: func(name string) bool { return slices.Contains(ev.lambdas.Names(), name) },
-		HasGroup:    ev.logStore.Exists})
+		HasGroup:    ev.logStore.Exists,
+		PutRecord: func(ctx context.Context, stream, key string, data []byte) error {
+			_, err := streams.PutRecord(ctx, stream, kinesis.PutEntry{Data: data, PartitionKey: key})
+			return err
+		},
+		HasStream: func(name string) bool {
+			_, err := streams.Describe(context.Background(), name, 1, "")
+			return err == nil
+		}})
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -14,6 +15,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/kinesis"
+	kinesistypes "github.com/aws/aws-sdk-go-v2/service/kinesis/types"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 
@@ -25,6 +28,9 @@ import (
 // logSubsYAML: app prints lines, some with ERROR; onError is subscribed
 // to app's log group with the filter ERROR and prints each event it gets.
 const logSubsYAML = `resources:
+  trail:
+    type: kinesis-stream
+    properties: {capacityMode: PROVISIONED, shardCount: 1}
   app:
     type: function
     properties:
@@ -56,6 +62,8 @@ const onErrorJS = `exports.handler = async (event) => {
 // through the stack's cloudwatch-log event, as AWS's event (decoded
 // strictly by aws-lambda-go), after the control message; the filter is
 // listed by DescribeSubscriptionFilters and cannot be deleted by the API.
+// A filter made with PutSubscriptionFilter puts every line on a Kinesis
+// stream as gzipped records.
 func TestLogSubscription(t *testing.T) {
 	e, _ := serveStack(t, map[string]string{"verge.yaml": logSubsYAML, "app.js": appJS, "on-error.js": onErrorJS}, Options{})
 	_, adminAddr := e.Addrs()
@@ -65,6 +73,10 @@ func TestLogSubscription(t *testing.T) {
 	lam := lambda.New(lambda.Options{Region: "us-east-1", BaseEndpoint: aws.String("http://" + adminAddr), HTTPClient: &http.Client{Transport: tr}, Credentials: creds})
 	cwl := cloudwatchlogs.New(cloudwatchlogs.Options{Region: "us-east-1", BaseEndpoint: aws.String("http://" + adminAddr), HTTPClient: &http.Client{Transport: tr}, Credentials: creds})
 	ctx := context.Background()
+
+	_, err := cwl.PutSubscriptionFilter(ctx, &cloudwatchlogs.PutSubscriptionFilterInput{LogGroupName: aws.String("/aws/lambda/app"),
+		FilterName: aws.String("to-trail"), FilterPattern: aws.String(""), DestinationArn: aws.String(arn.Stream("trail"))})
+	must(t, err)
 
 	lines := []string{"INFO starting", "ERROR one: disk full", "all fine", "ERROR two: timeout", "DEBUG done"}
 	payload, _ := json.Marshal(map[string]any{"lines": lines})
@@ -116,9 +128,34 @@ func TestLogSubscription(t *testing.T) {
 		t.Fatalf("onError got %d control messages and events %q; want 1 and the two ERROR lines", control, got)
 	}
 
+	// The stream got the control message, then every line of app's.
+	ks := kinesis.New(kinesis.Options{Region: "us-east-1", BaseEndpoint: aws.String("http://" + adminAddr), HTTPClient: &http.Client{Transport: tr}, Credentials: creds})
+	it, err := ks.GetShardIterator(ctx, &kinesis.GetShardIteratorInput{StreamName: aws.String("trail"), ShardId: aws.String("shardId-000000000000"),
+		ShardIteratorType: kinesistypes.ShardIteratorTypeTrimHorizon})
+	must(t, err)
+	var types, streamed []string
+	iter := it.ShardIterator
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline) && !slices.ContainsFunc(streamed, func(m string) bool { return strings.HasPrefix(m, "REPORT") }); {
+		recs, err := ks.GetRecords(ctx, &kinesis.GetRecordsInput{ShardIterator: iter})
+		must(t, err)
+		iter = recs.NextShardIterator
+		for _, r := range recs.Records {
+			data := gunzipLogs(t, r.Data)
+			types = append(types, data.MessageType)
+			for _, le := range data.LogEvents {
+				streamed = append(streamed, le.Message)
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if len(types) < 2 || types[0] != "CONTROL_MESSAGE" || !slices.ContainsFunc(streamed, func(m string) bool { return strings.HasSuffix(m, "all fine") }) ||
+		!slices.ContainsFunc(streamed, func(m string) bool { return strings.HasPrefix(m, "REPORT") }) {
+		t.Errorf("the stream got messages %q with events %q", types, streamed)
+	}
+
 	fs, err := cwl.DescribeSubscriptionFilters(ctx, &cloudwatchlogs.DescribeSubscriptionFiltersInput{LogGroupName: aws.String("/aws/lambda/app")})
 	must(t, err)
-	if len(fs.SubscriptionFilters) != 1 || aws.ToString(fs.SubscriptionFilters[0].FilterName) != "onError-cloudwatch-log-0" ||
+	if len(fs.SubscriptionFilters) != 2 || aws.ToString(fs.SubscriptionFilters[1].FilterName) != "to-trail" || aws.ToString(fs.SubscriptionFilters[0].FilterName) != "onError-cloudwatch-log-0" ||
 		aws.ToString(fs.SubscriptionFilters[0].DestinationArn) != arn.Function("onError", "") || aws.ToString(fs.SubscriptionFilters[0].FilterPattern) != "ERROR" {
 		t.Errorf("DescribeSubscriptionFilters: %+v", fs.SubscriptionFilters)
 	}
@@ -152,5 +189,17 @@ func parseGot(t *testing.T, line string) events.CloudwatchLogsData {
 	if err != nil {
 		t.Fatalf("data of %s: %v", js, err)
 	}
+	return data
+}
+
+// gunzipLogs decodes a Kinesis record of a subscription strictly.
+func gunzipLogs(t *testing.T, b []byte) events.CloudwatchLogsData {
+	t.Helper()
+	z, err := gzip.NewReader(bytes.NewReader(b))
+	must(t, err)
+	d := json.NewDecoder(z)
+	d.DisallowUnknownFields()
+	var data events.CloudwatchLogsData
+	must(t, d.Decode(&data))
 	return data
 }

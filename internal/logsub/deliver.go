@@ -2,6 +2,8 @@ package logsub
 
 import (
 	"context"
+	"math/rand/v2"
+	"strconv"
 	"sync"
 
 	"github.com/verge-edge/verge/internal/arn"
@@ -12,7 +14,8 @@ import (
 // sub is an active filter: its matcher and its queue of matching events.
 type sub struct {
 	f      Filter
-	fn     string // the destination function
+	fn     string // the destination function, or
+	stream string // the destination Kinesis stream
 	m      *logs.Filter
 	wake   chan struct{}
 	cancel context.CancelFunc
@@ -33,13 +36,18 @@ type queued struct {
 // the control message.
 func (s *Service) start(f Filter, m *logs.Filter, fresh bool) *sub {
 	fn, _ := FunctionName(f.Destination)
+	stream, _ := StreamName(f.Destination)
 	ctx, cancel := context.WithCancel(s.ctx)
-	x := &sub{f: f, fn: fn, m: m, wake: make(chan struct{}, 1), cancel: cancel}
+	x := &sub{f: f, fn: fn, stream: stream, m: m, wake: make(chan struct{}, 1), cancel: cancel}
 	s.wg.Add(1)
-	var first []byte
+	var first *cloudwatchlogs.Message
 	if fresh {
-		c := cloudwatchlogs.Control(cloudwatchlogs.DestinationLambda, s.o.Now().UnixMilli())
-		first = cloudwatchlogs.Payload(&c)
+		kind := cloudwatchlogs.DestinationLambda
+		if fn == "" {
+			kind = cloudwatchlogs.DestinationKinesis
+		}
+		c := cloudwatchlogs.Control(kind, s.o.Now().UnixMilli())
+		first = &c
 	}
 	go s.run(ctx, x, first)
 	return x
@@ -100,10 +108,10 @@ func (x *sub) take() []queued {
 }
 
 // run delivers x's queue, whatever has gathered each time it wakes.
-func (s *Service) run(ctx context.Context, x *sub, first []byte) {
+func (s *Service) run(ctx context.Context, x *sub, first *cloudwatchlogs.Message) {
 	defer s.wg.Done()
 	if first != nil {
-		s.enqueue(ctx, x, first)
+		s.send(ctx, x, first)
 	}
 	for {
 		select {
@@ -130,17 +138,34 @@ func (s *Service) deliver(ctx context.Context, x *sub, q []queued) {
 	for _, stream := range order {
 		m := cloudwatchlogs.Message{Type: cloudwatchlogs.MessageData, Owner: arn.Account, Group: x.f.Group,
 			Stream: stream, Filters: []string{x.f.Name}, Events: by[stream]}
-		for _, p := range cloudwatchlogs.Payloads(&m, s.o.MaxPayload) {
-			s.enqueue(ctx, x, p)
-		}
+		s.send(ctx, x, &m)
 	}
 }
 
-// enqueue hands one payload to the asynchronous queue, from where it is
-// durable and retried.
-func (s *Service) enqueue(ctx context.Context, x *sub, p []byte) {
-	if _, err := s.o.Enqueue(ctx, x.fn, p); err != nil && ctx.Err() == nil {
-		s.o.Logger.Warn("delivering to a subscription filter's function", "group", x.f.Group, "filter", x.f.Name,
-			"function", x.fn, "err", err)
+// send delivers one message, split under the cap: to the function as
+// asynchronous invocations (from there durable and retried), or to the
+// stream as records keyed by log stream (ByLogStream) or at random.
+func (s *Service) send(ctx context.Context, x *sub, m *cloudwatchlogs.Message) {
+	var err error
+	if x.stream == "" {
+		for _, p := range cloudwatchlogs.Payloads(m, s.o.MaxPayload) {
+			if _, err = s.o.Enqueue(ctx, x.fn, p); err != nil {
+				break
+			}
+		}
+	} else {
+		key := m.Stream
+		if x.f.Distribution == DistributionRandom || key == "" {
+			key = strconv.FormatUint(rand.Uint64(), 10)
+		}
+		for _, p := range cloudwatchlogs.Split(m, s.o.MaxPayload, cloudwatchlogs.Gzipped) {
+			if err = s.o.PutRecord(ctx, x.stream, key, p); err != nil {
+				break
+			}
+		}
+	}
+	if err != nil && ctx.Err() == nil {
+		s.o.Logger.Warn("delivering to a subscription filter's destination", "group", x.f.Group, "filter", x.f.Name,
+			"destination", x.f.Destination, "err", err)
 	}
 }

@@ -2,6 +2,8 @@ package logsub
 
 import (
 	"bytes"
+	"compress/gzip"
+	"context"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -145,4 +147,65 @@ func noise(n int, seed uint32) string {
 		b[i] = 'a' + byte(x>>24)%26
 	}
 	return string(b)
+}
+
+// TestKinesisDestination: a filter to a stream puts gzipped messages
+// (not the function envelope) keyed by log stream, after the control
+// message naming a Kinesis stream; an unknown stream is refused, and
+// without PutRecord streams are not destinations.
+func TestKinesisDestination(t *testing.T) {
+	type record struct {
+		stream, key string
+		data        []byte
+	}
+	recs := make(chan record, 10)
+	e := newEnv(t)
+	s := e.open(Options{
+		PutRecord: func(_ context.Context, stream, key string, data []byte) error {
+			recs <- record{stream, key, data}
+			return nil
+		},
+		HasStream: func(n string) bool { return n == "logs" }})
+	ctx := context.Background()
+	streamARN := "arn:aws:kinesis:us-east-1:000000000000:stream/"
+	if err := s.Put(ctx, Filter{Group: "/outside", Name: "ghost", Destination: streamARN + "nope"}); code(err) != CodeInvalid {
+		t.Errorf("unknown stream: %v", err)
+	}
+	if err := s.Put(ctx, Filter{Group: "/outside", Name: "k", Pattern: "ERROR", Destination: streamARN + "logs"}); err != nil {
+		t.Fatal(err)
+	}
+	next := func() (record, map[string]any) {
+		t.Helper()
+		select {
+		case r := <-recs:
+			z, err := gzip.NewReader(bytes.NewReader(r.data))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var m map[string]any
+			if err := json.NewDecoder(z).Decode(&m); err != nil {
+				t.Fatal(err)
+			}
+			return r, m
+		case <-time.After(waitLong):
+			t.Fatal("no record")
+		}
+		return record{}, nil
+	}
+	r, m := next()
+	if r.stream != "logs" || m["messageType"] != "CONTROL_MESSAGE" ||
+		m["logEvents"].([]any)[0].(map[string]any)["message"] != "CWL CONTROL MESSAGE: Checking health of destination Kinesis stream." {
+		t.Errorf("control record %q %v", r.stream, m)
+	}
+	s.Sink("/outside", logs.Event{Time: time.UnixMilli(1765090000000), Stream: "app-1", Message: "ERROR x"})
+	r, m = next()
+	if r.key != "app-1" || m["messageType"] != "DATA_MESSAGE" || m["logStream"] != "app-1" {
+		t.Errorf("data record key %q: %v", r.key, m)
+	}
+
+	e2 := newEnv(t)
+	s2 := e2.open(Options{})
+	if err := s2.Put(ctx, Filter{Group: "/outside", Name: "k", Destination: streamARN + "logs"}); code(err) != CodeInvalid || !strings.Contains(err.Error(), msgBadDest) {
+		t.Errorf("streams not offered: %v", err)
+	}
 }

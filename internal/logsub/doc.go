@@ -18,5 +18,10 @@
 // filter's queue is bounded; when a subscriber falls that far behind new
 // events are dropped and counted (Dropped), as the log store drops.
 //
+// A filter may also deliver to a Kinesis stream (Options.PutRecord): each
+// message is a record of gzipped JSON keyed by its log stream (ByLogStream)
+// or at random (Random), as CloudWatch Logs puts them. A failed put is
+// logged, not retried.
+//
 // Creating a filter sends the destination AWS's CONTROL_MESSAGE once.
 package logsub

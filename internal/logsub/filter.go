@@ -39,6 +39,16 @@ func FunctionName(a string) (string, bool) {
 	return name, name != ""
 }
 
+// StreamName is the Kinesis stream a stream ARN names, and whether it is
+// one.
+func StreamName(a string) (string, bool) {
+	name, ok := strings.CutPrefix(a, "arn:aws:kinesis:"+arn.Region+":"+arn.Account+":stream/")
+	if !ok || name == "" || strings.Contains(name, "/") {
+		return "", false
+	}
+	return name, true
+}
+
 // validate checks f as PutSubscriptionFilter does, before any state is
 // consulted, and fills in the default distribution.
 func validate(f *Filter) (*logs.Filter, error) {

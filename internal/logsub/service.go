@@ -33,6 +33,10 @@ type Options struct {
 	HasFunction func(name string) bool
 	// HasGroup says whether a log group exists (required).
 	HasGroup func(name string) bool
+	// PutRecord puts a record on a Kinesis stream and HasStream says
+	// whether one exists: streams are destinations when both are set.
+	PutRecord func(ctx context.Context, stream, partitionKey string, data []byte) error
+	HasStream func(name string) bool
 	// Logger gets delivery failures; nil discards.
 	Logger *slog.Logger
 	// MaxPayload caps a delivery; default cloudwatchlogs.MaxPayload.
@@ -150,12 +154,8 @@ func (s *Service) Put(ctx context.Context, f Filter) error {
 	if !s.o.HasGroup(f.Group) {
 		return errorf(CodeNotFound, msgNoGroup)
 	}
-	fn, ok := FunctionName(f.Destination)
-	switch {
-	case !ok:
-		return errorf(CodeInvalid, msgBadDest)
-	case !s.o.HasFunction(fn):
-		return errorf(CodeInvalid, msgNoFunction)
+	if err := s.checkDestination(f.Destination); err != nil {
+		return err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -183,6 +183,25 @@ func (s *Service) Put(ctx context.Context, f Filter) error {
 	s.subs[f.key()] = s.start(f, m, old == nil)
 	s.publish()
 	return nil
+}
+
+// checkDestination says whether a filter may deliver to dest: a function
+// Verge runs, or, when streams are destinations, one of its Kinesis
+// streams.
+func (s *Service) checkDestination(dest string) error {
+	if fn, ok := FunctionName(dest); ok {
+		if !s.o.HasFunction(fn) {
+			return errorf(CodeInvalid, msgNoFunction)
+		}
+		return nil
+	}
+	if st, ok := StreamName(dest); ok && s.o.PutRecord != nil && s.o.HasStream != nil {
+		if !s.o.HasStream(st) {
+			return errorf(CodeInvalid, msgBadDest)
+		}
+		return nil
+	}
+	return errorf(CodeInvalid, msgBadDest)
 }
 
 // Delete removes a filter, as DeleteSubscriptionFilter; the stack's

@@ -80,6 +80,18 @@ func Payload(m *Message) []byte {
 	return Wrap(m.AppendJSON(nil))
 }
 
+// Gzipped is m's JSON gzipped: a Kinesis record's data, as CloudWatch Logs
+// puts it on a stream.
+func Gzipped(m *Message) []byte {
+	var z bytes.Buffer
+	w := gzPool.Get().(*gzip.Writer)
+	w.Reset(&z)
+	_, _ = w.Write(m.AppendJSON(nil)) // a bytes.Buffer does not fail
+	_ = w.Close()
+	gzPool.Put(w)
+	return z.Bytes()
+}
+
 // Wrap is the function's event for a message's JSON.
 func Wrap(js []byte) []byte {
 	var z bytes.Buffer

@@ -212,3 +212,13 @@ func abs(x int) int {
 	}
 	return x
 }
+
+// TestGzipped: a Kinesis record's data is the message's JSON, gzipped.
+func TestGzipped(t *testing.T) {
+	m := Message{Type: MessageData, Owner: "000000000000", Group: "g", Stream: "s", Filters: []string{"f"},
+		Events: []Event{{ID: "1", Timestamp: 2, Message: "ERROR x"}}}
+	raw := unzip(t, base64.StdEncoding.EncodeToString(Gzipped(&m)))
+	if !bytes.Equal(raw, m.AppendJSON(nil)) {
+		t.Errorf("gunzipped %s", raw)
+	}
+}

@@ -8,8 +8,12 @@ const MaxPayload = 256 << 10
 // order: a message too large is split in halves, and an event too large on
 // its own has its message shortened until it fits (Lambda would refuse it
 // whole).
-func Payloads(m *Message, max int) [][]byte {
-	p := Payload(m)
+func Payloads(m *Message, max int) [][]byte { return Split(m, max, Payload) }
+
+// Split is Payloads with encode making each piece: Payload for a
+// function, Gzipped for a Kinesis record.
+func Split(m *Message, max int, encode func(*Message) []byte) [][]byte {
+	p := encode(m)
 	if len(p) <= max {
 		return [][]byte{p}
 	}
@@ -17,7 +21,7 @@ func Payloads(m *Message, max int) [][]byte {
 		h := len(m.Events) / 2
 		a, b := *m, *m
 		a.Events, b.Events = m.Events[:h], m.Events[h:]
-		return append(Payloads(&a, max), Payloads(&b, max)...)
+		return append(Split(&a, max, encode), Split(&b, max, encode)...)
 	}
 	if len(m.Events) == 0 {
 		return nil
@@ -27,7 +31,7 @@ func Payloads(m *Message, max int) [][]byte {
 	for len(p) > max && e.Message != "" {
 		e.Message = cut(e.Message, len(e.Message)*3/4)
 		one.Events = []Event{e}
-		p = Payload(&one)
+		p = encode(&one)
 	}
 	return [][]byte{p}
 }
