@@ -40,8 +40,8 @@ func (l *logsAPI) describeSubscriptionFilters(w http.ResponseWriter, r *http.Req
 	if err != nil {
 		return err
 	}
-	if _, err := l.store.Info(in.LogGroupName); err != nil {
-		return storeError(err)
+	if !l.store.Exists(in.LogGroupName) {
+		return errNotFound.With("The specified log group does not exist.")
 	}
 	subs, err := l.subscriptions(r.Context())
 	if err != nil {

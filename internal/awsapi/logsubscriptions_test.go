@@ -31,7 +31,7 @@ func newSubscriptionsEndpoint(t *testing.T) (*logsEndpoint, chan string) {
 	var e *logsEndpoint
 	subs, err := logsub.Open(context.Background(), logsub.Options{JetStream: b.JetStream(),
 		HasFunction: func(n string) bool { return n == "echo" || n == "sink" },
-		HasGroup:    func(n string) bool { _, err := e.store.Info(n); return err == nil },
+		HasGroup:    func(n string) bool { return e.store.Exists(n) },
 		Enqueue:     func(_ context.Context, fn string, _ []byte) (string, error) { sent <- fn; return "id", nil }})
 	if err != nil {
 		t.Fatal(err)

@@ -21,7 +21,7 @@ const (
 	CodeNotFound = "ResourceNotFoundException"
 	CodeInvalid  = "InvalidParameterException"
 	CodeLimit    = "LimitExceededException"
-	CodeInternal = "ServiceUnavailableException"
+	CodeUnavailable = "ServiceUnavailableException"
 
 	msgNoGroup       = "The specified log group does not exist."
 	msgNoFilter      = "The specified subscription filter does not exist."

@@ -175,7 +175,7 @@ func (s *Service) Put(ctx context.Context, f Filter) error {
 	wctx, cancel := context.WithTimeout(ctx, storeTimeout)
 	defer cancel()
 	if _, err := s.kv.Put(wctx, bucketKey(&f), b); err != nil {
-		return errorf(CodeInternal, "storing the subscription filter: %v", err)
+		return errorf(CodeUnavailable, "storing the subscription filter: %v", err)
 	}
 	if old != nil {
 		old.stop()
@@ -223,7 +223,7 @@ func (s *Service) Delete(ctx context.Context, group, name string) error {
 	wctx, cancel := context.WithTimeout(ctx, storeTimeout)
 	defer cancel()
 	if err := s.kv.Delete(wctx, bucketKey(&old.f)); err != nil && !errors.Is(err, jetstream.ErrKeyNotFound) {
-		return errorf(CodeInternal, "deleting the subscription filter: %v", err)
+		return errorf(CodeUnavailable, "deleting the subscription filter: %v", err)
 	}
 	old.stop()
 	delete(s.subs, k)
