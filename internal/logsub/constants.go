@@ -18,9 +18,9 @@ const (
 
 // AWS's error codes and messages.
 const (
-	CodeNotFound = "ResourceNotFoundException"
-	CodeInvalid  = "InvalidParameterException"
-	CodeLimit    = "LimitExceededException"
+	CodeNotFound    = "ResourceNotFoundException"
+	CodeInvalid     = "InvalidParameterException"
+	CodeLimit       = "LimitExceededException"
 	CodeUnavailable = "ServiceUnavailableException"
 
 	msgNoGroup       = "The specified log group does not exist."
