@@ -98,13 +98,14 @@ func (x *sub) push(q queued, max int) bool {
 	return true
 }
 
-// take empties the queue.
-func (x *sub) take() []queued {
+// take empties the queue and says how many events were dropped since
+// the last take.
+func (x *sub) take() ([]queued, uint64) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	q := x.queue
-	x.queue, x.qBytes = nil, 0
-	return q
+	q, dropped := x.queue, x.dropped
+	x.queue, x.qBytes, x.dropped = nil, 0, 0
+	return q, dropped
 }
 
 // run delivers x's queue, whatever has gathered each time it wakes.
@@ -119,7 +120,12 @@ func (s *Service) run(ctx context.Context, x *sub, first *cloudwatchlogs.Message
 			return
 		case <-x.wake:
 		}
-		if q := x.take(); len(q) > 0 {
+		q, dropped := x.take()
+		if dropped > 0 {
+			s.o.Logger.Warn("a subscription filter's destination fell behind: events dropped", "group", x.f.Group,
+				"filter", x.f.Name, "dropped", dropped)
+		}
+		if len(q) > 0 {
 			s.deliver(ctx, x, q)
 		}
 	}
