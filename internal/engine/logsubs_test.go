@@ -6,6 +6,8 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -23,6 +25,7 @@ import (
 	"github.com/verge-edge/verge/internal/arn"
 	"github.com/verge-edge/verge/internal/identity"
 	"github.com/verge-edge/verge/internal/logs"
+	"github.com/verge-edge/verge/internal/stack"
 )
 
 // logSubsYAML: app prints lines, some with ERROR; onError is subscribed
@@ -202,4 +205,95 @@ func gunzipLogs(t *testing.T, b []byte) events.CloudwatchLogsData {
 	var data events.CloudwatchLogsData
 	must(t, d.Decode(&data))
 	return data
+}
+
+// TestLogSubscriptionRestart: a filter made with PutSubscriptionFilter
+// survives a restart of Verge with its creation time, the stack's filter
+// keeps its name, neither sends a second control message, and both still
+// deliver.
+func TestLogSubscriptionRestart(t *testing.T) {
+	dir := t.TempDir()
+	for name, body := range map[string]string{"verge.yaml": logSubsYAML, "app.js": appJS, "on-error.js": onErrorJS} {
+		must(t, os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644))
+	}
+	plan, err := stack.Load(dir)
+	must(t, err)
+	start := func() (*Engine, *cloudwatchlogs.Client, *lambda.Client) {
+		e, err := Open(Options{Data: filepath.Join(dir, ".verge"), Token: "tok", CacheMemory: 8 << 20})
+		must(t, err)
+		must(t, e.Listen("127.0.0.1:0", "127.0.0.1:0"))
+		res, err := e.Apply(context.Background(), plan)
+		must(t, err)
+		must(t, res.Problems)
+		_, adminAddr := e.Addrs()
+		tr := &http.Transport{}
+		t.Cleanup(tr.CloseIdleConnections)
+		creds := credentials.NewStaticCredentialsProvider(identity.AdminAccessKeyID, "tok", "")
+		return e, cloudwatchlogs.New(cloudwatchlogs.Options{Region: "us-east-1", BaseEndpoint: aws.String("http://" + adminAddr), HTTPClient: &http.Client{Transport: tr}, Credentials: creds}),
+			lambda.New(lambda.Options{Region: "us-east-1", BaseEndpoint: aws.String("http://" + adminAddr), HTTPClient: &http.Client{Transport: tr}, Credentials: creds})
+	}
+	stop := func(e *Engine) {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		must(t, e.Close(ctx))
+	}
+	ctx := context.Background()
+	e, cwl, _ := start()
+	_, err = cwl.PutSubscriptionFilter(ctx, &cloudwatchlogs.PutSubscriptionFilterInput{LogGroupName: aws.String("/aws/lambda/app"),
+		FilterName: aws.String("keep"), FilterPattern: aws.String("fine"), DestinationArn: aws.String(arn.Function("onError", ""))})
+	must(t, err)
+	before, err := cwl.DescribeSubscriptionFilters(ctx, &cloudwatchlogs.DescribeSubscriptionFiltersInput{LogGroupName: aws.String("/aws/lambda/app")})
+	must(t, err)
+	waitGot(t, e, func(control int, _ []string) bool { return control == 2 })
+	stop(e)
+
+	e, cwl, lam := start()
+	t.Cleanup(func() { stop(e) })
+	after, err := cwl.DescribeSubscriptionFilters(ctx, &cloudwatchlogs.DescribeSubscriptionFiltersInput{LogGroupName: aws.String("/aws/lambda/app")})
+	must(t, err)
+	if len(after.SubscriptionFilters) != 2 || len(before.SubscriptionFilters) != 2 {
+		t.Fatalf("filters before %d, after %d", len(before.SubscriptionFilters), len(after.SubscriptionFilters))
+	}
+	for i, f := range after.SubscriptionFilters {
+		b := before.SubscriptionFilters[i]
+		if aws.ToString(f.FilterName) != aws.ToString(b.FilterName) || aws.ToInt64(f.CreationTime) != aws.ToInt64(b.CreationTime) {
+			t.Errorf("filter %d: %s created %d, before the restart %s created %d", i, aws.ToString(f.FilterName), aws.ToInt64(f.CreationTime),
+				aws.ToString(b.FilterName), aws.ToInt64(b.CreationTime))
+		}
+	}
+	payload, _ := json.Marshal(map[string]any{"lines": []string{"all fine", "ERROR after the restart"}})
+	_, err = lam.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String("app"), Payload: payload})
+	must(t, err)
+	control, got := waitGot(t, e, func(_ int, got []string) bool { return len(got) >= 2 })
+	has := func(suffix string) bool { return slices.ContainsFunc(got, func(m string) bool { return strings.HasSuffix(m, suffix) }) }
+	if control != 2 || len(got) != 2 || !has("\tERROR after the restart") || !has("\tall fine") {
+		t.Errorf("after the restart: %d control messages in all, events %q", control, got)
+	}
+}
+
+// waitGot reads onError's log until done says it has what it waits for,
+// and returns the control messages and the data events' messages it got.
+func waitGot(t *testing.T, e *Engine, done func(control int, got []string) bool) (int, []string) {
+	t.Helper()
+	var control int
+	var got []string
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		control, got = 0, nil
+		evs, _ := e.logs.Query("/aws/lambda/onError", logs.Query{Filter: "GOT"})
+		for _, ev := range evs {
+			data := parseGot(t, ev.Message)
+			if data.MessageType == "CONTROL_MESSAGE" {
+				control++
+			}
+			for _, le := range data.LogEvents {
+				if data.MessageType == "DATA_MESSAGE" {
+					got = append(got, le.Message)
+				}
+			}
+		}
+		if done(control, got) {
+			break
+		}
+	}
+	return control, got
 }
