@@ -265,7 +265,9 @@ func TestLogSubscriptionRestart(t *testing.T) {
 	_, err = lam.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String("app"), Payload: payload})
 	must(t, err)
 	control, got := waitGot(t, e, func(_ int, got []string) bool { return len(got) >= 2 })
-	has := func(suffix string) bool { return slices.ContainsFunc(got, func(m string) bool { return strings.HasSuffix(m, suffix) }) }
+	has := func(suffix string) bool {
+		return slices.ContainsFunc(got, func(m string) bool { return strings.HasSuffix(m, suffix) })
+	}
 	if control != 2 || len(got) != 2 || !has("\tERROR after the restart") || !has("\tall fine") {
 		t.Errorf("after the restart: %d control messages in all, events %q", control, got)
 	}
