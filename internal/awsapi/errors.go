@@ -86,6 +86,8 @@ var (
 	errAlreadyExists    = Error{Code: "ResourceAlreadyExistsException", Status: http.StatusBadRequest, Fault: faultSender}
 	errSessionTimeout   = Error{Code: "SessionTimeoutException", Status: http.StatusBadRequest, Fault: faultSender}
 	errSessionStreaming = Error{Code: "SessionStreamingException", Status: http.StatusBadRequest, Fault: faultSender}
+	errLimitExceeded    = Error{Code: "LimitExceededException", Status: http.StatusBadRequest, Fault: faultSender}
+	errLogsUnavailable  = Error{Code: "ServiceUnavailableException", Status: http.StatusServiceUnavailable, Fault: faultReceiver}
 )
 
 // SNS (query protocol); snsErrors finds them by code (sns.Error's are

@@ -1,6 +1,7 @@
 package awsapi
 
 import (
+	"context"
 	"net/http"
 	"slices"
 	"strings"
@@ -28,6 +29,10 @@ type LogsOptions struct {
 	// Heartbeat is how often a quiet session gets an empty update (1 s, as
 	// on AWS); events are sent as they come, not on this beat.
 	Heartbeat time.Duration
+	// Subscriptions returns the subscription filters' registry, starting
+	// it if need be; nil: the subscription operations answer
+	// ServiceUnavailableException.
+	Subscriptions func(ctx context.Context) (Subscriptions, error)
 }
 
 // Logs returns the CloudWatch Logs service (AWS JSON 1.1, X-Amz-Target
@@ -55,6 +60,9 @@ func Logs(store *logs.Store, o LogsOptions) *Service {
 		{Name: "DeleteLogStream", Resources: logStreamResources, Handle: l.deleteLogStream},
 		{Name: "PutLogEvents", Resources: logStreamResources, Handle: l.putLogEvents},
 		{Name: "TestMetricFilter", Resources: anyResource, Handle: l.testMetricFilter},
+		{Name: "PutSubscriptionFilter", Resources: logGroupResources, Handle: l.putSubscriptionFilter},
+		{Name: "DescribeSubscriptionFilters", Resources: logGroupResources, Handle: l.describeSubscriptionFilters},
+		{Name: "DeleteSubscriptionFilter", Resources: logGroupResources, Handle: l.deleteSubscriptionFilter},
 	}
 	for i := range ops {
 		ops[i].Action = "logs:" + ops[i].Name

@@ -21,6 +21,8 @@ import (
 	"github.com/verge-edge/verge/internal/functions/async"
 	"github.com/verge-edge/verge/internal/identity"
 	"github.com/verge-edge/verge/internal/kinesis"
+	"github.com/verge-edge/verge/internal/logs"
+	"github.com/verge-edge/verge/internal/logsub"
 	"github.com/verge-edge/verge/internal/sns"
 	"github.com/verge-edge/verge/internal/sqs"
 	"github.com/verge-edge/verge/internal/stack"
@@ -42,7 +44,8 @@ type eventSide struct {
 	// accountConc is the account's concurrency (--function-concurrency).
 	accountConc int
 
-	ids *identity.Store // the AWS endpoint's URL, for SNS's links
+	ids      *identity.Store // the AWS endpoint's URL, for SNS's links
+	logStore *logs.Store     // the log groups, whose events feed logsubs
 
 	mu     sync.Mutex
 	broker *broker.Broker
@@ -60,7 +63,9 @@ type eventSide struct {
 	tableStore *store.Store
 	tables     *dynamodb.Service
 	consumers  map[string]string // consumer ARNs by stream and consumer name
-	closed     bool              // Close ran: the APIs may not start the event side again
+	// logsubs are the log subscription filters.
+	logsubs *logsub.Service
+	closed  bool // Close ran: the APIs may not start the event side again
 	// plan is the plan committed last, for the queue triggers' concurrency.
 	plan atomic.Pointer[stack.Plan]
 }
@@ -83,6 +88,9 @@ func (ev *eventSide) Prepare(ctx context.Context, plan *stack.Plan) (Change, err
 	}
 	ms := mappings(plan)
 	if err := checkMappings(ms); err != nil {
+		return nil, err
+	}
+	if err := ev.checkLogSubs(plan); err != nil {
 		return nil, err
 	}
 	st, err := ev.disp.Prepare(plan)
@@ -164,6 +172,18 @@ func (ev *eventSide) start(ctx context.Context) error {
 		b.Close()
 		return fmt.Errorf("the stream triggers: %w", err)
 	}
+	subs, err := ev.openLogSubs(ctx, b, q, streams)
+	if err != nil {
+		mgr.Close(ctx)
+		tables.Close()
+		streams.Close()
+		topics.Close()
+		qs.Close()
+		q.Close()
+		b.Close()
+		return fmt.Errorf("the log subscriptions: %w", err)
+	}
+	ev.logsubs = subs
 	ev.broker, ev.queue, ev.queues, ev.topics, ev.streams, ev.streamESM = b, q, qs, topics, streams, mgr
 	ev.tableStore, ev.tables = tables, dynamodb.New(dynamodb.Options{Store: tables, Key: secret})
 	ev.esm = sqstrigger.New(sqstrigger.Options{Queues: qs, Invoke: ev.invoke, Logger: ev.logger, Concurrency: ev.concurrency})
@@ -246,11 +266,15 @@ func (ev *eventSide) Close(ctx context.Context) error {
 	ev.mu.Lock()
 	ev.closed = true
 	b, q, disp, qs, topics, qesm := ev.broker, ev.queue, ev.disp, ev.queues, ev.topics, ev.esm
-	streams, sesm, tables := ev.streams, ev.streamESM, ev.tableStore
+	streams, sesm, tables, subs := ev.streams, ev.streamESM, ev.tableStore, ev.logsubs
 	ev.mu.Unlock()
 	if disp == nil {
 		return nil
 	}
+	// Log lines stop feeding the subscriptions before the queue they
+	// enqueue to closes.
+	ev.logStore.SetSink(nil)
+	subs.Close()
 	err := errors.Join(qesm.Close(ctx), sesm.Close(ctx))
 	disp.Close()
 	q.Close()
@@ -261,7 +285,7 @@ func (ev *eventSide) Close(ctx context.Context) error {
 	b.Close()
 	ev.mu.Lock()
 	ev.disp, ev.queues, ev.topics, ev.esm, ev.streams, ev.streamESM = nil, nil, nil, nil, nil, nil
-	ev.tableStore, ev.tables = nil, nil
+	ev.tableStore, ev.tables, ev.logsubs = nil, nil, nil
 	ev.mu.Unlock()
 	return err
 }

@@ -153,7 +153,7 @@ func Open(o Options) (e *Engine, err error) {
 		Metrics: e.metrics, Country: o.Country, Gateway: gw.Handler, Requests: o.Requests, BucketInfo: buckets.info})
 	e.gateway = &gatewayPart{gw: gw, log: o.Logger, errLog: e.errLog, metrics: e.metrics, logged: logged}
 	e.events = &eventSide{dir: filepath.Join(o.Data, "nats"), natsURL: o.NATSURL, lambdas: lambdas, logger: o.Logger,
-		reg: e.reg, retry: o.Retry, ids: e.ids, accountConc: cmp.Or(o.Concurrency, functions.DefaultAccountConcurrency)}
+		reg: e.reg, retry: o.Retry, ids: e.ids, logStore: e.logs, accountConc: cmp.Or(o.Concurrency, functions.DefaultAccountConcurrency)}
 	buckets.events, buckets.edge = e.events, e.edge
 	fnOpts := edgeFuncsOptions{
 		cdn:    cff.RunnerOptions{Logger: o.Logger, Metrics: cff.NewMetrics(e.reg), Limits: o.FunctionLimits},
@@ -184,7 +184,7 @@ func Open(o Options) (e *Engine, err error) {
 		awsapi.Lambda(lambdas, e.events, e.triggers),
 		awsapi.Events(e.events, e.events.hasBus, e.eventPlan),
 		awsapi.CloudFront(cdnSide{e}),
-		awsapi.Logs(e.logs, awsapi.LogsOptions{}),
+		awsapi.Logs(e.logs, awsapi.LogsOptions{Subscriptions: e.events.openLogSubsAPI}),
 		awsapi.SQS(e.events.openQueues),
 		awsapi.SNS(e.events.openTopics),
 		awsapi.S3(awsapi.Fixed(buckets.store)),

@@ -128,6 +128,7 @@ func (g *Group) Append(evs ...Event) error {
 		for f := range g.followers {
 			f.push(ev, g.s.opt.MaxFollowBytes)
 		}
+		g.s.notify(g, ev)
 	}
 	full := g.pendingBytes > max/2
 	err := g.writeErr

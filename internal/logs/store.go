@@ -63,6 +63,7 @@ type Store struct {
 	closeOnce sync.Once
 	closeErr  error
 	dropped   atomic.Uint64
+	sink      atomic.Pointer[Sink] // see SetSink
 }
 
 // Open opens the store in dir (DATA/logs), creating it, with default Options.

@@ -313,7 +313,8 @@ func (r *resolver) params(res *Resource) map[string]string {
 		}
 		return m
 	case TypeFunction:
-		return map[string]string{"name": res.Name, "arn": functionARNPrefix + res.Name}
+		return map[string]string{"name": res.Name, "arn": functionARNPrefix + res.Name,
+			"logGroupArn": arn.LogGroupBare(functionLogGroupPrefix + res.Name)}
 	case TypeKeyValueStore:
 		return map[string]string{"name": res.Name}
 	case TypeEventBus:

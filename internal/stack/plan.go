@@ -72,6 +72,9 @@ type Plan struct {
 	// cloudformationResources tables, sorted by name. Their streams'
 	// triggers are StreamTriggers of Kind TriggerDynamoDB.
 	Tables []Table `json:"tables,omitempty"`
+	// LogSubscriptions are the functions' cloudwatch-log events, sorted by
+	// function, then index.
+	LogSubscriptions []LogSubscription `json:"logSubscriptions,omitempty"`
 	// SecretsFile is the absolute path of the secrets file that $Secret
 	// directives read, or "" when the stack has none: a change to it
 	// changes the plan.

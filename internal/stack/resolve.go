@@ -66,6 +66,8 @@ type resolver struct {
 	ss streamState
 	// ts collects the tables.
 	ts tableState
+	// logSubs collects the cloudwatch-log events.
+	logSubs []logSubState
 }
 
 func resolve(d *decoder, s *Stack, dir string, opts Options) *Plan {
@@ -142,6 +144,7 @@ func resolve(d *decoder, s *Stack, dir string, opts Options) *Plan {
 	plan.Queues, plan.Topics, plan.QueueTriggers, plan.TopicSubscriptions = r.finishQueues()
 	plan.Streams, plan.StreamTriggers = r.finishStreams()
 	plan.Tables = r.finishTables()
+	plan.LogSubscriptions = r.finishLogSubs()
 	plan.Grantable = r.grantable()
 	if r.secrets != nil {
 		plan.SecretsFile = r.secrets.path

@@ -109,11 +109,13 @@ type LoadBalancerProps struct {
 // properties.
 type FunctionEvent struct {
 	// Type is http-api-gateway, application-load-balancer, schedule,
-	// event-bus, sqs, sns or s3.
+	// event-bus, sqs, sns, s3, kinesis-stream, dynamo-db-stream or
+	// cloudwatch-log.
 	Type string `yaml:"type" verge:"required"`
 	// Properties depend on Type (*HTTPAPIEventProps,
 	// *LoadBalancerEventProps, *ScheduleEventProps, *EventBusEventProps,
-	// *SQSEventProps, *SNSEventProps, *S3EventProps).
+	// *SQSEventProps, *SNSEventProps, *S3EventProps, *KinesisEventProps,
+	// *DynamoDBEventProps, *CloudwatchLogEventProps).
 	// Nil when Type is not supported.
 	Properties any `yaml:"properties"`
 }
@@ -129,6 +131,7 @@ const (
 	EventS3             = "s3"
 	EventKinesis        = TypeKinesisStream
 	EventDynamoDB       = "dynamo-db-stream"
+	EventCloudwatchLog  = "cloudwatch-log"
 )
 
 var eventTypes = typeSet{
@@ -143,10 +146,11 @@ var eventTypes = typeSet{
 		EventS3:             func() any { return new(S3EventProps) },
 		EventKinesis:        func() any { return new(KinesisEventProps) },
 		EventDynamoDB:       func() any { return new(DynamoDBEventProps) },
+		EventCloudwatchLog:  func() any { return new(CloudwatchLogEventProps) },
 	},
 	// Stacktape's other integrations: issue #6.
 	planned: []string{
-		"kafka-topic", "cloudwatch-log", "cloudwatch-alarm", "iot", "user-auth-pool",
+		"kafka-topic", "cloudwatch-alarm", "iot", "user-auth-pool",
 	},
 }
 

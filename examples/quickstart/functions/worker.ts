@@ -17,7 +17,7 @@ export const handler = async (event: { Records: (SQSRecord | SNSRecord)[] }) => 
       continue;
     }
     if (r.body === "fail") {
-      console.log(`job ${r.messageId} failed`);
+      console.error(`job ${r.messageId} failed`); // an ERROR line: onError gets it
       batchItemFailures.push({ itemIdentifier: r.messageId });
       continue;
     }
