@@ -66,15 +66,13 @@ func validate(f *Filter) (*logs.Filter, error) {
 		return nil, errorf(CodeInvalid, msgDistribution, f.Distribution)
 	}
 	m, err := logs.ParseFilter(f.Pattern)
+	if pe, ok := logs.AsPatternError(err); ok {
+		return nil, errorf(CodeInvalid, "%s", pe.Error()) // AWS's words
+	}
 	if err != nil {
-		return nil, errorf(CodeInvalid, "Invalid filter pattern: %s", patternMessage(err))
+		return nil, errorf(CodeInvalid, "%s", strings.TrimPrefix(err.Error(), "logs.ParseFilter: "))
 	}
 	return m, nil
-}
-
-// patternMessage is a pattern error's text without its operation.
-func patternMessage(err error) string {
-	return strings.TrimPrefix(err.Error(), "logs.ParseFilter: ")
 }
 
 // cycle returns the loop fs make, through function log groups, as text

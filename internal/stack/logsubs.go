@@ -55,9 +55,14 @@ func (r *resolver) logSubscription(fn string, i int, p *CloudwatchLogEventProps)
 	}
 }
 
-// patternProblem is a filter pattern error without its operation.
+// patternProblem says what is wrong with a filter pattern and where in
+// it, with the words CloudWatch Logs would answer.
 func patternProblem(err error) string {
-	return strings.TrimPrefix(err.Error(), "logs.ParseFilter: ")
+	pe, ok := logs.AsPatternError(err)
+	if !ok {
+		return strings.TrimPrefix(err.Error(), "logs.ParseFilter: ")
+	}
+	return fmt.Sprintf("%s at character %d of the pattern (CloudWatch Logs: %q)", pe.Reason, pe.Offset+1, pe.Error())
 }
 
 // parseLogGroupARN reads a log group's ARN of Verge's one account and
