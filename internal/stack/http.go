@@ -129,6 +129,8 @@ func (r *resolver) events(fn string, timeout int, evs []FunctionEvent) {
 			r.kinesisTrigger(fn, i, p)
 		case *DynamoDBEventProps:
 			r.dynamoTrigger(fn, i, p)
+		case *KafkaEventProps:
+			r.kafkaTrigger(fn, i, p)
 		}
 	}
 }

@@ -72,6 +72,9 @@ type Plan struct {
 	// cloudformationResources tables, sorted by name. Their streams'
 	// triggers are StreamTriggers of Kind TriggerDynamoDB.
 	Tables []Table `json:"tables,omitempty"`
+	// KafkaTriggers are the functions' kafka-topic events, sorted by
+	// function, then index.
+	KafkaTriggers []KafkaTrigger `json:"kafkaTriggers,omitempty"`
 	// SecretsFile is the absolute path of the secrets file that $Secret
 	// directives read, or "" when the stack has none: a change to it
 	// changes the plan.

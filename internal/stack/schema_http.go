@@ -129,6 +129,7 @@ const (
 	EventS3             = "s3"
 	EventKinesis        = TypeKinesisStream
 	EventDynamoDB       = "dynamo-db-stream"
+	EventKafka          = "kafka-topic"
 )
 
 var eventTypes = typeSet{
@@ -143,10 +144,11 @@ var eventTypes = typeSet{
 		EventS3:             func() any { return new(S3EventProps) },
 		EventKinesis:        func() any { return new(KinesisEventProps) },
 		EventDynamoDB:       func() any { return new(DynamoDBEventProps) },
+		EventKafka:          func() any { return new(KafkaEventProps) },
 	},
 	// Stacktape's other integrations: issue #6.
 	planned: []string{
-		"kafka-topic", "cloudwatch-log", "cloudwatch-alarm", "iot", "user-auth-pool",
+		"cloudwatch-log", "cloudwatch-alarm", "iot", "user-auth-pool",
 	},
 }
 
