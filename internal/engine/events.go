@@ -17,6 +17,7 @@ import (
 	"github.com/verge-edge/verge/internal/dynamodb/store"
 	"github.com/verge-edge/verge/internal/errs"
 	"github.com/verge-edge/verge/internal/esm"
+	"github.com/verge-edge/verge/internal/esm/kafka"
 	"github.com/verge-edge/verge/internal/functions"
 	"github.com/verge-edge/verge/internal/functions/async"
 	"github.com/verge-edge/verge/internal/identity"
@@ -60,7 +61,13 @@ type eventSide struct {
 	tableStore *store.Store
 	tables     *dynamodb.Service
 	consumers  map[string]string // consumer ARNs by stream and consumer name
-	closed     bool              // Close ran: the APIs may not start the event side again
+	// kafka is the Kafka triggers' manager, started by the first plan
+	// with one; kafkaErr is why it did not start; kafkaWatch reports its
+	// mappings' state changes.
+	kafka      *kafka.Manager
+	kafkaErr   error
+	kafkaWatch *kafkaWatch
+	closed     bool // Close ran: the APIs may not start the event side again
 	// plan is the plan committed last, for the queue triggers' concurrency.
 	plan atomic.Pointer[stack.Plan]
 }
@@ -236,7 +243,7 @@ func (ev *eventSide) Trigger(fn string) int {
 	return 0
 }
 
-// Close stops the queue and stream triggers (their batches in flight
+// Close stops the queue, stream and Kafka triggers (their batches in flight
 // finish), the schedules, then the asynchronous queue (running
 // invocations go back to it), the streams, the tables, the topics, the
 // queues and the broker.
@@ -251,7 +258,7 @@ func (ev *eventSide) Close(ctx context.Context) error {
 	if disp == nil {
 		return nil
 	}
-	err := errors.Join(qesm.Close(ctx), sesm.Close(ctx))
+	err := errors.Join(qesm.Close(ctx), sesm.Close(ctx), ev.closeKafka(ctx))
 	disp.Close()
 	q.Close()
 	streams.Close()

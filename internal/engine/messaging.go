@@ -75,6 +75,7 @@ func (ev *eventSide) applyMessaging(plan *stack.Plan, ms []sqstrigger.Mapping) {
 		ev.logger.Error("applying the stack's sqs triggers", "err", err)
 	}
 	ev.applyStreams(ctx, plan)
+	ev.applyKafka(ctx, plan)
 }
 
 // invoke runs one batch of a queue trigger synchronously, as Lambda's

@@ -1,0 +1,269 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"maps"
+	"net/http"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
+	"github.com/twmb/franz-go/pkg/sasl/scram"
+
+	"github.com/verge-edge/verge/internal/identity"
+)
+
+// kafkaEventCorpus is AWS's Kafka event, as aws-lambda-go tests it.
+const kafkaEventCorpus = "../../../shared/corpora/aws_aws-lambda-go/events/testdata/kafka-event.json"
+
+// kafkaYAML is a function reading a topic of a SASL/SCRAM-512 cluster,
+// the seed sketch's form, forwarding each event to the seen queue.
+const kafkaYAML = `resources:
+  seen:
+    type: sqs-queue
+  reader:
+    type: function
+    properties:
+      packaging: {type: stacktape-lambda-buildpack, properties: {entryfilePath: forward.js}}
+      timeout: 5
+      connectTo: [seen]
+      events:
+        - type: kafka-topic
+          properties:
+            customKafkaConfiguration:
+              bootstrapServers: [BOOTSTRAP]
+              topicName: payments
+              authentication:
+                type: SASL_SCRAM_512_AUTH
+                properties: {authenticationSecretArn: $Secret('kafka')}
+            batchSize: 10
+            maxBatchWindowSeconds: 0
+`
+
+// forwardJS sends each event, whole, to the seen queue.
+const forwardJS = `const { SQSClient, GetQueueUrlCommand, SendMessageCommand } = require('@aws-sdk/client-sqs');
+const sqs = new SQSClient({});
+exports.handler = async (event) => {
+  const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: 'seen' }));
+  await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: JSON.stringify(event) }));
+};
+`
+
+// kafkaUser and kafkaPassword are the cluster's SCRAM-SHA-512 user.
+const (
+	kafkaUser     = "verge"
+	kafkaPassword = "kafka-pass-0"
+)
+
+// newKafka starts a kfake cluster of one broker taking SASL/SCRAM-512,
+// with a topic "payments" of two partitions.
+func newKafka(t *testing.T) *kfake.Cluster {
+	t.Helper()
+	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.EnableSASL(), kfake.Superuser("SCRAM-SHA-512", kafkaUser, kafkaPassword),
+		kfake.SeedTopics(2, "payments"))
+	must(t, err)
+	t.Cleanup(c.Close)
+	return c
+}
+
+// kafkaClient is a franz-go client of the cluster, as its user.
+func kafkaClient(t *testing.T, c *kfake.Cluster) *kgo.Client {
+	t.Helper()
+	cl, err := kgo.NewClient(kgo.SeedBrokers(c.ListenAddrs()...),
+		kgo.SASL(scram.Auth{User: kafkaUser, Pass: kafkaPassword}.AsSha512Mechanism()), kgo.RecordPartitioner(kgo.ManualPartitioner()))
+	must(t, err)
+	t.Cleanup(cl.Close)
+	return cl
+}
+
+// kafkaStack writes the stack with the cluster's brokers and the secret
+// holding password, and serves it.
+func kafkaStack(t *testing.T, c *kfake.Cluster, password string) *lambda.Client {
+	t.Helper()
+	secret, _ := json.Marshal(map[string]string{"username": kafkaUser, "password": password})
+	quoted, _ := json.Marshal(string(secret))
+	e, _ := serveStack(t, map[string]string{
+		"verge.yaml":   strings.ReplaceAll(kafkaYAML, "BOOTSTRAP", strings.Join(c.ListenAddrs(), ", ")),
+		"forward.js":   forwardJS,
+		"secrets.yaml": "kafka: " + string(quoted) + "\n",
+	}, Options{})
+	_, adminAddr := e.Addrs()
+	tr := &http.Transport{}
+	t.Cleanup(tr.CloseIdleConnections)
+	creds := credentials.NewStaticCredentialsProvider(identity.AdminAccessKeyID, "tok", "")
+	return lambda.New(lambda.Options{Region: "us-east-1", BaseEndpoint: aws.String("http://" + adminAddr), HTTPClient: &http.Client{Transport: tr}, Credentials: creds})
+}
+
+// TestKafkaTrigger runs a kafka-topic trigger end to end: a real node
+// function reads a kfake cluster with SASL/SCRAM-512 through the Kafka
+// mappings, and gets every produced record once, in order per partition,
+// in AWS's SelfManagedKafka event; ListEventSourceMappings shows the
+// mapping as Lambda does, its UUID the consumer group's id.
+func TestKafkaTrigger(t *testing.T) {
+	cluster := newKafka(t)
+	lam := kafkaStack(t, cluster, kafkaPassword)
+	ctx := context.Background()
+	admin := &http.Transport{}
+	t.Cleanup(admin.CloseIdleConnections)
+	creds := credentials.NewStaticCredentialsProvider(identity.AdminAccessKeyID, "tok", "")
+	qs := sqs.New(sqs.Options{Region: "us-east-1", BaseEndpoint: lam.Options().BaseEndpoint, HTTPClient: &http.Client{Transport: admin}, Credentials: creds})
+
+	// 20 records on two partitions, with a header of bytes above 127.
+	cl := kafkaClient(t, cluster)
+	const n = 20
+	for i := range n {
+		r := &kgo.Record{Topic: "payments", Partition: int32(i % 2), Key: []byte("k" + strconv.Itoa(i)), Value: []byte("payment-" + strconv.Itoa(i)),
+			Headers: []kgo.RecordHeader{{Key: "trace", Value: []byte{0x76, 0xdc, 0x00, 0x7f, 0x80}}}}
+		must(t, cl.ProduceSync(ctx, r).FirstErr())
+	}
+
+	corpusKeys := recordKeys(t, kafkaEventCorpus)
+	seen := queueURL(t, qs, "seen")
+	next := map[int64]int{0: 0, 1: 1} // the next record expected on each partition
+	for got := 0; got < n; {
+		body := []byte(aws.ToString(receiveOne(t, qs, seen).Body))
+		ev := strictKafkaEvent(t, body)
+		if ev.EventSource != "SelfManagedKafka" || ev.EventSourceARN != "" || ev.BootstrapServers != strings.Join(cluster.ListenAddrs(), ",") {
+			t.Errorf("event: source %q, arn %q, bootstrapServers %q", ev.EventSource, ev.EventSourceARN, ev.BootstrapServers)
+		}
+		var raw struct {
+			Records map[string][]map[string]json.RawMessage `json:"records"`
+		}
+		must(t, json.Unmarshal(body, &raw))
+		for key, recs := range ev.Records {
+			for j, r := range recs {
+				if k := slices.Sorted(maps.Keys(raw.Records[key][j])); !slices.Equal(k, corpusKeys) {
+					t.Errorf("record fields %v; AWS's are %v", k, corpusKeys)
+				}
+				want := next[r.Partition]
+				if key != "payments-"+strconv.FormatInt(r.Partition, 10) || r.Topic != "payments" || r.TimestampType != "CREATE_TIME" ||
+					decode64(t, r.Key) != "k"+strconv.Itoa(want) || decode64(t, r.Value) != "payment-"+strconv.Itoa(want) ||
+					r.Offset != int64(want/2) || time.Since(r.Timestamp.Time) > time.Hour || len(r.Headers) != 1 ||
+					!bytes.Equal(r.Headers[0]["trace"], []byte{0x76, 0xdc, 0x00, 0x7f, 0x80}) {
+					t.Fatalf("record %s[%d] = %+v; want payment-%d (out of order, duplicated or misshapen)", key, j, r, want)
+				}
+				next[r.Partition] += 2
+				got++
+			}
+		}
+	}
+
+	ms, err := lam.ListEventSourceMappings(ctx, &lambda.ListEventSourceMappingsInput{FunctionName: aws.String("reader")})
+	must(t, err)
+	if len(ms.EventSourceMappings) != 1 {
+		t.Fatalf("mappings: %+v", ms.EventSourceMappings)
+	}
+	m := ms.EventSourceMappings[0]
+	if m.EventSourceArn != nil || m.SelfManagedEventSource == nil || !slices.Equal(m.SelfManagedEventSource.Endpoints["KAFKA_BOOTSTRAP_SERVERS"], cluster.ListenAddrs()) ||
+		!slices.Equal(m.Topics, []string{"payments"}) || len(m.SourceAccessConfigurations) != 1 ||
+		m.SourceAccessConfigurations[0].Type != lambdatypes.SourceAccessTypeSaslScram512Auth ||
+		aws.ToString(m.SourceAccessConfigurations[0].URI) != "arn:aws:secretsmanager:us-east-1:000000000000:secret:kafka" ||
+		m.StartingPosition != lambdatypes.EventSourcePositionTrimHorizon || aws.ToInt32(m.BatchSize) != 10 || aws.ToString(m.State) != "Enabled" ||
+		aws.ToString(m.FunctionArn) != "arn:aws:lambda:us-east-1:000000000000:function:reader" {
+		t.Errorf("mapping: %+v", m)
+	}
+	if strings.HasPrefix(aws.ToString(m.LastProcessingResult), "PROBLEM") || strings.HasPrefix(aws.ToString(m.StateTransitionReason), "PROBLEM") {
+		t.Errorf("mapping after its records were delivered: LastProcessingResult %q, StateTransitionReason %q", aws.ToString(m.LastProcessingResult), aws.ToString(m.StateTransitionReason))
+	}
+	one, err := lam.GetEventSourceMapping(ctx, &lambda.GetEventSourceMappingInput{UUID: m.UUID})
+	must(t, err)
+	if !slices.Equal(one.Topics, m.Topics) || aws.ToString(one.SelfManagedKafkaEventSourceConfig.ConsumerGroupId) != aws.ToString(m.UUID) {
+		t.Errorf("GetEventSourceMapping: %+v", one)
+	}
+	// The mapping's UUID is the consumer group the records were read in.
+	groups, err := kmsg.NewPtrListGroupsRequest().RequestWith(ctx, cl)
+	must(t, err)
+	var ids []string
+	for _, g := range groups.Groups {
+		ids = append(ids, g.Group)
+	}
+	if !slices.Contains(ids, aws.ToString(m.UUID)) {
+		t.Errorf("consumer groups %v; want the mapping's UUID %s", ids, aws.ToString(m.UUID))
+	}
+}
+
+// TestKafkaTriggerAuthFailure: with a wrong password the mapping reads
+// nothing, and its StateTransitionReason says the brokers refused the
+// credentials, never showing them.
+func TestKafkaTriggerAuthFailure(t *testing.T) {
+	cluster := newKafka(t)
+	const wrong = "not-the-password-9"
+	lam := kafkaStack(t, cluster, wrong)
+	ctx := context.Background()
+	var m lambdatypes.EventSourceMappingConfiguration
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		ms, err := lam.ListEventSourceMappings(ctx, &lambda.ListEventSourceMappingsInput{FunctionName: aws.String("reader")})
+		must(t, err)
+		if len(ms.EventSourceMappings) != 1 {
+			t.Fatalf("mappings: %+v", ms.EventSourceMappings)
+		}
+		m = ms.EventSourceMappings[0]
+		reason := strings.ToLower(aws.ToString(m.StateTransitionReason) + " " + aws.ToString(m.LastProcessingResult))
+		if strings.Contains(reason, "auth") || strings.Contains(reason, "sasl") || strings.Contains(reason, "credential") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("StateTransitionReason %q, LastProcessingResult %q; want them to name the authentication failure",
+				aws.ToString(m.StateTransitionReason), aws.ToString(m.LastProcessingResult))
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	for _, s := range []string{aws.ToString(m.StateTransitionReason), aws.ToString(m.LastProcessingResult)} {
+		if strings.Contains(s, wrong) {
+			t.Errorf("the mapping's state shows the password: %q", s)
+		}
+	}
+}
+
+// strictKafkaEvent decodes an event into aws-lambda-go's type, refusing
+// fields it does not know.
+func strictKafkaEvent(t *testing.T, raw []byte) events.KafkaEvent {
+	t.Helper()
+	var ev events.KafkaEvent
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&ev); err != nil {
+		t.Fatalf("event %s: %v", raw, err)
+	}
+	return ev
+}
+
+// recordKeys are the field names of the first record of the Kafka event
+// in file, sorted.
+func recordKeys(t *testing.T, file string) []string {
+	t.Helper()
+	b, err := os.ReadFile(file)
+	must(t, err)
+	var ev struct {
+		Records map[string][]map[string]json.RawMessage `json:"records"`
+	}
+	must(t, json.Unmarshal(b, &ev))
+	for _, recs := range ev.Records {
+		return slices.Sorted(maps.Keys(recs[0]))
+	}
+	t.Fatalf("%s has no record", file)
+	return nil
+}
+
+func decode64(t *testing.T, s string) string {
+	t.Helper()
+	b, err := base64.StdEncoding.DecodeString(s)
+	must(t, err)
+	return string(b)
+}
