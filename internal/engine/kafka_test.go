@@ -5,12 +5,14 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"log/slog"
 	"maps"
 	"net/http"
 	"os"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -93,7 +95,7 @@ func kafkaClient(t *testing.T, c *kfake.Cluster) *kgo.Client {
 
 // kafkaStack writes the stack with the cluster's brokers and the secret
 // holding password, and serves it.
-func kafkaStack(t *testing.T, c *kfake.Cluster, password string) *lambda.Client {
+func kafkaStack(t *testing.T, c *kfake.Cluster, password string, o Options) *lambda.Client {
 	t.Helper()
 	secret, _ := json.Marshal(map[string]string{"username": kafkaUser, "password": password})
 	quoted, _ := json.Marshal(string(secret))
@@ -101,7 +103,7 @@ func kafkaStack(t *testing.T, c *kfake.Cluster, password string) *lambda.Client 
 		"verge.yaml":   strings.ReplaceAll(kafkaYAML, "BOOTSTRAP", strings.Join(c.ListenAddrs(), ", ")),
 		"forward.js":   forwardJS,
 		"secrets.yaml": "kafka: " + string(quoted) + "\n",
-	}, Options{})
+	}, o)
 	_, adminAddr := e.Addrs()
 	tr := &http.Transport{}
 	t.Cleanup(tr.CloseIdleConnections)
@@ -116,7 +118,7 @@ func kafkaStack(t *testing.T, c *kfake.Cluster, password string) *lambda.Client 
 // mapping as Lambda does, its UUID the consumer group's id.
 func TestKafkaTrigger(t *testing.T) {
 	cluster := newKafka(t)
-	lam := kafkaStack(t, cluster, kafkaPassword)
+	lam := kafkaStack(t, cluster, kafkaPassword, Options{})
 	ctx := context.Background()
 	admin := &http.Transport{}
 	t.Cleanup(admin.CloseIdleConnections)
@@ -198,12 +200,14 @@ func TestKafkaTrigger(t *testing.T) {
 }
 
 // TestKafkaTriggerAuthFailure: with a wrong password the mapping reads
-// nothing, and its StateTransitionReason says the brokers refused the
-// credentials, never showing them.
+// nothing, its StateTransitionReason says the brokers refused the
+// credentials, and Verge's log (which verge dev shows) says so too;
+// neither shows the password.
 func TestKafkaTriggerAuthFailure(t *testing.T) {
 	cluster := newKafka(t)
 	const wrong = "not-the-password-9"
-	lam := kafkaStack(t, cluster, wrong)
+	var logs lockedBuffer
+	lam := kafkaStack(t, cluster, wrong, Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	ctx := context.Background()
 	var m lambdatypes.EventSourceMappingConfiguration
 	deadline := time.Now().Add(60 * time.Second)
@@ -229,6 +233,33 @@ func TestKafkaTriggerAuthFailure(t *testing.T) {
 			t.Errorf("the mapping's state shows the password: %q", s)
 		}
 	}
+	for !strings.Contains(logs.String(), "kafka trigger cannot read its topic") {
+		if time.Now().After(deadline) {
+			t.Fatalf("no log line on the failing trigger:\n%s", logs.String())
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	if strings.Contains(logs.String(), wrong) {
+		t.Errorf("the log shows the password:\n%s", logs.String())
+	}
+}
+
+// A lockedBuffer is a bytes.Buffer safe for a logger's concurrent writes.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 // strictKafkaEvent decodes an event into aws-lambda-go's type, refusing
