@@ -62,12 +62,10 @@ type eventSide struct {
 	tables     *dynamodb.Service
 	consumers  map[string]string // consumer ARNs by stream and consumer name
 	// kafka is the Kafka triggers' manager, started by the first plan
-	// with one; kafkaErr is why it did not start; kafkaWatch reports its
-	// mappings' state changes.
-	kafka      *kafka.Manager
-	kafkaErr   error
-	kafkaWatch *kafkaWatch
-	closed     bool // Close ran: the APIs may not start the event side again
+	// with one; kafkaErr is why it did not start.
+	kafka    *kafka.Manager
+	kafkaErr error
+	closed   bool // Close ran: the APIs may not start the event side again
 	// plan is the plan committed last, for the queue triggers' concurrency.
 	plan atomic.Pointer[stack.Plan]
 }

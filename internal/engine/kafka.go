@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"sync"
 	"time"
 
 	"github.com/verge-edge/verge/internal/arn"
@@ -76,10 +75,11 @@ func (ev *eventSide) applyKafka(ctx context.Context, plan *stack.Plan) {
 	}
 }
 
-// kafkaManager returns the Kafka mappings' manager, starting it (and the
-// watch on its states) when need is set and it has not started. A failure
-// to start is logged and kept for the mappings' state; the next apply
-// tries again.
+// kafkaManager returns the Kafka mappings' manager, starting it when need
+// is set and it has not started. A failure to start is logged and kept for
+// the mappings' state; the next apply tries again. The manager logs each
+// mapping's problems (brokers unreachable, credentials refused) as they
+// change, which verge dev shows.
 func (ev *eventSide) kafkaManager(ctx context.Context, need bool) *kafka.Manager {
 	ev.mu.Lock()
 	defer ev.mu.Unlock()
@@ -94,89 +94,16 @@ func (ev *eventSide) kafkaManager(ctx context.Context, need bool) *kafka.Manager
 		return nil
 	}
 	ev.kafka, ev.kafkaErr = mgr, nil
-	watchCtx, cancel := context.WithCancel(context.Background())
-	ev.kafkaWatch = &kafkaWatch{cancel: cancel}
-	ev.kafkaWatch.wg.Add(1)
-	go func() {
-		defer ev.kafkaWatch.wg.Done()
-		ev.watchKafka(watchCtx, mgr)
-	}()
 	return mgr
 }
 
-// A kafkaWatch is the goroutine reporting the Kafka mappings' state
-// changes.
-type kafkaWatch struct {
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
-}
-
-// kafkaWatchEvery is how often the Kafka mappings' states are read for
-// the terminal.
-const kafkaWatchEvery = time.Second
-
-// watchKafka logs each change of a Kafka mapping's state reason or last
-// processing result, so that `verge dev` shows why a trigger reads
-// nothing (brokers unreachable, credentials refused) and when it
-// recovers, until ctx ends.
-func (ev *eventSide) watchKafka(ctx context.Context, mgr *kafka.Manager) {
-	last := map[string]kafka.State{}
-	tick := time.NewTicker(kafkaWatchEvery)
-	defer tick.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
-		plan := ev.plan.Load()
-		if plan == nil {
-			continue
-		}
-		states := mgr.States()
-		for _, t := range plan.KafkaTriggers {
-			id := kafkaUUID(t)
-			st, ok := states[id]
-			if !ok {
-				continue
-			}
-			prev := last[id]
-			last[id] = st
-			if st.StateTransitionReason == prev.StateTransitionReason && st.LastProcessingResult == prev.LastProcessingResult {
-				continue
-			}
-			attrs := []any{"function", t.Function, "topic", t.Topic, "state", st.State, "reason", st.StateTransitionReason, "result", st.LastProcessingResult}
-			if isProblem(st) {
-				ev.logger.Warn("kafka trigger cannot read its topic", attrs...)
-			} else if isProblem(prev) {
-				ev.logger.Info("kafka trigger reads its topic again", attrs...)
-			}
-		}
-	}
-}
-
-// isProblem reports whether a Kafka mapping's state says it is failing,
-// as Lambda's "PROBLEM: …" results do.
-func isProblem(st kafka.State) bool {
-	return hasProblem(st.LastProcessingResult) || hasProblem(st.StateTransitionReason)
-}
-
-func hasProblem(s string) bool {
-	const p = "PROBLEM"
-	return len(s) >= len(p) && s[:len(p)] == p
-}
-
 // closeKafka stops the Kafka mappings (their batches in flight finish
-// until ctx ends) and the watch on them.
+// until ctx ends).
 func (ev *eventSide) closeKafka(ctx context.Context) error {
 	ev.mu.Lock()
-	mgr, w := ev.kafka, ev.kafkaWatch
-	ev.kafka, ev.kafkaWatch = nil, nil
+	mgr := ev.kafka
+	ev.kafka = nil
 	ev.mu.Unlock()
-	if w != nil {
-		w.cancel()
-		w.wg.Wait()
-	}
 	if mgr == nil {
 		return nil
 	}

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"maps"
+	"net"
 	"net/http"
 	"os"
 	"slices"
@@ -93,14 +94,14 @@ func kafkaClient(t *testing.T, c *kfake.Cluster) *kgo.Client {
 	return cl
 }
 
-// kafkaStack writes the stack with the cluster's brokers and the secret
+// kafkaStack writes the stack with the brokers and the secret
 // holding password, and serves it.
-func kafkaStack(t *testing.T, c *kfake.Cluster, password string, o Options) *lambda.Client {
+func kafkaStack(t *testing.T, brokers []string, password string, o Options) *lambda.Client {
 	t.Helper()
 	secret, _ := json.Marshal(map[string]string{"username": kafkaUser, "password": password})
 	quoted, _ := json.Marshal(string(secret))
 	e, _ := serveStack(t, map[string]string{
-		"verge.yaml":   strings.ReplaceAll(kafkaYAML, "BOOTSTRAP", strings.Join(c.ListenAddrs(), ", ")),
+		"verge.yaml":   strings.ReplaceAll(kafkaYAML, "BOOTSTRAP", strings.Join(brokers, ", ")),
 		"forward.js":   forwardJS,
 		"secrets.yaml": "kafka: " + string(quoted) + "\n",
 	}, o)
@@ -118,7 +119,7 @@ func kafkaStack(t *testing.T, c *kfake.Cluster, password string, o Options) *lam
 // mapping as Lambda does, its UUID the consumer group's id.
 func TestKafkaTrigger(t *testing.T) {
 	cluster := newKafka(t)
-	lam := kafkaStack(t, cluster, kafkaPassword, Options{})
+	lam := kafkaStack(t, cluster.ListenAddrs(), kafkaPassword, Options{})
 	ctx := context.Background()
 	admin := &http.Transport{}
 	t.Cleanup(admin.CloseIdleConnections)
@@ -207,33 +208,21 @@ func TestKafkaTriggerAuthFailure(t *testing.T) {
 	cluster := newKafka(t)
 	const wrong = "not-the-password-9"
 	var logs lockedBuffer
-	lam := kafkaStack(t, cluster, wrong, Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
-	ctx := context.Background()
-	var m lambdatypes.EventSourceMappingConfiguration
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		ms, err := lam.ListEventSourceMappings(ctx, &lambda.ListEventSourceMappingsInput{FunctionName: aws.String("reader")})
-		must(t, err)
-		if len(ms.EventSourceMappings) != 1 {
-			t.Fatalf("mappings: %+v", ms.EventSourceMappings)
-		}
-		m = ms.EventSourceMappings[0]
-		reason := strings.ToLower(aws.ToString(m.StateTransitionReason) + " " + aws.ToString(m.LastProcessingResult))
-		if strings.Contains(reason, "auth") || strings.Contains(reason, "sasl") || strings.Contains(reason, "credential") {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("StateTransitionReason %q, LastProcessingResult %q; want them to name the authentication failure",
-				aws.ToString(m.StateTransitionReason), aws.ToString(m.LastProcessingResult))
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
+	lam := kafkaStack(t, cluster.ListenAddrs(), wrong, Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	m := waitProblem(t, lam, func(reason string) bool {
+		reason = strings.ToLower(reason)
+		return strings.Contains(reason, "auth") || strings.Contains(reason, "sasl") || strings.Contains(reason, "credential")
+	})
+	t.Logf("StateTransitionReason %q, LastProcessingResult %q", aws.ToString(m.StateTransitionReason), aws.ToString(m.LastProcessingResult))
 	for _, s := range []string{aws.ToString(m.StateTransitionReason), aws.ToString(m.LastProcessingResult)} {
 		if strings.Contains(s, wrong) {
 			t.Errorf("the mapping's state shows the password: %q", s)
 		}
 	}
-	for !strings.Contains(logs.String(), "kafka trigger cannot read its topic") {
+	// The mapping's log line names the function and the problem.
+	problem := strings.TrimPrefix(aws.ToString(m.StateTransitionReason), "PROBLEM: ")
+	deadline := time.Now().Add(60 * time.Second)
+	for !logLine(logs.String(), problem, "function=reader") {
 		if time.Now().After(deadline) {
 			t.Fatalf("no log line on the failing trigger:\n%s", logs.String())
 		}
@@ -242,6 +231,16 @@ func TestKafkaTriggerAuthFailure(t *testing.T) {
 	if strings.Contains(logs.String(), wrong) {
 		t.Errorf("the log shows the password:\n%s", logs.String())
 	}
+}
+
+// logLine reports whether one line of log holds all of parts.
+func logLine(log string, parts ...string) bool {
+	for line := range strings.Lines(log) {
+		if !slices.ContainsFunc(parts, func(p string) bool { return !strings.Contains(line, p) }) {
+			return true
+		}
+	}
+	return false
 }
 
 // A lockedBuffer is a bytes.Buffer safe for a logger's concurrent writes.
@@ -260,6 +259,53 @@ func (b *lockedBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// TestKafkaTriggerUnreachable: with no broker at the bootstrap address the
+// mapping's state says it cannot connect (Lambda's "PROBLEM: Connection
+// error. …"), and Verge's log says so.
+func TestKafkaTriggerUnreachable(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	must(t, err)
+	addr := ln.Addr().String()
+	ln.Close() // nothing listens there now
+	var logs lockedBuffer
+	lam := kafkaStack(t, []string{addr}, kafkaPassword, Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	m := waitProblem(t, lam, func(reason string) bool {
+		return strings.HasPrefix(reason, "PROBLEM") && strings.Contains(strings.ToLower(reason), "connect")
+	})
+	t.Logf("StateTransitionReason %q, LastProcessingResult %q", aws.ToString(m.StateTransitionReason), aws.ToString(m.LastProcessingResult))
+	problem := strings.TrimPrefix(aws.ToString(m.StateTransitionReason), "PROBLEM: ")
+	deadline := time.Now().Add(60 * time.Second)
+	for !logLine(logs.String(), problem, "function=reader") {
+		if time.Now().After(deadline) {
+			t.Fatalf("no log line on the failing trigger:\n%s", logs.String())
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// waitProblem lists the reader's one mapping until its
+// StateTransitionReason satisfies ok, failing after a minute.
+func waitProblem(t *testing.T, lam *lambda.Client, ok func(reason string) bool) lambdatypes.EventSourceMappingConfiguration {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		ms, err := lam.ListEventSourceMappings(context.Background(), &lambda.ListEventSourceMappingsInput{FunctionName: aws.String("reader")})
+		must(t, err)
+		if len(ms.EventSourceMappings) != 1 {
+			t.Fatalf("mappings: %+v", ms.EventSourceMappings)
+		}
+		m := ms.EventSourceMappings[0]
+		if ok(aws.ToString(m.StateTransitionReason)) {
+			return m
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("StateTransitionReason %q, LastProcessingResult %q; want the problem named",
+				aws.ToString(m.StateTransitionReason), aws.ToString(m.LastProcessingResult))
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
 }
 
 // strictKafkaEvent decodes an event into aws-lambda-go's type, refusing
