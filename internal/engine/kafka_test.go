@@ -34,8 +34,9 @@ import (
 // kafkaEventCorpus is AWS's Kafka event, as aws-lambda-go tests it.
 const kafkaEventCorpus = "../../../shared/corpora/aws_aws-lambda-go/events/testdata/kafka-event.json"
 
-// kafkaYAML is a function reading a topic of a SASL/SCRAM-512 cluster,
-// the seed sketch's form, forwarding each event to the seen queue.
+// kafkaYAML is a function reading a topic, forwarding each event to the
+// seen queue; AUTH is replaced by an authentication block (scramAuth, the
+// seed sketch's form, or mtlsAuth).
 const kafkaYAML = `resources:
   seen:
     type: sqs-queue
@@ -51,12 +52,21 @@ const kafkaYAML = `resources:
             customKafkaConfiguration:
               bootstrapServers: [BOOTSTRAP]
               topicName: payments
-              authentication:
-                type: SASL_SCRAM_512_AUTH
-                properties: {authenticationSecretArn: $Secret('kafka')}
+AUTH
             batchSize: 10
             maxBatchWindowSeconds: 0
 `
+
+const (
+	scramAuth = `              authentication:
+                type: SASL_SCRAM_512_AUTH
+                properties: {authenticationSecretArn: $Secret('kafka')}`
+	mtlsAuth = `              authentication:
+                type: MTLS
+                properties:
+                  clientCertificate: $Secret('client')
+                  serverRootCaCertificate: arn:aws:secretsmanager:us-east-1:000000000000:secret:ca-AbC123`
+)
 
 // forwardJS sends each event, whole, to the seen queue.
 const forwardJS = `const { SQSClient, GetQueueUrlCommand, SendMessageCommand } = require('@aws-sdk/client-sqs');
@@ -85,6 +95,13 @@ func newKafka(t *testing.T) *kfake.Cluster {
 }
 
 // kafkaClient is a franz-go client of the cluster, as its user.
+// scramSecrets is a secrets file holding the SCRAM user with password.
+func scramSecrets(password string) string {
+	secret, _ := json.Marshal(map[string]string{"username": kafkaUser, "password": password})
+	quoted, _ := json.Marshal(string(secret))
+	return "kafka: " + string(quoted) + "\n"
+}
+
 func kafkaClient(t *testing.T, c *kfake.Cluster) *kgo.Client {
 	t.Helper()
 	cl, err := kgo.NewClient(kgo.SeedBrokers(c.ListenAddrs()...),
@@ -94,16 +111,15 @@ func kafkaClient(t *testing.T, c *kfake.Cluster) *kgo.Client {
 	return cl
 }
 
-// kafkaStack writes the stack with the brokers and the secret
-// holding password, and serves it.
-func kafkaStack(t *testing.T, brokers []string, password string, o Options) *lambda.Client {
+// kafkaStack writes the stack with the brokers, the authentication block
+// and the secrets file, and serves it.
+func kafkaStack(t *testing.T, brokers []string, auth, secrets string, o Options) *lambda.Client {
 	t.Helper()
-	secret, _ := json.Marshal(map[string]string{"username": kafkaUser, "password": password})
-	quoted, _ := json.Marshal(string(secret))
+	stackFile := strings.ReplaceAll(kafkaYAML, "BOOTSTRAP", strings.Join(brokers, ", "))
 	e, _ := serveStack(t, map[string]string{
-		"verge.yaml":   strings.ReplaceAll(kafkaYAML, "BOOTSTRAP", strings.Join(brokers, ", ")),
+		"verge.yaml":   strings.ReplaceAll(stackFile, "AUTH", auth),
 		"forward.js":   forwardJS,
-		"secrets.yaml": "kafka: " + string(quoted) + "\n",
+		"secrets.yaml": secrets,
 	}, o)
 	_, adminAddr := e.Addrs()
 	tr := &http.Transport{}
@@ -119,7 +135,32 @@ func kafkaStack(t *testing.T, brokers []string, password string, o Options) *lam
 // mapping as Lambda does, its UUID the consumer group's id.
 func TestKafkaTrigger(t *testing.T) {
 	cluster := newKafka(t)
-	lam := kafkaStack(t, cluster.ListenAddrs(), kafkaPassword, Options{})
+	lam := kafkaStack(t, cluster.ListenAddrs(), scramAuth, scramSecrets(kafkaPassword), Options{})
+	cl := kafkaClient(t, cluster)
+	m := deliver(t, lam, cl, cluster.ListenAddrs())
+	want := []lambdatypes.SourceAccessConfiguration{{Type: lambdatypes.SourceAccessTypeSaslScram512Auth, URI: aws.String("arn:aws:secretsmanager:us-east-1:000000000000:secret:kafka")}}
+	checkAccess(t, m.SourceAccessConfigurations, want)
+}
+
+// checkAccess compares SourceAccessConfigurations.
+func checkAccess(t *testing.T, got, want []lambdatypes.SourceAccessConfiguration) {
+	t.Helper()
+	eq := func(a, b lambdatypes.SourceAccessConfiguration) bool {
+		return a.Type == b.Type && aws.ToString(a.URI) == aws.ToString(b.URI)
+	}
+	if !slices.EqualFunc(got, want, eq) {
+		t.Errorf("SourceAccessConfigurations = %+v; want %+v", got, want)
+	}
+}
+
+// deliver produces 20 records on the two partitions of "payments" and
+// checks that the reader gets each once, in order per partition, in AWS's
+// SelfManagedKafka event, read in the consumer group named by the
+// mapping's UUID; it returns the reader's mapping as
+// ListEventSourceMappings shows it, after checking what every Kafka
+// mapping shows.
+func deliver(t *testing.T, lam *lambda.Client, cl *kgo.Client, brokers []string) lambdatypes.EventSourceMappingConfiguration {
+	t.Helper()
 	ctx := context.Background()
 	admin := &http.Transport{}
 	t.Cleanup(admin.CloseIdleConnections)
@@ -127,7 +168,6 @@ func TestKafkaTrigger(t *testing.T) {
 	qs := sqs.New(sqs.Options{Region: "us-east-1", BaseEndpoint: lam.Options().BaseEndpoint, HTTPClient: &http.Client{Transport: admin}, Credentials: creds})
 
 	// 20 records on two partitions, with a header of bytes above 127.
-	cl := kafkaClient(t, cluster)
 	const n = 20
 	for i := range n {
 		r := &kgo.Record{Topic: "payments", Partition: int32(i % 2), Key: []byte("k" + strconv.Itoa(i)), Value: []byte("payment-" + strconv.Itoa(i)),
@@ -141,7 +181,7 @@ func TestKafkaTrigger(t *testing.T) {
 	for got := 0; got < n; {
 		body := []byte(aws.ToString(receiveOne(t, qs, seen).Body))
 		ev := strictKafkaEvent(t, body)
-		if ev.EventSource != "SelfManagedKafka" || ev.EventSourceARN != "" || ev.BootstrapServers != strings.Join(cluster.ListenAddrs(), ",") {
+		if ev.EventSource != "SelfManagedKafka" || ev.EventSourceARN != "" || ev.BootstrapServers != strings.Join(brokers, ",") {
 			t.Errorf("event: source %q, arn %q, bootstrapServers %q", ev.EventSource, ev.EventSourceARN, ev.BootstrapServers)
 		}
 		var raw struct {
@@ -172,10 +212,8 @@ func TestKafkaTrigger(t *testing.T) {
 		t.Fatalf("mappings: %+v", ms.EventSourceMappings)
 	}
 	m := ms.EventSourceMappings[0]
-	if m.EventSourceArn != nil || m.SelfManagedEventSource == nil || !slices.Equal(m.SelfManagedEventSource.Endpoints["KAFKA_BOOTSTRAP_SERVERS"], cluster.ListenAddrs()) ||
-		!slices.Equal(m.Topics, []string{"payments"}) || len(m.SourceAccessConfigurations) != 1 ||
-		m.SourceAccessConfigurations[0].Type != lambdatypes.SourceAccessTypeSaslScram512Auth ||
-		aws.ToString(m.SourceAccessConfigurations[0].URI) != "arn:aws:secretsmanager:us-east-1:000000000000:secret:kafka" ||
+	if m.EventSourceArn != nil || m.SelfManagedEventSource == nil || !slices.Equal(m.SelfManagedEventSource.Endpoints["KAFKA_BOOTSTRAP_SERVERS"], brokers) ||
+		!slices.Equal(m.Topics, []string{"payments"}) ||
 		m.StartingPosition != lambdatypes.EventSourcePositionTrimHorizon || aws.ToInt32(m.BatchSize) != 10 || aws.ToString(m.State) != "Enabled" ||
 		aws.ToString(m.FunctionArn) != "arn:aws:lambda:us-east-1:000000000000:function:reader" {
 		t.Errorf("mapping: %+v", m)
@@ -198,6 +236,7 @@ func TestKafkaTrigger(t *testing.T) {
 	if !slices.Contains(ids, aws.ToString(m.UUID)) {
 		t.Errorf("consumer groups %v; want the mapping's UUID %s", ids, aws.ToString(m.UUID))
 	}
+	return m
 }
 
 // TestKafkaTriggerAuthFailure: with a wrong password the mapping reads
@@ -208,7 +247,7 @@ func TestKafkaTriggerAuthFailure(t *testing.T) {
 	cluster := newKafka(t)
 	const wrong = "not-the-password-9"
 	var logs lockedBuffer
-	lam := kafkaStack(t, cluster.ListenAddrs(), wrong, Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	lam := kafkaStack(t, cluster.ListenAddrs(), scramAuth, scramSecrets(wrong), Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	m := waitProblem(t, lam, func(reason string) bool {
 		reason = strings.ToLower(reason)
 		return strings.Contains(reason, "auth") || strings.Contains(reason, "sasl") || strings.Contains(reason, "credential")
@@ -270,7 +309,7 @@ func TestKafkaTriggerUnreachable(t *testing.T) {
 	addr := ln.Addr().String()
 	ln.Close() // nothing listens there now
 	var logs lockedBuffer
-	lam := kafkaStack(t, []string{addr}, kafkaPassword, Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	lam := kafkaStack(t, []string{addr}, scramAuth, scramSecrets(kafkaPassword), Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	m := waitProblem(t, lam, func(reason string) bool {
 		return strings.HasPrefix(reason, "PROBLEM") && strings.Contains(strings.ToLower(reason), "connect")
 	})
