@@ -111,6 +111,8 @@ func mapping(t Trigger) eventSourceMapping {
 // brokers and topic in place of an EventSourceArn, its secrets, and its
 // consumer group, which is the mapping's UUID as Lambda's default.
 func kafkaMapping(m *eventSourceMapping, k *KafkaSettings) {
+	// Settings Lambda has for streams only.
+	m.MaximumRecordAgeInSeconds, m.TumblingWindowInSeconds, m.ParallelizationFactor = nil, nil, 0
 	m.SelfManagedEventSource = &selfManagedEventSource{Endpoints: map[string][]string{kafkaBootstrapServers: k.Bootstrap}}
 	m.Topics = []string{k.Topic}
 	for _, a := range k.Access {

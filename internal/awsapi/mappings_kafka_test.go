@@ -56,6 +56,9 @@ func TestKafkaMappingSDK(t *testing.T) {
 			aws.ToString(m.LastProcessingResult) != kafka.LastProcessingResult {
 			t.Errorf("%s: State %q, StateTransitionReason %q, LastProcessingResult %q", name, aws.ToString(m.State), aws.ToString(m.StateTransitionReason), aws.ToString(m.LastProcessingResult))
 		}
+		if m.MaximumRecordAgeInSeconds != nil || m.TumblingWindowInSeconds != nil || m.ParallelizationFactor != nil {
+			t.Errorf("%s: stream-only settings shown: %v %v %v", name, m.MaximumRecordAgeInSeconds, m.TumblingWindowInSeconds, m.ParallelizationFactor)
+		}
 		if m.SelfManagedKafkaEventSourceConfig == nil || aws.ToString(m.SelfManagedKafkaEventSourceConfig.ConsumerGroupId) != uuid {
 			t.Errorf("%s: SelfManagedKafkaEventSourceConfig = %+v; want the UUID as the consumer group", name, m.SelfManagedKafkaEventSourceConfig)
 		}
@@ -78,7 +81,8 @@ func TestKafkaMappingSDK(t *testing.T) {
 		StartingPosition: got.StartingPosition, BatchSize: got.BatchSize, MaximumBatchingWindowInSeconds: got.MaximumBatchingWindowInSeconds,
 		MaximumRetryAttempts: got.MaximumRetryAttempts, BisectBatchOnFunctionError: got.BisectBatchOnFunctionError, State: got.State,
 		StateTransitionReason: got.StateTransitionReason, LastProcessingResult: got.LastProcessingResult,
-		SelfManagedKafkaEventSourceConfig: got.SelfManagedKafkaEventSourceConfig, DestinationConfig: got.DestinationConfig}
+		SelfManagedKafkaEventSourceConfig: got.SelfManagedKafkaEventSourceConfig, DestinationConfig: got.DestinationConfig,
+		MaximumRecordAgeInSeconds: got.MaximumRecordAgeInSeconds, TumblingWindowInSeconds: got.TumblingWindowInSeconds, ParallelizationFactor: got.ParallelizationFactor}
 	check("GetEventSourceMapping", m)
 	// A filter by EventSourceArn never matches a mapping that has none.
 	bySource, err := c.ListEventSourceMappings(ctx, &lambda.ListEventSourceMappingsInput{EventSourceArn: aws.String(testTriggers()[0].Source)})
