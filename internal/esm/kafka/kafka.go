@@ -1,16 +1,15 @@
-// Package kafka is Lambda's self-managed Apache Kafka event source mapping:
-// a consumer group per mapping on the user's own brokers, invoking a
-// function with batches of a topic's records in AWS's SelfManagedKafka
-// event, committing offsets to the group only after the function succeeds.
 package kafka
 
 import (
 	"context"
 	"log/slog"
+	"reflect"
+	"sync"
 	"time"
 
 	"github.com/verge-edge/verge/internal/errs"
 	"github.com/verge-edge/verge/internal/esm"
+	"github.com/verge-edge/verge/internal/wait"
 )
 
 // Authentication mechanisms (Lambda's SourceAccessConfigurations types).
@@ -96,19 +95,106 @@ type State struct {
 }
 
 // A Manager runs the Kafka mappings of the running plan.
-type Manager struct{}
+type Manager struct {
+	o    Options
+	log  *slog.Logger
+	hard context.Context // invocations, sends and commits; ended when Close gives up
+	stop context.CancelFunc
+
+	mu      sync.Mutex
+	runners map[string]*runner
+	closed  bool
+	wg      sync.WaitGroup // every mapping's goroutines, removed ones' included
+}
 
 // New starts a Manager with no mappings.
 func New(ctx context.Context, o Options) (*Manager, error) {
-	return nil, errs.E(errs.Op("kafka.New"), errs.Unavailable, errs.Errorf("not built yet"))
+	const op errs.Op = "kafka.New"
+	if o.Invoke == nil {
+		return nil, errs.E(op, errs.Invalid, errs.Errorf("a Manager needs Invoke"))
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	hard, stop := context.WithCancel(context.WithoutCancel(ctx))
+	return &Manager{o: o, log: o.Logger, hard: hard, stop: stop, runners: map[string]*runner{}}, nil
 }
 
 // Apply makes ms the running mappings: new ones start, removed ones stop
-// (their group's committed offsets stay), changed ones restart.
-func (m *Manager) Apply(ms []Mapping) error { return nil }
+// (their group's committed offsets stay), changed ones restart once their
+// batches in flight are settled. Invalid mappings are left out and
+// reported together; the valid ones are applied.
+func (m *Manager) Apply(ms []Mapping) error {
+	const op errs.Op = "kafka.Manager.Apply"
+	var problems errs.List
+	next := make(map[string]Mapping, len(ms))
+	for _, mp := range ms {
+		if err := mp.Validate(); err != nil {
+			problems = append(problems, err)
+			continue
+		}
+		if _, dup := next[mp.UUID]; dup {
+			problems = append(problems, errs.E(op, errs.Exist, mp.UUID, errs.Errorf("two mappings have this UUID")))
+			continue
+		}
+		next[mp.UUID] = mp.withDefaults()
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.closed {
+		return errs.E(op, errs.Unavailable, errs.Errorf("the manager is closed"))
+	}
+	for id, r := range m.runners {
+		if _, ok := next[id]; !ok {
+			r.cancel()
+			delete(m.runners, id)
+		}
+	}
+	for id, mp := range next {
+		old, ok := m.runners[id]
+		if ok && reflect.DeepEqual(old.cfg, mp) {
+			continue
+		}
+		var prev <-chan struct{}
+		if ok {
+			old.cancel()
+			prev = old.done
+		}
+		m.runners[id] = m.start(mp, prev)
+	}
+	return problems.Err()
+}
 
 // States returns each mapping's state by UUID.
-func (m *Manager) States() map[string]State { return nil }
+func (m *Manager) States() map[string]State {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := make(map[string]State, len(m.runners))
+	for id, r := range m.runners {
+		out[id] = r.state()
+	}
+	return out
+}
 
-// Close stops every mapping, waiting for in-flight batches until ctx ends.
-func (m *Manager) Close(ctx context.Context) error { return nil }
+// Close stops every mapping, waiting for in-flight batches to be settled
+// and committed. When ctx ends first it cancels them (their records are
+// delivered again on the next run) and returns an error of kind Timeout
+// once every goroutine has returned.
+func (m *Manager) Close(ctx context.Context) error {
+	const op errs.Op = "kafka.Manager.Close"
+	m.mu.Lock()
+	m.closed = true
+	for id, r := range m.runners {
+		r.cancel()
+		delete(m.runners, id)
+	}
+	m.mu.Unlock()
+	defer m.stop()
+	if err := wait.Drain(ctx, &m.wg, m.stop); err != nil {
+		return errs.E(op, errs.Timeout, err)
+	}
+	return nil
+}
