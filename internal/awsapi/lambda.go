@@ -35,8 +35,12 @@ type Functions interface {
 // queue or a stream).
 type Trigger struct {
 	Function string
-	// Source is the source's ARN (the rule's, the queue's).
+	// Source is the source's ARN (the rule's, the queue's); "" for a
+	// Kafka mapping, which has none.
 	Source string
+	// UUID is the mapping's UUID; "" derives it from Function and Source
+	// (MappingUUID).
+	UUID string
 	// A queue's mapping also has its settings and state; the zero values
 	// leave them out (a rule's).
 	BatchSize             int
@@ -44,11 +48,36 @@ type Trigger struct {
 	FunctionResponseTypes []string
 	MaximumConcurrency    int
 	// State is "Enabled" or "Disabled"; "" is "Enabled".
-	State                string
-	LastProcessingResult string
-	LastModified         time.Time
-	// Stream holds a stream mapping's settings; nil for others.
+	State string
+	// StateTransitionReason says why the mapping is in its state; ""
+	// is "USER_INITIATED".
+	StateTransitionReason string
+	LastProcessingResult  string
+	LastModified          time.Time
+	// Stream holds a stream mapping's settings (a Kafka mapping's too);
+	// nil for others.
 	Stream *StreamSettings
+	// Kafka holds a self-managed Kafka mapping's settings; nil for
+	// others.
+	Kafka *KafkaSettings
+}
+
+// KafkaSettings are a self-managed Kafka mapping's settings, as
+// ListEventSourceMappings shows them.
+type KafkaSettings struct {
+	// Bootstrap are the brokers, HOST:PORT.
+	Bootstrap []string
+	Topic     string
+	// Access are the SourceAccessConfigurations: the secrets' types and
+	// ARNs.
+	Access []SourceAccess
+}
+
+// A SourceAccess is a SourceAccessConfiguration: a secret's role
+// (BASIC_AUTH, SASL_SCRAM_512_AUTH, CLIENT_CERTIFICATE_TLS_AUTH,
+// SERVER_ROOT_CA_CERTIFICATE, ...) and its ARN.
+type SourceAccess struct {
+	Type, URI string
 }
 
 // StreamSettings are a stream mapping's settings, as

@@ -19,7 +19,7 @@ var started = time.Now()
 
 type eventSourceMapping struct {
 	UUID                           string         `json:"UUID"`
-	EventSourceArn                 string         `json:"EventSourceArn"`
+	EventSourceArn                 string         `json:"EventSourceArn,omitempty"`
 	FunctionArn                    string         `json:"FunctionArn"`
 	State                          string         `json:"State"`
 	StateTransitionReason          string         `json:"StateTransitionReason"`
@@ -38,6 +38,24 @@ type eventSourceMapping struct {
 	ParallelizationFactor      int                `json:"ParallelizationFactor,omitempty"`
 	TumblingWindowInSeconds    *int               `json:"TumblingWindowInSeconds,omitempty"`
 	DestinationConfig          *destinationConfig `json:"DestinationConfig,omitempty"`
+	// A self-managed Kafka mapping's.
+	SelfManagedEventSource            *selfManagedEventSource `json:"SelfManagedEventSource,omitempty"`
+	Topics                            []string                `json:"Topics,omitempty"`
+	SourceAccessConfigurations        []sourceAccess          `json:"SourceAccessConfigurations,omitempty"`
+	SelfManagedKafkaEventSourceConfig *kafkaConfig            `json:"SelfManagedKafkaEventSourceConfig,omitempty"`
+}
+
+type selfManagedEventSource struct {
+	Endpoints map[string][]string `json:"Endpoints"`
+}
+
+type sourceAccess struct {
+	Type string `json:"Type"`
+	URI  string `json:"URI"`
+}
+
+type kafkaConfig struct {
+	ConsumerGroupId string `json:"ConsumerGroupId"`
 }
 
 type destinationConfig struct {
@@ -65,9 +83,9 @@ func MappingUUID(function, source string) string {
 // mapping is t as Lambda describes an event source mapping.
 func mapping(t Trigger) eventSourceMapping {
 	m := eventSourceMapping{
-		UUID:           MappingUUID(t.Function, t.Source),
+		UUID:           cmp.Or(t.UUID, MappingUUID(t.Function, t.Source)),
 		EventSourceArn: t.Source, FunctionArn: arn.Function(t.Function, ""),
-		State: cmp.Or(t.State, "Enabled"), StateTransitionReason: "USER_INITIATED", LastModified: epoch(started),
+		State: cmp.Or(t.State, "Enabled"), StateTransitionReason: cmp.Or(t.StateTransitionReason, "USER_INITIATED"), LastModified: epoch(started),
 		LastProcessingResult: cmp.Or(t.LastProcessingResult, "OK"),
 		BatchSize:            t.BatchSize, FunctionResponseTypes: t.FunctionResponseTypes,
 	}
@@ -83,8 +101,28 @@ func mapping(t Trigger) eventSourceMapping {
 	if st := t.Stream; st != nil {
 		streamMapping(&m, st)
 	}
+	if k := t.Kafka; k != nil {
+		kafkaMapping(&m, k)
+	}
 	return m
 }
+
+// kafkaMapping adds a self-managed Kafka mapping's settings to m: its
+// brokers and topic in place of an EventSourceArn, its secrets, and its
+// consumer group, which is the mapping's UUID as Lambda's default.
+func kafkaMapping(m *eventSourceMapping, k *KafkaSettings) {
+	// Settings Lambda has for streams only.
+	m.MaximumRecordAgeInSeconds, m.TumblingWindowInSeconds, m.ParallelizationFactor = nil, nil, 0
+	m.SelfManagedEventSource = &selfManagedEventSource{Endpoints: map[string][]string{kafkaBootstrapServers: k.Bootstrap}}
+	m.Topics = []string{k.Topic}
+	for _, a := range k.Access {
+		m.SourceAccessConfigurations = append(m.SourceAccessConfigurations, sourceAccess(a))
+	}
+	m.SelfManagedKafkaEventSourceConfig = &kafkaConfig{ConsumerGroupId: m.UUID}
+}
+
+// kafkaBootstrapServers is SelfManagedEventSource's one Endpoints key.
+const kafkaBootstrapServers = "KAFKA_BOOTSTRAP_SERVERS"
 
 // streamMapping adds a stream mapping's settings to m.
 func streamMapping(m *eventSourceMapping, st *StreamSettings) {

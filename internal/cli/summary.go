@@ -91,5 +91,8 @@ func summarize(p *stack.Plan, hosts map[string]string) console.Summary {
 		s.Streams = append(s.Streams, console.Stream{Name: t.Stream, Start: t.StartingPosition, Consumer: t.Consumer, Function: t.Function,
 			Table: t.Kind == stack.TriggerDynamoDB})
 	}
+	for _, k := range p.KafkaTriggers {
+		s.Kafka = append(s.Kafka, console.Kafka{Topic: k.Topic, Brokers: strings.Join(k.Bootstrap, ","), Start: k.StartingPosition, Function: k.Function})
+	}
 	return s
 }

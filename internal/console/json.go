@@ -79,7 +79,7 @@ func (c *Console) jsonSummary(t time.Time, s Summary) []byte {
 	// Every list is written, empty ones as [].
 	s.Routes, s.Schedules, s.BusRules, s.Queues, s.Topics = nonNil(s.Routes), nonNil(s.Schedules), nonNil(s.BusRules), nonNil(s.Queues), nonNil(s.Topics)
 	s.Buckets = nonNil(s.Buckets)
-	s.Streams = nonNil(s.Streams)
+	s.Streams, s.Kafka = nonNil(s.Streams), nonNil(s.Kafka)
 	body, _ := json.Marshal(s)
 	b = append(b, ',')
 	b = append(b, body[1:len(body)-1]...)

@@ -8,8 +8,8 @@ import (
 )
 
 // A Summary is what a stack serves that is not a URL: its routes,
-// schedules, bus rules, queues, topics, bucket notifications and stream
-// triggers.
+// schedules, bus rules, queues, topics, bucket notifications, stream
+// triggers and Kafka triggers.
 type Summary struct {
 	Routes    []Route    `json:"routes"`
 	Schedules []Schedule `json:"schedules"`
@@ -18,6 +18,7 @@ type Summary struct {
 	Topics    []Topic    `json:"topics"`
 	Buckets   []Bucket   `json:"buckets"`
 	Streams   []Stream   `json:"streams"`
+	Kafka     []Kafka    `json:"kafka"`
 }
 
 // A Route sends a front door's requests to a function.
@@ -71,6 +72,16 @@ type Stream struct {
 	Table    bool   `json:"table,omitempty"`    // Name is a table's, whose stream is read
 	Start    string `json:"start"`              // TRIM_HORIZON, LATEST, AT_TIMESTAMP
 	Consumer string `json:"consumer,omitempty"` // the enhanced fan-out consumer read through
+	Function string `json:"function"`
+}
+
+// A Kafka delivers batches of a topic's records, read from the user's
+// brokers, to a function. Why it cannot read (brokers unreachable,
+// credentials refused) is logged as it changes.
+type Kafka struct {
+	Topic    string `json:"topic"`
+	Brokers  string `json:"brokers"` // the bootstrap servers, comma-separated
+	Start    string `json:"start"`   // TRIM_HORIZON, LATEST
 	Function string `json:"function"`
 }
 
@@ -150,6 +161,10 @@ func (c *Console) textSummary(s Summary) []byte {
 			name = "table " + name
 		}
 		return name + "\t" + r.Start + "\t" + via + "\t-> " + c.paint(nameColor(r.Function), r.Function)
+	})
+	section("kafka", len(s.Kafka), func(i int) string {
+		r := s.Kafka[i]
+		return r.Topic + "\t" + r.Brokers + "\t" + r.Start + "\t-> " + c.paint(nameColor(r.Function), r.Function)
 	})
 	return buf.Bytes()
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/verge-edge/verge/internal/dynamodb/store"
 	"github.com/verge-edge/verge/internal/errs"
 	"github.com/verge-edge/verge/internal/esm"
+	"github.com/verge-edge/verge/internal/esm/kafka"
 	"github.com/verge-edge/verge/internal/functions"
 	"github.com/verge-edge/verge/internal/functions/async"
 	"github.com/verge-edge/verge/internal/identity"
@@ -65,7 +66,11 @@ type eventSide struct {
 	consumers  map[string]string // consumer ARNs by stream and consumer name
 	// logsubs are the log subscription filters.
 	logsubs *logsub.Service
-	closed  bool // Close ran: the APIs may not start the event side again
+	// kafka is the Kafka triggers' manager, started by the first plan
+	// with one; kafkaErr is why it did not start.
+	kafka    *kafka.Manager
+	kafkaErr error
+	closed   bool // Close ran: the APIs may not start the event side again
 	// plan is the plan committed last, for the queue triggers' concurrency.
 	plan atomic.Pointer[stack.Plan]
 }
@@ -256,7 +261,7 @@ func (ev *eventSide) Trigger(fn string) int {
 	return 0
 }
 
-// Close stops the queue and stream triggers (their batches in flight
+// Close stops the queue, stream and Kafka triggers (their batches in flight
 // finish), the schedules, then the asynchronous queue (running
 // invocations go back to it), the streams, the tables, the topics, the
 // queues and the broker.
@@ -275,7 +280,7 @@ func (ev *eventSide) Close(ctx context.Context) error {
 	// enqueue to closes.
 	ev.logStore.SetSink(nil)
 	subs.Close()
-	err := errors.Join(qesm.Close(ctx), sesm.Close(ctx))
+	err := errors.Join(qesm.Close(ctx), sesm.Close(ctx), ev.closeKafka(ctx))
 	disp.Close()
 	q.Close()
 	streams.Close()

@@ -76,6 +76,7 @@ func (ev *eventSide) applyMessaging(plan *stack.Plan, ms []sqstrigger.Mapping) {
 	}
 	ev.applyStreams(ctx, plan)
 	ev.applyLogSubs(ctx, plan)
+	ev.applyKafka(ctx, plan)
 }
 
 // invoke runs one batch of a queue trigger synchronously, as Lambda's

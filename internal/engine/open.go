@@ -233,7 +233,8 @@ func (e *Engine) triggers() []awsapi.Trigger {
 		}
 		out = append(out, t)
 	}
-	return append(out, e.events.streamTriggers(plan)...)
+	out = append(out, e.events.streamTriggers(plan)...)
+	return append(out, e.events.kafkaTriggers(plan)...)
 }
 
 // Identities are the AWS endpoint's credentials: the admin's and the

@@ -43,12 +43,7 @@ func streamMapping(t stack.StreamTrigger, source string, src esm.Source) esm.Map
 	if t.MaximumRecordAgeSeconds > 0 {
 		m.MaximumRecordAge = time.Duration(t.MaximumRecordAgeSeconds) * time.Second
 	}
-	if d := t.OnFailure; d != nil {
-		m.OnFailure = &esm.Destination{Kind: "sqs", Name: d.Name}
-		if d.Kind == stack.DestinationTopic {
-			m.OnFailure.Kind = "sns"
-		}
-	}
+	m.OnFailure = esmDestination(t.OnFailure)
 	return m
 }
 

@@ -235,7 +235,7 @@ func TestSchemaTags(t *testing.T) {
 	}
 	walk(reflect.TypeFor[Stack]())
 	walk(reflect.TypeFor[Resource]())
-	for _, ts := range []typeSet{resourceTypes, routeTypes, packagingTypes, eventTypes, authorizerTypes, cfTypes} {
+	for _, ts := range []typeSet{resourceTypes, routeTypes, packagingTypes, eventTypes, authorizerTypes, kafkaAuthTypes, cfTypes} {
 		for _, newProps := range ts.supported {
 			walk(reflect.TypeOf(newProps()))
 		}

@@ -254,3 +254,15 @@ const (
 	// unlimited is -1, Lambda's "no limit" for retries and record age.
 	unlimited = -1
 )
+
+// Lambda's limits of a self-managed Kafka event source mapping
+// (CreateEventSourceMapping, SelfManagedEventSource) and Kafka's of a
+// topic name.
+const (
+	defaultKafkaBatch   = 100
+	maxKafkaBatch       = 10000
+	defaultKafkaWindow  = 0.5 // seconds: Lambda's 500 ms for Kafka
+	maxBootstrapServers = 10
+	maxBootstrapLen     = 300
+	maxTopicName        = 249
+)

@@ -29,8 +29,10 @@
 // (a CloudFront Function), edge-lambda-function (Lambda@Edge), function (a
 // regional Lambda function, with events from an http-api-gateway or an
 // application-load-balancer, schedules, event-bus rules, queues, topics,
-// buckets' notifications, Kinesis streams and DynamoDB tables' streams,
-// and destinations for its asynchronous invocations), http-api-gateway,
+// buckets' notifications, Kinesis streams, DynamoDB tables' streams and
+// Kafka topics of the user's own brokers (secrets read from the secrets
+// file), and destinations for its asynchronous invocations),
+// http-api-gateway,
 // application-load-balancer, event-bus, key-value-store, sqs-queue,
 // sns-topic, kinesis-stream and dynamo-db-table. Beside resources,
 // cloudformationResources declares queues, topics, subscriptions,

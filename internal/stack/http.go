@@ -131,6 +131,8 @@ func (r *resolver) events(fn string, timeout int, evs []FunctionEvent) {
 			r.dynamoTrigger(fn, i, p)
 		case *CloudwatchLogEventProps:
 			r.logSubscription(fn, i, p)
+		case *KafkaEventProps:
+			r.kafkaTrigger(fn, i, p)
 		}
 	}
 }

@@ -75,6 +75,9 @@ type Plan struct {
 	// LogSubscriptions are the functions' cloudwatch-log events, sorted by
 	// function, then index.
 	LogSubscriptions []LogSubscription `json:"logSubscriptions,omitempty"`
+	// KafkaTriggers are the functions' kafka-topic events, sorted by
+	// function, then index.
+	KafkaTriggers []KafkaTrigger `json:"kafkaTriggers,omitempty"`
 	// SecretsFile is the absolute path of the secrets file that $Secret
 	// directives read, or "" when the stack has none: a change to it
 	// changes the plan.

@@ -64,6 +64,8 @@ type resolver struct {
 	bs bucketState
 	// ss collects the streams and their triggers (the tables' too).
 	ss streamState
+	// kafka are the functions' kafka-topic triggers.
+	kafka []KafkaTrigger
 	// ts collects the tables.
 	ts tableState
 	// logSubs collects the cloudwatch-log events.
@@ -145,6 +147,7 @@ func resolve(d *decoder, s *Stack, dir string, opts Options) *Plan {
 	plan.Streams, plan.StreamTriggers = r.finishStreams()
 	plan.Tables = r.finishTables()
 	plan.LogSubscriptions = r.finishLogSubs()
+	plan.KafkaTriggers = r.finishKafka()
 	plan.Grantable = r.grantable()
 	if r.secrets != nil {
 		plan.SecretsFile = r.secrets.path

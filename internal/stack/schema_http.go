@@ -132,6 +132,7 @@ const (
 	EventKinesis        = TypeKinesisStream
 	EventDynamoDB       = "dynamo-db-stream"
 	EventCloudwatchLog  = "cloudwatch-log"
+	EventKafka          = "kafka-topic"
 )
 
 var eventTypes = typeSet{
@@ -147,10 +148,11 @@ var eventTypes = typeSet{
 		EventKinesis:        func() any { return new(KinesisEventProps) },
 		EventDynamoDB:       func() any { return new(DynamoDBEventProps) },
 		EventCloudwatchLog:  func() any { return new(CloudwatchLogEventProps) },
+		EventKafka:          func() any { return new(KafkaEventProps) },
 	},
 	// Stacktape's other integrations: issue #6.
 	planned: []string{
-		"kafka-topic", "cloudwatch-alarm", "iot", "user-auth-pool",
+		"cloudwatch-alarm", "iot", "user-auth-pool",
 	},
 }
 
