@@ -9,7 +9,11 @@
 // The invoke path is pluggable (-invoke): "trivial" is a Go function that
 // answers at once; an engine with real sandboxes can be added to invokers.
 //
-//	go run ./bench/kafka [-n 200000] [-parts 4] [-lat 300] [-rounds 3] [-invoke trivial]
+// With -engine (the default) each round also runs the kafka-topic event
+// of a stack file on a real engine with a Node.js function, and the
+// latency table gains its produce to handler start.
+//
+//	go run ./bench/kafka [-n 200000] [-parts 4] [-lat 300] [-rounds 3] [-invoke trivial] [-engine]
 package main
 
 import (
@@ -31,6 +35,7 @@ import (
 
 	"github.com/verge-edge/verge/internal/esm"
 	"github.com/verge-edge/verge/internal/esm/kafka"
+	"github.com/verge-edge/verge/internal/sandbox"
 )
 
 const (
@@ -52,17 +57,19 @@ var invokers = map[string]invoker{
 }
 
 func main() {
+	sandbox.Init()
 	n := flag.Int("n", 200_000, "records for the throughput runs")
 	parts := flag.Int("parts", 4, "partitions of the topic")
 	lat := flag.Int("lat", 300, "records produced one at a time for the latency runs")
 	rounds := flag.Int("rounds", 3, "throughput rounds of each")
 	inv := flag.String("invoke", "trivial", "invoke path: "+strings.Join(names(), ", "))
+	withEngine := flag.Bool("engine", true, "also run the kafka-topic trigger of a stack on a real engine with a Node.js function")
 	flag.Parse()
 	mk, ok := invokers[*inv]
 	if !ok {
 		log.Fatalf("unknown -invoke %q", *inv)
 	}
-	if err := run(*n, *parts, *lat, *rounds, mk); err != nil {
+	if err := run(*n, *parts, *lat, *rounds, mk, *withEngine); err != nil {
 		log.Fatal(err)
 	}
 }
@@ -76,8 +83,8 @@ func names() []string {
 	return out
 }
 
-func run(n, parts, lat, rounds int, mk invoker) error {
-	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(int32(parts), topic))
+func run(n, parts, lat, rounds int, mk invoker, withEngine bool) error {
+	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(int32(parts), topic, "latency"))
 	if err != nil {
 		return err
 	}
@@ -100,6 +107,13 @@ func run(n, parts, lat, rounds int, mk invoker) error {
 		}
 		fmt.Printf("| bare franz-go consumer (floor), round %d | %.0f |\n", r+1, floor)
 		fmt.Printf("| mapping, batchSize 100, round %d | %.0f |\n", r+1, mapping)
+		if withEngine {
+			real, err := engineRate(addrs, n, fmt.Sprintf("rate%d", r))
+			if err != nil {
+				return err
+			}
+			fmt.Printf("| engine, kafka-topic event, Node.js function, batchSize 100, round %d | %.0f |\n", r+1, real)
+		}
 	}
 	floorLat, err := bareLatency(addrs, lat)
 	if err != nil {
@@ -114,6 +128,13 @@ func run(n, parts, lat, rounds int, mk invoker) error {
 	fmt.Println("|---|---|---|---|")
 	fmt.Printf("| bare consumer's poll (floor) | %s |\n", quantiles(floorLat))
 	fmt.Printf("| mapping's Invoke start, MaxBatchWindow 0 | %s |\n", quantiles(mapLat))
+	if withEngine {
+		realLat, err := engineLatency(addrs, lat)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("| engine: the Node.js handler's start, maxBatchWindowSeconds 0 | %s |\n", quantiles(realLat))
+	}
 	return nil
 }
 
