@@ -18,10 +18,8 @@ type Manager struct {
 	hard context.Context // invocations and checkpoints; ended when Close gives up
 	stop context.CancelFunc
 
-	mu      sync.Mutex
-	runners map[string]*runner
-	closed  bool
-	wg      sync.WaitGroup // every goroutine, those of removed mappings included
+	set Set[Mapping, State]
+	wg  sync.WaitGroup // every goroutine, those of removed mappings included
 }
 
 // New returns a Manager with no mappings; it opens (or creates) the
@@ -42,7 +40,9 @@ func New(ctx context.Context, o Options) (*Manager, error) {
 		return nil, errs.E(op, err)
 	}
 	hard, stop := context.WithCancel(context.Background())
-	return &Manager{o: o, log: o.Logger, cps: cps, hard: hard, stop: stop, runners: map[string]*runner{}}, nil
+	m := &Manager{o: o, log: o.Logger, cps: cps, hard: hard, stop: stop}
+	m.set = Set[Mapping, State]{Same: same, Start: func(mp Mapping, prev <-chan struct{}) Run[State] { return m.start(mp, prev) }}
+	return m, nil
 }
 
 // Apply makes ms the running set: new mappings start, removed ones stop
@@ -64,42 +64,14 @@ func (m *Manager) Apply(ms []Mapping) error {
 		}
 		next[mp.UUID] = mp.withDefaults()
 	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.closed {
-		return errs.E(op, errs.Unavailable, errs.Errorf("the manager is closed"))
-	}
-	for id, r := range m.runners {
-		if _, ok := next[id]; !ok {
-			r.cancel()
-			delete(m.runners, id)
-		}
-	}
-	for id, mp := range next {
-		old, ok := m.runners[id]
-		if ok && same(&old.cfg, &mp) {
-			continue
-		}
-		var prev <-chan struct{}
-		if ok {
-			old.cancel()
-			prev = old.done
-		}
-		m.runners[id] = m.start(mp, prev)
+	if err := m.set.Apply(next); err != nil {
+		return errs.E(op, err)
 	}
 	return problems.Err()
 }
 
 // States are the mappings' states by UUID.
-func (m *Manager) States() map[string]State {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	out := make(map[string]State, len(m.runners))
-	for id, r := range m.runners {
-		out[id] = r.state()
-	}
-	return out
-}
+func (m *Manager) States() map[string]State { return m.set.States() }
 
 // Close stops every mapping and waits for the batches in flight to be
 // settled and checkpointed. When ctx ends first it cancels them (their
@@ -107,13 +79,7 @@ func (m *Manager) States() map[string]State {
 // Timeout once every goroutine has returned.
 func (m *Manager) Close(ctx context.Context) error {
 	const op errs.Op = "esm.Manager.Close"
-	m.mu.Lock()
-	m.closed = true
-	for id, r := range m.runners {
-		r.cancel()
-		delete(m.runners, id)
-	}
-	m.mu.Unlock()
+	m.set.Close()
 	defer m.stop()
 	if err := wait.Drain(ctx, &m.wg, m.stop); err != nil {
 		return errs.E(op, errs.Timeout, err)

@@ -20,8 +20,8 @@ func TestApply(t *testing.T) {
 		t.Fatal(err)
 	}
 	eventually(t, "10 records", func() bool { return s.count() >= 10 })
-	first := m.runners[mp.UUID]
-	if err := m.Apply([]Mapping{mp}); err != nil || m.runners[mp.UUID] != first {
+	first := m.set.Run(mp.UUID)
+	if err := m.Apply([]Mapping{mp}); err != nil || m.set.Run(mp.UUID) != first {
 		t.Fatalf("an unchanged mapping restarted (%v)", err)
 	}
 	changed := mp
@@ -31,7 +31,7 @@ func TestApply(t *testing.T) {
 	if err := m.Apply([]Mapping{changed, bad}); err == nil {
 		t.Error("a BatchSize of 10,001 was accepted")
 	}
-	if m.runners[mp.UUID] == first || m.runners["bad"] != nil {
+	if m.set.Run(mp.UUID) == first || m.set.Run("bad") != nil {
 		t.Fatal("the changed mapping did not restart, or the bad one runs")
 	}
 	produce(t, c.ListenAddrs(), 1, 10, 10)

@@ -101,10 +101,8 @@ type Manager struct {
 	hard context.Context // invocations, sends and commits; ended when Close gives up
 	stop context.CancelFunc
 
-	mu      sync.Mutex
-	runners map[string]*runner
-	closed  bool
-	wg      sync.WaitGroup // every mapping's goroutines, removed ones' included
+	set esm.Set[Mapping, State]
+	wg  sync.WaitGroup // every mapping's goroutines, removed ones' included
 }
 
 // New starts a Manager with no mappings.
@@ -120,7 +118,12 @@ func New(ctx context.Context, o Options) (*Manager, error) {
 		o.Logger = slog.Default()
 	}
 	hard, stop := context.WithCancel(context.WithoutCancel(ctx))
-	return &Manager{o: o, log: o.Logger, hard: hard, stop: stop, runners: map[string]*runner{}}, nil
+	m := &Manager{o: o, log: o.Logger, hard: hard, stop: stop}
+	m.set = esm.Set[Mapping, State]{
+		Same:  func(a, b *Mapping) bool { return reflect.DeepEqual(a, b) },
+		Start: func(mp Mapping, prev <-chan struct{}) esm.Run[State] { return m.start(mp, prev) },
+	}
+	return m, nil
 }
 
 // Apply makes ms the running mappings: new ones start, removed ones stop
@@ -142,42 +145,14 @@ func (m *Manager) Apply(ms []Mapping) error {
 		}
 		next[mp.UUID] = mp.withDefaults()
 	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.closed {
-		return errs.E(op, errs.Unavailable, errs.Errorf("the manager is closed"))
-	}
-	for id, r := range m.runners {
-		if _, ok := next[id]; !ok {
-			r.cancel()
-			delete(m.runners, id)
-		}
-	}
-	for id, mp := range next {
-		old, ok := m.runners[id]
-		if ok && reflect.DeepEqual(old.cfg, mp) {
-			continue
-		}
-		var prev <-chan struct{}
-		if ok {
-			old.cancel()
-			prev = old.done
-		}
-		m.runners[id] = m.start(mp, prev)
+	if err := m.set.Apply(next); err != nil {
+		return errs.E(op, err)
 	}
 	return problems.Err()
 }
 
 // States returns each mapping's state by UUID.
-func (m *Manager) States() map[string]State {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	out := make(map[string]State, len(m.runners))
-	for id, r := range m.runners {
-		out[id] = r.state()
-	}
-	return out
-}
+func (m *Manager) States() map[string]State { return m.set.States() }
 
 // Close stops every mapping, waiting for in-flight batches to be settled
 // and committed. When ctx ends first it cancels them (their records are
@@ -185,13 +160,7 @@ func (m *Manager) States() map[string]State {
 // once every goroutine has returned.
 func (m *Manager) Close(ctx context.Context) error {
 	const op errs.Op = "kafka.Manager.Close"
-	m.mu.Lock()
-	m.closed = true
-	for id, r := range m.runners {
-		r.cancel()
-		delete(m.runners, id)
-	}
-	m.mu.Unlock()
+	m.set.Close()
 	defer m.stop()
 	if err := wait.Drain(ctx, &m.wg, m.stop); err != nil {
 		return errs.E(op, errs.Timeout, err)

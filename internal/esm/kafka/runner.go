@@ -70,7 +70,11 @@ func (m *Manager) start(mp Mapping, prev <-chan struct{}) *runner {
 	return r
 }
 
-func (r *runner) state() State {
+// Cancel, Done and State make a runner a Run of the Manager's Set.
+func (r *runner) Cancel()               { r.cancel() }
+func (r *runner) Done() <-chan struct{} { return r.done }
+
+func (r *runner) State() State {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.st
