@@ -55,6 +55,14 @@ ok "logs put-log-events" $aws logs put-log-events --log-group-name /matrix/app -
 ok "logs filter-log-events, put events" sh -c "$aws logs filter-log-events --log-group-name /matrix/app --filter-pattern 500 --query 'length(events)' --output text | grep -qx 1"
 err "logs put-log-events, unknown stream" ResourceNotFoundException $aws logs put-log-events --log-group-name /matrix/app --log-stream-name nope --log-events "timestamp=$now,message=m"
 ok "logs test-metric-filter" sh -c "$aws logs test-metric-filter --filter-pattern ERROR --log-event-messages 'INFO ok' 'ERROR boom' --query 'matches[0].eventNumber' --output text | grep -qx 2"
+ok "logs test-metric-filter, space-delimited" sh -c "$aws logs test-metric-filter --filter-pattern '[ip, user, status = 4*]' --log-event-messages '10.0.0.1 ann 404' --query 'matches[0].extractedValues.\"\$status\"' --output text | grep -qx 404"
+ok "logs put-subscription-filter" $aws logs put-subscription-filter --log-group-name /matrix/app --filter-name errors --filter-pattern '{ $.level = "ERROR" }' --destination-arn arn:aws:lambda:us-east-1:000000000000:function:hello
+ok "logs put-subscription-filter, second" $aws logs put-subscription-filter --log-group-name /matrix/app --filter-name all --filter-pattern '' --destination-arn arn:aws:lambda:us-east-1:000000000000:function:hello
+ok "logs describe-subscription-filters" sh -c "$aws logs describe-subscription-filters --log-group-name /matrix/app --query 'length(subscriptionFilters)' --output text | grep -qx 2"
+err "logs put-subscription-filter, a third" LimitExceededException $aws logs put-subscription-filter --log-group-name /matrix/app --filter-name third --filter-pattern '' --destination-arn arn:aws:lambda:us-east-1:000000000000:function:hello
+err "logs put-subscription-filter, a loop" InvalidParameterException $aws logs put-subscription-filter --log-group-name /aws/lambda/hello --filter-name self --filter-pattern '' --destination-arn arn:aws:lambda:us-east-1:000000000000:function:hello
+err "logs put-subscription-filter, malformed pattern" InvalidParameterException $aws logs put-subscription-filter --log-group-name /matrix/app --filter-name errors --filter-pattern '{ $.level = }' --destination-arn arn:aws:lambda:us-east-1:000000000000:function:hello
+ok "logs delete-subscription-filter" $aws logs delete-subscription-filter --log-group-name /matrix/app --filter-name all
 ok "logs delete-retention-policy" $aws logs delete-retention-policy --log-group-name /matrix/app
 ok "logs delete-log-stream" $aws logs delete-log-stream --log-group-name /matrix/app --log-stream-name web-1
 ok "logs delete-log-group" $aws logs delete-log-group --log-group-name /matrix/app
