@@ -174,16 +174,21 @@ func TestPayloadsCap(t *testing.T) {
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 // FuzzPayloads: any message splits into payloads within the cap that
-// decode strictly and hold its events in order.
+// decode strictly and hold its events in order. The cap is never below
+// one event with an empty message, the smallest piece Split can make.
 func FuzzPayloads(f *testing.F) {
 	f.Add("ERROR x", 3, 300)
 	f.Add("é\x00\"\\", 50, 200)
+	floor := func(m Message) int {
+		m.Events = []Event{{ID: "1", Timestamp: 63}}
+		return len(Payload(&m))
+	}
 	f.Fuzz(func(t *testing.T, msg string, n, max int) {
-		n, max = n%64, 200+abs(max)%4096
+		m := Message{Type: MessageData, Owner: "000000000000", Group: "g", Stream: "s", Filters: []string{"f"}}
+		n, max = n%64, floor(m)+abs(max)%4096
 		if n < 0 {
 			n = -n
 		}
-		m := Message{Type: MessageData, Owner: "000000000000", Group: "g", Stream: "s", Filters: []string{"f"}}
 		for i := range n {
 			m.Events = append(m.Events, Event{ID: "1", Timestamp: int64(i), Message: strings.Repeat(msg, i%5)})
 		}
