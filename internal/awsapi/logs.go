@@ -139,6 +139,8 @@ func storeError(err error) error {
 		return errNotFound.With("The specified log group does not exist.")
 	case errs.Is(errs.Invalid, err):
 		return errInvalidParameter.With(err.Error())
+	case errs.Is(errs.Unavailable, err):
+		return errLogsUnavailable.With(cause(err))
 	}
 	return ErrInternal.With(err.Error())
 }

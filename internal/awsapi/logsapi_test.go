@@ -607,8 +607,7 @@ const waitEvent = 10 * time.Second
 
 // BenchmarkLogsPutLogEvents is a PutLogEvents of 100 events of 100 bytes
 // through the SDK and the real endpoint into a stream made by
-// CreateLogStream (the events are queued; the store writes them in the
-// background).
+// CreateLogStream (the store writes the events before it answers).
 func BenchmarkLogsPutLogEvents(b *testing.B) {
 	store, err := logs.OpenOptions(b.TempDir(), logs.Options{SweepInterval: -1})
 	if err != nil {

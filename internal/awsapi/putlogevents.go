@@ -70,7 +70,7 @@ func (l *logsAPI) putLogEvents(w http.ResponseWriter, r *http.Request) error {
 	if len(evs) > 0 && evs[len(evs)-1].Time.Sub(evs[0].Time) > maxPutBatchSpan {
 		return errInvalidParameter.With("The batch of log events in a single PutLogEvents request cannot span more than 24 hours.")
 	}
-	if err := l.store.PutEvents(group, stream, evs); err != nil {
+	if err := l.store.PutEvents(r.Context(), group, stream, evs); err != nil {
 		return streamError(err)
 	}
 	out := putLogEventsOutput{NextSequenceToken: fmt.Sprintf("%0*d", sequenceTokenSize, sequence.Add(1))}

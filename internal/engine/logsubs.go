@@ -36,7 +36,7 @@ func (ev *eventSide) openLogSubs(ctx context.Context, b *broker.Broker, q *async
 	if err != nil {
 		return nil, err
 	}
-	ev.logStore.SetSink(subs.Sink)
+	ev.logStore.SetSink(subs)
 	return subs, nil
 }
 

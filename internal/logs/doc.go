@@ -25,6 +25,12 @@
 // blocks a function on logging, a full queue drops events, counts them
 // (Store.Dropped) and writes one "[verge] N log events dropped" event in
 // their place. Messages longer than MaxMessageBytes are truncated.
+// PutEvents, the API's write, is the exception: it writes its events
+// before it returns and waits for the sink (subscription filters) to put
+// them in a durable queue, so an acknowledged PutLogEvents survives a
+// kill -9. A function's own lines are acknowledged to no one and may be
+// lost in the last FlushInterval of a killed process, as a crashed
+// Lambda's last lines may never reach CloudWatch.
 //
 // # Reads
 //

@@ -1,6 +1,7 @@
 package logs
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"io/fs"
@@ -161,8 +162,11 @@ func (s *Store) hasEvents(g *Group, stream string) (bool, error) {
 // PutEvents appends events to an existing stream of group, for
 // PutLogEvents, and records the ingestion time DescribeLogStreams reports.
 // An unknown group or stream is an error of kind NotFound (wrapping
-// ErrNoStream for the stream). The events' Stream is set to stream.
-func (s *Store) PutEvents(group, stream string, evs []Event) error {
+// ErrNoStream for the stream). The events' Stream is set to stream. Unlike
+// Append it returns only once they are written to the day files and the
+// sink has drained them (Sink.Drain): what it acknowledges a kill -9
+// cannot lose.
+func (s *Store) PutEvents(ctx context.Context, group, stream string, evs []Event) error {
 	const op errs.Op = "logs.PutEvents"
 	ok, err := s.HasStream(group, stream)
 	if err != nil {
@@ -190,6 +194,16 @@ func (s *Store) PutEvents(group, stream string, evs []Event) error {
 		g.streams.dirty = true
 	}
 	g.flushMu.Unlock()
+	// Acknowledged events survive a kill -9: on disk, and with the
+	// subscription filters' destinations.
+	if err := g.flush(); err != nil {
+		return errs.E(op, err)
+	}
+	if p := s.sink.Load(); p != nil {
+		if err := (*p).Drain(ctx, group); err != nil {
+			return errs.E(op, errs.Unavailable, group, err)
+		}
+	}
 	return nil
 }
 

@@ -1,6 +1,7 @@
 package logs
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -66,10 +67,10 @@ func TestStreams(t *testing.T) {
 	if err := s.CreateStream(apiGroup, "a"); !errs.Is(errs.Exist, err) {
 		t.Errorf("second CreateStream: %v, want kind Exist", err)
 	}
-	if err := s.PutEvents(apiGroup, "nope", []Event{ev(0, "", "x")}); !errors.Is(err, ErrNoStream) || !errs.Is(errs.NotFound, err) {
+	if err := s.PutEvents(context.Background(), apiGroup, "nope", []Event{ev(0, "", "x")}); !errors.Is(err, ErrNoStream) || !errs.Is(errs.NotFound, err) {
 		t.Errorf("PutEvents to an unknown stream: %v", err)
 	}
-	if err := s.PutEvents(apiGroup, "a", []Event{ev(0, "ignored", "one"), ev(time.Second, "", "two")}); err != nil {
+	if err := s.PutEvents(context.Background(), apiGroup, "a", []Event{ev(0, "ignored", "one"), ev(time.Second, "", "two")}); err != nil {
 		t.Fatal(err)
 	}
 	// A function's stream exists through its events.
@@ -255,7 +256,7 @@ func TestDamagedStreamsFile(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := s.PutEvents(apiGroup, "full", []Event{ev(0, "", "kept")}); err != nil {
+	if err := s.PutEvents(context.Background(), apiGroup, "full", []Event{ev(0, "", "kept")}); err != nil {
 		t.Fatal(err)
 	}
 	s.Close()

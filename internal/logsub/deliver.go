@@ -18,12 +18,17 @@ type sub struct {
 	stream string // the destination Kinesis stream
 	m      *logs.Filter
 	wake   chan struct{}
+
+	ctx    context.Context // ends when the filter stops
 	cancel context.CancelFunc
 
-	mu      sync.Mutex // guards the queue
-	queue   []queued
-	qBytes  int
-	dropped uint64
+	mu       sync.Mutex // guards the queue and the counts below
+	queue    []queued
+	qBytes   int
+	dropped  uint64
+	pushed   uint64        // events ever queued
+	done     uint64        // of which delivered or in a durable queue
+	advanced chan struct{} // closed, and replaced, when done grows
 }
 
 // queued is a matching event with its id.
@@ -38,7 +43,8 @@ func (s *Service) start(f Filter, m *logs.Filter, fresh bool) *sub {
 	fn, _ := FunctionName(f.Destination)
 	stream, _ := StreamName(f.Destination)
 	ctx, cancel := context.WithCancel(s.ctx)
-	x := &sub{f: f, fn: fn, stream: stream, m: m, wake: make(chan struct{}, 1), cancel: cancel}
+	x := &sub{f: f, fn: fn, stream: stream, m: m, wake: make(chan struct{}, 1), ctx: ctx, cancel: cancel,
+		advanced: make(chan struct{})}
 	s.wg.Add(1)
 	var first *cloudwatchlogs.Message
 	if fresh {
@@ -56,9 +62,9 @@ func (s *Service) start(f Filter, m *logs.Filter, fresh bool) *sub {
 // stop ends x's delivery; what it holds is not delivered.
 func (x *sub) stop() { x.cancel() }
 
-// Sink is the log store's hook (logs.Store.SetSink): it queues ev for
+// Take is the log store's hook (logs.Store.SetSink): it queues ev for
 // every filter of group that matches it. It does not block.
-func (s *Service) Sink(group string, ev logs.Event) {
+func (s *Service) Take(group string, ev logs.Event) {
 	p := s.byGroup.Load()
 	if p == nil {
 		return
@@ -90,6 +96,7 @@ func (x *sub) push(q queued, max int) bool {
 	}
 	x.queue = append(x.queue, q)
 	x.qBytes += n
+	x.pushed++
 	x.mu.Unlock()
 	select {
 	case x.wake <- struct{}{}:
@@ -99,13 +106,65 @@ func (x *sub) push(q queued, max int) bool {
 }
 
 // take empties the queue and says how many events were dropped since
-// the last take.
-func (x *sub) take() ([]queued, uint64) {
+// the last take and how many were ever queued.
+func (x *sub) take() (q []queued, dropped, pushed uint64) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	q, dropped := x.queue, x.dropped
+	q, dropped, pushed = x.queue, x.dropped, x.pushed
 	x.queue, x.qBytes, x.dropped = nil, 0, 0
-	return q, dropped
+	return q, dropped, pushed
+}
+
+// finish records that the first n events queued are delivered and wakes
+// whoever drains.
+func (x *sub) finish(n uint64) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.done = n
+	close(x.advanced)
+	x.advanced = make(chan struct{})
+}
+
+// drained waits until every event queued before the call is delivered
+// (or in the asynchronous queue or the stream). A filter stopped
+// meanwhile, deleted or replaced, owes nothing more.
+func (x *sub) drained(ctx context.Context) error {
+	x.mu.Lock()
+	target := x.pushed
+	for x.done < target {
+		ch := x.advanced
+		x.mu.Unlock()
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-x.ctx.Done():
+			return nil
+		}
+		x.mu.Lock()
+	}
+	x.mu.Unlock()
+	return nil
+}
+
+// Drain is the log store's other hook (logs.Store.SetSink): it returns
+// once every event Take queued for group's filters before the call has
+// left its filter's queue for the destination, so PutLogEvents can
+// acknowledge events a kill -9 does not take from the subscribers.
+func (s *Service) Drain(ctx context.Context, group string) error {
+	var xs []*sub
+	if p := s.byGroup.Load(); p != nil {
+		xs = (*p)[group]
+	}
+	for _, x := range xs {
+		if err := x.drained(ctx); err != nil {
+			return err
+		}
+	}
+	if s.ctx.Err() != nil { // closed: what was queued is not delivered
+		return errClosed
+	}
+	return nil
 }
 
 // run delivers x's queue, whatever has gathered each time it wakes.
@@ -120,7 +179,7 @@ func (s *Service) run(ctx context.Context, x *sub, first *cloudwatchlogs.Message
 			return
 		case <-x.wake:
 		}
-		q, dropped := x.take()
+		q, dropped, pushed := x.take()
 		if dropped > 0 {
 			s.o.Logger.Warn("a subscription filter's destination fell behind: events dropped", "group", x.f.Group,
 				"filter", x.f.Name, "dropped", dropped)
@@ -128,6 +187,7 @@ func (s *Service) run(ctx context.Context, x *sub, first *cloudwatchlogs.Message
 		if len(q) > 0 {
 			s.deliver(ctx, x, q)
 		}
+		x.finish(pushed)
 	}
 }
 

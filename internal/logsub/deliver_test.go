@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"errors"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -47,9 +48,9 @@ func TestDelivery(t *testing.T) {
 	for i, l := range []struct{ stream, msg string }{
 		{"s1", "START RequestId: 1"}, {"s1", "ERROR one"}, {"s2", "ERROR two"}, {"s1", "fine"}, {"s1", "ERROR three"},
 	} {
-		s.Sink("/aws/lambda/a", logs.Event{Time: t0.Add(time.Duration(i) * time.Millisecond), Stream: l.stream, Message: l.msg})
+		s.Take("/aws/lambda/a", logs.Event{Time: t0.Add(time.Duration(i) * time.Millisecond), Stream: l.stream, Message: l.msg})
 	}
-	s.Sink("/aws/lambda/b", logs.Event{Time: t0, Stream: "s1", Message: "ERROR elsewhere"})
+	s.Take("/aws/lambda/b", logs.Event{Time: t0, Stream: "s1", Message: "ERROR elsewhere"})
 	var sinkGot, allGot []string
 	ids := map[string]string{}
 	prev := map[string]string{}
@@ -105,14 +106,14 @@ func TestBatching(t *testing.T) {
 	}
 	e.next() // control
 	t0 := time.UnixMilli(1765090000000)
-	s.Sink("/outside", logs.Event{Time: t0, Stream: "s", Message: "first"})
+	s.Take("/outside", logs.Event{Time: t0, Stream: "s", Message: "first"})
 	<-e.held // the worker is busy with the first event
 	for i := range 150 {
 		stream := "s"
 		if i%10 == 0 {
 			stream = "t"
 		}
-		s.Sink("/outside", logs.Event{Time: t0, Stream: stream, Message: noise(31, uint32(i))})
+		s.Take("/outside", logs.Event{Time: t0, Stream: stream, Message: noise(31, uint32(i))})
 	}
 	close(e.hold)
 	if d := e.next(); len(d.data.LogEvents) != 1 {
@@ -197,7 +198,7 @@ func TestKinesisDestination(t *testing.T) {
 		m["logEvents"].([]any)[0].(map[string]any)["message"] != "CWL CONTROL MESSAGE: Checking health of destination Kinesis stream." {
 		t.Errorf("control record %q %v", r.stream, m)
 	}
-	s.Sink("/outside", logs.Event{Time: time.UnixMilli(1765090000000), Stream: "app-1", Message: "ERROR x"})
+	s.Take("/outside", logs.Event{Time: time.UnixMilli(1765090000000), Stream: "app-1", Message: "ERROR x"})
 	r, m = next()
 	if r.key != "app-1" || m["messageType"] != "DATA_MESSAGE" || m["logStream"] != "app-1" {
 		t.Errorf("data record key %q: %v", r.key, m)
@@ -207,5 +208,60 @@ func TestKinesisDestination(t *testing.T) {
 	s2 := e2.open(Options{})
 	if err := s2.Put(ctx, Filter{Group: "/outside", Name: "k", Destination: streamARN + "logs"}); code(err) != CodeInvalid || !strings.Contains(err.Error(), msgBadDest) {
 		t.Errorf("streams not offered: %v", err)
+	}
+}
+
+// TestDrain: Drain returns once what Take queued before it has been
+// enqueued, at once for a group without filters; a filter deleted while
+// it waits owes nothing; after Close it fails.
+func TestDrain(t *testing.T) {
+	e := newEnv(t)
+	e.hold, e.held = make(chan struct{}), make(chan struct{}, 1)
+	s := e.open(Options{})
+	if err := put(t, s, "/outside", "all", "", "a"); err != nil {
+		t.Fatal(err)
+	}
+	e.next() // control
+	ctx := context.Background()
+	if err := s.Drain(ctx, "/aws/lambda/b"); err != nil {
+		t.Fatalf("Drain of a group without filters: %v", err)
+	}
+	s.Take("/outside", logs.Event{Time: time.UnixMilli(1765090000000), Stream: "s", Message: "x"})
+	<-e.held
+	drained := make(chan error, 1)
+	go func() { drained <- s.Drain(ctx, "/outside") }()
+	select {
+	case err := <-drained:
+		t.Fatalf("Drain returned (%v) while the event was not enqueued", err)
+	case <-time.After(50 * time.Millisecond):
+	}
+	short, cancel := context.WithTimeout(ctx, 10*time.Millisecond)
+	defer cancel()
+	if err := s.Drain(short, "/outside"); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("Drain past its deadline: %v", err)
+	}
+	close(e.hold)
+	if err := <-drained; err != nil {
+		t.Fatalf("Drain: %v", err)
+	}
+	if d := e.next(); len(d.data.LogEvents) != 1 {
+		t.Fatalf("delivery %+v", d.data)
+	}
+
+	e.hold = make(chan struct{})
+	s.Take("/outside", logs.Event{Time: time.UnixMilli(1765090000001), Stream: "s", Message: "y"})
+	<-e.held
+	go func() { drained <- s.Drain(ctx, "/outside") }()
+	if err := s.Delete(ctx, "/outside", "all"); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-drained; err != nil {
+		t.Errorf("Drain of a deleted filter: %v", err)
+	}
+	close(e.hold)
+	e.next()
+	s.Close()
+	if err := s.Drain(ctx, "/outside"); !errors.Is(err, errClosed) {
+		t.Errorf("Drain after Close: %v, want %v", err, errClosed)
 	}
 }

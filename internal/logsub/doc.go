@@ -8,7 +8,7 @@
 // # Delivery
 //
 // The log store hands every event a group accepts to Sink as Append takes
-// it (logs.Store.SetSink), before it reaches the disk. Each filter of the
+// it (logs.Store.SetSink, Take), before it reaches the disk. Each filter of the
 // group matches the message; a matching event gets its 56-digit id and
 // joins the filter's queue. A goroutine per filter takes whatever its queue
 // holds (the events that arrived together), makes one DATA_MESSAGE per log

@@ -1,6 +1,12 @@
 package logsub
 
-import "fmt"
+import (
+	"errors"
+	"fmt"
+)
+
+// errClosed is Drain's answer once the service is closed.
+var errClosed = errors.New("subscription filters are closed")
 
 // Error is a refusal as CloudWatch Logs words it: Code is AWS's exception
 // name (CodeNotFound, CodeInvalid, CodeLimit), Message its text.

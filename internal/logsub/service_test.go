@@ -238,7 +238,7 @@ func TestPersistence(t *testing.T) {
 	if len(fs) != 1 || fs[0].Name != "keep" || fs[0].Created != 1765090000000 {
 		t.Fatalf("after reopening: %+v", fs)
 	}
-	s2.Sink("/outside", logs.Event{Time: now, Stream: "s", Message: "ERROR again"})
+	s2.Take("/outside", logs.Event{Time: now, Stream: "s", Message: "ERROR again"})
 	if d := e.next(); d.data.MessageType != cloudwatchlogs.MessageData || d.data.LogEvents[0].Message != "ERROR again" {
 		t.Fatalf("delivery after reopening: %+v", d)
 	}
