@@ -43,6 +43,8 @@ func TestKill(t *testing.T) {
 	}
 	dir := t.TempDir()
 	cmd, out := killtest.Start(t, killEnv, "TestKill", dir)
+	stuck := time.AfterFunc(60*time.Second, func() { cmd.Process.Kill() })
+	defer stuck.Stop()
 	acked := -1
 	sc := bufio.NewScanner(out)
 	for sc.Scan() {
