@@ -46,6 +46,10 @@ ok "logs filter-log-events" $aws logs filter-log-events --log-group-name /aws/la
 err "logs filter-log-events, unknown group" ResourceNotFoundException $aws logs filter-log-events --log-group-name /aws/lambda/nope
 ok "logs create-log-group" $aws logs create-log-group --log-group-name /matrix/app --tags team=web
 err "logs create-log-group, exists" ResourceAlreadyExistsException $aws logs create-log-group --log-group-name /matrix/app
+ok "logs tag-resource" $aws logs tag-resource --resource-arn arn:aws:logs:us-east-1:000000000000:log-group:/matrix/app --tags env=dev
+ok "logs list-tags-for-resource" sh -c "$aws logs list-tags-for-resource --resource-arn arn:aws:logs:us-east-1:000000000000:log-group:/matrix/app --query 'join(\`,\`, [tags.team, tags.env])' --output text | grep -qx web,dev"
+ok "logs untag-resource" $aws logs untag-resource --resource-arn arn:aws:logs:us-east-1:000000000000:log-group:/matrix/app --tag-keys env
+ok "logs list-tags-log-group" sh -c "$aws logs list-tags-log-group --log-group-name /matrix/app --query 'keys(tags)' --output text | grep -qx team"
 ok "logs put-retention-policy" $aws logs put-retention-policy --log-group-name /matrix/app --retention-in-days 7
 ok "logs create-log-stream" $aws logs create-log-stream --log-group-name /matrix/app --log-stream-name web-1
 ok "logs describe-log-streams, empty stream" sh -c "$aws logs describe-log-streams --log-group-name /matrix/app --query 'logStreams[0].logStreamName' --output text | grep -qx web-1"

@@ -88,6 +88,7 @@ var (
 	errSessionStreaming = Error{Code: "SessionStreamingException", Status: http.StatusBadRequest, Fault: faultSender}
 	errLimitExceeded    = Error{Code: "LimitExceededException", Status: http.StatusBadRequest, Fault: faultSender}
 	errLogsUnavailable  = Error{Code: "ServiceUnavailableException", Status: http.StatusServiceUnavailable, Fault: faultReceiver}
+	errTooManyTags      = Error{Code: "TooManyTagsException", Status: http.StatusBadRequest, Fault: faultSender}
 )
 
 // SNS (query protocol); snsErrors finds them by code (sns.Error's are

@@ -618,7 +618,7 @@ func BenchmarkLogsPutLogEvents(b *testing.B) {
 	e.srv = httptest.NewServer(New(Options{Identities: testIdentities, Authorizer: e.auth}, Logs(store, LogsOptions{})))
 	defer e.srv.Close()
 	cl, ctx := e.client(), context.Background()
-	if err := store.CreateGroup(appGroup, 0, ""); err != nil {
+	if err := store.CreateGroup(appGroup, 0, "", nil); err != nil {
 		b.Fatal(err)
 	}
 	if err := store.CreateStream(appGroup, appStream); err != nil {

@@ -11,24 +11,26 @@ import (
 // destination when it gives up on a batch: the batch's place in the
 // stream, not its records.
 type failureRecord struct {
-	RequestContext  requestContext   `json:"requestContext"`
-	ResponseContext *responseContext `json:"responseContext,omitempty"`
+	RequestContext  RequestContext   `json:"requestContext"`
+	ResponseContext *ResponseContext `json:"responseContext,omitempty"`
 	Version         string           `json:"version"`
 	Timestamp       string           `json:"timestamp"`
 	// The batch's details follow, under the source's BatchInfo name.
 }
 
-type requestContext struct {
+// RequestContext is a failure record's requestContext, the same for every
+// event source mapping (esm/kafka's too).
+type RequestContext struct {
 	RequestID              string `json:"requestId"`
 	FunctionARN            string `json:"functionArn"`
 	Condition              string `json:"condition"`
 	ApproximateInvokeCount int    `json:"approximateInvokeCount"`
 }
 
-// A responseContext describes the last invocation; FunctionError is null
+// A ResponseContext describes the last invocation; FunctionError is null
 // when the function answered without an error but the answer failed the
 // batch (a bad batchItemFailures list, a window without state).
-type responseContext struct {
+type ResponseContext struct {
 	StatusCode      int     `json:"statusCode"`
 	ExecutedVersion string  `json:"executedVersion"`
 	FunctionError   *string `json:"functionError"`
@@ -70,7 +72,7 @@ func (g *giveUp) marshal() ([]byte, error) {
 		layout = layoutSeconds
 	}
 	f := failureRecord{
-		RequestContext: requestContext{
+		RequestContext: RequestContext{
 			RequestID: g.requestID, FunctionARN: g.functionARN,
 			Condition: g.condition, ApproximateInvokeCount: g.invokes,
 		},
@@ -78,7 +80,7 @@ func (g *giveUp) marshal() ([]byte, error) {
 		Timestamp: g.at.UTC().Format(layoutMillis),
 	}
 	if g.invoked {
-		f.ResponseContext = &responseContext{StatusCode: 200, ExecutedVersion: executedVersion}
+		f.ResponseContext = &ResponseContext{StatusCode: 200, ExecutedVersion: executedVersion}
 		if g.lastError != "" {
 			f.ResponseContext.FunctionError = &g.lastError
 		}

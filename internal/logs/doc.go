@@ -7,10 +7,10 @@
 //
 // Under the store's directory each group has a folder whose name is the
 // group name escaped (see groupDir: no name can reach outside the
-// directory), holding group.json (the name, retention and creation time),
-// streams.json (the streams made by CreateStream, so that an empty one
-// survives a restart; a function's streams exist through their events) and
-// one file of JSON lines per UTC day, "2026-11-22.jsonl", each line
+// directory), holding group.json (the name, retention, creation time and
+// tags), streams.json (the streams made by CreateStream, so that an empty
+// one survives a restart; a function's streams exist through their events)
+// and one file of JSON lines per UTC day, "2026-11-22.jsonl", each line
 // {"t":UNIX_MILLIS,"s":"STREAM","m":"MESSAGE"}. An event goes to the file of
 // its own day, so deleting expired data is deleting whole files (Sweep).
 // DeleteStream rewrites the day files without the stream's lines;

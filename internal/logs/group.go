@@ -35,13 +35,14 @@ type Group struct {
 	followers    map[*follower]struct{}
 	deleted      bool // by Store.DeleteGroup: Append brings the group back
 
-	flushMu sync.Mutex // held while writing or reading the directory; guards below
-	created bool       // the folder and group.json exist
-	metaRet int64      // the retention group.json holds, in seconds
-	born    int64      // creation time, Unix milliseconds (group.json)
-	class   string     // the log group class CreateGroup was given (group.json)
-	streams streamSet  // the streams made by CreateLogStream (streams.go)
-	file    *os.File   // the newest day file written
+	flushMu sync.Mutex        // held while writing or reading the directory; guards below
+	created bool              // the folder and group.json exist
+	metaRet int64             // the retention group.json holds, in seconds
+	born    int64             // creation time, Unix milliseconds (group.json)
+	class   string            // the log group class CreateGroup was given (group.json)
+	tags    map[string]string // group.json; replaced, never changed in place
+	streams streamSet         // the streams made by CreateLogStream (streams.go)
+	file    *os.File          // the newest day file written
 	fileDay string
 	wbuf    []byte
 }
@@ -82,7 +83,7 @@ func (g *Group) writeMeta(secs int64) error {
 	if g.born == 0 {
 		g.born = time.Now().UnixMilli()
 	}
-	b, _ := json.Marshal(meta{Name: g.name, Retention: secs, Created: g.born, Class: g.class})
+	b, _ := json.Marshal(meta{Name: g.name, Retention: secs, Created: g.born, Class: g.class, Tags: g.tags})
 	tmp := filepath.Join(g.dir, metaFile+".tmp")
 	if err := os.WriteFile(tmp, b, 0o644); err != nil {
 		return err

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -92,10 +93,11 @@ func OpenOptions(dir string, o Options) (*Store, error) {
 
 // meta is a group's group.json.
 type meta struct {
-	Name      string `json:"name"`
-	Retention int64  `json:"retentionSeconds,omitempty"`
-	Created   int64  `json:"created,omitempty"` // Unix milliseconds
-	Class     string `json:"class,omitempty"`   // CloudWatch's log group class, as created
+	Name      string            `json:"name"`
+	Retention int64             `json:"retentionSeconds,omitempty"`
+	Created   int64             `json:"created,omitempty"` // Unix milliseconds
+	Class     string            `json:"class,omitempty"`   // CloudWatch's log group class, as created
+	Tags      map[string]string `json:"tags,omitempty"`
 }
 
 // load registers the groups found on disk.
@@ -119,7 +121,10 @@ func (s *Store) load() error {
 		}
 		g := newGroup(s, m.Name, path)
 		g.retention.Store(m.Retention * int64(time.Second))
-		g.created, g.metaRet, g.born, g.class = true, m.Retention, m.Created, m.Class
+		g.created, g.metaRet, g.born, g.class, g.tags = true, m.Retention, m.Created, m.Class, m.Tags
+		if g.born == 0 { // written before creation times were kept
+			g.born = bornBefore(path)
+		}
 		_ = g.loadStreams() // a damaged streams.json loses the empty streams, not the group
 		s.groups[m.Name] = g
 	}
@@ -266,4 +271,25 @@ func (s *Store) Sweep(now time.Time) error {
 		return errs.E(errs.Op("logs.Sweep"), err)
 	}
 	return nil
+}
+
+// bornBefore stands in for the creation time of a group written before
+// group.json kept one: the earlier of group.json's modification and the
+// start of the group's oldest day file, in Unix milliseconds.
+func bornBefore(dir string) int64 {
+	var born time.Time
+	if fi, err := os.Stat(filepath.Join(dir, metaFile)); err == nil {
+		born = fi.ModTime()
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		day, ok := strings.CutSuffix(e.Name(), dayExt)
+		if t, err := time.Parse(dayFmt, day); ok && err == nil && (born.IsZero() || t.Before(born)) {
+			born = t
+		}
+	}
+	if born.IsZero() {
+		return 0
+	}
+	return born.UnixMilli()
 }

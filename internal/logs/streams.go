@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"time"
@@ -33,13 +34,16 @@ type streamMeta struct {
 }
 
 // CreateGroup creates the group called name with a retention (0: keep
-// forever), as CloudWatch Logs' CreateLogGroup does; class, CloudWatch's
-// log group class, is only recorded ("": none). A group that exists is an
-// error of kind Exist.
-func (s *Store) CreateGroup(name string, retention time.Duration, class string) error {
+// forever) and tags (at most MaxTags), as CloudWatch Logs' CreateLogGroup
+// does; class, CloudWatch's log group class, is only recorded ("": none).
+// A group that exists is an error of kind Exist.
+func (s *Store) CreateGroup(name string, retention time.Duration, class string, tags map[string]string) error {
 	const op errs.Op = "logs.CreateGroup"
 	if name == "" {
 		return errs.E(op, errs.Invalid, errs.Errorf("empty log group name"))
+	}
+	if len(tags) > MaxTags {
+		return errs.E(op, errs.Invalid, name, ErrTooManyTags)
 	}
 	s.mu.Lock()
 	if s.groups[name] != nil {
@@ -47,7 +51,7 @@ func (s *Store) CreateGroup(name string, retention time.Duration, class string) 
 		return errs.E(op, errs.Exist, name, errs.Errorf("log group %q exists", name))
 	}
 	g := newGroup(s, name, filepath.Join(s.dir, groupDir(name)))
-	g.class = class
+	g.class, g.tags = class, maps.Clone(tags)
 	s.groups[name] = g
 	s.mu.Unlock()
 	g.init(retention)

@@ -19,17 +19,17 @@ const apiGroup = "/custom/app"
 func TestCreateGroup(t *testing.T) {
 	dir := t.TempDir()
 	s := openStore(t, dir, Options{FlushInterval: time.Hour, SweepInterval: -1})
-	if err := s.CreateGroup(apiGroup, 0, "INFREQUENT_ACCESS"); err != nil {
+	if err := s.CreateGroup(apiGroup, 0, "INFREQUENT_ACCESS", nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.CreateGroup(apiGroup, 0, ""); !errs.Is(errs.Exist, err) {
+	if err := s.CreateGroup(apiGroup, 0, "", nil); !errs.Is(errs.Exist, err) {
 		t.Errorf("second CreateGroup: %v, want kind Exist", err)
 	}
 	s.Group(testGroup, 0) // a function's group exists too
-	if err := s.CreateGroup(testGroup, 0, ""); !errs.Is(errs.Exist, err) {
+	if err := s.CreateGroup(testGroup, 0, "", nil); !errs.Is(errs.Exist, err) {
 		t.Errorf("CreateGroup of a function's group: %v, want kind Exist", err)
 	}
-	if err := s.CreateGroup("", 0, ""); !errs.Is(errs.Invalid, err) {
+	if err := s.CreateGroup("", 0, "", nil); !errs.Is(errs.Invalid, err) {
 		t.Errorf("CreateGroup(\"\"): %v, want kind Invalid", err)
 	}
 	if err := s.SetRetention(apiGroup, 3*24*time.Hour); err != nil {
@@ -56,7 +56,7 @@ func TestStreams(t *testing.T) {
 	if err := s.CreateStream("/nope", "a"); !errs.Is(errs.NotFound, err) {
 		t.Errorf("CreateStream in an unknown group: %v", err)
 	}
-	if err := s.CreateGroup(apiGroup, 0, ""); err != nil {
+	if err := s.CreateGroup(apiGroup, 0, "", nil); err != nil {
 		t.Fatal(err)
 	}
 	for _, name := range []string{"b", "a"} {
@@ -189,7 +189,7 @@ func TestDeleteGroup(t *testing.T) {
 	if err := s2.DeleteGroup(testGroup); err != nil {
 		t.Fatal(err)
 	}
-	if err := s2.CreateGroup(testGroup, 0, ""); err != nil {
+	if err := s2.CreateGroup(testGroup, 0, "", nil); err != nil {
 		t.Fatal(err)
 	}
 	mustAppend(t, g2, ev(3*time.Second, "s", "into the new group"))
@@ -248,7 +248,7 @@ func FuzzRewriteWithout(f *testing.F) {
 func TestDamagedStreamsFile(t *testing.T) {
 	dir := t.TempDir()
 	s := openStore(t, dir, Options{FlushInterval: time.Hour, SweepInterval: -1})
-	if err := s.CreateGroup(apiGroup, 0, ""); err != nil {
+	if err := s.CreateGroup(apiGroup, 0, "", nil); err != nil {
 		t.Fatal(err)
 	}
 	for _, name := range []string{"full", "empty"} {

@@ -95,7 +95,7 @@ func TestPutEventsDurable(t *testing.T) {
 	s.SetSink(d)
 	mustAppend(t, s.Group(testGroup, 0), ev(0, "fn", "a function's line"))
 	for _, g := range []string{"/api", "fail"} {
-		if err := s.CreateGroup(g, 0, ""); err != nil {
+		if err := s.CreateGroup(g, 0, "", nil); err != nil {
 			t.Fatal(err)
 		}
 		if err := s.CreateStream(g, "s"); err != nil {

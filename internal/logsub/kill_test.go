@@ -152,7 +152,7 @@ func killHelper(dir string) {
 	fail(err)
 	ls, err := logs.OpenOptions(filepath.Join(dir, "logs"), logs.Options{FlushInterval: time.Hour})
 	fail(err)
-	fail(ls.CreateGroup(killGroup, 0, ""))
+	fail(ls.CreateGroup(killGroup, 0, "", nil))
 	fail(ls.CreateStream(killGroup, "s"))
 	s, err := Open(ctx, Options{JetStream: js,
 		HasFunction: func(string) bool { return true }, HasGroup: ls.Exists,

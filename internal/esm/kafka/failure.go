@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strconv"
 	"time"
+
+	"github.com/verge-edge/verge/internal/esm"
 )
 
 // A failure is a batch given up on, as its failure record tells it: the
@@ -26,24 +28,11 @@ type position struct {
 
 // The failure record, fields in AWS's order.
 type failureRecord struct {
-	RequestContext  requestContext  `json:"requestContext"`
-	ResponseContext responseContext `json:"responseContext"`
-	Version         string          `json:"version"`
-	Timestamp       string          `json:"timestamp"`
-	KafkaBatchInfo  kafkaBatchInfo  `json:"KafkaBatchInfo"`
-}
-
-type requestContext struct {
-	RequestID              string `json:"requestId"`
-	FunctionARN            string `json:"functionArn"`
-	Condition              string `json:"condition"`
-	ApproximateInvokeCount int    `json:"approximateInvokeCount"`
-}
-
-type responseContext struct {
-	StatusCode      int     `json:"statusCode"`
-	ExecutedVersion string  `json:"executedVersion"`
-	FunctionError   *string `json:"functionError"`
+	RequestContext  esm.RequestContext  `json:"requestContext"`
+	ResponseContext esm.ResponseContext `json:"responseContext"`
+	Version         string              `json:"version"`
+	Timestamp       string              `json:"timestamp"`
+	KafkaBatchInfo  kafkaBatchInfo      `json:"KafkaBatchInfo"`
 }
 
 type kafkaBatchInfo struct {
@@ -64,11 +53,11 @@ type recordsInfo struct {
 
 func (f *failure) marshal() []byte {
 	rec := failureRecord{
-		RequestContext: requestContext{
+		RequestContext: esm.RequestContext{
 			RequestID: f.requestID, FunctionARN: f.functionARN,
 			Condition: f.condition, ApproximateInvokeCount: f.invokes,
 		},
-		ResponseContext: responseContext{StatusCode: 200, ExecutedVersion: executedVersion},
+		ResponseContext: esm.ResponseContext{StatusCode: 200, ExecutedVersion: executedVersion},
 		Version:         failureVersion,
 		Timestamp:       f.at.UTC().Format(layoutMillis),
 		KafkaBatchInfo: kafkaBatchInfo{
