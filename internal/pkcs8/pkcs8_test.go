@@ -108,12 +108,16 @@ func TestDecryptRefuses(t *testing.T) {
 		{"MD5 PRF", with(func(_ *encryptedPrivateKeyInfo, _ *pbes2Params, k *pbkdf2Params) {
 			k.PRF.Algorithm = asn1.ObjectIdentifier{1, 2, 840, 113549, 2, 5}
 		}), "PBKDF2 function (OID 1.2.840.113549.2.5)"},
-		{"short IV", with(func(_ *encryptedPrivateKeyInfo, p *pbes2Params, _ *pbkdf2Params) { p.Encryption.Parameters = raw(t, make([]byte, 8)) }), "IV is 8 bytes, not 16"},
+		{"short IV", with(func(_ *encryptedPrivateKeyInfo, p *pbes2Params, _ *pbkdf2Params) {
+			p.Encryption.Parameters = raw(t, make([]byte, 8))
+		}), "IV is 8 bytes, not 16"},
 		{"AES-GCM", with(func(_ *encryptedPrivateKeyInfo, p *pbes2Params, _ *pbkdf2Params) {
 			p.Encryption.Algorithm = asn1.ObjectIdentifier{2, 16, 840, 1, 101, 3, 4, 1, 46}
 		}), "cipher (OID 2.16.840.1.101.3.4.1.46) is not supported"},
 		{"other KDF", with(func(_ *encryptedPrivateKeyInfo, p *pbes2Params, _ *pbkdf2Params) { p.KDF.Algorithm = oidPBES2 }), "key derivation function (OID 1.2.840.113549.1.5.13)"},
-		{"not PBES2", with(func(i *encryptedPrivateKeyInfo, _ *pbes2Params, _ *pbkdf2Params) { i.Algorithm.Algorithm = oidAES256CBC }), "is not PBES2"},
+		{"not PBES2", with(func(i *encryptedPrivateKeyInfo, _ *pbes2Params, _ *pbkdf2Params) {
+			i.Algorithm.Algorithm = oidAES256CBC
+		}), "is not PBES2"},
 		{"PKCS#12 scheme", block(t, "ec-pbes1.pem"), "legacy scheme"},
 		{"trailing bytes", append(bytes.Clone(der), 0), "not an encrypted PKCS#8 key"},
 		{"plain key", block(t, "ec.pem"), "not an encrypted PKCS#8 key"},
