@@ -3,13 +3,16 @@
 // standard library does not: Lambda's Kafka client certificates may hold
 // one, with its password beside it.
 //
-// It reads PBES2 (RFC 8018), the scheme OpenSSL writes (`openssl pkcs8
-// -topk8 -v2 …`, `openssl genpkey … -aes256`): key derivation by PBKDF2
-// with HMAC-SHA1, -SHA224, -SHA256, -SHA384 or -SHA512, or by scrypt
-// (RFC 7914, `-scrypt`), and encryption by AES-128, -192 or -256 or
-// DES-EDE3 in CBC mode. PBES1 and PKCS#12 schemes (`-v1`) are refused
-// by name. The work factors are capped, so that a crafted key cannot
-// hang or exhaust the process.
+// It reads PBES2 (RFC 8018), what OpenSSL writes by default (`openssl
+// pkcs8 -topk8 -v2 …`, `openssl genpkey … -aes256`): key derivation by
+// PBKDF2 with HMAC-SHA1, -SHA224, -SHA256, -SHA384 or -SHA512, or by
+// scrypt (RFC 7914, `-scrypt`), and encryption by AES-128, -192 or -256
+// or DES-EDE3 in CBC mode. It also reads the legacy schemes Lambda's
+// documentation names (PBES1: PBKDF1 with MD5 or SHA-1 and DES-CBC) and
+// PKCS#12's SHA-1 with two- or three-key DES-EDE3 (`openssl pkcs8 -topk8
+// -v1 …`); those with MD2, RC2 or RC4 are refused by name. The work
+// factors are capped, so that a crafted key cannot hang or exhaust the
+// process.
 package pkcs8
 
 import (
@@ -50,8 +53,6 @@ var (
 	oidPBES2      = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 5, 13}
 	oidPBKDF2     = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 5, 12}
 	oidScrypt     = asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 11591, 4, 11}
-	oidPKCS5      = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 5}
-	oidPKCS12PBE  = asn1.ObjectIdentifier{1, 2, 840, 113549, 1, 12, 1}
 	oidHMACSHA1   = asn1.ObjectIdentifier{1, 2, 840, 113549, 2, 7}
 	oidHMACSHA224 = asn1.ObjectIdentifier{1, 2, 840, 113549, 2, 8}
 	oidHMACSHA256 = asn1.ObjectIdentifier{1, 2, 840, 113549, 2, 9}
@@ -135,34 +136,28 @@ func decrypt(der []byte, password string) ([]byte, error) {
 	if rest, err := asn1.Unmarshal(der, &info); err != nil || len(rest) != 0 {
 		return nil, errs.Errorf("not an encrypted PKCS#8 key (EncryptedPrivateKeyInfo)")
 	}
+	var (
+		block cipher.Block
+		iv    []byte
+		name  string
+		err   error
+	)
 	alg := info.Algorithm.Algorithm
 	switch {
 	case alg.Equal(oidPBES2):
-	case isPBES1(alg), isUnder(alg, oidPKCS12PBE):
-		return nil, errs.Errorf("the key is encrypted with a legacy scheme (PBES1 or PKCS#12, OID %s); only PBES2 is supported: re-encrypt it with openssl pkcs8 -topk8 -v2 aes-256-cbc", alg)
+		block, iv, name, err = pbes2(info.Algorithm.Parameters.FullBytes, password)
+	case isLegacy(alg):
+		block, iv, name, err = legacy(alg, info.Algorithm.Parameters.FullBytes, password)
 	default:
-		return nil, errs.Errorf("the key's encryption scheme (OID %s) is not PBES2", alg)
+		return nil, errs.Errorf("the key's encryption scheme (OID %s) is not supported: use PBES2 (openssl pkcs8 -topk8 -v2 aes-256-cbc)", alg)
 	}
-	var params pbes2Params
-	if rest, err := asn1.Unmarshal(info.Algorithm.Parameters.FullBytes, &params); err != nil || len(rest) != 0 {
-		return nil, errs.Errorf("the key's PBES2 parameters are malformed")
-	}
-	c, iv, err := encryption(params.Encryption)
 	if err != nil {
 		return nil, err
-	}
-	k, err := deriveKey(params.KDF, password, c.keySize)
-	if err != nil {
-		return nil, err
-	}
-	block, err := c.block(k)
-	if err != nil {
-		return nil, errs.Errorf("the key's %s cipher: %v", c.name, err)
 	}
 	data := info.Data
 	bs := block.BlockSize()
 	if len(data) == 0 || len(data)%bs != 0 {
-		return nil, errs.Errorf("the key's ciphertext is %d bytes, not whole %s blocks", len(data), c.name)
+		return nil, errs.Errorf("the key's ciphertext is %d bytes, not whole %s blocks", len(data), name)
 	}
 	plain := make([]byte, len(data))
 	cipher.NewCBCDecrypter(block, iv).CryptBlocks(plain, data)
@@ -176,6 +171,28 @@ func decrypt(der []byte, password string) ([]byte, error) {
 		return nil, ErrPassword
 	}
 	return plain, nil
+}
+
+// pbes2 is the block cipher keyed from password, the IV and the cipher's
+// name of PBES2 parameters.
+func pbes2(params []byte, password string) (cipher.Block, []byte, string, error) {
+	var p pbes2Params
+	if rest, err := asn1.Unmarshal(params, &p); err != nil || len(rest) != 0 {
+		return nil, nil, "", errs.Errorf("the key's PBES2 parameters are malformed")
+	}
+	c, iv, err := encryption(p.Encryption)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	k, err := deriveKey(p.KDF, password, c.keySize)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	block, err := c.block(k)
+	if err != nil {
+		return nil, nil, "", errs.Errorf("the key's %s cipher: %v", c.name, err)
+	}
+	return block, iv, c.name, nil
 }
 
 // encryption is the cipher and IV of a PBES2 encryption scheme.
@@ -256,22 +273,4 @@ func unpad(b []byte, bs int) ([]byte, bool) {
 		return nil, false
 	}
 	return b[:len(b)-n], true
-}
-
-// isPBES1 says whether oid is one of PKCS#5's PBES1 schemes
-// (pbeWithMD2AndDES-CBC … pbeWithSHA1AndRC2-CBC).
-func isPBES1(oid asn1.ObjectIdentifier) bool {
-	if len(oid) != len(oidPKCS5)+1 || !isUnder(oid, oidPKCS5) {
-		return false
-	}
-	switch oid[len(oid)-1] {
-	case 1, 3, 4, 6, 10, 11:
-		return true
-	}
-	return false
-}
-
-// isUnder says whether oid is a child of arc.
-func isUnder(oid, arc asn1.ObjectIdentifier) bool {
-	return len(oid) > len(arc) && oid[:len(arc)].Equal(arc)
 }

@@ -42,6 +42,10 @@ func TestDecrypt(t *testing.T) {
 		{"ec-sha256-des3.pem", "ec.pem"},
 		{"ec-scrypt-aes256.pem", "ec.pem"},
 		{"rsa-genpkey-aes256.pem", "rsa.pem"},
+		{"ec-pbes1-md5-des.pem", "ec.pem"},
+		{"ec-pbes1-sha1-des.pem", "ec.pem"},
+		{"ec-pkcs12-3des.pem", "ec.pem"},
+		{"ec-pkcs12-2des.pem", "ec.pem"},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			der := block(t, tc.file)
@@ -117,8 +121,8 @@ func TestDecryptRefuses(t *testing.T) {
 		{"other KDF", with(func(_ *encryptedPrivateKeyInfo, p *pbes2Params, _ *pbkdf2Params) { p.KDF.Algorithm = oidPBES2 }), "key derivation function (OID 1.2.840.113549.1.5.13)"},
 		{"not PBES2", with(func(i *encryptedPrivateKeyInfo, _ *pbes2Params, _ *pbkdf2Params) {
 			i.Algorithm.Algorithm = oidAES256CBC
-		}), "is not PBES2"},
-		{"PKCS#12 scheme", block(t, "ec-pbes1.pem"), "legacy scheme"},
+		}), "scheme (OID 2.16.840.1.101.3.4.1.42) is not supported"},
+		{"RC2", block(t, "ec-pkcs12-rc2.pem"), "legacy scheme Verge cannot read (OID 1.2.840.113549.1.12.1.6"},
 		{"trailing bytes", append(bytes.Clone(der), 0), "not an encrypted PKCS#8 key"},
 		{"plain key", block(t, "ec.pem"), "not an encrypted PKCS#8 key"},
 		{"empty", nil, "not an encrypted PKCS#8 key"},
@@ -168,7 +172,7 @@ func raw(t testing.TB, v any) asn1.RawValue {
 // FuzzDecrypt: any bytes and password give a PKCS#8 key or an Invalid
 // error, never a panic.
 func FuzzDecrypt(f *testing.F) {
-	for _, name := range []string{"ec-sha256-aes256.pem", "ec-sha256-des3.pem", "ec-pbes1.pem", "ec-sha1-aes128.pem"} {
+	for _, name := range []string{"ec-sha256-aes256.pem", "ec-sha256-des3.pem", "ec-sha1-aes128.pem", "ec-pbes1-md5-des.pem", "ec-pkcs12-3des.pem"} {
 		f.Add(block(f, name), password)
 	}
 	f.Fuzz(func(t *testing.T, der []byte, pw string) {
@@ -183,4 +187,37 @@ func FuzzDecrypt(f *testing.F) {
 			t.Errorf("decrypted a key that is not PKCS#8: %v", err)
 		}
 	})
+}
+
+// TestLegacyRefuses: malformed PBES1 and PKCS#12 parameters say what
+// is wrong before any work.
+func TestLegacyRefuses(t *testing.T) {
+	der := block(t, "ec-pbes1-md5-des.pem")
+	var info encryptedPrivateKeyInfo
+	if _, err := asn1.Unmarshal(der, &info); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		oid  asn1.ObjectIdentifier
+		p    any
+		want string
+	}{
+		{"short salt", info.Algorithm.Algorithm, pbeParams{Salt: []byte("1234"), Iterations: 2048}, "salt is 4 bytes, not 8"},
+		{"huge iteration count", info.Algorithm.Algorithm, pbeParams{Salt: []byte("12345678"), Iterations: 1 << 30}, "iteration count 1073741824"},
+		{"PKCS#12 no iterations", legacySchemes[2].oid, pbeParams{Salt: []byte("12345678")}, "pbeWithSHAAnd3-KeyTripleDES-CBC iteration count 0"},
+		{"malformed", info.Algorithm.Algorithm, []byte("x"), "pbeWithMD5AndDES-CBC parameters are malformed"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			i := info
+			i.Algorithm = pkix.AlgorithmIdentifier{Algorithm: tc.oid, Parameters: raw(t, tc.p)}
+			b, err := asn1.Marshal(i)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := Decrypt(b, password); err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %v, want %q", err, tc.want)
+			}
+		})
+	}
 }

@@ -206,7 +206,9 @@ func TestCheckClientCert(t *testing.T) {
 		{"wrong password", aes, "wrong", `"privateKey" could not be decrypted with "privateKeyPassword"`},
 		{"no password", aes, "", `"privateKeyPassword" is missing or empty`},
 		{"altered ciphertext", firstBlockAltered, password, `could not be decrypted with "privateKeyPassword"`},
-		{"PKCS#12 scheme", file("ec-pbes1.pem"), password, `"privateKey" is encrypted in a way Verge cannot read: the key is encrypted with a legacy scheme`},
+		{"PBES1 (as Lambda documents)", file("ec-pbes1-sha1-des.pem"), password, ""},
+		{"PKCS#12 3des", file("ec-pkcs12-3des.pem"), password, ""},
+		{"RC2", file("ec-pkcs12-rc2.pem"), password, `"privateKey" is encrypted in a way Verge cannot read: the key is encrypted with a legacy scheme Verge cannot read`},
 		{"not encrypted PKCS#8", "-----BEGIN ENCRYPTED PRIVATE KEY-----\nMAA=\n-----END ENCRYPTED PRIVATE KEY-----\n", password, `cannot read: not an encrypted PKCS#8 key`},
 		{"two blocks", aes + aes, password, `"privateKey" is not one PEM block`},
 	} {

@@ -15,6 +15,12 @@ openssl pkcs8 -topk8 -in ec.pem -v2 aes-192-cbc -v2prf hmacWithSHA512 -passout $
 openssl pkcs8 -topk8 -in ec.pem -v2 des3 -passout $pass -out ec-sha256-des3.pem
 openssl pkcs8 -topk8 -in ec.pem -v2 aes-256-cbc -scrypt -passout $pass -out ec-scrypt-aes256.pem
 openssl pkey -in rsa.pem -aes256 -passout $pass -out rsa-genpkey-aes256.pem
-# A legacy PBES1 key, refused by name.
-openssl pkcs8 -topk8 -in ec.pem -v1 PBE-MD5-DES -passout $pass -out ec-pbes1.pem 2>/dev/null ||
-	openssl pkcs8 -topk8 -in ec.pem -v1 PBE-SHA1-3DES -passout $pass -out ec-pbes1.pem
+# Legacy schemes (Lambda documents PBES1): PBES1 with DES and the PKCS#12
+# schemes with 3DES; RC2 is refused. Single DES and RC2 need OpenSSL 3's
+# legacy provider.
+legacy="-provider legacy -provider default"
+openssl pkcs8 -topk8 -in ec.pem -v1 PBE-MD5-DES $legacy -passout $pass -out ec-pbes1-md5-des.pem
+openssl pkcs8 -topk8 -in ec.pem -v1 PBE-SHA1-DES $legacy -passout $pass -out ec-pbes1-sha1-des.pem
+openssl pkcs8 -topk8 -in ec.pem -v1 PBE-SHA1-3DES -passout $pass -out ec-pkcs12-3des.pem
+openssl pkcs8 -topk8 -in ec.pem -v1 PBE-SHA1-2DES $legacy -passout $pass -out ec-pkcs12-2des.pem
+openssl pkcs8 -topk8 -in ec.pem -v1 PBE-SHA1-RC2-40 $legacy -passout $pass -out ec-pkcs12-rc2.pem
