@@ -108,6 +108,13 @@ type (
 		KeyLength  int                      `asn1:"optional"`
 		PRF        pkix.AlgorithmIdentifier `asn1:"optional"` // default HMAC-SHA1
 	}
+	privateKeyInfo struct { // RFC 5958 OneAsymmetricKey
+		Version    int
+		Algorithm  pkix.AlgorithmIdentifier
+		PrivateKey []byte
+		Attributes asn1.RawValue `asn1:"optional,tag:0"`
+		PublicKey  asn1.RawValue `asn1:"optional,tag:1"`
+	}
 	scryptParams struct {
 		Salt      []byte
 		N         int
@@ -166,8 +173,13 @@ func decrypt(der []byte, password string) ([]byte, error) {
 		return nil, ErrPassword
 	}
 	// A wrong password passes the padding check about once in 256: the
-	// key itself must parse too.
+	// key itself must parse too. One that is a PrivateKeyInfo but of a
+	// kind Go does not use (another curve, Ed448) was decrypted.
 	if _, err := x509.ParsePKCS8PrivateKey(plain); err != nil {
+		var info privateKeyInfo
+		if rest, err2 := asn1.Unmarshal(plain, &info); err2 == nil && len(rest) == 0 {
+			return nil, errs.Errorf("the key decrypts, but is not one Go's TLS can use: %v", err)
+		}
 		return nil, ErrPassword
 	}
 	return plain, nil

@@ -122,6 +122,7 @@ func TestDecryptRefuses(t *testing.T) {
 		{"not PBES2", with(func(i *encryptedPrivateKeyInfo, _ *pbes2Params, _ *pbkdf2Params) {
 			i.Algorithm.Algorithm = oidAES256CBC
 		}), "scheme (OID 2.16.840.1.101.3.4.1.42) is not supported"},
+		{"Ed448", block(t, "ed448-aes128.pem"), "the key decrypts, but is not one Go's TLS can use"},
 		{"RC2", block(t, "ec-pkcs12-rc2.pem"), "legacy scheme Verge cannot read (OID 1.2.840.113549.1.12.1.6"},
 		{"trailing bytes", append(bytes.Clone(der), 0), "not an encrypted PKCS#8 key"},
 		{"plain key", block(t, "ec.pem"), "not an encrypted PKCS#8 key"},

@@ -15,6 +15,8 @@ openssl pkcs8 -topk8 -in ec.pem -v2 aes-192-cbc -v2prf hmacWithSHA512 -passout $
 openssl pkcs8 -topk8 -in ec.pem -v2 des3 -passout $pass -out ec-sha256-des3.pem
 openssl pkcs8 -topk8 -in ec.pem -v2 aes-256-cbc -scrypt -passout $pass -out ec-scrypt-aes256.pem
 openssl pkey -in rsa.pem -aes256 -passout $pass -out rsa-genpkey-aes256.pem
+# A key Go does not use (Ed448): it decrypts, and is refused as such.
+openssl genpkey -algorithm ED448 | openssl pkcs8 -topk8 -v2 aes-128-cbc -passout $pass -out ed448-aes128.pem
 # Legacy schemes (Lambda documents PBES1): PBES1 with DES and the PKCS#12
 # schemes with 3DES; RC2 is refused. Single DES and RC2 need OpenSSL 3's
 # legacy provider.
