@@ -11,6 +11,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/verge-edge/verge/internal/errs"
+	"github.com/verge-edge/verge/internal/pkcs8"
 )
 
 // kafkaTrigger checks function fn's kafka-topic event i and adds its
@@ -314,7 +317,9 @@ var (
 )
 
 // checkClientCert checks an MTLS client certificate secret's fields: a
-// certificate chain and its PKCS#8 key, as Lambda takes them.
+// certificate chain and its PKCS#8 key, as Lambda takes them; an
+// encrypted key is decrypted with "privateKeyPassword" and then checked
+// as a plain one.
 func checkClientCert(f map[string]string) string {
 	if msg := requireStrings(f, "certificate", "privateKey"); msg != "" {
 		return msg
@@ -328,10 +333,12 @@ func checkClientCert(f map[string]string) string {
 	case block == nil || len(strings.TrimSpace(string(rest))) != 0:
 		return `"privateKey" is not one PEM block`
 	case block.Type == "ENCRYPTED PRIVATE KEY":
-		if f["privateKeyPassword"] == "" {
-			return `"privateKey" is encrypted but "privateKeyPassword" is missing or empty`
+		der, msg := decryptClientKey(block.Bytes, f["privateKeyPassword"])
+		if msg != "" {
+			return msg
 		}
-		return ""
+		block = &pem.Block{Type: "PRIVATE KEY", Bytes: der}
+		key = pem.EncodeToMemory(block)
 	case block.Type != "PRIVATE KEY":
 		return fmt.Sprintf(`"privateKey" is a %s; Lambda takes a PKCS#8 key (BEGIN PRIVATE KEY): convert it with openssl pkcs8 -topk8`, pemKind(block.Type))
 	}
@@ -342,6 +349,25 @@ func checkClientCert(f map[string]string) string {
 		return `"privateKey" is not the key of the certificate's public key`
 	}
 	return ""
+}
+
+// decryptClientKey decrypts an encrypted PKCS#8 key's DER with password,
+// or says why it cannot.
+func decryptClientKey(der []byte, password string) ([]byte, string) {
+	if password == "" {
+		return nil, `"privateKey" is encrypted but "privateKeyPassword" is missing or empty`
+	}
+	plain, err := pkcs8.Decrypt(der, password)
+	if errors.Is(err, pkcs8.ErrPassword) {
+		return nil, `"privateKey" could not be decrypted with "privateKeyPassword": wrong password or corrupted key`
+	}
+	if e := (*errs.Error)(nil); errors.As(err, &e) {
+		err = e.Err // the reason, without the operation
+	}
+	if err != nil {
+		return nil, fmt.Sprintf(`"privateKey" is encrypted in a way Verge cannot read: %v`, err)
+	}
+	return plain, ""
 }
 
 // pemKind names a PEM block type for messages, the known ones only.

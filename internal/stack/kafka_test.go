@@ -2,6 +2,7 @@ package stack
 
 import (
 	"encoding/json"
+	"encoding/pem"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -140,6 +141,9 @@ func FuzzKafkaSecret(f *testing.F) {
 	f.Add(`{"username":"a","password":"b"}`, "a", "b")
 	f.Add(`not json`, "-----BEGIN CERTIFICATE-----\nMII\n-----END CERTIFICATE-----\n", "-----BEGIN PRIVATE KEY-----\nMII\n-----END PRIVATE KEY-----\n")
 	f.Add(`[1]`, "", "-----BEGIN EC PRIVATE KEY-----\nAA==\n-----END EC PRIVATE KEY-----\n")
+	if b, err := os.ReadFile(filepath.Join("..", "pkcs8", "testdata", "ec-sha256-des3.pem")); err == nil {
+		f.Add(`{}`, "correct-horse", string(b))
+	}
 	f.Fuzz(func(t *testing.T, raw, a, b string) {
 		check := func(msg string) {
 			if strings.Contains(msg, "\x00") {
@@ -157,7 +161,7 @@ func FuzzKafkaSecret(f *testing.F) {
 		for _, s := range []secretShape{saslShape, clientCertShape, rootCAShape} {
 			check(s.check(fields))
 		}
-		raw2, _ := json.Marshal(map[string]string{"certificate": a, "privateKey": b})
+		raw2, _ := json.Marshal(map[string]string{"certificate": a, "privateKey": b, "privateKeyPassword": a})
 		fields, _ = secretFields(string(raw2))
 		_ = clientCertShape.check(fields)
 		_ = rootCAShape.check(fields)
@@ -165,4 +169,57 @@ func FuzzKafkaSecret(f *testing.F) {
 		_ = checkBootstrapServer(raw)
 		_ = checkTopicName(raw)
 	})
+}
+
+// TestCheckClientCert: an encrypted client key (made by the OpenSSL CLI:
+// internal/pkcs8/testdata/gen.sh) is decrypted with "privateKeyPassword"
+// and then checked as a plain one; a wrong, missing or useless password
+// says so, naming the field, and no message shows the secret.
+func TestCheckClientCert(t *testing.T) {
+	const password = "correct-horse"
+	file := func(name string) string {
+		b, err := os.ReadFile(filepath.Join("..", "pkcs8", "testdata", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	// firstBlockAltered is the AES key with a bit of its first
+	// ciphertext block flipped (the EC key's 144 bytes of ciphertext
+	// end its DER).
+	firstBlockAltered := func() string {
+		b, _ := pem.Decode([]byte(file("ec-sha256-aes256.pem")))
+		b.Bytes[len(b.Bytes)-140] ^= 0x80
+		return string(pem.EncodeToMemory(b))
+	}()
+	cert, aes := file("ec.crt"), file("ec-sha256-aes256.pem")
+	for _, tc := range []struct {
+		name, key, password string
+		want                string // "" or a part of the message
+	}{
+		{"plain", file("ec.pem"), "", ""},
+		{"aes-256-cbc", aes, password, ""},
+		{"aes-128-cbc sha1", file("ec-sha1-aes128.pem"), password, ""},
+		{"des3", file("ec-sha256-des3.pem"), password, ""},
+		{"scrypt", file("ec-scrypt-aes256.pem"), password, ""},
+		{"another key, decrypted", file("rsa-genpkey-aes256.pem"), password, `not the key of the certificate's public key`},
+		{"wrong password", aes, "wrong", `"privateKey" could not be decrypted with "privateKeyPassword"`},
+		{"no password", aes, "", `"privateKeyPassword" is missing or empty`},
+		{"altered ciphertext", firstBlockAltered, password, `could not be decrypted with "privateKeyPassword"`},
+		{"PBES1 (as Lambda documents)", file("ec-pbes1-sha1-des.pem"), password, ""},
+		{"PKCS#12 3des", file("ec-pkcs12-3des.pem"), password, ""},
+		{"RC2", file("ec-pkcs12-rc2.pem"), password, `"privateKey" is encrypted in a way Verge cannot read: the key is encrypted with a legacy scheme Verge cannot read`},
+		{"not encrypted PKCS#8", "-----BEGIN ENCRYPTED PRIVATE KEY-----\nMAA=\n-----END ENCRYPTED PRIVATE KEY-----\n", password, `cannot read: not an encrypted PKCS#8 key`},
+		{"two blocks", aes + aes, password, `"privateKey" is not one PEM block`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			msg := clientCertShape.check(map[string]string{"certificate": cert, "privateKey": tc.key, "privateKeyPassword": tc.password})
+			if (tc.want == "") != (msg == "") || !strings.Contains(msg, tc.want) {
+				t.Errorf("message %q, want %q", msg, tc.want)
+			}
+			if m := secretText.FindString(msg); m != "" || strings.Contains(msg, password) || strings.Contains(msg, "pkcs8.") {
+				t.Errorf("message %q shows the secret or an operation", msg)
+			}
+		})
+	}
 }

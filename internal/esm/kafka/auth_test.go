@@ -135,20 +135,15 @@ type pki struct {
 	pool                         *x509.CertPool
 	caPEM, clientCert, clientKey []byte
 	server, clientPair           tls.Certificate
+	ca                           *x509.Certificate
+	caKey                        *ecdsa.PrivateKey
 }
 
 // newPKI makes a CA, a server certificate for 127.0.0.1 and a client
 // certificate with a PKCS#8 key.
 func newPKI(t *testing.T) *pki {
 	t.Helper()
-	key := func() *ecdsa.PrivateKey {
-		k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return k
-	}
-	caKey := key()
+	caKey := newKey(t)
 	caTmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "test CA"},
 		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour), IsCA: true,
 		KeyUsage: x509.KeyUsageCertSign, BasicConstraintsValid: true}
@@ -157,35 +152,50 @@ func newPKI(t *testing.T) *pki {
 		t.Fatal(err)
 	}
 	ca, _ := x509.ParseCertificate(caDER)
-	issue := func(n int64, usage x509.ExtKeyUsage) ([]byte, []byte) {
-		k := key()
-		tmpl := &x509.Certificate{SerialNumber: big.NewInt(n), Subject: pkix.Name{CommonName: "leaf"},
-			NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-			KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{usage},
-			IPAddresses: []net.IP{net.ParseIP("127.0.0.1")}, DNSNames: []string{"localhost"}}
-		der, err := x509.CreateCertificate(rand.Reader, tmpl, ca, &k.PublicKey, caKey)
-		if err != nil {
-			t.Fatal(err)
-		}
+	p := &pki{pool: x509.NewCertPool(), caPEM: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER}),
+		ca: ca, caKey: caKey}
+	p.pool.AddCert(ca)
+	keyPEM := func(k *ecdsa.PrivateKey) []byte {
 		p8, err := x509.MarshalPKCS8PrivateKey(k)
 		if err != nil {
 			t.Fatal(err)
 		}
-		return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}),
-			pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: p8})
+		return pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: p8})
 	}
-	p := &pki{pool: x509.NewCertPool(), caPEM: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER})}
-	p.pool.AddCert(ca)
-	sc, sk := issue(2, x509.ExtKeyUsageServerAuth)
-	p.clientCert, p.clientKey = issue(3, x509.ExtKeyUsageClientAuth)
-	var err2 error
-	if p.server, err2 = tls.X509KeyPair(sc, sk); err2 != nil {
-		t.Fatal(err2)
+	sk, ck := newKey(t), newKey(t)
+	sc := p.issue(t, 2, x509.ExtKeyUsageServerAuth, &sk.PublicKey)
+	p.clientCert, p.clientKey = p.issue(t, 3, x509.ExtKeyUsageClientAuth, &ck.PublicKey), keyPEM(ck)
+	if p.server, err = tls.X509KeyPair(sc, keyPEM(sk)); err != nil {
+		t.Fatal(err)
 	}
-	if p.clientPair, err2 = tls.X509KeyPair(p.clientCert, p.clientKey); err2 != nil {
-		t.Fatal(err2)
+	if p.clientPair, err = tls.X509KeyPair(p.clientCert, p.clientKey); err != nil {
+		t.Fatal(err)
 	}
 	return p
+}
+
+func newKey(t *testing.T) *ecdsa.PrivateKey {
+	t.Helper()
+	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+// issue returns the PEM of a certificate of the CA for 127.0.0.1 and
+// localhost, with serial number n, for public key pub.
+func (p *pki) issue(t *testing.T, n int64, usage x509.ExtKeyUsage, pub any) []byte {
+	t.Helper()
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(n), Subject: pkix.Name{CommonName: "leaf"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{usage},
+		IPAddresses: []net.IP{net.ParseIP("127.0.0.1")}, DNSNames: []string{"localhost"}}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, p.ca, pub, p.caKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
 }
 
 // FuzzTLSConfig: any certificate, key and root CA give a TLS config or

@@ -17,6 +17,7 @@ import (
 	"github.com/twmb/franz-go/pkg/sasl/scram"
 	"github.com/verge-edge/verge/internal/errs"
 	"github.com/verge-edge/verge/internal/esm"
+	"github.com/verge-edge/verge/internal/pkcs8"
 )
 
 // A certError is a client certificate, key or root CA that cannot be
@@ -78,17 +79,16 @@ func tlsConfig(a *Auth) (*tls.Config, error) {
 	return cfg, nil
 }
 
-// privateKey returns the PEM of a PKCS#8 key. Encrypted PKCS#8 keys
-// ("ENCRYPTED PRIVATE KEY", Lambda's KeyPassword) need PBES1 or PBES2,
-// which Go's standard library does not decrypt: they are refused with a
-// clear error rather than sent as they are.
+// privateKey returns the PEM of a PKCS#8 key for tls.X509KeyPair: the key
+// itself, or an encrypted one ("ENCRYPTED PRIVATE KEY", Lambda's
+// privateKeyPassword) decrypted with password.
 func privateKey(pemKey []byte, password string) ([]byte, error) {
 	block, _ := pem.Decode(pemKey)
 	switch {
 	case block == nil:
 		return nil, errs.Errorf("the private key holds no PEM block")
 	case block.Type == "ENCRYPTED PRIVATE KEY":
-		return nil, errs.Errorf("encrypted PKCS#8 private keys are not supported; give the key unencrypted")
+		return decryptKey(block.Bytes, password)
 	case block.Type != "PRIVATE KEY":
 		return nil, errs.Errorf("the private key is a %q block, not PKCS#8's PRIVATE KEY", block.Type)
 	}
@@ -96,6 +96,22 @@ func privateKey(pemKey []byte, password string) ([]byte, error) {
 		return nil, errs.Errorf("the private key is not PKCS#8: %v", err)
 	}
 	return pemKey, nil
+}
+
+// decryptKey decrypts an encrypted PKCS#8 key's DER with password,
+// giving the plain key's PEM.
+func decryptKey(der []byte, password string) ([]byte, error) {
+	if password == "" {
+		return nil, errs.Errorf("the private key is encrypted but the secret has no privateKeyPassword")
+	}
+	key, err := pkcs8.Decrypt(der, password)
+	switch {
+	case errors.Is(err, pkcs8.ErrPassword):
+		return nil, errs.Errorf("the private key could not be decrypted with privateKeyPassword (%v)", pkcs8.ErrPassword)
+	case err != nil:
+		return nil, errs.Errorf("the encrypted private key cannot be used: %w", err)
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: key}), nil
 }
 
 // problem is the LastProcessingResult of an error reaching, or reading

@@ -54,7 +54,9 @@
 // failed", …), retried with backoff from 200 ms to 10 s, and are logged
 // without secrets. A broker closing a SASL client's connection (EOF) is
 // taken as refused credentials, as Kafka closes it after a failed
-// authentication. The state is Creating until the consumer has joined
+// authentication. An encrypted client key is decrypted with the secret's
+// privateKeyPassword (internal/pkcs8); one that cannot be, like any
+// unusable certificate or key, gives the certificate problem. The state is Creating until the consumer has joined
 // its group (an assignment, even an empty one), then Enabled. A consumer that stopped heartbeating
 // (a killed Verge) leaves the group after 10 s.
 package kafka
