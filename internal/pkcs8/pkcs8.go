@@ -43,8 +43,8 @@ var ErrPassword = errors.New("wrong password or corrupted ciphertext")
 // Work factor caps: far above what OpenSSL writes (PBKDF2 2048
 // iterations; scrypt N=16384, r=8, p=1, 16 MiB), far below a hang.
 const (
-	maxIterations  = 10_000_000
-	maxScryptBytes = 256 << 20 // 128·N·r·p
+	maxIterations  = 1_000_000
+	maxScryptBytes = 64 << 20 // 128·N·r·p
 	maxScryptP     = 16
 )
 
