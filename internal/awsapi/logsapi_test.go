@@ -338,7 +338,7 @@ func TestLogsAPIErrors(t *testing.T) {
 		{"put event too large", func() error {
 			_, err := cl.PutLogEvents(ctx, &cloudwatchlogs.PutLogEventsInput{LogGroupName: g, LogStreamName: s, LogEvents: inputEvents(now, big)})
 			return err
-		}, "InvalidParameterException", "Log event too large: 262170 bytes exceeds limit of 262144"},
+		}, "InvalidParameterException", "Log event too large: 1048602 bytes exceeds limit of 1048576"},
 		{"put batch too large", func() error {
 			_, err := cl.PutLogEvents(ctx, &cloudwatchlogs.PutLogEventsInput{LogGroupName: g, LogStreamName: s, LogEvents: bigBatch})
 			return err
@@ -636,4 +636,24 @@ func BenchmarkLogsPutLogEvents(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.N*len(msgs))/b.Elapsed().Seconds(), "events/s")
+}
+
+// TestLogsPutLargestEvent: an event of CloudWatch Logs' largest size (1 MiB
+// with its 26 bytes of overhead) is taken whole and read back whole.
+func TestLogsPutLargestEvent(t *testing.T) {
+	e := newLogsEndpoint(t, LogsOptions{})
+	cl, ctx := e.client(), context.Background()
+	mustCreate(t, cl)
+	msg := strings.Repeat("x", 1<<20-putEventOverhead)
+	if _, err := cl.PutLogEvents(ctx, &cloudwatchlogs.PutLogEventsInput{LogGroupName: aws.String(appGroup), LogStreamName: aws.String(appStream),
+		LogEvents: inputEvents(time.Now(), msg)}); err != nil {
+		t.Fatal(err)
+	}
+	out, err := cl.GetLogEvents(ctx, &cloudwatchlogs.GetLogEventsInput{LogGroupName: aws.String(appGroup), LogStreamName: aws.String(appStream), StartFromHead: aws.Bool(true)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Events) != 1 || len(aws.ToString(out.Events[0].Message)) != len(msg) {
+		t.Errorf("read back %d events, want one of %d bytes", len(out.Events), len(msg))
+	}
 }

@@ -11,8 +11,9 @@ const (
 )
 
 // MaxMessageBytes is the longest message kept; longer ones are truncated.
-// CloudWatch's limit on an event is 256 KiB.
-const MaxMessageBytes = 256 << 10
+// CloudWatch's limit on an event is 1 MiB (PutLogEvents); a function's
+// lines are split at 256 KiB before they get here, as Lambda splits them.
+const MaxMessageBytes = 1 << 20
 
 // eventOverhead approximates the memory an Event costs beyond its strings,
 // for the queue bounds.
