@@ -12,11 +12,7 @@ func (l *logsAPI) tagResource(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var v validation
-	if in.Tags == nil {
-		v.add(nil, "tags", "Member must not be null")
-	} else {
-		checkLogTags(&v, in.Tags)
-	}
+	requireLogTags(&v, in.Tags)
 	if err := v.err(); err != nil {
 		return err
 	}

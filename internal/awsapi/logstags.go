@@ -54,6 +54,15 @@ func checkLogTags(v *validation, tags map[string]string) {
 	}
 }
 
+// requireLogTags checks a required tags map (TagResource, TagLogGroup).
+func requireLogTags(v *validation, tags map[string]string) {
+	if tags == nil {
+		v.add(nil, "tags", "Member must not be null")
+		return
+	}
+	checkLogTags(v, tags)
+}
+
 // checkTagKeyList checks the keys an untag removes: at most 50 (at least
 // min), each a valid key.
 func checkTagKeyList(v *validation, member string, keys []string, min int) {

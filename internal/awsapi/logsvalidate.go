@@ -116,6 +116,21 @@ type namedGroup struct {
 	LogGroupName *string `json:"logGroupName"`
 }
 
+// readGroupName reads and checks the request of an operation on one
+// group by name, and returns the name.
+func readGroupName(r *http.Request) (string, error) {
+	var in namedGroup
+	if err := readJSON(r, &in); err != nil {
+		return "", err
+	}
+	var v validation
+	v.groupName(in.LogGroupName)
+	if err := v.err(); err != nil {
+		return "", err
+	}
+	return *in.LogGroupName, nil
+}
+
 // namedStream is the request of the operations on one stream.
 type namedStream struct {
 	LogGroupName  *string `json:"logGroupName"`

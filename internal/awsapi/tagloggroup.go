@@ -13,11 +13,7 @@ func (l *logsAPI) tagLogGroup(w http.ResponseWriter, r *http.Request) error {
 	}
 	var v validation
 	v.groupName(in.LogGroupName)
-	if in.Tags == nil {
-		v.add(nil, "tags", "Member must not be null")
-	} else {
-		checkLogTags(&v, in.Tags)
-	}
+	requireLogTags(&v, in.Tags)
 	if err := v.err(); err != nil {
 		return err
 	}
