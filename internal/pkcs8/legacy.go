@@ -98,8 +98,12 @@ func pbkdf1(h func() hash.Hash, password, salt []byte, iterations int) []byte {
 	d := h()
 	d.Write(password)
 	d.Write(salt)
-	t := d.Sum(nil)
-	for range iterations - 1 {
+	return rehash(d, d.Sum(nil), iterations-1)
+}
+
+// rehash hashes t with d n times over, each time the last digest.
+func rehash(d hash.Hash, t []byte, n int) []byte {
+	for range n {
 		d.Reset()
 		d.Write(t)
 		t = d.Sum(t[:0])
@@ -142,12 +146,7 @@ func pkcs12KDF(password, salt []byte, iterations int, id byte, n int) []byte {
 		h := sha1.New()
 		h.Write(d)
 		h.Write(in)
-		a := h.Sum(nil)
-		for range iterations - 1 {
-			h.Reset()
-			h.Write(a)
-			a = h.Sum(a[:0])
-		}
+		a := rehash(h, h.Sum(nil), iterations-1)
 		out = append(out, a...)
 		// I_j = (I_j + B + 1) mod 2^(8v), B = A repeated to v bytes.
 		for j := 0; j < len(in); j += v {
