@@ -9,8 +9,9 @@ import (
 // CollectionSize is the size in bytes of one item collection: the items
 // of the table whose partition key value is pk (wire form, {"S":"a"}),
 // and their rows in the table's local secondary indexes. DynamoDB keeps
-// such collections under 10 GB and reports their size only for tables
-// with local indexes: ok is false for a table without one.
+// such collections under 10 GB (Options.CollectionLimit) and reports
+// their size only for tables with local indexes: ok is false for a table
+// without one.
 func (s *Store) CollectionSize(tableName string, pk []byte) (size int64, ok bool, err error) {
 	t, err := s.table(tableName)
 	if err != nil {
@@ -63,11 +64,11 @@ type growth map[string]int64
 // A write that shrinks a collection always fits, as on AWS; the write's
 // growth is added to grown.
 func (t *table) fits(key []byte, old row, item []byte, limit int64, grown growth) error {
-	t.mu.RLock()
-	defer t.mu.RUnlock()
-	if !t.hasLocal() {
+	if !t.local {
 		return nil
 	}
+	t.mu.RLock()
+	defer t.mu.RUnlock()
 	size := 0
 	if item != nil {
 		size = t.sizeOf(item)
@@ -86,17 +87,6 @@ func (t *table) fits(key []byte, old row, item []byte, limit int64, grown growth
 		return errCollectionSize
 	}
 	return nil
-}
-
-// hasLocal reports whether the table has a local index. The caller holds
-// t.mu.
-func (t *table) hasLocal() bool {
-	for _, ix := range t.indexes {
-		if ix.cfg.Local {
-			return true
-		}
-	}
-	return false
 }
 
 // localSize is the size of the table and its local indexes, the bound
