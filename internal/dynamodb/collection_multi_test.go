@@ -2,6 +2,7 @@ package dynamodb_test
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -52,13 +53,7 @@ func collectionKeys(t *testing.T, ms []types.ItemCollectionMetrics) []string {
 func metricsSummary(t *testing.T, m map[string][]types.ItemCollectionMetrics) string {
 	t.Helper()
 	var parts []string
-	for _, name := range slices.Sorted(func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}) {
+	for _, name := range slices.Sorted(maps.Keys(m)) {
 		parts = append(parts, name+":"+strings.Join(collectionKeys(t, m[name]), ","))
 	}
 	return strings.Join(parts, ";")
