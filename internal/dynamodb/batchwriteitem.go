@@ -27,8 +27,9 @@ type batchWriteItemInput struct {
 
 // batchWriteItemOutput is a BatchWriteItem response.
 type batchWriteItemOutput struct {
-	UnprocessedItems map[string][]json.RawMessage
-	ConsumedCapacity []*ConsumedCapacity `json:",omitempty"`
+	UnprocessedItems      map[string][]json.RawMessage
+	ConsumedCapacity      []*ConsumedCapacity                 `json:",omitempty"`
+	ItemCollectionMetrics map[string][]*ItemCollectionMetrics `json:",omitempty"`
 }
 
 // batchWrite is one write of a BatchWriteItem, checked.
@@ -36,6 +37,8 @@ type batchWrite struct {
 	table string
 	key   []byte
 	item  []byte // nil: a delete
+	// keyAttrs is the key, for the response's ItemCollectionMetrics.
+	keyAttrs attr.Item
 }
 
 // batchWriteItem puts and deletes up to 25 items of one or more tables,
@@ -64,6 +67,11 @@ func (s *Service) batchWriteItem(ctx context.Context, body []byte) (any, error) 
 		units[w.table] += writeUnits(max(storedSize(res.Old), storedSize(w.item)))
 	}
 	out := batchWriteItemOutput{UnprocessedItems: map[string][]json.RawMessage{}}
+	ws := make([]written, len(writes))
+	for i, w := range writes {
+		ws[i] = written{table: w.table, item: w.keyAttrs}
+	}
+	out.ItemCollectionMetrics = s.collectionsMetrics(in.ReturnItemCollectionMetrics, ws)
 	for _, name := range sortedNames(units) {
 		if c := consumed(in.ReturnConsumedCapacity, name, 0, units[name]); c != nil {
 			out.ConsumedCapacity = append(out.ConsumedCapacity, c)
@@ -127,7 +135,7 @@ func (s *Service) batchWrites(in batchWriteItemInput) ([]batchWrite, error) {
 				}
 				k = r.DeleteRequest.Key
 			}
-			w.key = encode(k)
+			w.key, w.keyAttrs = encode(k), k
 			if seen[string(w.key)] {
 				return nil, invalid(msgDuplicateKeys)
 			}

@@ -37,3 +37,50 @@ func (s *Service) collectionMetrics(want string, t store.Table, item attr.Item) 
 	gb := math.Floor(float64(size) / (1 << 30))
 	return &ItemCollectionMetrics{ItemCollectionKey: attr.Item{name: pk}, SizeEstimateRangeGB: [2]float64{gb, gb + 1}}
 }
+
+// A written is an item a write of several items (BatchWriteItem,
+// TransactWriteItems) put, updated or deleted: its table's name and the
+// item or its key.
+type written struct {
+	table string
+	item  attr.Item
+}
+
+// collectionsMetrics is the ItemCollectionMetrics of a write of several
+// items, by table: collectionMetrics of each item collection written,
+// once, in the order of the writes, for the tables with local indexes.
+// It is nil unless want is SIZE or when no table has a local index.
+func (s *Service) collectionsMetrics(want string, writes []written) map[string][]*ItemCollectionMetrics {
+	if want != "SIZE" {
+		return nil
+	}
+	var out map[string][]*ItemCollectionMetrics
+	tables := map[string]store.Table{}
+	seen := map[string]bool{}
+	for _, w := range writes {
+		t, ok := tables[w.table]
+		if !ok {
+			var err error
+			if t, err = s.table(w.table); err != nil {
+				continue // the table went away
+			}
+			tables[w.table] = t
+		}
+		pk, ok := w.item[t.Key.Partition.Name]
+		if !ok {
+			continue
+		}
+		id := t.Name + "\x00" + string(pk.AppendJSON(nil))
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		if m := s.collectionMetrics(want, t, w.item); m != nil {
+			if out == nil {
+				out = map[string][]*ItemCollectionMetrics{}
+			}
+			out[t.Name] = append(out[t.Name], m)
+		}
+	}
+	return out
+}

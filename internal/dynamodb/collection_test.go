@@ -11,12 +11,11 @@ import (
 	"github.com/verge-edge/verge/internal/dynamodb/store"
 )
 
-// TestItemCollectionMetrics: writes to a table with a local index report
-// their item collection with ReturnItemCollectionMetrics SIZE, as
-// DynamoDB does; a table without one, or NONE, reports nothing.
-func TestItemCollectionMetrics(t *testing.T) {
-	e := newEnv(t, store.Options{})
-	ctx := context.Background()
+// collectionTables creates the tables of the item collection tests:
+// withLocal, with a local index byL on lsk, and plain, without one; both
+// keyed on pk and sk, strings.
+func collectionTables(t *testing.T, e *env) {
+	t.Helper()
 	for _, name := range []string{"withLocal", "plain"} {
 		in := &awsddb.CreateTableInput{
 			TableName:            aws.String(name),
@@ -31,8 +30,17 @@ func TestItemCollectionMetrics(t *testing.T) {
 				Projection: &types.Projection{ProjectionType: types.ProjectionTypeAll},
 			}}
 		}
-		need[*awsddb.CreateTableOutput](t)(e.db.CreateTable(ctx, in))
+		need[*awsddb.CreateTableOutput](t)(e.db.CreateTable(context.Background(), in))
 	}
+}
+
+// TestItemCollectionMetrics: writes to a table with a local index report
+// their item collection with ReturnItemCollectionMetrics SIZE, as
+// DynamoDB does; a table without one, or NONE, reports nothing.
+func TestItemCollectionMetrics(t *testing.T) {
+	e := newEnv(t, store.Options{})
+	ctx := context.Background()
+	collectionTables(t, e)
 	s := func(v string) types.AttributeValue { return &types.AttributeValueMemberS{Value: v} }
 	key := map[string]types.AttributeValue{"pk": s("p1"), "sk": s("a")}
 	full := map[string]types.AttributeValue{"pk": s("p1"), "sk": s("a"), "lsk": s("l"), "data": s("hello")}

@@ -40,7 +40,8 @@ type transactWriteItemsInput struct {
 
 // transactWriteItemsOutput is a TransactWriteItems response.
 type transactWriteItemsOutput struct {
-	ConsumedCapacity []*ConsumedCapacity `json:",omitempty"`
+	ConsumedCapacity      []*ConsumedCapacity                 `json:",omitempty"`
+	ItemCollectionMetrics map[string][]*ItemCollectionMetrics `json:",omitempty"`
 }
 
 // A transactWrite is a checked operation of a transaction: the store's
@@ -49,6 +50,9 @@ type transactWrite struct {
 	op        store.Op
 	onFailure string
 	check     bool // a ConditionCheck: read, not written
+	// written is the item or key written, for ItemCollectionMetrics;
+	// nil for a ConditionCheck.
+	written attr.Item
 }
 
 // transactWriteItems applies up to 100 writes and condition checks, on
@@ -79,7 +83,17 @@ func (s *Service) transactWriteItems(ctx context.Context, body []byte) (any, err
 	if token != "" {
 		s.tokens.end(token, err == nil, reads, s.now())
 	}
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	var ws []written
+	for _, w := range writes {
+		if w.written != nil {
+			ws = append(ws, written{table: w.op.Table, item: w.written})
+		}
+	}
+	out.ItemCollectionMetrics = s.collectionsMetrics(in.ReturnItemCollectionMetrics, ws)
+	return out, nil
 }
 
 // transact runs a checked transaction. It returns the response and, for a
@@ -204,12 +218,14 @@ func (s *Service) transactWrite(it transactWriteItem) (transactWrite, error) {
 	}
 	switch {
 	case it.Put != nil:
-		return s.transactGuarded(it.Put, true)
+		w, err := s.transactGuarded(it.Put, true)
+		w.written = it.Put.Item
+		return w, err
 	case it.Update != nil:
 		return s.transactUpdate(it.Update)
 	case it.Delete != nil:
 		w, err := s.transactGuarded(it.Delete, false)
-		w.op.Delete = true
+		w.op.Delete, w.written = true, it.Delete.Key
 		return w, err
 	}
 	w, err := s.transactGuarded(it.ConditionCheck, false)
@@ -234,7 +250,7 @@ func (s *Service) transactUpdate(p *transactOp) (transactWrite, error) {
 		return transactWrite{}, err
 	}
 	return transactWrite{op: store.Op{Table: t.Name, Key: encode(p.Key), Update: u.fn(t, p.Key, g)},
-		onFailure: p.ReturnValuesOnConditionCheckFailure}, nil
+		onFailure: p.ReturnValuesOnConditionCheckFailure, written: p.Key}, nil
 }
 
 // transactGuarded checks a transaction's Put (put set: p.Item is the

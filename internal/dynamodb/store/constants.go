@@ -75,6 +75,9 @@ const (
 const (
 	// MaxTransactItems is DynamoDB's limit of items in one transaction.
 	MaxTransactItems = 100
+	// DefaultCollectionLimit is DynamoDB's limit of an item collection of
+	// a table with local secondary indexes: 10 GB.
+	DefaultCollectionLimit = 10 << 30
 	// PageBytes is where Query and Scan cut a page.
 	PageBytes = 1 << 20
 	// ttlHorizon: items whose TTL is more than five years in the past are

@@ -18,7 +18,8 @@ type Error struct {
 // A Reason is one operation's CancellationReason: Code "None" when it
 // would have succeeded, "ConditionalCheckFailed" when its condition
 // failed (Item is then the item it was evaluated against, nil if none),
-// "ValidationError" otherwise.
+// "ItemCollectionSizeLimitExceeded" when it would grow an item collection
+// past the limit, "ValidationError" otherwise.
 type Reason struct {
 	Code    string
 	Message string
@@ -55,5 +56,8 @@ const (
 	CodeConditionalCheckFailed = "ConditionalCheckFailedException"
 	CodeTransactionCanceled    = "TransactionCanceledException"
 	CodeTransactionConflict    = "TransactionConflictException"
-	CodeInternalServerError    = "InternalServerError"
+	// CodeItemCollectionSizeLimitExceeded refuses a write that would grow
+	// an item collection past Options.CollectionLimit.
+	CodeItemCollectionSizeLimitExceeded = "ItemCollectionSizeLimitExceededException"
+	CodeInternalServerError             = "InternalServerError"
 )

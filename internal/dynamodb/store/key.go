@@ -247,6 +247,22 @@ func (k KeySchema) partitionOf(raw []byte) ([]byte, error) {
 	return appendValue(nil, k.Partition.Name, k.Partition.Type, raw)
 }
 
+// partitionPart is the encoded partition key value an encoded key
+// begins with: its item collection's prefix (partitionOf's answer).
+func (k KeySchema) partitionPart(enc []byte) []byte {
+	var rest []byte
+	ok := false
+	if k.Partition.Type == TypeN {
+		_, rest, ok = readNumber(enc)
+	} else {
+		_, rest, ok = readBytes(enc)
+	}
+	if !ok {
+		return enc
+	}
+	return enc[:len(enc)-len(rest)]
+}
+
 // decodeKey turns an encoded key back into its key map in wire form
 // (LastEvaluatedKey; numbers in canonical form).
 func (k KeySchema) decodeKey(enc []byte) ([]byte, bool) {

@@ -46,6 +46,12 @@ type Options struct {
 	// values), for Query's and Scan's 1 MB pages and a table's size; the
 	// length of its JSON when nil.
 	Size func(item []byte) int
+	// CollectionLimit is the most bytes (as Size counts them) an item
+	// collection of a table with local secondary indexes may hold: a
+	// write that would grow one past it fails with
+	// CodeItemCollectionSizeLimitExceeded. DynamoDB's 10 GB
+	// (DefaultCollectionLimit) when 0; tests lower it.
+	CollectionLimit int64
 }
 
 // A TableConfig is what CreateTable takes.
@@ -140,6 +146,8 @@ type Store struct {
 	log    *slog.Logger
 	now    func() time.Time
 	sizeOf func([]byte) int
+	// collectionLimit is Options.CollectionLimit, defaulted.
+	collectionLimit int64
 
 	mu     sync.RWMutex
 	tables map[string]*table
@@ -171,6 +179,7 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 		s.now = time.Now
 	}
 	s.sizeOf = o.Size
+	s.collectionLimit = cmp.Or(o.CollectionLimit, DefaultCollectionLimit)
 	if s.sizeOf == nil {
 		s.sizeOf = func(b []byte) int { return len(b) }
 	}

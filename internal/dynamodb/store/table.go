@@ -34,10 +34,13 @@ type table struct {
 	// indexNames the attributes they read.
 	indexes    []*index
 	indexNames []string
-	items      int64
-	size       int64
-	last       uint64        // newest log sequence applied
-	wake       chan struct{} // closed and replaced when an entry is applied
+	// local is whether the table has a local index: they are made with
+	// the table and never change, so it is read without t.mu.
+	local bool
+	items int64
+	size  int64
+	last  uint64        // newest log sequence applied
+	wake  chan struct{} // closed and replaced when an entry is applied
 	// rewritten are the keys of items written again since compaction
 	// last dropped their old entries (only their subjects hold entries to
 	// drop), each with the log sequence the retention bound must pass
@@ -54,6 +57,7 @@ func newTable(m meta, sizeOf func([]byte) int) *table {
 	}
 	for _, c := range m.Indexes {
 		t.indexes = append(t.indexes, newIndex(c, m.Key))
+		t.local = t.local || c.Local
 	}
 	t.indexNames = indexNames(t.indexes)
 	return t

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"slices"
 	"strconv"
 
@@ -150,12 +151,16 @@ func (s *Store) lockAll(st []staged) func() {
 func (s *Store) evaluate(ops []Op, st []staged) error {
 	reasons := make([]Reason, len(ops))
 	failed := false
+	grown := growth{}
 	for i, op := range ops {
 		x := &st[i]
 		x.old = x.t.get(x.key)
 		n, err := op.apply(x.old.item)
 		if err == nil {
 			err = x.t.sameKey(x.key, n)
+		}
+		if err == nil {
+			err = x.t.fits(x.key, x.old, n, s.collectionLimit, grown)
 		}
 		x.new = n
 		switch {
@@ -164,6 +169,9 @@ func (s *Store) evaluate(ops []Op, st []staged) error {
 		case conditionFailed(err):
 			failed = true
 			reasons[i] = Reason{Code: "ConditionalCheckFailed", Message: "The conditional request failed", Item: x.old.item}
+		case errors.Is(err, errCollectionSize):
+			failed = true
+			reasons[i] = Reason{Code: "ItemCollectionSizeLimitExceeded", Message: msgCollectionSize}
 		default:
 			failed = true
 			reasons[i] = Reason{Code: "ValidationError", Message: err.Error()}

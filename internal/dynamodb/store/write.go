@@ -130,6 +130,9 @@ func (s *Store) write(ctx context.Context, t *table, key []byte, fn UpdateFunc, 
 	for range casRetries {
 		r := t.get(key)
 		newItem, err := fn(r.item, r.item != nil)
+		if err == nil {
+			err = t.fits(key, r, newItem, s.collectionLimit, nil)
+		}
 		if err != nil {
 			// Refused on this node's view: make sure it is current
 			// (another node may have written the item) before saying so.
