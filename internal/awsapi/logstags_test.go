@@ -1,3 +1,5 @@
+//lint:file-ignore SA1019 TagLogGroup, UntagLogGroup and ListTagsLogGroup are deprecated and still served: they are tested.
+
 package awsapi
 
 import (
