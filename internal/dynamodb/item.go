@@ -22,16 +22,13 @@ const (
 
 // AWS's messages for the item operations, word for word.
 const (
-	msgReturnValues  = "Return values set to invalid value"
-	msgNamesNoExpr   = "ExpressionAttributeNames can only be specified when using expressions"
-	msgValuesNoExpr  = "ExpressionAttributeValues can only be specified when using expressions: %s"
-	msgMixed         = "Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {%s} Expression parameters: {%s}"
-	msgKeyUpdate     = "One or more parameter values were invalid: Cannot update attribute %s. This attribute is part of the key"
-	msgDuplicateKeys = "Provided list of item keys contains duplicates"
-	msgMultipleOnOne = "Transaction request cannot include multiple operations on one item"
-	// msgTransactSize words the 4 MB limit of a transaction's items as
-	// AWS's API reference states it: AWS documents no message of its own.
-	msgTransactSize     = "The aggregate size of the items in the transaction cannot exceed 4 MB"
+	msgReturnValues     = "Return values set to invalid value"
+	msgNamesNoExpr      = "ExpressionAttributeNames can only be specified when using expressions"
+	msgValuesNoExpr     = "ExpressionAttributeValues can only be specified when using expressions: %s"
+	msgMixed            = "Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {%s} Expression parameters: {%s}"
+	msgKeyUpdate        = "One or more parameter values were invalid: Cannot update attribute %s. This attribute is part of the key"
+	msgDuplicateKeys    = "Provided list of item keys contains duplicates"
+	msgMultipleOnOne    = "Transaction request cannot include multiple operations on one item"
 	msgEnum             = "Value '%s' at '%s' failed to satisfy constraint: Member must satisfy enum value set: [%s]"
 	msgLengthAtLeastOne = "Value '%s' at '%s' failed to satisfy constraint: Member must have length greater than or equal to 1"
 )

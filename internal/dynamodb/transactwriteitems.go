@@ -187,8 +187,13 @@ func (s *Service) transactWrites(in transactWriteItemsInput) ([]transactWrite, e
 }
 
 // maxTransactSize is DynamoDB's limit of the aggregate size of a
-// transaction's items: 4 MB.
-const maxTransactSize = 4 << 20
+// transaction's items: 4 MB. AWS documents the limit but not the
+// message it refuses a transaction with: msgTransactSize is the API
+// reference's own sentence.
+const (
+	maxTransactSize = 4 << 20
+	msgTransactSize = "The aggregate size of the items in the transaction cannot exceed 4 MB"
+)
 
 // transactSize is the aggregate size of the items of a transaction's
 // request: each Put's item, and each other action's key.
