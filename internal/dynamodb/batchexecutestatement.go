@@ -118,7 +118,9 @@ func (s *Service) batchWrite(ctx context.Context, p *prepared, returnOld bool, u
 	if err != nil {
 		return err
 	}
-	units.add(p.t.Name, 0, writeUnitsOf(res))
+	if wantsCapacity(units.mode) {
+		s.wrote(units.of(p.t.Name), p.t.Name, res, writeUnitsOf(res), 1)
+	}
 	return nil
 }
 
@@ -147,38 +149,4 @@ func checkCount(n, limit int, member string) error {
 		return invalid("1 validation error detected: Value at '%s' failed to satisfy constraint: Member must have length less than or equal to %d", member, limit)
 	}
 	return nil
-}
-
-// A capacityTally sums the units a multi-statement request uses, by
-// table in the order first used.
-type capacityTally struct {
-	mode   string
-	order  []string
-	tables map[string]*[2]float64
-}
-
-func newCapacityTally(mode string) *capacityTally {
-	return &capacityTally{mode: mode, tables: map[string]*[2]float64{}}
-}
-
-func (c *capacityTally) add(table string, read, write float64) {
-	u, ok := c.tables[table]
-	if !ok {
-		u = new([2]float64)
-		c.tables[table] = u
-		c.order = append(c.order, table)
-	}
-	u[0] += read
-	u[1] += write
-}
-
-// list is the ConsumedCapacity list; nil unless asked for.
-func (c *capacityTally) list() []*ConsumedCapacity {
-	var out []*ConsumedCapacity
-	for _, t := range c.order {
-		if cc := consumed(c.mode, t, c.tables[t][0], c.tables[t][1]); cc != nil {
-			out = append(out, cc)
-		}
-	}
-	return out
 }

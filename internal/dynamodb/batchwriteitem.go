@@ -53,7 +53,7 @@ func (s *Service) batchWriteItem(ctx context.Context, body []byte) (any, error) 
 	if err != nil {
 		return nil, err
 	}
-	units := map[string]float64{}
+	units := newCapacityTally(in.ReturnConsumedCapacity)
 	for _, w := range writes {
 		var res store.Result
 		if w.item != nil {
@@ -64,7 +64,9 @@ func (s *Service) batchWriteItem(ctx context.Context, body []byte) (any, error) 
 		if err != nil {
 			return nil, err
 		}
-		units[w.table] += writeUnits(max(storedSize(res.Old), storedSize(w.item)))
+		if wantsCapacity(units.mode) {
+			s.wrote(units.of(w.table), w.table, res, writeUnits(max(storedSize(res.Old), storedSize(w.item))), 1)
+		}
 	}
 	out := batchWriteItemOutput{UnprocessedItems: map[string][]json.RawMessage{}}
 	ws := make([]written, len(writes))
@@ -72,11 +74,8 @@ func (s *Service) batchWriteItem(ctx context.Context, body []byte) (any, error) 
 		ws[i] = written{table: w.table, item: w.keyAttrs}
 	}
 	out.ItemCollectionMetrics = s.collectionsMetrics(in.ReturnItemCollectionMetrics, ws)
-	for _, name := range sortedNames(units) {
-		if c := consumed(in.ReturnConsumedCapacity, name, 0, units[name]); c != nil {
-			out.ConsumedCapacity = append(out.ConsumedCapacity, c)
-		}
-	}
+	slices.Sort(units.order)
+	out.ConsumedCapacity = units.list()
 	return out, nil
 }
 

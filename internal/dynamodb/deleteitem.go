@@ -31,7 +31,7 @@ func (s *Service) deleteItem(ctx context.Context, body []byte) (any, error) {
 	if err != nil {
 		return nil, g.failed(err, in.ReturnValuesOnConditionCheckFailure)
 	}
-	out := writeItemOutput{ConsumedCapacity: consumed(in.ReturnConsumedCapacity, t.Name, 0, writeUnits(storedSize(res.Old)))}
+	out := writeItemOutput{ConsumedCapacity: s.writeCapacity(in.ReturnConsumedCapacity, t.Name, res, writeUnits(storedSize(res.Old)))}
 	if in.ReturnValues == returnAllOld {
 		out.Attributes = res.Old
 	}

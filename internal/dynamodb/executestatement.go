@@ -71,7 +71,7 @@ func (s *Service) executeStatement(ctx context.Context, body []byte) (any, error
 	if item != nil {
 		out.Items = append(out.Items, item)
 	}
-	out.ConsumedCapacity = consumed(in.ReturnConsumedCapacity, p.t.Name, 0, writeUnitsOf(res))
+	out.ConsumedCapacity = s.writeCapacity(in.ReturnConsumedCapacity, p.t.Name, res, writeUnitsOf(res))
 	return out, nil
 }
 

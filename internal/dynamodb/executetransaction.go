@@ -130,8 +130,10 @@ func (s *Service) applyStatements(ctx context.Context, ps []*prepared, in *execu
 	if err != nil {
 		return err
 	}
-	for i, r := range res {
-		units.add(ws[i].table, 0, 2*writeUnitsOf(r))
+	if wantsCapacity(units.mode) {
+		for i, r := range res {
+			s.wrote(units.of(ws[i].table), ws[i].table, r, writeUnitsOf(r), 2)
+		}
 	}
 	return nil
 }

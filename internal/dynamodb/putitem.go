@@ -35,7 +35,7 @@ func (s *Service) putItem(ctx context.Context, body []byte) (any, error) {
 	}
 	var out writeItemOutput
 	if wantsCapacity(in.ReturnConsumedCapacity) {
-		out.ConsumedCapacity = consumed(in.ReturnConsumedCapacity, t.Name, 0,
+		out.ConsumedCapacity = s.writeCapacity(in.ReturnConsumedCapacity, t.Name, res,
 			writeUnits(max(storedSize(res.Old), attr.Size(in.Item))))
 	}
 	if in.ReturnValues == returnAllOld {

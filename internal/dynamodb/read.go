@@ -356,18 +356,13 @@ func (s *Service) fetch(ctx context.Context, t store.Table, it attr.Item) (attr.
 // consumed is the read's ConsumedCapacity: on the table, or with INDEXES
 // on the index read.
 func (r *read) consumed(units float64) *ConsumedCapacity {
-	c := consumed(r.in.ReturnConsumedCapacity, r.table.Name, units, 0)
-	if c == nil || r.index == nil || r.in.ReturnConsumedCapacity != CapacityIndexes {
-		return c
-	}
-	c.Table = &Capacity{}
-	m := map[string]*Capacity{r.index.Name: {CapacityUnits: units, ReadCapacityUnits: units}}
-	if r.index.Local {
-		c.LocalSecondaryIndexes = m
+	var u usage
+	if r.index == nil {
+		u.read = units
 	} else {
-		c.GlobalSecondaryIndexes = m
+		u.onIndex(r.index.Name, r.index.Local, units, 0)
 	}
-	return c
+	return u.capacity(r.in.ReturnConsumedCapacity, r.table.Name)
 }
 
 // limit is the request's Limit for the store (0: none).

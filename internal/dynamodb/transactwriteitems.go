@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/verge-edge/verge/internal/dynamodb/attr"
@@ -109,28 +110,18 @@ func (s *Service) transact(ctx context.Context, mode string, writes []transactWr
 	if err != nil {
 		return nil, nil, cancelled(err, writes)
 	}
-	use, reads := map[string]*Capacity{}, map[string]float64{}
+	use, reads := newCapacityTally(mode), map[string]float64{}
 	for i, w := range writes {
-		u := use[w.op.Table]
-		if u == nil {
-			u = &Capacity{}
-			use[w.op.Table] = u
-		}
 		// Transactions count double; a condition check reads.
 		if w.check {
-			u.ReadCapacityUnits += 2 * readUnits(storedSize(res[i].Old), true)
-		} else {
-			u.WriteCapacityUnits += 2 * writeUnits(max(storedSize(res[i].Old), storedSize(res[i].New)))
+			use.add(w.op.Table, 2*readUnits(storedSize(res[i].Old), true), 0)
+		} else if wantsCapacity(mode) {
+			s.wrote(use.of(w.op.Table), w.op.Table, res[i], writeUnitsOf(res[i]), 2)
 		}
 		reads[w.op.Table] += 2 * readUnits(storedSize(res[i].New), true)
 	}
-	out := &transactWriteItemsOutput{}
-	for _, name := range sortedNames(use) {
-		if c := consumed(mode, name, use[name].ReadCapacityUnits, use[name].WriteCapacityUnits); c != nil {
-			out.ConsumedCapacity = append(out.ConsumedCapacity, c)
-		}
-	}
-	return out, reads, nil
+	slices.Sort(use.order)
+	return &transactWriteItemsOutput{ConsumedCapacity: use.list()}, reads, nil
 }
 
 // replayed is the response to a retried transaction: it read its items
@@ -189,7 +180,38 @@ func (s *Service) transactWrites(in transactWriteItemsInput) ([]transactWrite, e
 		}
 		out[i] = w
 	}
+	if transactSize(in.TransactItems) > maxTransactSize {
+		return nil, invalid(msgTransactSize)
+	}
 	return out, nil
+}
+
+// maxTransactSize is DynamoDB's limit of the aggregate size of a
+// transaction's items: 4 MB. AWS documents the limit but not the
+// message it refuses a transaction with: msgTransactSize is the API
+// reference's own sentence.
+const (
+	maxTransactSize = 4 << 20
+	msgTransactSize = "The aggregate size of the items in the transaction cannot exceed 4 MB"
+)
+
+// transactSize is the aggregate size of the items of a transaction's
+// request: each Put's item, and each other action's key.
+func transactSize(items []transactWriteItem) int {
+	n := 0
+	for _, it := range items {
+		switch {
+		case it.Put != nil:
+			n += attr.Size(it.Put.Item)
+		case it.Update != nil:
+			n += attr.Size(it.Update.Key)
+		case it.Delete != nil:
+			n += attr.Size(it.Delete.Key)
+		case it.ConditionCheck != nil:
+			n += attr.Size(it.ConditionCheck.Key)
+		}
+	}
+	return n
 }
 
 // transactItems records a transaction of n items outside 1 to 100.

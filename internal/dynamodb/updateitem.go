@@ -47,8 +47,7 @@ func (s *Service) updateItem(ctx context.Context, body []byte) (any, error) {
 	if err != nil {
 		return nil, g.failed(err, in.ReturnValuesOnConditionCheckFailure)
 	}
-	out := writeItemOutput{ConsumedCapacity: consumed(in.ReturnConsumedCapacity, t.Name, 0,
-		writeUnits(max(storedSize(res.Old), storedSize(res.New))))}
+	out := writeItemOutput{ConsumedCapacity: s.writeCapacity(in.ReturnConsumedCapacity, t.Name, res, writeUnitsOf(res))}
 	out.Attributes, err = u.returned(in.ReturnValues, res)
 	out.ItemCollectionMetrics = s.collectionMetrics(in.ReturnItemCollectionMetrics, t, in.Key)
 	return out, err

@@ -60,7 +60,9 @@
 // AddIndex fills the new index from the table's items, holding the
 // table's writes meanwhile, before it persists the definition; a node
 // with Options.Follow watches the definitions and fills or drops the
-// indexes other nodes change.
+// indexes other nodes change. IndexWrites tells, from a write's Result,
+// which index entries it put or deleted, with the rows' own rules, for
+// the index units of ConsumedCapacity.
 //
 // Keys. Key values are encoded so that byte order is DynamoDB's order: S
 // and B as their bytes with 0x00 escaped as 0x00 0xff and ended by 0x00

@@ -298,3 +298,82 @@ func (s *Store) changeIndex(ctx context.Context, t *table, u TableUpdate) (Table
 	t.indexNames = indexNames(t.indexes)
 	return t.describeLocked(), nil
 }
+
+// An IndexWrite is what one write did to a secondary index: the sizes of
+// the index entries it put or deleted (none when the index was left
+// alone, two when the item's index key changed: the old entry deleted
+// and the new one put).
+type IndexWrite struct {
+	Index string
+	Local bool
+	Sizes []int
+}
+
+// IndexWrites is what the write res of tableName did to each of the
+// table's secondary indexes, the indexes it changed only, found as
+// maintaining them finds it: an item is in an index when it has the
+// index's key attributes, and its entry is its projection.
+func (s *Store) IndexWrites(tableName string, res Result) ([]IndexWrite, error) {
+	t, err := s.table(tableName)
+	if err != nil {
+		return nil, err
+	}
+	item := res.New
+	if item == nil {
+		item = res.Old
+	}
+	if item == nil || len(t.meta.Indexes) == 0 {
+		return nil, nil
+	}
+	key, err := t.meta.Key.itemKey(item)
+	if err != nil {
+		return nil, err
+	}
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	old, new := t.image(res.Old), t.image(res.New)
+	var out []IndexWrite
+	for _, ix := range t.indexes {
+		if sizes := ix.written(key, old, new, t.sizeOf); sizes != nil {
+			out = append(out, IndexWrite{Index: ix.cfg.Name, Local: ix.cfg.Local, Sizes: sizes})
+		}
+	}
+	return out, nil
+}
+
+// image is item (nil: none) as the table's indexes read it.
+func (t *table) image(item []byte) *image {
+	if item == nil {
+		return nil
+	}
+	return newImage(item, t.sizeOf(item), t.indexNames)
+}
+
+// written is the sizes of the entries replacing old by new (either nil:
+// absent) puts or deletes in the index, as DynamoDB counts index writes:
+// one to put an item that enters the index or delete one that leaves it,
+// two (delete, put) when its index key changes, one when only its
+// projection changes, none when its entry is unchanged or it is in the
+// index neither before nor after.
+func (ix *index) written(tkey []byte, old, new *image, sizeOf func([]byte) int) []int {
+	var o, n *row
+	if old != nil {
+		o = ix.entry(tkey, old, sizeOf)
+	}
+	if new != nil {
+		n = ix.entry(tkey, new, sizeOf)
+	}
+	switch {
+	case o == nil && n == nil:
+		return nil
+	case o == nil:
+		return []int{n.size}
+	case n == nil:
+		return []int{o.size}
+	case !bytes.Equal(o.key, n.key):
+		return []int{o.size, n.size}
+	case bytes.Equal(o.item, n.item):
+		return nil
+	}
+	return []int{n.size}
+}

@@ -580,3 +580,66 @@ func TestIndexFollowDefinition(t *testing.T) {
 		return err != nil
 	})
 }
+
+// TestIndexWrites: the index entries a write puts or deletes, by index,
+// as DynamoDB counts index writes; an ALL entry is the item's size.
+func TestIndexWrites(t *testing.T) {
+	e := open(t, t.TempDir(), Options{})
+	create(t, e.s, indexed)
+	full := doc("a", 1, "status", "open", "at", "#5", "owner", "ann", "note", "n1", "other", "o1")
+	big := doc("a", 1, "status", "open", "at", "#5", "owner", "ann", "other", strings.Repeat("o", 3000))
+	tests := []struct {
+		name     string
+		old, new []byte
+		want     map[string]int // entries written by index
+	}{
+		{"put into every index", nil, full, map[string]int{"byStatus": 1, "byOwner": 1, "byAt": 1}},
+		{"put into no sparse index", nil, doc("a", 1, "other", "o1"), map[string]int{}},
+		{"delete from every index", full, nil, map[string]int{"byStatus": 1, "byOwner": 1, "byAt": 1}},
+		{"unchanged", full, full, map[string]int{}},
+		{"global key changed", full, doc("a", 1, "status", "done", "at", "#5", "owner", "ann", "note", "n1", "other", "o1"),
+			map[string]int{"byStatus": 2}},
+		{"key shared by a global and a local index changed", full, doc("a", 1, "status", "open", "at", "#6", "owner", "ann", "note", "n1", "other", "o1"),
+			map[string]int{"byStatus": 2, "byAt": 2}},
+		{"attribute no index but ALL projects", full, doc("a", 1, "status", "open", "at", "#5", "owner", "ann", "note", "n1", "other", "o2"),
+			map[string]int{"byStatus": 1}},
+		{"attribute INCLUDE projects", full, doc("a", 1, "status", "open", "at", "#5", "owner", "ann", "note", "n2", "other", "o1"),
+			map[string]int{"byStatus": 1, "byAt": 1}},
+		{"left a sparse index", full, doc("a", 1, "status", "open", "at", "#5", "note", "n1", "other", "o1"),
+			map[string]int{"byStatus": 1, "byOwner": 1}},
+		{"entered a sparse index", doc("a", 1, "other", "o1"), doc("a", 1, "owner", "ann", "other", "o1"), map[string]int{"byOwner": 1}},
+		{"index key of another type", nil, doc("a", 1, "owner", "#3"), map[string]int{}},
+		{"large item", nil, big, map[string]int{"byStatus": 1, "byOwner": 1, "byAt": 1}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ws, err := e.s.IndexWrites("things", Result{Old: tc.old, New: tc.new})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]int{}
+			for _, w := range ws {
+				got[w.Index] = len(w.Sizes)
+				if w.Local != (w.Index == "byAt") {
+					t.Errorf("%s: local %v", w.Index, w.Local)
+				}
+				item := tc.new
+				if item == nil {
+					item = tc.old
+				}
+				if w.Index == "byStatus" && w.Sizes[len(w.Sizes)-1] != len(item) {
+					t.Errorf("ALL entry of %d bytes, want the item's %d", w.Sizes[len(w.Sizes)-1], len(item))
+				}
+				if w.Index != "byStatus" && slices.Max(w.Sizes) >= 200 {
+					t.Errorf("%s: entries %v: not projections", w.Index, w.Sizes)
+				}
+			}
+			if fmt.Sprint(got) != fmt.Sprint(tc.want) {
+				t.Errorf("entries %v, want %v", got, tc.want)
+			}
+		})
+	}
+	if _, err := e.s.IndexWrites("nope", Result{New: full}); err == nil {
+		t.Error("no error for an unknown table")
+	}
+}
