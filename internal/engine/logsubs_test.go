@@ -129,7 +129,9 @@ func TestLogSubscription(t *testing.T) {
 	}
 	// Lines delivered in two batches are two asynchronous invocations,
 	// which may run in either order.
-	slices.SortFunc(got, func(a, b string) int { return strings.Compare(a[strings.LastIndex(a, "\t")+1:], b[strings.LastIndex(b, "\t")+1:]) })
+	slices.SortFunc(got, func(a, b string) int {
+		return strings.Compare(a[strings.LastIndex(a, "\t")+1:], b[strings.LastIndex(b, "\t")+1:])
+	})
 	if control != 1 || len(got) != 2 || !strings.HasSuffix(got[0], "ERROR one: disk full") || !strings.HasSuffix(got[1], "ERROR two: timeout") {
 		t.Fatalf("onError got %d control messages and events %q; want 1 and the two ERROR lines", control, got)
 	}
