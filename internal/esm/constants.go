@@ -37,6 +37,11 @@ const (
 	layoutSeconds     = "2006-01-02T15:04:05Z"
 )
 
+// DefaultPositionWait bounds Apply's wait for new mappings to be
+// positioned: a source that cannot be read then does not hold up a
+// deploy; the mapping keeps trying and says so in its state.
+const DefaultPositionWait = 5 * time.Second
+
 // Reading, retrying and resharding.
 const (
 	// readWait is how long one Read waits for a record; Close and removal

@@ -22,7 +22,9 @@
 // A mapping lists its source's shards when it starts, every few seconds,
 // and whenever one of its shards ends. Its first listing resolves
 // StartingPosition for every shard listed (LATEST through Source.Tip) and
-// checkpoints it at once, so a restart does not move it; a shard listed
+// checkpoints it at once, so a restart does not move it; Apply waits for
+// that (PositionWait at most), so a record put once a deploy is done is
+// read by a LATEST mapping, as its user expects. A shard listed
 // later is a reshard's child and is read from its trim horizon, once each
 // of its parents is finished (read to its end, every batch settled, and a
 // finished mark checkpointed) or no longer listed.

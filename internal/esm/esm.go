@@ -149,6 +149,9 @@ type Options struct {
 	Send   func(ctx context.Context, d Destination, record []byte) error
 	Logger *slog.Logger     // slog.Default() when nil
 	Now    func() time.Time // time.Now when nil
+	// PositionWait bounds how long Apply waits for a new mapping to
+	// resolve its StartingPosition (DefaultPositionWait when zero).
+	PositionWait time.Duration
 }
 
 // A State is a mapping's state, for ListEventSourceMappings and the

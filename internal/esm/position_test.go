@@ -2,6 +2,7 @@ package esm
 
 import (
 	"context"
+	"log/slog"
 	"slices"
 	"testing"
 	"time"
@@ -149,5 +150,54 @@ func slowOn(prefix string, d time.Duration) func(context.Context, *event) (Resul
 			}
 		}
 		return Result{}, nil
+	}
+}
+
+// TestApplyPositions: Apply returns once a new LATEST mapping has
+// resolved and checkpointed its position, so a record put right after it
+// is read; a source whose tip cannot be read holds Apply up to
+// PositionWait only.
+func TestApplyPositions(t *testing.T) {
+	src := newSource("shardId-000000000000")
+	src.tipGate = make(chan struct{})
+	h := newHarness(t, src, nil)
+	h.fill("shardId-000000000000", "k", "before", 2)
+	mp := h.mapping(func(mp *Mapping) { mp.StartingPosition = Latest })
+	applied := make(chan error, 1)
+	go func() { applied <- h.m.Apply([]Mapping{mp}) }()
+	select {
+	case err := <-applied:
+		t.Fatalf("Apply returned (%v) before the mapping was positioned", err)
+	case <-time.After(100 * time.Millisecond):
+	}
+	close(src.tipGate)
+	if err := <-applied; err != nil {
+		t.Fatal(err)
+	}
+	cps, err := openCheckpoints(context.Background(), h.b.JetStream())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := cps.started(context.Background(), mp.UUID); err != nil || !ok {
+		t.Fatalf("after Apply the mapping is not started (%v)", err)
+	}
+	h.fill("shardId-000000000000", "k", "after", 1)
+	calls := h.waitFor("after000", func(calls []call, _ [][]byte) bool { return len(calls) > 0 })
+	if got := calls[0].ev.data(); !slices.Equal(got, []string{"after000"}) {
+		t.Errorf("records %v, want [after000]", got)
+	}
+
+	stuck := newSource("shardId-000000000000")
+	stuck.tipGate = make(chan struct{}) // never opened
+	h2 := newHarness(t, stuck, nil)
+	h2.closeManager()
+	m, err := New(context.Background(), Options{JetStream: h2.b.JetStream(), Invoke: h2.invoke, Send: h2.send,
+		Logger: slog.New(slog.DiscardHandler), PositionWait: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h2.m = m
+	if err := m.Apply([]Mapping{h2.mapping(func(mp *Mapping) { mp.StartingPosition = Latest })}); err != nil {
+		t.Fatalf("Apply with a stuck source: %v", err)
 	}
 }

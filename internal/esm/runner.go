@@ -14,6 +14,10 @@ type runner struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 	done   chan struct{} // closed once every shard of this run has stopped
+	// positioned is closed once the mapping's StartingPosition is resolved
+	// and checkpointed (or the run ended): records put after it are read.
+	positioned chan struct{}
+	posOnce    sync.Once
 
 	mu       sync.Mutex
 	result   string
@@ -25,16 +29,18 @@ type runner struct {
 // stopped. A disabled mapping only reports its state.
 func (m *Manager) start(mp Mapping, prev <-chan struct{}) *runner {
 	ctx, cancel := context.WithCancel(context.Background())
-	r := &runner{m: m, cfg: mp, ctx: ctx, cancel: cancel, done: make(chan struct{}),
+	r := &runner{m: m, cfg: mp, ctx: ctx, cancel: cancel, done: make(chan struct{}), positioned: make(chan struct{}),
 		result: ResultNone, modified: m.o.Now(), behind: map[string]time.Duration{}}
 	if !mp.Enabled {
 		close(r.done)
+		r.markPositioned()
 		return r
 	}
 	m.wg.Add(1)
 	go func() {
 		defer m.wg.Done()
 		defer close(r.done)
+		defer r.markPositioned()
 		if prev != nil {
 			select {
 			case <-prev:
@@ -46,6 +52,9 @@ func (m *Manager) start(mp Mapping, prev <-chan struct{}) *runner {
 	}()
 	return r
 }
+
+// markPositioned closes positioned, once.
+func (r *runner) markPositioned() { r.posOnce.Do(func() { close(r.positioned) }) }
 
 // Cancel, Done and State make a runner a Run of the Manager's Set.
 func (r *runner) Cancel()               { r.cancel() }
@@ -149,6 +158,7 @@ func (r *runner) scan(started *bool, running, finished map[string]bool, run func
 			}
 			*started = true
 		}
+		r.markPositioned()
 	}
 	listed := make(map[string]bool, len(shards))
 	for _, sh := range shards {

@@ -23,6 +23,8 @@ type memSource struct {
 	changed chan struct{} // closed and replaced on every change
 	// failReads is how many Reads fail before they work again.
 	failReads int
+	// tipGate, when set, holds every Tip until it is closed.
+	tipGate chan struct{}
 }
 
 type memShard struct {
@@ -110,6 +112,13 @@ func (s *memSource) Shards(ctx context.Context) ([]Shard, error) {
 }
 
 func (s *memSource) Tip(ctx context.Context, shard string) (Position, error) {
+	if s.tipGate != nil {
+		select {
+		case <-s.tipGate:
+		case <-ctx.Done():
+			return Position{}, ctx.Err()
+		}
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	sh := s.shard(shard)
