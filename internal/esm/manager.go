@@ -63,19 +63,7 @@ func New(ctx context.Context, o Options) (*Manager, error) {
 // PositionWait): a record put after it is read by a LATEST mapping.
 func (m *Manager) Apply(ms []Mapping) error {
 	const op errs.Op = "esm.Manager.Apply"
-	var problems errs.List
-	next := make(map[string]Mapping, len(ms))
-	for _, mp := range ms {
-		if err := mp.Validate(); err != nil {
-			problems = append(problems, err)
-			continue
-		}
-		if _, dup := next[mp.UUID]; dup {
-			problems = append(problems, errs.E(op, errs.Exist, mp.UUID, errs.Errorf("two mappings have this UUID")))
-			continue
-		}
-		next[mp.UUID] = mp.withDefaults()
-	}
+	next, problems := ByUUID(op, ms, check)
 	m.applyMu.Lock()
 	defer m.applyMu.Unlock()
 	m.fresh = nil

@@ -47,6 +47,15 @@ func (mp *Mapping) Validate() error {
 }
 
 // withDefaults fills in Lambda's defaults.
+// check is Validate for ByUUID: the mapping's UUID and it with its
+// defaults, or why it is invalid.
+func check(mp *Mapping) (string, Mapping, error) {
+	if err := mp.Validate(); err != nil {
+		return "", Mapping{}, err
+	}
+	return mp.UUID, mp.withDefaults(), nil
+}
+
 func (mp Mapping) withDefaults() Mapping {
 	if mp.BatchSize == 0 {
 		mp.BatchSize = defaultBatchSize

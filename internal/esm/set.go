@@ -96,3 +96,25 @@ func (s *Set[C, S]) Run(id string) Run[S] {
 	defer s.mu.Unlock()
 	return s.runs[id].run
 }
+
+// ByUUID is a manager's Apply input as a Set takes it: each valid mapping
+// (check returns its UUID and itself with defaults filled in) by UUID.
+// The invalid ones, and a second mapping of one UUID, are left out and
+// returned as problems, for the caller to report once the rest is applied.
+func ByUUID[C any](op errs.Op, ms []C, check func(*C) (string, C, error)) (map[string]C, errs.List) {
+	var problems errs.List
+	next := make(map[string]C, len(ms))
+	for i := range ms {
+		id, cfg, err := check(&ms[i])
+		if err != nil {
+			problems = append(problems, err)
+			continue
+		}
+		if _, dup := next[id]; dup {
+			problems = append(problems, errs.E(op, errs.Exist, id, errs.Errorf("two mappings have this UUID")))
+			continue
+		}
+		next[id] = cfg
+	}
+	return next, problems
+}

@@ -132,19 +132,7 @@ func New(ctx context.Context, o Options) (*Manager, error) {
 // reported together; the valid ones are applied.
 func (m *Manager) Apply(ms []Mapping) error {
 	const op errs.Op = "kafka.Manager.Apply"
-	var problems errs.List
-	next := make(map[string]Mapping, len(ms))
-	for _, mp := range ms {
-		if err := mp.Validate(); err != nil {
-			problems = append(problems, err)
-			continue
-		}
-		if _, dup := next[mp.UUID]; dup {
-			problems = append(problems, errs.E(op, errs.Exist, mp.UUID, errs.Errorf("two mappings have this UUID")))
-			continue
-		}
-		next[mp.UUID] = mp.withDefaults()
-	}
+	next, problems := esm.ByUUID(op, ms, check)
 	if err := m.set.Apply(next); err != nil {
 		return errs.E(op, err)
 	}
