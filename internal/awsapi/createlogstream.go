@@ -9,17 +9,11 @@ import (
 // createLogStream is CreateLogStream: an empty stream, listed by
 // DescribeLogStreams and kept across restarts.
 func (l *logsAPI) createLogStream(w http.ResponseWriter, r *http.Request) error {
-	var in namedStream
-	if err := readJSON(r, &in); err != nil {
+	group, stream, err := readStreamName(r)
+	if err != nil {
 		return err
 	}
-	var v validation
-	v.groupName(in.LogGroupName)
-	v.streamName(in.LogStreamName)
-	if err := v.err(); err != nil {
-		return err
-	}
-	if err := l.store.CreateStream(*in.LogGroupName, *in.LogStreamName); err != nil {
+	if err := l.store.CreateStream(group, stream); err != nil {
 		if errs.Is(errs.Exist, err) {
 			return errAlreadyExists.With("The specified log stream already exists")
 		}

@@ -137,6 +137,22 @@ type namedStream struct {
 	LogStreamName *string `json:"logStreamName"`
 }
 
+// readStreamName reads and checks the request of an operation on one
+// stream, and returns its group and name.
+func readStreamName(r *http.Request) (group, stream string, err error) {
+	var in namedStream
+	if err := readJSON(r, &in); err != nil {
+		return "", "", err
+	}
+	var v validation
+	v.groupName(in.LogGroupName)
+	v.streamName(in.LogStreamName)
+	if err := v.err(); err != nil {
+		return "", "", err
+	}
+	return *in.LogGroupName, *in.LogStreamName, nil
+}
+
 // logStreamResources is the ARN of the stream a request names, as IAM
 // names it for the stream operations.
 func logStreamResources(r *http.Request) []string {
