@@ -46,7 +46,6 @@ func (mp *Mapping) Validate() error {
 	return nil
 }
 
-// withDefaults fills in Lambda's defaults.
 // check is Validate for ByUUID: the mapping's UUID and it with its
 // defaults, or why it is invalid.
 func check(mp *Mapping) (string, Mapping, error) {
@@ -56,6 +55,7 @@ func check(mp *Mapping) (string, Mapping, error) {
 	return mp.UUID, mp.withDefaults(), nil
 }
 
+// withDefaults fills in Lambda's defaults.
 func (mp Mapping) withDefaults() Mapping {
 	if mp.BatchSize == 0 {
 		mp.BatchSize = defaultBatchSize

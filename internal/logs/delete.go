@@ -68,14 +68,7 @@ func (s *Store) revive(g *Group) *Group {
 // ErrNoStream for the stream).
 func (s *Store) DeleteStream(group, stream string) error {
 	const op errs.Op = "logs.DeleteStream"
-	ok, err := s.HasStream(group, stream)
-	if err != nil {
-		return errs.E(op, err)
-	}
-	if !ok {
-		return errs.E(op, errs.NotFound, stream, ErrNoStream)
-	}
-	g, err := s.lookup(op, group)
+	g, err := s.streamGroup(op, group, stream)
 	if err != nil {
 		return err
 	}

@@ -172,14 +172,7 @@ func (s *Store) hasEvents(g *Group, stream string) (bool, error) {
 // cannot lose.
 func (s *Store) PutEvents(ctx context.Context, group, stream string, evs []Event) error {
 	const op errs.Op = "logs.PutEvents"
-	ok, err := s.HasStream(group, stream)
-	if err != nil {
-		return errs.E(op, err)
-	}
-	if !ok {
-		return errs.E(op, errs.NotFound, stream, ErrNoStream)
-	}
-	g, err := s.lookup(op, group)
+	g, err := s.streamGroup(op, group, stream)
 	if err != nil {
 		return err
 	}
@@ -299,4 +292,18 @@ func (s *Store) madeStreams(group string) map[string]streamMeta {
 		return nil
 	}
 	return g.madeStreams()
+}
+
+// streamGroup is the group of an existing stream; an unknown group or
+// stream is an error of kind NotFound (wrapping ErrNoStream for the
+// stream).
+func (s *Store) streamGroup(op errs.Op, group, stream string) (*Group, error) {
+	ok, err := s.HasStream(group, stream)
+	if err != nil {
+		return nil, errs.E(op, err)
+	}
+	if !ok {
+		return nil, errs.E(op, errs.NotFound, stream, ErrNoStream)
+	}
+	return s.lookup(op, group)
 }

@@ -48,6 +48,7 @@ func check(mp *Mapping) (string, Mapping, error) {
 	return mp.UUID, mp.withDefaults(), nil
 }
 
+// withDefaults fills in Lambda's defaults for Kafka.
 func (mp Mapping) withDefaults() Mapping {
 	if mp.BatchSize == 0 {
 		mp.BatchSize = defaultBatchSize
