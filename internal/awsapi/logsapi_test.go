@@ -47,6 +47,21 @@ func inputEvents(at time.Time, msgs ...string) []cwtypes.InputLogEvent {
 	return evs
 }
 
+// appEvents reads appStream from its start: the answer and its messages.
+func appEvents(t *testing.T, cl *cloudwatchlogs.Client) (*cloudwatchlogs.GetLogEventsOutput, []string) {
+	t.Helper()
+	got, err := cl.GetLogEvents(context.Background(), &cloudwatchlogs.GetLogEventsInput{LogGroupName: aws.String(appGroup),
+		LogStreamName: aws.String(appStream), StartFromHead: aws.Bool(true)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var msgs []string
+	for _, ev := range got.Events {
+		msgs = append(msgs, *ev.Message)
+	}
+	return got, msgs
+}
+
 func streamNames(out *cloudwatchlogs.DescribeLogStreamsOutput) []string {
 	var names []string
 	for _, s := range out.LogStreams {
@@ -93,14 +108,7 @@ func TestLogsAPILifecycle(t *testing.T) {
 		t.Errorf("PutLogEvents: rejected %+v, token %q", put.RejectedLogEventsInfo, aws.ToString(put.NextSequenceToken))
 	}
 
-	got, err := cl.GetLogEvents(ctx, &cloudwatchlogs.GetLogEventsInput{LogGroupName: aws.String(appGroup), LogStreamName: aws.String(appStream), StartFromHead: aws.Bool(true)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var msgs []string
-	for _, ev := range got.Events {
-		msgs = append(msgs, *ev.Message)
-	}
+	got, msgs := appEvents(t, cl)
 	if want := []string{"GET /a 200", "GET /b 500", "héllo"}; !slices.Equal(msgs, want) || *got.Events[0].Timestamp != at.UnixMilli() {
 		t.Errorf("GetLogEvents %v (first at %d), want %v at %d", msgs, *got.Events[0].Timestamp, want, at.UnixMilli())
 	}
@@ -414,14 +422,7 @@ func TestLogsPutLogEventsRejected(t *testing.T) {
 	if rej == nil || aws.ToInt32(rej.ExpiredLogEventEndIndex) != 1 || rej.TooOldLogEventEndIndex != nil || rej.TooNewLogEventStartIndex != nil {
 		t.Errorf("rejected %+v, want expired to 1", rej)
 	}
-	got, err := cl.GetLogEvents(ctx, &cloudwatchlogs.GetLogEventsInput{LogGroupName: aws.String(appGroup), LogStreamName: aws.String(appStream), StartFromHead: aws.Bool(true)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var msgs []string
-	for _, ev := range got.Events {
-		msgs = append(msgs, *ev.Message)
-	}
+	_, msgs := appEvents(t, cl)
 	if !slices.Equal(msgs, []string{"ok", "ok2"}) {
 		t.Errorf("stored %v, want [ok ok2]", msgs)
 	}

@@ -66,15 +66,7 @@ func requireLogTags(v *validation, tags map[string]string) {
 // checkTagKeyList checks the keys an untag removes: at most 50 (at least
 // min), each a valid key.
 func checkTagKeyList(v *validation, member string, keys []string, min int) {
-	switch {
-	case keys == nil:
-		v.add(nil, member, "Member must not be null")
-		return
-	case len(keys) < min:
-		*v = append(*v, "Value '[]' at '"+member+"' failed to satisfy constraint: Member must have length greater than or equal to 1")
-	case len(keys) > maxLogTags:
-		*v = append(*v, "Value at '"+member+"' failed to satisfy constraint: Member must have length less than or equal to 50")
-	}
+	v.list(member, keys == nil, len(keys), min, maxLogTags)
 	for _, k := range keys {
 		if n := utf8.RuneCountInString(k); n < 1 || n > maxTagKeyLen || !tagKeyRE.MatchString(k) {
 			*v = append(*v, "Value at '"+member+"' failed to satisfy constraint: Member must satisfy constraint: [Member must have length less than or equal to 128, Member must have length greater than or equal to 1, Member must satisfy regular expression pattern: "+tagKeyPattern+"]")

@@ -88,6 +88,20 @@ func (v *validation) length(value *string, member string, min, max int) {
 	}
 }
 
+// list checks a required list of n members (null: absent) against
+// [min, max], as AWS words it: an empty list is shown as '[]', a long
+// one not at all.
+func (v *validation) list(member string, null bool, n, min, max int) {
+	switch {
+	case null:
+		v.add(nil, member, "Member must not be null")
+	case n < min:
+		*v = append(*v, "Value '[]' at '"+member+"' failed to satisfy constraint: Member must have length greater than or equal to "+strconv.Itoa(min))
+	case n > max:
+		*v = append(*v, "Value at '"+member+"' failed to satisfy constraint: Member must have length less than or equal to "+strconv.Itoa(max))
+	}
+}
+
 // pattern checks a string against its model's regular expression.
 func (v *validation) pattern(value *string, member string, re *regexp.Regexp, src string) {
 	if value != nil && !re.MatchString(*value) {

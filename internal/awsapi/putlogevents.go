@@ -86,14 +86,7 @@ func checkPutLogEvents(in *putLogEventsInput) error {
 	var v validation
 	v.groupName(in.LogGroupName)
 	v.streamName(in.LogStreamName)
-	switch n := len(in.LogEvents); {
-	case in.LogEvents == nil:
-		v.add(nil, "logEvents", "Member must not be null")
-	case n < 1:
-		v = append(v, "Value '[]' at 'logEvents' failed to satisfy constraint: Member must have length greater than or equal to 1")
-	case n > maxPutEvents:
-		v = append(v, "Value at 'logEvents' failed to satisfy constraint: Member must have length less than or equal to "+strconv.Itoa(maxPutEvents))
-	}
+	v.list("logEvents", in.LogEvents == nil, len(in.LogEvents), 1, maxPutEvents)
 	for i, ev := range in.LogEvents {
 		member := "logEvents." + strconv.Itoa(i+1) + ".member."
 		if ev.Timestamp == nil {

@@ -33,14 +33,7 @@ func (l *logsAPI) testMetricFilter(w http.ResponseWriter, r *http.Request) error
 	if v.required(in.FilterPattern, "filterPattern") {
 		v.length(in.FilterPattern, "filterPattern", 0, maxFilterPatternLen)
 	}
-	switch n := len(in.LogEventMessages); {
-	case in.LogEventMessages == nil:
-		v.add(nil, "logEventMessages", "Member must not be null")
-	case n < 1:
-		v = append(v, "Value '[]' at 'logEventMessages' failed to satisfy constraint: Member must have length greater than or equal to 1")
-	case n > maxTestMessages:
-		v = append(v, "Value at 'logEventMessages' failed to satisfy constraint: Member must have length less than or equal to "+strconv.Itoa(maxTestMessages))
-	}
+	v.list("logEventMessages", in.LogEventMessages == nil, len(in.LogEventMessages), 1, maxTestMessages)
 	for i, m := range in.LogEventMessages {
 		member := "logEventMessages." + strconv.Itoa(i+1) + ".member"
 		if v.required(m, member) {
