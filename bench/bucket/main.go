@@ -62,14 +62,11 @@ func main() {
 }
 
 func run(n, rounds int) error {
-	dir, err := os.MkdirTemp("", "verge-bench-bucket-")
+	dir, err := load.TempStack("bucket", stackFile, handler)
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	if err := load.WriteStack(dir, stackFile, handler); err != nil {
-		return err
-	}
 	folder := filepath.Join(dir, "uploads")
 	if err := os.Mkdir(folder, 0o755); err != nil {
 		return err

@@ -65,13 +65,9 @@ func (c *counter) Line(function, line string) {
 
 // startEngine runs a stack of function fn reading topic from addrs.
 func startEngine(addrs []string, fn, topic, start string, tp *counter) (stop func(), err error) {
-	dir, err := os.MkdirTemp("", "verge-bench-kafka-")
-	if err != nil {
-		return nil, err
-	}
 	s := strings.NewReplacer("FN", fn, "BROKER", addrs[0], "TOPIC", topic, "START", start).Replace(engineStack)
-	if err := load.WriteStack(dir, s, engineHandler); err != nil {
-		os.RemoveAll(dir)
+	dir, err := load.TempStack("kafka", s, engineHandler)
+	if err != nil {
 		return nil, err
 	}
 	e, _, _, _, err := load.Start(dir, tp)

@@ -84,14 +84,11 @@ func main() {
 }
 
 func run(n, rounds int) error {
-	dir, err := os.MkdirTemp("", "verge-bench-logsub-")
+	dir, err := load.TempStack("logsub", stackFile, handler)
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	if err := load.WriteStack(dir, stackFile, handler); err != nil {
-		return err
-	}
 	if err := os.WriteFile(filepath.Join(dir, "app.js"), []byte(app), 0o644); err != nil {
 		return err
 	}

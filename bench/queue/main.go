@@ -95,14 +95,11 @@ func (t *tap) Line(function, line string) {
 func (t *tap) Failed(function, errorType, message string, stack []string) {}
 
 func run(n, conc int, dur time.Duration, latN, rounds int) error {
-	dir, err := os.MkdirTemp("", "verge-bench-queue-")
+	dir, err := load.TempStack("queue", stackFile, handler)
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	if err := load.WriteStack(dir, stackFile, handler); err != nil {
-		return err
-	}
 	tp := &tap{starts: make(chan [2]int64, 1)}
 	e, plan, cfg, endpoint, err := load.Start(dir, tp)
 	if err != nil {

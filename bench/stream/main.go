@@ -80,14 +80,11 @@ func main() {
 }
 
 func run(n, rounds int) error {
-	dir, err := os.MkdirTemp("", "verge-bench-stream-")
+	dir, err := load.TempStack("stream", stackFile, handler)
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	if err := load.WriteStack(dir, stackFile, handler); err != nil {
-		return err
-	}
 	tp := load.NewStarts()
 	e, _, cfg, endpoint, err := load.Start(dir, tp)
 	if err != nil {

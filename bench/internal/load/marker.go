@@ -41,6 +41,19 @@ func WriteStack(dir, stack, handler string) error {
 	return os.WriteFile(filepath.Join(dir, "index.js"), []byte(handler), 0o644)
 }
 
+// TempStack makes a temporary folder named for the bench and writes the
+// stack and its function into it (WriteStack); the caller removes it.
+func TempStack(bench, stack, handler string) (dir string, err error) {
+	if dir, err = os.MkdirTemp("", "verge-bench-"+bench+"-"); err != nil {
+		return "", err
+	}
+	if err := WriteStack(dir, stack, handler); err != nil {
+		os.RemoveAll(dir)
+		return "", err
+	}
+	return dir, nil
+}
+
 // Serve serves h on a loopback port and returns its base URL.
 func Serve(h http.Handler) (base string, stop func(), err error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
