@@ -68,7 +68,11 @@ func (l *logsAPI) getLogEvents(w http.ResponseWriter, r *http.Request) error {
 	}
 	// A stream exists when made by CreateLogStream or through its events.
 	if len(evs) == 0 {
-		if ok, _ := l.store.HasStream(group, in.LogStreamName); !ok {
+		ok, err := l.store.HasStream(group, in.LogStreamName)
+		if err != nil {
+			return storeError(err)
+		}
+		if !ok {
 			return errNotFound.With("The specified log stream does not exist.")
 		}
 	}
